@@ -1,0 +1,43 @@
+import Link from "next/link";
+import { getTranslations } from "next-intl/server";
+import { signOutAction } from "@/app/actions/session";
+import type { SessionUser } from "@/db/users";
+import { homePath } from "@/lib/auth/session";
+import { LanguageSwitch } from "./language-switch";
+
+/** The header and main area of every signed-in page. */
+export async function AppShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
+  const t = await getTranslations();
+  const navLabel = user.role === "admin" ? t("nav.rounds") : user.role === "reviewer" ? t("nav.reviewQueue") : t("nav.dashboard");
+  return (
+    <>
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        {t("nav.skipToContent")}
+      </a>
+      <header className="no-print border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3">
+          <Link href={homePath(user)} className="font-bold text-brand-700">
+            {t("app.name")}
+          </Link>
+          <nav aria-label={t("nav.rounds")} className="text-sm">
+            <Link href={homePath(user)} className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
+              {navLabel}
+            </Link>
+          </nav>
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <span className="text-slate-600">{t("nav.signedInAs", { name: user.name, role: t(`roles.${user.role}`) })}</span>
+            <LanguageSwitch />
+            <form action={signOutAction}>
+              <button type="submit" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
+                {t("nav.signOut")}
+              </button>
+            </form>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-6xl px-4 py-8">
+        {children}
+      </main>
+    </>
+  );
+}

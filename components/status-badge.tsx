@@ -1,0 +1,18 @@
+import { useTranslations } from "next-intl";
+import type { SubmissionStatus } from "@/db/schema";
+import { Badge, type BadgeTone } from "./ui/badge";
+
+const TONES: Record<SubmissionStatus | "not_started", BadgeTone> = {
+  not_started: "slate",
+  draft: "blue",
+  submitted: "violet",
+  in_review: "violet",
+  returned: "amber",
+  verified: "green",
+  not_submitted: "red",
+};
+
+export function StatusBadge({ status }: { status: SubmissionStatus | "not_started" }) {
+  const t = useTranslations("status");
+  return <Badge tone={TONES[status]}>{t(status)}</Badge>;
+}

@@ -1,0 +1,51 @@
+import { desc } from "drizzle-orm";
+import { auditRowHash, GENESIS_HASH, type AuditFields } from "@/lib/audit/hash";
+import type { Db } from "./client";
+import { auditLog } from "./schema";
+
+export type AuditEntry = Omit<AuditFields, "at" | "entityId" | "roundId" | "cityId" | "before" | "after"> &
+  Partial<Pick<AuditFields, "roundId" | "cityId" | "before" | "after">> & { entityId?: string | number | null };
+
+type Tx = Pick<Db, "select" | "insert">;
+
+/**
+ * Appends one row to the hash-chained audit log. Call it inside the transaction that makes the change,
+ * opened with `behavior: "immediate"` so that two writers cannot chain onto the same previous row.
+ */
+export function appendAudit(tx: Tx, entry: AuditEntry): void {
+  const last = tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get();
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const fields: AuditFields = {
+    at: Date.now(),
+    actorId: entry.actorId,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId == null ? null : String(entry.entityId),
+    roundId: entry.roundId ?? null,
+    cityId: entry.cityId ?? null,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+  };
+  tx.insert(auditLog).values({ ...fields, at: new Date(fields.at), prevHash, hash: auditRowHash(prevHash, fields) }).run();
+}
+
+/** Recomputes the chain; returns the id of the first row that does not match, or null if intact. */
+export function verifyAuditChain(db: Db): number | null {
+  let prevHash = GENESIS_HASH;
+  for (const row of db.select().from(auditLog).orderBy(auditLog.id).all()) {
+    const expected = auditRowHash(prevHash, {
+      at: row.at.getTime(),
+      actorId: row.actorId,
+      action: row.action,
+      entityType: row.entityType,
+      entityId: row.entityId,
+      roundId: row.roundId,
+      cityId: row.cityId,
+      before: row.before,
+      after: row.after,
+    });
+    if (row.prevHash !== prevHash || row.hash !== expected) return row.id;
+    prevHash = row.hash;
+  }
+  return null;
+}

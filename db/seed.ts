@@ -1,0 +1,106 @@
+import fs from "node:fs";
+import path from "node:path";
+import { inArray } from "drizzle-orm";
+import { cityFileSchema } from "@/lib/cities/schema";
+import { validateFramework } from "@/lib/framework/validate";
+import type { FrameworkFile } from "@/lib/framework/schema";
+import { upsertCities } from "./cities";
+import type { Db } from "./client";
+import { createRound, getRoundByName } from "./rounds";
+import { cities, modules, reviewAssignments, reviewStages } from "./schema";
+import { runMigrations } from "./migrate";
+import { upsertUser } from "./users";
+
+export const OPEN_ROUND_NAME = "第九届(2019)中国智慧城市发展水平评估";
+
+function readJson(relative: string): unknown {
+  return JSON.parse(fs.readFileSync(path.resolve(process.cwd(), relative), "utf8"));
+}
+
+export function loadFrameworkFile(year: number): FrameworkFile {
+  const result = validateFramework(readJson(`data/frameworks/${year}.json`));
+  if (!result.ok) {
+    const list = result.problems.map((p) => `${p.at}: ${p.key} ${JSON.stringify(p.params ?? {})}`).join("\n");
+    throw new Error(`data/frameworks/${year}.json is invalid:\n${list}`);
+  }
+  return result.framework;
+}
+
+export function loadCityFile() {
+  return cityFileSchema.parse(readJson("data/cities.json"));
+}
+
+/** Cities and the open 2019 round with all 108 cities. Safe to run again: existing rows are kept. */
+export function seedBase(db: Db): { roundId: number } {
+  upsertCities(db, loadCityFile());
+  const existing = getRoundByName(db, OPEN_ROUND_NAME);
+  if (existing) return { roundId: existing.id };
+  const cityIds = db.select({ id: cities.id }).from(cities).all().map((c) => c.id);
+  const roundId = createRound(
+    db,
+    {
+      name: OPEN_ROUND_NAME,
+      year: 2019,
+      status: "open",
+      dataCutoffDate: "2019-06-30",
+      // Generous deadlines so that the demo round stays usable; the admin edits them per round.
+      submissionDeadline: new Date(Date.UTC(new Date().getUTCFullYear() + 1, 11, 31, 15, 59)),
+      reviewDeadline: new Date(Date.UTC(new Date().getUTCFullYear() + 2, 2, 31, 15, 59)),
+      cityIds,
+    },
+    loadFrameworkFile(2019),
+    null,
+  );
+  return { roundId };
+}
+
+export const DEMO_PASSWORD = "cityeval2019";
+
+export type DemoLogin = { email: string; role: string; who: string };
+
+/** Demo accounts: one admin, three reviewers with assignments, staff for five cities. */
+export async function seedDemoAccounts(db: Db, roundId: number): Promise<DemoLogin[]> {
+  const logins: DemoLogin[] = [];
+  const add = async (email: string, name: string, role: "admin" | "reviewer" | "city_staff", who: string, cityId: number | null = null) => {
+    const id = await upsertUser(db, { email, name, password: DEMO_PASSWORD, role, cityId });
+    logins.push({ email, role, who });
+    return id;
+  };
+  await add("admin@cityeval.demo", "组织方管理员", "admin", "organiser");
+  const staffCities = ["shanghai", "hangzhou", "shenzhen", "chengdu", "wuhan"];
+  const cityRows = db.select().from(cities).where(inArray(cities.code, staffCities)).all();
+  for (const code of staffCities) {
+    const city = cityRows.find((c) => c.code === code)!;
+    await add(`${code}@cityeval.demo`, `${city.nameZh}填报员`, "city_staff", `${city.nameZh} ${city.nameEn}`, city.id);
+  }
+  const mods = db.select().from(modules).where(inArray(modules.roundId, [roundId])).all();
+  const stages = db.select().from(reviewStages).where(inArray(reviewStages.roundId, [roundId])).orderBy(reviewStages.position).all();
+  const [first, second] = stages;
+  const byCode = (codes: string[]) => mods.filter((m) => codes.includes(m.code));
+  const reviewers: [string, string, { stageId: number; modules: typeof mods }[]][] = [
+    ["reviewer1@cityeval.demo", "初审专家 甲", [{ stageId: first!.id, modules: byCode(["B", "G", "P"]) }]],
+    ["reviewer2@cityeval.demo", "初审专家 乙", [{ stageId: first!.id, modules: byCode(["E", "I"]) }]],
+    ["reviewer3@cityeval.demo", "复审专家 丙", [{ stageId: second!.id, modules: mods }]],
+  ];
+  for (const [email, name, assignments] of reviewers) {
+    const id = await add(email, name, "reviewer", assignments.map((a) => `${stages.find((s) => s.id === a.stageId)!.nameZh} ${a.modules.map((m) => m.code).join("")}`).join(", "));
+    for (const a of assignments) {
+      for (const m of a.modules) {
+        db.insert(reviewAssignments).values({ roundId, moduleId: m.id, stageId: a.stageId, reviewerId: id }).onConflictDoNothing().run();
+      }
+    }
+  }
+  return logins;
+}
+
+/** Migrates the database at `file` and seeds the base data and demo accounts; returns the demo logins. */
+export async function migrateAndSeed(db: Db): Promise<DemoLogin[]> {
+  runMigrations(db);
+  const { roundId } = seedBase(db);
+  return seedDemoAccounts(db, roundId);
+}
+
+export function formatDemoLogins(logins: DemoLogin[]): string {
+  const rows = logins.map((l) => `  ${l.role.padEnd(10)} ${l.email.padEnd(28)} ${l.who}`);
+  return [`Demo logins (password for all: ${DEMO_PASSWORD})`, ...rows].join("\n");
+}

@@ -1,0 +1,119 @@
+import { and, eq, sql } from "drizzle-orm";
+import { hashPassword, TIMING_DUMMY_HASH, verifyPassword } from "@/lib/auth/password";
+import { appendAudit } from "./audit";
+import type { Db } from "./client";
+import { users, type Locale, type Role } from "./schema";
+
+export const MAX_FAILED_SIGN_INS = 5;
+export const LOCK_MINUTES = 15;
+
+/** What the rest of the app may know about a user: never the password hash or lock counters. */
+export type SessionUser = {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  cityId: number | null;
+  locale: Locale;
+};
+
+const sessionColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  cityId: users.cityId,
+  locale: users.locale,
+};
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export type SignInOutcome =
+  | { ok: true; user: SessionUser }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "locked"; lockedUntil: Date };
+
+/**
+ * Checks an email and password. Unknown email, inactive account and wrong password are indistinguishable
+ * to the caller; the fifth consecutive failure locks the account for LOCK_MINUTES, during which even the
+ * right password is refused.
+ */
+export async function verifyCredentials(db: Db, email: string, password: string, now = new Date()): Promise<SignInOutcome> {
+  const user = db.select().from(users).where(eq(users.email, normaliseEmail(email))).get();
+  if (!user || !user.active) {
+    await verifyPassword(TIMING_DUMMY_HASH, password);
+    return { ok: false, reason: "invalid" };
+  }
+  if (user.lockedUntil && user.lockedUntil > now) return { ok: false, reason: "locked", lockedUntil: user.lockedUntil };
+
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    const lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000);
+    return db.transaction(
+      (tx) => {
+        // Counted in SQL so that concurrent wrong attempts cannot overwrite each other's increments.
+        const row = tx
+          .update(users)
+          .set({
+            failedLogins: sql`case when ${users.failedLogins} + 1 >= ${MAX_FAILED_SIGN_INS} then 0 else ${users.failedLogins} + 1 end`,
+            lockedUntil: sql`case when ${users.failedLogins} + 1 >= ${MAX_FAILED_SIGN_INS} then ${lockedUntil.getTime()} else ${users.lockedUntil} end`,
+          })
+          .where(eq(users.id, user.id))
+          .returning({ lockedUntil: users.lockedUntil })
+          .get();
+        const justLocked = row?.lockedUntil?.getTime() === lockedUntil.getTime();
+        if (justLocked) {
+          appendAudit(tx, { actorId: null, action: "user.locked", entityType: "user", entityId: user.id, after: { lockedUntil: lockedUntil.toISOString() } });
+        }
+        return { ok: false as const, reason: "invalid" as const };
+      },
+      { behavior: "immediate" },
+    );
+  }
+
+  db.transaction(
+    (tx) => {
+      tx.update(users).set({ failedLogins: 0, lockedUntil: null, lastSignInAt: now }).where(eq(users.id, user.id)).run();
+      appendAudit(tx, { actorId: user.id, action: "user.signed_in", entityType: "user", entityId: user.id });
+    },
+    { behavior: "immediate" },
+  );
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role, cityId: user.cityId, locale: user.locale } };
+}
+
+/** The current state of a signed-in user, or null when the account is gone or deactivated. */
+export function getActiveSessionUser(db: Db, id: number): SessionUser | null {
+  return db.select(sessionColumns).from(users).where(and(eq(users.id, id), eq(users.active, true))).get() ?? null;
+}
+
+export function updateUserLocale(db: Db, id: number, locale: Locale): void {
+  db.update(users).set({ locale }).where(eq(users.id, id)).run();
+}
+
+export type NewUser = { email: string; name: string; password: string; role: Role; cityId?: number | null; locale?: Locale };
+
+/** Creates the user, or updates name/role/city/password of an existing one with that email (used by seeds). */
+export async function upsertUser(db: Db, input: NewUser, actorId: number | null = null): Promise<number> {
+  const passwordHash = await hashPassword(input.password);
+  const email = normaliseEmail(input.email);
+  return db.transaction(
+    (tx) => {
+      const values = { email, name: input.name, passwordHash, role: input.role, cityId: input.cityId ?? null };
+      const existing = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+      if (existing) {
+        // Keeps the user's language; resets everything a demo needs to work again.
+        tx.update(users).set({ ...values, active: true, failedLogins: 0, lockedUntil: null }).where(eq(users.id, existing.id)).run();
+        return existing.id;
+      }
+      const { id } = tx.insert(users).values({ ...values, locale: input.locale ?? "zh-CN" }).returning({ id: users.id }).get();
+      appendAudit(tx, { actorId, action: "user.created", entityType: "user", entityId: id, after: { email, role: input.role, cityId: input.cityId ?? null } });
+      return id;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export function getSessionUserByEmail(db: Db, email: string): SessionUser | null {
+  return db.select(sessionColumns).from(users).where(eq(users.email, normaliseEmail(email))).get() ?? null;
+}

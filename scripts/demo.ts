@@ -1,0 +1,26 @@
+/**
+ * `npm run demo`: after `next build`, migrates and seeds the embedded SQLite under DATA_DIR, prints the demo
+ * logins and starts the production server on PORT (3000).
+ */
+import { spawn } from "node:child_process";
+import { openDatabase } from "@/db/client";
+import { formatDemoLogins, migrateAndSeed } from "@/db/seed";
+import { databasePath, dataDir } from "@/lib/config/paths";
+import { authSecret } from "@/lib/config/secret";
+
+async function main() {
+  const port = process.env.PORT ?? "3000";
+  const db = openDatabase(databasePath());
+  const logins = await migrateAndSeed(db);
+  db.$client.close();
+  console.log(`\nCityEval demo — data in ${dataDir()}\n\n${formatDemoLogins(logins)}\n\nOpen http://localhost:${port}\n`);
+
+  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port], {
+    stdio: "inherit",
+    env: { ...process.env, AUTH_SECRET: authSecret(), AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? "true" },
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+  server.on("exit", (code) => process.exit(code ?? 0));
+}
+
+void main();

@@ -1,0 +1,8 @@
+import { databasePath } from "@/lib/config/paths";
+import { openDatabase } from "@/db/client";
+import { runMigrations } from "@/db/migrate";
+
+const db = openDatabase(databasePath());
+runMigrations(db);
+db.$client.close();
+console.log(`Migrated ${databasePath()}`);
