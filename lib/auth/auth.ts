@@ -23,6 +23,13 @@ export const { handlers, auth, signIn, signOut, unstable_update: updateSession }
   trustHost: true,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/signin" },
+  logger: {
+    // A wrong password is an expected outcome (audited when it locks an account), not a server error.
+    error(error) {
+      if (error instanceof CredentialsSignin || error.name === "CredentialsSignin") return;
+      console.error(error);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },

@@ -1,0 +1,108 @@
+import { expect, test, type Page } from "@playwright/test";
+import { city, createUser, openRound, type TestUser } from "./fixtures";
+
+const TEXT = {
+  "zh-CN": { email: "邮箱", password: "密码", submit: "登录", signOut: "退出登录", invalid: "邮箱或密码不正确。", locked: /已被锁定 15 分钟/ },
+  en: { email: "Email", password: "Password", submit: "Sign in", signOut: "Sign out", invalid: "The email or password is incorrect.", locked: /locked for 15 minutes/ },
+} as const;
+type Lang = keyof typeof TEXT;
+
+async function signInWithForm(page: Page, user: Pick<TestUser, "email" | "password">, lang: Lang = "zh-CN") {
+  await page.goto("/signin");
+  if (lang === "en") {
+    await page.getByRole("button", { name: "English" }).click();
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  }
+  await page.getByLabel(TEXT[lang].email).fill(user.email);
+  await page.getByLabel(TEXT[lang].password).fill(user.password);
+  await page.getByRole("button", { name: TEXT[lang].submit, exact: true }).click();
+}
+
+// The form's own alert (Next's route announcer is an alert too).
+const formAlert = (page: Page) => page.locator("form").getByRole("alert");
+
+const landings = [
+  { role: "admin", cityCode: undefined, heading: { "zh-CN": "评估轮次", en: "Evaluation rounds" }, path: () => /\/admin$/ },
+  { role: "reviewer", cityCode: undefined, heading: { "zh-CN": "评审队列", en: "Review queue" }, path: () => /\/review$/ },
+  {
+    role: "city_staff",
+    cityCode: "hangzhou",
+    heading: { "zh-CN": "杭州 · 填报概览", en: "Hangzhou · Dashboard" },
+    path: () => new RegExp(`/rounds/${openRound().id}/cities/hangzhou$`),
+  },
+] as const;
+
+for (const lang of ["zh-CN", "en"] as const) {
+  for (const landing of landings) {
+    test(`${landing.role} signs in (${lang}) and lands on their page`, async ({ page }) => {
+      const user = await createUser(landing.role, landing.cityCode);
+      await signInWithForm(page, user, lang);
+      await expect(page).toHaveURL(landing.path());
+      await expect(page.getByRole("heading", { level: 1, name: landing.heading[lang] })).toBeVisible();
+      await expect(page.locator("html")).toHaveAttribute("lang", lang);
+    });
+  }
+}
+
+test("city staff land on the five modules of their city with status and counts", async ({ page }) => {
+  const user = await createUser("city_staff", "hangzhou");
+  await signInWithForm(page, user);
+  const modules = page.getByRole("list").filter({ has: page.getByRole("heading", { name: /智慧基础/ }) }).getByRole("listitem");
+  await expect(modules).toHaveCount(5);
+  const foundation = modules.filter({ hasText: "智慧基础" });
+  await expect(foundation).toContainText("未开始");
+  await expect(foundation).toContainText("已填 0 / 12 项");
+  await expect(foundation.getByRole("progressbar", { name: "智慧基础填报进度" })).toHaveAttribute("aria-valuemax", "12");
+  expect(city("hangzhou").nameZh).toBe("杭州");
+});
+
+test("a wrong password shows the generic error and nothing else", async ({ page }) => {
+  const user = await createUser("admin");
+  await signInWithForm(page, { email: user.email, password: "not-the-password" });
+  await expect(formAlert(page)).toHaveText(TEXT["zh-CN"].invalid);
+  await expect(page).toHaveURL(/\/signin$/);
+  await signInWithForm(page, { email: "nobody-here@e2e.test", password: "whatever" }, "en");
+  await expect(formAlert(page)).toHaveText(TEXT.en.invalid);
+});
+
+test("the sixth attempt is refused even with the right password", async ({ page }) => {
+  const user = await createUser("reviewer");
+  await page.goto("/signin");
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    await page.getByLabel("邮箱").fill(user.email);
+    await page.getByLabel("密码").fill(`wrong-${attempt}`);
+    await page.getByRole("button", { name: "登录", exact: true }).click();
+    await expect(formAlert(page)).toHaveText(TEXT["zh-CN"].invalid);
+  }
+  await page.getByLabel("密码").fill(user.password);
+  await page.getByRole("button", { name: "登录", exact: true }).click();
+  await expect(formAlert(page)).toHaveText(TEXT["zh-CN"].locked);
+  await expect(page).toHaveURL(/\/signin$/);
+});
+
+test("signing out ends the session", async ({ page }) => {
+  const user = await createUser("admin");
+  await signInWithForm(page, user);
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.getByRole("button", { name: TEXT["zh-CN"].signOut }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/signin$/);
+});
+
+test("the language a user chooses is remembered for their next sign-in", async ({ browser }) => {
+  const user = await createUser("reviewer");
+  const first = await browser.newPage();
+  await signInWithForm(first, user);
+  await expect(first.getByRole("heading", { level: 1, name: "评审队列" })).toBeVisible();
+  await first.getByRole("button", { name: "English" }).click();
+  await expect(first.getByRole("heading", { level: 1, name: "Review queue" })).toBeVisible();
+  await first.close();
+
+  // A new browser without the language cookie: the saved preference applies after sign-in.
+  const context = await browser.newContext();
+  const second = await context.newPage();
+  await signInWithForm(second, user);
+  await expect(second.getByRole("heading", { level: 1, name: "Review queue" })).toBeVisible();
+  await context.close();
+});
