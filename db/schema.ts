@@ -167,7 +167,8 @@ export const submissions = sqliteTable("submissions", {
   moduleId: integer("module_id").notNull().references(() => modules.id, { onDelete: "cascade" }),
   status: text("status", { enum: SUBMISSION_STATUSES }).notNull().default("draft"),
   stageId: integer("stage_id").references(() => reviewStages.id),
-  version: integer("version").notNull().default(1),
+  /** number of times submitted: 0 while the first draft is being filled in */
+  version: integer("version").notNull().default(0),
   notSubmittedReason: text("not_submitted_reason"),
   submittedAt: integer("submitted_at", { mode: "timestamp_ms" }),
   verifiedAt: integer("verified_at", { mode: "timestamp_ms" }),

@@ -274,7 +274,7 @@ CREATE TABLE `submissions` (
 	`module_id` integer NOT NULL,
 	`status` text DEFAULT 'draft' NOT NULL,
 	`stage_id` integer,
-	`version` integer DEFAULT 1 NOT NULL,
+	`version` integer DEFAULT 0 NOT NULL,
 	`not_submitted_reason` text,
 	`submitted_at` integer,
 	`verified_at` integer,

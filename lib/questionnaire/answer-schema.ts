@@ -1,0 +1,107 @@
+/**
+ * Zod schemas derived from an item's definition. The same schema validates the questionnaire form in the
+ * browser and the saved answer on the server. Messages are keys of the "errors" namespace.
+ */
+import { z } from "zod";
+import type { AnswerType, ItemOption } from "@/lib/framework/schema";
+
+export type ItemConstraints = {
+  answerType: AnswerType;
+  options: ItemOption[] | null;
+  minValue: number | null;
+  maxValue: number | null;
+  decimals: number | null;
+};
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+export const TEXT_MAX = 2000;
+export const REASON_MAX = 500;
+
+/** "" → null; "12.5" → 12.5; other text stays text so that z.number() refuses it. Never free text in a number. */
+function toNumberOrNull(raw: unknown): unknown {
+  if (typeof raw !== "string") return raw;
+  const trimmed = raw.trim().replace(/,/g, "");
+  if (trimmed === "") return null;
+  return DECIMAL.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+const emptyToNull = (raw: unknown) => (typeof raw === "string" && raw.trim() === "" ? null : raw);
+
+function decimalsOf(value: number): number {
+  const [, fraction = ""] = String(value).split(".");
+  return fraction.length;
+}
+
+/** The schema of a non-empty value of this item (null means unanswered and is allowed). */
+export function valueSchemaFor(item: ItemConstraints): z.ZodType<unknown> {
+  const optionValues = (item.options ?? []).map((o) => o.value);
+  switch (item.answerType) {
+    case "number": {
+      let n = z.number({ error: "notANumber" });
+      if (item.minValue !== null) n = n.min(item.minValue, { error: "outOfRange" });
+      if (item.maxValue !== null) n = n.max(item.maxValue, { error: "outOfRange" });
+      const decimals = item.decimals ?? 6;
+      return z.preprocess(toNumberOrNull, n.refine((v) => decimalsOf(v) <= decimals, { error: "tooManyDecimals" }).nullable());
+    }
+    case "boolean":
+      return z.preprocess((raw) => (raw === "true" ? true : raw === "false" ? false : emptyToNull(raw)), z.boolean({ error: "chooseOne" }).nullable());
+    case "single":
+      return z.preprocess(emptyToNull, z.string({ error: "chooseOne" }).refine((v) => optionValues.includes(v), { error: "chooseOne" }).nullable());
+    case "multi":
+      return z.preprocess(
+        (raw) => (Array.isArray(raw) && raw.length === 0 ? null : raw),
+        z
+          .array(z.string().refine((v) => optionValues.includes(v), { error: "chooseOne" }), { error: "chooseOne" })
+          .refine((values) => new Set(values).size === values.length, { error: "chooseOne" })
+          // keep the framework's order so that equal selections compare equal
+          .transform((values) => optionValues.filter((v) => values.includes(v)))
+          .nullable(),
+      );
+    case "text":
+      return z.preprocess(emptyToNull, z.string({ error: "required" }).trim().max(TEXT_MAX, { error: "tooLong" }).nullable());
+    case "url":
+      return z.preprocess(
+        (raw) => (typeof raw === "string" ? emptyToNull(raw.trim()) : raw),
+        z.url({ protocol: /^https?$/, error: "urlInvalid" }).max(TEXT_MAX, { error: "tooLong" }).nullable(),
+      );
+  }
+}
+
+export type AnswerOutput = { value: unknown; notApplicableReason: string | null };
+
+/**
+ * The answer of one item: a typed value, or "not applicable" with a mandatory reason (then the value is
+ * dropped and not validated).
+ */
+export function answerSchemaFor(item: ItemConstraints) {
+  const valueSchema = valueSchemaFor(item);
+  return z
+    .object({
+      value: z.unknown(),
+      notApplicable: z.boolean().default(false),
+      notApplicableReason: z.string().max(REASON_MAX, { error: "tooLong" }).default(""),
+    })
+    .transform((input, ctx): AnswerOutput => {
+      if (input.notApplicable) {
+        const reason = input.notApplicableReason.trim();
+        if (!reason) {
+          ctx.addIssue({ code: "custom", path: ["notApplicableReason"], message: "naReasonRequired" });
+          return z.NEVER;
+        }
+        return { value: null, notApplicableReason: reason };
+      }
+      const parsed = valueSchema.safeParse(input.value);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: ["value", ...issue.path], message: issue.message });
+        return z.NEVER;
+      }
+      return { value: parsed.data ?? null, notApplicableReason: null };
+    });
+}
+
+export type AnswerInput = z.input<ReturnType<typeof answerSchemaFor>>;
+
+/** Whether a stored answer counts as answered (a value, or not applicable with a reason). */
+export function isAnswered(answer: { value: unknown; notApplicableReason: string | null } | undefined): boolean {
+  return !!answer && (answer.value !== null && answer.value !== undefined ? true : !!answer.notApplicableReason);
+}

@@ -1,0 +1,75 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { createHash } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LocalEvidenceStore, StoreError } from "./local-store";
+
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+const PNG = Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), Buffer.alloc(64, 1)]);
+const EXE = Buffer.concat([Buffer.from("MZ"), Buffer.alloc(200, 0)]);
+
+let root: string;
+let store: LocalEvidenceStore;
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "evidence-"));
+  store = new LocalEvidenceStore(root);
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** Every file under the store's root, temporary ones included. */
+function filesOnDisk(): string[] {
+  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile());
+}
+
+async function refusal(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof StoreError) return error.reason;
+    throw error;
+  }
+  throw new Error("expected a refusal");
+}
+
+describe("LocalEvidenceStore", () => {
+  it("stores a PDF under its SHA-256 with size and type from its content", async () => {
+    const stored = await store.put(Readable.from([PDF]), "报告.pdf", 1024);
+    const sha256 = createHash("sha256").update(PDF).digest("hex");
+    expect(stored).toEqual({ sha256, size: PDF.length, mime: "application/pdf", storageKey: `${sha256.slice(0, 2)}/${sha256}` });
+    expect(fs.readFileSync(store.pathOf(stored.storageKey))).toEqual(PDF);
+    expect(filesOnDisk()).toEqual([stored.storageKey]);
+  });
+
+  it("recognises a PNG named .pdf by its content", async () => {
+    expect((await store.put(Readable.from([PNG]), "scan.pdf", 1024)).mime).toBe("image/png");
+  });
+
+  it("refuses a renamed .exe and leaves nothing behind", async () => {
+    expect(await refusal(store.put(Readable.from([EXE]), "report.pdf", 1024))).toBe("fileTypeNotAllowed");
+    expect(filesOnDisk()).toEqual([]);
+  });
+
+  it("refuses a file over the limit while streaming, and leaves nothing behind", async () => {
+    const chunks = Array.from({ length: 10 }, () => Buffer.concat([PDF, Buffer.alloc(1000)]));
+    expect(await refusal(store.put(Readable.from(chunks), "big.pdf", 5000))).toBe("fileTooLarge");
+    expect(filesOnDisk()).toEqual([]);
+  });
+
+  it("refuses an empty file", async () => {
+    expect(await refusal(store.put(Readable.from([]), "empty.pdf", 5000))).toBe("fileEmpty");
+    expect(filesOnDisk()).toEqual([]);
+  });
+
+  it("stores identical content once", async () => {
+    const a = await store.put(Readable.from([PDF]), "a.pdf", 1024);
+    const b = await store.put(Readable.from([PDF]), "b.pdf", 1024);
+    expect(a.storageKey).toBe(b.storageKey);
+    expect(filesOnDisk()).toHaveLength(1);
+  });
+
+  it("refuses storage keys that could escape its root", () => {
+    expect(() => store.pathOf("../../etc/passwd")).toThrow();
+  });
+});

@@ -1,0 +1,65 @@
+import { createHash, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileTypeFromFile } from "file-type";
+import { acceptedMime } from "./file-kinds";
+
+export type StoredFile = { sha256: string; size: number; mime: string; storageKey: string };
+export type StoreRefusal = "fileTooLarge" | "fileTypeNotAllowed" | "fileEmpty";
+
+export class StoreError extends Error {
+  constructor(public readonly reason: StoreRefusal) {
+    super(reason);
+  }
+}
+
+/**
+ * Content-addressed evidence storage on local disk: files are streamed to a temporary file while being
+ * hashed and measured (never held in memory), checked by their magic bytes, then moved to
+ * `<root>/<sha256[0..2]>/<sha256>`. A refused upload leaves nothing behind.
+ */
+export class LocalEvidenceStore {
+  constructor(private readonly root: string) {}
+
+  async put(body: Readable, originalName: string, maxBytes: number): Promise<StoredFile> {
+    const tmpDir = path.join(this.root, "tmp");
+    await fs.promises.mkdir(tmpDir, { recursive: true });
+    const tmp = path.join(tmpDir, randomUUID());
+    const hash = createHash("sha256");
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        size += chunk.length;
+        if (size > maxBytes) return callback(new StoreError("fileTooLarge"));
+        hash.update(chunk);
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, meter, fs.createWriteStream(tmp, { flags: "wx" }));
+      if (size === 0) throw new StoreError("fileEmpty");
+      const mime = acceptedMime(await fileTypeFromFile(tmp), originalName);
+      if (!mime) throw new StoreError("fileTypeNotAllowed");
+      const sha256 = hash.digest("hex");
+      const storageKey = path.posix.join(sha256.slice(0, 2), sha256);
+      const target = this.pathOf(storageKey);
+      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      // Same content, same key: an identical file already stored is simply reused.
+      await fs.promises.rename(tmp, target);
+      return { sha256, size, mime, storageKey };
+    } finally {
+      await fs.promises.rm(tmp, { force: true });
+    }
+  }
+
+  pathOf(storageKey: string): string {
+    if (!/^[0-9a-f]{2}\/[0-9a-f]{64}$/.test(storageKey)) throw new Error("invalid storage key");
+    return path.join(this.root, storageKey);
+  }
+
+  open(storageKey: string): fs.ReadStream {
+    return fs.createReadStream(this.pathOf(storageKey));
+  }
+}
