@@ -1,0 +1,494 @@
+/**
+ * The city's questionnaire: reading a module, saving answers with optimistic concurrency, evidence rows and
+ * submitting. Every write re-reads the state inside an immediate transaction and asks lib/workflow.
+ */
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import type { SessionUser } from "@/db/users";
+import { isAnswered } from "@/lib/questionnaire/answer-schema";
+import type { ScoringRule } from "@/lib/framework/schema";
+import { scoreFramework, type ScorableAnswer } from "@/lib/scoring/engine";
+import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
+import { appendAudit } from "./audit";
+import type { Db } from "./client";
+import {
+  answers,
+  cities,
+  evidence,
+  indicators,
+  items,
+  modules,
+  notifications,
+  reviewAssignments,
+  reviewStages,
+  roundCities,
+  rounds,
+  submissions,
+  submissionVersions,
+  users,
+  type VersionSnapshot,
+} from "./schema";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export type QuestionnaireItem = typeof items.$inferSelect;
+export type StoredAnswer = {
+  itemId: number;
+  value: unknown;
+  notApplicableReason: string | null;
+  revision: number;
+  updatedAt: Date;
+  updatedByName: string | null;
+};
+export type EvidenceEntry = {
+  id: number;
+  itemId: number;
+  kind: "file" | "url";
+  url: string | null;
+  originalName: string | null;
+  size: number | null;
+  mime: string | null;
+  sha256: string | null;
+  uploadedAt: Date;
+  uploaderName: string;
+};
+
+export type ShapeItem = QuestionnaireItem & { rule: ScoringRule };
+export type ShapeIndicator = { code: string; maxPoints: number; indicator: typeof indicators.$inferSelect; items: ShapeItem[] };
+export type ShapeModule = { code: string; maxPoints: number; module: typeof modules.$inferSelect; indicators: ShapeIndicator[] };
+
+/** Items of a round's modules in framework order, nested as the scoring engine expects. */
+export function loadFrameworkShape(db: Db | Tx, roundId: number, moduleIds?: number[]): ShapeModule[] {
+  const rows = db
+    .select({ module: modules, indicator: indicators, item: items })
+    .from(items)
+    .innerJoin(indicators, eq(indicators.id, items.indicatorId))
+    .innerJoin(modules, eq(modules.id, indicators.moduleId))
+    .where(and(eq(modules.roundId, roundId), moduleIds ? inArray(modules.id, moduleIds) : undefined))
+    .orderBy(asc(modules.position), asc(indicators.position), asc(items.position))
+    .all();
+  const shape: ShapeModule[] = [];
+  for (const row of rows) {
+    let mod = shape.at(-1);
+    if (mod?.module.id !== row.module.id) {
+      mod = { code: row.module.code, maxPoints: row.module.maxPoints, module: row.module, indicators: [] };
+      shape.push(mod);
+    }
+    let ind = mod.indicators.at(-1);
+    if (ind?.indicator.id !== row.indicator.id) {
+      ind = { code: row.indicator.code, maxPoints: row.indicator.maxPoints, indicator: row.indicator, items: [] };
+      mod.indicators.push(ind);
+    }
+    ind.items.push({ ...row.item, rule: row.item.scoringRule });
+  }
+  return shape;
+}
+
+function getSubmission(db: Db | Tx, roundId: number, cityId: number, moduleId: number) {
+  return (
+    db
+      .select()
+      .from(submissions)
+      .where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, cityId), eq(submissions.moduleId, moduleId)))
+      .get() ?? null
+  );
+}
+
+function listAnswers(db: Db | Tx, submissionId: number): StoredAnswer[] {
+  return db
+    .select({
+      itemId: answers.itemId,
+      value: answers.value,
+      notApplicableReason: answers.notApplicableReason,
+      revision: answers.revision,
+      updatedAt: answers.updatedAt,
+      updatedByName: users.name,
+    })
+    .from(answers)
+    .leftJoin(users, eq(users.id, answers.updatedBy))
+    .where(eq(answers.submissionId, submissionId))
+    .all();
+}
+
+function listEvidence(db: Db | Tx, submissionId: number): EvidenceEntry[] {
+  return db
+    .select({
+      id: evidence.id,
+      itemId: evidence.itemId,
+      kind: evidence.kind,
+      url: evidence.url,
+      originalName: evidence.originalName,
+      size: evidence.size,
+      mime: evidence.mime,
+      sha256: evidence.sha256,
+      uploadedAt: evidence.uploadedAt,
+      uploaderName: users.name,
+    })
+    .from(evidence)
+    .innerJoin(users, eq(users.id, evidence.uploadedBy))
+    .where(and(eq(evidence.submissionId, submissionId), isNull(evidence.deletedAt)))
+    .orderBy(asc(evidence.uploadedAt), asc(evidence.id))
+    .all();
+}
+
+/** A module's questionnaire for one city, or null when the module is not part of the round. */
+export function getQuestionnaire(db: Db, roundId: number, cityId: number, moduleCode: string) {
+  const mod = db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, moduleCode))).get();
+  if (!mod) return null;
+  const [shape] = loadFrameworkShape(db, roundId, [mod.id]);
+  const submission = getSubmission(db, roundId, cityId, mod.id);
+  return {
+    module: mod,
+    indicators: shape?.indicators ?? [],
+    submission,
+    answers: submission ? listAnswers(db, submission.id) : [],
+    evidence: submission ? listEvidence(db, submission.id) : [],
+  };
+}
+
+export type MissingEntry = { itemCode: string; what: "answer" | "evidence" };
+
+/** What a submission still lacks: every required answer, and evidence for every answered item that needs it. */
+export function findMissing(
+  moduleItems: Pick<QuestionnaireItem, "id" | "code" | "required" | "evidenceRequired">[],
+  answerRows: Pick<StoredAnswer, "itemId" | "value" | "notApplicableReason">[],
+  evidenceRows: Pick<EvidenceEntry, "itemId">[],
+): MissingEntry[] {
+  const byItem = new Map(answerRows.map((a) => [a.itemId, a]));
+  const missing: MissingEntry[] = [];
+  for (const item of moduleItems) {
+    const answer = byItem.get(item.id);
+    if (item.required && !isAnswered(answer)) missing.push({ itemCode: item.code, what: "answer" });
+    const notApplicable = !!answer?.notApplicableReason;
+    if (item.evidenceRequired && !notApplicable && !evidenceRows.some((e) => e.itemId === item.id)) {
+      missing.push({ itemCode: item.code, what: "evidence" });
+    }
+  }
+  return missing;
+}
+
+export type ModuleSummary = {
+  moduleId: number;
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  maxPoints: number;
+  status: (typeof submissions.$inferSelect)["status"] | "not_started";
+  version: number;
+  answered: number;
+  total: number;
+  required: number;
+  requiredAnswered: number;
+  missingEvidence: number;
+  provisionalPoints: number;
+};
+
+/** Per module of the round: status, progress, missing evidence and the provisional score of one city. */
+export function listModuleSummaries(db: Db, roundId: number, cityId: number): ModuleSummary[] {
+  const shape = loadFrameworkShape(db, roundId);
+  const subs = db.select().from(submissions).where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, cityId))).all();
+  const subIds = subs.map((s) => s.id);
+  const answerRows = subIds.length ? db.select().from(answers).where(inArray(answers.submissionId, subIds)).all() : [];
+  const evidenceRows = subIds.length
+    ? db.select({ itemId: evidence.itemId }).from(evidence).where(and(inArray(evidence.submissionId, subIds), isNull(evidence.deletedAt))).all()
+    : [];
+  const answersByCode: Record<string, ScorableAnswer> = {};
+  const allItems = shape.flatMap((m) => m.indicators.flatMap((i) => i.items));
+  for (const a of answerRows) {
+    const item = allItems.find((i) => i.id === a.itemId);
+    if (item) answersByCode[item.code] = { value: a.value, notApplicable: !!a.notApplicableReason };
+  }
+  const card = scoreFramework(shape, answersByCode);
+  return shape.map((m) => {
+    const moduleItems = m.indicators.flatMap((i) => i.items);
+    const sub = subs.find((s) => s.moduleId === m.module.id);
+    const ids = new Set(moduleItems.map((i) => i.id));
+    const moduleAnswers = answerRows.filter((a) => ids.has(a.itemId));
+    const missing = findMissing(moduleItems, moduleAnswers, evidenceRows);
+    const answeredIds = new Set(moduleAnswers.filter((a) => isAnswered(a)).map((a) => a.itemId));
+    return {
+      moduleId: m.module.id,
+      code: m.code,
+      nameZh: m.module.nameZh,
+      nameEn: m.module.nameEn,
+      maxPoints: m.maxPoints,
+      status: sub?.status ?? "not_started",
+      version: sub?.version ?? 0,
+      answered: answeredIds.size,
+      total: moduleItems.length,
+      required: moduleItems.filter((i) => i.required).length,
+      requiredAnswered: moduleItems.filter((i) => i.required && answeredIds.has(i.id)).length,
+      missingEvidence: missing.filter((x) => x.what === "evidence").length,
+      provisionalPoints: card.modules[m.code] ?? 0,
+    };
+  });
+}
+
+export type EditRefusal = WorkflowRefusal | "notFound";
+
+/** The item, its round and the city's submission (null before the first edit), if the user may edit it now. */
+function checkEditable(db: Db | Tx, user: SessionUser, itemId: number) {
+  if (user.role !== "city_staff" || user.cityId === null) return { ok: false as const, reason: "roleNotAllowed" as const };
+  const row = db
+    .select({ item: items, round: rounds, moduleId: indicators.moduleId })
+    .from(items)
+    .innerJoin(indicators, eq(indicators.id, items.indicatorId))
+    .innerJoin(rounds, eq(rounds.id, items.roundId))
+    .innerJoin(roundCities, and(eq(roundCities.roundId, items.roundId), eq(roundCities.cityId, user.cityId)))
+    .where(eq(items.id, itemId))
+    .get();
+  if (!row) return { ok: false as const, reason: "notFound" as const };
+  const submission = getSubmission(db, row.round.id, user.cityId, row.moduleId);
+  const decision = decide("edit", { role: user.role, state: submission?.status ?? "draft", roundStatus: row.round.status });
+  if (!decision.ok) return decision;
+  return { ok: true as const, cityId: user.cityId, ...row, submission };
+}
+
+/** Like checkEditable, creating the draft submission on first edit; inside the caller's write transaction. */
+function openForEdit(tx: Tx, user: SessionUser, itemId: number, now: Date) {
+  const check = checkEditable(tx, user, itemId);
+  if (!check.ok) return check;
+  const submission =
+    check.submission ??
+    tx
+      .insert(submissions)
+      .values({ roundId: check.round.id, cityId: check.cityId, moduleId: check.moduleId, status: "draft", version: 0, updatedAt: now })
+      .returning()
+      .get();
+  return { ...check, submission };
+}
+
+/** The item's constraints, for validating a save before it is attempted; null when not the city's to edit. */
+export function getItemForCity(db: Db, itemId: number, cityId: number) {
+  return (
+    db
+      .select({ item: items })
+      .from(items)
+      .innerJoin(roundCities, and(eq(roundCities.roundId, items.roundId), eq(roundCities.cityId, cityId)))
+      .where(eq(items.id, itemId))
+      .get()?.item ?? null
+  );
+}
+
+export type SaveAnswerResult =
+  | { ok: true; revision: number; updatedAt: Date }
+  | { ok: false; reason: EditRefusal }
+  | { ok: false; reason: "staleRevision"; current: Omit<StoredAnswer, "itemId"> };
+
+/**
+ * Saves one answer if it is based on the latest revision (0 for the first save). A save from an older
+ * revision is refused with the newer value and who saved it, so that two people never overwrite each other.
+ */
+export function saveAnswer(
+  db: Db,
+  user: SessionUser,
+  input: { itemId: number; baseRevision: number; value: unknown; notApplicableReason: string | null },
+  now = new Date(),
+): SaveAnswerResult {
+  return db.transaction(
+    (tx): SaveAnswerResult => {
+      const open = openForEdit(tx, user, input.itemId, now);
+      if (!open.ok) return open;
+      const { submission, item } = open;
+      const existing = listAnswers(tx, submission.id).find((a) => a.itemId === item.id);
+      const currentRevision = existing?.revision ?? 0;
+      if (input.baseRevision !== currentRevision) {
+        if (!existing) return { ok: false, reason: "notFound" };
+        const { itemId: _, ...current } = existing;
+        return { ok: false, reason: "staleRevision", current };
+      }
+      const unchanged =
+        existing &&
+        JSON.stringify(existing.value) === JSON.stringify(input.value) &&
+        existing.notApplicableReason === input.notApplicableReason;
+      if (unchanged) return { ok: true, revision: existing.revision, updatedAt: existing.updatedAt };
+
+      const revision = currentRevision + 1;
+      const values = { value: input.value, notApplicableReason: input.notApplicableReason, revision, updatedBy: user.id, updatedAt: now };
+      if (existing) {
+        tx.update(answers).set(values).where(and(eq(answers.submissionId, submission.id), eq(answers.itemId, item.id))).run();
+      } else {
+        tx.insert(answers).values({ submissionId: submission.id, itemId: item.id, ...values }).run();
+      }
+      tx.update(submissions).set({ updatedAt: now }).where(eq(submissions.id, submission.id)).run();
+      appendAudit(tx, {
+        actorId: user.id,
+        action: "answer.saved",
+        entityType: "answer",
+        entityId: `${submission.id}:${item.code}`,
+        roundId: submission.roundId,
+        cityId: submission.cityId,
+        before: existing ? { value: existing.value, notApplicableReason: existing.notApplicableReason, revision: existing.revision } : null,
+        after: { value: input.value, notApplicableReason: input.notApplicableReason, revision },
+      });
+      return { ok: true, revision, updatedAt: now };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export type EvidenceInput =
+  | { kind: "file"; sha256: string; size: number; mime: string; originalName: string; storageKey: string }
+  | { kind: "url"; url: string };
+
+/** Whether the city staff member may add evidence to the item now (checked again when the row is written). */
+export function canEditItem(db: Db, user: SessionUser, itemId: number): { ok: true } | { ok: false; reason: EditRefusal } {
+  const check = checkEditable(db, user, itemId);
+  return check.ok ? { ok: true } : check;
+}
+
+export function addEvidence(db: Db, user: SessionUser, itemId: number, input: EvidenceInput, now = new Date()) {
+  return db.transaction(
+    (tx): { ok: true; id: number } | { ok: false; reason: EditRefusal } => {
+      const open = openForEdit(tx, user, itemId, now);
+      if (!open.ok) return open;
+      const { id } = tx
+        .insert(evidence)
+        .values({ submissionId: open.submission.id, itemId, uploadedBy: user.id, uploadedAt: now, ...input })
+        .returning({ id: evidence.id })
+        .get();
+      appendAudit(tx, {
+        actorId: user.id,
+        action: "evidence.added",
+        entityType: "evidence",
+        entityId: id,
+        roundId: open.submission.roundId,
+        cityId: open.submission.cityId,
+        after: { itemCode: open.item.code, ...input },
+      });
+      return { ok: true, id };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export function deleteEvidence(db: Db, user: SessionUser, evidenceId: number, now = new Date()) {
+  return db.transaction(
+    (tx): { ok: true } | { ok: false; reason: EditRefusal } => {
+      const row = tx.select().from(evidence).where(and(eq(evidence.id, evidenceId), isNull(evidence.deletedAt))).get();
+      if (!row) return { ok: false, reason: "notFound" };
+      const open = openForEdit(tx, user, row.itemId, now);
+      if (!open.ok) return open;
+      if (open.submission.id !== row.submissionId) return { ok: false, reason: "notFound" };
+      tx.update(evidence).set({ deletedAt: now, deletedBy: user.id }).where(eq(evidence.id, evidenceId)).run();
+      appendAudit(tx, {
+        actorId: user.id,
+        action: "evidence.deleted",
+        entityType: "evidence",
+        entityId: evidenceId,
+        roundId: open.submission.roundId,
+        cityId: open.submission.cityId,
+        before: { itemCode: open.item.code, kind: row.kind, url: row.url, sha256: row.sha256, originalName: row.originalName },
+      });
+      return { ok: true };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Whether any live evidence row still points at a stored file (before removing an orphaned upload). */
+export function isStorageKeyReferenced(db: Db, storageKey: string): boolean {
+  return !!db.select({ id: evidence.id }).from(evidence).where(eq(evidence.storageKey, storageKey)).get();
+}
+
+/**
+ * An evidence file the user may download: city staff of the submission's city, admins, and reviewers
+ * assigned to the module. Anyone else gets null (and a 404), whether or not the id exists.
+ */
+export function getEvidenceForDownload(db: Db, user: SessionUser, evidenceId: number) {
+  const row = db
+    .select({ evidence, cityId: submissions.cityId, moduleId: submissions.moduleId })
+    .from(evidence)
+    .innerJoin(submissions, eq(submissions.id, evidence.submissionId))
+    .where(and(eq(evidence.id, evidenceId), eq(evidence.kind, "file")))
+    .get();
+  if (!row) return null;
+  const allowed =
+    user.role === "admin" ||
+    (user.role === "city_staff" && user.cityId === row.cityId && row.evidence.deletedAt === null) ||
+    (user.role === "reviewer" &&
+      !!db
+        .select({ id: reviewAssignments.id })
+        .from(reviewAssignments)
+        .where(and(eq(reviewAssignments.reviewerId, user.id), eq(reviewAssignments.moduleId, row.moduleId)))
+        .get());
+  return allowed ? row.evidence : null;
+}
+
+export type SubmitResult =
+  | { ok: true; version: number }
+  | { ok: false; reason: EditRefusal }
+  | { ok: false; reason: "pastDeadline"; deadline: Date }
+  | { ok: false; reason: "incomplete"; missing: MissingEntry[] };
+
+/**
+ * Submits a module: refused while anything required is missing or after the deadline; otherwise freezes the
+ * answers and evidence hashes as a new version, locks the module for the city, and notifies the first
+ * stage's reviewers.
+ */
+export function submitModule(db: Db, user: SessionUser, roundId: number, moduleCode: string, now = new Date()): SubmitResult {
+  return db.transaction(
+    (tx): SubmitResult => {
+      if (user.role !== "city_staff" || user.cityId === null) return { ok: false, reason: "roleNotAllowed" };
+      const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
+      const mod = tx.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, moduleCode))).get();
+      const city = tx.select().from(cities).where(eq(cities.id, user.cityId)).get();
+      const participates = tx.select().from(roundCities).where(and(eq(roundCities.roundId, roundId), eq(roundCities.cityId, user.cityId))).get();
+      if (!round || !mod || !city || !participates) return { ok: false, reason: "notFound" };
+      const submission = getSubmission(tx, roundId, user.cityId, mod.id);
+      const pastDeadline = !!round.submissionDeadline && now > round.submissionDeadline;
+      const decision = decide("submit", { role: user.role, state: submission?.status ?? "draft", roundStatus: round.status, pastDeadline });
+      if (!decision.ok) {
+        return decision.reason === "pastDeadline" ? { ok: false, reason: "pastDeadline", deadline: round.submissionDeadline! } : decision;
+      }
+      const [shape] = loadFrameworkShape(tx, roundId, [mod.id]);
+      const moduleItems = shape?.indicators.flatMap((i) => i.items) ?? [];
+      const answerRows = submission ? listAnswers(tx, submission.id) : [];
+      const evidenceRows = submission ? listEvidence(tx, submission.id) : [];
+      const missing = findMissing(moduleItems, answerRows, evidenceRows);
+      if (!submission || missing.length) return { ok: false, reason: "incomplete", missing };
+
+      const codeOf = new Map(moduleItems.map((i) => [i.id, i.code]));
+      const snapshot: VersionSnapshot = {
+        answers: answerRows.map((a) => ({ itemCode: codeOf.get(a.itemId)!, value: a.value, notApplicableReason: a.notApplicableReason })),
+        evidence: evidenceRows.map((e) => ({ itemCode: codeOf.get(e.itemId)!, kind: e.kind, sha256: e.sha256, url: e.url, originalName: e.originalName })),
+      };
+      const version = submission.version + 1;
+      const [firstStage] = tx.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(asc(reviewStages.position)).all();
+      tx.update(submissions)
+        .set({ status: decision.to, version, stageId: firstStage?.id ?? null, submittedAt: now, updatedAt: now })
+        .where(eq(submissions.id, submission.id))
+        .run();
+      tx.insert(submissionVersions).values({ submissionId: submission.id, version, snapshot, submittedBy: user.id, createdAt: now }).run();
+      appendAudit(tx, {
+        actorId: user.id,
+        action: "submission.submitted",
+        entityType: "submission",
+        entityId: submission.id,
+        roundId,
+        cityId: user.cityId,
+        before: { status: submission.status, version: submission.version },
+        after: { status: decision.to, version, stage: firstStage?.position ?? null },
+      });
+      if (firstStage) {
+        const reviewers = tx
+          .select({ reviewerId: reviewAssignments.reviewerId })
+          .from(reviewAssignments)
+          .where(and(eq(reviewAssignments.moduleId, mod.id), eq(reviewAssignments.stageId, firstStage.id)))
+          .all();
+        for (const { reviewerId } of reviewers) {
+          tx.insert(notifications)
+            .values({
+              userId: reviewerId,
+              kind: "submitted",
+              params: { cityZh: city.nameZh, cityEn: city.nameEn, moduleZh: mod.nameZh, moduleEn: mod.nameEn, version },
+              href: "/review",
+              createdAt: now,
+            })
+            .run();
+        }
+      }
+      return { ok: true, version };
+    },
+    { behavior: "immediate" },
+  );
+}
