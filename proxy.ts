@@ -7,13 +7,11 @@ const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"
 export function proxy(request: NextRequest) {
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
   if (hasSession) return NextResponse.next();
-  if (request.nextUrl.pathname.startsWith("/api/")) {
-    return NextResponse.json({ error: "unauthenticated" }, { status: 401 });
-  }
   return NextResponse.redirect(new URL("/signin", request.url));
 }
 
 export const config = {
-  // Everything except sign-in, the auth endpoints, Next's assets and files with an extension.
-  matcher: ["/((?!signin|api/auth|_next/|favicon.ico|.*\\.[a-z0-9]+$).*)"],
+  // Pages only: not sign-in, Next's assets or files with an extension, and not the API, whose route handlers
+  // answer 401 themselves and whose upload bodies must stream past the proxy untouched.
+  matcher: ["/((?!signin|api/|_next/|favicon.ico|.*\\.[a-z0-9]+$).*)"],
 };

@@ -293,8 +293,8 @@ export function saveAnswer(
       const currentRevision = existing?.revision ?? 0;
       if (input.baseRevision !== currentRevision) {
         if (!existing) return { ok: false, reason: "notFound" };
-        const { itemId: _, ...current } = existing;
-        return { ok: false, reason: "staleRevision", current };
+        const { value, notApplicableReason, revision, updatedAt, updatedByName } = existing;
+        return { ok: false, reason: "staleRevision", current: { value, notApplicableReason, revision, updatedAt, updatedByName } };
       }
       const unchanged =
         existing &&

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { listRoundsOverview } from "./rounds";
 import { cities, items, reviewAssignments, reviewStages, rounds, users } from "./schema";
 import { OPEN_ROUND_NAME, seedBase, seedDemoAccounts } from "./seed";
-import { listModuleProgress } from "./submissions";
+import { listModuleSummaries } from "./questionnaire";
 import { createTestDb } from "./test-db";
 
 describe("the seed", () => {
@@ -34,7 +34,7 @@ describe("the seed", () => {
   it("shows a city five modules, none started, with their item counts", () => {
     const db = createTestDb();
     const { roundId } = seedBase(db);
-    const progress = listModuleProgress(db, roundId, 1);
+    const progress = listModuleSummaries(db, roundId, 1);
     expect(progress.map((m) => [m.code, m.status, m.answered, m.total])).toEqual([
       ["B", "not_started", 0, 12],
       ["G", "not_started", 0, 13],

@@ -1,47 +1,6 @@
-import { and, asc, count, eq, isNotNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, or } from "drizzle-orm";
 import type { Db } from "./client";
-import { answers, cities, indicators, items, modules, reviewAssignments, reviewStages, submissions, type SubmissionStatus } from "./schema";
-
-export type ModuleProgress = {
-  moduleId: number;
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  maxPoints: number;
-  status: SubmissionStatus | "not_started";
-  version: number | null;
-  answered: number;
-  total: number;
-};
-
-/** The five modules of a round for one city, with status and answered/total item counts. */
-export function listModuleProgress(db: Db, roundId: number, cityId: number): ModuleProgress[] {
-  const totals = db
-    .select({ moduleId: modules.id, code: modules.code, nameZh: modules.nameZh, nameEn: modules.nameEn, maxPoints: modules.maxPoints, total: count(items.id) })
-    .from(modules)
-    .leftJoin(indicators, eq(indicators.moduleId, modules.id))
-    .leftJoin(items, eq(items.indicatorId, indicators.id))
-    .where(eq(modules.roundId, roundId))
-    .groupBy(modules.id)
-    .orderBy(asc(modules.position))
-    .all();
-  const subs = db
-    .select({
-      moduleId: submissions.moduleId,
-      status: submissions.status,
-      version: submissions.version,
-      answered: sql<number>`(select count(*) from ${answers} where ${answers.submissionId} = ${submissions.id}
-        and (${answers.value} is not null or ${answers.notApplicableReason} is not null))`,
-    })
-    .from(submissions)
-    .where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, cityId)))
-    .all();
-  const byModule = new Map(subs.map((s) => [s.moduleId, s]));
-  return totals.map((m) => {
-    const sub = byModule.get(m.moduleId);
-    return { ...m, status: sub?.status ?? "not_started", version: sub?.version ?? null, answered: sub?.answered ?? 0 };
-  });
-}
+import { cities, modules, reviewAssignments, reviewStages, submissions } from "./schema";
 
 export type QueueEntry = {
   submissionId: number;

@@ -6,8 +6,9 @@ import { createUser, openRound, signInViaApi, testDb } from "./fixtures";
 test("anonymous visitors are sent to sign-in and API calls get 401", async ({ page }) => {
   await page.goto(`/rounds/${openRound().id}/cities/shanghai`);
   await expect(page).toHaveURL(/\/signin$/);
-  const api = await page.request.get("/api/anything");
+  const api = await page.request.put("/api/answers", { data: { itemId: 1, baseRevision: 0, value: 1 } });
   expect(api.status()).toBe(401);
+  expect((await api.json()).error).toBe("unauthenticated");
 });
 
 test("city staff get a 404 on another city's dashboard, an admin page and the review queue", async ({ page }) => {

@@ -1,3 +1,5 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import type { Role } from "@/db/schema";
 import type { SessionUser } from "@/db/users";
@@ -6,11 +8,18 @@ import { currentUser } from "@/lib/auth/session";
 /** What every server action returns. Messages are keys of the "errors" namespace in messages/*.json. */
 export type ActionResult<T = undefined> =
   | { ok: true; data: T }
-  | { ok: false; formError?: string; fieldErrors?: Record<string, string[]> };
+  | { ok: false; formError?: string; fieldErrors?: Record<string, string[]>; details?: Record<string, unknown> };
 
-/** Thrown by an action body to refuse with a translated message, e.g. `throw new ActionError("roundFinalised")`. */
+/**
+ * Thrown by an action or route body to refuse with a translated message and, for route handlers, an HTTP
+ * status: `throw new ActionError("roundNotOpen", 409)`.
+ */
 export class ActionError extends Error {
-  constructor(public readonly key: string) {
+  constructor(
+    public readonly key: string,
+    public readonly status = 400,
+    public readonly details?: Record<string, unknown>,
+  ) {
     super(key);
   }
 }
@@ -18,9 +27,23 @@ export class ActionError extends Error {
 type Access = { public: true } | { roles: readonly Role[] };
 type Ctx<A extends Access> = A extends { public: true } ? { user: SessionUser | null } : { user: SessionUser };
 
+/** Authenticates and authorizes by role; the body then checks every id it gets against the user. */
+async function authorize(access: Access): Promise<{ user: SessionUser | null } | ActionError> {
+  const user = await currentUser();
+  if ("public" in access) return { user };
+  if (!user) return new ActionError("unauthenticated", 401);
+  if (!access.roles.includes(user.role)) return new ActionError("forbidden", 403);
+  return { user };
+}
+
+function fieldErrorsOf(error: z.ZodError) {
+  const { formErrors, fieldErrors } = z.flattenError(error);
+  return { formError: formErrors[0] ?? "invalidInput", fieldErrors: fieldErrors as Record<string, string[]> };
+}
+
 /**
  * The one wrapper of every server action (they are public HTTP endpoints):
- * parse with zod → authenticate → authorize by role → run (which checks ownership of every id it gets).
+ * parse with zod → authenticate → authorize by role → run.
  */
 export function defineAction<S extends z.ZodType, A extends Access, T>(
   schema: S,
@@ -29,20 +52,61 @@ export function defineAction<S extends z.ZodType, A extends Access, T>(
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
   return async (input) => {
     const parsed = schema.safeParse(input);
-    if (!parsed.success) {
-      const { formErrors, fieldErrors } = z.flattenError(parsed.error);
-      return { ok: false, formError: formErrors[0] ?? "invalidInput", fieldErrors: fieldErrors as Record<string, string[]> };
-    }
-    const user = await currentUser();
-    if (!("public" in access)) {
-      if (!user) return { ok: false, formError: "unauthenticated" };
-      if (!access.roles.includes(user.role)) return { ok: false, formError: "forbidden" };
-    }
+    if (!parsed.success) return { ok: false, ...fieldErrorsOf(parsed.error) };
+    const auth = await authorize(access);
+    if (auth instanceof ActionError) return { ok: false, formError: auth.key };
     try {
-      return { ok: true, data: await run(parsed.data, { user } as Ctx<A>) };
+      return { ok: true, data: await run(parsed.data, auth as Ctx<A>) };
     } catch (error) {
-      if (error instanceof ActionError) return { ok: false, formError: error.key };
+      if (error instanceof ActionError) return { ok: false, formError: error.key, details: error.details };
       throw error; // redirects and notFound propagate; anything else is a bug and must surface
     }
   };
+}
+
+/** A JSON error response with the key, its translation and any details. */
+export async function errorResponse(error: ActionError): Promise<NextResponse> {
+  const t = await getTranslations("errors");
+  const message = t.has(error.key) ? t(error.key, (error.details ?? {}) as Record<string, string | number>) : t("unexpected");
+  return NextResponse.json({ error: error.key, message, ...error.details }, { status: error.status });
+}
+
+/** Parses a JSON body with a schema, refusing bad input with 400 and the field errors. */
+export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw new ActionError("invalidInput", 400);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const { formError, fieldErrors } = fieldErrorsOf(parsed.error);
+    throw new ActionError(formError, 400, { fieldErrors });
+  }
+  return parsed.data;
+}
+
+/** The same wrapper for route handlers: authenticate → authorize → run; refusals become 4xx JSON. */
+export function defineRoute<P extends Record<string, string>, A extends Access>(
+  access: A,
+  run: (request: NextRequest, ctx: Ctx<A> & { params: P }) => Promise<Response>,
+): (request: NextRequest, context: { params: Promise<P> }) => Promise<Response> {
+  return async (request, context) => {
+    const auth = await authorize(access);
+    if (auth instanceof ActionError) return errorResponse(auth);
+    try {
+      return await run(request, { ...(auth as Ctx<A>), params: await context.params });
+    } catch (error) {
+      if (error instanceof ActionError) return errorResponse(error);
+      throw error;
+    }
+  };
+}
+
+/** HTTP status of a refusal from the workflow or the data layer. */
+export function refusalStatus(reason: string): number {
+  if (reason === "notFound") return 404;
+  if (reason === "roleNotAllowed" || reason === "notAssigned" || reason === "sameReviewerTwice") return 403;
+  return 409;
 }

@@ -1,43 +1,31 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
-import { getLocale, getTranslations } from "next-intl/server";
+import Link from "next/link";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { StatusBadge } from "@/components/status-badge";
 import { ProgressBar } from "@/components/ui/progress-bar";
-import { getCityByCode } from "@/db/cities";
-import { getDb } from "@/db/client";
-import { getRound, isCityInRound } from "@/db/rounds";
-import { listModuleProgress } from "@/db/submissions";
-import { canSeeCity, requireRole } from "@/lib/auth/session";
+import { listModuleSummaries } from "@/db/questionnaire";
 import { formatPoints, pick } from "@/lib/i18n/pick";
+import { loadCityRound, type CityRoundParams } from "./load";
 
-type Params = { roundId: string; cityCode: string };
-
-/** The round and city of the URL, if the caller may see them; otherwise a 404 that reveals nothing. */
-async function load(params: Promise<Params>) {
-  const user = await requireRole("city_staff", "admin");
-  const { roundId, cityCode } = await params;
-  const db = getDb();
-  const city = getCityByCode(db, cityCode);
-  const round = /^\d+$/.test(roundId) ? getRound(db, Number(roundId)) : null;
-  if (!city || !round || !canSeeCity(user, city.id) || !isCityInRound(db, round.id, city.id)) notFound();
-  return { db, city, round };
-}
-
-export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
-  const { city } = await load(params);
+export async function generateMetadata({ params }: { params: Promise<CityRoundParams> }): Promise<Metadata> {
+  const { city } = await loadCityRound(params);
   const locale = await getLocale();
   return { title: (await getTranslations("city"))("title", { city: pick(locale, city.nameZh, city.nameEn) }) };
 }
 
-export default async function CityDashboard({ params }: { params: Promise<Params> }) {
-  const { db, city, round } = await load(params);
-  const [t, locale] = [await getTranslations("city"), await getLocale()];
-  const modules = listModuleProgress(db, round.id, city.id);
+export default async function CityDashboard({ params }: { params: Promise<CityRoundParams> }) {
+  const { db, city, round } = await loadCityRound(params);
+  const [t, locale, format] = [await getTranslations("city"), await getLocale(), await getFormatter()];
+  const modules = listModuleSummaries(db, round.id, city.id);
+  const base = `/rounds/${round.id}/cities/${city.code}`;
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold">{t("title", { city: pick(locale, city.nameZh, city.nameEn) })}</h1>
         <p className="mt-1 text-slate-600">{t("round", { round: round.name })}</p>
+        {round.submissionDeadline && (
+          <p className="mt-1 text-sm text-slate-600">{t("deadline", { deadline: format.dateTime(round.submissionDeadline, { dateStyle: "long", timeStyle: "short" }) })}</p>
+        )}
       </div>
       <section aria-labelledby="modules-heading">
         <h2 id="modules-heading" className="mb-3 text-lg font-semibold">{t("modules")}</h2>
@@ -48,17 +36,33 @@ export default async function CityDashboard({ params }: { params: Promise<Params
               <li key={m.moduleId} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-label={name}>
                 <div className="flex items-start justify-between gap-2">
                   <h3 className="font-semibold">
-                    <span className="mr-2 text-slate-400">{m.code}</span>
-                    {name}
+                    <Link href={`${base}/modules/${m.code}`} className="hover:text-brand-700 hover:underline">
+                      <span className="mr-2 text-slate-400">{m.code}</span>
+                      {name}
+                    </Link>
                   </h3>
                   <StatusBadge status={m.status} />
                 </div>
                 <p className="mt-1 text-xs text-slate-500">
                   {t("maxPoints", { points: formatPoints(m.maxPoints) })}
-                  {m.version !== null && ` · ${t("version", { version: m.version })}`}
+                  {m.version > 0 && ` · ${t("version", { version: m.version })}`}
                 </p>
                 <p className="mt-4 mb-1 text-sm text-slate-700">{t("answered", { answered: m.answered, total: m.total })}</p>
                 <ProgressBar value={m.answered} max={m.total} label={t("progressLabel", { module: name })} />
+                <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
+                  <div>
+                    <dt className="text-slate-500">{t("requiredAnswered")}</dt>
+                    <dd className="font-medium tabular-nums">{m.requiredAnswered} / {m.required}</dd>
+                  </div>
+                  <div>
+                    <dt className="text-slate-500">{t("missingEvidence")}</dt>
+                    <dd className={`font-medium tabular-nums ${m.missingEvidence ? "text-amber-700" : ""}`}>{m.missingEvidence}</dd>
+                  </div>
+                  <div className="col-span-2">
+                    <dt className="text-slate-500">{t("provisionalScore")}</dt>
+                    <dd className="font-medium tabular-nums">{t("pointsOf", { points: formatPoints(m.provisionalPoints), max: formatPoints(m.maxPoints) })}</dd>
+                  </div>
+                </dl>
               </li>
             );
           })}

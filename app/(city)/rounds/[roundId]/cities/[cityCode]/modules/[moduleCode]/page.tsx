@@ -1,0 +1,115 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { Questionnaire } from "@/components/questionnaire/questionnaire";
+import type { ClientAnswer, ClientEvidence, ClientIndicator, ItemState } from "@/components/questionnaire/types";
+import { StatusBadge } from "@/components/status-badge";
+import { getQuestionnaire } from "@/db/questionnaire";
+import { evidenceMaxBytes } from "@/lib/config/limits";
+import { formatPoints, pick } from "@/lib/i18n/pick";
+import { isAnswered } from "@/lib/questionnaire/answer-schema";
+import { scoreItem } from "@/lib/scoring/engine";
+import { decide } from "@/lib/workflow/transitions";
+import { loadCityRound, type CityRoundParams } from "../../load";
+
+type Params = CityRoundParams & { moduleCode: string };
+
+async function load(params: Promise<Params>) {
+  const base = await loadCityRound(params);
+  const { moduleCode } = await params;
+  const questionnaire = getQuestionnaire(base.db, base.round.id, base.city.id, moduleCode);
+  if (!questionnaire) notFound();
+  return { ...base, questionnaire };
+}
+
+export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
+  const { questionnaire, city } = await load(params);
+  const locale = await getLocale();
+  return { title: `${pick(locale, questionnaire.module.nameZh, questionnaire.module.nameEn)} · ${pick(locale, city.nameZh, city.nameEn)}` };
+}
+
+export default async function QuestionnairePage({ params }: { params: Promise<Params> }) {
+  const { user, city, round, questionnaire } = await load(params);
+  const [t, locale, format] = [await getTranslations("questionnaire"), await getLocale(), await getFormatter()];
+  const { module: mod, submission } = questionnaire;
+  const status = submission?.status ?? "not_started";
+  const editable = decide("edit", { role: user.role, state: submission?.status ?? "draft", roundStatus: round.status }).ok;
+
+  const answersById: Record<number, ClientAnswer> = {};
+  for (const a of questionnaire.answers) answersById[a.itemId] = { ...a, updatedAt: a.updatedAt.toISOString() };
+  const evidenceById: Record<number, ClientEvidence[]> = {};
+  for (const e of questionnaire.evidence) (evidenceById[e.itemId] ??= []).push({ ...e, uploadedAt: e.uploadedAt.toISOString() });
+
+  const states: Record<string, ItemState> = {};
+  const indicators: ClientIndicator[] = questionnaire.indicators.map((ind) => ({
+    code: ind.code,
+    name: pick(locale, ind.indicator.nameZh, ind.indicator.nameEn),
+    maxPoints: ind.maxPoints,
+    items: ind.items.map((item) => {
+      const answer = answersById[item.id];
+      states[item.code] = {
+        answered: isAnswered(answer),
+        notApplicable: !!answer?.notApplicableReason,
+        points: scoreItem(item, answer ? { value: answer.value, notApplicable: !!answer.notApplicableReason } : undefined),
+        evidenceCount: evidenceById[item.id]?.length ?? 0,
+        unsaved: false,
+      };
+      return {
+        id: item.id,
+        code: item.code,
+        name: pick(locale, item.nameZh, item.nameEn),
+        answerType: item.answerType,
+        unit: locale === "en" ? item.unitEn : item.unitZh,
+        options: item.options,
+        minValue: item.minValue,
+        maxValue: item.maxValue,
+        decimals: item.decimals,
+        required: item.required,
+        rule: item.scoringRule,
+        maxPoints: item.maxPoints,
+        evidenceKinds: item.evidenceKinds,
+        evidenceRequired: item.evidenceRequired,
+        help: locale === "en" ? item.helpEn : item.helpZh,
+      };
+    }),
+  }));
+
+  return (
+    <div className="space-y-6">
+      <nav aria-label={t("breadcrumb")} className="text-sm">
+        <Link href={`/rounds/${round.id}/cities/${city.code}`} className="text-brand-700 hover:underline">
+          ← {pick(locale, city.nameZh, city.nameEn)} · {t("backToDashboard")}
+        </Link>
+      </nav>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-bold">
+          <span className="mr-2 text-slate-400">{mod.code}</span>
+          {pick(locale, mod.nameZh, mod.nameEn)}
+        </h1>
+        <StatusBadge status={status} />
+        {submission && submission.version > 0 && <span className="text-sm text-slate-500">{t("version", { version: submission.version })}</span>}
+        <span className="text-sm text-slate-500">{t("maxPoints", { points: formatPoints(mod.maxPoints) })}</span>
+      </div>
+      {round.submissionDeadline && (
+        <p className="text-sm text-slate-600">{t("deadline", { deadline: format.dateTime(round.submissionDeadline, { dateStyle: "long", timeStyle: "short" }) })}</p>
+      )}
+      {!editable && (
+        <p role="status" className="rounded-md border border-slate-200 bg-slate-100 px-4 py-3 text-sm text-slate-700">
+          {user.role === "admin" ? t("readOnlyAdmin") : round.status !== "open" ? t("readOnlyRound") : t("readOnlySubmitted")}
+        </p>
+      )}
+      <Questionnaire
+        roundId={round.id}
+        moduleCode={mod.code}
+        moduleMaxPoints={mod.maxPoints}
+        indicators={indicators}
+        answers={answersById}
+        evidence={evidenceById}
+        initialStates={states}
+        editable={editable}
+        evidenceMaxMb={Math.round(evidenceMaxBytes() / 1024 / 1024)}
+      />
+    </div>
+  );
+}

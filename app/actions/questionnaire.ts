@@ -1,0 +1,39 @@
+"use server";
+
+import { getFormatter } from "next-intl/server";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { addEvidence, deleteEvidence, submitModule } from "@/db/questionnaire";
+import { ActionError, defineAction, refusalStatus } from "@/lib/action";
+
+const STAFF = { roles: ["city_staff"] } as const;
+
+export const addLinkEvidenceAction = defineAction(
+  z.object({ itemId: z.number().int().positive(), url: z.url({ protocol: /^https?$/, error: "urlInvalid" }).max(2000, { error: "tooLong" }) }),
+  STAFF,
+  ({ itemId, url }, { user }) => {
+    const result = addEvidence(getDb(), user, itemId, { kind: "url", url });
+    if (!result.ok) throw new ActionError(result.reason, refusalStatus(result.reason));
+    return { id: result.id, uploadedAt: new Date().toISOString(), uploaderName: user.name };
+  },
+);
+
+export const deleteEvidenceAction = defineAction(z.object({ evidenceId: z.number().int().positive() }), STAFF, ({ evidenceId }, { user }) => {
+  const result = deleteEvidence(getDb(), user, evidenceId);
+  if (!result.ok) throw new ActionError(result.reason, refusalStatus(result.reason));
+});
+
+export const submitModuleAction = defineAction(
+  z.object({ roundId: z.number().int().positive(), moduleCode: z.string().min(1).max(20) }),
+  STAFF,
+  async ({ roundId, moduleCode }, { user }) => {
+    const result = submitModule(getDb(), user, roundId, moduleCode);
+    if (result.ok) return { version: result.version };
+    if (result.reason === "incomplete") throw new ActionError("incomplete", 409, { missing: result.missing });
+    if ("deadline" in result) {
+      const format = await getFormatter();
+      throw new ActionError("pastDeadline", 409, { deadline: format.dateTime(result.deadline, { dateStyle: "long", timeStyle: "short" }) });
+    }
+    throw new ActionError(result.reason, refusalStatus(result.reason));
+  },
+);

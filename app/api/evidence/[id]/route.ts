@@ -1,0 +1,30 @@
+import { Readable } from "node:stream";
+import contentDisposition from "content-disposition";
+import { getDb } from "@/db/client";
+import { getEvidenceForDownload } from "@/db/questionnaire";
+import { ActionError, defineRoute } from "@/lib/action";
+import { evidenceStore } from "@/lib/storage";
+import { isInlinePreviewable } from "@/lib/storage/file-kinds";
+
+/** Download (or inline preview with ?inline=1) of an evidence file; 404 for anyone who may not see it. */
+export const GET = defineRoute<{ id: string }, { roles: ["city_staff", "reviewer", "admin"] }>(
+  { roles: ["city_staff", "reviewer", "admin"] },
+  async (request, { user, params }) => {
+    const id = /^\d+$/.test(params.id) ? Number(params.id) : 0;
+    const row = id ? getEvidenceForDownload(getDb(), user, id) : null;
+    if (!row || !row.storageKey || !row.mime) throw new ActionError("notFound", 404);
+    const inline = request.nextUrl.searchParams.get("inline") === "1" && isInlinePreviewable(row.mime);
+    const body = Readable.toWeb(evidenceStore().open(row.storageKey)) as ReadableStream<Uint8Array>;
+    return new Response(body, {
+      headers: {
+        "Content-Type": row.mime,
+        "Content-Length": String(row.size ?? ""),
+        // RFC 5987/6266: Chinese names survive via filename*=UTF-8''…
+        "Content-Disposition": contentDisposition(row.originalName ?? "evidence", { type: inline ? "inline" : "attachment" }),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+        ETag: `"${row.sha256}"`,
+      },
+    });
+  },
+);

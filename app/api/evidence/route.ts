@@ -1,0 +1,54 @@
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeWebStream } from "node:stream/web";
+import { NextResponse } from "next/server";
+import { getDb } from "@/db/client";
+import { addEvidence, canEditItem, isStorageKeyReferenced } from "@/db/questionnaire";
+import { ActionError, defineRoute, refusalStatus } from "@/lib/action";
+import { evidenceMaxBytes } from "@/lib/config/limits";
+import { evidenceStore } from "@/lib/storage";
+import { StoreError } from "@/lib/storage/local-store";
+import fs from "node:fs";
+
+const STORE_STATUS = { fileTooLarge: 413, fileTypeNotAllowed: 415, fileEmpty: 400 } as const;
+
+/**
+ * Upload of one evidence file as the raw request body (name in X-File-Name, URI-encoded), streamed to disk
+ * while hashed; nothing is buffered whole and a refused file leaves no row and no file.
+ */
+export const POST = defineRoute({ roles: ["city_staff"] }, async (request, { user }) => {
+  const itemId = Number(request.nextUrl.searchParams.get("itemId"));
+  let name = "";
+  try {
+    name = decodeURIComponent(request.headers.get("x-file-name") ?? "").trim();
+  } catch {
+    name = "";
+  }
+  if (!Number.isInteger(itemId) || itemId <= 0 || !name || name.length > 255 || !request.body) {
+    throw new ActionError("invalidInput", 400);
+  }
+  const maxBytes = evidenceMaxBytes();
+  const maxMb = Math.round(maxBytes / 1024 / 1024);
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw new ActionError("fileTooLarge", 413, { max: maxMb });
+  const db = getDb();
+  const allowed = canEditItem(db, user, itemId);
+  if (!allowed.ok) throw new ActionError(allowed.reason, refusalStatus(allowed.reason));
+
+  const store = evidenceStore();
+  let stored;
+  try {
+    stored = await store.put(Readable.fromWeb(request.body as NodeWebStream<Uint8Array>), name, maxBytes);
+  } catch (error) {
+    if (error instanceof StoreError) throw new ActionError(error.reason, STORE_STATUS[error.reason], { max: maxMb });
+    throw error;
+  }
+  const added = addEvidence(db, user, itemId, { kind: "file", originalName: name, ...stored });
+  if (!added.ok) {
+    // The module changed state while the file streamed in: keep nothing that no row refers to.
+    if (!isStorageKeyReferenced(db, stored.storageKey)) await fs.promises.rm(store.pathOf(stored.storageKey), { force: true });
+    throw new ActionError(added.reason, refusalStatus(added.reason));
+  }
+  return NextResponse.json(
+    { id: added.id, itemId, kind: "file", originalName: name, size: stored.size, mime: stored.mime, sha256: stored.sha256, uploaderName: user.name, uploadedAt: new Date().toISOString(), url: null },
+    { status: 201 },
+  );
+});

@@ -1,0 +1,266 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useLocale, useTranslations } from "next-intl";
+import { useEffect, useId, useMemo } from "react";
+import { Controller, useForm, useWatch } from "react-hook-form";
+import type { z } from "zod";
+import { answerSchemaFor } from "@/lib/questionnaire/answer-schema";
+import { formatAnswer } from "@/lib/questionnaire/format";
+import { scoreItem } from "@/lib/scoring/engine";
+import { formatPoints } from "@/lib/i18n/pick";
+import { useErrorText } from "../use-error-text";
+import { EvidencePanel } from "./evidence-panel";
+import type { ClientAnswer, ClientEvidence, ClientItem, ItemState } from "./types";
+import { useAutosave, type SaveStatus } from "./use-autosave";
+
+type Schema = ReturnType<typeof answerSchemaFor>;
+type FormInput = z.input<Schema>;
+
+function toFormValues(item: ClientItem, answer: ClientAnswer | undefined): FormInput {
+  const value = answer?.value ?? null;
+  const formValue =
+    item.answerType === "multi" ? (Array.isArray(value) ? value : []) :
+    item.answerType === "boolean" ? (value === null ? "" : String(value)) :
+    value === null ? "" : String(value);
+  return { value: formValue, notApplicable: !!answer?.notApplicableReason, notApplicableReason: answer?.notApplicableReason ?? "" };
+}
+
+const STATUS_TONE: Record<SaveStatus, string> = {
+  idle: "text-slate-400",
+  pending: "text-amber-700",
+  saving: "text-slate-500",
+  saved: "text-emerald-700",
+  retrying: "text-red-700",
+  invalid: "text-red-700",
+  conflict: "text-red-700",
+  refused: "text-red-700",
+};
+
+const inputClass =
+  "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:ring-2 focus:ring-brand-100 focus:outline-none disabled:bg-slate-50 disabled:text-slate-600 aria-invalid:border-red-500";
+
+export function ItemField({
+  item,
+  answer,
+  evidence,
+  editable,
+  evidenceMaxMb,
+  onChange,
+}: {
+  item: ClientItem;
+  answer: ClientAnswer | undefined;
+  evidence: ClientEvidence[];
+  editable: boolean;
+  evidenceMaxMb: number;
+  onChange: (code: string, state: Partial<ItemState>) => void;
+}) {
+  const t = useTranslations("questionnaire");
+  const tKinds = useTranslations("evidenceKinds");
+  const errorText = useErrorText();
+  const locale = useLocale();
+  const schema = useMemo(() => answerSchemaFor(item), [item]);
+  const form = useForm<FormInput, unknown, z.output<Schema>>({ resolver: zodResolver(schema), defaultValues: toFormValues(item, answer), mode: "onChange" });
+  const { register, control, formState, trigger, getValues, reset } = form;
+  const autosave = useAutosave(item.id, answer?.revision ?? 0);
+  const notApplicable = useWatch({ control, name: "notApplicable" });
+  const uid = useId();
+  const ids = { input: `${uid}-input`, error: `${uid}-error`, help: `${uid}-help`, reason: `${uid}-reason`, status: `${uid}-status` };
+
+  // Live provisional points and progress, from whatever the form currently holds (when valid).
+  const watched = useWatch({ control });
+  const live = useMemo(() => {
+    const parsed = schema.safeParse(watched);
+    if (!parsed.success) return null;
+    const { value, notApplicableReason } = parsed.data;
+    const notApplicable = !!notApplicableReason;
+    return { answered: value !== null || notApplicable, notApplicable, points: scoreItem(item, { value, notApplicable }) };
+  }, [watched, schema, item]);
+  useEffect(() => {
+    if (live) onChange(item.code, live);
+  }, [live, item.code, onChange]);
+
+  useEffect(() => {
+    onChange(item.code, { unsaved: ["pending", "saving", "retrying", "conflict", "invalid"].includes(autosave.status) });
+  }, [autosave.status, item.code, onChange]);
+
+  async function changed() {
+    if (!(await trigger())) return autosave.saver.markInvalid();
+    const values = getValues();
+    autosave.saver.schedule({ value: values.value, notApplicable: !!values.notApplicable, notApplicableReason: values.notApplicableReason ?? "" });
+  }
+
+  const valueError = errorText(formState.errors.value?.message ?? (formState.errors.value as unknown as { root?: { message?: string } })?.root?.message);
+  const reasonError = errorText(formState.errors.notApplicableReason?.message);
+  const disabled = !editable || !!notApplicable;
+  const describedBy = [item.help ? ids.help : null, valueError ? ids.error : null].filter(Boolean).join(" ") || undefined;
+  const limits = [
+    item.minValue !== null && item.maxValue !== null ? t("range", { min: item.minValue, max: item.maxValue }) : item.minValue !== null ? t("atLeast", { min: item.minValue }) : null,
+    item.decimals !== null ? t("decimals", { decimals: item.decimals }) : null,
+  ].filter(Boolean);
+
+  return (
+    <section id={`item-${item.code}`} aria-labelledby={`${uid}-title`} className="scroll-mt-24 rounded-lg border border-slate-200 bg-white p-4">
+      <header className="flex flex-wrap items-start gap-x-3 gap-y-1">
+        <h4 id={`${uid}-title`} className="font-medium">
+          <span className="mr-2 text-slate-400">{item.code}</span>
+          {item.name}
+          {item.required && <span className="ml-1 text-red-600" aria-hidden>*</span>}
+        </h4>
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          {item.rule.kind !== "none" && (
+            <span className="text-slate-600 tabular-nums" data-testid={`points-${item.code}`}>
+              {t("provisionalPoints", { points: live ? formatPoints(live.points) : "—", max: formatPoints(item.maxPoints) })}
+            </span>
+          )}
+          {editable && (
+            <span id={ids.status} role="status" aria-live="polite" className={`text-xs ${STATUS_TONE[autosave.status]}`}>
+              {autosave.status === "idle" ? "" : t(`save.${autosave.status}`)}
+            </span>
+          )}
+        </div>
+      </header>
+      {item.help && <p id={ids.help} className="mt-1 text-sm text-slate-600">{item.help}</p>}
+      <p className="mt-1 text-xs text-slate-500">
+        {item.evidenceKinds.length > 0 && t(item.evidenceRequired ? "evidenceRequired" : "evidenceOptional", { kinds: item.evidenceKinds.map((k) => tKinds(k)).join(locale === "en" ? ", " : "、") })}
+        {limits.length > 0 && ` · ${limits.join(" · ")}`}
+      </p>
+
+      <fieldset className="mt-3" disabled={disabled} aria-describedby={describedBy}>
+        <legend className="sr-only">{item.name}</legend>
+        {item.answerType === "number" && (
+          <div className="flex max-w-xs items-center gap-2">
+            <input
+              id={ids.input}
+              type="text"
+              inputMode="decimal"
+              autoComplete="off"
+              aria-label={item.name}
+              aria-invalid={valueError ? true : undefined}
+              aria-describedby={describedBy}
+              className={inputClass}
+              {...register("value", { onChange: changed })}
+            />
+            {item.unit && <span className="shrink-0 text-sm text-slate-600">{item.unit}</span>}
+          </div>
+        )}
+        {item.answerType === "boolean" && (
+          <div role="radiogroup" aria-label={item.name} className="flex gap-6">
+            {(["true", "false"] as const).map((v) => (
+              <label key={v} className="flex items-center gap-2 text-sm">
+                <input type="radio" value={v} {...register("value", { onChange: changed })} />
+                {t(v === "true" ? "yes" : "no")}
+              </label>
+            ))}
+          </div>
+        )}
+        {item.answerType === "single" && (
+          <div role="radiogroup" aria-label={item.name} className="flex flex-col gap-1.5">
+            {item.options?.map((o) => (
+              <label key={o.value} className="flex items-center gap-2 text-sm">
+                <input type="radio" value={o.value} {...register("value", { onChange: changed })} />
+                {locale === "en" ? o.label.en : o.label.zh}
+              </label>
+            ))}
+          </div>
+        )}
+        {item.answerType === "multi" && (
+          <Controller
+            control={control}
+            name="value"
+            render={({ field }) => {
+              const selected = Array.isArray(field.value) ? (field.value as string[]) : [];
+              return (
+                <div role="group" aria-label={item.name} className="flex flex-col gap-1.5">
+                  {item.options?.map((o) => (
+                    <label key={o.value} className="flex items-center gap-2 text-sm">
+                      <input
+                        type="checkbox"
+                        checked={selected.includes(o.value)}
+                        onChange={(e) => {
+                          field.onChange(e.target.checked ? [...selected, o.value] : selected.filter((v) => v !== o.value));
+                          void changed();
+                        }}
+                      />
+                      {locale === "en" ? o.label.en : o.label.zh}
+                    </label>
+                  ))}
+                </div>
+              );
+            }}
+          />
+        )}
+        {item.answerType === "text" && (
+          <textarea id={ids.input} rows={3} aria-label={item.name} aria-invalid={valueError ? true : undefined} aria-describedby={describedBy} className={inputClass} {...register("value", { onChange: changed })} />
+        )}
+        {item.answerType === "url" && (
+          <input id={ids.input} type="url" inputMode="url" placeholder="https://" aria-label={item.name} aria-invalid={valueError ? true : undefined} aria-describedby={describedBy} className={inputClass} {...register("value", { onChange: changed })} />
+        )}
+        {valueError && !notApplicable && (
+          <p id={ids.error} className="mt-1 text-sm text-red-600">
+            {valueError}
+          </p>
+        )}
+      </fieldset>
+
+      <div className="mt-3">
+        <label className="flex items-center gap-2 text-sm text-slate-700">
+          <input type="checkbox" disabled={!editable} {...register("notApplicable", { onChange: changed })} />
+          {t("notApplicable")}
+        </label>
+        {notApplicable && (
+          <div className="mt-2">
+            <label htmlFor={ids.reason} className="mb-1 block text-sm text-slate-700">{t("notApplicableReason")}</label>
+            <textarea
+              id={ids.reason}
+              rows={2}
+              disabled={!editable}
+              aria-invalid={reasonError ? true : undefined}
+              aria-describedby={reasonError ? `${ids.reason}-error` : undefined}
+              className={inputClass}
+              {...register("notApplicableReason", { onChange: changed })}
+            />
+            {reasonError && <p id={`${ids.reason}-error`} className="mt-1 text-sm text-red-600">{reasonError}</p>}
+          </div>
+        )}
+      </div>
+
+      {autosave.status !== "conflict" && autosave.message && <p role="alert" className="mt-2 text-sm text-red-700">{autosave.message}</p>}
+      {autosave.conflict && (
+        <div role="alert" className="mt-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          <p>{autosave.message}</p>
+          <p className="mt-1">
+            {t("conflictValue", {
+              value: formatAnswer({ ...item, unitZh: item.unit, unitEn: item.unit }, autosave.conflict, locale, { yes: t("yes"), no: t("no"), empty: t("empty"), notApplicable: t("notApplicable") }),
+            })}
+          </p>
+          <div className="mt-2 flex gap-2">
+            <button
+              type="button"
+              className="rounded border border-red-300 bg-white px-3 py-1 hover:bg-red-100"
+              onClick={() => {
+                const theirs = autosave.conflict!;
+                reset(toFormValues(item, { ...theirs }));
+                autosave.saver.acceptTheirs();
+              }}
+            >
+              {t("useTheirs")}
+            </button>
+            <button type="button" className="rounded bg-red-700 px-3 py-1 text-white hover:bg-red-800" onClick={() => autosave.saver.overwrite()}>
+              {t("keepMine")}
+            </button>
+          </div>
+        </div>
+      )}
+
+      <EvidencePanel
+        itemId={item.id}
+        itemName={item.name}
+        initial={evidence}
+        editable={editable}
+        maxMb={evidenceMaxMb}
+        onCountChange={(count) => onChange(item.code, { evidenceCount: count })}
+      />
+    </section>
+  );
+}

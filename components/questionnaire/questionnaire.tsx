@@ -1,0 +1,156 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useMemo, useState, useTransition } from "react";
+import { submitModuleAction } from "@/app/actions/questionnaire";
+import { formatPoints } from "@/lib/i18n/pick";
+import { ProgressBar } from "../ui/progress-bar";
+import { useErrorText } from "../use-error-text";
+import { ItemField } from "./item-field";
+import type { ClientAnswer, ClientEvidence, ClientIndicator, ItemState } from "./types";
+
+type Missing = { itemCode: string; what: "answer" | "evidence" };
+
+export function Questionnaire({
+  roundId,
+  moduleCode,
+  moduleMaxPoints,
+  indicators,
+  answers,
+  evidence,
+  initialStates,
+  editable,
+  evidenceMaxMb,
+}: {
+  roundId: number;
+  moduleCode: string;
+  moduleMaxPoints: number;
+  indicators: ClientIndicator[];
+  answers: Record<number, ClientAnswer>;
+  evidence: Record<number, ClientEvidence[]>;
+  initialStates: Record<string, ItemState>;
+  editable: boolean;
+  evidenceMaxMb: number;
+}) {
+  const t = useTranslations("questionnaire");
+  const errorText = useErrorText();
+  const router = useRouter();
+  const [states, setStates] = useState(initialStates);
+  const [submitError, setSubmitError] = useState<{ message: string; missing: Missing[] }>();
+  const [submitting, startSubmit] = useTransition();
+
+  const onChange = useCallback((code: string, patch: Partial<ItemState>) => {
+    setStates((s) => {
+      const current = s[code]!;
+      const changed = Object.entries(patch).some(([k, v]) => current[k as keyof ItemState] !== v);
+      return changed ? { ...s, [code]: { ...current, ...patch } } : s;
+    });
+  }, []);
+
+  const unsaved = Object.values(states).some((s) => s.unsaved);
+  useEffect(() => {
+    if (!unsaved) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [unsaved]);
+
+  const items = useMemo(() => indicators.flatMap((i) => i.items), [indicators]);
+  const total = items.reduce((sum, item) => sum + (states[item.code]?.points ?? 0), 0);
+
+  function submit() {
+    setSubmitError(undefined);
+    startSubmit(async () => {
+      const result = await submitModuleAction({ roundId, moduleCode });
+      if (result.ok) {
+        router.refresh();
+        return;
+      }
+      const details = result.details ?? {};
+      const message = result.formError === "pastDeadline" ? t("pastDeadline", { deadline: String(details.deadline ?? "") }) : (errorText(result.formError) ?? "");
+      setSubmitError({ message, missing: (details.missing as Missing[] | undefined) ?? [] });
+    });
+  }
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[1fr_16rem]">
+      <div className="space-y-8">
+        {indicators.map((indicator) => {
+          const answered = indicator.items.filter((i) => states[i.code]?.answered).length;
+          const points = indicator.items.reduce((sum, i) => sum + (states[i.code]?.points ?? 0), 0);
+          const missingEvidence = indicator.items.filter((i) => i.evidenceRequired && !states[i.code]?.notApplicable && !states[i.code]?.evidenceCount).length;
+          return (
+            <section key={indicator.code} aria-labelledby={`indicator-${indicator.code}`} className="space-y-3">
+              <div className="flex flex-wrap items-end gap-x-4 gap-y-1 border-b border-slate-200 pb-2">
+                <h3 id={`indicator-${indicator.code}`} className="text-lg font-semibold">
+                  <span className="mr-2 text-slate-400">{indicator.code}</span>
+                  {indicator.name}
+                </h3>
+                <span className="text-sm text-slate-600">{t("answeredOf", { answered, total: indicator.items.length })}</span>
+                {missingEvidence > 0 && <span className="text-sm text-amber-700">{t("missingEvidenceCount", { count: missingEvidence })}</span>}
+                <span className="ml-auto text-sm text-slate-600 tabular-nums" data-testid={`indicator-points-${indicator.code}`}>
+                  {t("provisionalPoints", { points: formatPoints(points), max: formatPoints(indicator.maxPoints) })}
+                </span>
+                <div className="w-full">
+                  <ProgressBar value={answered} max={indicator.items.length} label={t("indicatorProgress", { indicator: indicator.name })} />
+                </div>
+              </div>
+              {indicator.items.map((item) => (
+                <ItemField
+                  key={item.id}
+                  item={item}
+                  answer={answers[item.id]}
+                  evidence={evidence[item.id] ?? []}
+                  editable={editable}
+                  evidenceMaxMb={evidenceMaxMb}
+                  onChange={onChange}
+                />
+              ))}
+            </section>
+          );
+        })}
+      </div>
+      <aside className="lg:sticky lg:top-4 lg:self-start">
+        <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+          <h3 className="text-sm font-medium text-slate-500">{t("provisionalScore")}</h3>
+          <p className="mt-1 text-2xl font-bold tabular-nums" data-testid="module-points">
+            {t("pointsOf", { points: formatPoints(total), max: formatPoints(moduleMaxPoints) })}
+          </p>
+          <p className="mt-1 text-xs text-slate-500">{t("provisionalNote")}</p>
+          {editable && (
+            <>
+              <p className={`mt-3 text-sm ${unsaved ? "text-amber-700" : "text-emerald-700"}`} role="status" aria-live="polite">
+                {unsaved ? t("unsavedChanges") : t("allSaved")}
+              </p>
+              <button
+                type="button"
+                onClick={submit}
+                disabled={submitting || unsaved}
+                className="mt-3 w-full rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:bg-slate-400"
+              >
+                {submitting ? t("submitting") : t("submit")}
+              </button>
+            </>
+          )}
+          {submitError && (
+            <div role="alert" className="mt-3 text-sm text-red-700">
+              <p>{submitError.message}</p>
+              {submitError.missing.length > 0 && (
+                <ul className="mt-2 list-inside list-disc space-y-0.5">
+                  {submitError.missing.map((m) => (
+                    <li key={`${m.itemCode}-${m.what}`}>
+                      <a href={`#item-${m.itemCode}`} className="underline">
+                        {t(m.what === "answer" ? "missingAnswer" : "missingEvidence", { code: m.itemCode, name: items.find((i) => i.code === m.itemCode)?.name ?? "" })}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          )}
+        </div>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+import type { ItemOption } from "@/lib/framework/schema";
+
+type Labels = { yes: string; no: string; empty: string; notApplicable: string };
+
+/** An answer as a person reads it, in the given language (for conflicts, diffs and exports). */
+export function formatAnswer(
+  item: { answerType: string; options: ItemOption[] | null; unitZh: string | null; unitEn: string | null },
+  answer: { value: unknown; notApplicableReason: string | null },
+  locale: string,
+  labels: Labels,
+): string {
+  if (answer.notApplicableReason) return `${labels.notApplicable}: ${answer.notApplicableReason}`;
+  const { value } = answer;
+  if (value === null || value === undefined) return labels.empty;
+  const label = (v: unknown) => {
+    const option = item.options?.find((o) => o.value === v);
+    return option ? (locale === "en" ? option.label.en : option.label.zh) : String(v);
+  };
+  switch (item.answerType) {
+    case "boolean":
+      return value ? labels.yes : labels.no;
+    case "single":
+      return label(value);
+    case "multi":
+      return Array.isArray(value) ? value.map(label).join(locale === "en" ? ", " : "、") : String(value);
+    case "number": {
+      const unit = locale === "en" ? item.unitEn : item.unitZh;
+      return unit ? `${value} ${unit}` : String(value);
+    }
+    default:
+      return String(value);
+  }
+}
