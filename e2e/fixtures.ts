@@ -3,8 +3,10 @@ import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 import { getCityByCode } from "@/db/cities";
 import { openDatabase, type Db } from "@/db/client";
-import { getRoundByName } from "@/db/rounds";
-import type { Role } from "@/db/schema";
+import { and, eq } from "drizzle-orm";
+import { createRound, getRoundByName } from "@/db/rounds";
+import { items, modules, reviewAssignments, reviewStages, type Role } from "@/db/schema";
+import { validateFramework } from "@/lib/framework/validate";
 import { OPEN_ROUND_NAME } from "@/db/seed";
 import { upsertUser } from "@/db/users";
 import { E2E_DATA_DIR } from "./env";
@@ -50,4 +52,71 @@ export async function signInViaApi(page: Page, user: TestUser) {
   });
   expect(response.status()).toBe(302);
   expect(response.headers().location).not.toContain("error");
+}
+
+/** A one-module framework with every answer type, for journeys that must touch each input. */
+const ALL_TYPES_FRAMEWORK = {
+  year: 2099,
+  name: { zh: "测试指标体系", en: "Test framework" },
+  total: 10,
+  modules: [
+    {
+      code: "Q",
+      name: { zh: "测试模块", en: "Test module" },
+      points: 10,
+      indicators: [
+        {
+          code: "Q1",
+          name: { zh: "全部题型", en: "Every answer type" },
+          points: 10,
+          items: [
+            { code: "Q1.1", name: { zh: "光纤覆盖率", en: "Fibre coverage" }, type: "number", unit: { zh: "%", en: "%" }, min: 0, max: 100, decimals: 2, rule: { kind: "linear", lo: 0, hi: 100 }, points: 2, evidence: { kinds: ["SG"], required: true } },
+            { code: "Q1.2", name: { zh: "是否建成政务云", en: "Cloud in place" }, type: "boolean", rule: { kind: "boolean" }, points: 2, evidence: { kinds: ["DOC"], required: true } },
+            {
+              code: "Q1.3", name: { zh: "平台建设状态", en: "Platform status" }, type: "single",
+              options: [{ value: "none", label: { zh: "无", en: "None" } }, { value: "built", label: { zh: "已建成", en: "Built" } }, { value: "linked", label: { zh: "已对接省级", en: "Linked to province" } }],
+              rule: { kind: "single", fractions: { none: 0, built: 0.5, linked: 1 } }, points: 2, evidence: { kinds: [], required: false },
+            },
+            {
+              code: "Q1.4", name: { zh: "已建数据库", en: "Databases built" }, type: "multi",
+              options: [{ value: "people", label: { zh: "人口", en: "Population" } }, { value: "firms", label: { zh: "法人", en: "Legal entities" } }, { value: "geo", label: { zh: "空间地理", en: "Geospatial" } }],
+              rule: { kind: "multi", pointsEach: 0.5 }, points: 1.5, evidence: { kinds: [], required: false },
+            },
+            { code: "Q1.5", name: { zh: "数据开放平台", en: "Open-data portal" }, type: "url", rule: { kind: "url" }, points: 2.5, evidence: { kinds: ["URL"], required: false } },
+            { code: "Q1.6", name: { zh: "补充说明", en: "Remarks" }, type: "text", required: false, rule: { kind: "none" }, points: 0, evidence: { kinds: [], required: false } },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+/** A fresh open round of the all-types framework for the given cities, with a reviewer at stage 1. */
+export async function createTestRound(cityCodes: string[], options: { deadline?: Date } = {}) {
+  const result = validateFramework(ALL_TYPES_FRAMEWORK);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  const db = testDb();
+  const roundId = createRound(
+    db,
+    {
+      name: `E2E ${randomUUID()}`,
+      year: 2099,
+      status: "open",
+      submissionDeadline: options.deadline ?? new Date(Date.now() + 86_400_000),
+      cityIds: cityCodes.map((code) => city(code).id),
+    },
+    result.framework,
+    null,
+  );
+  const reviewer = await createUser("reviewer");
+  const [stage] = db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(reviewStages.position).all();
+  const [mod] = db.select().from(modules).where(eq(modules.roundId, roundId)).all();
+  db.insert(reviewAssignments).values({ roundId, moduleId: mod!.id, stageId: stage!.id, reviewerId: reviewer.id }).run();
+  return { roundId, reviewer };
+}
+
+export function itemIdOf(roundId: number, code: string): number {
+  const row = testDb().select({ id: items.id }).from(items).where(and(eq(items.roundId, roundId), eq(items.code, code))).get();
+  if (!row) throw new Error(`no item ${code}`);
+  return row.id;
 }

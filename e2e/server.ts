@@ -16,7 +16,7 @@ db.$client.close();
 
 const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(E2E_PORT), "-H", "127.0.0.1"], {
   stdio: "inherit",
-  env: { ...process.env, DATA_DIR: E2E_DATA_DIR, AUTH_SECRET: "e2e-only-secret-not-for-production-use-0123456789" },
+  env: { ...process.env, DATA_DIR: E2E_DATA_DIR, EVIDENCE_MAX_MB: "2", AUTH_SECRET: "e2e-only-secret-not-for-production-use-0123456789" },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

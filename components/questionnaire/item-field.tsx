@@ -126,6 +126,8 @@ export function ItemField({
         {limits.length > 0 && ` · ${limits.join(" · ")}`}
       </p>
 
+      {/* One form per item: it scopes the radio groups (every item's field is named "value"). */}
+      <form noValidate onSubmit={(e) => e.preventDefault()}>
       <fieldset className="mt-3" disabled={disabled} aria-describedby={describedBy}>
         <legend className="sr-only">{item.name}</legend>
         {item.answerType === "number" && (
@@ -224,6 +226,7 @@ export function ItemField({
           </div>
         )}
       </div>
+      </form>
 
       {autosave.status !== "conflict" && autosave.message && <p role="alert" className="mt-2 text-sm text-red-700">{autosave.message}</p>}
       {autosave.conflict && (

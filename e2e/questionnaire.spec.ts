@@ -1,0 +1,199 @@
+import { expect, test, type Page } from "@playwright/test";
+import { and, eq } from "drizzle-orm";
+import { notifications } from "@/db/schema";
+import { createTestRound, createUser, itemIdOf, signInViaApi, testDb } from "./fixtures";
+
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+
+const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".", "\\.")}`);
+const saved = (page: Page, code: string) => expect(item(page, code).getByRole("status")).toHaveText("已保存");
+
+test("a staff member fills a whole module, attaches evidence, is refused while something is missing, then submits", async ({ page }) => {
+  const { roundId, reviewer } = await createTestRound(["nanjing"]);
+  const staff = await createUser("city_staff", "nanjing");
+  await signInViaApi(page, staff);
+  const url = `/rounds/${roundId}/cities/nanjing/modules/Q`;
+  await page.goto(url);
+  await expect(page.getByRole("heading", { level: 1, name: "Q测试模块" })).toBeVisible();
+
+  // Every answer type, each autosaved with its provisional points.
+  await page.getByRole("textbox", { name: "光纤覆盖率", exact: true }).fill("87.5");
+  await saved(page, "Q1.1");
+  await expect(page.getByTestId("points-Q1.1")).toHaveText("暂估 1.75 / 2 分");
+  await page.getByRole("radiogroup", { name: "是否建成政务云" }).getByLabel("是").check();
+  await saved(page, "Q1.2");
+  await page.getByRole("radiogroup", { name: "平台建设状态" }).getByLabel("已对接省级").check();
+  await saved(page, "Q1.3");
+  await page.getByRole("group", { name: "已建数据库" }).getByLabel("人口").check();
+  await page.getByRole("group", { name: "已建数据库" }).getByLabel("空间地理").check();
+  await saved(page, "Q1.4");
+  await expect(page.getByTestId("points-Q1.4")).toHaveText("暂估 1 / 1.5 分");
+  await page.getByRole("textbox", { name: "数据开放平台", exact: true }).fill("https://data.nanjing.example.gov.cn");
+  await saved(page, "Q1.5");
+  await page.getByRole("textbox", { name: "补充说明", exact: true }).fill("数据截至2019年6月30日");
+  await saved(page, "Q1.6");
+  await expect(page.getByTestId("module-points")).toHaveText("9.25 / 10 分");
+  await expect(page.getByTestId("indicator-points-Q1")).toHaveText("暂估 9.25 / 10 分");
+
+  // A PDF with a Chinese name for Q1.1 (progress and listing), none yet for Q1.2.
+  await page.getByLabel("上传光纤覆盖率的佐证文件").setInputFiles({ name: "统计公报2019.pdf", mimeType: "application/pdf", buffer: PDF });
+  const evidence = item(page, "Q1.1").getByRole("region", { name: "光纤覆盖率的佐证材料" });
+  await expect(evidence.getByRole("link", { name: "统计公报2019.pdf" })).toBeVisible();
+  await expect(evidence).toContainText(staff.name);
+
+  await page.getByRole("button", { name: "提交本模块" }).click();
+  const refusal = page.getByRole("complementary").getByRole("alert");
+  await expect(refusal).toContainText("还有必填内容未完成");
+  await expect(refusal.getByRole("link", { name: "Q1.2 是否建成政务云：缺少佐证" })).toHaveAttribute("href", "#item-Q1.2");
+  await expect(refusal.getByRole("link")).toHaveCount(1);
+
+  await page.getByRole("textbox", { name: "是否建成政务云的佐证链接" }).fill("https://www.nanjing.example.gov.cn/doc/2019-12");
+  await page.getByRole("button", { name: "添加链接" }).nth(1).click();
+  await expect(item(page, "Q1.2").getByRole("link", { name: "https://www.nanjing.example.gov.cn/doc/2019-12" })).toBeVisible();
+
+  // Reloading shows exactly what was saved.
+  await page.reload();
+  await expect(page.getByRole("textbox", { name: "光纤覆盖率", exact: true })).toHaveValue("87.5");
+  await expect(page.getByRole("radiogroup", { name: "是否建成政务云" }).getByLabel("是")).toBeChecked();
+  await expect(page.getByRole("radiogroup", { name: "平台建设状态" }).getByLabel("已对接省级")).toBeChecked();
+  await expect(page.getByRole("group", { name: "已建数据库" }).getByLabel("人口")).toBeChecked();
+  await expect(page.getByRole("group", { name: "已建数据库" }).getByLabel("法人")).not.toBeChecked();
+  await expect(page.getByRole("textbox", { name: "数据开放平台", exact: true })).toHaveValue("https://data.nanjing.example.gov.cn");
+  await expect(page.getByRole("textbox", { name: "补充说明", exact: true })).toHaveValue("数据截至2019年6月30日");
+  await expect(item(page, "Q1.1").getByRole("link", { name: "统计公报2019.pdf" })).toBeVisible();
+  await expect(page.getByTestId("module-points")).toHaveText("9.25 / 10 分");
+
+  // The dashboard shows the same progress and provisional score.
+  await page.goto(`/rounds/${roundId}/cities/nanjing`);
+  const card = page.getByRole("listitem").filter({ hasText: "测试模块" });
+  await expect(card).toContainText("已填 6 / 6 项");
+  await expect(card).toContainText("9.25 / 10 分");
+  await expect(card).toContainText("填报中");
+
+  await page.goto(url);
+  await page.getByRole("button", { name: "提交本模块" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "本模块已提交" })).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "光纤覆盖率", exact: true })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "提交本模块" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /删除/ })).toHaveCount(0);
+  await expect(page.getByText("已提交", { exact: true })).toBeVisible();
+  await expect(page.getByText("第 1 版")).toBeVisible();
+
+  // The server refuses a save now, whatever the browser sends; the stage-1 reviewer was notified.
+  const refused = await page.request.put("/api/answers", { data: { itemId: itemIdOf(roundId, "Q1.1"), baseRevision: 1, value: 1 } });
+  expect(refused.status()).toBe(409);
+  expect((await refused.json()).message).toBe("该模块当前状态下不能修改。");
+  const notified = testDb().select().from(notifications).where(and(eq(notifications.userId, reviewer.id), eq(notifications.kind, "submitted"))).all();
+  expect(notified).toHaveLength(1);
+});
+
+test("evidence downloads keep the Chinese name and are refused to another city's staff", async ({ page, browser }) => {
+  const { roundId } = await createTestRound(["suzhou", "wuxi"]);
+  const staff = await createUser("city_staff", "suzhou");
+  await signInViaApi(page, staff);
+  await page.goto(`/rounds/${roundId}/cities/suzhou/modules/Q`);
+  await page.getByLabel("上传光纤覆盖率的佐证文件").setInputFiles({ name: "统计公报.pdf", mimeType: "application/pdf", buffer: PDF });
+  const link = item(page, "Q1.1").getByRole("link", { name: "统计公报.pdf" });
+  const href = (await link.getAttribute("href"))!;
+
+  const own = await page.request.get(href);
+  expect(own.status()).toBe(200);
+  expect(own.headers()["content-type"]).toBe("application/pdf");
+  expect(own.headers()["content-disposition"]).toContain("filename*=UTF-8''%E7%BB%9F%E8%AE%A1%E5%85%AC%E6%8A%A5.pdf");
+  expect(Buffer.from(await own.body())).toEqual(PDF);
+
+  const other = await (await browser.newContext()).newPage();
+  await signInViaApi(other, await createUser("city_staff", "wuxi"));
+  expect((await other.request.get(href)).status()).toBe(404);
+  expect((await other.goto(`/rounds/${roundId}/cities/suzhou/modules/Q`))?.status()).toBe(404);
+  const anonymous = await (await browser.newContext()).request.get(new URL(href, page.url()).toString());
+  expect(anonymous.status()).toBe(401);
+});
+
+test("an oversized file and a renamed .exe are refused with clear reasons and leave nothing behind", async ({ page }) => {
+  const { roundId } = await createTestRound(["changzhou"]);
+  await signInViaApi(page, await createUser("city_staff", "changzhou"));
+  await page.goto(`/rounds/${roundId}/cities/changzhou/modules/Q`);
+  const upload = page.getByLabel("上传光纤覆盖率的佐证文件");
+  const region = item(page, "Q1.1");
+
+  await upload.setInputFiles({ name: "年鉴扫描.pdf", mimeType: "application/pdf", buffer: Buffer.concat([PDF, Buffer.alloc(3 * 1024 * 1024)]) });
+  await expect(region.getByRole("alert")).toContainText("年鉴扫描.pdf: 文件过大，单个文件不能超过 2 MB。");
+
+  const exe = Buffer.concat([Buffer.from("MZ"), Buffer.alloc(4096, 7)]);
+  await upload.setInputFiles({ name: "report.pdf", mimeType: "application/pdf", buffer: exe });
+  await expect(region.getByRole("alert")).toContainText("report.pdf: 不支持该文件类型");
+  await expect(region.getByRole("heading", { name: "佐证材料（0）" })).toBeVisible();
+
+  // The server itself refuses an oversized body, whatever the browser checks.
+  const tooBig = await page.request.post(`/api/evidence?itemId=${itemIdOf(roundId, "Q1.1")}`, {
+    headers: { "X-File-Name": encodeURIComponent("big.pdf"), "Content-Type": "application/octet-stream" },
+    data: Buffer.alloc(3 * 1024 * 1024),
+  });
+  expect(tooBig.status()).toBe(413);
+  expect((await tooBig.json()).message).toContain("2 MB");
+});
+
+test("two staff of one city editing the same item: the later save is refused and shows the newer value and who saved it", async ({ browser }) => {
+  const { roundId } = await createTestRound(["yangzhou"]);
+  const first = await createUser("city_staff", "yangzhou");
+  const second = await createUser("city_staff", "yangzhou");
+  const url = `/rounds/${roundId}/cities/yangzhou/modules/Q`;
+  const pageA = await (await browser.newContext()).newPage();
+  const pageB = await (await browser.newContext()).newPage();
+  await signInViaApi(pageA, first);
+  await signInViaApi(pageB, second);
+  await pageA.goto(url);
+  await pageB.goto(url);
+
+  await pageA.getByRole("textbox", { name: "光纤覆盖率", exact: true }).fill("10");
+  await saved(pageA, "Q1.1");
+  await pageB.getByRole("textbox", { name: "光纤覆盖率", exact: true }).fill("20");
+  const conflict = item(pageB, "Q1.1").getByRole("alert");
+  await expect(conflict).toContainText(`该项已被${first.name}修改`);
+  await expect(conflict).toContainText("对方保存的内容：10 %");
+
+  await conflict.getByRole("button", { name: "用我的内容覆盖" }).click();
+  await saved(pageB, "Q1.1");
+  await pageA.reload();
+  await expect(pageA.getByRole("textbox", { name: "光纤覆盖率", exact: true })).toHaveValue("20");
+});
+
+test("typing while offline is kept, shown as unsaved, and saved when the network returns", async ({ page, context }) => {
+  const { roundId } = await createTestRound(["xuzhou"]);
+  await signInViaApi(page, await createUser("city_staff", "xuzhou"));
+  await page.goto(`/rounds/${roundId}/cities/xuzhou/modules/Q`);
+  await context.setOffline(true);
+  await page.getByRole("textbox", { name: "光纤覆盖率", exact: true }).fill("55");
+  await expect(item(page, "Q1.1").getByRole("status")).toHaveText("保存失败，正在重试（修改未丢失）");
+  await expect(page.getByRole("complementary").getByRole("status")).toHaveText("有尚未保存的修改");
+  await context.setOffline(false);
+  await saved(page, "Q1.1");
+  await page.reload();
+  await expect(page.getByRole("textbox", { name: "光纤覆盖率", exact: true })).toHaveValue("55");
+});
+
+test("free text in a number field is refused in the form and by the server", async ({ page }) => {
+  const { roundId } = await createTestRound(["zhenjiang"]);
+  await signInViaApi(page, await createUser("city_staff", "zhenjiang"));
+  await page.goto(`/rounds/${roundId}/cities/zhenjiang/modules/Q`);
+  await page.getByRole("textbox", { name: "光纤覆盖率", exact: true }).fill("N/A");
+  await expect(item(page, "Q1.1")).toContainText("请输入数字");
+  await expect(item(page, "Q1.1").getByRole("status")).toHaveText("输入有误，未保存");
+
+  const direct = await page.request.put("/api/answers", { data: { itemId: 999_999, baseRevision: 0, value: "N/A" } });
+  expect(direct.status()).toBe(404);
+});
+
+test("after the submission deadline, submitting is refused with the deadline shown", async ({ page }) => {
+  const { roundId } = await createTestRound(["huaian"], { deadline: new Date("2020-03-31T10:00:00Z") });
+  await signInViaApi(page, await createUser("city_staff", "huaian"));
+  await page.goto(`/rounds/${roundId}/cities/huaian/modules/Q`);
+  for (const code of ["Q1.1", "Q1.2", "Q1.3", "Q1.4", "Q1.5"]) {
+    await item(page, code).getByLabel("不适用", { exact: true }).check();
+    await item(page, code).getByLabel("不适用的原因（必填）").fill("本市不适用");
+    await saved(page, code);
+  }
+  await page.getByRole("button", { name: "提交本模块" }).click();
+  await expect(page.getByRole("complementary").getByRole("alert")).toHaveText("已超过提交截止时间（2020年3月31日 18:00），不能再提交。");
+});
