@@ -8,13 +8,27 @@ export type AuditEntry = Omit<AuditFields, "at" | "entityId" | "roundId" | "city
 
 type Tx = Pick<Db, "select" | "insert">;
 
+const lastHashQueries = new WeakMap<object, { get: () => { hash: string } | undefined }>();
+
+/** The newest row's hash; prepared once per connection when given the database itself (hot paths). */
+function lastHash(tx: Tx | Db): string {
+  const query = () => tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+  if (!("$client" in tx)) return query().get()?.hash ?? GENESIS_HASH;
+  let prepared = lastHashQueries.get(tx);
+  if (!prepared) {
+    prepared = query().prepare();
+    lastHashQueries.set(tx, prepared);
+  }
+  return prepared.get()?.hash ?? GENESIS_HASH;
+}
+
 /**
  * Appends one row to the hash-chained audit log. Call it inside the transaction that makes the change,
  * opened with `behavior: "immediate"` so that two writers cannot chain onto the same previous row.
+ * (better-sqlite3 has one connection, so passing the database inside a transaction writes within it.)
  */
-export function appendAudit(tx: Tx, entry: AuditEntry): void {
-  const last = tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get();
-  const prevHash = last?.hash ?? GENESIS_HASH;
+export function appendAudit(tx: Tx | Db, entry: AuditEntry): void {
+  const prevHash = lastHash(tx);
   const fields: AuditFields = {
     at: Date.now(),
     actorId: entry.actorId,

@@ -2,7 +2,7 @@
  * The city's questionnaire: reading a module, saving answers with optimistic concurrency, evidence rows and
  * submitting. Every write re-reads the state inside an immediate transaction and asks lib/workflow.
  */
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { SessionUser } from "@/db/users";
 import { isAnswered } from "@/lib/questionnaire/answer-schema";
 import type { ScoringRule } from "@/lib/framework/schema";
@@ -93,7 +93,7 @@ function getSubmission(db: Db | Tx, roundId: number, cityId: number, moduleId: n
   );
 }
 
-function listAnswers(db: Db | Tx, submissionId: number): StoredAnswer[] {
+function listAnswers(db: Db | Tx, submissionId: number, itemId?: number): StoredAnswer[] {
   return db
     .select({
       itemId: answers.itemId,
@@ -105,7 +105,7 @@ function listAnswers(db: Db | Tx, submissionId: number): StoredAnswer[] {
     })
     .from(answers)
     .leftJoin(users, eq(users.id, answers.updatedBy))
-    .where(eq(answers.submissionId, submissionId))
+    .where(and(eq(answers.submissionId, submissionId), itemId === undefined ? undefined : eq(answers.itemId, itemId)))
     .all();
 }
 
@@ -259,14 +259,57 @@ function openForEdit(tx: Tx, user: SessionUser, itemId: number, now: Date) {
 
 /** The item's constraints, for validating a save before it is attempted; null when not the city's to edit. */
 export function getItemForCity(db: Db, itemId: number, cityId: number) {
-  return (
-    db
+  return hotQueries(db).itemForCity.get({ itemId, cityId })?.item ?? null;
+}
+
+/**
+ * Prepared statements of the autosave path, built once per connection: query building costs more than
+ * running these small indexed queries.
+ */
+const prepared = new WeakMap<Db, ReturnType<typeof prepareHotQueries>>();
+
+function hotQueries(db: Db) {
+  let queries = prepared.get(db);
+  if (!queries) {
+    queries = prepareHotQueries(db);
+    prepared.set(db, queries);
+  }
+  return queries;
+}
+
+function prepareHotQueries(db: Db) {
+  const p = sql.placeholder;
+  return {
+    itemForCity: db
       .select({ item: items })
       .from(items)
-      .innerJoin(roundCities, and(eq(roundCities.roundId, items.roundId), eq(roundCities.cityId, cityId)))
-      .where(eq(items.id, itemId))
-      .get()?.item ?? null
-  );
+      .innerJoin(roundCities, and(eq(roundCities.roundId, items.roundId), eq(roundCities.cityId, p("cityId"))))
+      .where(eq(items.id, p("itemId")))
+      .prepare(),
+    /** Everything a save needs to decide, in one indexed lookup. */
+    saveContext: db
+      .select({
+        itemCode: items.code,
+        roundStatus: rounds.status,
+        submissionId: submissions.id,
+        submissionStatus: submissions.status,
+        roundId: submissions.roundId,
+        answerValue: answers.value,
+        answerReason: answers.notApplicableReason,
+        answerRevision: answers.revision,
+        answerUpdatedAt: answers.updatedAt,
+        answerUpdatedBy: users.name,
+      })
+      .from(items)
+      .innerJoin(indicators, eq(indicators.id, items.indicatorId))
+      .innerJoin(rounds, eq(rounds.id, items.roundId))
+      .innerJoin(submissions, and(eq(submissions.roundId, items.roundId), eq(submissions.cityId, p("cityId")), eq(submissions.moduleId, indicators.moduleId)))
+      .leftJoin(answers, and(eq(answers.submissionId, submissions.id), eq(answers.itemId, items.id)))
+      .leftJoin(users, eq(users.id, answers.updatedBy))
+      .where(eq(items.id, p("itemId")))
+      .prepare(),
+    touchSubmission: db.update(submissions).set({ updatedAt: sql`${p("now")}` }).where(eq(submissions.id, p("submissionId"))).prepare(),
+  };
 }
 
 export type SaveAnswerResult =
@@ -284,40 +327,46 @@ export function saveAnswer(
   input: { itemId: number; baseRevision: number; value: unknown; notApplicableReason: string | null },
   now = new Date(),
 ): SaveAnswerResult {
+  const queries = hotQueries(db);
   return db.transaction(
     (tx): SaveAnswerResult => {
-      const open = openForEdit(tx, user, input.itemId, now);
-      if (!open.ok) return open;
-      const { submission, item } = open;
-      const existing = listAnswers(tx, submission.id).find((a) => a.itemId === item.id);
+      if (user.role !== "city_staff" || user.cityId === null) return { ok: false, reason: "roleNotAllowed" };
+      let ctx = queries.saveContext.get({ itemId: input.itemId, cityId: user.cityId });
+      if (!ctx) {
+        // First edit of this module (or an item outside the city's rounds): the full check creates the draft.
+        const open = openForEdit(tx, user, input.itemId, now);
+        if (!open.ok) return open;
+        ctx = queries.saveContext.get({ itemId: input.itemId, cityId: user.cityId });
+        if (!ctx) return { ok: false, reason: "notFound" };
+      }
+      const decision = decide("edit", { role: user.role, state: ctx.submissionStatus, roundStatus: ctx.roundStatus });
+      if (!decision.ok) return decision;
+
+      const existing = ctx.answerRevision === null ? null : { value: ctx.answerValue, notApplicableReason: ctx.answerReason, revision: ctx.answerRevision };
       const currentRevision = existing?.revision ?? 0;
       if (input.baseRevision !== currentRevision) {
         if (!existing) return { ok: false, reason: "notFound" };
-        const { value, notApplicableReason, revision, updatedAt, updatedByName } = existing;
-        return { ok: false, reason: "staleRevision", current: { value, notApplicableReason, revision, updatedAt, updatedByName } };
+        return { ok: false, reason: "staleRevision", current: { ...existing, updatedAt: ctx.answerUpdatedAt!, updatedByName: ctx.answerUpdatedBy } };
       }
       const unchanged =
-        existing &&
-        JSON.stringify(existing.value) === JSON.stringify(input.value) &&
-        existing.notApplicableReason === input.notApplicableReason;
-      if (unchanged) return { ok: true, revision: existing.revision, updatedAt: existing.updatedAt };
+        existing && JSON.stringify(existing.value) === JSON.stringify(input.value) && existing.notApplicableReason === input.notApplicableReason;
+      if (unchanged) return { ok: true, revision: existing.revision, updatedAt: ctx.answerUpdatedAt! };
 
       const revision = currentRevision + 1;
       const values = { value: input.value, notApplicableReason: input.notApplicableReason, revision, updatedBy: user.id, updatedAt: now };
-      if (existing) {
-        tx.update(answers).set(values).where(and(eq(answers.submissionId, submission.id), eq(answers.itemId, item.id))).run();
-      } else {
-        tx.insert(answers).values({ submissionId: submission.id, itemId: item.id, ...values }).run();
-      }
-      tx.update(submissions).set({ updatedAt: now }).where(eq(submissions.id, submission.id)).run();
-      appendAudit(tx, {
+      tx.insert(answers)
+        .values({ submissionId: ctx.submissionId, itemId: input.itemId, ...values })
+        .onConflictDoUpdate({ target: [answers.submissionId, answers.itemId], set: values })
+        .run();
+      queries.touchSubmission.run({ submissionId: ctx.submissionId, now: now.getTime() });
+      appendAudit(db, {
         actorId: user.id,
         action: "answer.saved",
         entityType: "answer",
-        entityId: `${submission.id}:${item.code}`,
-        roundId: submission.roundId,
-        cityId: submission.cityId,
-        before: existing ? { value: existing.value, notApplicableReason: existing.notApplicableReason, revision: existing.revision } : null,
+        entityId: `${ctx.submissionId}:${ctx.itemCode}`,
+        roundId: ctx.roundId,
+        cityId: user.cityId,
+        before: existing,
         after: { value: input.value, notApplicableReason: input.notApplicableReason, revision },
       });
       return { ok: true, revision, updatedAt: now };

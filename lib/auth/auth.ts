@@ -17,7 +17,7 @@ export class AccountLocked extends CredentialsSignin {
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
 // Lazy so that the secret (which may be generated into DATA_DIR) is only read when a request needs it.
-export const { handlers, auth, signIn, signOut, unstable_update: updateSession } = NextAuth(() => ({
+export const { handlers, signIn, signOut, unstable_update: updateSession } = NextAuth(() => ({
   secret: authSecret(),
   // Self-hosted: the host header is trusted; set AUTH_URL to pin the canonical origin behind a proxy.
   trustHost: true,

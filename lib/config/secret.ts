@@ -7,7 +7,14 @@ import { dataDir } from "./paths";
  * AUTH_SECRET from the environment, or a random secret generated once and kept in DATA_DIR so that a local
  * install needs no manual .env step and sessions survive restarts.
  */
+let cached: string | undefined;
+
 export function authSecret(): string {
+  cached ??= readOrCreateSecret();
+  return cached;
+}
+
+function readOrCreateSecret(): string {
   if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
   const file = path.join(dataDir(), "auth-secret");
   try {

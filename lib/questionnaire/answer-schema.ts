@@ -69,11 +69,25 @@ export function valueSchemaFor(item: ItemConstraints): z.ZodType<unknown> {
 
 export type AnswerOutput = { value: unknown; notApplicableReason: string | null };
 
+// Building a zod schema costs far more than using one; autosave validates against the same few items.
+const schemaCache = new Map<string, ReturnType<typeof buildAnswerSchema>>();
+
 /**
  * The answer of one item: a typed value, or "not applicable" with a mandatory reason (then the value is
  * dropped and not validated).
  */
 export function answerSchemaFor(item: ItemConstraints) {
+  const key = JSON.stringify([item.answerType, item.options?.map((o) => o.value) ?? null, item.minValue, item.maxValue, item.decimals]);
+  let schema = schemaCache.get(key);
+  if (!schema) {
+    if (schemaCache.size > 5000) schemaCache.clear();
+    schema = buildAnswerSchema(item);
+    schemaCache.set(key, schema);
+  }
+  return schema;
+}
+
+function buildAnswerSchema(item: ItemConstraints) {
   const valueSchema = valueSchemaFor(item);
   return z
     .object({
