@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { signOutAction } from "@/app/actions/session";
+import { getDb } from "@/db/client";
+import { countUnread } from "@/db/notifications";
 import type { SessionUser } from "@/db/users";
 import { homePath } from "@/lib/auth/session";
 import { LanguageSwitch } from "./language-switch";
@@ -8,6 +10,7 @@ import { LanguageSwitch } from "./language-switch";
 /** The header and main area of every signed-in page. */
 export async function AppShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
   const t = await getTranslations();
+  const unread = countUnread(getDb(), user.id);
   const navLabel = user.role === "admin" ? t("nav.rounds") : user.role === "reviewer" ? t("nav.reviewQueue") : t("nav.dashboard");
   return (
     <>
@@ -22,6 +25,14 @@ export async function AppShell({ user, children }: { user: SessionUser; children
           <nav aria-label={t("nav.rounds")} className="text-sm">
             <Link href={homePath(user)} className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
               {navLabel}
+            </Link>
+            <Link href="/notifications" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
+              {t("nav.notifications")}
+              {unread > 0 && (
+                <span className="ml-1 rounded-full bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white" aria-label={t("nav.unread", { count: unread })}>
+                  {unread}
+                </span>
+              )}
             </Link>
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">

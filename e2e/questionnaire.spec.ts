@@ -8,7 +8,7 @@ const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".", "\\.")}`);
 const saved = (page: Page, code: string) => expect(item(page, code).getByRole("status")).toHaveText("已保存");
 
-test("a staff member fills a whole module, attaches evidence, is refused while something is missing, then submits", async ({ page }) => {
+test("a staff member fills a whole module, attaches evidence, is refused while something is missing, then submits", async ({ page, browser }) => {
   const { roundId, reviewer } = await createTestRound(["nanjing"]);
   const staff = await createUser("city_staff", "nanjing");
   await signInViaApi(page, staff);
@@ -85,6 +85,14 @@ test("a staff member fills a whole module, attaches evidence, is refused while s
   expect((await refused.json()).message).toBe("该模块当前状态下不能修改。");
   const notified = testDb().select().from(notifications).where(and(eq(notifications.userId, reviewer.id), eq(notifications.kind, "submitted"))).all();
   expect(notified).toHaveLength(1);
+
+  const reviewerPage = await (await browser.newContext()).newPage();
+  await signInViaApi(reviewerPage, reviewer);
+  await reviewerPage.goto("/notifications");
+  await expect(reviewerPage.getByLabel("1 条未读")).toBeVisible();
+  await expect(reviewerPage.getByRole("listitem").filter({ hasText: "南京 提交了「测试模块」（第 1 版），等待评审。" })).toBeVisible();
+  await reviewerPage.getByRole("button", { name: "全部标为已读" }).click();
+  await expect(reviewerPage.getByLabel("1 条未读")).toHaveCount(0);
 });
 
 test("evidence downloads keep the Chinese name and are refused to another city's staff", async ({ page, browser }) => {

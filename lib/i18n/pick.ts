@@ -7,3 +7,17 @@ export function pick(locale: string, zh: string, en: string): string {
 export function formatPoints(hundredths: number): string {
   return (hundredths / 100).toString();
 }
+
+/**
+ * Message parameters stored in both languages ({ cityZh, cityEn, version }) as the reader needs them
+ * ({ city, version }).
+ */
+export function localParams(params: Record<string, string | number>, locale: string): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(params)) {
+    const lang = /(Zh|En)$/.exec(key)?.[1];
+    if (!lang) out[key] = value;
+    else if ((lang === "En") === (locale === "en")) out[key.slice(0, -2)] = value;
+  }
+  return out;
+}
