@@ -9,6 +9,7 @@ import type { ScoringRule } from "@/lib/framework/schema";
 import { scoreFramework, type ScorableAnswer } from "@/lib/scoring/engine";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
+import { reopenedItemIds } from "./reviews";
 import type { Db } from "./client";
 import {
   answers,
@@ -223,7 +224,7 @@ export function listModuleSummaries(db: Db, roundId: number, cityId: number): Mo
   });
 }
 
-export type EditRefusal = WorkflowRefusal | "notFound";
+export type EditRefusal = WorkflowRefusal | "notFound" | "itemLocked";
 
 /** The item, its round and the city's submission (null before the first edit), if the user may edit it now. */
 function checkEditable(db: Db | Tx, user: SessionUser, itemId: number) {
@@ -240,6 +241,10 @@ function checkEditable(db: Db | Tx, user: SessionUser, itemId: number) {
   const submission = getSubmission(db, row.round.id, user.cityId, row.moduleId);
   const decision = decide("edit", { role: user.role, state: submission?.status ?? "draft", roundStatus: row.round.status });
   if (!decision.ok) return decision;
+  // In a returned module only the queried items reopen; everything else stays locked with its approval.
+  if (submission?.status === "returned" && !reopenedItemIds(db, submission.id, submission.version).has(itemId)) {
+    return { ok: false as const, reason: "itemLocked" as const };
+  }
   return { ok: true as const, cityId: user.cityId, ...row, submission };
 }
 
@@ -293,6 +298,7 @@ function prepareHotQueries(db: Db) {
         roundStatus: rounds.status,
         submissionId: submissions.id,
         submissionStatus: submissions.status,
+        submissionVersion: submissions.version,
         roundId: submissions.roundId,
         answerValue: answers.value,
         answerReason: answers.notApplicableReason,
@@ -341,6 +347,9 @@ export function saveAnswer(
       }
       const decision = decide("edit", { role: user.role, state: ctx.submissionStatus, roundStatus: ctx.roundStatus });
       if (!decision.ok) return decision;
+      if (ctx.submissionStatus === "returned" && !reopenedItemIds(tx, ctx.submissionId, ctx.submissionVersion).has(input.itemId)) {
+        return { ok: false, reason: "itemLocked" };
+      }
 
       const existing = ctx.answerRevision === null ? null : { value: ctx.answerValue, notApplicableReason: ctx.answerReason, revision: ctx.answerRevision };
       const currentRevision = existing?.revision ?? 0;

@@ -1,0 +1,363 @@
+/**
+ * Review of submissions through the round's stages: item decisions (accept / adjust / query), approval,
+ * return for revision, the city's replies, and what reviewers read (diffs, history, timeline).
+ * Every write re-reads the submission inside an immediate transaction and asks lib/workflow.
+ */
+import { and, asc, desc, eq, ne, or } from "drizzle-orm";
+import type { SessionUser } from "@/db/users";
+import type { ScorableAnswer, UrlJudgement } from "@/lib/scoring/engine";
+import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
+import { appendAudit } from "./audit";
+import type { Db } from "./client";
+import { loadFrameworkShape } from "./questionnaire";
+import {
+  answers,
+  auditLog,
+  cities,
+  itemReviews,
+  items,
+  modules,
+  notifications,
+  reviewAssignments,
+  reviews,
+  reviewStages,
+  rounds,
+  submissions,
+  submissionVersions,
+  users,
+} from "./schema";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type ReviewRefusal = WorkflowRefusal | "notFound" | "staleVersion" | "resolveQueriesFirst";
+type Refused = { ok: false; reason: ReviewRefusal };
+
+/** The submission and what the workflow needs to know about this reviewer's position on it. */
+function reviewContext(tx: Db | Tx, user: SessionUser, submissionId: number) {
+  const sub = tx.select().from(submissions).where(eq(submissions.id, submissionId)).get();
+  if (!sub) return null;
+  const round = tx.select().from(rounds).where(eq(rounds.id, sub.roundId)).get()!;
+  const stages = tx.select().from(reviewStages).where(eq(reviewStages.roundId, sub.roundId)).orderBy(asc(reviewStages.position)).all();
+  const stage = stages.find((s) => s.id === sub.stageId) ?? null;
+  const assigned =
+    !!stage &&
+    !!tx
+      .select({ id: reviewAssignments.id })
+      .from(reviewAssignments)
+      .where(and(eq(reviewAssignments.reviewerId, user.id), eq(reviewAssignments.moduleId, sub.moduleId), eq(reviewAssignments.stageId, stage.id)))
+      .get();
+  const otherStage = (table: typeof reviews | typeof itemReviews) =>
+    !!tx
+      .select({ id: table.id })
+      .from(table)
+      .where(and(eq(table.submissionId, sub.id), eq(table.version, sub.version), eq(table.reviewerId, user.id), stage ? ne(table.stageId, stage.id) : undefined))
+      .get();
+  const reviewedAtOtherStage = otherStage(reviews) || otherStage(itemReviews);
+  const lastStage = !!stage && stage.position === stages.at(-1)?.position;
+  const workflow = { role: user.role, state: sub.status, roundStatus: round.status, assigned, reviewedAtOtherStage, lastStage };
+  return { sub, round, stages, stage, workflow };
+}
+
+function staffOf(tx: Tx, cityId: number) {
+  return tx.select({ id: users.id }).from(users).where(and(eq(users.cityId, cityId), eq(users.active, true))).all();
+}
+
+function notify(tx: Tx, userIds: number[], kind: string, params: Record<string, string | number>, href: string, now: Date) {
+  if (userIds.length) tx.insert(notifications).values(userIds.map((userId) => ({ userId, kind, params, href, createdAt: now }))).run();
+}
+
+function names(tx: Db | Tx, sub: typeof submissions.$inferSelect) {
+  const city = tx.select().from(cities).where(eq(cities.id, sub.cityId)).get()!;
+  const mod = tx.select().from(modules).where(eq(modules.id, sub.moduleId)).get()!;
+  return { city, mod, params: { cityZh: city.nameZh, cityEn: city.nameEn, moduleZh: mod.nameZh, moduleEn: mod.nameEn, version: sub.version } };
+}
+
+export type ItemDecision =
+  | { action: "accept"; comment?: string | null }
+  | { action: "adjust"; adjustedValue: unknown; comment: string }
+  | { action: "query"; comment: string };
+
+/** A reviewer's decision on one item of the version in front of them (replacing their earlier one). */
+export function decideItem(
+  db: Db,
+  user: SessionUser,
+  input: { submissionId: number; itemId: number; version: number } & ItemDecision,
+  now = new Date(),
+): { ok: true } | Refused {
+  return db.transaction(
+    (tx): { ok: true } | Refused => {
+      const ctx = reviewContext(tx, user, input.submissionId);
+      if (!ctx) return { ok: false, reason: "notFound" };
+      const { sub, stage } = ctx;
+      const item = tx.select().from(items).where(eq(items.id, input.itemId)).get();
+      const inModule = item && loadFrameworkShape(tx, sub.roundId, [sub.moduleId])[0]?.indicators.some((i) => i.items.some((x) => x.id === item.id));
+      if (!item || !inModule) return { ok: false, reason: "notFound" };
+      const decision = decide("review_item", ctx.workflow);
+      if (!decision.ok) return decision;
+      if (sub.version !== input.version) return { ok: false, reason: "staleVersion" };
+      const key = and(eq(itemReviews.submissionId, sub.id), eq(itemReviews.itemId, item.id), eq(itemReviews.version, sub.version), eq(itemReviews.stageId, stage!.id));
+      const before = tx.select().from(itemReviews).where(key).get();
+      const values = {
+        action: input.action,
+        adjustedValue: input.action === "adjust" ? input.adjustedValue : null,
+        comment: input.comment?.trim() || null,
+        reviewerId: user.id,
+        createdAt: now,
+      };
+      if (before) tx.update(itemReviews).set(values).where(key).run();
+      else tx.insert(itemReviews).values({ submissionId: sub.id, itemId: item.id, version: sub.version, stageId: stage!.id, ...values }).run();
+      if (sub.status !== decision.to) tx.update(submissions).set({ status: decision.to, updatedAt: now }).where(eq(submissions.id, sub.id)).run();
+      appendAudit(tx, {
+        actorId: user.id,
+        action: `item.${input.action}`,
+        entityType: "submission",
+        entityId: sub.id,
+        roundId: sub.roundId,
+        cityId: sub.cityId,
+        before: before ? { itemCode: item.code, action: before.action, adjustedValue: before.adjustedValue, comment: before.comment } : null,
+        after: { itemCode: item.code, version: sub.version, stage: stage!.position, action: input.action, adjustedValue: values.adjustedValue, comment: values.comment },
+      });
+      return { ok: true };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+function queriesAt(tx: Db | Tx, submissionId: number, version: number, stageId: number) {
+  return tx
+    .select()
+    .from(itemReviews)
+    .where(and(eq(itemReviews.submissionId, submissionId), eq(itemReviews.version, version), eq(itemReviews.stageId, stageId), eq(itemReviews.action, "query")))
+    .all();
+}
+
+/**
+ * Approves the version at the reviewer's stage: on to the next stage, or verified after the last one.
+ * The (submission, version, stage) key of `reviews` lets only one of two concurrent decisions through.
+ */
+export function approveSubmission(db: Db, user: SessionUser, submissionId: number, version: number, now = new Date()): { ok: true; verified: boolean } | Refused {
+  return db.transaction(
+    (tx): { ok: true; verified: boolean } | Refused => {
+      const ctx = reviewContext(tx, user, submissionId);
+      if (!ctx) return { ok: false, reason: "notFound" };
+      const { sub, stage, stages } = ctx;
+      const decision = decide("approve", ctx.workflow);
+      if (!decision.ok) return decision;
+      if (sub.version !== version) return { ok: false, reason: "staleVersion" };
+      if (queriesAt(tx, sub.id, sub.version, stage!.id).length) return { ok: false, reason: "resolveQueriesFirst" };
+      tx.insert(reviews).values({ submissionId: sub.id, version: sub.version, stageId: stage!.id, reviewerId: user.id, decision: "approved", createdAt: now }).run();
+      const verified = decision.to === "verified";
+      const next = verified ? stage! : stages[stages.indexOf(stage!) + 1]!;
+      tx.update(submissions)
+        .set({ status: decision.to, stageId: next.id, verifiedAt: verified ? now : null, updatedAt: now })
+        .where(eq(submissions.id, sub.id))
+        .run();
+      appendAudit(tx, {
+        actorId: user.id,
+        action: verified ? "submission.verified" : "submission.approved",
+        entityType: "submission",
+        entityId: sub.id,
+        roundId: sub.roundId,
+        cityId: sub.cityId,
+        before: { status: sub.status, stage: stage!.position, version: sub.version },
+        after: { status: decision.to, stage: next.position, version: sub.version },
+      });
+      const { city, params } = names(tx, sub);
+      if (verified) {
+        notify(tx, staffOf(tx, sub.cityId).map((u) => u.id), "verified", params, `/rounds/${sub.roundId}/cities/${city.code}`, now);
+      } else {
+        const reviewers = tx.select({ id: reviewAssignments.reviewerId }).from(reviewAssignments).where(and(eq(reviewAssignments.moduleId, sub.moduleId), eq(reviewAssignments.stageId, next.id))).all();
+        notify(tx, reviewers.map((r) => r.id), "submitted", params, `/review/submissions/${sub.id}`, now);
+      }
+      return { ok: true, verified };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Returns the version for revision: needs at least one query; only the queried items reopen for the city. */
+export function returnSubmission(db: Db, user: SessionUser, submissionId: number, version: number, comment: string | null, now = new Date()): { ok: true; queries: number } | Refused {
+  return db.transaction(
+    (tx): { ok: true; queries: number } | Refused => {
+      const ctx = reviewContext(tx, user, submissionId);
+      if (!ctx) return { ok: false, reason: "notFound" };
+      const { sub, stage } = ctx;
+      const queries = stage ? queriesAt(tx, sub.id, sub.version, stage.id) : [];
+      const decision = decide("return", { ...ctx.workflow, hasQuery: queries.length > 0 });
+      if (!decision.ok) return decision;
+      if (sub.version !== version) return { ok: false, reason: "staleVersion" };
+      tx.insert(reviews).values({ submissionId: sub.id, version: sub.version, stageId: stage!.id, reviewerId: user.id, decision: "returned", comment: comment?.trim() || null, createdAt: now }).run();
+      tx.update(submissions).set({ status: decision.to, updatedAt: now }).where(eq(submissions.id, sub.id)).run();
+      appendAudit(tx, {
+        actorId: user.id,
+        action: "submission.returned",
+        entityType: "submission",
+        entityId: sub.id,
+        roundId: sub.roundId,
+        cityId: sub.cityId,
+        before: { status: sub.status, version: sub.version },
+        after: { status: decision.to, version: sub.version, stage: stage!.position, queries: queries.length, comment: comment?.trim() || null },
+      });
+      const { city, mod, params } = names(tx, sub);
+      notify(tx, staffOf(tx, sub.cityId).map((u) => u.id), "returned", { ...params, queries: queries.length }, `/rounds/${sub.roundId}/cities/${city.code}/modules/${mod.code}`, now);
+      return { ok: true, queries: queries.length };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Item ids the city may change in a returned submission: those queried in the return of its current version. */
+export function reopenedItemIds(db: Db | Tx, submissionId: number, version: number): Set<number> {
+  const rows = db
+    .select({ itemId: itemReviews.itemId })
+    .from(itemReviews)
+    .where(and(eq(itemReviews.submissionId, submissionId), eq(itemReviews.version, version), eq(itemReviews.action, "query")))
+    .all();
+  return new Set(rows.map((r) => r.itemId));
+}
+
+/** The city's answer to a reviewer's query on the returned version. */
+export function replyToQuery(db: Db, user: SessionUser, itemReviewId: number, reply: string, now = new Date()): { ok: true } | Refused {
+  return db.transaction(
+    (tx): { ok: true } | Refused => {
+      const row = tx.select().from(itemReviews).where(and(eq(itemReviews.id, itemReviewId), eq(itemReviews.action, "query"))).get();
+      const sub = row && tx.select().from(submissions).where(eq(submissions.id, row.submissionId)).get();
+      if (!row || !sub || user.role !== "city_staff" || user.cityId !== sub.cityId) return { ok: false, reason: "notFound" };
+      const round = tx.select().from(rounds).where(eq(rounds.id, sub.roundId)).get()!;
+      const decision = decide("reply", { role: user.role, state: sub.status, roundStatus: round.status });
+      if (!decision.ok) return decision;
+      if (row.version !== sub.version) return { ok: false, reason: "staleVersion" };
+      tx.update(itemReviews).set({ cityReply: reply.trim(), repliedBy: user.id, repliedAt: now }).where(eq(itemReviews.id, row.id)).run();
+      const item = tx.select({ code: items.code }).from(items).where(eq(items.id, row.itemId)).get()!;
+      appendAudit(tx, {
+        actorId: user.id,
+        action: "query.replied",
+        entityType: "submission",
+        entityId: sub.id,
+        roundId: sub.roundId,
+        cityId: sub.cityId,
+        before: row.cityReply ? { itemCode: item.code, reply: row.cityReply } : null,
+        after: { itemCode: item.code, version: row.version, reply: reply.trim() },
+      });
+      return { ok: true };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * What is scored: the city's answer, unless a reviewer adjusted the item in the current version (the latest
+ * stage's adjustment wins). A URL adjustment is the reviewer's judgement of the link.
+ */
+export function effectiveAnswer(
+  item: { answerType: string },
+  answer: { value: unknown; notApplicableReason: string | null } | undefined,
+  adjustments: { adjustedValue: unknown; stagePosition: number }[],
+): ScorableAnswer | undefined {
+  const latest = [...adjustments].sort((a, b) => b.stagePosition - a.stagePosition)[0];
+  if (!latest) return answer ? { value: answer.value, notApplicable: !!answer.notApplicableReason } : undefined;
+  if (item.answerType === "url") return { value: answer?.value ?? null, notApplicable: !!answer?.notApplicableReason, urlJudgement: latest.adjustedValue as UrlJudgement };
+  return { value: latest.adjustedValue, notApplicable: false };
+}
+
+/** Whether the reviewer may open the submission: assigned to its module at any stage of the round, or admin. */
+export function canViewSubmission(db: Db, user: SessionUser, submissionId: number): boolean {
+  const sub = db.select().from(submissions).where(eq(submissions.id, submissionId)).get();
+  if (!sub || sub.version === 0) return false;
+  if (user.role === "admin") return true;
+  if (user.role !== "reviewer") return false;
+  return !!db
+    .select({ id: reviewAssignments.id })
+    .from(reviewAssignments)
+    .where(and(eq(reviewAssignments.reviewerId, user.id), eq(reviewAssignments.moduleId, sub.moduleId)))
+    .get();
+}
+
+/** Everything the review screen shows about one submission. */
+export function getReviewData(db: Db, user: SessionUser, submissionId: number) {
+  const ctx = reviewContext(db, user, submissionId);
+  if (!ctx) return null;
+  const { sub } = ctx;
+  const [shape] = loadFrameworkShape(db, sub.roundId, [sub.moduleId]);
+  const { city, mod } = names(db, sub);
+  const versions = db.select().from(submissionVersions).where(eq(submissionVersions.submissionId, sub.id)).orderBy(asc(submissionVersions.version)).all();
+  const itemReviewRows = db
+    .select({ review: itemReviews, reviewerName: users.name, stagePosition: reviewStages.position })
+    .from(itemReviews)
+    .innerJoin(users, eq(users.id, itemReviews.reviewerId))
+    .innerJoin(reviewStages, eq(reviewStages.id, itemReviews.stageId))
+    .where(eq(itemReviews.submissionId, sub.id))
+    .orderBy(asc(itemReviews.version), asc(reviewStages.position))
+    .all();
+  const decisions = db
+    .select({ review: reviews, reviewerName: users.name, stagePosition: reviewStages.position })
+    .from(reviews)
+    .innerJoin(users, eq(users.id, reviews.reviewerId))
+    .innerJoin(reviewStages, eq(reviewStages.id, reviews.stageId))
+    .where(eq(reviews.submissionId, sub.id))
+    .orderBy(asc(reviews.createdAt))
+    .all();
+  const timeline = db
+    .select({ at: auditLog.at, action: auditLog.action, after: auditLog.after, actorName: users.name })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(and(eq(auditLog.entityType, "submission"), eq(auditLog.entityId, String(sub.id))))
+    .orderBy(desc(auditLog.id))
+    .all();
+  const answerRows = db.select().from(answers).where(eq(answers.submissionId, sub.id)).all();
+  return { ...ctx, city, module: mod, shape, versions, itemReviewRows, decisions, timeline, answerRows };
+}
+
+export type DiffEntry = {
+  itemCode: string;
+  before: { value: unknown; notApplicableReason: string | null } | null;
+  after: { value: unknown; notApplicableReason: string | null } | null;
+  valueChanged: boolean;
+  evidenceAdded: string[];
+  evidenceRemoved: string[];
+};
+
+/** Per item, what changed between two frozen versions: value and evidence (by hash or link). */
+export function diffVersions(
+  previous: (typeof submissionVersions.$inferSelect)["snapshot"] | undefined,
+  current: (typeof submissionVersions.$inferSelect)["snapshot"],
+  itemCodes: string[],
+): DiffEntry[] {
+  const evidenceKeys = (snap: typeof current | undefined, code: string) =>
+    new Map((snap?.evidence ?? []).filter((e) => e.itemCode === code).map((e) => [e.sha256 ?? e.url ?? "", e.originalName ?? e.url ?? ""]));
+  return itemCodes.map((code) => {
+    const before = previous?.answers.find((a) => a.itemCode === code) ?? null;
+    const after = current.answers.find((a) => a.itemCode === code) ?? null;
+    const oldEvidence = evidenceKeys(previous, code);
+    const newEvidence = evidenceKeys(current, code);
+    return {
+      itemCode: code,
+      before: before && { value: before.value, notApplicableReason: before.notApplicableReason },
+      after: after && { value: after.value, notApplicableReason: after.notApplicableReason },
+      valueChanged: JSON.stringify([before?.value ?? null, before?.notApplicableReason ?? null]) !== JSON.stringify([after?.value ?? null, after?.notApplicableReason ?? null]),
+      evidenceAdded: [...newEvidence].filter(([key]) => !oldEvidence.has(key)).map(([, name]) => name),
+      evidenceRemoved: [...oldEvidence].filter(([key]) => !newEvidence.has(key)).map(([, name]) => name),
+    };
+  });
+}
+
+/** Submissions at the reviewer's stages with no open query and no adjustment in their current version. */
+export function bulkApprove(db: Db, user: SessionUser, submissionIds: number[], now = new Date()) {
+  const results: { submissionId: number; ok: boolean; reason?: string }[] = [];
+  for (const submissionId of submissionIds) {
+    const sub = db.select().from(submissions).where(eq(submissions.id, submissionId)).get();
+    const flagged =
+      sub &&
+      db
+        .select({ id: itemReviews.id })
+        .from(itemReviews)
+        .where(and(eq(itemReviews.submissionId, sub.id), eq(itemReviews.version, sub.version), or(eq(itemReviews.action, "query"), eq(itemReviews.action, "adjust"))))
+        .get();
+    if (!sub || flagged) {
+      results.push({ submissionId, ok: false, reason: sub ? "notClean" : "notFound" });
+      continue;
+    }
+    const result = approveSubmission(db, user, submissionId, sub.version, now);
+    results.push(result.ok ? { submissionId, ok: true } : { submissionId, ok: false, reason: result.reason });
+  }
+  return results;
+}
