@@ -3,7 +3,7 @@
  * return for revision, the city's replies, and what reviewers read (diffs, history, timeline).
  * Every write re-reads the submission inside an immediate transaction and asks lib/workflow.
  */
-import { and, asc, desc, eq, ne, or } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, ne, or } from "drizzle-orm";
 import type { SessionUser } from "@/db/users";
 import type { ScorableAnswer, UrlJudgement } from "@/lib/scoring/engine";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
@@ -14,6 +14,7 @@ import {
   answers,
   auditLog,
   cities,
+  evidence,
   itemReviews,
   items,
   modules,
@@ -304,7 +305,8 @@ export function getReviewData(db: Db, user: SessionUser, submissionId: number) {
     .orderBy(desc(auditLog.id))
     .all();
   const answerRows = db.select().from(answers).where(eq(answers.submissionId, sub.id)).all();
-  return { ...ctx, city, module: mod, shape, versions, itemReviewRows, decisions, timeline, answerRows };
+  const evidenceRows = db.select().from(evidence).where(and(eq(evidence.submissionId, sub.id), isNull(evidence.deletedAt))).all();
+  return { ...ctx, city, module: mod, shape, versions, itemReviewRows, decisions, timeline, answerRows, evidenceRows };
 }
 
 export type DiffEntry = {
@@ -360,4 +362,23 @@ export function bulkApprove(db: Db, user: SessionUser, submissionIds: number[], 
     results.push(result.ok ? { submissionId, ok: true } : { submissionId, ok: false, reason: result.reason });
   }
   return results;
+}
+
+/** Every query on the submission's items, oldest first, for the city's questionnaire. */
+export function listQueriesForCity(db: Db, submissionId: number) {
+  return db
+    .select({
+      id: itemReviews.id,
+      itemId: itemReviews.itemId,
+      version: itemReviews.version,
+      stagePosition: reviewStages.position,
+      comment: itemReviews.comment,
+      reply: itemReviews.cityReply,
+      repliedAt: itemReviews.repliedAt,
+    })
+    .from(itemReviews)
+    .innerJoin(reviewStages, eq(reviewStages.id, itemReviews.stageId))
+    .where(and(eq(itemReviews.submissionId, submissionId), eq(itemReviews.action, "query")))
+    .orderBy(asc(itemReviews.version), asc(reviewStages.position))
+    .all();
 }

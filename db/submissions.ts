@@ -1,6 +1,6 @@
-import { and, asc, eq, isNotNull, or } from "drizzle-orm";
+import { and, asc, eq, isNotNull, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { cities, modules, reviewAssignments, reviewStages, submissions } from "./schema";
+import { cities, itemReviews, modules, reviewAssignments, reviews, reviewStages, rounds, submissions } from "./schema";
 
 export type QueueEntry = {
   submissionId: number;
@@ -14,6 +14,9 @@ export type QueueEntry = {
   stagePosition: number;
   version: number;
   submittedAt: Date | null;
+  status: string;
+  /** no query and no adjustment in the current version: may be approved in bulk */
+  clean: boolean;
   daysWaiting: number;
 };
 
@@ -32,6 +35,9 @@ export function listReviewQueue(db: Db, reviewerId: number, now = new Date()): Q
       stagePosition: reviewStages.position,
       version: submissions.version,
       submittedAt: submissions.submittedAt,
+      status: submissions.status,
+      flagged: sql<number>`exists (select 1 from ${itemReviews} where ${itemReviews.submissionId} = ${submissions.id}
+        and ${itemReviews.version} = ${submissions.version} and ${itemReviews.action} in ('query', 'adjust'))`,
     })
     .from(reviewAssignments)
     .innerJoin(
@@ -45,10 +51,19 @@ export function listReviewQueue(db: Db, reviewerId: number, now = new Date()): Q
     .innerJoin(cities, eq(cities.id, submissions.cityId))
     .innerJoin(modules, eq(modules.id, submissions.moduleId))
     .innerJoin(reviewStages, eq(reviewStages.id, submissions.stageId))
-    .where(and(eq(reviewAssignments.reviewerId, reviewerId), isNotNull(submissions.submittedAt)))
+    .innerJoin(rounds, and(eq(rounds.id, submissions.roundId), eq(rounds.status, "open")))
+    .where(
+      and(
+        eq(reviewAssignments.reviewerId, reviewerId),
+        isNotNull(submissions.submittedAt),
+        // separation of duties: a version this reviewer decided at another stage is not theirs to review again
+        sql`not exists (select 1 from ${reviews} where ${reviews.submissionId} = ${submissions.id}
+          and ${reviews.version} = ${submissions.version} and ${reviews.reviewerId} = ${reviewerId})`,
+      ),
+    )
     .orderBy(asc(submissions.submittedAt))
     .all();
-  return rows.map((r) => ({ ...r, daysWaiting: r.submittedAt ? Math.floor((now.getTime() - r.submittedAt.getTime()) / 86_400_000) : 0 }));
+  return rows.map(({ flagged, ...r }) => ({ ...r, clean: !flagged, daysWaiting: r.submittedAt ? Math.floor((now.getTime() - r.submittedAt.getTime()) / 86_400_000) : 0 }));
 }
 
 /** Modules and stages assigned to a reviewer, for the empty-queue explanation. */

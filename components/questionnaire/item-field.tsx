@@ -11,7 +11,8 @@ import { scoreItem } from "@/lib/scoring/engine";
 import { formatPoints } from "@/lib/i18n/pick";
 import { useErrorText } from "../use-error-text";
 import { EvidencePanel } from "./evidence-panel";
-import type { ClientAnswer, ClientEvidence, ClientItem, ItemState } from "./types";
+import { QueryThread } from "./query-thread";
+import type { ClientAnswer, ClientEvidence, ClientItem, ClientQuery, ItemState } from "./types";
 import { useAutosave, type SaveStatus } from "./use-autosave";
 
 type Schema = ReturnType<typeof answerSchemaFor>;
@@ -46,9 +47,15 @@ export function ItemField({
   evidence,
   editable,
   evidenceMaxMb,
+  queries,
+  currentVersion,
+  canReply,
   onChange,
 }: {
   item: ClientItem;
+  queries: ClientQuery[];
+  currentVersion: number;
+  canReply: boolean;
   answer: ClientAnswer | undefined;
   evidence: ClientEvidence[];
   editable: boolean;
@@ -126,6 +133,7 @@ export function ItemField({
         {limits.length > 0 && ` · ${limits.join(" · ")}`}
       </p>
 
+      {queries.length > 0 && <QueryThread queries={queries} currentVersion={currentVersion} canReply={canReply} />}
       {/* One form per item: it scopes the radio groups (every item's field is named "value"). */}
       <form noValidate onSubmit={(e) => e.preventDefault()}>
       <fieldset className="mt-3" disabled={disabled} aria-describedby={describedBy}>

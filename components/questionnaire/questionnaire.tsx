@@ -8,7 +8,7 @@ import { formatPoints } from "@/lib/i18n/pick";
 import { ProgressBar } from "../ui/progress-bar";
 import { useErrorText } from "../use-error-text";
 import { ItemField } from "./item-field";
-import type { ClientAnswer, ClientEvidence, ClientIndicator, ItemState } from "./types";
+import type { ClientAnswer, ClientEvidence, ClientIndicator, ClientQuery, ItemState } from "./types";
 
 type Missing = { itemCode: string; what: "answer" | "evidence" };
 
@@ -21,6 +21,10 @@ export function Questionnaire({
   evidence,
   initialStates,
   editable,
+  editableItemIds,
+  queries,
+  version,
+  returned,
   evidenceMaxMb,
 }: {
   roundId: number;
@@ -31,6 +35,11 @@ export function Questionnaire({
   evidence: Record<number, ClientEvidence[]>;
   initialStates: Record<string, ItemState>;
   editable: boolean;
+  /** in a returned module, only the queried items; otherwise all */
+  editableItemIds: number[] | null;
+  queries: Record<number, ClientQuery[]>;
+  version: number;
+  returned: boolean;
   evidenceMaxMb: number;
 }) {
   const t = useTranslations("questionnaire");
@@ -102,8 +111,11 @@ export function Questionnaire({
                   item={item}
                   answer={answers[item.id]}
                   evidence={evidence[item.id] ?? []}
-                  editable={editable}
+                  editable={editable && (editableItemIds === null || editableItemIds.includes(item.id))}
                   evidenceMaxMb={evidenceMaxMb}
+                  queries={queries[item.id] ?? []}
+                  currentVersion={version}
+                  canReply={editable && returned}
                   onChange={onChange}
                 />
               ))}

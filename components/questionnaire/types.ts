@@ -36,3 +36,5 @@ export type ClientEvidence = {
 
 /** What the questionnaire tracks per item for progress and the live score. */
 export type ItemState = { answered: boolean; notApplicable: boolean; points: number; evidenceCount: number; unsaved: boolean };
+
+export type ClientQuery = { id: number; version: number; stagePosition: number; comment: string | null; reply: string | null };

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { StatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
@@ -25,7 +26,9 @@ export default async function AdminRoundsPage() {
           <li key={round.id} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
             <article aria-labelledby={`round-${round.id}`}>
               <div className="flex flex-wrap items-center gap-2">
-                <h2 id={`round-${round.id}`} className="text-lg font-semibold">{round.name}</h2>
+                <h2 id={`round-${round.id}`} className="text-lg font-semibold">
+                  <Link href={`/admin/rounds/${round.id}`} className="hover:text-brand-700 hover:underline">{round.name}</Link>
+                </h2>
                 <Badge tone={round.status === "open" ? "green" : round.status === "finalised" ? "violet" : "slate"}>{tStatus(round.status)}</Badge>
                 {round.isDemo && <Badge tone="amber">{t("demo")}</Badge>}
               </div>

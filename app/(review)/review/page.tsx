@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
-import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
+import { QueueTable } from "@/components/review/queue-table";
 import { getDb } from "@/db/client";
-import { listAssignments, listReviewQueue } from "@/db/submissions";
+import { REGIONS } from "@/db/schema";
+import { listAssignments, listReviewQueue, type QueueEntry } from "@/db/submissions";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";
 
@@ -9,42 +11,65 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("review"))("title") };
 }
 
-export default async function ReviewQueuePage() {
+const SORTS = {
+  waiting: (a: QueueEntry, b: QueueEntry) => b.daysWaiting - a.daysWaiting || a.submissionId - b.submissionId,
+  newest: (a: QueueEntry, b: QueueEntry) => (b.submittedAt?.getTime() ?? 0) - (a.submittedAt?.getTime() ?? 0),
+  city: (a: QueueEntry, b: QueueEntry) => a.cityCode.localeCompare(b.cityCode),
+  module: (a: QueueEntry, b: QueueEntry) => a.moduleCode.localeCompare(b.moduleCode) || a.cityCode.localeCompare(b.cityCode),
+} as const;
+
+type Search = { module?: string; region?: string; status?: string; sort?: string };
+
+export default async function ReviewQueuePage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireRole("reviewer");
+  const search = await searchParams;
   const db = getDb();
-  const [t, tr, locale, format] = [await getTranslations("review"), await getTranslations("regions"), await getLocale(), await getFormatter()];
-  const queue = listReviewQueue(db, user.id);
+  const [t, tr, ts, locale] = [await getTranslations("review"), await getTranslations("regions"), await getTranslations("status"), await getLocale()];
+  const all = listReviewQueue(db, user.id);
   const assignments = listAssignments(db, user.id);
+  const sort = search.sort && search.sort in SORTS ? (search.sort as keyof typeof SORTS) : "waiting";
+  const rows = all
+    .filter((q) => (!search.module || q.moduleCode === search.module) && (!search.region || q.region === search.region) && (!search.status || q.status === search.status))
+    .sort(SORTS[sort]);
+  const counts = { submitted: all.filter((q) => q.status === "submitted").length, in_review: all.filter((q) => q.status === "in_review").length };
+  const moduleCodes = [...new Set(assignments.map((a) => a.moduleCode))];
+  const select = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
+
   return (
-    <div className="space-y-8">
+    <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
-      {queue.length === 0 ? (
-        <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-600">{t("empty")}</p>
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full text-sm">
-            <thead className="bg-slate-50 text-left text-slate-600">
-              <tr>
-                {[t("city"), t("region"), t("module"), t("version"), t("submittedAt"), t("waiting")].map((h) => (
-                  <th key={h} scope="col" className="px-4 py-2 font-medium">{h}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {queue.map((q) => (
-                <tr key={q.submissionId}>
-                  <td className="px-4 py-2">{pick(locale, q.cityNameZh, q.cityNameEn)}</td>
-                  <td className="px-4 py-2">{tr(q.region)}</td>
-                  <td className="px-4 py-2">{q.moduleCode} {pick(locale, q.moduleNameZh, q.moduleNameEn)}</td>
-                  <td className="px-4 py-2">{q.version}</td>
-                  <td className="px-4 py-2">{q.submittedAt ? format.dateTime(q.submittedAt, { dateStyle: "medium", timeStyle: "short" }) : ""}</td>
-                  <td className="px-4 py-2">{q.daysWaiting}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ul aria-label={t("counts")} className="flex gap-4 text-sm">
+        <li>{ts("submitted")}: <strong className="tabular-nums">{counts.submitted}</strong></li>
+        <li>{ts("in_review")}: <strong className="tabular-nums">{counts.in_review}</strong></li>
+      </ul>
+      <form className="flex flex-wrap items-end gap-3 text-sm" role="search">
+        <label className="flex flex-col gap-1">{t("module")}
+          <select name="module" defaultValue={search.module ?? ""} className={select}>
+            <option value="">{t("all")}</option>
+            {moduleCodes.map((code) => <option key={code} value={code}>{code}</option>)}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1">{t("region")}
+          <select name="region" defaultValue={search.region ?? ""} className={select}>
+            <option value="">{t("all")}</option>
+            {REGIONS.map((r) => <option key={r} value={r}>{tr(r)}</option>)}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1">{t("statusColumn")}
+          <select name="status" defaultValue={search.status ?? ""} className={select}>
+            <option value="">{t("all")}</option>
+            <option value="submitted">{ts("submitted")}</option>
+            <option value="in_review">{ts("in_review")}</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1">{t("sort")}
+          <select name="sort" defaultValue={sort} className={select}>
+            {Object.keys(SORTS).map((key) => <option key={key} value={key}>{t(`sorts.${key}`)}</option>)}
+          </select>
+        </label>
+        <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("apply")}</button>
+      </form>
+      {rows.length === 0 ? <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-600">{t("empty")}</p> : <QueueTable rows={rows} />}
       <section aria-labelledby="assignments-heading">
         <h2 id="assignments-heading" className="mb-2 text-lg font-semibold">{t("assignments")}</h2>
         {assignments.length === 0 ? (

@@ -3,9 +3,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { Questionnaire } from "@/components/questionnaire/questionnaire";
-import type { ClientAnswer, ClientEvidence, ClientIndicator, ItemState } from "@/components/questionnaire/types";
+import type { ClientAnswer, ClientEvidence, ClientIndicator, ClientQuery, ItemState } from "@/components/questionnaire/types";
 import { StatusBadge } from "@/components/status-badge";
 import { getQuestionnaire } from "@/db/questionnaire";
+import { listQueriesForCity, reopenedItemIds } from "@/db/reviews";
 import { evidenceMaxBytes } from "@/lib/config/limits";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { isAnswered } from "@/lib/questionnaire/answer-schema";
@@ -30,7 +31,7 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
 }
 
 export default async function QuestionnairePage({ params }: { params: Promise<Params> }) {
-  const { user, city, round, questionnaire } = await load(params);
+  const { db, user, city, round, questionnaire } = await load(params);
   const [t, locale, format] = [await getTranslations("questionnaire"), await getLocale(), await getFormatter()];
   const { module: mod, submission } = questionnaire;
   const status = submission?.status ?? "not_started";
@@ -40,6 +41,12 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
   for (const a of questionnaire.answers) answersById[a.itemId] = { ...a, updatedAt: a.updatedAt.toISOString() };
   const evidenceById: Record<number, ClientEvidence[]> = {};
   for (const e of questionnaire.evidence) (evidenceById[e.itemId] ??= []).push({ ...e, uploadedAt: e.uploadedAt.toISOString() });
+
+  const returned = submission?.status === "returned";
+  const queryRows = submission ? listQueriesForCity(db, submission.id) : [];
+  const queries: Record<number, ClientQuery[]> = {};
+  for (const q of queryRows) (queries[q.itemId] ??= []).push(q);
+  const editableItemIds = returned && submission ? [...reopenedItemIds(db, submission.id, submission.version)] : null;
 
   const states: Record<string, ItemState> = {};
   const indicators: ClientIndicator[] = questionnaire.indicators.map((ind) => ({
@@ -94,6 +101,11 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
       {round.submissionDeadline && (
         <p className="text-sm text-slate-600">{t("deadline", { deadline: format.dateTime(round.submissionDeadline, { dateStyle: "long", timeStyle: "short" }) })}</p>
       )}
+      {returned && editable && (
+        <p role="status" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          {t("returnedBanner", { count: editableItemIds?.length ?? 0 })}
+        </p>
+      )}
       {!editable && (
         <p role="status" className="rounded-md border border-slate-200 bg-slate-100 px-4 py-3 text-sm text-slate-700">
           {user.role === "admin" ? t("readOnlyAdmin") : round.status !== "open" ? t("readOnlyRound") : t("readOnlySubmitted")}
@@ -108,6 +120,10 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
         evidence={evidenceById}
         initialStates={states}
         editable={editable}
+        editableItemIds={editableItemIds}
+        queries={queries}
+        version={submission?.version ?? 0}
+        returned={returned}
         evidenceMaxMb={Math.round(evidenceMaxBytes() / 1024 / 1024)}
       />
     </div>

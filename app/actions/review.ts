@@ -1,0 +1,69 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { approveSubmission, bulkApprove, decideItem, replyToQuery, returnSubmission } from "@/db/reviews";
+import { items } from "@/db/schema";
+import { ActionError, defineAction, refusalStatus } from "@/lib/action";
+import { REASON_MAX } from "@/lib/questionnaire/answer-schema";
+import { adjustValueSchemaFor, isAdjustable, itemDecisionSchema } from "@/lib/review/decision-schema";
+import { eq } from "drizzle-orm";
+
+const REVIEWER = { roles: ["reviewer"] } as const;
+const ids = { submissionId: z.number().int().positive(), version: z.number().int().positive() };
+
+function refuse(reason: string): never {
+  throw new ActionError(reason, refusalStatus(reason));
+}
+
+export const decideItemAction = defineAction(
+  z.object({ ...ids, itemId: z.number().int().positive(), decision: itemDecisionSchema }),
+  REVIEWER,
+  ({ submissionId, version, itemId, decision }, { user }) => {
+    const db = getDb();
+    let adjustedValue: unknown = null;
+    if (decision.action === "adjust") {
+      const item = db.select().from(items).where(eq(items.id, itemId)).get();
+      if (!item || !isAdjustable(item)) refuse("notFound");
+      const parsed = adjustValueSchemaFor(item).safeParse(decision.value);
+      if (!parsed.success) throw new ActionError(parsed.error.issues[0]?.message ?? "invalidInput", 400, { fieldErrors: { value: [parsed.error.issues[0]?.message ?? "invalidInput"] } });
+      adjustedValue = parsed.data;
+    }
+    const result = decideItem(db, user, { submissionId, itemId, version, ...decision, adjustedValue, comment: decision.comment ?? null } as Parameters<typeof decideItem>[2]);
+    if (!result.ok) refuse(result.reason);
+    revalidatePath(`/review/submissions/${submissionId}`);
+  },
+);
+
+export const approveAction = defineAction(z.object(ids), REVIEWER, ({ submissionId, version }, { user }) => {
+  const result = approveSubmission(getDb(), user, submissionId, version);
+  if (!result.ok) refuse(result.reason);
+  revalidatePath("/review", "layout");
+  return { verified: result.verified };
+});
+
+export const returnAction = defineAction(
+  z.object({ ...ids, comment: z.string().max(REASON_MAX * 2, { error: "tooLong" }).optional() }),
+  REVIEWER,
+  ({ submissionId, version, comment }, { user }) => {
+    const result = returnSubmission(getDb(), user, submissionId, version, comment ?? null);
+    if (!result.ok) refuse(result.reason);
+    revalidatePath("/review", "layout");
+  },
+);
+
+export const bulkApproveAction = defineAction(z.object({ submissionIds: z.array(z.number().int().positive()).min(1).max(500) }), REVIEWER, ({ submissionIds }, { user }) => {
+  const results = bulkApprove(getDb(), user, submissionIds);
+  revalidatePath("/review", "layout");
+  return { approved: results.filter((r) => r.ok).length, skipped: results.filter((r) => !r.ok).length };
+});
+
+export const replyToQueryAction = defineAction(
+  z.object({ itemReviewId: z.number().int().positive(), reply: z.string().trim().min(1, { error: "required" }).max(REASON_MAX * 2, { error: "tooLong" }) }),
+  { roles: ["city_staff"] },
+  ({ itemReviewId, reply }, { user }) => {
+    const result = replyToQuery(getDb(), user, itemReviewId, reply);
+    if (!result.ok) refuse(result.reason);
+  },
+);

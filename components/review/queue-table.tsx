@@ -1,0 +1,83 @@
+"use client";
+
+import Link from "next/link";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { bulkApproveAction } from "@/app/actions/review";
+import type { SubmissionStatus } from "@/db/schema";
+import type { QueueEntry } from "@/db/submissions";
+import { StatusBadge } from "../status-badge";
+
+/** The reviewer's queue with selection of clean submissions for bulk approval. */
+export function QueueTable({ rows }: { rows: QueueEntry[] }) {
+  const t = useTranslations("review");
+  const tr = useTranslations("regions");
+  const locale = useLocale();
+  const format = useFormatter();
+  const router = useRouter();
+  const [selected, setSelected] = useState<number[]>([]);
+  const [message, setMessage] = useState<string>();
+  const [pending, start] = useTransition();
+  const pick = (zh: string, en: string) => (locale === "en" ? en : zh);
+
+  const approve = () =>
+    start(async () => {
+      const result = await bulkApproveAction({ submissionIds: selected });
+      setMessage(result.ok ? t("bulkDone", result.data) : t("bulkFailed"));
+      setSelected([]);
+      router.refresh();
+    });
+
+  return (
+    <div className="space-y-3">
+      <div className="flex items-center gap-3">
+        <button type="button" disabled={!selected.length || pending} onClick={approve} className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm text-white disabled:bg-slate-400">
+          {t("bulkApprove", { count: selected.length })}
+        </button>
+        {message && <p role="status" className="text-sm text-slate-700">{message}</p>}
+      </div>
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <table className="min-w-full text-sm">
+          <thead className="bg-slate-50 text-left text-slate-600">
+            <tr>
+              <th scope="col" className="px-3 py-2"><span className="sr-only">{t("select")}</span></th>
+              {[t("city"), t("region"), t("module"), t("stageShort"), t("version"), t("statusColumn"), t("submittedAt"), t("waiting")].map((h) => (
+                <th key={h} scope="col" className="px-3 py-2 font-medium">{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((q) => {
+              const label = `${pick(q.cityNameZh, q.cityNameEn)} ${q.moduleCode}`;
+              return (
+                <tr key={q.submissionId}>
+                  <td className="px-3 py-2">
+                    <input
+                      type="checkbox"
+                      aria-label={t("selectRow", { name: label })}
+                      disabled={!q.clean}
+                      title={q.clean ? undefined : t("notClean")}
+                      checked={selected.includes(q.submissionId)}
+                      onChange={(e) => setSelected((s) => (e.target.checked ? [...s, q.submissionId] : s.filter((id) => id !== q.submissionId)))}
+                    />
+                  </td>
+                  <td className="px-3 py-2">
+                    <Link href={`/review/submissions/${q.submissionId}`} className="text-brand-700 underline">{pick(q.cityNameZh, q.cityNameEn)}</Link>
+                  </td>
+                  <td className="px-3 py-2">{tr(q.region)}</td>
+                  <td className="px-3 py-2">{q.moduleCode} {pick(q.moduleNameZh, q.moduleNameEn)}</td>
+                  <td className="px-3 py-2">{q.stagePosition}</td>
+                  <td className="px-3 py-2">{q.version}</td>
+                  <td className="px-3 py-2"><StatusBadge status={q.status as SubmissionStatus} /></td>
+                  <td className="px-3 py-2">{q.submittedAt ? format.dateTime(new Date(q.submittedAt), { dateStyle: "medium", timeStyle: "short" }) : ""}</td>
+                  <td className="px-3 py-2 tabular-nums">{q.daysWaiting}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
