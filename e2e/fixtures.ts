@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 import { getCityByCode } from "@/db/cities";
+import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "@/db/questionnaire";
 import { openDatabase, type Db } from "@/db/client";
 import { and, eq } from "drizzle-orm";
 import { createRound, getRoundByName } from "@/db/rounds";
@@ -109,14 +110,31 @@ export async function createTestRound(cityCodes: string[], options: { deadline?:
     null,
   );
   const reviewer = await createUser("reviewer");
-  const [stage] = db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(reviewStages.position).all();
+  const finalReviewer = await createUser("reviewer");
+  const [stage, finalStage] = db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(reviewStages.position).all();
   const [mod] = db.select().from(modules).where(eq(modules.roundId, roundId)).all();
   db.insert(reviewAssignments).values({ roundId, moduleId: mod!.id, stageId: stage!.id, reviewerId: reviewer.id }).run();
-  return { roundId, reviewer };
+  db.insert(reviewAssignments).values({ roundId, moduleId: mod!.id, stageId: finalStage!.id, reviewerId: finalReviewer.id }).run();
+  return { roundId, reviewer, finalReviewer };
 }
 
 export function itemIdOf(roundId: number, code: string): number {
   const row = testDb().select({ id: items.id }).from(items).where(and(eq(items.roundId, roundId), eq(items.code, code))).get();
   if (!row) throw new Error(`no item ${code}`);
   return row.id;
+}
+
+/** Answers every item of the all-types module with evidence and submits it, as the city's staff would. */
+export function fillAndSubmit(roundId: number, staff: TestUser): number {
+  const db = testDb();
+  const user = { id: staff.id, email: staff.email, name: staff.name, role: staff.role, cityId: staff.cityId, locale: "zh-CN" as const };
+  const values: Record<string, unknown> = { "Q1.1": 80, "Q1.2": true, "Q1.3": "built", "Q1.4": ["people"], "Q1.5": "https://data.example.gov.cn", "Q1.6": "说明" };
+  for (const [code, value] of Object.entries(values)) {
+    const saved = saveAnswer(db, user, { itemId: itemIdOf(roundId, code), baseRevision: 0, value, notApplicableReason: null });
+    if (!saved.ok) throw new Error(`save ${code}: ${saved.reason}`);
+  }
+  for (const code of ["Q1.1", "Q1.2"]) addEvidence(db, user, itemIdOf(roundId, code), { kind: "url", url: `https://stats.example.gov.cn/${code}` });
+  const result = submitModule(db, user, roundId, "Q");
+  if (!result.ok) throw new Error(`submit: ${result.reason}`);
+  return getQuestionnaire(db, roundId, staff.cityId!, "Q")!.submission!.id;
 }

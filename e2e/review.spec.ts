@@ -1,0 +1,89 @@
+import { expect, test, type Page } from "@playwright/test";
+import { createTestRound, createUser, fillAndSubmit, signInViaApi } from "./fixtures";
+
+const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".", "\\.")}`);
+
+test("query → return → the city fixes the queried item and replies → resubmit → diff → approve → adjust → verified", async ({ browser }) => {
+  const { roundId, reviewer, finalReviewer } = await createTestRound(["wenzhou"]);
+  const staff = await createUser("city_staff", "wenzhou");
+  const submissionId = fillAndSubmit(roundId, staff);
+  const reviewerPage = await (await browser.newContext()).newPage();
+  const staffPage = await (await browser.newContext()).newPage();
+  await signInViaApi(reviewerPage, reviewer);
+  await signInViaApi(staffPage, staff);
+
+  // Stage 1: the submission is in the queue; the reviewer queries Q1.1 and returns the module.
+  await reviewerPage.goto("/review");
+  await reviewerPage.getByRole("link", { name: "温州" }).click();
+  await expect(reviewerPage).toHaveURL(new RegExp(`/review/submissions/${submissionId}$`));
+  await expect(reviewerPage.getByTestId("answer-Q1.1")).toHaveText("80 %");
+  await item(reviewerPage, "Q1.1").getByRole("button", { name: "提出问题" }).click();
+  await item(reviewerPage, "Q1.1").getByLabel("问题内容（城市须回复）").fill("请提供统计公报原文页");
+  await item(reviewerPage, "Q1.1").getByRole("button", { name: "保存问题" }).click();
+  await expect(item(reviewerPage, "Q1.1").getByText("已提问")).toBeVisible();
+  await reviewerPage.getByRole("button", { name: "退回修改" }).click();
+  await expect(reviewerPage).toHaveURL(/\/review$/);
+
+  // The city sees the return, the query pinned to its item, and only that item open.
+  await staffPage.goto(`/rounds/${roundId}/cities/wenzhou`);
+  await expect(staffPage.getByRole("listitem").filter({ hasText: "测试模块" })).toContainText("已退回修改");
+  await staffPage.goto(`/rounds/${roundId}/cities/wenzhou/modules/Q`);
+  await expect(item(staffPage, "Q1.1").getByRole("note")).toContainText("请提供统计公报原文页");
+  await expect(item(staffPage, "Q1.3").getByLabel("已建成")).toBeDisabled();
+  await item(staffPage, "Q1.1").getByRole("textbox", { name: "光纤覆盖率", exact: true }).fill("76.4");
+  await expect(item(staffPage, "Q1.1").getByRole("status").first()).toHaveText("已保存");
+  await item(staffPage, "Q1.1").getByLabel("回复评审意见").fill("已按统计公报更正为76.4%");
+  await item(staffPage, "Q1.1").getByRole("button", { name: "发送回复" }).click();
+  await expect(item(staffPage, "Q1.1").getByText("已回复")).toBeVisible();
+  await staffPage.getByRole("button", { name: "提交本模块" }).click();
+  await expect(staffPage.getByText("第 2 版")).toBeVisible();
+
+  // Stage 1 again: the diff since version 1, filtered to changed items, then approval.
+  await reviewerPage.goto(`/review/submissions/${submissionId}`);
+  await expect(reviewerPage.getByText("上一版为第 1 版")).toBeVisible();
+  await reviewerPage.getByRole("link", { name: "只看有变化的项" }).click();
+  await expect(reviewerPage.getByRole("region", { name: /^Q1\.\d/ })).toHaveCount(1);
+  await expect(item(reviewerPage, "Q1.1")).toContainText("上一版：80 %");
+  await expect(item(reviewerPage, "Q1.1")).toContainText("城市回复：已按统计公报更正为76.4%");
+  await expect(reviewerPage.getByTestId("answer-Q1.1")).toHaveText("76.4 %");
+  await reviewerPage.getByRole("button", { name: "通过本阶段" }).click();
+  await expect(reviewerPage).toHaveURL(/\/review$/);
+
+  // Stage 2: another reviewer adjusts Q1.1 with a reason and approves; the module is verified.
+  const finalPage = await (await browser.newContext()).newPage();
+  await signInViaApi(finalPage, finalReviewer);
+  await finalPage.goto(`/review/submissions/${submissionId}`);
+  await item(finalPage, "Q1.1").getByRole("button", { name: "核减" }).click();
+  await item(finalPage, "Q1.1").getByLabel("核定值").fill("50");
+  await item(finalPage, "Q1.1").getByLabel("核减原因（必填）").fill("按统计局口径核减");
+  await item(finalPage, "Q1.1").getByRole("button", { name: "保存核减" }).click();
+  await expect(finalPage.getByTestId("review-points-Q1.1")).toHaveText("暂估 1 / 2 分");
+  await expect(item(finalPage, "Q1.1")).toContainText("核减为：50 % — 按统计局口径核减");
+  await finalPage.getByRole("button", { name: "通过本阶段" }).click();
+  await expect(finalPage).toHaveURL(/\/review$/);
+  await finalPage.goto(`/review/submissions/${submissionId}`);
+  await expect(finalPage.getByText("已核定").first()).toBeVisible();
+  await expect(finalPage.getByTestId("review-points-Q1.1")).toHaveText("暂估 1 / 2 分");
+  await expect(finalPage.getByTestId("answer-Q1.1")).toHaveText("76.4 %");
+
+  // Read-only for the city, which was notified.
+  await staffPage.goto(`/rounds/${roundId}/cities/wenzhou/modules/Q`);
+  await expect(staffPage.getByText("已核定")).toBeVisible();
+  await expect(item(staffPage, "Q1.1").getByRole("textbox", { name: "光纤覆盖率", exact: true })).toBeDisabled();
+  await staffPage.goto("/notifications");
+  await expect(staffPage.getByText("「测试模块」第 2 版已核定。")).toBeVisible();
+});
+
+test("a reviewer not assigned to the module is refused, and so are city staff", async ({ browser }) => {
+  const { roundId } = await createTestRound(["jiaxing"]);
+  const submissionId = fillAndSubmit(roundId, await createUser("city_staff", "jiaxing"));
+  const outsider = await (await browser.newContext()).newPage();
+  await signInViaApi(outsider, await createUser("reviewer"));
+  expect((await outsider.goto(`/review/submissions/${submissionId}`))?.status()).toBe(404);
+  await outsider.goto("/review");
+  await expect(outsider.getByText("目前没有等待您评审的提交。")).toBeVisible();
+
+  const staffPage = await (await browser.newContext()).newPage();
+  await signInViaApi(staffPage, await createUser("city_staff", "jiaxing"));
+  expect((await staffPage.goto(`/review/submissions/${submissionId}`))?.status()).toBe(404);
+});
