@@ -4,7 +4,7 @@ import { scoreItem } from "@/lib/scoring/engine";
 import { getCityByCode } from "./cities";
 import type { Db } from "./client";
 import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "./questionnaire";
-import { approveSubmission, bulkApprove, decideItem, diffVersions, effectiveAnswer, getReviewData, replyToQuery, returnSubmission } from "./reviews";
+import { approveSubmission, bulkApprove, decideItem, diffVersions, effectiveAnswer, getReviewData, reopenSubmission, replyToQuery, returnSubmission } from "./reviews";
 import { itemReviews, items, modules, notifications, reviewAssignments, reviewStages, submissionVersions } from "./schema";
 import { seedBase } from "./seed";
 import { createTestDb } from "./test-db";
@@ -16,6 +16,7 @@ let staff: SessionUser;
 let first: SessionUser;
 let second: SessionUser;
 let outsider: SessionUser;
+let admin: SessionUser;
 
 async function user(email: string, role: SessionUser["role"], cityCode?: string): Promise<SessionUser> {
   const cityId = cityCode ? getCityByCode(db, cityCode)!.id : null;
@@ -43,6 +44,7 @@ beforeEach(async () => {
   first = await user("first@x.org", "reviewer");
   second = await user("second@x.org", "reviewer");
   outsider = await user("outsider@x.org", "reviewer");
+  admin = await user("admin@x.org", "admin");
   const mod = db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, "E"))).get()!;
   const stages = db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(reviewStages.position).all();
   db.insert(reviewAssignments).values({ roundId, moduleId: mod.id, stageId: stages[0]!.id, reviewerId: first.id }).run();
@@ -90,6 +92,13 @@ describe("the review workflow", () => {
       "submission.verified", "item.adjust", "submission.approved", "submission.submitted", "query.replied", "submission.returned", "item.query", "submission.submitted",
     ]);
     expect(db.select().from(notifications).where(eq(notifications.userId, staff.id)).all().map((n) => n.kind)).toEqual(["returned", "verified"]);
+
+    // Only an admin reopens a verified module, with a reason: a new version back at stage 1.
+    expect(reopenSubmission(db, second, id, "复核")).toEqual({ ok: false, reason: "roleNotAllowed" });
+    expect(reopenSubmission(db, admin, id, " ")).toEqual({ ok: false, reason: "reasonRequired" });
+    expect(reopenSubmission(db, admin, id, "发现统计口径问题，重新评审")).toEqual({ ok: true, version: 3 });
+    expect(getQuestionnaire(db, roundId, staff.cityId!, "E")!.submission).toMatchObject({ status: "submitted", version: 3 });
+    expect(approveSubmission(db, first, id, 3)).toEqual({ ok: true, verified: false });
   });
 
   it("refuses reviewers without an assignment, city staff, and a return without a query", () => {

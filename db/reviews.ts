@@ -382,3 +382,38 @@ export function listQueriesForCity(db: Db, submissionId: number) {
     .orderBy(asc(itemReviews.version), asc(reviewStages.position))
     .all();
 }
+
+/**
+ * An admin reopens a verified module, with a reason: the same answers become a new version that goes back
+ * to the first stage, so that every stage reviews it again and the earlier decisions stay on record.
+ */
+export function reopenSubmission(db: Db, user: SessionUser, submissionId: number, reason: string, now = new Date()): { ok: true; version: number } | Refused {
+  return db.transaction(
+    (tx): { ok: true; version: number } | Refused => {
+      const ctx = reviewContext(tx, user, submissionId);
+      if (!ctx) return { ok: false, reason: "notFound" };
+      const { sub, stages } = ctx;
+      const decision = decide("reopen", { ...ctx.workflow, reason });
+      if (!decision.ok) return decision;
+      const frozen = tx.select().from(submissionVersions).where(and(eq(submissionVersions.submissionId, sub.id), eq(submissionVersions.version, sub.version))).get()!;
+      const version = sub.version + 1;
+      tx.insert(submissionVersions).values({ submissionId: sub.id, version, snapshot: frozen.snapshot, submittedBy: user.id, createdAt: now }).run();
+      tx.update(submissions).set({ status: decision.to, version, stageId: stages[0]!.id, verifiedAt: null, updatedAt: now }).where(eq(submissions.id, sub.id)).run();
+      appendAudit(tx, {
+        actorId: user.id,
+        action: "submission.reopened",
+        entityType: "submission",
+        entityId: sub.id,
+        roundId: sub.roundId,
+        cityId: sub.cityId,
+        before: { status: sub.status, version: sub.version },
+        after: { status: decision.to, version, reason: reason.trim() },
+      });
+      const { params } = names(tx, sub);
+      const reviewers = tx.select({ id: reviewAssignments.reviewerId }).from(reviewAssignments).where(and(eq(reviewAssignments.moduleId, sub.moduleId), eq(reviewAssignments.stageId, stages[0]!.id))).all();
+      notify(tx, reviewers.map((r) => r.id), "submitted", { ...params, version }, `/review/submissions/${sub.id}`, now);
+      return { ok: true, version };
+    },
+    { behavior: "immediate" },
+  );
+}

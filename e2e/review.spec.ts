@@ -72,6 +72,29 @@ test("query → return → the city fixes the queried item and replies → resub
   await expect(item(staffPage, "Q1.1").getByRole("textbox", { name: "光纤覆盖率", exact: true })).toBeDisabled();
   await staffPage.goto("/notifications");
   await expect(staffPage.getByText("「测试模块」第 2 版已核定。")).toBeVisible();
+
+  // Only an admin reopens it, with a reason: version 3 goes back to the first stage.
+  const adminPage = await (await browser.newContext()).newPage();
+  await signInViaApi(adminPage, await createUser("admin"));
+  await adminPage.goto(`/review/submissions/${submissionId}`);
+  await adminPage.getByRole("button", { name: "重新打开评审" }).click();
+  await expect(adminPage.locator("form").getByRole("alert")).toHaveText("必须填写原因。");
+  await adminPage.getByLabel("重新打开的原因（必填）").fill("抽查发现口径问题");
+  await adminPage.getByRole("button", { name: "重新打开评审" }).click();
+  await expect(adminPage.getByText("第 3 版")).toBeVisible();
+  await expect(adminPage.getByRole("complementary")).toContainText("重新打开评审");
+});
+
+test("an admin assigns and removes reviewers per module and stage on the round page", async ({ page }) => {
+  const { roundId } = await createTestRound(["jinhua"]);
+  const newcomer = await createUser("reviewer");
+  await signInViaApi(page, await createUser("admin"));
+  await page.goto(`/admin/rounds/${roundId}`);
+  await page.getByLabel("为 Q · 复审 选择专家").selectOption({ label: newcomer.name });
+  await page.getByRole("row", { name: /测试模块/ }).getByRole("button", { name: "添加" }).nth(1).click();
+  await expect(page.getByRole("button", { name: `移除 Q · 复审 的 ${newcomer.name}` })).toBeVisible();
+  await page.getByRole("button", { name: `移除 Q · 复审 的 ${newcomer.name}` }).click();
+  await expect(page.getByRole("button", { name: `移除 Q · 复审 的 ${newcomer.name}` })).toHaveCount(0);
 });
 
 test("a reviewer not assigned to the module is refused, and so are city staff", async ({ browser }) => {

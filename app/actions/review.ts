@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { approveSubmission, bulkApprove, decideItem, replyToQuery, returnSubmission } from "@/db/reviews";
+import { approveSubmission, bulkApprove, decideItem, reopenSubmission, replyToQuery, returnSubmission } from "@/db/reviews";
 import { items } from "@/db/schema";
 import { ActionError, defineAction, refusalStatus } from "@/lib/action";
 import { REASON_MAX } from "@/lib/questionnaire/answer-schema";
@@ -65,5 +65,15 @@ export const replyToQueryAction = defineAction(
   ({ itemReviewId, reply }, { user }) => {
     const result = replyToQuery(getDb(), user, itemReviewId, reply);
     if (!result.ok) refuse(result.reason);
+  },
+);
+
+export const reopenAction = defineAction(
+  z.object({ submissionId: z.number().int().positive(), reason: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX, { error: "tooLong" }) }),
+  { roles: ["admin"] },
+  ({ submissionId, reason }, { user }) => {
+    const result = reopenSubmission(getDb(), user, submissionId, reason);
+    if (!result.ok) refuse(result.reason);
+    revalidatePath(`/review/submissions/${submissionId}`);
   },
 );

@@ -10,7 +10,7 @@ const ALLOWED: Record<WorkflowAction, [Role, SubmissionStatus[], SubmissionStatu
   approve: ["reviewer", ["submitted", "in_review"], "in_review"],
   return: ["reviewer", ["submitted", "in_review"], "returned"],
   reply: ["city_staff", ["returned"], "same"],
-  reopen: ["admin", ["verified", "not_submitted"], "in_review"],
+  reopen: ["admin", ["verified"], "submitted"],
   mark_not_submitted: ["admin", ["draft", "submitted", "in_review", "returned"], "not_submitted"],
 };
 

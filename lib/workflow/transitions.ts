@@ -12,7 +12,7 @@ export type WorkflowAction =
   | "approve" // a reviewer approves the stage
   | "return" // a reviewer returns the module for revision
   | "reply" // city staff answer a reviewer's query
-  | "reopen" // an admin reopens a verified module
+  | "reopen" // an admin sends a verified module back to the first stage as a new version
   | "mark_not_submitted"; // an admin closes a module the city never completed
 
 export const WORKFLOW_ACTIONS: WorkflowAction[] = ["edit", "submit", "review_item", "approve", "return", "reply", "reopen", "mark_not_submitted"];
@@ -26,7 +26,7 @@ const TABLE: Record<WorkflowAction, Rule> = {
   approve: { roles: ["reviewer"], from: ["submitted", "in_review"] },
   return: { roles: ["reviewer"], from: ["submitted", "in_review"] },
   reply: { roles: ["city_staff"], from: ["returned"] },
-  reopen: { roles: ["admin"], from: ["verified", "not_submitted"] },
+  reopen: { roles: ["admin"], from: ["verified"] },
   mark_not_submitted: { roles: ["admin"], from: ["draft", "submitted", "in_review", "returned"] },
 };
 
@@ -85,6 +85,6 @@ export function decide(action: WorkflowAction, ctx: WorkflowContext): WorkflowDe
       return ctx.hasQuery ? { ok: true, to: "returned" } : { ok: false, reason: "returnNeedsQuery" };
     case "reopen":
     case "mark_not_submitted":
-      return ctx.reason?.trim() ? { ok: true, to: action === "reopen" ? "in_review" : "not_submitted" } : { ok: false, reason: "reasonRequired" };
+      return ctx.reason?.trim() ? { ok: true, to: action === "reopen" ? "submitted" : "not_submitted" } : { ok: false, reason: "reasonRequired" };
   }
 }

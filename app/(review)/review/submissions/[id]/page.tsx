@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { DecisionBar } from "@/components/review/decision-bar";
 import { ItemDecision } from "@/components/review/item-decision";
+import { ReopenForm } from "@/components/review/reopen-form";
 import { StatusBadge } from "@/components/status-badge";
 import { getDb } from "@/db/client";
 import { canViewSubmission, diffVersions, effectiveAnswer, getReviewData } from "@/db/reviews";
@@ -67,7 +68,7 @@ export default async function ReviewSubmissionPage({ params, searchParams }: { p
   return (
     <div className="space-y-6">
       <nav className="text-sm">
-        <Link href="/review" className="text-brand-700 hover:underline">← {t("title")}</Link>
+        <Link href={user.role === "admin" ? "/admin" : "/review"} className="text-brand-700 hover:underline">← {user.role === "admin" ? t("backAdmin") : t("title")}</Link>
       </nav>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-bold">
@@ -159,6 +160,7 @@ export default async function ReviewSubmissionPage({ params, searchParams }: { p
         </div>
         <aside className="space-y-4 lg:sticky lg:top-4 lg:self-start">
           {canAct && <DecisionBar submissionId={sub.id} version={sub.version} queries={queriesNow} />}
+          {user.role === "admin" && decide("reopen", { ...data.workflow, reason: "-" }).ok && <ReopenForm submissionId={sub.id} />}
           <section aria-labelledby="timeline-heading" className="rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm">
             <h2 id="timeline-heading" className="mb-2 font-semibold">{t("timeline")}</h2>
             <ol className="space-y-1.5">
