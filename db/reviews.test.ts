@@ -114,9 +114,10 @@ describe("the review workflow", () => {
     const id = submitE();
     db.insert(reviewAssignments).values({ roundId, moduleId: db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, "E"))).get()!.id, stageId: db.select().from(reviewStages).where(and(eq(reviewStages.roundId, roundId), eq(reviewStages.position, 1))).get()!.id, reviewerId: outsider.id }).run();
     expect(approveSubmission(db, first, id, 1)).toEqual({ ok: true, verified: false });
-    // The other stage-1 reviewer acted on the page they loaded before: the state has moved on.
-    expect(approveSubmission(db, outsider, id, 1)).toEqual({ ok: false, reason: "notAssigned" });
-    expect(decideItem(db, outsider, { submissionId: id, itemId: itemId("E1.1"), version: 1, action: "query", comment: "?" })).toEqual({ ok: false, reason: "notAssigned" });
+    // The other stage-1 reviewer acted on the page they loaded before: they are told it was decided meanwhile.
+    expect(approveSubmission(db, outsider, id, 1)).toEqual({ ok: false, reason: "alreadyDecided" });
+    expect(returnSubmission(db, outsider, id, 1, null)).toEqual({ ok: false, reason: "alreadyDecided" });
+    expect(decideItem(db, outsider, { submissionId: id, itemId: itemId("E1.1"), version: 1, action: "query", comment: "?" })).toEqual({ ok: false, reason: "alreadyDecided" });
   });
 
   it("bulk-approves clean submissions only", () => {

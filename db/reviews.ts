@@ -29,7 +29,7 @@ import {
 } from "./schema";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-export type ReviewRefusal = WorkflowRefusal | "notFound" | "staleVersion" | "resolveQueriesFirst";
+export type ReviewRefusal = WorkflowRefusal | "notFound" | "staleVersion" | "alreadyDecided" | "resolveQueriesFirst";
 type Refused = { ok: false; reason: ReviewRefusal };
 
 /** The submission and what the workflow needs to know about this reviewer's position on it. */
@@ -56,6 +56,25 @@ function reviewContext(tx: Db | Tx, user: SessionUser, submissionId: number) {
   const lastStage = !!stage && stage.position === stages.at(-1)?.position;
   const workflow = { role: user.role, state: sub.status, roundStatus: round.status, assigned, reviewedAtOtherStage, lastStage };
   return { sub, round, stages, stage, workflow };
+}
+
+/**
+ * Whether the page a reviewer acted on is out of date: a newer version, or the submission has left their
+ * stage (another reviewer decided first). Tells them so rather than a bare refusal.
+ */
+function movedOn(tx: Db | Tx, user: SessionUser, ctx: NonNullable<ReturnType<typeof reviewContext>>, version: number): boolean {
+  if (user.role !== "reviewer") return false;
+  const mine = tx
+    .select({ position: reviewStages.position })
+    .from(reviewAssignments)
+    .innerJoin(reviewStages, eq(reviewStages.id, reviewAssignments.stageId))
+    .where(and(eq(reviewAssignments.reviewerId, user.id), eq(reviewAssignments.moduleId, ctx.sub.moduleId)))
+    .all()
+    .map((r) => r.position);
+  if (!mine.length) return false;
+  if (ctx.sub.version !== version || !["submitted", "in_review"].includes(ctx.sub.status)) return true;
+  const current = ctx.stage?.position ?? 0;
+  return !mine.includes(current) && mine.some((p) => p < current);
 }
 
 function staffOf(tx: Tx, cityId: number) {
@@ -92,9 +111,9 @@ export function decideItem(
       const item = tx.select().from(items).where(eq(items.id, input.itemId)).get();
       const inModule = item && loadFrameworkShape(tx, sub.roundId, [sub.moduleId])[0]?.indicators.some((i) => i.items.some((x) => x.id === item.id));
       if (!item || !inModule) return { ok: false, reason: "notFound" };
+      if (movedOn(tx, user, ctx, input.version)) return { ok: false, reason: "alreadyDecided" };
       const decision = decide("review_item", ctx.workflow);
       if (!decision.ok) return decision;
-      if (sub.version !== input.version) return { ok: false, reason: "staleVersion" };
       const key = and(eq(itemReviews.submissionId, sub.id), eq(itemReviews.itemId, item.id), eq(itemReviews.version, sub.version), eq(itemReviews.stageId, stage!.id));
       const before = tx.select().from(itemReviews).where(key).get();
       const values = {
@@ -141,9 +160,9 @@ export function approveSubmission(db: Db, user: SessionUser, submissionId: numbe
       const ctx = reviewContext(tx, user, submissionId);
       if (!ctx) return { ok: false, reason: "notFound" };
       const { sub, stage, stages } = ctx;
+      if (movedOn(tx, user, ctx, version)) return { ok: false, reason: "alreadyDecided" };
       const decision = decide("approve", ctx.workflow);
       if (!decision.ok) return decision;
-      if (sub.version !== version) return { ok: false, reason: "staleVersion" };
       if (queriesAt(tx, sub.id, sub.version, stage!.id).length) return { ok: false, reason: "resolveQueriesFirst" };
       tx.insert(reviews).values({ submissionId: sub.id, version: sub.version, stageId: stage!.id, reviewerId: user.id, decision: "approved", createdAt: now }).run();
       const verified = decision.to === "verified";
@@ -183,9 +202,9 @@ export function returnSubmission(db: Db, user: SessionUser, submissionId: number
       if (!ctx) return { ok: false, reason: "notFound" };
       const { sub, stage } = ctx;
       const queries = stage ? queriesAt(tx, sub.id, sub.version, stage.id) : [];
+      if (movedOn(tx, user, ctx, version)) return { ok: false, reason: "alreadyDecided" };
       const decision = decide("return", { ...ctx.workflow, hasQuery: queries.length > 0 });
       if (!decision.ok) return decision;
-      if (sub.version !== version) return { ok: false, reason: "staleVersion" };
       tx.insert(reviews).values({ submissionId: sub.id, version: sub.version, stageId: stage!.id, reviewerId: user.id, decision: "returned", comment: comment?.trim() || null, createdAt: now }).run();
       tx.update(submissions).set({ status: decision.to, updatedAt: now }).where(eq(submissions.id, sub.id)).run();
       appendAudit(tx, {

@@ -1,5 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
-import { createTestRound, createUser, fillAndSubmit, signInViaApi } from "./fixtures";
+import { and, eq } from "drizzle-orm";
+import { modules, reviewAssignments, reviewStages } from "@/db/schema";
+import { createTestRound, createUser, fillAndSubmit, signInViaApi, testDb } from "./fixtures";
 
 const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".", "\\.")}`);
 
@@ -109,4 +111,33 @@ test("a reviewer not assigned to the module is refused, and so are city staff", 
   const staffPage = await (await browser.newContext()).newPage();
   await signInViaApi(staffPage, await createUser("city_staff", "jiaxing"));
   expect((await staffPage.goto(`/review/submissions/${submissionId}`))?.status()).toBe(404);
+});
+
+test("two reviewers approving the same submission at once: exactly one succeeds and the other is told why", async ({ browser }) => {
+  const { roundId, reviewer } = await createTestRound(["taizhou"]);
+  const colleague = await createUser("reviewer");
+  const db = testDb();
+  const stage = db.select().from(reviewStages).where(and(eq(reviewStages.roundId, roundId), eq(reviewStages.position, 1))).get()!;
+  const mod = db.select().from(modules).where(eq(modules.roundId, roundId)).get()!;
+  db.insert(reviewAssignments).values({ roundId, moduleId: mod.id, stageId: stage.id, reviewerId: colleague.id }).run();
+  const submissionId = fillAndSubmit(roundId, await createUser("city_staff", "taizhou"));
+
+  const pages = await Promise.all([reviewer, colleague].map(async (user) => {
+    const page = await (await browser.newContext()).newPage();
+    await signInViaApi(page, user);
+    await page.goto(`/review/submissions/${submissionId}`);
+    return page;
+  }));
+  await Promise.all(pages.map((page) => page.getByRole("button", { name: "通过本阶段" }).click()));
+  const outcomes = await Promise.all(
+    pages.map((page) =>
+      Promise.race([
+        page.waitForURL(/\/review$/).then(() => "approved"),
+        page.getByRole("complementary").getByRole("alert").waitFor().then(() => "refused"),
+      ]),
+    ),
+  );
+  expect([...outcomes].sort()).toEqual(["approved", "refused"]);
+  const refused = pages[outcomes.indexOf("refused")]!;
+  await expect(refused.getByRole("complementary").getByRole("alert")).toHaveText("该提交已由其他专家处理或已有新版本，请刷新后查看。");
 });
