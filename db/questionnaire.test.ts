@@ -1,6 +1,5 @@
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getCityByCode } from "./cities";
 import type { Db } from "./client";
 import {
   addEvidence,
@@ -13,8 +12,8 @@ import {
 } from "./questionnaire";
 import { auditLog, items, notifications, reviewAssignments, reviewStages, modules, rounds, submissionVersions } from "./schema";
 import { seedBase } from "./seed";
-import { createTestDb } from "./test-db";
-import { upsertUser, type SessionUser } from "./users";
+import { createTestDb, createTestUser } from "./test-db";
+import type { SessionUser } from "./users";
 
 let db: Db;
 let roundId: number;
@@ -24,11 +23,7 @@ let staffB: SessionUser;
 let reviewer: SessionUser;
 let otherReviewer: SessionUser;
 
-async function user(email: string, role: SessionUser["role"], cityCode?: string): Promise<SessionUser> {
-  const cityId = cityCode ? getCityByCode(db, cityCode)!.id : null;
-  const id = await upsertUser(db, { email, name: email.split("@")[0]!, password: "pw", role, cityId });
-  return { id, email, name: email.split("@")[0]!, role, cityId, locale: "zh-CN" };
-}
+const user = (email: string, role: SessionUser["role"], cityCode?: string) => createTestUser(db, email, role, cityCode);
 
 const itemId = (code: string) => db.select().from(items).where(and(eq(items.roundId, roundId), eq(items.code, code))).get()!.id;
 const fileEvidence = (sha: string) => ({ kind: "file" as const, sha256: sha.repeat(64).slice(0, 64), size: 10, mime: "application/pdf", originalName: "证明.pdf", storageKey: `${sha}${sha}/${sha.repeat(64).slice(0, 64)}` });

@@ -9,7 +9,7 @@ import type { ScoringRule } from "@/lib/framework/schema";
 import { scoreFramework, type ScorableAnswer } from "@/lib/scoring/engine";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
-import { reopenedItemIds } from "./reviews";
+import { notifyStageReviewers, reopenedItemIds } from "./reviews";
 import type { Db } from "./client";
 import {
   answers,
@@ -18,7 +18,6 @@ import {
   indicators,
   items,
   modules,
-  notifications,
   reviewAssignments,
   reviewStages,
   roundCities,
@@ -528,22 +527,8 @@ export function submitModule(db: Db, user: SessionUser, roundId: number, moduleC
         after: { status: decision.to, version, stage: firstStage?.position ?? null },
       });
       if (firstStage) {
-        const reviewers = tx
-          .select({ reviewerId: reviewAssignments.reviewerId })
-          .from(reviewAssignments)
-          .where(and(eq(reviewAssignments.moduleId, mod.id), eq(reviewAssignments.stageId, firstStage.id)))
-          .all();
-        for (const { reviewerId } of reviewers) {
-          tx.insert(notifications)
-            .values({
-              userId: reviewerId,
-              kind: "submitted",
-              params: { cityZh: city.nameZh, cityEn: city.nameEn, moduleZh: mod.nameZh, moduleEn: mod.nameEn, version },
-              href: "/review",
-              createdAt: now,
-            })
-            .run();
-        }
+        const params = { cityZh: city.nameZh, cityEn: city.nameEn, moduleZh: mod.nameZh, moduleEn: mod.nameEn, version };
+        notifyStageReviewers(tx, submission.id, mod.id, firstStage.id, params, now);
       }
       return { ok: true, version };
     },

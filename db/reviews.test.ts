@@ -1,14 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { scoreItem } from "@/lib/scoring/engine";
-import { getCityByCode } from "./cities";
 import type { Db } from "./client";
 import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "./questionnaire";
 import { approveSubmission, bulkApprove, decideItem, diffVersions, effectiveAnswer, getReviewData, reopenSubmission, replyToQuery, returnSubmission } from "./reviews";
 import { itemReviews, items, modules, notifications, reviewAssignments, reviewStages, submissionVersions } from "./schema";
 import { seedBase } from "./seed";
-import { createTestDb } from "./test-db";
-import { upsertUser, type SessionUser } from "./users";
+import { createTestDb, createTestUser } from "./test-db";
+import type { SessionUser } from "./users";
 
 let db: Db;
 let roundId: number;
@@ -18,11 +17,7 @@ let second: SessionUser;
 let outsider: SessionUser;
 let admin: SessionUser;
 
-async function user(email: string, role: SessionUser["role"], cityCode?: string): Promise<SessionUser> {
-  const cityId = cityCode ? getCityByCode(db, cityCode)!.id : null;
-  const id = await upsertUser(db, { email, name: email.split("@")[0]!, password: "pw", role, cityId });
-  return { id, email, name: email.split("@")[0]!, role, cityId, locale: "zh-CN" };
-}
+const user = (email: string, role: SessionUser["role"], cityCode?: string) => createTestUser(db, email, role, cityCode);
 const itemId = (code: string) => db.select().from(items).where(and(eq(items.roundId, roundId), eq(items.code, code))).get()!.id;
 
 const VALUES: Record<string, unknown> = { "E1.1": 12, "E1.2": 350, "E1.3": 2, "E2.1": 55, "E2.2": 20, "E2.3": 40, "E3.1": 25, "E3.2": ["demo_city"], "E3.3": true };

@@ -85,6 +85,16 @@ function notify(tx: Tx, userIds: number[], kind: string, params: Record<string, 
   if (userIds.length) tx.insert(notifications).values(userIds.map((userId) => ({ userId, kind, params, href, createdAt: now }))).run();
 }
 
+/** Tells the reviewers assigned to a module at a stage that a version awaits them. */
+export function notifyStageReviewers(tx: Tx, submissionId: number, moduleId: number, stageId: number, params: Record<string, string | number>, now: Date) {
+  const reviewers = tx
+    .select({ id: reviewAssignments.reviewerId })
+    .from(reviewAssignments)
+    .where(and(eq(reviewAssignments.moduleId, moduleId), eq(reviewAssignments.stageId, stageId)))
+    .all();
+  notify(tx, reviewers.map((r) => r.id), "submitted", params, `/review/submissions/${submissionId}`, now);
+}
+
 function names(tx: Db | Tx, sub: typeof submissions.$inferSelect) {
   const city = tx.select().from(cities).where(eq(cities.id, sub.cityId)).get()!;
   const mod = tx.select().from(modules).where(eq(modules.id, sub.moduleId)).get()!;
@@ -185,8 +195,7 @@ export function approveSubmission(db: Db, user: SessionUser, submissionId: numbe
       if (verified) {
         notify(tx, staffOf(tx, sub.cityId).map((u) => u.id), "verified", params, `/rounds/${sub.roundId}/cities/${city.code}`, now);
       } else {
-        const reviewers = tx.select({ id: reviewAssignments.reviewerId }).from(reviewAssignments).where(and(eq(reviewAssignments.moduleId, sub.moduleId), eq(reviewAssignments.stageId, next.id))).all();
-        notify(tx, reviewers.map((r) => r.id), "submitted", params, `/review/submissions/${sub.id}`, now);
+        notifyStageReviewers(tx, sub.id, sub.moduleId, next.id, params, now);
       }
       return { ok: true, verified };
     },
@@ -429,8 +438,7 @@ export function reopenSubmission(db: Db, user: SessionUser, submissionId: number
         after: { status: decision.to, version, reason: reason.trim() },
       });
       const { params } = names(tx, sub);
-      const reviewers = tx.select({ id: reviewAssignments.reviewerId }).from(reviewAssignments).where(and(eq(reviewAssignments.moduleId, sub.moduleId), eq(reviewAssignments.stageId, stages[0]!.id))).all();
-      notify(tx, reviewers.map((r) => r.id), "submitted", { ...params, version }, `/review/submissions/${sub.id}`, now);
+      notifyStageReviewers(tx, sub.id, sub.moduleId, stages[0]!.id, { ...params, version }, now);
       return { ok: true, version };
     },
     { behavior: "immediate" },
