@@ -1,0 +1,118 @@
+import { and, eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { getCityByCode } from "./cities";
+import type { Db } from "./client";
+import { computeRoundResults, finaliseRound, listBlockers, markNotSubmitted, recomputeRound, reopenRound } from "./finalise";
+import { addEvidence, saveAnswer, submitModule } from "./questionnaire";
+import { approveSubmission, decideItem } from "./reviews";
+import { createRound } from "./rounds";
+import { items, modules, results, reviewAssignments, reviewStages, rounds, submissions } from "./schema";
+import { loadFrameworkFile, seedBase } from "./seed";
+import { createTestDb, createTestUser } from "./test-db";
+import type { SessionUser } from "./users";
+
+let db: Db;
+let roundId: number;
+let admin: SessionUser;
+let r1: SessionUser;
+let r2: SessionUser;
+const CITY_CODES = ["shanghai", "hangzhou", "lhasa"];
+
+const mod = (code: string) => db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, code))).get()!;
+const itemId = (code: string) => db.select().from(items).where(and(eq(items.roundId, roundId), eq(items.code, code))).get()!.id;
+
+const E_VALUES: Record<string, unknown> = { "E1.1": 12, "E1.2": 350, "E1.3": 2, "E2.1": 55, "E2.2": 20, "E2.3": 40, "E3.1": 25, "E3.2": ["demo_city"], "E3.3": true };
+
+/** Module E of the city, submitted and approved at both stages (with an optional stage-2 adjustment). */
+async function verifyE(cityCode: string, adjust?: { code: string; value: unknown }) {
+  const staff = await createTestUser(db, `${cityCode}@x.org`, "city_staff", cityCode);
+  for (const [code, value] of Object.entries(E_VALUES)) {
+    saveAnswer(db, staff, { itemId: itemId(code), baseRevision: 0, value, notApplicableReason: null });
+    addEvidence(db, staff, itemId(code), { kind: "url", url: `https://x.org/${cityCode}/${code}` });
+  }
+  expect(submitModule(db, staff, roundId, "E").ok).toBe(true);
+  const sub = db.select().from(submissions).where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, staff.cityId!), eq(submissions.moduleId, mod("E").id))).get()!;
+  expect(approveSubmission(db, r1, sub.id, 1).ok).toBe(true);
+  if (adjust) decideItem(db, r2, { submissionId: sub.id, itemId: itemId(adjust.code), version: 1, action: "adjust", adjustedValue: adjust.value, comment: "核减" });
+  expect(approveSubmission(db, r2, sub.id, 1)).toEqual({ ok: true, verified: true });
+  return staff;
+}
+
+beforeEach(async () => {
+  db = createTestDb();
+  seedBase(db);
+  const cityIds = CITY_CODES.map((c) => getCityByCode(db, c)!.id);
+  roundId = createRound(db, { name: "test round", year: 2019, status: "open", cityIds }, loadFrameworkFile(2019), null);
+  admin = await createTestUser(db, "admin@x.org", "admin");
+  r1 = await createTestUser(db, "r1@x.org", "reviewer");
+  r2 = await createTestUser(db, "r2@x.org", "reviewer");
+  const stages = db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(reviewStages.position).all();
+  db.insert(reviewAssignments).values({ roundId, moduleId: mod("E").id, stageId: stages[0]!.id, reviewerId: r1.id }).run();
+  db.insert(reviewAssignments).values({ roundId, moduleId: mod("E").id, stageId: stages[1]!.id, reviewerId: r2.id }).run();
+});
+
+describe("finalisation", () => {
+  it("is refused while modules are unverified, listing them; accepted once the rest are marked not submitted", async () => {
+    await verifyE("shanghai");
+    await verifyE("hangzhou", { code: "E3.1", value: 5 }); // adjusted to the bottom of linear(5,35): 0 points
+    expect(listBlockers(db, roundId)).toHaveLength(3 * 5 - 2);
+    const refused = finaliseRound(db, admin, roundId);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok && refused.reason === "blocked") expect(refused.blockers[0]).toMatchObject({ cityCode: "shanghai", moduleCode: "B", status: "not_started" });
+
+    expect(markNotSubmitted(db, admin, { roundId, cityId: getCityByCode(db, "lhasa")!.id, moduleId: mod("B").id, reason: " " })).toEqual({ ok: false, reason: "reasonRequired" });
+    expect(markNotSubmitted(db, r1, { roundId, cityId: getCityByCode(db, "lhasa")!.id, moduleId: mod("B").id, reason: "x" })).toEqual({ ok: false, reason: "roleNotAllowed" });
+    for (const b of listBlockers(db, roundId)) {
+      expect(markNotSubmitted(db, admin, { roundId, cityId: b.cityId, moduleId: mod(b.moduleCode).id, reason: "逾期未提交" })).toEqual({ ok: true });
+    }
+    const done = finaliseRound(db, admin, roundId);
+    expect(done).toMatchObject({ ok: true, cities: 3 });
+
+    const totals = db.select().from(results).where(and(eq(results.roundId, roundId), eq(results.level, "total"))).all();
+    // E for shanghai: 2 + 1.13 + 0.6 + 1.25 + 0.6 + 1.05 + 1.67 + 0.5 + 1 = 9.80; hangzhou loses E3.1 (1.67)
+    expect(totals.map((t) => [t.cityId, t.points, t.rank, t.notSubmitted])).toEqual([
+      [getCityByCode(db, "shanghai")!.id, 980, 1, true],
+      [getCityByCode(db, "hangzhou")!.id, 813, 2, true],
+      [getCityByCode(db, "lhasa")!.id, 0, 3, true],
+    ]);
+    const e31 = db.select().from(results).where(and(eq(results.roundId, roundId), eq(results.code, "E3.1"), eq(results.cityId, getCityByCode(db, "hangzhou")!.id))).get()!;
+    expect(e31).toMatchObject({ points: 0, submittedValue: 25, verifiedValue: 5, reviewStatus: "verified" });
+    expect(db.select().from(rounds).where(eq(rounds.id, roundId)).get()).toMatchObject({ status: "finalised", digest: done.ok ? done.digest : "" });
+  });
+
+  it("locks the round: the server refuses a save and the database refuses direct writes", async () => {
+    const staff = await verifyE("shanghai");
+    for (const b of listBlockers(db, roundId)) markNotSubmitted(db, admin, { roundId, cityId: b.cityId, moduleId: mod(b.moduleCode).id, reason: "逾期" });
+    expect(finaliseRound(db, admin, roundId).ok).toBe(true);
+    expect(saveAnswer(db, staff, { itemId: itemId("B1.1"), baseRevision: 0, value: 1, notApplicableReason: null })).toEqual({ ok: false, reason: "roundNotOpen" });
+    expect(() => db.$client.prepare("update answers set value = '99'").run()).toThrow(/round is finalised/);
+    expect(() => db.$client.prepare("delete from evidence").run()).toThrow(/round is finalised/);
+    expect(() => db.$client.prepare("update results set points = 10000").run()).toThrow(/round is finalised/);
+    expect(() => db.$client.prepare("update submissions set status = 'draft'").run()).toThrow(/round is finalised/);
+    expect(finaliseRound(db, admin, roundId)).toEqual({ ok: false, reason: "roundNotOpen" });
+  });
+
+  it("recomputes to the same scores and digest, and detects a tampered row", async () => {
+    await verifyE("shanghai");
+    for (const b of listBlockers(db, roundId)) markNotSubmitted(db, admin, { roundId, cityId: b.cityId, moduleId: mod(b.moduleCode).id, reason: "逾期" });
+    const done = finaliseRound(db, admin, roundId);
+    const clean = recomputeRound(db, roundId);
+    expect(clean).toEqual({ ok: true, storedDigest: done.ok ? done.digest : "", digest: done.ok ? done.digest : "", differences: [] });
+    expect(computeRoundResults(db, roundId).digest).toBe(clean.digest);
+
+    db.$client.exec("drop trigger results_update_finalised");
+    db.$client.prepare("update results set points = points + 1 where level = 'total' and rank = 1").run();
+    const tampered = recomputeRound(db, roundId);
+    expect(tampered.ok).toBe(false);
+    expect(tampered.differences[0]).toMatch(/\/total\/: stored 981 \(rank 1\), recomputed 980/);
+  });
+
+  it("is reopened only by an admin with a reason", async () => {
+    for (const b of listBlockers(db, roundId)) markNotSubmitted(db, admin, { roundId, cityId: b.cityId, moduleId: mod(b.moduleCode).id, reason: "逾期" });
+    expect(finaliseRound(db, admin, roundId).ok).toBe(true);
+    expect(reopenRound(db, r1, roundId, "x")).toEqual({ ok: false, reason: "roleNotAllowed" });
+    expect(reopenRound(db, admin, roundId, "")).toEqual({ ok: false, reason: "reasonRequired" });
+    expect(reopenRound(db, admin, roundId, "数据更正")).toEqual({ ok: true });
+    expect(finaliseRound(db, admin, roundId).ok).toBe(true);
+  });
+});
