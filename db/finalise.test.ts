@@ -1,8 +1,13 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getCityByCode } from "./cities";
-import type { Db } from "./client";
+import { openDatabase, type Db } from "./client";
 import { computeRoundResults, finaliseRound, listBlockers, markNotSubmitted, recomputeRound, reopenRound } from "./finalise";
+import { runMigrations } from "./migrate";
 import { addEvidence, saveAnswer, submitModule } from "./questionnaire";
 import { approveSubmission, decideItem } from "./reviews";
 import { createRound } from "./rounds";
@@ -115,4 +120,30 @@ describe("finalisation", () => {
     expect(reopenRound(db, admin, roundId, "数据更正")).toEqual({ ok: true });
     expect(finaliseRound(db, admin, roundId).ok).toBe(true);
   });
+});
+
+describe("npm run recompute", () => {
+  it("exits 0 on an intact round and 1 when a stored result was tampered with", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "recompute-"));
+    const fileDb = openDatabase(path.join(dataDir, "cityeval.db"));
+    runMigrations(fileDb);
+    seedBase(fileDb);
+    const id = createRound(fileDb, { name: "cli round", year: 2019, status: "open", cityIds: [getCityByCode(fileDb, "shanghai")!.id] }, loadFrameworkFile(2019), null);
+    const boss = await createTestUser(fileDb, "boss@x.org", "admin");
+    for (const b of listBlockers(fileDb, id)) {
+      const moduleId = fileDb.select().from(modules).where(and(eq(modules.roundId, id), eq(modules.code, b.moduleCode))).get()!.id;
+      markNotSubmitted(fileDb, boss, { roundId: id, cityId: b.cityId, moduleId, reason: "逾期" });
+    }
+    expect(finaliseRound(fileDb, boss, id).ok).toBe(true);
+    const run = () => spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/recompute.ts", String(id)], { env: { ...process.env, DATA_DIR: dataDir }, encoding: "utf8" });
+
+    expect(run().status).toBe(0);
+    fileDb.$client.exec("drop trigger results_update_finalised");
+    fileDb.$client.prepare("update results set points = 1 where level = 'module' and code = 'B'").run();
+    const tampered = run();
+    expect(tampered.status).toBe(1);
+    expect(tampered.stderr).toContain("DIFF");
+    fileDb.$client.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
 });

@@ -7,7 +7,7 @@ import type { SessionUser } from "@/db/users";
 import { isAnswered } from "@/lib/questionnaire/answer-schema";
 import type { ScoringRule } from "@/lib/framework/schema";
 import { scoreFramework, type ScorableAnswer } from "@/lib/scoring/engine";
-import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
+import { decide, isPastDeadline, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
 import { notifyStageReviewers, reopenedItemIds } from "./reviews";
 import type { Db } from "./client";
@@ -492,7 +492,7 @@ export function submitModule(db: Db, user: SessionUser, roundId: number, moduleC
       const participates = tx.select().from(roundCities).where(and(eq(roundCities.roundId, roundId), eq(roundCities.cityId, user.cityId))).get();
       if (!round || !mod || !city || !participates) return { ok: false, reason: "notFound" };
       const submission = getSubmission(tx, roundId, user.cityId, mod.id);
-      const pastDeadline = !!round.submissionDeadline && now > round.submissionDeadline;
+      const pastDeadline = isPastDeadline(round.submissionDeadline, now);
       const decision = decide("submit", { role: user.role, state: submission?.status ?? "draft", roundStatus: round.status, pastDeadline });
       if (!decision.ok) {
         return decision.reason === "pastDeadline" ? { ok: false, reason: "pastDeadline", deadline: round.submissionDeadline! } : decision;

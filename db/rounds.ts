@@ -3,6 +3,7 @@ import { toHundredths, type FrameworkFile } from "@/lib/framework/schema";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import {
+  cities,
   indicators,
   items,
   modules,
@@ -213,4 +214,21 @@ export function listRoundsOverview(db: Db): RoundOverview[] {
       byStatus,
     };
   });
+}
+
+/** The round's participating cities and the status of each city × module, for the control page. */
+export function getRoundMatrix(db: Db, roundId: number) {
+  const cityRows = db
+    .select({ id: cities.id, code: cities.code, nameZh: cities.nameZh, nameEn: cities.nameEn, region: cities.region, tier: cities.tier })
+    .from(roundCities)
+    .innerJoin(cities, eq(cities.id, roundCities.cityId))
+    .where(eq(roundCities.roundId, roundId))
+    .orderBy(cities.id)
+    .all();
+  const statuses = db
+    .select({ cityId: submissions.cityId, moduleId: submissions.moduleId, status: submissions.status })
+    .from(submissions)
+    .where(eq(submissions.roundId, roundId))
+    .all();
+  return { cities: cityRows, statuses };
 }

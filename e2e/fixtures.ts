@@ -6,7 +6,8 @@ import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "@/db/qu
 import { openDatabase, type Db } from "@/db/client";
 import { and, eq } from "drizzle-orm";
 import { createRound, getRoundByName } from "@/db/rounds";
-import { items, modules, reviewAssignments, reviewStages, type Role } from "@/db/schema";
+import { items, modules, reviewAssignments, reviewStages, submissions, type Role } from "@/db/schema";
+import { approveSubmission } from "@/db/reviews";
 import { validateFramework } from "@/lib/framework/validate";
 import { OPEN_ROUND_NAME } from "@/db/seed";
 import { upsertUser } from "@/db/users";
@@ -137,4 +138,14 @@ export function fillAndSubmit(roundId: number, staff: TestUser): number {
   const result = submitModule(db, user, roundId, "Q");
   if (!result.ok) throw new Error(`submit: ${result.reason}`);
   return getQuestionnaire(db, roundId, staff.cityId!, "Q")!.submission!.id;
+}
+
+/** Both stages approve the submission (as its assigned reviewers would). */
+export function approveThroughStages(submissionId: number, reviewers: TestUser[]) {
+  const db = testDb();
+  for (const r of reviewers) {
+    const version = db.select({ version: submissions.version }).from(submissions).where(eq(submissions.id, submissionId)).get()!.version;
+    const result = approveSubmission(db, { id: r.id, email: r.email, name: r.name, role: r.role, cityId: null, locale: "zh-CN" }, submissionId, version);
+    if (!result.ok) throw new Error(`approve: ${result.reason}`);
+  }
 }

@@ -88,3 +88,8 @@ export function decide(action: WorkflowAction, ctx: WorkflowContext): WorkflowDe
       return ctx.reason?.trim() ? { ok: true, to: action === "reopen" ? "submitted" : "not_submitted" } : { ok: false, reason: "reasonRequired" };
   }
 }
+
+/** Whether a deadline has passed (no deadline never passes). */
+export function isPastDeadline(deadline: Date | null | undefined, now = new Date()): boolean {
+  return !!deadline && now > deadline;
+}

@@ -1,13 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getLocale, getTranslations } from "next-intl/server";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { AssignmentCell } from "@/components/admin/assignment-cell";
+import { FinalisePanel, ReopenRoundForm } from "@/components/admin/round-control";
+import { StatusBadge } from "@/components/status-badge";
+import { Badge } from "@/components/ui/badge";
+import { listBlockers } from "@/db/finalise";
+import { CITY_TIERS, REGIONS } from "@/db/schema";
 import { listActiveReviewers, listRoundAssignments, listStages } from "@/db/assignments";
 import { getDb } from "@/db/client";
-import { getRound, listModules } from "@/db/rounds";
+import { getRound, getRoundMatrix, listModules } from "@/db/rounds";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";
+import { isPastDeadline } from "@/lib/workflow/transitions";
 
 async function load(params: Promise<{ id: string }>) {
   await requireRole("admin");
@@ -21,18 +27,114 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: (await load(params)).name };
 }
 
-export default async function RoundPage({ params }: { params: Promise<{ id: string }> }) {
+type Search = { status?: string; region?: string; tier?: string };
+
+const OPEN_STATUSES = ["not_started", "draft", "returned"];
+
+export default async function RoundPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Search> }) {
   const round = await load(params);
+  const search = await searchParams;
   const db = getDb();
-  const [t, locale] = [await getTranslations("assignments"), await getLocale()];
+  const [t, tc, ts, tr, tt, tRound, locale, format] = [
+    await getTranslations("assignments"),
+    await getTranslations("control"),
+    await getTranslations("status"),
+    await getTranslations("regions"),
+    await getTranslations("tiers"),
+    await getTranslations("roundStatus"),
+    await getLocale(),
+    await getFormatter(),
+  ];
   const modules = listModules(db, round.id);
   const stages = listStages(db, round.id);
   const assignments = listRoundAssignments(db, round.id);
   const reviewers = listActiveReviewers(db);
+  const matrix = getRoundMatrix(db, round.id);
+  const statusOf = (cityId: number, moduleId: number) => matrix.statuses.find((s) => s.cityId === cityId && s.moduleId === moduleId)?.status ?? "not_started";
+  const counts: Record<string, number> = {};
+  for (const city of matrix.cities) for (const m of modules) counts[statusOf(city.id, m.id)] = (counts[statusOf(city.id, m.id)] ?? 0) + 1;
+  const overdue = round.status === "open" && isPastDeadline(round.submissionDeadline);
+  const rows = matrix.cities.filter(
+    (c) =>
+      (!search.region || c.region === search.region) &&
+      (!search.tier || c.tier === search.tier) &&
+      (!search.status || modules.some((m) => statusOf(c.id, m.id) === search.status)),
+  );
+  const blockers = round.status === "open" ? listBlockers(db, round.id) : [];
+  const select = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
   return (
     <div className="space-y-6">
       <nav className="text-sm"><Link href="/admin" className="text-brand-700 hover:underline">← {t("back")}</Link></nav>
-      <h1 className="text-2xl font-bold">{round.name}</h1>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-bold">{round.name}</h1>
+        <Badge tone={round.status === "open" ? "green" : round.status === "finalised" ? "violet" : "slate"}>{tRound(round.status)}</Badge>
+      </div>
+      {round.status === "finalised" && round.digest && (
+        <p className="text-sm text-slate-700">
+          {tc("finalisedAt", { at: round.finalisedAt ? format.dateTime(round.finalisedAt, { dateStyle: "long", timeStyle: "short" }) : "" })}{" "}
+          <span className="font-mono text-xs break-all" data-testid="digest">SHA-256 {round.digest}</span>
+        </p>
+      )}
+      <ul aria-label={tc("counts")} className="flex flex-wrap gap-3 text-sm">
+        {(["not_started", "draft", "submitted", "in_review", "returned", "verified", "not_submitted"] as const).map((s) => (
+          <li key={s} className="flex items-center gap-1.5"><StatusBadge status={s} /><span className="font-medium tabular-nums">{counts[s] ?? 0}</span></li>
+        ))}
+      </ul>
+      {round.status === "open" && <FinalisePanel roundId={round.id} blockers={blockers.map((b) => ({ cityId: b.cityId, moduleId: modules.find((m) => m.code === b.moduleCode)!.id, label: `${pick(locale, b.cityNameZh, b.cityNameEn)} · ${b.moduleCode} · ${ts(b.status as "draft")}` }))} />}
+      {round.status === "finalised" && <ReopenRoundForm roundId={round.id} />}
+      <section aria-labelledby="matrix-heading" className="space-y-3">
+        <h2 id="matrix-heading" className="text-lg font-semibold">{tc("matrix")}</h2>
+        <form className="flex flex-wrap items-end gap-3 text-sm" role="search">
+          <label className="flex flex-col gap-1">{tc("status")}
+            <select name="status" defaultValue={search.status ?? ""} className={select}>
+              <option value="">{tc("all")}</option>
+              {(["not_started", "draft", "submitted", "in_review", "returned", "verified", "not_submitted"] as const).map((s) => <option key={s} value={s}>{ts(s)}</option>)}
+            </select>
+          </label>
+          <label className="flex flex-col gap-1">{tc("region")}
+            <select name="region" defaultValue={search.region ?? ""} className={select}>
+              <option value="">{tc("all")}</option>
+              {REGIONS.map((r) => <option key={r} value={r}>{tr(r)}</option>)}
+            </select>
+          </label>
+          <label className="flex flex-col gap-1">{tc("tier")}
+            <select name="tier" defaultValue={search.tier ?? ""} className={select}>
+              <option value="">{tc("all")}</option>
+              {CITY_TIERS.map((r) => <option key={r} value={r}>{tt(r)}</option>)}
+            </select>
+          </label>
+          <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{tc("apply")}</button>
+        </form>
+        <div className="max-h-[32rem] overflow-auto rounded-lg border border-slate-200 bg-white">
+          <table className="min-w-full text-sm">
+            <thead className="sticky top-0 bg-slate-50 text-left text-slate-600">
+              <tr>
+                <th scope="col" className="px-3 py-2 font-medium">{tc("city")}</th>
+                {modules.map((m) => <th key={m.id} scope="col" className="px-3 py-2 font-medium">{m.code} {pick(locale, m.nameZh, m.nameEn)}</th>)}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {rows.map((c) => (
+                <tr key={c.id}>
+                  <th scope="row" className="px-3 py-1.5 text-left font-medium">
+                    <Link href={`/rounds/${round.id}/cities/${c.code}`} className="hover:underline">{pick(locale, c.nameZh, c.nameEn)}</Link>
+                    <span className="ml-2 text-xs text-slate-500">{tr(c.region)} · {tt(c.tier)}</span>
+                  </th>
+                  {modules.map((m) => {
+                    const status = statusOf(c.id, m.id);
+                    return (
+                      <td key={m.id} className="px-3 py-1.5">
+                        <StatusBadge status={status} />
+                        {overdue && OPEN_STATUSES.includes(status) && <span className="ml-1 text-xs font-medium text-red-700">{tc("overdue")}</span>}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
       <section aria-labelledby="assignments-heading" className="space-y-3">
         <h2 id="assignments-heading" className="text-lg font-semibold">{t("title")}</h2>
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">

@@ -1,0 +1,44 @@
+import { execFileSync } from "node:child_process";
+import { expect, test } from "@playwright/test";
+import { E2E_DATA_DIR } from "./env";
+import { approveThroughStages, createTestRound, createUser, fillAndSubmit, itemIdOf, signInViaApi } from "./fixtures";
+
+test("finalising is refused while a module is unverified, accepted after marking it not submitted; then the round is locked", async ({ browser }) => {
+  const { roundId, reviewer, finalReviewer } = await createTestRound(["lishui", "zhoushan"]);
+  const staff = await createUser("city_staff", "lishui");
+  approveThroughStages(fillAndSubmit(roundId, staff), [reviewer, finalReviewer]);
+
+  const admin = await (await browser.newContext()).newPage();
+  await signInViaApi(admin, await createUser("admin"));
+  await admin.goto(`/admin/rounds/${roundId}`);
+  await expect(admin.getByRole("row", { name: /丽水/ })).toContainText("已核定");
+  await expect(admin.getByRole("row", { name: /舟山/ })).toContainText("未开始");
+
+  await admin.getByRole("button", { name: "定稿并计算最终得分" }).click();
+  await expect(admin.getByRole("region", { name: "定稿" }).getByRole("alert")).toHaveText("仍有 1 个模块未核定，不能定稿。");
+  await expect(admin.getByRole("list", { name: "阻止定稿的模块" })).toContainText("舟山 · Q · 未开始");
+
+  await admin.getByRole("button", { name: "将所选 1 个模块标记为未提交" }).click();
+  await expect(admin.getByRole("region", { name: "定稿" }).getByRole("alert")).toHaveText("必须填写原因。");
+  await admin.getByLabel("标记为未提交的原因（必填）").fill("截止日前未提交");
+  await admin.getByRole("button", { name: "将所选 1 个模块标记为未提交" }).click();
+  await expect(admin.getByText("所有模块均已核定或标记为未提交，可以定稿。")).toBeVisible();
+  await expect(admin.getByRole("row", { name: /舟山/ })).toContainText("未提交");
+
+  await admin.getByRole("button", { name: "定稿并计算最终得分" }).click();
+  await expect(admin.getByText("已定稿", { exact: true })).toBeVisible();
+  const digest = (await admin.getByTestId("digest").textContent())!.replace("SHA-256 ", "");
+  expect(digest).toMatch(/^[0-9a-f]{64}$/);
+
+  // The city can no longer change anything; the server says why.
+  const staffPage = await (await browser.newContext()).newPage();
+  await signInViaApi(staffPage, staff);
+  const save = await staffPage.request.put("/api/answers", { data: { itemId: itemIdOf(roundId, "Q1.1"), baseRevision: 1, value: 99 } });
+  expect(save.status()).toBe(409);
+  expect((await save.json()).message).toBe("该评估轮次未开放或已定稿，不能修改。");
+
+  // Anyone can recompute the scores and the digest from the stored data.
+  const output = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/recompute.ts", String(roundId)], { env: { ...process.env, DATA_DIR: E2E_DATA_DIR }, encoding: "utf8" });
+  expect(output).toContain(`recomputed digest ${digest}`);
+  expect(output).toContain("OK: every score, rank and the digest match the snapshot");
+});
