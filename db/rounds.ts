@@ -232,3 +232,14 @@ export function getRoundMatrix(db: Db, roundId: number) {
     .all();
   return { cities: cityRows, statuses };
 }
+
+/** Finalised rounds the city took part in, newest first (their results are published). */
+export function listFinalisedRoundsForCity(db: Db, cityId: number) {
+  return db
+    .select({ id: rounds.id, name: rounds.name, isDemo: rounds.isDemo })
+    .from(rounds)
+    .innerJoin(roundCities, eq(roundCities.roundId, rounds.id))
+    .where(and(eq(rounds.status, "finalised"), eq(roundCities.cityId, cityId)))
+    .orderBy(desc(rounds.year), desc(rounds.id))
+    .all();
+}

@@ -41,4 +41,29 @@ test("finalising is refused while a module is unverified, accepted after marking
   const output = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/recompute.ts", String(roundId)], { env: { ...process.env, DATA_DIR: E2E_DATA_DIR }, encoding: "utf8" });
   expect(output).toContain(`recomputed digest ${digest}`);
   expect(output).toContain("OK: every score, rank and the digest match the snapshot");
+
+  // The report's average equals the mean of the exported totals.
+  await admin.goto(`/rounds/${roundId}/report`);
+  const average = Number(await admin.getByTestId("stat-mean").textContent());
+  const csv = await admin.request.get(`/api/rounds/${roundId}/export?format=csv`);
+  expect(csv.status()).toBe(200);
+  const text = (await csv.body()).toString("utf8");
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  const lines = text.slice(1).trim().split(/\r?\n/);
+  expect(lines[0]).toContain("总分");
+  const totalColumn = lines[0]!.split(",").indexOf("总分");
+  const totals = lines.slice(1).map((line) => Number(line.split(",")[totalColumn]));
+  expect(totals).toHaveLength(2);
+  expect(average).toBeCloseTo(totals.reduce((a, b) => a + b, 0) / totals.length, 2);
+  const xlsx = await admin.request.get(`/api/rounds/${roundId}/export?format=xlsx`);
+  expect(xlsx.headers()["content-type"]).toContain("spreadsheetml");
+
+  // A city sees its own scorecard and rank, not another city's details, and cannot export.
+  await staffPage.goto(`/rounds/${roundId}/report/cities/lishui`);
+  await expect(staffPage.getByTestId("scorecard-total")).toContainText("排名 1 / 2");
+  expect((await staffPage.goto(`/rounds/${roundId}/report/cities/zhoushan`))?.status()).toBe(404);
+  expect((await staffPage.request.get(`/api/rounds/${roundId}/export?format=csv`)).status()).toBe(403);
+  await staffPage.goto(`/rounds/${roundId}/report`);
+  await expect(staffPage.getByRole("link", { name: "舟山" })).toHaveCount(0);
+  await expect(staffPage.getByRole("row", { name: /舟山/ })).toContainText("含未提交模块");
 });

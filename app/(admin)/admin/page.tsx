@@ -31,6 +31,9 @@ export default async function AdminRoundsPage() {
                 </h2>
                 <Badge tone={round.status === "open" ? "green" : round.status === "finalised" ? "violet" : "slate"}>{tStatus(round.status)}</Badge>
                 {round.isDemo && <Badge tone="amber">{t("demo")}</Badge>}
+                {round.status === "finalised" && (
+                  <Link href={`/rounds/${round.id}/report`} className="ml-auto text-sm text-brand-700 hover:underline">{t("report")}</Link>
+                )}
               </div>
               <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-6">
                 <Field label={t("year")} value={String(round.year)} />

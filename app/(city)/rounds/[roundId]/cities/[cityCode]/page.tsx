@@ -4,6 +4,7 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { StatusBadge } from "@/components/status-badge";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { listModuleSummaries } from "@/db/questionnaire";
+import { listFinalisedRoundsForCity } from "@/db/rounds";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { loadCityRound, type CityRoundParams } from "./load";
 
@@ -17,6 +18,7 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
   const { db, city, round } = await loadCityRound(params);
   const [t, locale, format] = [await getTranslations("city"), await getLocale(), await getFormatter()];
   const modules = listModuleSummaries(db, round.id, city.id);
+  const finished = listFinalisedRoundsForCity(db, city.id);
   const base = `/rounds/${round.id}/cities/${city.code}`;
   return (
     <div className="space-y-6">
@@ -68,6 +70,19 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
           })}
         </ul>
       </section>
+      {finished.length > 0 && (
+        <section aria-labelledby="finished-heading">
+          <h2 id="finished-heading" className="mb-2 text-lg font-semibold">{t("finishedRounds")}</h2>
+          <ul className="list-inside list-disc text-sm">
+            {finished.map((r) => (
+              <li key={r.id}>
+                {r.name} —{" "}
+                <Link href={`/rounds/${r.id}/report/cities/${city.code}`} className="text-brand-700 hover:underline">{t("results")}</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }
