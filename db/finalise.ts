@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { SessionUser } from "@/db/users";
 import { scoreFramework, type ScorableAnswer } from "@/lib/scoring/engine";
 import { rank } from "@/lib/scoring/statistics";
@@ -87,75 +87,87 @@ export type ResultRow = Omit<typeof results.$inferInsert, "id">;
  */
 export function computeRoundResults(db: Db | Tx, roundId: number) {
   const shape = loadFrameworkShape(db, roundId);
-  const allItems = shape.flatMap((m) => m.indicators.flatMap((i) => i.items));
   const participants = db.select({ cityId: roundCities.cityId }).from(roundCities).where(eq(roundCities.roundId, roundId)).orderBy(asc(roundCities.cityId)).all();
   const subs = db.select().from(submissions).where(eq(submissions.roundId, roundId)).all();
-  const subIds = subs.map((s) => s.id);
-  const answerRows = subIds.length ? db.select().from(answers).where(inArray(answers.submissionId, subIds)).all() : [];
-  const adjustments = subIds.length
-    ? db
-        .select({ review: itemReviews, stagePosition: reviewStages.position })
-        .from(itemReviews)
-        .innerJoin(reviewStages, eq(reviewStages.id, itemReviews.stageId))
-        .where(and(inArray(itemReviews.submissionId, subIds), eq(itemReviews.action, "adjust")))
-        .all()
-    : [];
-  const evidenceRows = subIds.length
-    ? db.select({ submissionId: evidence.submissionId, itemId: evidence.itemId, sha256: evidence.sha256, url: evidence.url }).from(evidence).where(and(inArray(evidence.submissionId, subIds), isNull(evidence.deletedAt))).all()
-    : [];
+  // Everything is read once per round (joined on the round, never one query per city) and indexed by key.
+  const inRound = eq(submissions.roundId, roundId);
+  const answerOf = new Map(
+    db.select({ answer: answers }).from(answers).innerJoin(submissions, eq(submissions.id, answers.submissionId)).where(inRound).all().map(({ answer }) => [`${answer.submissionId}:${answer.itemId}`, answer]),
+  );
+  const adjustmentsOf = new Map<string, { adjustedValue: unknown; stagePosition: number }[]>();
+  for (const { review, stagePosition, version } of db
+    .select({ review: itemReviews, stagePosition: reviewStages.position, version: submissions.version })
+    .from(itemReviews)
+    .innerJoin(submissions, eq(submissions.id, itemReviews.submissionId))
+    .innerJoin(reviewStages, eq(reviewStages.id, itemReviews.stageId))
+    .where(and(inRound, eq(itemReviews.action, "adjust")))
+    .all()) {
+    if (review.version !== version) continue; // only the adjustments of the verified version count
+    const key = `${review.submissionId}:${review.itemId}`;
+    adjustmentsOf.set(key, [...(adjustmentsOf.get(key) ?? []), { adjustedValue: review.adjustedValue, stagePosition }]);
+  }
+  const evidenceOf = new Map<string, string[]>();
+  for (const e of db
+    .select({ submissionId: evidence.submissionId, itemId: evidence.itemId, sha256: evidence.sha256, url: evidence.url })
+    .from(evidence)
+    .innerJoin(submissions, eq(submissions.id, evidence.submissionId))
+    .where(and(inRound, isNull(evidence.deletedAt)))
+    .all()) {
+    const key = `${e.submissionId}:${e.itemId}`;
+    evidenceOf.set(key, [...(evidenceOf.get(key) ?? []), e.sha256 ?? e.url ?? ""]);
+  }
+  const subOf = new Map(subs.map((s) => [`${s.cityId}:${s.moduleId}`, s]));
 
   const rows: ResultRow[] = [];
   const values: { cityId: number; itemCode: string; submitted: unknown; verified: unknown; notApplicable: boolean; evidence: string[] }[] = [];
-  const totals: { cityId: number; total: number; modules: Record<string, number> }[] = [];
+  const totals: { cityId: number; total: number; modules: Record<string, number>; rows: { total: ResultRow; modules: Record<string, ResultRow> } }[] = [];
   for (const { cityId } of participants) {
     const effective: Record<string, ScorableAnswer | undefined> = {};
+    const entered = new Map<string, (typeof values)[number]>();
     const statusOf: Record<string, string> = {};
     for (const mod of shape) {
-      const sub = subs.find((s) => s.cityId === cityId && s.moduleId === mod.module.id);
+      const sub = subOf.get(`${cityId}:${mod.module.id}`);
       statusOf[mod.code] = sub?.status ?? "not_started";
       if (sub?.status !== "verified") continue; // not submitted (or not verified): every item scores 0
       for (const item of mod.indicators.flatMap((i) => i.items)) {
-        const answer = answerRows.find((a) => a.submissionId === sub.id && a.itemId === item.id);
-        const itemAdjustments = adjustments
-          .filter((a) => a.review.submissionId === sub.id && a.review.itemId === item.id && a.review.version === sub.version)
-          .map((a) => ({ adjustedValue: a.review.adjustedValue, stagePosition: a.stagePosition }));
-        effective[item.code] = effectiveAnswer(item, answer, itemAdjustments);
-        values.push({
+        const key = `${sub.id}:${item.id}`;
+        const answer = answerOf.get(key);
+        effective[item.code] = effectiveAnswer(item, answer, adjustmentsOf.get(key) ?? []);
+        const value = {
           cityId,
           itemCode: item.code,
           submitted: answer?.value ?? null,
           verified: effective[item.code]?.urlJudgement ?? effective[item.code]?.value ?? null,
           notApplicable: !!answer?.notApplicableReason,
-          evidence: evidenceRows.filter((e) => e.submissionId === sub.id && e.itemId === item.id).map((e) => e.sha256 ?? e.url ?? "").sort(),
-        });
+          evidence: (evidenceOf.get(key) ?? []).sort(),
+        };
+        values.push(value);
+        entered.set(item.code, value);
       }
     }
     const card = scoreFramework(shape, effective);
-    const moduleOfItem = (code: string) => shape.find((m) => m.indicators.some((i) => i.items.some((x) => x.code === code)))!.code;
-    for (const item of allItems) {
-      const v = values.find((x) => x.cityId === cityId && x.itemCode === item.code);
-      const status = statusOf[moduleOfItem(item.code)]!;
-      rows.push({ roundId, cityId, level: "item", code: item.code, points: card.items[item.code] ?? 0, submittedValue: v?.submitted ?? null, verifiedValue: v?.verified ?? null, reviewStatus: status, notSubmitted: status !== "verified" });
-    }
+    const moduleRows: Record<string, ResultRow> = {};
     for (const mod of shape) {
+      const status = statusOf[mod.code]!;
       for (const ind of mod.indicators) {
-        rows.push({ roundId, cityId, level: "indicator", code: ind.code, points: card.indicators[ind.code] ?? 0, reviewStatus: statusOf[mod.code]!, notSubmitted: statusOf[mod.code] !== "verified" });
+        for (const item of ind.items) {
+          const v = entered.get(item.code);
+          rows.push({ roundId, cityId, level: "item", code: item.code, points: card.items[item.code] ?? 0, submittedValue: v?.submitted ?? null, verifiedValue: v?.verified ?? null, reviewStatus: status, notSubmitted: status !== "verified" });
+        }
+        rows.push({ roundId, cityId, level: "indicator", code: ind.code, points: card.indicators[ind.code] ?? 0, reviewStatus: status, notSubmitted: status !== "verified" });
       }
-      rows.push({ roundId, cityId, level: "module", code: mod.code, points: card.modules[mod.code] ?? 0, reviewStatus: statusOf[mod.code]!, notSubmitted: statusOf[mod.code] !== "verified" });
+      moduleRows[mod.code] = { roundId, cityId, level: "module", code: mod.code, points: card.modules[mod.code] ?? 0, reviewStatus: status, notSubmitted: status !== "verified" };
+      rows.push(moduleRows[mod.code]!);
     }
     const anyMissing = shape.some((m) => statusOf[m.code] !== "verified");
-    rows.push({ roundId, cityId, level: "total", code: "", points: card.total, reviewStatus: anyMissing ? "incomplete" : "verified", notSubmitted: anyMissing });
-    totals.push({ cityId, total: card.total, modules: card.modules });
+    const totalRow: ResultRow = { roundId, cityId, level: "total", code: "", points: card.total, reviewStatus: anyMissing ? "incomplete" : "verified", notSubmitted: anyMissing };
+    rows.push(totalRow);
+    totals.push({ cityId, total: card.total, modules: card.modules, rows: { total: totalRow, modules: moduleRows } });
   }
-  // Ranks: totals and each module, ties sharing a rank.
-  const totalRanks = rank(totals, (t) => t.total);
-  for (const row of rows) {
-    const entry = totals.find((t) => t.cityId === row.cityId)!;
-    if (row.level === "total") row.rank = totalRanks.get(entry)!;
-  }
+  // Ranks of totals and of each module, ties sharing a rank.
+  for (const [entry, position] of rank(totals, (t) => t.total)) entry.rows.total.rank = position;
   for (const mod of shape) {
-    const moduleRanks = rank(totals, (t) => t.modules[mod.code] ?? 0);
-    for (const row of rows) if (row.level === "module" && row.code === mod.code) row.rank = moduleRanks.get(totals.find((t) => t.cityId === row.cityId)!)!;
+    for (const [entry, position] of rank(totals, (t) => t.modules[mod.code] ?? 0)) entry.rows.modules[mod.code]!.rank = position;
   }
   const framework = shape.map((m) => ({
     code: m.code,

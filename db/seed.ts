@@ -8,6 +8,7 @@ import { upsertCities } from "./cities";
 import type { Db } from "./client";
 import { createRound, getRoundByName } from "./rounds";
 import { cities, modules, reviewAssignments, reviewStages } from "./schema";
+import { DEMO_ROUND_NAME, seedDemoRound } from "./demo-round";
 import { runMigrations } from "./migrate";
 import { upsertUser } from "./users";
 
@@ -93,11 +94,19 @@ export async function seedDemoAccounts(db: Db, roundId: number): Promise<DemoLog
   return logins;
 }
 
-/** Migrates the database at `file` and seeds the base data and demo accounts; returns the demo logins. */
-export async function migrateAndSeed(db: Db): Promise<DemoLogin[]> {
+/**
+ * Migrates the database and seeds the base data, the demo accounts and the finalised demo round (generated
+ * once, on the first run); returns the demo logins.
+ */
+export async function migrateAndSeed(db: Db, log: (line: string) => void = () => {}): Promise<DemoLogin[]> {
   runMigrations(db);
   const { roundId } = seedBase(db);
-  return seedDemoAccounts(db, roundId);
+  const logins = await seedDemoAccounts(db, roundId);
+  if (!getRoundByName(db, DEMO_ROUND_NAME)) {
+    log("Generating the finalised demo round (108 cities, first run only)…");
+    seedDemoRound(db);
+  }
+  return logins;
 }
 
 export function formatDemoLogins(logins: DemoLogin[]): string {

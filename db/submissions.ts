@@ -66,13 +66,14 @@ export function listReviewQueue(db: Db, reviewerId: number, now = new Date()): Q
   return rows.map(({ flagged, ...r }) => ({ ...r, clean: !flagged, daysWaiting: r.submittedAt ? Math.floor((now.getTime() - r.submittedAt.getTime()) / 86_400_000) : 0 }));
 }
 
-/** Modules and stages assigned to a reviewer, for the empty-queue explanation. */
+/** Modules and stages assigned to a reviewer in open rounds, for the empty-queue explanation. */
 export function listAssignments(db: Db, reviewerId: number) {
   return db
     .select({ moduleCode: modules.code, moduleNameZh: modules.nameZh, moduleNameEn: modules.nameEn, stagePosition: reviewStages.position, stageNameZh: reviewStages.nameZh, stageNameEn: reviewStages.nameEn })
     .from(reviewAssignments)
     .innerJoin(modules, eq(modules.id, reviewAssignments.moduleId))
     .innerJoin(reviewStages, eq(reviewStages.id, reviewAssignments.stageId))
+    .innerJoin(rounds, and(eq(rounds.id, reviewAssignments.roundId), eq(rounds.status, "open")))
     .where(eq(reviewAssignments.reviewerId, reviewerId))
     .orderBy(asc(reviewStages.position), asc(modules.position))
     .all();

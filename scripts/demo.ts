@@ -11,7 +11,7 @@ import { authSecret } from "@/lib/config/secret";
 async function main() {
   const port = process.env.PORT ?? "3000";
   const db = openDatabase(databasePath());
-  const logins = await migrateAndSeed(db);
+  const logins = await migrateAndSeed(db, console.log);
   db.$client.close();
   console.log(`\nCityEval demo — data in ${dataDir()}\n\n${formatDemoLogins(logins)}\n\nOpen http://localhost:${port}\n`);
 

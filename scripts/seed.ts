@@ -4,7 +4,7 @@ import { formatDemoLogins, migrateAndSeed } from "@/db/seed";
 
 async function main() {
   const db = openDatabase(databasePath());
-  const logins = await migrateAndSeed(db);
+  const logins = await migrateAndSeed(db, console.log);
   db.$client.close();
   console.log(`Seeded ${databasePath()}\n\n${formatDemoLogins(logins)}`);
 }

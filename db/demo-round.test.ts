@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { seedDemoRound } from "./demo-round";
+import { recomputeRound } from "./finalise";
+import { getRoundReport } from "./report";
+import { seedBase, seedDemoAccounts } from "./seed";
+import { createTestDb } from "./test-db";
+
+describe("the demo round", () => {
+  it("is finalised with all 108 cities near the published 2019 figures, and seeding again changes nothing", async () => {
+    const db = createTestDb();
+    const { roundId: openId } = seedBase(db);
+    await seedDemoAccounts(db, openId);
+    const roundId = seedDemoRound(db);
+    expect(seedDemoRound(db)).toBe(roundId);
+    const report = getRoundReport(db, roundId)!;
+    const rates = Object.fromEntries(report.moduleRates.map((m) => [m.code, m.rate]));
+    const regionOrder = report.regions.map((r) => r.key);
+    const tierMean = Object.fromEntries(report.cityTiers.map((t) => [t.key, t.mean]));
+    console.log(
+      `demo: mean ${report.summary.mean.toFixed(2)}, 50–70 share ${(report.share50to70 * 100).toFixed(1)}%, rates ${JSON.stringify(rates)}, regions ${regionOrder.join(">")}, tiers ${report.regionTiers.map((t) => t.map((r) => r.key).join("+")).join(" | ")}`,
+    );
+    expect(report.summary.cities).toBe(108);
+    expect(Math.abs(report.summary.mean - 56.8)).toBeLessThanOrEqual(2);
+    expect(report.share50to70).toBeGreaterThanOrEqual(0.6);
+    expect(report.share50to70).toBeLessThanOrEqual(0.75);
+    expect(rates.P).toBeGreaterThan(Math.max(rates.G!, rates.I!, rates.B!, rates.E!));
+    expect(rates.E).toBeLessThan(Math.min(rates.G!, rates.I!, rates.B!, rates.P!));
+    expect(report.regionTiers.map((tier) => tier.map((r) => r.key).sort())).toEqual([["east"], ["south", "southwest"], ["central", "north"], ["northeast", "northwest"]]);
+    expect(Math.min(tierMean.municipality!, tierMean.sub_provincial!)).toBeGreaterThan(tierMean.prefecture!);
+    expect(recomputeRound(db, roundId).ok).toBe(true);
+  }, 120_000);
+});
