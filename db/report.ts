@@ -3,7 +3,7 @@
  * analysis (average, spread, distribution, module score rates, region tiers, city tiers, ranking) and the
  * per-city scorecards.
  */
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { groupMeans, mean, median, shareBetween, standardDeviation, tenPointBands, tiersByGaps } from "@/lib/scoring/statistics";
 import type { Db } from "./client";
 import { loadFrameworkShape } from "./questionnaire";
@@ -31,13 +31,17 @@ export function getRoundReport(db: Db, roundId: number) {
     .select({ result: results, city: cities })
     .from(results)
     .innerJoin(cities, eq(cities.id, results.cityId))
-    .where(and(eq(results.roundId, roundId)))
+    .where(and(eq(results.roundId, roundId), inArray(results.level, ["total", "module"])))
     .orderBy(asc(results.cityId))
     .all();
+  const modulesOf = new Map<number, Record<string, number>>();
+  for (const { result } of rows) {
+    if (result.level === "module") modulesOf.set(result.cityId, { ...modulesOf.get(result.cityId), [result.code]: result.points / 100 });
+  }
   const ranking: RankingRow[] = [];
   for (const { result, city } of rows) {
     if (result.level !== "total") continue;
-    const modules = Object.fromEntries(rows.filter((r) => r.city.id === city.id && r.result.level === "module").map((r) => [r.result.code, r.result.points / 100]));
+    const modules = modulesOf.get(city.id) ?? {};
     ranking.push({ cityId: city.id, cityCode: city.code, nameZh: city.nameZh, nameEn: city.nameEn, region: city.region, tier: city.tier, rank: result.rank ?? 0, total: result.points / 100, modules, notSubmitted: result.notSubmitted });
   }
   ranking.sort((a, b) => a.rank - b.rank || a.cityCode.localeCompare(b.cityCode));

@@ -48,6 +48,7 @@ export default async function ScorecardPage({ params }: { params: Promise<Params
         <p className="mt-1 text-slate-700" data-testid="scorecard-total">
           {t("scorecardTotal", { total: pts(entry.total), rank: entry.rank, cities: report.summary.cities, mean: pts(report.summary.mean) })}
         </p>
+        {entry.notSubmitted && <p className="text-sm text-red-700">{t("notSubmittedFlag")}</p>}
         {report.round.isDemo && <p className="text-sm font-medium text-amber-700">{t("demoNotice")}</p>}
       </header>
       <div className="grid gap-6 lg:grid-cols-[20rem_1fr]">
