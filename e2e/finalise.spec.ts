@@ -66,4 +66,12 @@ test("finalising is refused while a module is unverified, accepted after marking
   await staffPage.goto(`/rounds/${roundId}/report`);
   await expect(staffPage.getByRole("link", { name: "舟山" })).toHaveCount(0);
   await expect(staffPage.getByRole("row", { name: /舟山/ })).toContainText("含未提交模块");
+
+  // Reopening the finalised round needs a reason.
+  await admin.goto(`/admin/rounds/${roundId}`);
+  await admin.getByRole("button", { name: "重新开放本轮" }).click();
+  await expect(admin.locator("form").getByRole("alert")).toHaveText("必须填写原因。");
+  await admin.getByLabel("重新开放本轮的原因（必填）").fill("舟山补交材料");
+  await admin.getByRole("button", { name: "重新开放本轮" }).click();
+  await expect(admin.getByText("进行中", { exact: true })).toBeVisible();
 });

@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { finaliseRoundAction, markNotSubmittedAction, reopenRoundAction } from "@/app/actions/finalise";
+import { ReasonForm } from "../reason-form";
 import { useErrorText } from "../use-error-text";
 
 export type BlockerView = { cityId: number; moduleId: number; label: string };
@@ -78,27 +79,5 @@ export function FinalisePanel({ roundId, blockers }: { roundId: number; blockers
 /** Reopening a finalised round needs a reason, which the audit log keeps. */
 export function ReopenRoundForm({ roundId }: { roundId: number }) {
   const t = useTranslations("control");
-  const errorText = useErrorText();
-  const router = useRouter();
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string>();
-  const [pending, start] = useTransition();
-  return (
-    <form
-      className="space-y-2 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        start(async () => {
-          const result = await reopenRoundAction({ roundId, reason });
-          if (result.ok) router.refresh();
-          else setError(result.fieldErrors?.reason?.[0] ?? result.formError);
-        });
-      }}
-    >
-      <label htmlFor="reopen-round-reason" className="block font-medium">{t("reopenReason")}</label>
-      <textarea id="reopen-round-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} className="block w-full rounded-md border border-slate-300 px-2 py-1.5" />
-      <button type="submit" disabled={pending} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("reopenRound")}</button>
-      {error && <p role="alert" className="text-red-700">{errorText(error)}</p>}
-    </form>
-  );
+  return <ReasonForm label={t("reopenReason")} submitLabel={t("reopenRound")} onSubmit={(reason) => reopenRoundAction({ roundId, reason })} />;
 }
