@@ -26,6 +26,11 @@ export async function AppShell({ user, children }: { user: SessionUser; children
             <Link href={homePath(user)} className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
               {navLabel}
             </Link>
+            {user.role === "admin" && (
+              <Link href="/admin/users" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
+                {t("nav.users")}
+              </Link>
+            )}
             <Link href="/notifications" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
               {t("nav.notifications")}
               {unread > 0 && (
@@ -37,6 +42,9 @@ export async function AppShell({ user, children }: { user: SessionUser; children
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span className="text-slate-600">{t("nav.signedInAs", { name: user.name, role: t(`roles.${user.role}`) })}</span>
+            <Link href="/account/password" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
+              {t("nav.password")}
+            </Link>
             <LanguageSwitch />
             <form action={signOutAction}>
               <button type="submit" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">

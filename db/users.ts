@@ -15,6 +15,8 @@ export type SessionUser = {
   role: Role;
   cityId: number | null;
   locale: Locale;
+  /** a temporary password set by an admin must be replaced before anything else */
+  mustChangePassword?: boolean;
 };
 
 const sessionColumns = {
@@ -84,7 +86,7 @@ export async function verifyCredentials(db: Db, email: string, password: string,
 
 /** The current state of a signed-in user, or null when the account is gone or deactivated. */
 export function getActiveSessionUser(db: Db, id: number): SessionUser | null {
-  return db.select(sessionColumns).from(users).where(and(eq(users.id, id), eq(users.active, true))).get() ?? null;
+  return db.select({ ...sessionColumns, mustChangePassword: users.mustChangePassword }).from(users).where(and(eq(users.id, id), eq(users.active, true))).get() ?? null;
 }
 
 export function updateUserLocale(db: Db, id: number, locale: Locale): void {
@@ -116,4 +118,111 @@ export async function upsertUser(db: Db, input: NewUser, actorId: number | null 
 
 export function getSessionUserByEmail(db: Db, email: string): SessionUser | null {
   return db.select(sessionColumns).from(users).where(eq(users.email, normaliseEmail(email))).get() ?? null;
+}
+
+export type UserListEntry = {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  cityId: number | null;
+  active: boolean;
+  locked: boolean;
+  mustChangePassword: boolean;
+  lastSignInAt: Date | null;
+};
+
+export function listUsers(db: Db, now = new Date()): UserListEntry[] {
+  return db
+    .select()
+    .from(users)
+    .orderBy(users.role, users.email)
+    .all()
+    .map((u) => ({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      role: u.role,
+      cityId: u.cityId,
+      active: u.active,
+      locked: !!u.lockedUntil && u.lockedUntil > now,
+      mustChangePassword: u.mustChangePassword,
+      lastSignInAt: u.lastSignInAt,
+    }));
+}
+
+export type UserRefusal = "notFound" | "emailTaken" | "lastAdmin" | "wrongPassword";
+
+/** An admin creates an account with a temporary password that must be changed at first sign-in. */
+export async function createUserByAdmin(db: Db, actorId: number, input: NewUser): Promise<{ ok: true; id: number } | { ok: false; reason: UserRefusal }> {
+  const email = normaliseEmail(input.email);
+  if (db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) return { ok: false, reason: "emailTaken" };
+  const id = await upsertUser(db, { ...input, email }, actorId);
+  db.update(users).set({ mustChangePassword: true }).where(eq(users.id, id)).run();
+  return { ok: true, id };
+}
+
+/** Sets a temporary password (to be changed at next sign-in) and lifts any lock. */
+export async function resetPassword(db: Db, actorId: number, userId: number, temporaryPassword: string): Promise<{ ok: true } | { ok: false; reason: UserRefusal }> {
+  const passwordHash = await hashPassword(temporaryPassword);
+  return db.transaction(
+    (tx) => {
+      const updated = tx.update(users).set({ passwordHash, mustChangePassword: true, failedLogins: 0, lockedUntil: null }).where(eq(users.id, userId)).returning({ id: users.id }).get();
+      if (!updated) return { ok: false as const, reason: "notFound" as const };
+      appendAudit(tx, { actorId, action: "user.password_reset", entityType: "user", entityId: userId });
+      return { ok: true as const };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export function unlockUser(db: Db, actorId: number, userId: number): { ok: true } | { ok: false; reason: UserRefusal } {
+  return db.transaction(
+    (tx) => {
+      const updated = tx.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, userId)).returning({ id: users.id }).get();
+      if (!updated) return { ok: false as const, reason: "notFound" as const };
+      appendAudit(tx, { actorId, action: "user.unlocked", entityType: "user", entityId: userId });
+      return { ok: true as const };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Activates or deactivates an account; the last active admin cannot be deactivated. */
+export function setUserActive(db: Db, actorId: number, userId: number, active: boolean): { ok: true } | { ok: false; reason: UserRefusal } {
+  return db.transaction(
+    (tx) => {
+      const user = tx.select().from(users).where(eq(users.id, userId)).get();
+      if (!user) return { ok: false as const, reason: "notFound" as const };
+      if (!active && user.role === "admin" && user.active) {
+        const admins = tx.select({ n: sql<number>`count(*)` }).from(users).where(and(eq(users.role, "admin"), eq(users.active, true))).get()!.n;
+        if (admins <= 1) return { ok: false as const, reason: "lastAdmin" as const };
+      }
+      tx.update(users).set({ active }).where(eq(users.id, userId)).run();
+      appendAudit(tx, { actorId, action: active ? "user.activated" : "user.deactivated", entityType: "user", entityId: userId, before: { active: user.active }, after: { active } });
+      return { ok: true as const };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** A user changes their own password, proving the current one. */
+export async function changeOwnPassword(db: Db, userId: number, current: string, next: string): Promise<{ ok: true } | { ok: false; reason: UserRefusal }> {
+  const user = db.select().from(users).where(eq(users.id, userId)).get();
+  if (!user) return { ok: false, reason: "notFound" };
+  if (!(await verifyPassword(user.passwordHash, current))) return { ok: false, reason: "wrongPassword" };
+  const passwordHash = await hashPassword(next);
+  db.transaction(
+    (tx) => {
+      tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, userId)).run();
+      appendAudit(tx, { actorId: userId, action: "user.password_changed", entityType: "user", entityId: userId });
+    },
+    { behavior: "immediate" },
+  );
+  return { ok: true };
+}
+
+/** Whether the user must replace a temporary password before doing anything else. */
+export function mustChangePassword(db: Db, userId: number): boolean {
+  return db.select({ must: users.mustChangePassword }).from(users).where(eq(users.id, userId)).get()?.must ?? false;
 }

@@ -44,6 +44,7 @@ export async function currentUser(): Promise<SessionUser | null> {
 export async function requireRole(...roles: Role[]): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) redirect("/signin");
+  if (user.mustChangePassword) redirect("/account/password");
   if (!roles.includes(user.role)) notFound();
   return user;
 }

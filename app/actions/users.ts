@@ -1,0 +1,42 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { changeOwnPassword, createUserByAdmin, resetPassword, setUserActive, unlockUser } from "@/db/users";
+import { ActionError, defineAction } from "@/lib/action";
+import { changePasswordSchema, createUserSchema, PASSWORD_MIN } from "@/lib/auth/schemas";
+import { homePath } from "@/lib/auth/session";
+
+const ADMIN = { roles: ["admin"] } as const;
+const STATUS = { notFound: 404, emailTaken: 409, lastAdmin: 409, wrongPassword: 400 } as const;
+const userId = z.number().int().positive();
+
+function check(result: { ok: true } | { ok: false; reason: keyof typeof STATUS }) {
+  if (!result.ok) throw new ActionError(result.reason, STATUS[result.reason]);
+  revalidatePath("/admin/users");
+}
+
+export const createUserAction = defineAction(createUserSchema, ADMIN, async (input, { user }) => {
+  const result = await createUserByAdmin(getDb(), user.id, { ...input, cityId: input.role === "city_staff" ? input.cityId : null });
+  check(result);
+});
+
+export const resetPasswordAction = defineAction(
+  z.object({ userId, password: z.string().min(PASSWORD_MIN, { error: "passwordTooShort" }).max(200) }),
+  ADMIN,
+  async ({ userId: id, password }, { user }) => check(await resetPassword(getDb(), user.id, id, password)),
+);
+
+export const unlockUserAction = defineAction(z.object({ userId }), ADMIN, ({ userId: id }, { user }) => check(unlockUser(getDb(), user.id, id)));
+
+export const setUserActiveAction = defineAction(z.object({ userId, active: z.boolean() }), ADMIN, ({ userId: id, active }, { user }) =>
+  check(setUserActive(getDb(), user.id, id, active)),
+);
+
+export const changePasswordAction = defineAction(changePasswordSchema, { roles: ["admin", "reviewer", "city_staff"] }, async ({ current, next }, { user }) => {
+  const result = await changeOwnPassword(getDb(), user.id, current, next);
+  if (!result.ok) throw new ActionError(result.reason, STATUS[result.reason]);
+  redirect(homePath(user));
+});
