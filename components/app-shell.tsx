@@ -27,9 +27,14 @@ export async function AppShell({ user, children }: { user: SessionUser; children
               {navLabel}
             </Link>
             {user.role === "admin" && (
-              <Link href="/admin/users" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
-                {t("nav.users")}
-              </Link>
+              <>
+                <Link href="/admin/users" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
+                  {t("nav.users")}
+                </Link>
+                <Link href="/admin/audit" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
+                  {t("nav.audit")}
+                </Link>
+              </>
             )}
             <Link href="/notifications" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
               {t("nav.notifications")}

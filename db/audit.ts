@@ -1,7 +1,7 @@
-import { desc } from "drizzle-orm";
+import { and, desc, eq, gte, like, lte } from "drizzle-orm";
 import { auditRowHash, GENESIS_HASH, type AuditFields } from "@/lib/audit/hash";
 import type { Db } from "./client";
-import { auditLog } from "./schema";
+import { auditLog, cities, rounds, users } from "./schema";
 
 export type AuditEntry = Omit<AuditFields, "at" | "entityId" | "roundId" | "cityId" | "before" | "after"> &
   Partial<Pick<AuditFields, "roundId" | "cityId" | "before" | "after">> & { entityId?: string | number | null };
@@ -62,4 +62,34 @@ export function verifyAuditChain(db: Db): number | null {
     prevHash = row.hash;
   }
   return null;
+}
+
+export type AuditFilter = { roundId?: number; cityId?: number; actorId?: number; action?: string; from?: Date; to?: Date };
+
+/** The audit log, newest first, filtered by round, city, user, action and time. */
+export function listAuditEntries(db: Db, filter: AuditFilter, limit = 500) {
+  return db
+    .select({ entry: auditLog, actorName: users.name, actorEmail: users.email, roundName: rounds.name, cityZh: cities.nameZh, cityEn: cities.nameEn })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .leftJoin(rounds, eq(rounds.id, auditLog.roundId))
+    .leftJoin(cities, eq(cities.id, auditLog.cityId))
+    .where(
+      and(
+        filter.roundId ? eq(auditLog.roundId, filter.roundId) : undefined,
+        filter.cityId ? eq(auditLog.cityId, filter.cityId) : undefined,
+        filter.actorId ? eq(auditLog.actorId, filter.actorId) : undefined,
+        filter.action ? like(auditLog.action, `${filter.action}%`) : undefined,
+        filter.from ? gte(auditLog.at, filter.from) : undefined,
+        filter.to ? lte(auditLog.at, filter.to) : undefined,
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(limit)
+    .all();
+}
+
+/** The distinct actions recorded so far, for the filter. */
+export function listAuditActions(db: Db): string[] {
+  return db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(auditLog.action).all().map((r) => r.action);
 }
