@@ -1,6 +1,7 @@
 import { and, count, desc, eq, inArray } from "drizzle-orm";
 import { toHundredths, type FrameworkFile } from "@/lib/framework/schema";
 import { appendAudit } from "./audit";
+import { loadFrameworkShape } from "./questionnaire";
 import type { Db } from "./client";
 import {
   cities,
@@ -242,4 +243,98 @@ export function listFinalisedRoundsForCity(db: Db, cityId: number) {
     .where(and(eq(rounds.status, "finalised"), eq(roundCities.cityId, cityId)))
     .orderBy(desc(rounds.year), desc(rounds.id))
     .all();
+}
+
+/** A round's framework in the file format of data/frameworks (points back in decimals). */
+export function exportFramework(db: Db, roundId: number): FrameworkFile {
+  const round = getRound(db, roundId);
+  if (!round) throw new Error(`no round ${roundId}`);
+  const shape = loadFrameworkShape(db, roundId);
+  const localized = (zh: string | null, en: string | null) => (zh && en ? { zh, en } : undefined);
+  return {
+    year: round.year,
+    name: { zh: round.name, en: round.name },
+    total: shape.reduce((sum, m) => sum + m.maxPoints, 0) / 100,
+    modules: shape.map((m) => ({
+      code: m.code,
+      name: { zh: m.module.nameZh, en: m.module.nameEn },
+      points: m.maxPoints / 100,
+      indicators: m.indicators.map((i) => ({
+        code: i.code,
+        name: { zh: i.indicator.nameZh, en: i.indicator.nameEn },
+        points: i.maxPoints / 100,
+        proposed: i.indicator.proposed,
+        items: i.items.map((item) => ({
+          code: item.code,
+          name: { zh: item.nameZh, en: item.nameEn },
+          type: item.answerType,
+          unit: localized(item.unitZh, item.unitEn),
+          options: item.options ?? undefined,
+          min: item.minValue ?? undefined,
+          max: item.maxValue ?? undefined,
+          decimals: item.decimals ?? undefined,
+          required: item.required,
+          rule: item.scoringRule,
+          points: item.maxPoints / 100,
+          evidence: { kinds: item.evidenceKinds, required: item.evidenceRequired },
+          help: localized(item.helpZh, item.helpEn),
+        })),
+      })),
+    })),
+  };
+}
+
+/**
+ * A new draft round copied from an earlier one: its framework, review stages and participating cities.
+ * The copy shares no rows with the source, so editing either never changes the other.
+ */
+export function cloneRound(db: Db, actorId: number | null, sourceId: number, input: { name: string; year: number }): { ok: true; id: number } | { ok: false; reason: "notFound" | "nameTaken" } {
+  const source = getRound(db, sourceId);
+  if (!source) return { ok: false, reason: "notFound" };
+  if (getRoundByName(db, input.name)) return { ok: false, reason: "nameTaken" };
+  const stages = db.select().from(reviewStages).where(eq(reviewStages.roundId, sourceId)).orderBy(reviewStages.position).all();
+  const cityIds = db.select({ id: roundCities.cityId }).from(roundCities).where(eq(roundCities.roundId, sourceId)).all().map((c) => c.id);
+  const id = createRound(
+    db,
+    { name: input.name, year: input.year, status: "draft", dataCutoffDate: null, stages: stages.map((s) => ({ zh: s.nameZh, en: s.nameEn })), cityIds },
+    exportFramework(db, sourceId),
+    actorId,
+  );
+  db.update(rounds).set({ clonedFromRoundId: sourceId }).where(eq(rounds.id, id)).run();
+  return { ok: true, id };
+}
+
+export type RoundSettings = { name: string; year: number; dataCutoffDate: string | null; submissionDeadline: Date | null; reviewDeadline: Date | null };
+
+/** Edits a round's name, year, cut-off and deadlines; every change (extensions included) is logged. */
+export function updateRoundSettings(db: Db, actorId: number | null, roundId: number, settings: RoundSettings): { ok: true } | { ok: false; reason: "notFound" | "roundNotOpen" | "nameTaken" } {
+  return db.transaction(
+    (tx) => {
+      const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
+      if (!round) return { ok: false as const, reason: "notFound" as const };
+      if (round.status === "finalised") return { ok: false as const, reason: "roundNotOpen" as const };
+      const clash = tx.select({ id: rounds.id }).from(rounds).where(eq(rounds.name, settings.name)).get();
+      if (clash && clash.id !== roundId) return { ok: false as const, reason: "nameTaken" as const };
+      tx.update(rounds).set(settings).where(eq(rounds.id, roundId)).run();
+      const pick = (r: RoundSettings) => ({ name: r.name, year: r.year, dataCutoffDate: r.dataCutoffDate, submissionDeadline: r.submissionDeadline?.toISOString() ?? null, reviewDeadline: r.reviewDeadline?.toISOString() ?? null });
+      appendAudit(tx, { actorId, action: "round.settings_changed", entityType: "round", entityId: roundId, roundId, before: pick(round), after: pick(settings) });
+      return { ok: true as const };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Opens a draft round for reporting; its framework is frozen from then on. */
+export function openRound(db: Db, actorId: number | null, roundId: number, now = new Date()): { ok: true } | { ok: false; reason: "notFound" | "wrongState" } {
+  return db.transaction(
+    (tx) => {
+      const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
+      if (!round) return { ok: false as const, reason: "notFound" as const };
+      if (round.status !== "draft") return { ok: false as const, reason: "wrongState" as const };
+      tx.update(rounds).set({ status: "open", openedAt: now }).where(eq(rounds.id, roundId)).run();
+      appendAudit(tx, { actorId, action: "round.opened", entityType: "round", entityId: roundId, roundId, before: { status: "draft" }, after: { status: "open" } });
+      return { ok: true as const };
+    },
+    { behavior: "immediate" },
+  );
 }

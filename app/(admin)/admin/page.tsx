@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { CloneRoundForm } from "@/components/admin/round-settings";
 import { StatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db/client";
@@ -20,6 +21,7 @@ export default async function AdminRoundsPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
+      {rounds.length > 0 && <CloneRoundForm rounds={rounds.map((r) => ({ id: r.id, name: r.name }))} />}
       {rounds.length === 0 && <p className="text-slate-600">{t("empty")}</p>}
       <ul className="space-y-4">
         {rounds.map((round) => (

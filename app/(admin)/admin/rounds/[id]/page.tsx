@@ -4,6 +4,8 @@ import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { AssignmentCell } from "@/components/admin/assignment-cell";
 import { FinalisePanel, ReopenRoundForm } from "@/components/admin/round-control";
+import { RoundSettingsForm } from "@/components/admin/round-settings";
+import { toCstDate } from "@/lib/rounds/settings-schema";
 import { StatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { listBlockers } from "@/db/finalise";
@@ -69,6 +71,19 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
         <h1 className="text-2xl font-bold">{round.name}</h1>
         <Badge tone={round.status === "open" ? "green" : round.status === "finalised" ? "violet" : "slate"}>{tRound(round.status)}</Badge>
       </div>
+      {round.status !== "finalised" && (
+        <RoundSettingsForm
+          canOpen={round.status === "draft"}
+          defaults={{
+            roundId: round.id,
+            name: round.name,
+            year: round.year,
+            dataCutoffDate: round.dataCutoffDate ?? "",
+            submissionDeadline: toCstDate(round.submissionDeadline),
+            reviewDeadline: toCstDate(round.reviewDeadline),
+          }}
+        />
+      )}
       {round.status === "finalised" && round.digest && (
         <p className="text-sm text-slate-700">
           {tc("finalisedAt", { at: round.finalisedAt ? format.dateTime(round.finalisedAt, { dateStyle: "long", timeStyle: "short" }) : "" })}{" "}

@@ -1,0 +1,35 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { cloneRound, openRound, updateRoundSettings } from "@/db/rounds";
+import { ActionError, defineAction, refusalStatus } from "@/lib/action";
+import { cloneRoundSchema, endOfDayCst, roundSettingsSchema } from "@/lib/rounds/settings-schema";
+
+const ADMIN = { roles: ["admin"] } as const;
+
+export const cloneRoundAction = defineAction(cloneRoundSchema, ADMIN, ({ sourceId, name, year }, { user }) => {
+  const result = cloneRound(getDb(), user.id, sourceId, { name, year });
+  if (!result.ok) throw new ActionError(result.reason, result.reason === "nameTaken" ? 409 : 404);
+  redirect(`/admin/rounds/${result.id}`);
+});
+
+export const updateRoundSettingsAction = defineAction(roundSettingsSchema, ADMIN, (input, { user }) => {
+  const result = updateRoundSettings(getDb(), user.id, input.roundId, {
+    name: input.name,
+    year: input.year,
+    dataCutoffDate: input.dataCutoffDate ?? null,
+    submissionDeadline: endOfDayCst(input.submissionDeadline),
+    reviewDeadline: endOfDayCst(input.reviewDeadline),
+  });
+  if (!result.ok) throw new ActionError(result.reason, result.reason === "nameTaken" ? 409 : refusalStatus(result.reason));
+  revalidatePath(`/admin/rounds/${input.roundId}`);
+});
+
+export const openRoundAction = defineAction(z.object({ roundId: z.number().int().positive() }), ADMIN, ({ roundId }, { user }) => {
+  const result = openRound(getDb(), user.id, roundId);
+  if (!result.ok) throw new ActionError(result.reason, refusalStatus(result.reason));
+  revalidatePath("/", "layout");
+});

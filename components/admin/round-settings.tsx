@@ -1,0 +1,82 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useTranslations } from "next-intl";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { useForm } from "react-hook-form";
+import { cloneRoundAction, openRoundAction, updateRoundSettingsAction } from "@/app/actions/rounds";
+import { cloneRoundSchema, roundSettingsSchema, type CloneRoundInput, type RoundSettingsInput } from "@/lib/rounds/settings-schema";
+import { Button } from "../ui/button";
+import { TextField } from "../ui/text-field";
+import { useErrorText } from "../use-error-text";
+
+/** Create a round by cloning an earlier one (framework, stages, cities); it starts as a draft. */
+export function CloneRoundForm({ rounds }: { rounds: { id: number; name: string }[] }) {
+  const t = useTranslations("rounds");
+  const errorText = useErrorText();
+  const [formError, setFormError] = useState<string>();
+  const { register, handleSubmit, setError, formState } = useForm<CloneRoundInput>({ resolver: zodResolver(cloneRoundSchema), defaultValues: { sourceId: rounds[0]?.id, year: new Date().getFullYear() } });
+  const onSubmit = handleSubmit(async (values) => {
+    const result = await cloneRoundAction(values);
+    if (result.ok) return;
+    for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) if (messages[0]) setError(field as keyof CloneRoundInput, { message: messages[0] });
+    setFormError(result.formError);
+  });
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label={t("clone")} className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-4">
+      <div>
+        <label htmlFor="clone-source" className="mb-1 block text-sm font-medium text-slate-700">{t("source")}</label>
+        <select id="clone-source" className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm" {...register("sourceId")}>
+          {rounds.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+        </select>
+      </div>
+      <TextField label={t("name")} error={errorText(formState.errors.name?.message)} {...register("name")} />
+      <TextField label={t("year")} inputMode="numeric" error={errorText(formState.errors.year?.message)} {...register("year")} />
+      <div className="flex items-end"><Button type="submit" disabled={formState.isSubmitting}>{t("clone")}</Button></div>
+      {formError && <p role="alert" className="text-sm text-red-700 sm:col-span-4">{errorText(formError)}</p>}
+    </form>
+  );
+}
+
+/** Name, year, cut-off and deadlines of a round; opening a draft freezes its framework. */
+export function RoundSettingsForm({ defaults, canOpen }: { defaults: RoundSettingsInput; canOpen: boolean }) {
+  const t = useTranslations("rounds");
+  const errorText = useErrorText();
+  const router = useRouter();
+  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+  const [pending, start] = useTransition();
+  const { register, handleSubmit, setError, formState } = useForm<RoundSettingsInput>({ resolver: zodResolver(roundSettingsSchema), defaultValues: defaults });
+  const onSubmit = handleSubmit(async (values) => {
+    const result = await updateRoundSettingsAction(values);
+    if (result.ok) {
+      setMessage({ ok: true, text: t("saved") });
+      router.refresh();
+      return;
+    }
+    for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) if (messages[0]) setError(field as keyof RoundSettingsInput, { message: messages[0] });
+    setMessage({ ok: false, text: errorText(result.formError) ?? "" });
+  });
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label={t("settings")} className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3">
+      <TextField label={t("name")} error={errorText(formState.errors.name?.message)} {...register("name")} />
+      <TextField label={t("year")} inputMode="numeric" error={errorText(formState.errors.year?.message)} {...register("year")} />
+      <TextField label={t("cutoff")} type="date" error={errorText(formState.errors.dataCutoffDate?.message)} {...register("dataCutoffDate")} />
+      <TextField label={t("submissionDeadline")} type="date" error={errorText(formState.errors.submissionDeadline?.message)} {...register("submissionDeadline")} />
+      <TextField label={t("reviewDeadline")} type="date" error={errorText(formState.errors.reviewDeadline?.message)} {...register("reviewDeadline")} />
+      <div className="flex items-end gap-2">
+        <Button type="submit" disabled={formState.isSubmitting}>{t("save")}</Button>
+        {canOpen && (
+          <Button type="button" variant="secondary" disabled={pending} onClick={() => start(async () => {
+            const result = await openRoundAction({ roundId: defaults.roundId });
+            if (result.ok) router.refresh();
+            else setMessage({ ok: false, text: errorText(result.formError) ?? "" });
+          })}>
+            {t("open")}
+          </Button>
+        )}
+      </div>
+      {message && <p role={message.ok ? "status" : "alert"} className={`text-sm sm:col-span-3 ${message.ok ? "text-emerald-700" : "text-red-700"}`}>{message.text}</p>}
+    </form>
+  );
+}

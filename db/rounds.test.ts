@@ -1,0 +1,48 @@
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { validateFramework } from "@/lib/framework/validate";
+import { auditLog, items, roundCities, reviewStages, rounds } from "./schema";
+import { cloneRound, exportFramework, openRound, updateRoundSettings } from "./rounds";
+import { loadFrameworkFile, seedBase } from "./seed";
+import { createTestDb } from "./test-db";
+
+describe("rounds", () => {
+  it("exports a round's framework in the file format, identical to the file it came from", () => {
+    const db = createTestDb();
+    const { roundId } = seedBase(db);
+    const exported = exportFramework(db, roundId);
+    expect(validateFramework(exported).ok).toBe(true);
+    expect(exported.modules).toEqual(loadFrameworkFile(2019).modules);
+  });
+
+  it("clones framework, stages and cities into an independent draft", () => {
+    const db = createTestDb();
+    const { roundId } = seedBase(db);
+    const clone = cloneRound(db, null, roundId, { name: "第十届(2020)", year: 2020 });
+    expect(clone.ok).toBe(true);
+    if (!clone.ok) return;
+    expect(db.select().from(rounds).where(eq(rounds.id, clone.id)).get()).toMatchObject({ status: "draft", year: 2020, clonedFromRoundId: roundId });
+    expect(db.select().from(roundCities).where(eq(roundCities.roundId, clone.id)).all()).toHaveLength(108);
+    expect(db.select().from(reviewStages).where(eq(reviewStages.roundId, clone.id)).all().map((s) => s.nameZh)).toEqual(["初审", "复审"]);
+    expect(exportFramework(db, clone.id).modules).toEqual(exportFramework(db, roundId).modules);
+
+    // Independent afterwards: raising a threshold in the copy leaves the source alone.
+    const item = (id: number) => db.select().from(items).where(and(eq(items.roundId, id), eq(items.code, "B1.1"))).get()!;
+    db.update(items).set({ scoringRule: { kind: "bands", bands: [{ op: ">=", value: 20, fraction: 1 }] } }).where(eq(items.id, item(clone.id).id)).run();
+    expect(item(roundId).scoringRule).toEqual(loadFrameworkFile(2019).modules[0]!.indicators[0]!.items[0]!.rule);
+    expect(cloneRound(db, null, roundId, { name: "第十届(2020)", year: 2020 })).toEqual({ ok: false, reason: "nameTaken" });
+  });
+
+  it("logs deadline changes and opens a draft once", () => {
+    const db = createTestDb();
+    const { roundId } = seedBase(db);
+    const clone = cloneRound(db, null, roundId, { name: "2020", year: 2020 });
+    if (!clone.ok) throw new Error("clone");
+    const deadline = new Date("2021-06-30T15:59:00Z");
+    expect(updateRoundSettings(db, null, clone.id, { name: "2020", year: 2020, dataCutoffDate: "2020-12-31", submissionDeadline: deadline, reviewDeadline: null })).toEqual({ ok: true });
+    const logged = db.select().from(auditLog).where(eq(auditLog.action, "round.settings_changed")).get()!;
+    expect(logged.after).toMatchObject({ submissionDeadline: deadline.toISOString() });
+    expect(openRound(db, null, clone.id)).toEqual({ ok: true });
+    expect(openRound(db, null, clone.id)).toEqual({ ok: false, reason: "wrongState" });
+  });
+});

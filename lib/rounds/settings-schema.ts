@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+const optionalDate = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.iso.date({ error: "dateInvalid" }).optional());
+const name = z.string().trim().min(1, { error: "required" }).max(120, { error: "tooLong" });
+const year = z.coerce.number({ error: "notANumber" }).int({ error: "notANumber" }).min(2000, { error: "outOfRange" }).max(2100, { error: "outOfRange" });
+
+export const cloneRoundSchema = z.object({ sourceId: z.coerce.number().int().positive({ error: "chooseOne" }), name, year });
+export type CloneRoundInput = z.input<typeof cloneRoundSchema>;
+
+/** Dates are calendar days; deadlines close at the end of that day in China Standard Time. */
+export const roundSettingsSchema = z.object({
+  roundId: z.number().int().positive(),
+  name,
+  year,
+  dataCutoffDate: optionalDate,
+  submissionDeadline: optionalDate,
+  reviewDeadline: optionalDate,
+});
+export type RoundSettingsInput = z.input<typeof roundSettingsSchema>;
+
+export function endOfDayCst(date: string | undefined): Date | null {
+  return date ? new Date(`${date}T23:59:59+08:00`) : null;
+}
+
+export function toCstDate(date: Date | null): string {
+  if (!date) return "";
+  return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
