@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { validateFramework } from "@/lib/framework/validate";
 import { auditLog, items, roundCities, reviewStages, rounds } from "./schema";
-import { cloneRound, exportFramework, openRound, updateRoundSettings } from "./rounds";
+import { cloneRound, exportFramework, openRound, replaceFramework, updateRoundSettings } from "./rounds";
 import { loadFrameworkFile, seedBase } from "./seed";
 import { createTestDb } from "./test-db";
 
@@ -44,5 +44,21 @@ describe("rounds", () => {
     expect(logged.after).toMatchObject({ submissionDeadline: deadline.toISOString() });
     expect(openRound(db, null, clone.id)).toEqual({ ok: true });
     expect(openRound(db, null, clone.id)).toEqual({ ok: false, reason: "wrongState" });
+  });
+});
+
+describe("replaceFramework", () => {
+  it("replaces a draft's framework and refuses once the round is open", () => {
+    const db = createTestDb();
+    const { roundId } = seedBase(db);
+    const clone = cloneRound(db, null, roundId, { name: "2020", year: 2020 });
+    if (!clone.ok) throw new Error("clone");
+    const framework = exportFramework(db, clone.id);
+    framework.modules[0]!.indicators[0]!.items[0]!.rule = { kind: "bands", bands: [{ op: ">=", value: 20, fraction: 1 }, { op: ">", value: 0, fraction: 0.5 }] };
+    expect(replaceFramework(db, null, clone.id, framework)).toEqual({ ok: true });
+    expect(exportFramework(db, clone.id).modules[0]!.indicators[0]!.items[0]!.rule).toEqual(framework.modules[0]!.indicators[0]!.items[0]!.rule);
+    expect(replaceFramework(db, null, roundId, framework)).toEqual({ ok: false, reason: "frameworkFrozen" });
+    openRound(db, null, clone.id);
+    expect(replaceFramework(db, null, clone.id, framework)).toEqual({ ok: false, reason: "frameworkFrozen" });
   });
 });

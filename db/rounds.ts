@@ -338,3 +338,22 @@ export function openRound(db: Db, actorId: number | null, roundId: number, now =
     { behavior: "immediate" },
   );
 }
+
+/**
+ * Replaces a draft round's framework with a validated one. Only drafts: opening a round freezes its framework.
+ */
+export function replaceFramework(db: Db, actorId: number | null, roundId: number, framework: FrameworkFile): { ok: true } | { ok: false; reason: "notFound" | "frameworkFrozen" } {
+  return db.transaction(
+    (tx) => {
+      const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
+      if (!round) return { ok: false as const, reason: "notFound" as const };
+      if (round.status !== "draft") return { ok: false as const, reason: "frameworkFrozen" as const };
+      tx.delete(modules).where(eq(modules.roundId, roundId)).run();
+      insertFramework(tx, roundId, framework);
+      const itemCount = framework.modules.flatMap((m) => m.indicators).flatMap((i) => i.items).length;
+      appendAudit(tx, { actorId, action: "round.framework_replaced", entityType: "round", entityId: roundId, roundId, after: { modules: framework.modules.length, items: itemCount, total: framework.total } });
+      return { ok: true as const };
+    },
+    { behavior: "immediate" },
+  );
+}

@@ -17,12 +17,31 @@ test("an admin clones a round into a draft, sets its deadline, opens it, and the
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   await expect(page.getByText("草稿", { exact: true })).toBeVisible();
 
+  // The draft's framework is replaced from a JSON file: a broken one is refused with every problem by code.
+  const framework = (await (await page.request.get(page.url().replace("/admin/rounds/", "/api/rounds/") + "/framework")).json()) as {
+    modules: { indicators: { items: { code: string; points: number; rule: unknown }[] }[] }[];
+  };
+  const broken = structuredClone(framework);
+  broken.modules[0]!.indicators[0]!.items[0]!.points = 99;
+  const upload = page.getByLabel("导入 JSON 替换（仅草稿）：");
+  await upload.setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(broken)) });
+  const problems = page.getByRole("region", { name: "指标体系" }).getByRole("alert");
+  await expect(problems).toContainText("未导入");
+  await expect(problems).toContainText("Q1: 三级指标满分之和为 107，应为 10");
+  framework.modules[0]!.indicators[0]!.items[0]!.rule = { kind: "linear", lo: 10, hi: 100 };
+  await upload.setInputFiles({ name: "raised.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(framework)) });
+  await expect(page.getByRole("region", { name: "指标体系" }).getByRole("status")).toHaveText("已导入新的指标体系。");
+
   const settings = page.getByRole("form", { name: "轮次设置" });
   await settings.getByLabel("提交截止日期").fill("2100-12-31");
   await settings.getByRole("button", { name: "保存设置" }).click();
   await expect(settings.getByRole("status")).toHaveText("已保存（变更已记入审计日志）。");
   await settings.getByRole("button", { name: "开放本轮" }).click();
   await expect(page.getByText("进行中", { exact: true })).toBeVisible();
+  await expect(page.getByText("本轮已开放，指标体系已冻结。")).toBeVisible();
+  const frozen = await page.request.put(page.url().replace("/admin/rounds/", "/api/rounds/") + "/framework", { data: framework });
+  expect(frozen.status()).toBe(409);
+  expect((await frozen.json()).message).toBe("评估轮次已开放，指标体系已冻结，不能修改。");
 
   const staff = await (await browser.newContext()).newPage();
   await signInViaApi(staff, await createUser("city_staff", "yibin"));

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { AssignmentCell } from "@/components/admin/assignment-cell";
 import { FinalisePanel, ReopenRoundForm } from "@/components/admin/round-control";
+import { FrameworkFile } from "@/components/admin/framework-file";
 import { RoundSettingsForm } from "@/components/admin/round-settings";
 import { toCstDate } from "@/lib/rounds/settings-schema";
 import { StatusBadge } from "@/components/status-badge";
@@ -84,6 +85,7 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
           }}
         />
       )}
+      <FrameworkFile roundId={round.id} editable={round.status === "draft"} />
       {round.status === "finalised" && round.digest && (
         <p className="text-sm text-slate-700">
           {tc("finalisedAt", { at: round.finalisedAt ? format.dateTime(round.finalisedAt, { dateStyle: "long", timeStyle: "short" }) : "" })}{" "}
