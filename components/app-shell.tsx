@@ -31,6 +31,9 @@ export async function AppShell({ user, children }: { user: SessionUser; children
                 <Link href="/admin/users" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
                   {t("nav.users")}
                 </Link>
+                <Link href="/admin/cities" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
+                  {t("nav.cities")}
+                </Link>
                 <Link href="/admin/audit" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
                   {t("nav.audit")}
                 </Link>

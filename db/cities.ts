@@ -1,7 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import type { CitySeed } from "@/lib/cities/schema";
 import type { Db } from "./client";
-import { cities } from "./schema";
+import { appendAudit } from "./audit";
+import { cities, roundCities, rounds } from "./schema";
 
 /** Inserts the cities, or updates the names and classification of those whose code exists. */
 export function upsertCities(db: Db, seed: CitySeed[]): void {
@@ -32,4 +33,53 @@ export function getCityByCode(db: Db, code: string) {
 
 export function getCityById(db: Db, id: number) {
   return db.select().from(cities).where(eq(cities.id, id)).get() ?? null;
+}
+
+export function listCities(db: Db) {
+  return db.select().from(cities).orderBy(cities.id).all();
+}
+
+/** Adds a city; its code must be new. */
+export function createCity(db: Db, actorId: number | null, input: CitySeed): { ok: true; id: number } | { ok: false; reason: "cityCodeTaken" } {
+  return db.transaction(
+    (tx) => {
+      if (tx.select({ id: cities.id }).from(cities).where(eq(cities.code, input.code)).get()) return { ok: false as const, reason: "cityCodeTaken" as const };
+      const { id } = tx.insert(cities).values(input).returning({ id: cities.id }).get();
+      appendAudit(tx, { actorId, action: "city.created", entityType: "city", entityId: id, after: input });
+      return { ok: true as const, id };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Edits a city's names, province, region and tier (its code identifies it and stays). */
+export function updateCity(db: Db, actorId: number | null, id: number, input: Omit<CitySeed, "code">): { ok: true } | { ok: false; reason: "notFound" } {
+  return db.transaction(
+    (tx) => {
+      const before = tx.select().from(cities).where(eq(cities.id, id)).get();
+      if (!before) return { ok: false as const, reason: "notFound" as const };
+      tx.update(cities).set(input).where(eq(cities.id, id)).run();
+      appendAudit(tx, { actorId, action: "city.updated", entityType: "city", entityId: id, before, after: input });
+      return { ok: true as const };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Sets the participating cities of a draft round (once open, participation is fixed). */
+export function setParticipation(db: Db, actorId: number | null, roundId: number, cityIds: number[]): { ok: true } | { ok: false; reason: "notFound" | "wrongState" } {
+  return db.transaction(
+    (tx) => {
+      const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
+      if (!round) return { ok: false as const, reason: "notFound" as const };
+      if (round.status !== "draft") return { ok: false as const, reason: "wrongState" as const };
+      const known = new Set(tx.select({ id: cities.id }).from(cities).all().map((c) => c.id));
+      const ids = [...new Set(cityIds)].filter((id) => known.has(id));
+      tx.delete(roundCities).where(eq(roundCities.roundId, roundId)).run();
+      if (ids.length) tx.insert(roundCities).values(ids.map((cityId) => ({ roundId, cityId }))).run();
+      appendAudit(tx, { actorId, action: "round.participation_set", entityType: "round", entityId: roundId, roundId, after: { cities: ids.length } });
+      return { ok: true as const };
+    },
+    { behavior: "immediate" },
+  );
 }

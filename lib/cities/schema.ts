@@ -1,19 +1,21 @@
 import { z } from "zod";
 import { CITY_TIERS, REGIONS } from "@/db/schema";
 
+/** One city, as in data/cities.json and the admin's city form. */
+export const citySchema = z.object({
+  code: z.string().trim().regex(/^[a-z][a-z0-9-]*$/, { error: "cityCodeInvalid" }).max(40, { error: "tooLong" }),
+  nameZh: z.string().trim().min(1, { error: "required" }).max(40, { error: "tooLong" }),
+  nameEn: z.string().trim().min(1, { error: "required" }).max(80, { error: "tooLong" }),
+  provinceZh: z.string().trim().min(1, { error: "required" }).max(40, { error: "tooLong" }),
+  provinceEn: z.string().trim().min(1, { error: "required" }).max(80, { error: "tooLong" }),
+  region: z.enum(REGIONS, { error: "chooseOne" }),
+  tier: z.enum(CITY_TIERS, { error: "chooseOne" }),
+  confirmed: z.boolean().default(true),
+});
+export type CityInput = z.input<typeof citySchema>;
+
 export const cityFileSchema = z
-  .array(
-    z.object({
-      code: z.string().regex(/^[a-z][a-z-]*$/),
-      nameZh: z.string().trim().min(1),
-      nameEn: z.string().trim().min(1),
-      provinceZh: z.string().trim().min(1),
-      provinceEn: z.string().trim().min(1),
-      region: z.enum(REGIONS),
-      tier: z.enum(CITY_TIERS),
-      confirmed: z.boolean(),
-    }),
-  )
+  .array(citySchema)
   .superRefine((cities, ctx) => {
     const seen = new Set<string>();
     cities.forEach((city, i) => {

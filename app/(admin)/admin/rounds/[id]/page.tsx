@@ -4,7 +4,9 @@ import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { AssignmentCell } from "@/components/admin/assignment-cell";
 import { FinalisePanel, ReopenRoundForm } from "@/components/admin/round-control";
+import { ParticipationForm } from "@/components/admin/city-admin";
 import { FrameworkFile } from "@/components/admin/framework-file";
+import { listCities } from "@/db/cities";
 import { RoundSettingsForm } from "@/components/admin/round-settings";
 import { toCstDate } from "@/lib/rounds/settings-schema";
 import { StatusBadge } from "@/components/status-badge";
@@ -86,6 +88,13 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
         />
       )}
       <FrameworkFile roundId={round.id} editable={round.status === "draft"} />
+      {round.status === "draft" && (
+        <ParticipationForm
+          roundId={round.id}
+          cities={listCities(db).map((c) => ({ id: c.id, name: pick(locale, c.nameZh, c.nameEn) }))}
+          selected={matrix.cities.map((c) => c.id)}
+        />
+      )}
       {round.status === "finalised" && round.digest && (
         <p className="text-sm text-slate-700">
           {tc("finalisedAt", { at: round.finalisedAt ? format.dateTime(round.finalisedAt, { dateStyle: "long", timeStyle: "short" }) : "" })}{" "}
