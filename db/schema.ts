@@ -26,6 +26,8 @@ export const ROUND_STATUSES = ["draft", "open", "finalised"] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
 export const SUBMISSION_STATUSES = ["draft", "submitted", "in_review", "returned", "verified", "not_submitted"] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+/** What a city × module shows: a submission's status, or not started before its first answer. */
+export const MODULE_STATUSES = ["not_started", ...SUBMISSION_STATUSES] as const;
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 

@@ -6,7 +6,7 @@ import { StatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db/client";
 import { listRoundsOverview } from "@/db/rounds";
-import { SUBMISSION_STATUSES } from "@/db/schema";
+import { MODULE_STATUSES } from "@/db/schema";
 import { requireRole } from "@/lib/auth/session";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -46,7 +46,7 @@ export default async function AdminRoundsPage() {
                 <Field label={t("submissions")} value={t("modulesCount", { count: round.cities * round.modules })} />
               </dl>
               <ul aria-label={t("submissions")} className="mt-4 flex flex-wrap gap-3 text-sm">
-                {(["not_started", ...SUBMISSION_STATUSES] as const).map((status) => (
+                {MODULE_STATUSES.map((status) => (
                   <li key={status} className="flex items-center gap-1.5">
                     <StatusBadge status={status} />
                     <span className="font-medium tabular-nums">{round.byStatus[status] ?? 0}</span>

@@ -12,7 +12,7 @@ import { toCstDate } from "@/lib/rounds/settings-schema";
 import { StatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { listBlockers } from "@/db/finalise";
-import { CITY_TIERS, REGIONS } from "@/db/schema";
+import { CITY_TIERS, MODULE_STATUSES, REGIONS } from "@/db/schema";
 import { listActiveReviewers, listRoundAssignments, listStages } from "@/db/assignments";
 import { getDb } from "@/db/client";
 import { getRound, getRoundMatrix, listModules } from "@/db/rounds";
@@ -102,7 +102,7 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
         </p>
       )}
       <ul aria-label={tc("counts")} className="flex flex-wrap gap-3 text-sm">
-        {(["not_started", "draft", "submitted", "in_review", "returned", "verified", "not_submitted"] as const).map((s) => (
+        {MODULE_STATUSES.map((s) => (
           <li key={s} className="flex items-center gap-1.5"><StatusBadge status={s} /><span className="font-medium tabular-nums">{counts[s] ?? 0}</span></li>
         ))}
       </ul>
@@ -114,7 +114,7 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
           <label className="flex flex-col gap-1">{tc("status")}
             <select name="status" defaultValue={search.status ?? ""} className={select}>
               <option value="">{tc("all")}</option>
-              {(["not_started", "draft", "submitted", "in_review", "returned", "verified", "not_submitted"] as const).map((s) => <option key={s} value={s}>{ts(s)}</option>)}
+              {MODULE_STATUSES.map((s) => <option key={s} value={s}>{ts(s)}</option>)}
             </select>
           </label>
           <label className="flex flex-col gap-1">{tc("region")}
