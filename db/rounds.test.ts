@@ -1,10 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { validateFramework } from "@/lib/framework/validate";
-import { auditLog, items, roundCities, reviewStages, rounds } from "./schema";
-import { cloneRound, exportFramework, openRound, replaceFramework, updateRoundSettings } from "./rounds";
+import { starterFramework } from "@/lib/framework/starter";
+import { addAssignment, listRoundAssignments, listStages } from "./assignments";
+import { auditLog, items, modules, roundCities, reviewStages, rounds } from "./schema";
+import { cloneRound, createDraftRound, exportFramework, getRound, openRound, replaceFramework, updateRoundSettings } from "./rounds";
 import { loadFrameworkFile, seedBase } from "./seed";
-import { createTestDb } from "./test-db";
+import { createTestDb, createTestUser } from "./test-db";
 
 describe("rounds", () => {
   it("exports a round's framework in the file format, identical to the file it came from", () => {
@@ -60,5 +62,48 @@ describe("replaceFramework", () => {
     expect(replaceFramework(db, null, roundId, framework)).toEqual({ ok: false, reason: "frameworkFrozen" });
     openRound(db, null, clone.id);
     expect(replaceFramework(db, null, clone.id, framework)).toEqual({ ok: false, reason: "frameworkFrozen" });
+  });
+});
+
+describe("replaceFramework and assignments", () => {
+  it("keeps the reviewer assignments of modules whose code survives and drops the others", async () => {
+    const db = createTestDb();
+    const { roundId } = seedBase(db);
+    const clone = cloneRound(db, null, roundId, { name: "2020", year: 2020 });
+    if (!clone.ok) throw new Error("clone");
+    const reviewer = await createTestUser(db, "r@test", "reviewer");
+    const [stage] = listStages(db, clone.id);
+    const moduleId = (code: string) => db.select().from(modules).where(and(eq(modules.roundId, clone.id), eq(modules.code, code))).get()!.id;
+    addAssignment(db, reviewer.id, { roundId: clone.id, moduleId: moduleId("B"), stageId: stage!.id, reviewerId: reviewer.id });
+    addAssignment(db, reviewer.id, { roundId: clone.id, moduleId: moduleId("E"), stageId: stage!.id, reviewerId: reviewer.id });
+
+    const framework = exportFramework(db, clone.id);
+    const dropped = framework.modules.find((m) => m.code === "E")!;
+    framework.modules = framework.modules.filter((m) => m !== dropped);
+    framework.modules[0]!.points += dropped.points;
+    framework.modules[0]!.indicators[0]!.points += dropped.points;
+    framework.modules[0]!.indicators[0]!.items[0]!.points += dropped.points;
+    const valid = validateFramework(framework);
+    if (!valid.ok) throw new Error(JSON.stringify(valid.problems));
+    expect(replaceFramework(db, null, clone.id, valid.framework)).toEqual({ ok: true });
+
+    expect(listRoundAssignments(db, clone.id).map((a) => a.moduleId)).toEqual([moduleId("B")]);
+  });
+});
+
+describe("createDraftRound", () => {
+  it("creates a draft from a framework with the default stages, all cities or none, and refuses a taken name", () => {
+    const db = createTestDb();
+    seedBase(db);
+    const created = createDraftRound(db, null, { name: "2021 新一轮", year: 2021, allCities: true }, starterFramework(2021));
+    if (!created.ok) throw new Error("create");
+    expect(getRound(db, created.id)).toMatchObject({ status: "draft", year: 2021 });
+    expect(db.select().from(roundCities).where(eq(roundCities.roundId, created.id)).all()).toHaveLength(108);
+    expect(listStages(db, created.id).map((s) => s.nameZh)).toEqual(["初审", "复审"]);
+    expect(validateFramework(exportFramework(db, created.id)).ok).toBe(true);
+    const empty = createDraftRound(db, null, { name: "2021 空", year: 2021, allCities: false }, starterFramework(2021));
+    if (!empty.ok) throw new Error("create");
+    expect(db.select().from(roundCities).where(eq(roundCities.roundId, empty.id)).all()).toHaveLength(0);
+    expect(createDraftRound(db, null, { name: "2021 新一轮", year: 2021, allCities: true }, starterFramework(2021))).toEqual({ ok: false, reason: "nameTaken" });
   });
 });

@@ -8,6 +8,7 @@ import {
   indicators,
   items,
   modules,
+  reviewAssignments,
   reviewStages,
   roundCities,
   rounds,
@@ -304,6 +305,13 @@ export function cloneRound(db: Db, actorId: number | null, sourceId: number, inp
   return { ok: true, id };
 }
 
+/** A new draft round from a framework (a file of data/frameworks or the starter), with the default review stages. */
+export function createDraftRound(db: Db, actorId: number | null, input: { name: string; year: number; allCities: boolean }, framework: FrameworkFile): { ok: true; id: number } | { ok: false; reason: "nameTaken" } {
+  if (getRoundByName(db, input.name)) return { ok: false, reason: "nameTaken" };
+  const cityIds = input.allCities ? db.select({ id: cities.id }).from(cities).all().map((c) => c.id) : [];
+  return { ok: true, id: createRound(db, { name: input.name, year: input.year, status: "draft", cityIds }, { ...framework, year: input.year }, actorId) };
+}
+
 export type RoundSettings = { name: string; year: number; dataCutoffDate: string | null; submissionDeadline: Date | null; reviewDeadline: Date | null };
 
 /** Edits a round's name, year, cut-off and deadlines; every change (extensions included) is logged. */
@@ -348,8 +356,18 @@ export function replaceFramework(db: Db, actorId: number | null, roundId: number
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       if (!round) return { ok: false as const, reason: "notFound" as const };
       if (round.status !== "draft") return { ok: false as const, reason: "frameworkFrozen" as const };
+      // Reviewer assignments hang off module rows; keep them for every module whose code survives.
+      const assigned = tx
+        .select({ code: modules.code, stageId: reviewAssignments.stageId, reviewerId: reviewAssignments.reviewerId })
+        .from(reviewAssignments)
+        .innerJoin(modules, eq(modules.id, reviewAssignments.moduleId))
+        .where(eq(reviewAssignments.roundId, roundId))
+        .all();
       tx.delete(modules).where(eq(modules.roundId, roundId)).run();
       insertFramework(tx, roundId, framework);
+      const moduleIds = new Map(tx.select({ id: modules.id, code: modules.code }).from(modules).where(eq(modules.roundId, roundId)).all().map((m) => [m.code, m.id]));
+      const kept = assigned.flatMap((a) => (moduleIds.has(a.code) ? [{ roundId, moduleId: moduleIds.get(a.code)!, stageId: a.stageId, reviewerId: a.reviewerId }] : []));
+      if (kept.length) tx.insert(reviewAssignments).values(kept).run();
       const itemCount = framework.modules.flatMap((m) => m.indicators).flatMap((i) => i.items).length;
       appendAudit(tx, { actorId, action: "round.framework_replaced", entityType: "round", entityId: roundId, roundId, after: { modules: framework.modules.length, items: itemCount, total: framework.total } });
       return { ok: true as const };

@@ -27,6 +27,14 @@ export function loadFrameworkFile(year: number): FrameworkFile {
   return result.framework;
 }
 
+/** Years that have a framework file in data/frameworks. */
+export function listFrameworkYears(): number[] {
+  return fs
+    .readdirSync(path.resolve(process.cwd(), "data/frameworks"))
+    .flatMap((file) => (/^\d{4}\.json$/.test(file) ? [Number(file.slice(0, 4))] : []))
+    .sort((a, b) => b - a);
+}
+
 export function loadCityFile() {
   return cityFileSchema.parse(readJson("data/cities.json"));
 }

@@ -4,15 +4,25 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { cloneRound, openRound, updateRoundSettings } from "@/db/rounds";
+import { cloneRound, createDraftRound, openRound, updateRoundSettings } from "@/db/rounds";
+import { listFrameworkYears, loadFrameworkFile } from "@/db/seed";
+import { starterFramework } from "@/lib/framework/starter";
 import { ActionError, defineAction, refusalStatus } from "@/lib/action";
-import { cloneRoundSchema, endOfDayCst, roundSettingsSchema } from "@/lib/rounds/settings-schema";
+import { cloneRoundSchema, createRoundSchema, endOfDayCst, roundSettingsSchema } from "@/lib/rounds/settings-schema";
 
 const ADMIN = { roles: ["admin"] } as const;
 
 export const cloneRoundAction = defineAction(cloneRoundSchema, ADMIN, ({ sourceId, name, year }, { user }) => {
   const result = cloneRound(getDb(), user.id, sourceId, { name, year });
   if (!result.ok) throw new ActionError(result.reason, result.reason === "nameTaken" ? 409 : 404);
+  redirect(`/admin/rounds/${result.id}`);
+});
+
+export const createRoundAction = defineAction(createRoundSchema, ADMIN, ({ name, year, base, allCities }, { user }) => {
+  if (base !== "starter" && !listFrameworkYears().includes(Number(base))) throw new ActionError("chooseOne", 400);
+  const framework = base === "starter" ? starterFramework(year) : loadFrameworkFile(Number(base));
+  const result = createDraftRound(getDb(), user.id, { name, year, allCities }, framework);
+  if (!result.ok) throw new ActionError(result.reason, 409);
   redirect(`/admin/rounds/${result.id}`);
 });
 

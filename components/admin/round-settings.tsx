@@ -5,8 +5,8 @@ import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
-import { cloneRoundAction, openRoundAction, updateRoundSettingsAction } from "@/app/actions/rounds";
-import { cloneRoundSchema, roundSettingsSchema, type CloneRoundInput, type RoundSettingsInput } from "@/lib/rounds/settings-schema";
+import { cloneRoundAction, createRoundAction, openRoundAction, updateRoundSettingsAction } from "@/app/actions/rounds";
+import { cloneRoundSchema, createRoundSchema, roundSettingsSchema, type CloneRoundInput, type CreateRoundInput, type RoundSettingsInput } from "@/lib/rounds/settings-schema";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/text-field";
 import { useErrorText } from "../use-error-text";
@@ -34,6 +34,41 @@ export function CloneRoundForm({ rounds }: { rounds: { id: number; name: string 
       <TextField label={t("name")} error={errorText(formState.errors.name?.message)} {...register("name")} />
       <TextField label={t("year")} inputMode="numeric" error={errorText(formState.errors.year?.message)} {...register("year")} />
       <div className="flex items-end"><Button type="submit" disabled={formState.isSubmitting}>{t("clone")}</Button></div>
+      {formError && <p role="alert" className="text-sm text-red-700 sm:col-span-4">{errorText(formError)}</p>}
+    </form>
+  );
+}
+
+/** Create a draft round from scratch: a framework file of data/frameworks or the blank starter. */
+export function CreateRoundForm({ frameworkYears }: { frameworkYears: number[] }) {
+  const t = useTranslations("rounds");
+  const errorText = useErrorText();
+  const [formError, setFormError] = useState<string>();
+  const { register, handleSubmit, setError, formState } = useForm<CreateRoundInput>({
+    resolver: zodResolver(createRoundSchema),
+    defaultValues: { base: "starter", allCities: true, year: new Date().getFullYear() },
+  });
+  const onSubmit = handleSubmit(async (values) => {
+    const result = await createRoundAction(values);
+    if (result.ok) return;
+    for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) if (messages[0]) setError(field as keyof CreateRoundInput, { message: messages[0] });
+    setFormError(result.formError);
+  });
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label={t("create")} className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-4">
+      <TextField label={t("name")} error={errorText(formState.errors.name?.message)} {...register("name")} />
+      <TextField label={t("year")} inputMode="numeric" error={errorText(formState.errors.year?.message)} {...register("year")} />
+      <div>
+        <label htmlFor="create-base" className="mb-1 block text-sm font-medium text-slate-700">{t("base")}</label>
+        <select id="create-base" className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm" {...register("base")}>
+          <option value="starter">{t("baseStarter")}</option>
+          {frameworkYears.map((year) => <option key={year} value={String(year)}>{t("baseFile", { year })}</option>)}
+        </select>
+      </div>
+      <div className="flex flex-col justify-end gap-2">
+        <label className="flex items-center gap-2 text-sm"><input type="checkbox" {...register("allCities")} />{t("allCities")}</label>
+        <Button type="submit" disabled={formState.isSubmitting}>{t("create")}</Button>
+      </div>
       {formError && <p role="alert" className="text-sm text-red-700 sm:col-span-4">{errorText(formError)}</p>}
     </form>
   );

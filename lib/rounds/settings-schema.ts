@@ -7,6 +7,15 @@ const year = z.coerce.number({ error: "notANumber" }).int({ error: "notANumber" 
 export const cloneRoundSchema = z.object({ sourceId: z.coerce.number().int().positive({ error: "chooseOne" }), name, year });
 export type CloneRoundInput = z.input<typeof cloneRoundSchema>;
 
+/** A new draft round: its framework starts from a framework file of data/frameworks (by year) or the starter. */
+export const createRoundSchema = z.object({
+  name,
+  year,
+  base: z.union([z.literal("starter"), z.string().regex(/^\d{4}$/)], { error: "chooseOne" }),
+  allCities: z.boolean(),
+});
+export type CreateRoundInput = z.input<typeof createRoundSchema>;
+
 /** Dates are calendar days; deadlines close at the end of that day in China Standard Time. */
 export const roundSettingsSchema = z.object({
   roundId: z.number().int().positive(),

@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { CloneRoundForm } from "@/components/admin/round-settings";
+import { CloneRoundForm, CreateRoundForm } from "@/components/admin/round-settings";
 import { StatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db/client";
 import { listRoundsOverview } from "@/db/rounds";
+import { listFrameworkYears } from "@/db/seed";
 import { MODULE_STATUSES } from "@/db/schema";
 import { requireRole } from "@/lib/auth/session";
 
@@ -15,12 +16,16 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function AdminRoundsPage() {
   await requireRole("admin");
-  const [t, tStatus, format] = [await getTranslations("admin"), await getTranslations("roundStatus"), await getFormatter()];
+  const [t, tStatus, tRounds, format] = [await getTranslations("admin"), await getTranslations("roundStatus"), await getTranslations("rounds"), await getFormatter()];
   const rounds = listRoundsOverview(getDb());
   const date = (d: Date | null) => (d ? format.dateTime(d, { dateStyle: "medium" }) : t("notSet"));
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
+      <details className="group">
+        <summary className="cursor-pointer text-sm font-medium text-brand-700">{tRounds("create")}</summary>
+        <div className="mt-2"><CreateRoundForm frameworkYears={listFrameworkYears()} /></div>
+      </details>
       {rounds.length > 0 && <CloneRoundForm rounds={rounds.map((r) => ({ id: r.id, name: r.name }))} />}
       {rounds.length === 0 && <p className="text-slate-600">{t("empty")}</p>}
       <ul className="space-y-4">
