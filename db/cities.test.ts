@@ -1,13 +1,16 @@
 import { eq } from "drizzle-orm";
+import type { ImportedCity } from "@/lib/cities/import";
 import { describe, expect, it } from "vitest";
-import { createCity, getCityByCode, setParticipation, updateCity } from "./cities";
+import { createCity, getCityByCode, importCities, setParticipation, updateCity } from "./cities";
 import { cloneRound } from "./rounds";
-import { roundCities } from "./schema";
+import { auditLog, cities, roundCities } from "./schema";
 import { seedBase } from "./seed";
-import { createTestDb } from "./test-db";
+import { createTestDb, createTestUser } from "./test-db";
 
 const details = { nameZh: "雄安", nameEn: "Xiong'an", provinceZh: "河北", provinceEn: "Hebei", region: "north" as const, tier: "prefecture" as const, confirmed: false };
 const xiongan = { code: "xiongan", ...details };
+/** A city as an import file row gives it (no id, no confirmed flag). */
+const importRow = ({ code, nameZh, nameEn, provinceZh, provinceEn, region, tier }: ImportedCity): ImportedCity => ({ code, nameZh, nameEn, provinceZh, provinceEn, region, tier });
 
 describe("cities", () => {
   it("adds a city with a new code and edits it", () => {
@@ -31,5 +34,35 @@ describe("cities", () => {
     expect(setParticipation(db, null, clone.id, [...ids, ids[0]!, 999_999])).toEqual({ ok: true });
     expect(db.select().from(roundCities).where(eq(roundCities.roundId, clone.id)).all().map((r) => r.cityId).sort()).toEqual([...ids].sort());
     expect(setParticipation(db, null, roundId, ids)).toEqual({ ok: false, reason: "wrongState" });
+  });
+
+  it("imports new and changed cities with one audit row each, leaving unchanged ones alone", async () => {
+    const db = createTestDb();
+    seedBase(db);
+    const admin = await createTestUser(db, "admin@test", "admin");
+    const hangzhou = getCityByCode(db, "hangzhou")!;
+    const wuhan = getCityByCode(db, "wuhan")!;
+    const auditBefore = db.select().from(auditLog).all().length;
+    const counts = importCities(db, admin.id, [importRow(hangzhou), { ...importRow(wuhan), nameEn: "Wuhan City" }, importRow(xiongan)]);
+    expect(counts).toEqual({ created: 1, updated: 1, unchanged: 1 });
+    expect(getCityByCode(db, "wuhan")!.nameEn).toBe("Wuhan City");
+    expect(getCityByCode(db, "xiongan")).toMatchObject({ nameZh: "雄安", confirmed: true });
+    const audit = db.select().from(auditLog).all().slice(auditBefore);
+    expect(audit.map((a) => [a.action, a.entityId, a.actorId])).toEqual([
+      ["city.updated", String(wuhan.id), admin.id],
+      ["city.created", String(getCityByCode(db, "xiongan")!.id), admin.id],
+    ]);
+    expect(audit[0]!.before).toMatchObject({ nameEn: "Wuhan" });
+  });
+
+  it("imports all or nothing", () => {
+    const db = createTestDb();
+    seedBase(db);
+    const citiesBefore = db.select().from(cities).all().length;
+    const auditBefore = db.select().from(auditLog).all().length;
+    const broken = { ...importRow(xiongan), code: "broken", nameZh: null as unknown as string }; // NOT NULL fails mid-way
+    expect(() => importCities(db, null, [importRow(xiongan), broken])).toThrow();
+    expect(db.select().from(cities).all()).toHaveLength(citiesBefore);
+    expect(db.select().from(auditLog).all()).toHaveLength(auditBefore);
   });
 });

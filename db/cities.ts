@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import type { ImportedCity } from "@/lib/cities/import";
 import type { CitySeed } from "@/lib/cities/schema";
 import type { Db } from "./client";
 import { appendAudit } from "./audit";
@@ -61,6 +62,38 @@ export function updateCity(db: Db, actorId: number | null, id: number, input: Om
       tx.update(cities).set(input).where(eq(cities.id, id)).run();
       appendAudit(tx, { actorId, action: "city.updated", entityType: "city", entityId: id, before, after: input });
       return { ok: true as const };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * Applies an import by code: new codes are created, known ones updated where a field differs, with one audit
+ * row per changed city. One immediate transaction: the file is applied whole or not at all; each row is
+ * compared again inside it, so the counts and audit rows tell what really changed since the preview.
+ */
+export function importCities(db: Db, actorId: number | null, rows: ImportedCity[]): { created: number; updated: number; unchanged: number } {
+  return db.transaction(
+    (tx) => {
+      const counts = { created: 0, updated: 0, unchanged: 0 };
+      for (const city of rows) {
+        const before = tx.select().from(cities).where(eq(cities.code, city.code)).get();
+        if (!before) {
+          const { id } = tx.insert(cities).values(city).returning({ id: cities.id }).get();
+          appendAudit(tx, { actorId, action: "city.created", entityType: "city", entityId: id, after: city });
+          counts.created += 1;
+          continue;
+        }
+        const { code, ...details } = city;
+        if ((Object.keys(details) as (keyof typeof details)[]).some((field) => before[field] !== details[field])) {
+          tx.update(cities).set(details).where(eq(cities.code, code)).run();
+          appendAudit(tx, { actorId, action: "city.updated", entityType: "city", entityId: before.id, before, after: details });
+          counts.updated += 1;
+        } else {
+          counts.unchanged += 1;
+        }
+      }
+      return counts;
     },
     { behavior: "immediate" },
   );
