@@ -94,15 +94,15 @@ const ALL_TYPES_FRAMEWORK = {
 };
 
 /** A fresh open round of the all-types framework for the given cities, with a reviewer at stage 1. */
-export async function createTestRound(cityCodes: string[], options: { deadline?: Date } = {}) {
-  const result = validateFramework(ALL_TYPES_FRAMEWORK);
+export async function createTestRound(cityCodes: string[], options: { deadline?: Date; framework?: unknown; year?: number } = {}) {
+  const result = validateFramework(options.framework ?? ALL_TYPES_FRAMEWORK);
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
   const db = testDb();
   const roundId = createRound(
     db,
     {
       name: `E2E ${randomUUID()}`,
-      year: 2099,
+      year: options.year ?? 2099,
       status: "open",
       submissionDeadline: options.deadline ?? new Date(Date.now() + 86_400_000),
       cityIds: cityCodes.map((code) => city(code).id),

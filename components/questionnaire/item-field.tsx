@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useId, useMemo } from "react";
-import { Controller, useForm, useWatch } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 import { answerSchemaFor } from "@/lib/questionnaire/answer-schema";
 import { formatAnswer } from "@/lib/questionnaire/format";
@@ -11,6 +11,7 @@ import { scoreItem } from "@/lib/scoring/engine";
 import { formatPoints } from "@/lib/i18n/pick";
 import { useErrorText } from "../use-error-text";
 import { EvidencePanel } from "./evidence-panel";
+import { AnswerInput, answerInputClass as inputClass } from "./answer-input";
 import { QueryThread } from "./query-thread";
 import type { ClientAnswer, ClientEvidence, ClientItem, ClientQuery, ItemState } from "./types";
 import { useAutosave, type SaveStatus } from "./use-autosave";
@@ -37,9 +38,6 @@ const STATUS_TONE: Record<SaveStatus, string> = {
   conflict: "text-red-700",
   refused: "text-red-700",
 };
-
-const inputClass =
-  "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:ring-2 focus:ring-brand-100 focus:outline-none disabled:bg-slate-50 disabled:text-slate-600 aria-invalid:border-red-500";
 
 export function ItemField({
   item,
@@ -138,74 +136,7 @@ export function ItemField({
       <form noValidate onSubmit={(e) => e.preventDefault()}>
       <fieldset className="mt-3" disabled={disabled} aria-describedby={describedBy}>
         <legend className="sr-only">{item.name}</legend>
-        {item.answerType === "number" && (
-          <div className="flex max-w-xs items-center gap-2">
-            <input
-              id={ids.input}
-              type="text"
-              inputMode="decimal"
-              autoComplete="off"
-              aria-label={item.name}
-              aria-invalid={valueError ? true : undefined}
-              aria-describedby={describedBy}
-              className={inputClass}
-              {...register("value", { onChange: changed })}
-            />
-            {item.unit && <span className="shrink-0 text-sm text-slate-600">{item.unit}</span>}
-          </div>
-        )}
-        {item.answerType === "boolean" && (
-          <div role="radiogroup" aria-label={item.name} className="flex gap-6">
-            {(["true", "false"] as const).map((v) => (
-              <label key={v} className="flex items-center gap-2 text-sm">
-                <input type="radio" value={v} {...register("value", { onChange: changed })} />
-                {t(v === "true" ? "yes" : "no")}
-              </label>
-            ))}
-          </div>
-        )}
-        {item.answerType === "single" && (
-          <div role="radiogroup" aria-label={item.name} className="flex flex-col gap-1.5">
-            {item.options?.map((o) => (
-              <label key={o.value} className="flex items-center gap-2 text-sm">
-                <input type="radio" value={o.value} {...register("value", { onChange: changed })} />
-                {locale === "en" ? o.label.en : o.label.zh}
-              </label>
-            ))}
-          </div>
-        )}
-        {item.answerType === "multi" && (
-          <Controller
-            control={control}
-            name="value"
-            render={({ field }) => {
-              const selected = Array.isArray(field.value) ? (field.value as string[]) : [];
-              return (
-                <div role="group" aria-label={item.name} className="flex flex-col gap-1.5">
-                  {item.options?.map((o) => (
-                    <label key={o.value} className="flex items-center gap-2 text-sm">
-                      <input
-                        type="checkbox"
-                        checked={selected.includes(o.value)}
-                        onChange={(e) => {
-                          field.onChange(e.target.checked ? [...selected, o.value] : selected.filter((v) => v !== o.value));
-                          void changed();
-                        }}
-                      />
-                      {locale === "en" ? o.label.en : o.label.zh}
-                    </label>
-                  ))}
-                </div>
-              );
-            }}
-          />
-        )}
-        {item.answerType === "text" && (
-          <textarea id={ids.input} rows={3} aria-label={item.name} aria-invalid={valueError ? true : undefined} aria-describedby={describedBy} className={inputClass} {...register("value", { onChange: changed })} />
-        )}
-        {item.answerType === "url" && (
-          <input id={ids.input} type="url" inputMode="url" placeholder="https://" aria-label={item.name} aria-invalid={valueError ? true : undefined} aria-describedby={describedBy} className={inputClass} {...register("value", { onChange: changed })} />
-        )}
+        <AnswerInput item={item} form={form} onChanged={changed} inputId={ids.input} invalid={!!valueError} describedBy={describedBy} />
         {valueError && !notApplicable && (
           <p id={ids.error} className="mt-1 text-sm text-red-600">
             {valueError}

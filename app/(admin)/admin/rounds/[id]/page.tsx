@@ -40,13 +40,14 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
   const round = await load(params);
   const search = await searchParams;
   const db = getDb();
-  const [t, tc, ts, tr, tt, tRound, locale, format] = [
+  const [t, tc, ts, tr, tt, tRound, tRounds, locale, format] = [
     await getTranslations("assignments"),
     await getTranslations("control"),
     await getTranslations("status"),
     await getTranslations("regions"),
     await getTranslations("tiers"),
     await getTranslations("roundStatus"),
+    await getTranslations("rounds"),
     await getLocale(),
     await getFormatter(),
   ];
@@ -87,6 +88,11 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
           }}
         />
       )}
+      <p>
+        <Link href={`/admin/rounds/${round.id}/framework`} className="inline-flex rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+          {tRounds(round.status === "draft" ? "editFramework" : "viewFramework")}
+        </Link>
+      </p>
       <FrameworkFile roundId={round.id} editable={round.status === "draft"} />
       {round.status === "draft" && (
         <ParticipationForm

@@ -1,0 +1,68 @@
+import { expect, test } from "@playwright/test";
+import { getRound } from "@/db/rounds";
+import { loadFrameworkFile } from "@/db/seed";
+import { createTestRound, createUser, signInViaApi, testDb } from "./fixtures";
+
+test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds an item, opens the round, and city staff see the new item", async ({ page, browser }) => {
+  const { roundId } = await createTestRound(["langfang"], { framework: loadFrameworkFile(2019), year: 2019 });
+  const source = getRound(testDb(), roundId)!.name;
+  await signInViaApi(page, await createUser("admin"));
+  await page.goto("/admin");
+  const clone = page.getByRole("form", { name: "复制为新轮次" });
+  await clone.getByLabel("复制自").selectOption({ label: source });
+  const name = `第十届(2020) ${Date.now()}`;
+  await clone.getByLabel("名称").fill(name);
+  await clone.getByLabel("年度").fill("2020");
+  await clone.getByRole("button", { name: "复制为新轮次" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  const roundUrl = page.url();
+  const newRoundId = Number(roundUrl.split("/").pop());
+
+  await page.getByRole("link", { name: "编辑指标体系" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "指标体系编辑" })).toBeVisible();
+  const tree = page.getByRole("navigation", { name: "指标结构" });
+  const pane = page.getByRole("region", { name: "所选节点设置" });
+  const check = page.getByRole("status").filter({ hasText: /检查通过|个问题/ });
+  await expect(check).toHaveText(/^检查通过/);
+
+  // Raise the top band of B1.1 from 10 to 12 base stations per 10k residents: 11 no longer scores full points.
+  await tree.getByRole("button", { name: /^B1\.1 / }).click();
+  await expect(pane.getByLabel("门槛值 1")).toHaveValue("10");
+  const preview = pane.getByRole("region", { name: "预览：城市填报人员看到的样子" });
+  await preview.getByRole("textbox").fill("11");
+  await expect(preview.getByTestId("preview-points")).toHaveText("示例答案得分：2 / 2 分");
+  await pane.getByLabel("门槛值 1").fill("12");
+  await expect(preview.getByTestId("preview-points")).toHaveText("示例答案得分：1.5 / 2 分");
+
+  // Take half a point from B1.1 for a new item: the live check flags the indicator until the points add up again.
+  await pane.getByLabel("满分").fill("1.5");
+  await expect(check).toHaveText("发现 1 个问题");
+  await expect(page.getByRole("list", { name: "问题列表" })).toContainText("B1: 三级指标满分之和为 4.5，应为 5");
+  await expect(page.getByRole("button", { name: "保存指标体系" })).toBeDisabled();
+  await tree.getByRole("button", { name: "+ 在 B1 下添加指标项" }).click();
+  await pane.getByLabel("中文名称").fill("数据中心机架数是否公开");
+  await pane.getByLabel("英文名称").fill("Data centre racks published");
+  await pane.getByLabel("满分").fill("0.5");
+  await expect(check).toHaveText(/^检查通过/);
+  await page.getByRole("button", { name: "保存指标体系" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "已保存" })).toHaveText("已保存（已记入审计日志）。");
+
+  await page.goto(roundUrl);
+  await page.getByRole("form", { name: "轮次设置" }).getByRole("button", { name: "开放本轮" }).click();
+  await expect(page.getByText("进行中", { exact: true })).toBeVisible();
+
+  // Open rounds: the editor is read-only and the server refuses a changed framework.
+  await page.getByRole("link", { name: "查看指标体系" }).click();
+  await expect(page.getByText("本轮已开放，指标体系已冻结，仅可查看。")).toBeVisible();
+  await expect(page.getByRole("button", { name: "保存指标体系" })).toHaveCount(0);
+  const frozen = await page.request.put(`/api/rounds/${newRoundId}/framework`, { data: loadFrameworkFile(2019) });
+  expect(frozen.status()).toBe(409);
+
+  const staff = await (await browser.newContext()).newPage();
+  await signInViaApi(staff, await createUser("city_staff", "langfang"));
+  await staff.goto("/city");
+  await expect(staff.getByText(`评估轮次：${name}`)).toBeVisible();
+  await staff.goto(`/rounds/${newRoundId}/cities/langfang/modules/B`);
+  await expect(staff.getByRole("heading", { name: /数据中心机架数是否公开/ })).toBeVisible();
+  await expect(staff.getByTestId("points-B1.1")).toContainText("1.5");
+});
