@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { getRound } from "@/db/rounds";
+import ExcelJS from "exceljs";
+import { exportFramework, getRound } from "@/db/rounds";
 import { loadFrameworkFile } from "@/db/seed";
 import { createTestRound, createUser, signInViaApi, testDb } from "./fixtures";
 
@@ -65,4 +66,45 @@ test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds a
   await staff.goto(`/rounds/${newRoundId}/cities/langfang/modules/B`);
   await expect(staff.getByRole("heading", { name: /数据中心机架数是否公开/ })).toBeVisible();
   await expect(staff.getByTestId("points-B1.1")).toContainText("1.5");
+});
+
+test("an admin creates a round from the 2019 framework file; an Excel workbook with a wrong sum is refused by code and row, a fixed one replaces the framework", async ({ page }) => {
+  await signInViaApi(page, await createUser("admin"));
+  await page.goto("/admin");
+  await page.getByText("新建轮次", { exact: true }).click();
+  const create = page.getByRole("form", { name: "新建轮次" });
+  const name = `Excel 轮次 ${Date.now()}`;
+  await create.getByLabel("名称").fill(name);
+  await create.getByLabel("年度").fill("2021");
+  await create.getByLabel("指标体系来源").selectOption({ label: "2019 年指标体系文件" });
+  await create.getByLabel("全部城市参评（之后可调整）").uncheck();
+  await create.getByRole("button", { name: "新建轮次" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page.getByText("草稿", { exact: true })).toBeVisible();
+  const roundId = Number(page.url().split("/").pop());
+
+  const exported = await page.request.get(`/api/rounds/${roundId}/framework?format=xlsx`);
+  expect(exported.headers()["content-type"]).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(await exported.body()) as unknown as ArrayBuffer);
+  const items = workbook.getWorksheet("Items")!;
+  const header = (items.getRow(1).values as string[]).indexOf.bind(items.getRow(1).values as string[]);
+  const b11 = items.getRow(2);
+  expect(b11.getCell(header("item_code")).text).toBe("B1.1");
+  b11.getCell(header("points")).value = 3;
+  const upload = page.getByLabel("导入 JSON 替换（仅草稿）：");
+  const send = async (file: string) =>
+    upload.setInputFiles({ name: file, mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: Buffer.from(await workbook.xlsx.writeBuffer()) });
+  await send("broken.xlsx");
+  const section = page.getByRole("region", { name: "指标体系" });
+  await expect(section.getByRole("alert")).toContainText("未导入");
+  await expect(section.getByRole("alert")).toContainText("B1 (Items 第 2 行");
+  await expect(section.getByRole("alert")).toContainText("三级指标满分之和为 6，应为 5");
+
+  b11.getCell(header("points")).value = 2;
+  b11.getCell(header("rule_params")).value = ">= 12 → 1\n>= 5 → 0.75\n>= 1 → 0.5\n> 0 → 0.25";
+  await send("fixed.xlsx");
+  await expect(section.getByRole("status")).toHaveText("已导入新的指标体系。");
+  const rule = exportFramework(testDb(), roundId).modules[0]!.indicators[0]!.items[0]!.rule;
+  expect(rule).toEqual({ kind: "bands", bands: [{ op: ">=", value: 12, fraction: 1 }, { op: ">=", value: 5, fraction: 0.75 }, { op: ">=", value: 1, fraction: 0.5 }, { op: ">", value: 0, fraction: 0.25 }] });
 });

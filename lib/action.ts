@@ -87,6 +87,31 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   return parsed.data;
 }
 
+/**
+ * An uploaded file sent as the raw body, read up to `maxMb`: a missing or lying Content-Length must not let a
+ * huge upload into memory. Refuses an empty body too.
+ */
+export async function readLimitedBody(request: Request, maxMb: number): Promise<Uint8Array> {
+  const maxBytes = maxMb * 1024 * 1024;
+  const tooLarge = new ActionError("fileTooLarge", 413, { max: maxMb });
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body?.getReader();
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge;
+    }
+    chunks.push(value);
+  }
+  if (size === 0) throw new ActionError("fileEmpty", 400);
+  return Buffer.concat(chunks);
+}
+
 /** The same wrapper for route handlers: authenticate → authorize → run; refusals become 4xx JSON. */
 export function defineRoute<P extends Record<string, string>, A extends Access>(
   access: A,

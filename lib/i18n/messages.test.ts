@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import en from "@/messages/en.json";
 import zh from "@/messages/zh-CN.json";
 import type { FrameworkProblemKey } from "@/lib/framework/validate";
+import type { WorkbookProblemKey } from "@/lib/framework/workbook";
 
 function keys(messages: object, prefix = ""): string[] {
   return Object.entries(messages).flatMap(([key, value]) =>
@@ -24,11 +25,14 @@ describe("message catalogues", () => {
   });
 
   it("translate every framework problem", () => {
-    const problemKeys: Record<FrameworkProblemKey, true> = {
+    const problemKeys: Record<FrameworkProblemKey | WorkbookProblemKey, true> = {
       invalidShape: true, duplicateCode: true, codeNotNested: true, pointsPrecision: true, modulesSum: true,
       indicatorsSum: true, itemsSum: true, ruleNotForType: true, linearRange: true, bandsOrder: true,
       singleFractions: true, optionsMissing: true, optionsNotAllowed: true, duplicateOption: true,
       minAboveMax: true, unitNotAllowed: true, unscoredWithPoints: true,
+      missingSheet: true, missingColumn: true, missingValue: true, notANumber: true, notABoolean: true, unknownType: true,
+      unknownRule: true, unknownEvidenceKind: true, badOptions: true, badRuleParams: true, unexpectedRuleParams: true,
+      conflictingValue: true, noItems: true,
     };
     expect(Object.keys(zh.frameworkProblems).sort()).toEqual(Object.keys(problemKeys).sort());
   });

@@ -1,37 +1,15 @@
 import ExcelJS from "exceljs";
 import { revalidatePath } from "next/cache";
-import { NextResponse, type NextRequest } from "next/server";
+import { NextResponse } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { importCities, listCities } from "@/db/cities";
 import { getDb } from "@/db/client";
-import { ActionError, defineRoute } from "@/lib/action";
+import { ActionError, defineRoute, readLimitedBody } from "@/lib/action";
 import { IMPORT_COLUMNS, ImportFileError, previewImport, readTable, type ImportFileRefusal } from "@/lib/cities/import";
 
 const ADMIN = { roles: ["admin"] } as const;
 const MAX_MB = 2;
-const MAX_BYTES = MAX_MB * 1024 * 1024;
 const REFUSAL_STATUS: Record<ImportFileRefusal, number> = { importFileType: 415, importNotUtf8: 415, importUnreadable: 400 };
-
-/** The body, read up to the limit: a missing or lying Content-Length must not let a huge upload into memory. */
-async function readLimitedBody(request: NextRequest): Promise<Uint8Array> {
-  const tooLarge = new ActionError("fileTooLarge", 413, { max: MAX_MB });
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES) throw tooLarge;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body?.getReader();
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BYTES) {
-      await reader.cancel();
-      throw tooLarge;
-    }
-    chunks.push(value);
-  }
-  if (size === 0) throw new ActionError("fileEmpty", 400);
-  return Buffer.concat(chunks);
-}
 
 /** A CSV template (UTF-8 with BOM, for Excel) holding the existing cities, to edit and upload again. */
 export const GET = defineRoute(ADMIN, async () => {
@@ -49,7 +27,7 @@ export const GET = defineRoute(ADMIN, async () => {
  * its row, column and translated message. With `?apply=1` the rows are written, only if there is no problem.
  */
 export const POST = defineRoute(ADMIN, async (request, { user }) => {
-  const bytes = await readLimitedBody(request);
+  const bytes = await readLimitedBody(request, MAX_MB);
   let table: string[][];
   try {
     table = await readTable(bytes);

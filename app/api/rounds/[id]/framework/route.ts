@@ -1,12 +1,17 @@
-import { NextResponse } from "next/server";
+import contentDisposition from "content-disposition";
+import { NextResponse, type NextRequest } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { exportFramework, getRound, replaceFramework } from "@/db/rounds";
-import { ActionError, defineRoute } from "@/lib/action";
+import { ActionError, defineRoute, readLimitedBody } from "@/lib/action";
+import type { FrameworkFile } from "@/lib/framework/schema";
 import { validateFramework } from "@/lib/framework/validate";
+import { UnreadableWorkbookError, XLSX_CONTENT_TYPE, frameworkToWorkbook, workbookToFramework, type WorkbookProblem } from "@/lib/framework/workbook";
 
 const ADMIN = { roles: ["admin"] } as const;
-const MAX_BYTES = 2 * 1024 * 1024;
+const MAX_MB = 2;
+/** Every .xlsx is a ZIP archive: a browser may send it without (or with a generic) content type. */
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 function roundOf(id: string) {
   const round = /^\d+$/.test(id) ? getRound(getDb(), Number(id)) : null;
@@ -14,29 +19,56 @@ function roundOf(id: string) {
   return round;
 }
 
-/** The round's framework as a file of data/frameworks' format. */
-export const GET = defineRoute<{ id: string }, typeof ADMIN>(ADMIN, async (_request, { params }) => {
-  const round = roundOf(params.id);
-  return new NextResponse(JSON.stringify(exportFramework(getDb(), round.id), null, 2), {
-    headers: { "Content-Type": "application/json; charset=utf-8", "Content-Disposition": `attachment; filename="framework-round-${round.id}.json"` },
-  });
-});
+function isWorkbook(request: NextRequest, bytes: Uint8Array): boolean {
+  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  return type === XLSX_CONTENT_TYPE || ZIP_MAGIC.every((byte, i) => bytes[i] === byte);
+}
 
-/** Replaces a draft round's framework with an uploaded file; every problem is listed by code, nothing is half-written. */
-export const PUT = defineRoute<{ id: string }, typeof ADMIN>(ADMIN, async (request, { user, params }) => {
-  const round = roundOf(params.id);
-  const text = await request.text();
-  if (text.length > MAX_BYTES) throw new ActionError("fileTooLarge", 413, { max: 2 });
+/** A JSON file (every problem by code) or a workbook (every problem by code, sheet, row and column). */
+async function frameworkOf(request: NextRequest, bytes: Uint8Array): Promise<{ ok: true; framework: FrameworkFile } | { ok: false; problems: WorkbookProblem[] }> {
+  if (isWorkbook(request, bytes)) {
+    try {
+      return await workbookToFramework(bytes);
+    } catch (error) {
+      if (error instanceof UnreadableWorkbookError) throw new ActionError("frameworkWorkbookUnreadable", 400);
+      throw error;
+    }
+  }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new ActionError("frameworkNotJson", 400);
   }
-  const result = validateFramework(json);
+  return validateFramework(json);
+}
+
+/** The round's framework as a file of data/frameworks' format, or with `?format=xlsx` as an editable workbook. */
+export const GET = defineRoute<{ id: string }, typeof ADMIN>(ADMIN, async (request, { params }) => {
+  const round = roundOf(params.id);
+  const format = request.nextUrl.searchParams.get("format") ?? "json";
+  if (format !== "json" && format !== "xlsx") throw new ActionError("invalidInput", 400);
+  const framework = exportFramework(getDb(), round.id);
+  const disposition = contentDisposition(`framework-round-${round.id}.${format}`);
+  if (format === "xlsx") {
+    const buffer = await frameworkToWorkbook(framework).xlsx.writeBuffer();
+    return new Response(buffer, { headers: { "Content-Type": XLSX_CONTENT_TYPE, "Content-Disposition": disposition } });
+  }
+  return new NextResponse(JSON.stringify(framework, null, 2), {
+    headers: { "Content-Type": "application/json; charset=utf-8", "Content-Disposition": disposition },
+  });
+});
+
+/**
+ * Replaces a draft round's framework with an uploaded JSON file or .xlsx workbook (raw body); every problem is
+ * listed, nothing is half-written.
+ */
+export const PUT = defineRoute<{ id: string }, typeof ADMIN>(ADMIN, async (request, { user, params }) => {
+  const round = roundOf(params.id);
+  const result = await frameworkOf(request, await readLimitedBody(request, MAX_MB));
   if (!result.ok) {
     const t = await getTranslations("frameworkProblems");
-    const problems = result.problems.map((p) => ({ at: p.at, message: t(p.key, p.params as Record<string, string | number>) }));
+    const problems = result.problems.map(({ at, sheet, row, column, key, params }) => ({ at, sheet, row, column, message: t(key, params) }));
     throw new ActionError("frameworkInvalid", 422, { problems, count: problems.length });
   }
   const replaced = replaceFramework(getDb(), user.id, round.id, result.framework);
