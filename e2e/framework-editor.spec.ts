@@ -71,7 +71,7 @@ test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds a
 test("an admin creates a round from the 2019 framework file; an Excel workbook with a wrong sum is refused by code and row, a fixed one replaces the framework", async ({ page }) => {
   await signInViaApi(page, await createUser("admin"));
   await page.goto("/admin");
-  await page.getByText("新建轮次", { exact: true }).click();
+  await page.locator("summary", { hasText: "新建轮次" }).click();
   const create = page.getByRole("form", { name: "新建轮次" });
   const name = `Excel 轮次 ${Date.now()}`;
   await create.getByLabel("名称").fill(name);

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { AssignmentCell } from "@/components/admin/assignment-cell";
 import { FinalisePanel, ReopenRoundForm } from "@/components/admin/round-control";
@@ -15,21 +14,13 @@ import { listBlockers } from "@/db/finalise";
 import { CITY_TIERS, MODULE_STATUSES, REGIONS } from "@/db/schema";
 import { listActiveReviewers, listRoundAssignments, listStages } from "@/db/assignments";
 import { getDb } from "@/db/client";
-import { getRound, getRoundMatrix, listModules } from "@/db/rounds";
-import { requireRole } from "@/lib/auth/session";
+import { getRoundMatrix, listModules } from "@/db/rounds";
 import { pick } from "@/lib/i18n/pick";
 import { isPastDeadline } from "@/lib/workflow/transitions";
-
-async function load(params: Promise<{ id: string }>) {
-  await requireRole("admin");
-  const { id } = await params;
-  const round = /^\d+$/.test(id) ? getRound(getDb(), Number(id)) : null;
-  if (!round) notFound();
-  return round;
-}
+import { adminRound } from "./admin-round";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
-  return { title: (await load(params)).name };
+  return { title: (await adminRound(params)).name };
 }
 
 type Search = { status?: string; region?: string; tier?: string };
@@ -37,7 +28,7 @@ type Search = { status?: string; region?: string; tier?: string };
 const OPEN_STATUSES = ["not_started", "draft", "returned"];
 
 export default async function RoundPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Search> }) {
-  const round = await load(params);
+  const round = await adminRound(params);
   const search = await searchParams;
   const db = getDb();
   const [t, tc, ts, tr, tt, tRound, tRounds, locale, format] = [
