@@ -45,8 +45,11 @@ test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds a
   await pane.getByLabel("英文名称").fill("Data centre racks published");
   await pane.getByLabel("满分").fill("0.5");
   await expect(check).toHaveText(/^检查通过/);
+  await tree.getByRole("button", { name: "上移 B1.4" }).click();
   await page.getByRole("button", { name: "保存指标体系" }).click();
   await expect(page.getByRole("status").filter({ hasText: "已保存" })).toHaveText("已保存（已记入审计日志）。");
+  const b1 = exportFramework(testDb(), newRoundId).modules[0]!.indicators[0]!;
+  expect(b1.items.map((item) => `${item.code} ${item.points}`)).toEqual(["B1.1 1.5", "B1.2 1.5", "B1.4 0.5", "B1.3 1.5"]);
 
   await page.goto(roundUrl);
   await page.getByRole("form", { name: "轮次设置" }).getByRole("button", { name: "开放本轮" }).click();

@@ -152,7 +152,7 @@ function OptionsTable({ base, withFractions }: { base: ItemPath; withFractions: 
               <td className="pr-2 pb-1"><input aria-label={`${t("nameZh")} ${i + 1}`} className={cellClass} {...register(`${base}.options.${i}.zh`)} /></td>
               <td className="pr-2 pb-1"><input aria-label={`${t("nameEn")} ${i + 1}`} className={cellClass} {...register(`${base}.options.${i}.en`)} /></td>
               {withFractions && <td className="pr-2 pb-1"><input aria-label={`${t("fraction")} ${i + 1}`} inputMode="decimal" className={cellClass} {...register(`${base}.options.${i}.fraction`)} /></td>}
-              <td className="pb-1"><button type="button" className="text-red-700 hover:underline" onClick={() => remove(i)}>{t("remove")}</button></td>
+              <td className="pb-1"><button type="button" className="whitespace-nowrap text-red-700 hover:underline" onClick={() => remove(i)}>{t("remove")}</button></td>
             </tr>
           ))}
         </tbody>
@@ -185,7 +185,7 @@ function BandsTable({ base }: { base: ItemPath }) {
               </td>
               <td className="pr-2 pb-1"><input aria-label={`${t("bandValue")} ${i + 1}`} inputMode="decimal" className={cellClass} {...register(`${base}.bands.${i}.value`)} /></td>
               <td className="pr-2 pb-1"><input aria-label={`${t("fraction")} ${i + 1}`} inputMode="decimal" className={cellClass} {...register(`${base}.bands.${i}.fraction`)} /></td>
-              <td className="pb-1"><button type="button" className="text-red-700 hover:underline" onClick={() => remove(i)}>{t("remove")}</button></td>
+              <td className="pb-1"><button type="button" className="whitespace-nowrap text-red-700 hover:underline" onClick={() => remove(i)}>{t("remove")}</button></td>
             </tr>
           ))}
         </tbody>
