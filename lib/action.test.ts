@@ -1,7 +1,32 @@
 import { describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import type { SessionUser } from "@/db/users";
 
-vi.mock("@/lib/auth/session", () => ({ currentUser: async () => null }));
-const { ActionError, readLimitedBody } = await import("./action");
+let signedIn: SessionUser | null = null;
+vi.mock("@/lib/auth/session", () => ({ currentUser: async () => signedIn }));
+const { ActionError, defineAction, readLimitedBody } = await import("./action");
+
+describe("defineAction", () => {
+  const staff: SessionUser = { id: 7, email: "s@test", name: "s", role: "city_staff", cityId: 1, locale: "zh-CN" };
+  const echo = defineAction(z.object({ n: z.number() }), { roles: ["city_staff"] }, ({ n }) => n * 2);
+  const changePassword = defineAction(z.object({}), { roles: ["city_staff"], temporaryPassword: true }, () => "changed");
+
+  it("parses, authenticates and authorizes before it runs", async () => {
+    signedIn = null;
+    expect(await echo({ n: 2 })).toEqual({ ok: false, formError: "unauthenticated" });
+    signedIn = { ...staff, role: "reviewer" };
+    expect(await echo({ n: 2 })).toEqual({ ok: false, formError: "forbidden" });
+    signedIn = staff;
+    expect(await echo({ n: "2" as unknown as number })).toMatchObject({ ok: false, fieldErrors: { n: [expect.any(String)] } });
+    expect(await echo({ n: 2 })).toEqual({ ok: true, data: 4 });
+  });
+
+  it("lets a user with a temporary password do nothing but change it", async () => {
+    signedIn = { ...staff, mustChangePassword: true };
+    expect(await echo({ n: 2 })).toEqual({ ok: false, formError: "passwordChangeRequired" });
+    expect(await changePassword({})).toEqual({ ok: true, data: "changed" });
+  });
+});
 
 /** A request whose body arrives in chunks and declares no length, as a chunked upload does. */
 function streamed(chunks: number[]): Request {

@@ -24,7 +24,11 @@ export class ActionError extends Error {
   }
 }
 
-type Access = { public: true } | { roles: readonly Role[] };
+/**
+ * Who may call: anyone, or signed-in users of these roles. A user who holds a temporary password may only
+ * call what is marked `temporaryPassword: true` (changing it), as pages send them to /account/password first.
+ */
+type Access = { public: true } | { roles: readonly Role[]; temporaryPassword?: true };
 type Ctx<A extends Access> = A extends { public: true } ? { user: SessionUser | null } : { user: SessionUser };
 
 /** Authenticates and authorizes by role; the body then checks every id it gets against the user. */
@@ -33,6 +37,7 @@ async function authorize(access: Access): Promise<{ user: SessionUser | null } |
   if ("public" in access) return { user };
   if (!user) return new ActionError("unauthenticated", 401);
   if (!access.roles.includes(user.role)) return new ActionError("forbidden", 403);
+  if (user.mustChangePassword && !access.temporaryPassword) return new ActionError("passwordChangeRequired", 403);
   return { user };
 }
 

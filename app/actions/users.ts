@@ -35,7 +35,7 @@ export const setUserActiveAction = defineAction(z.object({ userId, active: z.boo
   check(setUserActive(getDb(), user.id, id, active)),
 );
 
-export const changePasswordAction = defineAction(changePasswordSchema, { roles: ["admin", "reviewer", "city_staff"] }, async ({ current, next }, { user }) => {
+export const changePasswordAction = defineAction(changePasswordSchema, { roles: ["admin", "reviewer", "city_staff"], temporaryPassword: true }, async ({ current, next }, { user }) => {
   const result = await changeOwnPassword(getDb(), user.id, current, next);
   if (!result.ok) throw new ActionError(result.reason, STATUS[result.reason]);
   redirect(homePath(user));
