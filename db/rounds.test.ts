@@ -104,6 +104,7 @@ describe("createDraftRound", () => {
     const empty = createDraftRound(db, null, { name: "2021 空", year: 2021, allCities: false }, starterFramework(2021));
     if (!empty.ok) throw new Error("create");
     expect(db.select().from(roundCities).where(eq(roundCities.roundId, empty.id)).all()).toHaveLength(0);
+    expect(openRound(db, null, empty.id)).toEqual({ ok: false, reason: "noCities" });
     expect(createDraftRound(db, null, { name: "2021 新一轮", year: 2021, allCities: true }, starterFramework(2021))).toEqual({ ok: false, reason: "nameTaken" });
   });
 });

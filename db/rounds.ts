@@ -332,13 +332,14 @@ export function updateRoundSettings(db: Db, actorId: number | null, roundId: num
   );
 }
 
-/** Opens a draft round for reporting; its framework is frozen from then on. */
-export function openRound(db: Db, actorId: number | null, roundId: number, now = new Date()): { ok: true } | { ok: false; reason: "notFound" | "wrongState" } {
+/** Opens a draft round that has participating cities for reporting; its framework is frozen from then on. */
+export function openRound(db: Db, actorId: number | null, roundId: number, now = new Date()): { ok: true } | { ok: false; reason: "notFound" | "wrongState" | "noCities" } {
   return db.transaction(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       if (!round) return { ok: false as const, reason: "notFound" as const };
       if (round.status !== "draft") return { ok: false as const, reason: "wrongState" as const };
+      if (!tx.select({ cityId: roundCities.cityId }).from(roundCities).where(eq(roundCities.roundId, roundId)).get()) return { ok: false as const, reason: "noCities" as const };
       tx.update(rounds).set({ status: "open", openedAt: now }).where(eq(rounds.id, roundId)).run();
       appendAudit(tx, { actorId, action: "round.opened", entityType: "round", entityId: roundId, roundId, before: { status: "draft" }, after: { status: "open" } });
       return { ok: true as const };
