@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { validateFramework } from "@/lib/framework/validate";
+import { frameworkRevision } from "@/lib/framework/revision";
 import { starterFramework } from "@/lib/framework/starter";
 import { addAssignment, listRoundAssignments, listStages } from "./assignments";
 import { auditLog, items, modules, roundCities, reviewStages, rounds } from "./schema";
@@ -57,7 +58,11 @@ describe("replaceFramework", () => {
     if (!clone.ok) throw new Error("clone");
     const framework = exportFramework(db, clone.id);
     framework.modules[0]!.indicators[0]!.items[0]!.rule = { kind: "bands", bands: [{ op: ">=", value: 20, fraction: 1 }, { op: ">", value: 0, fraction: 0.5 }] };
-    expect(replaceFramework(db, null, clone.id, framework)).toEqual({ ok: true });
+    const loaded = frameworkRevision(exportFramework(db, clone.id));
+    expect(replaceFramework(db, null, clone.id, framework, loaded)).toEqual({ ok: true, revision: frameworkRevision(framework) });
+    // An editor still holding the copy it loaded before that save is refused; a file import is not.
+    expect(replaceFramework(db, null, clone.id, framework, loaded)).toEqual({ ok: false, reason: "frameworkChanged" });
+    expect(replaceFramework(db, null, clone.id, framework)).toMatchObject({ ok: true });
     expect(exportFramework(db, clone.id).modules[0]!.indicators[0]!.items[0]!.rule).toEqual(framework.modules[0]!.indicators[0]!.items[0]!.rule);
     expect(replaceFramework(db, null, roundId, framework)).toEqual({ ok: false, reason: "frameworkFrozen" });
     openRound(db, null, clone.id);
@@ -85,7 +90,7 @@ describe("replaceFramework and assignments", () => {
     framework.modules[0]!.indicators[0]!.items[0]!.points += dropped.points;
     const valid = validateFramework(framework);
     if (!valid.ok) throw new Error(JSON.stringify(valid.problems));
-    expect(replaceFramework(db, null, clone.id, valid.framework)).toEqual({ ok: true });
+    expect(replaceFramework(db, null, clone.id, valid.framework)).toMatchObject({ ok: true });
 
     expect(listRoundAssignments(db, clone.id).map((a) => a.moduleId)).toEqual([moduleId("B")]);
   });

@@ -1,4 +1,5 @@
 import { and, count, desc, eq, inArray } from "drizzle-orm";
+import { frameworkRevision } from "@/lib/framework/revision";
 import { toHundredths, type FrameworkFile } from "@/lib/framework/schema";
 import { appendAudit } from "./audit";
 import { loadFrameworkShape } from "./questionnaire";
@@ -351,12 +352,22 @@ export function openRound(db: Db, actorId: number | null, roundId: number, now =
 /**
  * Replaces a draft round's framework with a validated one. Only drafts: opening a round freezes its framework.
  */
-export function replaceFramework(db: Db, actorId: number | null, roundId: number, framework: FrameworkFile): { ok: true } | { ok: false; reason: "notFound" | "frameworkFrozen" } {
+export function replaceFramework(
+  db: Db,
+  actorId: number | null,
+  roundId: number,
+  framework: FrameworkFile,
+  /** the revision the editor loaded (`frameworkRevision`); a file import replaces whatever is there */
+  expectedRevision?: string,
+): { ok: true; revision: string } | { ok: false; reason: "notFound" | "frameworkFrozen" | "frameworkChanged" } {
   return db.transaction(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       if (!round) return { ok: false as const, reason: "notFound" as const };
       if (round.status !== "draft") return { ok: false as const, reason: "frameworkFrozen" as const };
+      if (expectedRevision !== undefined && frameworkRevision(exportFramework(db, roundId)) !== expectedRevision) {
+        return { ok: false as const, reason: "frameworkChanged" as const };
+      }
       // Reviewer assignments hang off module rows; keep them for every module whose code survives.
       const assigned = tx
         .select({ code: modules.code, stageId: reviewAssignments.stageId, reviewerId: reviewAssignments.reviewerId })
@@ -371,7 +382,7 @@ export function replaceFramework(db: Db, actorId: number | null, roundId: number
       if (kept.length) tx.insert(reviewAssignments).values(kept).run();
       const itemCount = framework.modules.flatMap((m) => m.indicators).flatMap((i) => i.items).length;
       appendAudit(tx, { actorId, action: "round.framework_replaced", entityType: "round", entityId: roundId, roundId, after: { modules: framework.modules.length, items: itemCount, total: framework.total } });
-      return { ok: true as const };
+      return { ok: true as const, revision: frameworkRevision(framework) };
     },
     { behavior: "immediate" },
   );

@@ -95,7 +95,7 @@ test("an admin creates a round from the 2019 framework file; an Excel workbook w
   const b11 = items.getRow(2);
   expect(b11.getCell(header("item_code")).text).toBe("B1.1");
   b11.getCell(header("points")).value = 3;
-  const upload = page.getByLabel("导入 JSON 替换（仅草稿）：");
+  const upload = page.getByLabel("导入 JSON 或 Excel 替换（仅草稿）：");
   const send = async (file: string) =>
     upload.setInputFiles({ name: file, mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: Buffer.from(await workbook.xlsx.writeBuffer()) });
   await send("broken.xlsx");
@@ -108,6 +108,10 @@ test("an admin creates a round from the 2019 framework file; an Excel workbook w
   b11.getCell(header("rule_params")).value = ">= 12 → 1\n>= 5 → 0.75\n>= 1 → 0.5\n> 0 → 0.25";
   await send("fixed.xlsx");
   await expect(section.getByRole("status")).toHaveText("已导入新的指标体系。");
+  // An editor's save based on an older revision than this import is refused rather than undoing it.
+  const stale = await page.request.put(`/api/rounds/${roundId}/framework`, { headers: { "If-Match": '"0000"' }, data: exportFramework(testDb(), roundId) });
+  expect(stale.status()).toBe(412);
+  expect((await stale.json()).message).toContain("指标体系在您打开编辑器后已被修改");
   const rule = exportFramework(testDb(), roundId).modules[0]!.indicators[0]!.items[0]!.rule;
   expect(rule).toEqual({ kind: "bands", bands: [{ op: ">=", value: 12, fraction: 1 }, { op: ">=", value: 5, fraction: 0.75 }, { op: ">=", value: 1, fraction: 0.5 }, { op: ">", value: 0, fraction: 0.25 }] });
 });

@@ -23,7 +23,7 @@ test("an admin clones a round into a draft, sets its deadline, opens it, and the
   };
   const broken = structuredClone(framework);
   broken.modules[0]!.indicators[0]!.items[0]!.points = 99;
-  const upload = page.getByLabel("导入 JSON 替换（仅草稿）：");
+  const upload = page.getByLabel("导入 JSON 或 Excel 替换（仅草稿）：");
   await upload.setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(broken)) });
   const problems = page.getByRole("region", { name: "指标体系" }).getByRole("alert");
   await expect(problems).toContainText("未导入");

@@ -1,11 +1,12 @@
 "use client";
 
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useDeferredValue, useEffect, useMemo, useState } from "react";
 import { FormProvider, useFieldArray, useForm, useFormContext, useWatch } from "react-hook-form";
 import { draftToFile, fileToDraft, newIndicator, newItem, newModule, type Draft } from "@/lib/framework/draft";
 import type { FrameworkFile } from "@/lib/framework/schema";
+import { pick } from "@/lib/i18n/pick";
 import { validateFramework, type FrameworkProblem } from "@/lib/framework/validate";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/text-field";
@@ -36,8 +37,9 @@ function NodeTools({ label, index, count, move, remove }: { label: string; index
   );
 }
 
-function NodeLabel({ code, name, points, problems }: { code: string; name: string; points: string; problems: number }) {
+function NodeLabel({ code, node, points, problems }: { code: string; node: { nameZh: string; nameEn: string }; points: string; problems: number }) {
   const t = useTranslations("frameworkEditor");
+  const name = pick(useLocale(), node.nameZh, node.nameEn);
   return (
     <>
       <span className="font-mono text-slate-500">{code}</span> {name} <span className="text-slate-500 tabular-nums">· {points}</span>
@@ -56,7 +58,7 @@ function IndicatorNode({ m, i, count, move, remove, ...tree }: TreeProps & { m: 
     <li>
       <div className="flex items-center">
         <button type="button" className={`${nodeButton} ${isSelected() ? "bg-brand-50 font-semibold" : ""}`} aria-current={isSelected() || undefined} onClick={() => tree.select({ m, i })}>
-          <NodeLabel code={indicator.code} name={indicator.nameZh} points={indicator.points} problems={tree.problemsAt.get(indicator.code) ?? 0} />
+          <NodeLabel code={indicator.code} node={indicator} points={indicator.points} problems={tree.problemsAt.get(indicator.code) ?? 0} />
         </button>
         {tree.editable && <NodeTools label={indicator.code} index={i} count={count} move={(a, b) => { move(a, b); tree.select({ m, i: b }); }} remove={() => { remove(); tree.select({ m }); }} />}
       </div>
@@ -67,7 +69,7 @@ function IndicatorNode({ m, i, count, move, remove, ...tree }: TreeProps & { m: 
           return (
             <li key={field.id} className="flex items-center">
               <button type="button" className={`${nodeButton} ${isSelected(k) ? "bg-brand-50 font-semibold" : ""}`} aria-current={isSelected(k) || undefined} onClick={() => tree.select({ m, i, k })}>
-                <NodeLabel code={item.code} name={item.nameZh} points={item.points} problems={tree.problemsAt.get(item.code) ?? 0} />
+                <NodeLabel code={item.code} node={item} points={item.points} problems={tree.problemsAt.get(item.code) ?? 0} />
               </button>
               {tree.editable && (
                 <NodeTools
@@ -103,7 +105,7 @@ function ModuleNode({ m, count, move, remove, ...tree }: TreeProps & { m: number
     <li className="py-1">
       <div className="flex items-center">
         <button type="button" className={`${nodeButton} font-medium ${isSelected ? "bg-brand-50 font-semibold" : ""}`} aria-current={isSelected || undefined} onClick={() => tree.select({ m })}>
-          <NodeLabel code={mod.code} name={mod.nameZh} points={mod.points} problems={tree.problemsAt.get(mod.code) ?? 0} />
+          <NodeLabel code={mod.code} node={mod} points={mod.points} problems={tree.problemsAt.get(mod.code) ?? 0} />
         </button>
         {tree.editable && <NodeTools label={mod.code} index={m} count={count} move={(a, b) => { move(a, b); tree.select({ m: b }); }} remove={() => { remove(); tree.select({}); }} />}
       </div>
@@ -128,15 +130,25 @@ function ModuleNode({ m, count, move, remove, ...tree }: TreeProps & { m: number
 
 /** Where a code sits in the draft, to jump to it from the problem list. */
 function findCode(draft: Draft, code: string): Selection | null {
+  if (code === "total") return {};
+  const is = (node: { code: string }) => node.code.trim() === code; // problems name codes as the check read them: trimmed
   for (const [m, mod] of draft.modules.entries()) {
-    if (mod.code === code) return { m };
+    if (is(mod)) return { m };
     for (const [i, ind] of mod.indicators.entries()) {
-      if (ind.code === code) return { m, i };
-      const k = ind.items.findIndex((item) => item.code === code);
+      if (is(ind)) return { m, i };
+      const k = ind.items.findIndex(is);
       if (k >= 0) return { m, i, k };
     }
   }
   return null;
+}
+
+/** The code of the selected node, or "total" for the framework itself (as problems name them). */
+function selectedCode(draft: Draft, { m, i, k }: Selection): string | undefined {
+  if (m === undefined) return "total";
+  const mod = draft.modules[m];
+  const node = i === undefined ? mod : k === undefined ? mod?.indicators[i] : mod?.indicators[i]?.items[k];
+  return node?.code.trim();
 }
 
 /**
@@ -144,7 +156,7 @@ function findCode(draft: Draft, code: string): Selection | null {
  * a live check with the rules of the framework file, and a preview of the selected item. Saving sends the
  * whole framework to the same endpoint as a file import, which checks it again; only drafts can be saved.
  */
-export function FrameworkEditor({ roundId, initial, editable }: { roundId: number; initial: FrameworkFile; editable: boolean }) {
+export function FrameworkEditor({ roundId, initial, revision, editable }: { roundId: number; initial: FrameworkFile; revision: string; editable: boolean }) {
   const t = useTranslations("frameworkEditor");
   const tp = useTranslations("frameworkProblems");
   const router = useRouter();
@@ -158,20 +170,37 @@ export function FrameworkEditor({ roundId, initial, editable }: { roundId: numbe
   const problemsAt = new Map<string, number>();
   for (const p of problems) problemsAt.set(p.at, (problemsAt.get(p.at) ?? 0) + 1);
   const [selected, setSelected] = useState<Selection>({});
+  // The revision this copy is based on: the server refuses a save if the framework changed since (412).
+  const [baseRevision, setBaseRevision] = useState(revision);
   const [result, setResult] = useState<{ ok: boolean; message: string; problems: { at: string; message: string }[] }>();
 
+  // Unsaved edits: warn before a reload or closing the tab, and before following a link inside the app
+  // (client-side navigation fires no beforeunload). Capturing at the document runs before Next's Link handler.
   useEffect(() => {
     if (!formState.isDirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    const confirmLeave = (e: MouseEvent) => {
+      const link = e.target instanceof Element ? e.target.closest("a[href]") : null;
+      if (!link || link.getAttribute("target") === "_blank" || link.hasAttribute("download")) return;
+      if (window.confirm(t("leaveUnsaved"))) return;
+      e.preventDefault();
+      e.stopPropagation();
+    };
     window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [formState.isDirty]);
+    document.addEventListener("click", confirmLeave, true);
+    return () => {
+      window.removeEventListener("beforeunload", warn);
+      document.removeEventListener("click", confirmLeave, true);
+    };
+  }, [formState.isDirty, t]);
 
   const save = handleSubmit(async (draft) => {
     setResult(undefined);
-    const response = await fetch(`/api/rounds/${roundId}/framework`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(draftToFile(draft)) });
-    const body = (await response.json().catch(() => ({}))) as { message?: string; problems?: { at: string; message: string }[] };
+    const response = await fetch(`/api/rounds/${roundId}/framework`, { method: "PUT", headers: { "Content-Type": "application/json", "If-Match": `"${baseRevision}"` }, body: JSON.stringify(draftToFile(draft)) }).catch(() => null);
+    if (!response) return setResult({ ok: false, message: t("saveFailed"), problems: [] }); // offline: the edits stay, unsaved
+    const body = (await response.json().catch(() => ({}))) as { message?: string; problems?: { at: string; message: string }[]; revision?: string };
     if (!response.ok) return setResult({ ok: false, message: body.message ?? t("saveFailed"), problems: body.problems ?? [] });
+    if (body.revision) setBaseRevision(body.revision);
     reset(draft);
     setResult({ ok: true, message: t("saved"), problems: [] });
     router.refresh();
@@ -179,6 +208,8 @@ export function FrameworkEditor({ roundId, initial, editable }: { roundId: numbe
 
   const tree: TreeProps = { values, selected, select: setSelected, problemsAt, editable };
   const { m, i, k } = selected;
+  const code = selectedCode(values, selected);
+  const nodeProblems = problems.filter((p) => p.at === code);
   const paneKey = `${m}-${i}-${k}-${modules.fields[m ?? -1]?.id ?? ""}`;
 
   return (
@@ -241,6 +272,11 @@ export function FrameworkEditor({ roundId, initial, editable }: { roundId: numbe
           </nav>
 
           <section aria-label={t("settings")} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" key={paneKey}>
+            {nodeProblems.length > 0 && (
+              <ul aria-label={t("nodeProblems")} className="mb-4 space-y-0.5 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+                {nodeProblems.map((p, n) => <li key={n}>{tp(p.key, p.params as Record<string, string | number>)}</li>)}
+              </ul>
+            )}
             {m === undefined && (
               <fieldset disabled={!editable} className="max-w-xs">
                 <TextField label={t("total")} inputMode="decimal" {...register("total")} />

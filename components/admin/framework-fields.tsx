@@ -143,7 +143,7 @@ function OptionsTable({ base, withFractions }: { base: ItemPath; withFractions: 
       <legend className="mb-1 text-sm font-semibold">{t("options")}</legend>
       <table className="w-full text-sm">
         <thead className="text-left text-slate-600">
-          <tr><th className="font-medium">{t("optionValue")}</th><th className="font-medium">{t("nameZh")}</th><th className="font-medium">{t("nameEn")}</th>{withFractions && <th className="font-medium">{t("fraction")}</th>}<th><span className="sr-only">{t("remove")}</span></th></tr>
+          <tr><th scope="col" className="font-medium">{t("optionValue")}</th><th scope="col" className="font-medium">{t("nameZh")}</th><th scope="col" className="font-medium">{t("nameEn")}</th>{withFractions && <th scope="col" className="font-medium">{t("fraction")}</th>}<th scope="col"><span className="sr-only">{t("remove")}</span></th></tr>
         </thead>
         <tbody>
           {fields.map((field, i) => (
@@ -152,7 +152,7 @@ function OptionsTable({ base, withFractions }: { base: ItemPath; withFractions: 
               <td className="pr-2 pb-1"><input aria-label={`${t("nameZh")} ${i + 1}`} className={cellClass} {...register(`${base}.options.${i}.zh`)} /></td>
               <td className="pr-2 pb-1"><input aria-label={`${t("nameEn")} ${i + 1}`} className={cellClass} {...register(`${base}.options.${i}.en`)} /></td>
               {withFractions && <td className="pr-2 pb-1"><input aria-label={`${t("fraction")} ${i + 1}`} inputMode="decimal" className={cellClass} {...register(`${base}.options.${i}.fraction`)} /></td>}
-              <td className="pb-1"><button type="button" className="whitespace-nowrap text-red-700 hover:underline" onClick={() => remove(i)}>{t("remove")}</button></td>
+              <td className="pb-1"><button type="button" className="whitespace-nowrap text-red-700 hover:underline" aria-label={t("removeNamed", { name: `${t("optionValue")} ${i + 1}` })} onClick={() => remove(i)}>{t("remove")}</button></td>
             </tr>
           ))}
         </tbody>
@@ -172,7 +172,7 @@ function BandsTable({ base }: { base: ItemPath }) {
       <p className="mb-1 text-xs text-slate-600">{t("bandsHint")}</p>
       <table className="text-sm">
         <thead className="text-left text-slate-600">
-          <tr><th className="font-medium">{t("bandOp")}</th><th className="font-medium">{t("bandValue")}</th><th className="font-medium">{t("fraction")}</th><th><span className="sr-only">{t("remove")}</span></th></tr>
+          <tr><th scope="col" className="font-medium">{t("bandOp")}</th><th scope="col" className="font-medium">{t("bandValue")}</th><th scope="col" className="font-medium">{t("fraction")}</th><th scope="col"><span className="sr-only">{t("remove")}</span></th></tr>
         </thead>
         <tbody>
           {fields.map((field, i) => (
@@ -185,7 +185,7 @@ function BandsTable({ base }: { base: ItemPath }) {
               </td>
               <td className="pr-2 pb-1"><input aria-label={`${t("bandValue")} ${i + 1}`} inputMode="decimal" className={cellClass} {...register(`${base}.bands.${i}.value`)} /></td>
               <td className="pr-2 pb-1"><input aria-label={`${t("fraction")} ${i + 1}`} inputMode="decimal" className={cellClass} {...register(`${base}.bands.${i}.fraction`)} /></td>
-              <td className="pb-1"><button type="button" className="whitespace-nowrap text-red-700 hover:underline" onClick={() => remove(i)}>{t("remove")}</button></td>
+              <td className="pb-1"><button type="button" className="whitespace-nowrap text-red-700 hover:underline" aria-label={t("removeNamed", { name: `${t("bands")} ${i + 1}` })} onClick={() => remove(i)}>{t("remove")}</button></td>
             </tr>
           ))}
         </tbody>

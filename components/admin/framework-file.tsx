@@ -21,7 +21,8 @@ export function FrameworkFile({ roundId, editable }: { roundId: number; editable
       method: "PUT",
       body: isWorkbook ? file : await file.text(),
       headers: { "Content-Type": isWorkbook ? XLSX_CONTENT_TYPE : "application/json" },
-    });
+    }).catch(() => null);
+    if (!response) return setResult({ ok: false, message: t("failed"), problems: [] });
     const body = (await response.json().catch(() => ({}))) as { message?: string; problems?: Problem[] };
     setResult(response.ok ? { ok: true, message: t("imported"), problems: [] } : { ok: false, message: body.message ?? t("failed"), problems: body.problems ?? [] });
     if (response.ok) router.refresh();

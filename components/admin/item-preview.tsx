@@ -54,7 +54,9 @@ export function ItemPreview({ item, sample, onSample }: { item: FrameworkItem; s
   });
   const current = useWatch({ control: form.control });
   const parsed = schema.safeParse(current);
-  const points = parsed.success ? scoreItem(client, { value: parsed.data.value }) : null;
+  const score = parsed.success ? scoreItem(client, { value: parsed.data.value }) : null;
+  // A rule the live check still flags (say linear with lo = hi) can divide by zero: show no score then.
+  const points = score !== null && Number.isFinite(score) ? score : null;
   const valueError = errorText(form.formState.errors.value?.message);
 
   return (

@@ -88,7 +88,7 @@ describe("readTable", () => {
       const table = await readTable(bytes);
       expect(table[0]).toEqual(HEADER);
       expect(table[1]).toEqual(["0571", "杭州", "Hangzhou, ZJ", "浙江", "Zhejiang", "east", "2019-01-01"]);
-      expect(table[2]!.every((cell) => cell === "")).toBe(true);
+      expect(table[2]?.every((cell) => cell === "") ?? true).toBe(true); // an empty line holds nothing
       expect(table[3]![0]).toBe("wuhan");
     }
   });
@@ -102,7 +102,21 @@ describe("readTable", () => {
     sheet.getCell("B4").value = { formula: "1+1", result: 2 };
     workbook.addWorksheet("notes").addRow(["ignored"]);
     const table = await readTable(Buffer.from(await workbook.xlsx.writeBuffer()));
-    expect(table).toEqual([HEADER, rowOf(hangzhou), [], ["42", "2"]]);
+    expect(table[0]).toEqual(HEADER);
+    expect(table[1]).toEqual(rowOf(hangzhou));
+    expect(2 in table).toBe(false);
+    expect(table[3]).toEqual(["42", "2"]);
+  });
+
+  it("reads only the rows a workbook holds, however far down a stray cell sits", async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("cities");
+    sheet.addRow(HEADER);
+    sheet.addRow(rowOf(hangzhou));
+    sheet.getCell("H1048576").value = "stray";
+    const table = await readTable(Buffer.from(await workbook.xlsx.writeBuffer()));
+    expect(Object.keys(table)).toEqual(["0", "1", "1048575"]);
+    expect(previewImport(table, []).rows.map((r) => r.row)).toEqual([2]);
   });
 
   it("refuses other file types, CSV in another encoding, and a damaged workbook", async () => {

@@ -146,10 +146,11 @@ export async function readTable(bytes: Uint8Array): Promise<string[][]> {
     throw new ImportFileError("importFileType");
   }
   if (!sheet) return [];
+  // Sparse: only the rows the file holds (a stray cell far down must not build every empty row between);
+  // the index is still the row number − 1, and previewImport's forEach skips the holes.
   const table: string[][] = [];
-  for (let r = 1; r <= sheet.rowCount; r++) {
-    const row = sheet.getRow(r);
-    table.push(Array.from({ length: row.cellCount }, (_, c) => row.getCell(c + 1).text));
-  }
+  sheet.eachRow({ includeEmpty: false }, (row, r) => {
+    table[r - 1] = Array.from({ length: row.cellCount }, (_, c) => row.getCell(c + 1).text);
+  });
   return table;
 }

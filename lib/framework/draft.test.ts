@@ -31,7 +31,10 @@ describe("framework draft", () => {
     const result = validateFramework(draftToFile(draft));
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems).toEqual([expect.objectContaining({ at: "A1.1", key: "invalidShape", params: expect.objectContaining({ field: "rule.hi" }) })]);
+    expect(result.problems).toEqual([{ at: "A1.1", key: "notANumber", params: { column: "rule.hi", value: "abc" } }]);
+    item.hi = " ";
+    const blank = validateFramework(draftToFile(draft));
+    expect(blank.ok ? [] : blank.problems).toEqual([{ at: "A1.1", key: "missingValue", params: { column: "rule.hi" } }]);
 
     item.hi = "100";
     item.points = "90";
@@ -58,5 +61,8 @@ describe("framework draft", () => {
     expect(withType(item, "multi")).toMatchObject({ ruleKind: "multi", pointsEach: "0.5", options: [{ value: "a" }, { value: "b" }] });
     expect(withType(item, "text")).toMatchObject({ ruleKind: "none", points: "0" });
     expect(withRule(withType(item, "number"), "bands").bands).toEqual([{ op: ">=", value: "1", fraction: "1" }]);
+    const multi = withType(item, "multi");
+    multi.options = multi.options.map((o) => ({ ...o, fraction: "" }));
+    expect(withType(multi, "single").options.map((o) => o.fraction)).toEqual(["0", "0"]);
   });
 });

@@ -96,21 +96,26 @@ export function fileToDraft(fw: FrameworkFile): Draft {
   };
 }
 
-/** A typed number, or NaN (which the file schema refuses, naming the field) for anything else. */
-function num(value: string): number {
-  return value.trim() === "" ? Number.NaN : Number(value);
+/**
+ * A typed number; blank becomes null and other text stays text, so that the file schema refuses them as
+ * "cannot be empty" or "is not a number", naming the field.
+ */
+function num(value: string): number | string | null {
+  const text = value.trim();
+  if (text === "") return null;
+  return Number.isFinite(Number(text)) ? Number(text) : text;
 }
 
 /** An optional number: blank means "not set". */
-function optionalNum(value: string): number | undefined {
-  return value.trim() === "" ? undefined : Number(value);
+function optionalNum(value: string): number | string | undefined {
+  return num(value) ?? undefined;
 }
 
 function optionalLocalized(zh: string, en: string) {
   return zh.trim() || en.trim() ? { zh, en } : undefined;
 }
 
-function draftRule(item: DraftItem): ScoringRule {
+function draftRule(item: DraftItem): { kind: ScoringRule["kind"] } & Record<string, unknown> {
   switch (item.ruleKind) {
     case "linear":
       return { kind: "linear", lo: num(item.lo), hi: num(item.hi) };
@@ -213,7 +218,7 @@ export function withType(item: DraftItem, type: AnswerType): DraftItem {
   const hasOptions = type === "single" || type === "multi";
   const options = hasOptions && item.options.length === 0
     ? [{ value: "a", zh: "选项一", en: "Option 1", fraction: "1" }, { value: "b", zh: "选项二", en: "Option 2", fraction: "0" }]
-    : hasOptions ? item.options : [];
+    : hasOptions ? item.options.map((o) => ({ ...o, fraction: o.fraction || "0" })) : [];
   return {
     ...item,
     type,

@@ -50,7 +50,7 @@ describe("the 2019 framework file", () => {
 describe("validateFramework refuses a broken file and names the offending code", () => {
   it("a missing field, located by the nearest code", () => {
     const problems = problemsOf(variant((fw) => delete (item(fw, "B1.2") as Partial<ReturnType<typeof item>>).rule));
-    expect(problems).toContainEqual(expect.objectContaining({ at: "B1.2", key: "invalidShape", params: expect.objectContaining({ field: "rule" }) }));
+    expect(problems).toContainEqual({ at: "B1.2", key: "missingValue", params: { column: "rule" } });
   });
 
   it("an unknown answer type", () => {
@@ -141,7 +141,12 @@ describe("validateFramework refuses a broken file and names the offending code",
     expect(problems).toContainEqual({ at: "B3.2", key: "duplicateOption", params: { value: "population" } });
   });
 
-  it("a minimum above the maximum, and a unit on a non-number item", () => {
+  it("an option value with a separator of the workbook's options cell", () => {
+    const problems = problemsOf(variant((fw) => (item(fw, "B3.2").options![1]!.value = "a|b")));
+    expect(problems).toContainEqual({ at: "B3.2", key: "optionValueInvalid", params: { value: "a|b" } });
+  });
+
+    it("a minimum above the maximum, and a unit on a non-number item", () => {
     const problems = problemsOf(
       variant((fw) => {
         Object.assign(item(fw, "B1.2"), { min: 100, max: 0 });

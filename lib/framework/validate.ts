@@ -22,6 +22,8 @@ export type FrameworkProblem = {
 
 export type FrameworkProblemKey =
   | "invalidShape"
+  | "missingValue"
+  | "notANumber"
   | "duplicateCode"
   | "codeNotNested"
   | "pointsPrecision"
@@ -35,6 +37,7 @@ export type FrameworkProblemKey =
   | "optionsMissing"
   | "optionsNotAllowed"
   | "duplicateOption"
+  | "optionValueInvalid"
   | "minAboveMax"
   | "unitNotAllowed"
   | "unscoredWithPoints";
@@ -50,7 +53,7 @@ export function validateFramework(input: unknown): FrameworkResult {
 
 /** Maps zod's path (modules.0.indicators.1.items.2.rule) to the nearest code in the raw input. */
 function shapeProblems(input: unknown, error: z.ZodError): FrameworkProblem[] {
-  return error.issues.map((issue) => {
+  return error.issues.map((issue): FrameworkProblem => {
     let node: unknown = input;
     let at = "";
     const rest: string[] = [];
@@ -62,8 +65,12 @@ function shapeProblems(input: unknown, error: z.ZodError): FrameworkProblem[] {
         rest.length = 0;
       } else rest.push(String(segment));
     }
-    const field = rest.join(".");
-    return { at: at || field || "(root)", key: "invalidShape", params: { field: field || "(root)", detail: issue.message } };
+    const field = rest.join(".") || "(root)";
+    // The usual slips get a message of their own rather than zod's (English) wording.
+    const blank = node === null || node === undefined || (typeof node === "string" && node.trim() === "");
+    if (blank && (issue.code === "invalid_type" || issue.code === "too_small")) return { at: at || field, key: "missingValue", params: { column: field } };
+    if (issue.code === "invalid_type" && issue.expected === "number") return { at: at || field, key: "notANumber", params: { column: field, value: String(node) } };
+    return { at: at || field, key: "invalidShape", params: { field, detail: issue.message } };
   });
 }
 
@@ -122,7 +129,9 @@ function itemProblems(item: FrameworkItem): FrameworkProblem[] {
   }
   if (!hasOptions && item.options) problems.push({ at, key: "optionsNotAllowed", params: { type } });
   const values = (item.options ?? []).map((o) => o.value);
-  for (const value of new Set(values.filter((v, i) => values.indexOf(v) !== i))) {
+  // "|" and line breaks separate options and their labels in the Excel workbook's options cell.
+  for (const value of values.filter((v) => /[|\r\n]/.test(v))) problems.push({ at, key: "optionValueInvalid", params: { value } });
+    for (const value of new Set(values.filter((v, i) => values.indexOf(v) !== i))) {
     problems.push({ at, key: "duplicateOption", params: { value } });
   }
   if (type !== "number" && item.unit) problems.push({ at, key: "unitNotAllowed", params: { type } });

@@ -165,7 +165,14 @@ describe("workbookToFramework", () => {
     ]);
   });
 
-  it("refuses an empty Items sheet and bytes that are no workbook", async () => {
+  it("reads only the rows the file holds: a stray cell at Excel's last row costs nothing", async () => {
+    const { workbook, items } = workbook2019();
+    items.getCell("AZ1048576").value = "stray";
+    const result = await read(workbook);
+    expect(result).toEqual({ ok: true, framework: framework2019 });
+  });
+
+    it("refuses an empty Items sheet and bytes that are no workbook", async () => {
     const { workbook, items } = workbook2019();
     for (let row = 2; row <= items.rowCount; row++) items.getRow(row).eachCell((cell) => (cell.value = null));
     expect(await problemsOf(workbook)).toEqual([{ at: ITEMS_SHEET, sheet: ITEMS_SHEET, row: 2, key: "noItems" }]);

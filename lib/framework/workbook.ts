@@ -300,15 +300,17 @@ function readSheet(workbook: ExcelJS.Workbook, name: string, problems: WorkbookP
   if (missing.length) return undefined;
 
   const rows: SheetRow[] = [];
-  for (let n = 2; n <= sheet.rowCount; n++) {
-    const row = sheet.getRow(n);
+  // Only the rows the file holds: walking up to rowCount would build every empty row between (a stray cell at
+  // row 1,048,576 of a tiny file would take gigabytes).
+  sheet.eachRow({ includeEmpty: false }, (row, n) => {
+    if (n === 1) return;
     const cells = new Map<Column, Scalar>();
     for (const column of columns) {
       const value = scalar(row.getCell(index.get(column)!).value);
       if (value !== undefined) cells.set(column, value);
     }
     if (cells.size) rows.push({ row: n, cells });
-  }
+  });
   return rows;
 }
 

@@ -28,7 +28,7 @@ describe("message catalogues", () => {
     const problemKeys: Record<FrameworkProblemKey | WorkbookProblemKey, true> = {
       invalidShape: true, duplicateCode: true, codeNotNested: true, pointsPrecision: true, modulesSum: true,
       indicatorsSum: true, itemsSum: true, ruleNotForType: true, linearRange: true, bandsOrder: true,
-      singleFractions: true, optionsMissing: true, optionsNotAllowed: true, duplicateOption: true,
+      singleFractions: true, optionsMissing: true, optionsNotAllowed: true, duplicateOption: true, optionValueInvalid: true,
       minAboveMax: true, unitNotAllowed: true, unscoredWithPoints: true,
       missingSheet: true, missingColumn: true, missingValue: true, notANumber: true, notABoolean: true, unknownType: true,
       unknownRule: true, unknownEvidenceKind: true, badOptions: true, badRuleParams: true, unexpectedRuleParams: true,

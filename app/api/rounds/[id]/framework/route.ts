@@ -61,7 +61,8 @@ export const GET = defineRoute<{ id: string }, typeof ADMIN>(ADMIN, async (reque
 
 /**
  * Replaces a draft round's framework with an uploaded JSON file or .xlsx workbook (raw body); every problem is
- * listed, nothing is half-written.
+ * listed, nothing is half-written. With `If-Match: <revision>` (the editor) it is refused with 412 when the
+ * framework changed since that revision was read.
  */
 export const PUT = defineRoute<{ id: string }, typeof ADMIN>(ADMIN, async (request, { user, params }) => {
   const round = roundOf(params.id);
@@ -71,7 +72,9 @@ export const PUT = defineRoute<{ id: string }, typeof ADMIN>(ADMIN, async (reque
     const problems = result.problems.map(({ at, sheet, row, column, key, params }) => ({ at, sheet, row, column, message: t(key, params) }));
     throw new ActionError("frameworkInvalid", 422, { problems, count: problems.length });
   }
-  const replaced = replaceFramework(getDb(), user.id, round.id, result.framework);
-  if (!replaced.ok) throw new ActionError(replaced.reason, replaced.reason === "notFound" ? 404 : 409);
-  return NextResponse.json({ ok: true });
+  // The editor sends the revision it loaded, so that saving never silently undoes a change made meanwhile.
+  const expected = request.headers.get("if-match")?.replace(/^"|"$/g, "") || undefined;
+  const replaced = replaceFramework(getDb(), user.id, round.id, result.framework, expected);
+  if (!replaced.ok) throw new ActionError(replaced.reason, replaced.reason === "notFound" ? 404 : replaced.reason === "frameworkChanged" ? 412 : 409);
+  return NextResponse.json({ ok: true, revision: replaced.revision });
 });

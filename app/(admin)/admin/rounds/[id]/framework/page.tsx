@@ -4,6 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { FrameworkEditor } from "@/components/admin/framework-editor";
 import { getDb } from "@/db/client";
 import { exportFramework } from "@/db/rounds";
+import { frameworkRevision } from "@/lib/framework/revision";
 import { adminRound } from "../admin-round";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -14,11 +15,12 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function FrameworkEditorPage({ params }: { params: Promise<{ id: string }> }) {
   const round = await adminRound(params);
   const t = await getTranslations("frameworkEditor");
+  const framework = exportFramework(getDb(), round.id);
   return (
     <div className="space-y-4">
       <Link href={`/admin/rounds/${round.id}`} className="text-sm text-brand-700 hover:underline">← {round.name}</Link>
       <h1 className="text-2xl font-bold">{t("title")}</h1>
-      <FrameworkEditor roundId={round.id} initial={exportFramework(getDb(), round.id)} editable={round.status === "draft"} />
+      <FrameworkEditor roundId={round.id} initial={framework} revision={frameworkRevision(framework)} editable={round.status === "draft"} />
     </div>
   );
 }
