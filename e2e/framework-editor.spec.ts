@@ -46,6 +46,15 @@ test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds a
   await pane.getByLabel("满分").fill("0.5");
   await expect(check).toHaveText(/^检查通过/);
   await tree.getByRole("button", { name: "上移 B1.4" }).click();
+  // Leaving by a link with unsaved edits asks first; staying keeps them.
+  let asked = "";
+  page.once("dialog", (dialog) => {
+    asked = dialog.message();
+    void dialog.dismiss();
+  });
+  await page.getByRole("link", { name: `← ${name}` }).click();
+  expect(asked).toBe("指标体系有未保存的修改，确定离开吗？");
+  await expect(page.getByText("有未保存的修改")).toBeVisible();
   await page.getByRole("button", { name: "保存指标体系" }).click();
   await expect(page.getByRole("status").filter({ hasText: "已保存" })).toHaveText("已保存（已记入审计日志）。");
   const b1 = exportFramework(testDb(), newRoundId).modules[0]!.indicators[0]!;
