@@ -1,4 +1,5 @@
 import contentDisposition from "content-disposition";
+import { fileTypeFromBuffer } from "file-type";
 import { NextResponse, type NextRequest } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
@@ -10,8 +11,6 @@ import { UnreadableWorkbookError, XLSX_CONTENT_TYPE, frameworkToWorkbook, workbo
 
 const ADMIN = { roles: ["admin"] } as const;
 const MAX_MB = 2;
-/** Every .xlsx is a ZIP archive: a browser may send it without (or with a generic) content type. */
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 function roundOf(id: string) {
   const round = /^\d+$/.test(id) ? getRound(getDb(), Number(id)) : null;
@@ -19,14 +18,15 @@ function roundOf(id: string) {
   return round;
 }
 
-function isWorkbook(request: NextRequest, bytes: Uint8Array): boolean {
+/** By its content type, or by its bytes: a browser may send a workbook with none or a generic one. */
+async function isWorkbook(request: NextRequest, bytes: Uint8Array): Promise<boolean> {
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  return type === XLSX_CONTENT_TYPE || ZIP_MAGIC.every((byte, i) => bytes[i] === byte);
+  return type === XLSX_CONTENT_TYPE || (await fileTypeFromBuffer(bytes))?.ext === "xlsx";
 }
 
 /** A JSON file (every problem by code) or a workbook (every problem by code, sheet, row and column). */
 async function frameworkOf(request: NextRequest, bytes: Uint8Array): Promise<{ ok: true; framework: FrameworkFile } | { ok: false; problems: WorkbookProblem[] }> {
-  if (isWorkbook(request, bytes)) {
+  if (await isWorkbook(request, bytes)) {
     try {
       return await workbookToFramework(bytes);
     } catch (error) {
