@@ -5,5 +5,22 @@ import nextTs from "eslint-config-next/typescript";
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
+  // Playwright fixtures hand their value to a callback named `use`; there is no React in e2e/.
+  { files: ["e2e/**/*.ts"], rules: { "react-hooks/rules-of-hooks": "off" } },
+  {
+    // Journeys wait for the state the UI promises: a page loaded with goto/reload is not yet hydrated.
+    files: ["e2e/**/*.spec.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "CallExpression[callee.property.name='goto']", message: "Use visit(page, url) from ./fixtures: it waits until the page is hydrated." },
+        { selector: "CallExpression[callee.property.name='reload']", message: "Use reload(page) from ./fixtures: it waits until the page is hydrated." },
+      ],
+      "no-restricted-imports": [
+        "error",
+        { name: "@playwright/test", importNames: ["test", "expect"], message: "Import test and expect from ./fixtures (signed-in pages, contexts closed after each test)." },
+      ],
+    },
+  },
   globalIgnores([".next/**", "out/**", "build/**", "next-env.d.ts", ".data/**", ".data-*/**", "test-results/**", "playwright-report/**"]),
 ]);

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { inArray } from "drizzle-orm";
+import { hashPassword } from "@/lib/auth/password";
 import { cityFileSchema } from "@/lib/cities/schema";
 import { validateFramework } from "@/lib/framework/validate";
 import type { FrameworkFile } from "@/lib/framework/schema";
@@ -70,8 +71,10 @@ export type DemoLogin = { email: string; role: string; who: string };
 /** Demo accounts: one admin, three reviewers with assignments, staff for five cities. */
 export async function seedDemoAccounts(db: Db, roundId: number): Promise<DemoLogin[]> {
   const logins: DemoLogin[] = [];
+  // Every demo account has the documented password: one hash (with its own salt) instead of nine.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
   const add = async (email: string, name: string, role: "admin" | "reviewer" | "city_staff", who: string, cityId: number | null = null) => {
-    const id = await upsertUser(db, { email, name, password: DEMO_PASSWORD, role, cityId });
+    const id = await upsertUser(db, { email, name, passwordHash, role, cityId });
     logins.push({ email, role, who });
     return id;
   };

@@ -93,11 +93,18 @@ export function updateUserLocale(db: Db, id: number, locale: Locale): void {
   db.update(users).set({ locale }).where(eq(users.id, id)).run();
 }
 
-export type NewUser = { email: string; name: string; password: string; role: Role; cityId?: number | null; locale?: Locale };
+/**
+ * The password in clear, or already hashed: Argon2 costs tens of milliseconds (seconds on a loaded machine)
+ * on purpose, so a seed or a test that gives many accounts one password hashes it once.
+ */
+export type NewUser = { email: string; name: string; role: Role; cityId?: number | null; locale?: Locale } & (
+  | { password: string; passwordHash?: never }
+  | { passwordHash: string; password?: never }
+);
 
 /** Creates the user, or updates name/role/city/password of an existing one with that email (used by seeds). */
 export async function upsertUser(db: Db, input: NewUser, actorId: number | null = null): Promise<number> {
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = input.passwordHash ?? (await hashPassword(input.password!));
   const email = normaliseEmail(input.email);
   return db.transaction(
     (tx) => {

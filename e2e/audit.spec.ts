@@ -1,13 +1,11 @@
-import { expect, test } from "@playwright/test";
-import { createTestRound, createUser, fillAndSubmit, signInViaApi } from "./fixtures";
+import { createTestRound, createUser, expect, fillAndSubmit, test, visit } from "./fixtures";
 
-test("the admin filters the audit log by user and action and exports it; other roles are refused", async ({ page, browser }) => {
+test("the admin filters the audit log by user and action and exports it; other roles are refused", async ({ adminPage: page, pageFor }) => {
   const { roundId } = await createTestRound(["xianyang"]);
   const staff = await createUser("city_staff", "xianyang");
   fillAndSubmit(roundId, staff);
 
-  await signInViaApi(page, await createUser("admin"));
-  await page.goto("/admin/audit");
+  await visit(page, "/admin/audit");
   await page.getByLabel("操作人").selectOption({ label: staff.email });
   await page.getByRole("combobox", { name: "操作", exact: true }).selectOption("submission.submitted");
   await page.getByRole("button", { name: "筛选" }).click();
@@ -22,8 +20,7 @@ test("the admin filters the audit log by user and action and exports it; other r
   expect(text.trim().split(/\r?\n/)).toHaveLength(2);
   expect(text).toContain(staff.email);
 
-  const staffPage = await (await browser.newContext()).newPage();
-  await signInViaApi(staffPage, staff);
-  expect((await staffPage.goto("/admin/audit"))?.status()).toBe(404);
+  const staffPage = await pageFor(staff);
+  expect((await visit(staffPage, "/admin/audit"))?.status()).toBe(404);
   expect((await staffPage.request.get("/api/audit")).status()).toBe(403);
 });

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
-import { createUser, signInViaApi } from "./fixtures";
+import { createUser, expect, reload, test, visit } from "./fixtures";
 
-test("an admin adds a city, is refused a taken code, and edits the city", async ({ page }) => {
-  await signInViaApi(page, await createUser("admin"));
-  await page.goto("/admin/cities");
+test("an admin adds a city, is refused a taken code, and edits the city", async ({ pageFor }) => {
+  // An admin of its own: switching to English changes the account's saved language.
+  const page = await pageFor(await createUser("admin"));
+  await visit(page, "/admin/cities");
   const code = `e2e-${randomUUID().slice(0, 6)}`;
   const form = page.getByRole("form", { name: "添加城市" });
   const fill = async (cityCode: string) => {
@@ -23,7 +23,7 @@ test("an admin adds a city, is refused a taken code, and edits the city", async 
   await fill(code);
   await expect(form.getByText("该城市代码已存在。").first()).toBeVisible();
 
-  await page.reload();
+  await reload(page);
   const entry = page.getByRole("listitem").filter({ hasText: code });
   await entry.locator("summary").click();
   const edit = page.getByRole("form", { name: "编辑测试新城" });

@@ -1,13 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
-import { createUser, signInViaApi } from "./fixtures";
+import { createUser, expect, test, visit } from "./fixtures";
 
 const HEADER = "code,name_zh,name_en,province_zh,province_en,region,tier";
 const csvFile = (...rows: string[]) => ({ name: "cities.csv", mimeType: "text/csv", buffer: Buffer.from(`\uFEFF${[HEADER, ...rows].join("\r\n")}\r\n`) });
 
-test("an admin previews a city import, sees each problem by row, fixes the file and applies it", async ({ page }) => {
-  await signInViaApi(page, await createUser("admin"));
-  await page.goto("/admin/cities");
+test("an admin previews a city import, sees each problem by row, fixes the file and applies it", async ({ adminPage: page }) => {
+  await visit(page, "/admin/cities");
   const code = `e2e-import-${randomUUID().slice(0, 6)}`;
   const newCity = `${code},导入新城,Imported Town,河北,Hebei,华北,地级市`;
   const section = page.getByRole("region", { name: "批量导入" });
@@ -37,8 +35,8 @@ test("an admin previews a city import, sees each problem by row, fixes the file 
   expect(text).toContain(`${code},导入新城,Imported Town,河北,Hebei,north,prefecture`);
 });
 
-test("only admins may import cities", async ({ page }) => {
-  await signInViaApi(page, await createUser("city_staff", "hangzhou"));
+test("only admins may import cities", async ({ pageFor }) => {
+  const page = await pageFor(await createUser("city_staff", "hangzhou"));
   const code = `e2e-import-${randomUUID().slice(0, 6)}`;
   const refused = await page.request.post("/api/cities/import?apply=1", { headers: { "Content-Type": "text/csv" }, data: csvFile(`${code},拒绝,Refused,河北,Hebei,north,prefecture`).buffer });
   expect(refused.status()).toBe(403);

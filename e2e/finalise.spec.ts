@@ -1,16 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { expect, test } from "@playwright/test";
 import { E2E_DATA_DIR } from "./env";
-import { approveThroughStages, createTestRound, createUser, fillAndSubmit, itemIdOf, signInViaApi } from "./fixtures";
+import { approveThroughStages, createTestRound, createUser, expect, fillAndSubmit, itemIdOf, test, visit } from "./fixtures";
 
-test("finalising is refused while a module is unverified, accepted after marking it not submitted; then the round is locked", async ({ browser }) => {
+test("finalising is refused while a module is unverified, accepted after marking it not submitted; then the round is locked", async ({ adminPage: admin, pageFor }) => {
+  // A whole round's life (two roles, a CLI recompute, exports and a reopening) in one journey: three times the budget.
+  test.slow();
   const { roundId, reviewer, finalReviewer } = await createTestRound(["lishui", "zhoushan"]);
   const staff = await createUser("city_staff", "lishui");
   approveThroughStages(fillAndSubmit(roundId, staff), [reviewer, finalReviewer]);
 
-  const admin = await (await browser.newContext()).newPage();
-  await signInViaApi(admin, await createUser("admin"));
-  await admin.goto(`/admin/rounds/${roundId}`);
+  await visit(admin, `/admin/rounds/${roundId}`);
   await expect(admin.getByRole("row", { name: /丽水/ })).toContainText("已核定");
   await expect(admin.getByRole("row", { name: /舟山/ })).toContainText("未开始");
 
@@ -31,8 +30,7 @@ test("finalising is refused while a module is unverified, accepted after marking
   expect(digest).toMatch(/^[0-9a-f]{64}$/);
 
   // The city can no longer change anything; the server says why.
-  const staffPage = await (await browser.newContext()).newPage();
-  await signInViaApi(staffPage, staff);
+  const staffPage = await pageFor(staff);
   const save = await staffPage.request.put("/api/answers", { data: { itemId: itemIdOf(roundId, "Q1.1"), baseRevision: 1, value: 99 } });
   expect(save.status()).toBe(409);
   expect((await save.json()).message).toBe("该评估轮次未开放或已定稿，不能修改。");
@@ -43,7 +41,7 @@ test("finalising is refused while a module is unverified, accepted after marking
   expect(output).toContain("OK: every score, rank and the digest match the snapshot");
 
   // The report's average equals the mean of the exported totals.
-  await admin.goto(`/rounds/${roundId}/report`);
+  await visit(admin, `/rounds/${roundId}/report`);
   const average = Number(await admin.getByTestId("stat-mean").textContent());
   const csv = await admin.request.get(`/api/rounds/${roundId}/export?format=csv`);
   expect(csv.status()).toBe(200);
@@ -59,16 +57,16 @@ test("finalising is refused while a module is unverified, accepted after marking
   expect(xlsx.headers()["content-type"]).toContain("spreadsheetml");
 
   // A city sees its own scorecard and rank, not another city's details, and cannot export.
-  await staffPage.goto(`/rounds/${roundId}/report/cities/lishui`);
+  await visit(staffPage, `/rounds/${roundId}/report/cities/lishui`);
   await expect(staffPage.getByTestId("scorecard-total")).toContainText("排名 1 / 2");
-  expect((await staffPage.goto(`/rounds/${roundId}/report/cities/zhoushan`))?.status()).toBe(404);
+  expect((await visit(staffPage, `/rounds/${roundId}/report/cities/zhoushan`))?.status()).toBe(404);
   expect((await staffPage.request.get(`/api/rounds/${roundId}/export?format=csv`)).status()).toBe(403);
-  await staffPage.goto(`/rounds/${roundId}/report`);
+  await visit(staffPage, `/rounds/${roundId}/report`);
   await expect(staffPage.getByRole("link", { name: "舟山" })).toHaveCount(0);
   await expect(staffPage.getByRole("row", { name: /舟山/ })).toContainText("含未提交模块");
 
   // Reopening the finalised round needs a reason.
-  await admin.goto(`/admin/rounds/${roundId}`);
+  await visit(admin, `/admin/rounds/${roundId}`);
   await admin.getByRole("button", { name: "重新开放本轮" }).click();
   await expect(admin.locator("form").getByRole("alert")).toHaveText("必须填写原因。");
   await admin.getByLabel("重新开放本轮的原因（必填）").fill("舟山补交材料");

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 import { getCityByCode } from "@/db/cities";
 import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "@/db/questionnaire";
 import { openDatabase, type Db } from "@/db/client";
@@ -8,10 +8,13 @@ import { and, eq } from "drizzle-orm";
 import { createRound, getRoundByName } from "@/db/rounds";
 import { items, modules, reviewAssignments, reviewStages, submissions, type Role } from "@/db/schema";
 import { approveSubmission } from "@/db/reviews";
+import { hashPassword } from "@/lib/auth/password";
 import { validateFramework } from "@/lib/framework/validate";
 import { OPEN_ROUND_NAME } from "@/db/seed";
 import { upsertUser } from "@/db/users";
 import { E2E_DATA_DIR } from "./env";
+
+export { expect };
 
 export type TestUser = { id: number; email: string; password: string; name: string; role: Role; cityId: number | null };
 
@@ -34,26 +37,93 @@ export function city(code: string) {
   return found;
 }
 
-/** A fresh user of its own for one test, so that tests never share lockout counters or languages. */
+// Every test user has this password, hashed once per worker: Argon2 is slow on purpose (0.02–0.5 s per hash
+// on a loaded 2-core machine) and a suite creates about a hundred users. Signing in still verifies a real hash.
+const TEST_PASSWORD = `e2e-${randomUUID()}`;
+let testPasswordHash: Promise<string> | undefined;
+
+/** A fresh user of its own for one test, so that tests never share lockout counters, languages or sessions. */
 export async function createUser(role: Role, cityCode?: string): Promise<TestUser> {
   const tag = randomUUID().slice(0, 8);
   const email = `${role.replace("_", "-")}-${tag}@e2e.test`;
-  const password = `pw-${randomUUID()}`;
   const cityId = cityCode ? city(cityCode).id : null;
   const name = `E2E ${role} ${tag}`;
-  const id = await upsertUser(testDb(), { email, name, password, role, cityId });
-  return { id, email, password, name, role, cityId };
+  const passwordHash = await (testPasswordHash ??= hashPassword(TEST_PASSWORD));
+  const id = await upsertUser(testDb(), { email, name, passwordHash, role, cityId });
+  return { id, email, password: TEST_PASSWORD, name, role, cityId };
 }
 
-/** Signs in through the Auth.js endpoints (the sign-in page itself is covered by its own spec). */
-export async function signInViaApi(page: Page, user: TestUser) {
-  const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const response = await page.request.post("/api/auth/callback/credentials", {
-    form: { email: user.email, password: user.password, csrfToken, callbackUrl: "/" },
-    maxRedirects: 0,
-  });
-  expect(response.status()).toBe(302);
-  expect(response.headers().location).not.toContain("error");
+type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
+
+export const test = base.extend<
+  {
+    /** A page signed in as the user, in a browser context of its own that is closed when the test ends. */
+    pageFor: (user: TestUser) => Promise<Page>;
+    /** A page signed in as this worker's admin (for tests that do not change the admin's account or language). */
+    adminPage: Page;
+  },
+  { signIn: (user: TestUser) => Promise<StorageState>; workerAdmin: StorageState }
+>({
+  // Signs in through the Auth.js endpoints (the sign-in page itself has its own spec) and keeps the cookies.
+  signIn: [
+    async ({ playwright }, use, workerInfo) => {
+      const baseURL = workerInfo.project.use.baseURL;
+      await use(async (user) => {
+        const request = await playwright.request.newContext({ baseURL });
+        try {
+          const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+          const response = await request.post("/api/auth/callback/credentials", {
+            form: { email: user.email, password: user.password, csrfToken, callbackUrl: "/" },
+            maxRedirects: 0,
+          });
+          expect(response.status(), `sign-in of ${user.email}`).toBe(302);
+          expect(response.headers().location).not.toContain("error");
+          return await request.storageState();
+        } finally {
+          await request.dispose();
+        }
+      });
+    },
+    { scope: "worker" },
+  ],
+  // One admin per worker, signed in once: its session (the storage state) is reused by every test of the worker.
+  workerAdmin: [async ({ signIn }, use) => use(await signIn(await createUser("admin"))), { scope: "worker" }],
+  pageFor: async ({ browser, signIn }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (user) => {
+      const context = await browser.newContext({ storageState: await signIn(user) });
+      contexts.push(context);
+      return context.newPage();
+    });
+    // Contexts a test opens itself stay open until the worker ends unless closed: each holds a renderer.
+    await Promise.all(contexts.map((context) => context.close()));
+  },
+  adminPage: async ({ browser, workerAdmin }, use) => {
+    const context = await browser.newContext({ storageState: workerAdmin });
+    await use(await context.newPage());
+    await context.close();
+  },
+});
+
+/**
+ * Opens a page and waits until React has hydrated it (the app marks `<html data-hydrated>`), so that the next
+ * click reaches its handler however slow the machine. Use it instead of `page.goto`.
+ */
+export async function visit(page: Page, url: string) {
+  const response = await page.goto(url);
+  await hydrated(page);
+  return response;
+}
+
+/** Reloads the page and waits until it is hydrated again. Use it instead of `page.reload`. */
+export async function reload(page: Page) {
+  const response = await page.reload();
+  await hydrated(page);
+  return response;
+}
+
+async function hydrated(page: Page) {
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 }
 
 /** A one-module framework with every answer type, for journeys that must touch each input. */

@@ -1,14 +1,12 @@
-import { expect, test } from "@playwright/test";
 import ExcelJS from "exceljs";
 import { exportFramework, getRound } from "@/db/rounds";
 import { loadFrameworkFile } from "@/db/seed";
-import { createTestRound, createUser, signInViaApi, testDb } from "./fixtures";
+import { createTestRound, createUser, expect, test, testDb, visit } from "./fixtures";
 
-test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds an item, opens the round, and city staff see the new item", async ({ page, browser }) => {
+test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds an item, opens the round, and city staff see the new item", async ({ adminPage: page, pageFor }) => {
   const { roundId } = await createTestRound(["langfang"], { framework: loadFrameworkFile(2019), year: 2019 });
   const source = getRound(testDb(), roundId)!.name;
-  await signInViaApi(page, await createUser("admin"));
-  await page.goto("/admin");
+  await visit(page, "/admin");
   const clone = page.getByRole("form", { name: "复制为新轮次" });
   await clone.getByLabel("复制自").selectOption({ label: source });
   const name = `第十届(2020) ${Date.now()}`;
@@ -60,7 +58,7 @@ test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds a
   const b1 = exportFramework(testDb(), newRoundId).modules[0]!.indicators[0]!;
   expect(b1.items.map((item) => `${item.code} ${item.points}`)).toEqual(["B1.1 1.5", "B1.2 1.5", "B1.4 0.5", "B1.3 1.5"]);
 
-  await page.goto(roundUrl);
+  await visit(page, roundUrl);
   await page.getByRole("form", { name: "轮次设置" }).getByRole("button", { name: "开放本轮" }).click();
   await expect(page.getByText("进行中", { exact: true })).toBeVisible();
 
@@ -71,18 +69,16 @@ test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds a
   const frozen = await page.request.put(`/api/rounds/${newRoundId}/framework`, { data: loadFrameworkFile(2019) });
   expect(frozen.status()).toBe(409);
 
-  const staff = await (await browser.newContext()).newPage();
-  await signInViaApi(staff, await createUser("city_staff", "langfang"));
-  await staff.goto("/city");
+  const staff = await pageFor(await createUser("city_staff", "langfang"));
+  await visit(staff, "/city");
   await expect(staff.getByText(`评估轮次：${name}`)).toBeVisible();
-  await staff.goto(`/rounds/${newRoundId}/cities/langfang/modules/B`);
+  await visit(staff, `/rounds/${newRoundId}/cities/langfang/modules/B`);
   await expect(staff.getByRole("heading", { name: /数据中心机架数是否公开/ })).toBeVisible();
   await expect(staff.getByTestId("points-B1.1")).toContainText("1.5");
 });
 
-test("an admin creates a round from the 2019 framework file; an Excel workbook with a wrong sum is refused by code and row, a fixed one replaces the framework", async ({ page }) => {
-  await signInViaApi(page, await createUser("admin"));
-  await page.goto("/admin");
+test("an admin creates a round from the 2019 framework file; an Excel workbook with a wrong sum is refused by code and row, a fixed one replaces the framework", async ({ adminPage: page }) => {
+  await visit(page, "/admin");
   await page.locator("summary", { hasText: "新建轮次" }).click();
   const create = page.getByRole("form", { name: "新建轮次" });
   const name = `Excel 轮次 ${Date.now()}`;

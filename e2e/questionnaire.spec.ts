@@ -1,19 +1,19 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import { notifications } from "@/db/schema";
-import { createTestRound, createUser, itemIdOf, signInViaApi, testDb } from "./fixtures";
+import { createTestRound, createUser, expect, itemIdOf, reload, test, testDb, visit } from "./fixtures";
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 
 const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".", "\\.")}`);
 const saved = (page: Page, code: string) => expect(item(page, code).getByRole("status")).toHaveText("已保存");
 
-test("a staff member fills a whole module, attaches evidence, is refused while something is missing, then submits", async ({ page, browser }) => {
+test("a staff member fills a whole module, attaches evidence, is refused while something is missing, then submits", async ({ pageFor }) => {
   const { roundId, reviewer } = await createTestRound(["nanjing"]);
   const staff = await createUser("city_staff", "nanjing");
-  await signInViaApi(page, staff);
+  const page = await pageFor(staff);
   const url = `/rounds/${roundId}/cities/nanjing/modules/Q`;
-  await page.goto(url);
+  await visit(page, url);
   await expect(page.getByRole("heading", { level: 1, name: "Q测试模块" })).toBeVisible();
 
   // Every answer type, each autosaved with its provisional points.
@@ -52,7 +52,7 @@ test("a staff member fills a whole module, attaches evidence, is refused while s
   await expect(item(page, "Q1.2").getByRole("link", { name: "https://www.nanjing.example.gov.cn/doc/2019-12" })).toBeVisible();
 
   // Reloading shows exactly what was saved.
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole("textbox", { name: "光纤覆盖率", exact: true })).toHaveValue("87.5");
   await expect(page.getByRole("radiogroup", { name: "是否建成政务云" }).getByLabel("是")).toBeChecked();
   await expect(page.getByRole("radiogroup", { name: "平台建设状态" }).getByLabel("已对接省级")).toBeChecked();
@@ -64,13 +64,13 @@ test("a staff member fills a whole module, attaches evidence, is refused while s
   await expect(page.getByTestId("module-points")).toHaveText("9.25 / 10 分");
 
   // The dashboard shows the same progress and provisional score.
-  await page.goto(`/rounds/${roundId}/cities/nanjing`);
+  await visit(page, `/rounds/${roundId}/cities/nanjing`);
   const card = page.getByRole("listitem").filter({ hasText: "测试模块" });
   await expect(card).toContainText("已填 6 / 6 项");
   await expect(card).toContainText("9.25 / 10 分");
   await expect(card).toContainText("填报中");
 
-  await page.goto(url);
+  await visit(page, url);
   await page.getByRole("button", { name: "提交本模块" }).click();
   await expect(page.getByRole("status").filter({ hasText: "本模块已提交" })).toBeVisible();
   await expect(page.getByRole("textbox", { name: "光纤覆盖率", exact: true })).toBeDisabled();
@@ -86,20 +86,18 @@ test("a staff member fills a whole module, attaches evidence, is refused while s
   const notified = testDb().select().from(notifications).where(and(eq(notifications.userId, reviewer.id), eq(notifications.kind, "submitted"))).all();
   expect(notified).toHaveLength(1);
 
-  const reviewerPage = await (await browser.newContext()).newPage();
-  await signInViaApi(reviewerPage, reviewer);
-  await reviewerPage.goto("/notifications");
+  const reviewerPage = await pageFor(reviewer);
+  await visit(reviewerPage, "/notifications");
   await expect(reviewerPage.getByLabel("1 条未读")).toBeVisible();
   await expect(reviewerPage.getByRole("listitem").filter({ hasText: "南京 提交了「测试模块」（第 1 版），等待评审。" })).toBeVisible();
   await reviewerPage.getByRole("button", { name: "全部标为已读" }).click();
   await expect(reviewerPage.getByLabel("1 条未读")).toHaveCount(0);
 });
 
-test("evidence downloads keep the Chinese name and are refused to another city's staff", async ({ page, browser }) => {
+test("evidence downloads keep the Chinese name and are refused to another city's staff", async ({ pageFor, browser }) => {
   const { roundId } = await createTestRound(["suzhou", "wuxi"]);
-  const staff = await createUser("city_staff", "suzhou");
-  await signInViaApi(page, staff);
-  await page.goto(`/rounds/${roundId}/cities/suzhou/modules/Q`);
+  const page = await pageFor(await createUser("city_staff", "suzhou"));
+  await visit(page, `/rounds/${roundId}/cities/suzhou/modules/Q`);
   await page.getByLabel("上传光纤覆盖率的佐证文件").setInputFiles({ name: "统计公报.pdf", mimeType: "application/pdf", buffer: PDF });
   const link = item(page, "Q1.1").getByRole("link", { name: "统计公报.pdf" });
   const href = (await link.getAttribute("href"))!;
@@ -110,18 +108,18 @@ test("evidence downloads keep the Chinese name and are refused to another city's
   expect(own.headers()["content-disposition"]).toContain("filename*=UTF-8''%E7%BB%9F%E8%AE%A1%E5%85%AC%E6%8A%A5.pdf");
   expect(Buffer.from(await own.body())).toEqual(PDF);
 
-  const other = await (await browser.newContext()).newPage();
-  await signInViaApi(other, await createUser("city_staff", "wuxi"));
+  const other = await pageFor(await createUser("city_staff", "wuxi"));
   expect((await other.request.get(href)).status()).toBe(404);
-  expect((await other.goto(`/rounds/${roundId}/cities/suzhou/modules/Q`))?.status()).toBe(404);
-  const anonymous = await (await browser.newContext()).request.get(new URL(href, page.url()).toString());
-  expect(anonymous.status()).toBe(401);
+  expect((await visit(other, `/rounds/${roundId}/cities/suzhou/modules/Q`))?.status()).toBe(404);
+  const anonymousContext = await browser.newContext();
+  expect((await anonymousContext.request.get(href)).status()).toBe(401);
+  await anonymousContext.close();
 });
 
-test("an oversized file and a renamed .exe are refused with clear reasons and leave nothing behind", async ({ page }) => {
+test("an oversized file and a renamed .exe are refused with clear reasons and leave nothing behind", async ({ pageFor }) => {
   const { roundId } = await createTestRound(["changzhou"]);
-  await signInViaApi(page, await createUser("city_staff", "changzhou"));
-  await page.goto(`/rounds/${roundId}/cities/changzhou/modules/Q`);
+  const page = await pageFor(await createUser("city_staff", "changzhou"));
+  await visit(page, `/rounds/${roundId}/cities/changzhou/modules/Q`);
   const upload = page.getByLabel("上传光纤覆盖率的佐证文件");
   const region = item(page, "Q1.1");
 
@@ -142,17 +140,15 @@ test("an oversized file and a renamed .exe are refused with clear reasons and le
   expect((await tooBig.json()).message).toContain("2 MB");
 });
 
-test("two staff of one city editing the same item: the later save is refused and shows the newer value and who saved it", async ({ browser }) => {
+test("two staff of one city editing the same item: the later save is refused and shows the newer value and who saved it", async ({ pageFor }) => {
   const { roundId } = await createTestRound(["yangzhou"]);
   const first = await createUser("city_staff", "yangzhou");
   const second = await createUser("city_staff", "yangzhou");
   const url = `/rounds/${roundId}/cities/yangzhou/modules/Q`;
-  const pageA = await (await browser.newContext()).newPage();
-  const pageB = await (await browser.newContext()).newPage();
-  await signInViaApi(pageA, first);
-  await signInViaApi(pageB, second);
-  await pageA.goto(url);
-  await pageB.goto(url);
+  const pageA = await pageFor(first);
+  const pageB = await pageFor(second);
+  await visit(pageA, url);
+  await visit(pageB, url);
 
   await pageA.getByRole("textbox", { name: "光纤覆盖率", exact: true }).fill("10");
   await saved(pageA, "Q1.1");
@@ -163,28 +159,29 @@ test("two staff of one city editing the same item: the later save is refused and
 
   await conflict.getByRole("button", { name: "用我的内容覆盖" }).click();
   await saved(pageB, "Q1.1");
-  await pageA.reload();
+  await reload(pageA);
   await expect(pageA.getByRole("textbox", { name: "光纤覆盖率", exact: true })).toHaveValue("20");
 });
 
-test("typing while offline is kept, shown as unsaved, and saved when the network returns", async ({ page, context }) => {
+test("typing while offline is kept, shown as unsaved, and saved when the network returns", async ({ pageFor }) => {
   const { roundId } = await createTestRound(["xuzhou"]);
-  await signInViaApi(page, await createUser("city_staff", "xuzhou"));
-  await page.goto(`/rounds/${roundId}/cities/xuzhou/modules/Q`);
+  const page = await pageFor(await createUser("city_staff", "xuzhou"));
+  const context = page.context();
+  await visit(page, `/rounds/${roundId}/cities/xuzhou/modules/Q`);
   await context.setOffline(true);
   await page.getByRole("textbox", { name: "光纤覆盖率", exact: true }).fill("55");
   await expect(item(page, "Q1.1").getByRole("status")).toHaveText("保存失败，正在重试（修改未丢失）");
   await expect(page.getByRole("complementary").getByRole("status")).toHaveText("有尚未保存的修改");
   await context.setOffline(false);
   await saved(page, "Q1.1");
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole("textbox", { name: "光纤覆盖率", exact: true })).toHaveValue("55");
 });
 
-test("free text in a number field is refused in the form and by the server", async ({ page }) => {
+test("free text in a number field is refused in the form and by the server", async ({ pageFor }) => {
   const { roundId } = await createTestRound(["zhenjiang"]);
-  await signInViaApi(page, await createUser("city_staff", "zhenjiang"));
-  await page.goto(`/rounds/${roundId}/cities/zhenjiang/modules/Q`);
+  const page = await pageFor(await createUser("city_staff", "zhenjiang"));
+  await visit(page, `/rounds/${roundId}/cities/zhenjiang/modules/Q`);
   await page.getByRole("textbox", { name: "光纤覆盖率", exact: true }).fill("N/A");
   await expect(item(page, "Q1.1")).toContainText("请输入数字");
   await expect(item(page, "Q1.1").getByRole("status")).toHaveText("输入有误，未保存");
@@ -193,10 +190,10 @@ test("free text in a number field is refused in the form and by the server", asy
   expect(direct.status()).toBe(404);
 });
 
-test("after the submission deadline, submitting is refused with the deadline shown", async ({ page }) => {
+test("after the submission deadline, submitting is refused with the deadline shown", async ({ pageFor }) => {
   const { roundId } = await createTestRound(["huaian"], { deadline: new Date("2020-03-31T10:00:00Z") });
-  await signInViaApi(page, await createUser("city_staff", "huaian"));
-  await page.goto(`/rounds/${roundId}/cities/huaian/modules/Q`);
+  const page = await pageFor(await createUser("city_staff", "huaian"));
+  await visit(page, `/rounds/${roundId}/cities/huaian/modules/Q`);
   for (const code of ["Q1.1", "Q1.2", "Q1.3", "Q1.4", "Q1.5"]) {
     await item(page, code).getByLabel("不适用", { exact: true }).check();
     await item(page, code).getByLabel("不适用的原因（必填）").fill("本市不适用");

@@ -1,13 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
 import { getRound } from "@/db/rounds";
-import { createTestRound, createUser, signInViaApi, testDb } from "./fixtures";
+import { createTestRound, createUser, expect, test, testDb, visit } from "./fixtures";
 
-test("an admin clones a round into a draft, sets its deadline, opens it, and the city sees it", async ({ page, browser }) => {
+test("an admin clones a round into a draft, sets its deadline, opens it, and the city sees it", async ({ adminPage: page, pageFor }) => {
   const { roundId } = await createTestRound(["yibin"]);
   const source = getRound(testDb(), roundId)!.name;
-  await signInViaApi(page, await createUser("admin"));
-  await page.goto("/admin");
+  await visit(page, "/admin");
   const name = `第十届 ${randomUUID().slice(0, 6)}`;
   const form = page.getByRole("form", { name: "复制为新轮次" });
   await form.getByLabel("复制自").selectOption({ label: source });
@@ -43,9 +41,8 @@ test("an admin clones a round into a draft, sets its deadline, opens it, and the
   expect(frozen.status()).toBe(409);
   expect((await frozen.json()).message).toBe("评估轮次已开放，指标体系已冻结，不能修改。");
 
-  const staff = await (await browser.newContext()).newPage();
-  await signInViaApi(staff, await createUser("city_staff", "yibin"));
-  await staff.goto("/city");
+  const staff = await pageFor(await createUser("city_staff", "yibin"));
+  await visit(staff, "/city");
   await expect(staff.getByText(`评估轮次：${name}`)).toBeVisible();
   await expect(staff.getByText("提交截止：2100年12月31日 23:59")).toBeVisible();
 });

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { city, createUser, openRound, type TestUser } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { city, createUser, expect, openRound, test, visit, type TestUser } from "./fixtures";
 
 const TEXT = {
   "zh-CN": { email: "邮箱", password: "密码", submit: "登录", signOut: "退出登录", invalid: "邮箱或密码不正确。", locked: /已被锁定 15 分钟/ },
@@ -8,7 +8,7 @@ const TEXT = {
 type Lang = keyof typeof TEXT;
 
 async function signInWithForm(page: Page, user: Pick<TestUser, "email" | "password">, lang: Lang = "zh-CN") {
-  await page.goto("/signin");
+  await visit(page, "/signin");
   if (lang === "en") {
     await page.getByRole("button", { name: "English" }).click();
     await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
@@ -67,7 +67,7 @@ test("a wrong password shows the generic error and nothing else", async ({ page 
 
 test("the sixth attempt is refused even with the right password", async ({ page }) => {
   const user = await createUser("reviewer");
-  await page.goto("/signin");
+  await visit(page, "/signin");
   for (let attempt = 1; attempt <= 5; attempt++) {
     await page.getByLabel("邮箱").fill(user.email);
     await page.getByLabel("密码").fill(`wrong-${attempt}`);
@@ -86,18 +86,17 @@ test("signing out ends the session", async ({ page }) => {
   await expect(page).toHaveURL(/\/admin$/);
   await page.getByRole("button", { name: TEXT["zh-CN"].signOut }).click();
   await expect(page).toHaveURL(/\/signin$/);
-  await page.goto("/admin");
+  await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+  await visit(page, "/admin");
   await expect(page).toHaveURL(/\/signin$/);
 });
 
-test("the language a user chooses is remembered for their next sign-in", async ({ browser }) => {
+test("the language a user chooses is remembered for their next sign-in", async ({ page: first, browser }) => {
   const user = await createUser("reviewer");
-  const first = await browser.newPage();
   await signInWithForm(first, user);
   await expect(first.getByRole("heading", { level: 1, name: "评审队列" })).toBeVisible();
   await first.getByRole("button", { name: "English" }).click();
   await expect(first.getByRole("heading", { level: 1, name: "Review queue" })).toBeVisible();
-  await first.close();
 
   // A new browser without the language cookie: the saved preference applies after sign-in.
   const context = await browser.newContext();

@@ -1,17 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { expect, test, type Page } from "@playwright/test";
-import { createUser, signInViaApi } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { createUser, expect, test, visit } from "./fixtures";
 
 async function signInWithForm(page: Page, email: string, password: string) {
-  await page.goto("/signin");
+  await visit(page, "/signin");
   await page.getByLabel("邮箱").fill(email);
   await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: "登录", exact: true }).click();
 }
 
-test("an admin creates a city staff account; its temporary password must be changed at first sign-in", async ({ page, browser }) => {
-  await signInViaApi(page, await createUser("admin"));
-  await page.goto("/admin/users");
+test("an admin creates a city staff account; its temporary password must be changed at first sign-in", async ({ adminPage: page, page: newcomer }) => {
+  await visit(page, "/admin/users");
   const email = `new-${randomUUID().slice(0, 8)}@e2e.test`;
   const form = page.getByRole("form", { name: "创建用户" });
   await form.getByLabel("邮箱").fill(email);
@@ -26,11 +25,10 @@ test("an admin creates a city staff account; its temporary password must be chan
   await form.getByRole("button", { name: "创建用户" }).click();
   await expect(form.getByRole("status")).toContainText(email);
 
-  const newcomer = await (await browser.newContext()).newPage();
   await signInWithForm(newcomer, email, "temporary-123");
   await expect(newcomer).toHaveURL(/\/account\/password$/);
   await expect(newcomer.getByRole("status")).toHaveText("您正在使用管理员设置的临时密码，请先设置新密码。");
-  await newcomer.goto("/city");
+  await visit(newcomer, "/city");
   await expect(newcomer).toHaveURL(/\/account\/password$/);
   await newcomer.getByLabel("当前密码").fill("temporary-123");
   await newcomer.getByLabel("新密码（至少 10 位）").fill("my-own-password");
@@ -39,14 +37,12 @@ test("an admin creates a city staff account; its temporary password must be chan
   await expect(newcomer.getByRole("heading", { level: 1, name: "嘉峪关 · 填报概览" })).toBeVisible();
 });
 
-test("a deactivated user cannot sign in", async ({ page, browser }) => {
+test("a deactivated user cannot sign in", async ({ adminPage: page, page: other }) => {
   const reviewer = await createUser("reviewer");
-  await signInViaApi(page, await createUser("admin"));
-  await page.goto("/admin/users");
+  await visit(page, "/admin/users");
   await page.getByRole("button", { name: `停用 ${reviewer.email}` }).click();
   await expect(page.getByRole("row", { name: new RegExp(reviewer.email) })).toContainText("已停用");
 
-  const other = await (await browser.newContext()).newPage();
   await signInWithForm(other, reviewer.email, reviewer.password);
   await expect(other.locator("form").getByRole("alert")).toHaveText("邮箱或密码不正确。");
 });
