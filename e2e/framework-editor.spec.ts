@@ -4,6 +4,8 @@ import { loadFrameworkFile } from "@/db/seed";
 import { createTestRound, createUser, expect, test, testDb, visit } from "./fixtures";
 
 test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds an item, opens the round, and city staff see the new item", async ({ adminPage: page, pageFor }) => {
+  // Clone, edit in the editor, save, open and read as city staff: a long journey by nature, three times the budget.
+  test.slow();
   const { roundId } = await createTestRound(["langfang"], { framework: loadFrameworkFile(2019), year: 2019 });
   const source = getRound(testDb(), roundId)!.name;
   await visit(page, "/admin");

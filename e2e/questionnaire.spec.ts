@@ -9,6 +9,9 @@ const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".
 const saved = (page: Page, code: string) => expect(item(page, code).getByRole("status")).toHaveText("已保存");
 
 test("a staff member fills a whole module, attaches evidence, is refused while something is missing, then submits", async ({ pageFor }) => {
+  // Every answer type, an upload, a reload, the dashboard, a refused and an accepted submission and the
+  // reviewer's notification: a long journey by nature, three times the budget.
+  test.slow();
   const { roundId, reviewer } = await createTestRound(["nanjing"]);
   const staff = await createUser("city_staff", "nanjing");
   const page = await pageFor(staff);

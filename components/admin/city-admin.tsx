@@ -12,6 +12,24 @@ import { Button } from "../ui/button";
 import { TextField } from "../ui/text-field";
 import { useErrorText } from "../use-error-text";
 
+/**
+ * One city of the list: its edit form is mounted only while the entry is open, so that the page hydrates one
+ * disclosure per city instead of one form per city (108 forms made every keystroke and refresh slow).
+ */
+export function CityEntry({ city, summary }: { city: CityInput & { id: number }; summary: React.ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary className="cursor-pointer">{summary}</summary>
+      {open && (
+        <div className="mt-2">
+          <CityForm city={city} />
+        </div>
+      )}
+    </details>
+  );
+}
+
 /** Add a city, or edit one (its code stays). */
 export function CityForm({ city }: { city?: CityInput & { id: number } }) {
   const t = useTranslations("cities");

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
-import { CityForm } from "@/components/admin/city-admin";
+import { CityEntry, CityForm } from "@/components/admin/city-admin";
 import { CityImport } from "@/components/admin/city-import";
 import { listCities } from "@/db/cities";
 import { getDb } from "@/db/client";
@@ -53,13 +53,15 @@ export default async function CitiesPage() {
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
         {cities.map((c) => (
           <li key={c.id} className="px-4 py-2 text-sm">
-            <details>
-              <summary className="cursor-pointer">
-                <span className="font-medium">{pick(locale, c.nameZh, c.nameEn)}</span>
-                <span className="ml-2 text-slate-500">{c.code} · {pick(locale, c.provinceZh, c.provinceEn)} · {tr(c.region)} · {tt(c.tier)}{c.confirmed ? "" : ` · ${t("proposed")}`}</span>
-              </summary>
-              <div className="mt-2"><CityForm city={c} /></div>
-            </details>
+            <CityEntry
+              city={c}
+              summary={
+                <>
+                  <span className="font-medium">{pick(locale, c.nameZh, c.nameEn)}</span>
+                  <span className="ml-2 text-slate-500">{c.code} · {pick(locale, c.provinceZh, c.provinceEn)} · {tr(c.region)} · {tt(c.tier)}{c.confirmed ? "" : ` · ${t("proposed")}`}</span>
+                </>
+              }
+            />
           </li>
         ))}
       </ul>
