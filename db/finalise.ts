@@ -8,13 +8,14 @@ import canonicalize from "canonicalize";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { SessionUser } from "@/db/users";
 import { scoreFramework, type ScorableAnswer } from "@/lib/scoring/engine";
+import { valueInForce } from "@/lib/review/value-in-force";
 import { rank } from "@/lib/scoring/statistics";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { loadFrameworkShape } from "./questionnaire";
-import { effectiveAnswer } from "./reviews";
-import { answers, cities, evidence, itemReviews, results, reviewStages, roundCities, rounds, submissions } from "./schema";
+import { listAdjustmentsInForce } from "./reviews";
+import { answers, cities, evidence, results, roundCities, rounds, submissions } from "./schema";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -82,8 +83,8 @@ export function markNotSubmitted(
 export type ResultRow = Omit<typeof results.$inferInsert, "id">;
 
 /**
- * Computes a round's results from its stored data: the verified answers with the adjustments of their
- * final version (the latest stage wins), not-submitted modules as 0. Used to finalise and to recompute.
+ * Computes a round's results from its stored data: the verified answers with the values in force
+ * (lib/review/value-in-force), not-submitted modules as 0. Used to finalise and to recompute.
  */
 export function computeRoundResults(db: Db | Tx, roundId: number) {
   const shape = loadFrameworkShape(db, roundId);
@@ -94,18 +95,7 @@ export function computeRoundResults(db: Db | Tx, roundId: number) {
   const answerOf = new Map(
     db.select({ answer: answers }).from(answers).innerJoin(submissions, eq(submissions.id, answers.submissionId)).where(inRound).all().map(({ answer }) => [`${answer.submissionId}:${answer.itemId}`, answer]),
   );
-  const adjustmentsOf = new Map<string, { adjustedValue: unknown; stagePosition: number }[]>();
-  for (const { review, stagePosition, version } of db
-    .select({ review: itemReviews, stagePosition: reviewStages.position, version: submissions.version })
-    .from(itemReviews)
-    .innerJoin(submissions, eq(submissions.id, itemReviews.submissionId))
-    .innerJoin(reviewStages, eq(reviewStages.id, itemReviews.stageId))
-    .where(and(inRound, eq(itemReviews.action, "adjust")))
-    .all()) {
-    if (review.version !== version) continue; // only the adjustments of the verified version count
-    const key = `${review.submissionId}:${review.itemId}`;
-    adjustmentsOf.set(key, [...(adjustmentsOf.get(key) ?? []), { adjustedValue: review.adjustedValue, stagePosition }]);
-  }
+  const adjustmentOf = new Map(listAdjustmentsInForce(db, { roundId }).map((a) => [`${a.submissionId}:${a.itemId}`, a]));
   const evidenceOf = new Map<string, string[]>();
   for (const e of db
     .select({ submissionId: evidence.submissionId, itemId: evidence.itemId, sha256: evidence.sha256, url: evidence.url })
@@ -132,7 +122,7 @@ export function computeRoundResults(db: Db | Tx, roundId: number) {
       for (const item of mod.indicators.flatMap((i) => i.items)) {
         const key = `${sub.id}:${item.id}`;
         const answer = answerOf.get(key);
-        effective[item.code] = effectiveAnswer(item, answer, adjustmentsOf.get(key) ?? []);
+        effective[item.code] = valueInForce(item, answer, adjustmentOf.get(key));
         const value = {
           cityId,
           itemCode: item.code,

@@ -6,10 +6,11 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { SessionUser } from "@/db/users";
 import { isAnswered } from "@/lib/questionnaire/answer-schema";
 import type { ScoringRule } from "@/lib/framework/schema";
+import { valueInForce } from "@/lib/review/value-in-force";
 import { scoreFramework, type ScorableAnswer } from "@/lib/scoring/engine";
 import { decide, isPastDeadline, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
-import { notifyStageReviewers, reopenedItemIds } from "./reviews";
+import { carryDecisions, changedSinceLastVersion, listAdjustmentsInForce, notifyStageReviewers, reopenedItemIds } from "./reviews";
 import type { Db } from "./client";
 import {
   answers,
@@ -180,6 +181,9 @@ export type ModuleSummary = {
   requiredAnswered: number;
   missingEvidence: number;
   provisionalPoints: number;
+  submissionId: number | null;
+  /** items whose value in force is a reviewer's adjustment */
+  adjustedItems: number;
 };
 
 /** Per module of the round: status, progress, missing evidence and the provisional score of one city. */
@@ -191,11 +195,12 @@ export function listModuleSummaries(db: Db, roundId: number, cityId: number): Mo
   const evidenceRows = subIds.length
     ? db.select({ itemId: evidence.itemId }).from(evidence).where(and(inArray(evidence.submissionId, subIds), isNull(evidence.deletedAt))).all()
     : [];
-  const answersByCode: Record<string, ScorableAnswer> = {};
-  const allItems = shape.flatMap((m) => m.indicators.flatMap((i) => i.items));
-  for (const a of answerRows) {
-    const item = allItems.find((i) => i.id === a.itemId);
-    if (item) answersByCode[item.code] = { value: a.value, notApplicable: !!a.notApplicableReason };
+  // The provisional score by the one rule: reviewers' adjustments in force replace the city's values.
+  const adjustmentOf = new Map(listAdjustmentsInForce(db, { submissionIds: subIds }).map((a) => [a.itemId, a]));
+  const answerOf = new Map(answerRows.map((a) => [a.itemId, a]));
+  const answersByCode: Record<string, ScorableAnswer | undefined> = {};
+  for (const item of shape.flatMap((m) => m.indicators.flatMap((i) => i.items))) {
+    answersByCode[item.code] = valueInForce(item, answerOf.get(item.id), adjustmentOf.get(item.id));
   }
   const card = scoreFramework(shape, answersByCode);
   return shape.map((m) => {
@@ -219,6 +224,8 @@ export function listModuleSummaries(db: Db, roundId: number, cityId: number): Mo
       requiredAnswered: moduleItems.filter((i) => i.required && answeredIds.has(i.id)).length,
       missingEvidence: missing.filter((x) => x.what === "evidence").length,
       provisionalPoints: card.modules[m.code] ?? 0,
+      submissionId: sub?.id ?? null,
+      adjustedItems: moduleItems.filter((i) => adjustmentOf.has(i.id)).length,
     };
   });
 }
@@ -516,6 +523,11 @@ export function submitModule(db: Db, user: SessionUser, roundId: number, moduleC
         .where(eq(submissions.id, submission.id))
         .run();
       tx.insert(submissionVersions).values({ submissionId: submission.id, version, snapshot, submittedBy: user.id, createdAt: now }).run();
+      if (submission.version > 0) {
+        // Decisions on the items the city left unchanged stay in force in the new version.
+        const changed = changedSinceLastVersion(tx, submission.id, version, moduleItems.map((i) => i.code));
+        carryDecisions(tx, submission.id, submission.version, version, new Set(moduleItems.filter((i) => changed.has(i.code)).map((i) => i.id)));
+      }
       appendAudit(tx, {
         actorId: user.id,
         action: "submission.submitted",

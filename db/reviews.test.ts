@@ -1,9 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
+import { adjustmentInForce, diffVersions, valueInForce } from "@/lib/review/value-in-force";
 import { scoreItem } from "@/lib/scoring/engine";
 import type { Db } from "./client";
 import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "./questionnaire";
-import { approveSubmission, bulkApprove, decideItem, diffVersions, effectiveAnswer, getReviewData, reopenSubmission, replyToQuery, returnSubmission } from "./reviews";
+import { approveSubmission, bulkApprove, decideItem, getReviewData, reopenSubmission, replyToQuery, returnSubmission } from "./reviews";
 import { itemReviews, items, modules, notifications, reviewAssignments, reviewStages, submissionVersions } from "./schema";
 import { seedBase } from "./seed";
 import { createTestDb, createTestUser } from "./test-db";
@@ -54,7 +55,7 @@ describe("the review workflow", () => {
     expect(decideItem(db, first, { submissionId: id, itemId: itemId("E1.1"), version: 1, action: "query", comment: "请提供统计公报页" })).toEqual({ ok: true });
     expect(approveSubmission(db, first, id, 1)).toEqual({ ok: false, reason: "resolveQueriesFirst" });
     expect(returnSubmission(db, first, id, 1, "请补充")).toEqual({ ok: true, queries: 1 });
-    expect(db.select().from(notifications).where(eq(notifications.userId, staff.id)).all().map((n) => n.kind)).toEqual(["returned"]);
+    expect(db.select().from(notifications).where(eq(notifications.userId, staff.id)).all().map((n) => [n.kind, n.params.note])).toEqual([["returnedWithNote", "请补充"]]);
 
     // Only the queried item reopens.
     expect(saveAnswer(db, staff, { itemId: itemId("E1.2"), baseRevision: 1, value: 1, notApplicableReason: null })).toEqual({ ok: false, reason: "itemLocked" });
@@ -68,6 +69,9 @@ describe("the review workflow", () => {
     const diff = diffVersions(v1!.snapshot, v2!.snapshot, Object.keys(VALUES));
     expect(diff.filter((d) => d.valueChanged).map((d) => [d.itemCode, d.before?.value, d.after?.value])).toEqual([["E1.1", 12, 9.5]]);
 
+    // The stage decided on E1.1 in version 1 and the city changed it: approval waits for a fresh decision.
+    expect(approveSubmission(db, first, id, 2)).toEqual({ ok: false, reason: "decideChangedItemsFirst", itemCodes: ["E1.1"] });
+    expect(decideItem(db, first, { submissionId: id, itemId: itemId("E1.1"), version: 2, action: "accept" })).toEqual({ ok: true });
     expect(approveSubmission(db, first, id, 2)).toEqual({ ok: true, verified: false });
     // The stage-1 reviewer of version 2 may not act on it again at stage 2.
     expect(decideItem(db, first, { submissionId: id, itemId: itemId("E3.1"), version: 2, action: "accept" })).toEqual({ ok: false, reason: "sameReviewerTwice" });
@@ -81,12 +85,12 @@ describe("the review workflow", () => {
     const item = data.shape!.indicators.flatMap((i) => i.items).find((i) => i.code === "E3.1")!;
     const answer = data.answerRows.find((a) => a.itemId === item.id)!;
     expect(answer.value).toBe(25);
-    const adjustments = data.itemReviewRows.filter((r) => r.review.itemId === item.id && r.review.version === 2 && r.review.action === "adjust").map((r) => ({ adjustedValue: r.review.adjustedValue, stagePosition: r.stagePosition }));
-    expect(scoreItem(item, effectiveAnswer(item, answer, adjustments))).toBe(Math.round(250 * (15 - 5) / 30));
+    const adjustments = data.itemReviewRows.filter((r) => r.review.itemId === item.id && r.review.version === 2).map((r) => ({ action: r.review.action, adjustedValue: r.review.adjustedValue, stagePosition: r.stagePosition }));
+    expect(scoreItem(item, valueInForce(item, answer, adjustmentInForce(adjustments)))).toBe(Math.round(250 * (15 - 5) / 30));
     expect(data.timeline.map((t) => t.action)).toEqual([
-      "submission.verified", "item.adjust", "submission.approved", "submission.submitted", "query.replied", "submission.returned", "item.query", "submission.submitted",
+      "submission.verified", "item.adjust", "submission.approved", "item.accept", "submission.submitted", "query.replied", "submission.returned", "item.query", "submission.submitted",
     ]);
-    expect(db.select().from(notifications).where(eq(notifications.userId, staff.id)).all().map((n) => n.kind)).toEqual(["returned", "verified"]);
+    expect(db.select().from(notifications).where(eq(notifications.userId, staff.id)).all().map((n) => [n.kind, n.params.items])).toEqual([["returnedWithNote", undefined], ["verifiedWithAdjustments", "E3.1"]]);
 
     // Only an admin reopens a verified module, with a reason: a new version back at stage 1.
     expect(reopenSubmission(db, second, id, "复核")).toEqual({ ok: false, reason: "roleNotAllowed" });

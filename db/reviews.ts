@@ -3,9 +3,9 @@
  * return for revision, the city's replies, and what reviewers read (diffs, history, timeline).
  * Every write re-reads the submission inside an immediate transaction and asks lib/workflow.
  */
-import { and, asc, desc, eq, isNull, ne, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, ne, or } from "drizzle-orm";
 import type { SessionUser } from "@/db/users";
-import type { ScorableAnswer, UrlJudgement } from "@/lib/scoring/engine";
+import { adjustmentInForce, changedItemCodes } from "@/lib/review/value-in-force";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
@@ -29,8 +29,8 @@ import {
 } from "./schema";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-export type ReviewRefusal = WorkflowRefusal | "notFound" | "staleVersion" | "alreadyDecided" | "resolveQueriesFirst";
-type Refused = { ok: false; reason: ReviewRefusal };
+export type ReviewRefusal = WorkflowRefusal | "notFound" | "staleVersion" | "alreadyDecided" | "resolveQueriesFirst" | "decideChangedItemsFirst";
+type Refused = { ok: false; reason: ReviewRefusal; itemCodes?: string[] };
 
 /** The submission and what the workflow needs to know about this reviewer's position on it. */
 function reviewContext(tx: Db | Tx, user: SessionUser, submissionId: number) {
@@ -174,6 +174,17 @@ export function approveSubmission(db: Db, user: SessionUser, submissionId: numbe
       const decision = decide("approve", ctx.workflow);
       if (!decision.ok) return decision;
       if (queriesAt(tx, sub.id, sub.version, stage!.id).length) return { ok: false, reason: "resolveQueriesFirst" };
+      const undecidedChanges = itemsNeedingDecision(tx, sub, stage!.id);
+      if (undecidedChanges.length) return { ok: false, reason: "decideChangedItemsFirst", itemCodes: undecidedChanges };
+      // Approving is the reviewer's judgement of every item not otherwise decided (a link included: that it works).
+      const moduleItems = loadFrameworkShape(tx, sub.roundId, [sub.moduleId])[0]!.indicators.flatMap((i) => i.items);
+      const decided = decidedItemIds(tx, sub.id, sub.version, stage!.id);
+      const accepted = moduleItems.filter((item) => !decided.has(item.id));
+      if (accepted.length) {
+        tx.insert(itemReviews)
+          .values(accepted.map((item) => ({ submissionId: sub.id, itemId: item.id, version: sub.version, stageId: stage!.id, reviewerId: user.id, action: "accept" as const, createdAt: now })))
+          .run();
+      }
       tx.insert(reviews).values({ submissionId: sub.id, version: sub.version, stageId: stage!.id, reviewerId: user.id, decision: "approved", createdAt: now }).run();
       const verified = decision.to === "verified";
       const next = verified ? stage! : stages[stages.indexOf(stage!) + 1]!;
@@ -189,11 +200,14 @@ export function approveSubmission(db: Db, user: SessionUser, submissionId: numbe
         roundId: sub.roundId,
         cityId: sub.cityId,
         before: { status: sub.status, stage: stage!.position, version: sub.version },
-        after: { status: decision.to, stage: next.position, version: sub.version },
+        after: { status: decision.to, stage: next.position, version: sub.version, accepted: accepted.map((i) => i.code) },
       });
-      const { city, params } = names(tx, sub);
+      const { city, mod, params } = names(tx, sub);
       if (verified) {
-        notify(tx, staffOf(tx, sub.cityId).map((u) => u.id), "verified", params, `/rounds/${sub.roundId}/cities/${city.code}`, now);
+        const adjusted = listAdjustmentsInForce(tx, { submissionIds: [sub.id] }).map((a) => a.itemCode);
+        const href = `/rounds/${sub.roundId}/cities/${city.code}/modules/${mod.code}`;
+        if (adjusted.length) notify(tx, staffOf(tx, sub.cityId).map((u) => u.id), "verifiedWithAdjustments", { ...params, items: adjusted.join("、") }, href, now);
+        else notify(tx, staffOf(tx, sub.cityId).map((u) => u.id), "verified", params, href, now);
       } else {
         notifyStageReviewers(tx, sub.id, sub.moduleId, next.id, params, now);
       }
@@ -227,7 +241,10 @@ export function returnSubmission(db: Db, user: SessionUser, submissionId: number
         after: { status: decision.to, version: sub.version, stage: stage!.position, queries: queries.length, comment: comment?.trim() || null },
       });
       const { city, mod, params } = names(tx, sub);
-      notify(tx, staffOf(tx, sub.cityId).map((u) => u.id), "returned", { ...params, queries: queries.length }, `/rounds/${sub.roundId}/cities/${city.code}/modules/${mod.code}`, now);
+      const note = comment?.trim();
+      const href = `/rounds/${sub.roundId}/cities/${city.code}/modules/${mod.code}`;
+      if (note) notify(tx, staffOf(tx, sub.cityId).map((u) => u.id), "returnedWithNote", { ...params, queries: queries.length, note }, href, now);
+      else notify(tx, staffOf(tx, sub.cityId).map((u) => u.id), "returned", { ...params, queries: queries.length }, href, now);
       return { ok: true, queries: queries.length };
     },
     { behavior: "immediate" },
@@ -271,21 +288,6 @@ export function replyToQuery(db: Db, user: SessionUser, itemReviewId: number, re
     },
     { behavior: "immediate" },
   );
-}
-
-/**
- * What is scored: the city's answer, unless a reviewer adjusted the item in the current version (the latest
- * stage's adjustment wins). A URL adjustment is the reviewer's judgement of the link.
- */
-export function effectiveAnswer(
-  item: { answerType: string },
-  answer: { value: unknown; notApplicableReason: string | null } | undefined,
-  adjustments: { adjustedValue: unknown; stagePosition: number }[],
-): ScorableAnswer | undefined {
-  const latest = [...adjustments].sort((a, b) => b.stagePosition - a.stagePosition)[0];
-  if (!latest) return answer ? { value: answer.value, notApplicable: !!answer.notApplicableReason } : undefined;
-  if (item.answerType === "url") return { value: answer?.value ?? null, notApplicable: !!answer?.notApplicableReason, urlJudgement: latest.adjustedValue as UrlJudgement };
-  return { value: latest.adjustedValue, notApplicable: false };
 }
 
 /** Whether the reviewer may open the submission: assigned to its module at any stage of the round, or admin. */
@@ -334,40 +336,8 @@ export function getReviewData(db: Db, user: SessionUser, submissionId: number) {
     .all();
   const answerRows = db.select().from(answers).where(eq(answers.submissionId, sub.id)).all();
   const evidenceRows = db.select().from(evidence).where(and(eq(evidence.submissionId, sub.id), isNull(evidence.deletedAt))).all();
-  return { ...ctx, city, module: mod, shape, versions, itemReviewRows, decisions, timeline, answerRows, evidenceRows };
-}
-
-export type DiffEntry = {
-  itemCode: string;
-  before: { value: unknown; notApplicableReason: string | null } | null;
-  after: { value: unknown; notApplicableReason: string | null } | null;
-  valueChanged: boolean;
-  evidenceAdded: string[];
-  evidenceRemoved: string[];
-};
-
-/** Per item, what changed between two frozen versions: value and evidence (by hash or link). */
-export function diffVersions(
-  previous: (typeof submissionVersions.$inferSelect)["snapshot"] | undefined,
-  current: (typeof submissionVersions.$inferSelect)["snapshot"],
-  itemCodes: string[],
-): DiffEntry[] {
-  const evidenceKeys = (snap: typeof current | undefined, code: string) =>
-    new Map((snap?.evidence ?? []).filter((e) => e.itemCode === code).map((e) => [e.sha256 ?? e.url ?? "", e.originalName ?? e.url ?? ""]));
-  return itemCodes.map((code) => {
-    const before = previous?.answers.find((a) => a.itemCode === code) ?? null;
-    const after = current.answers.find((a) => a.itemCode === code) ?? null;
-    const oldEvidence = evidenceKeys(previous, code);
-    const newEvidence = evidenceKeys(current, code);
-    return {
-      itemCode: code,
-      before: before && { value: before.value, notApplicableReason: before.notApplicableReason },
-      after: after && { value: after.value, notApplicableReason: after.notApplicableReason },
-      valueChanged: JSON.stringify([before?.value ?? null, before?.notApplicableReason ?? null]) !== JSON.stringify([after?.value ?? null, after?.notApplicableReason ?? null]),
-      evidenceAdded: [...newEvidence].filter(([key]) => !oldEvidence.has(key)).map(([, name]) => name),
-      evidenceRemoved: [...oldEvidence].filter(([key]) => !newEvidence.has(key)).map(([, name]) => name),
-    };
-  });
+  const needsDecision = ctx.stage && ctx.sub.status !== "verified" ? itemsNeedingDecision(db, sub, ctx.stage.id) : [];
+  return { ...ctx, city, module: mod, shape, versions, itemReviewRows, decisions, timeline, answerRows, evidenceRows, needsDecision };
 }
 
 /** Submissions at the reviewer's stages with no open query and no adjustment in their current version. */
@@ -427,6 +397,8 @@ export function reopenSubmission(db: Db, user: SessionUser, submissionId: number
       const version = sub.version + 1;
       tx.insert(submissionVersions).values({ submissionId: sub.id, version, snapshot: frozen.snapshot, submittedBy: user.id, createdAt: now }).run();
       tx.update(submissions).set({ status: decision.to, version, stageId: stages[0]!.id, verifiedAt: null, updatedAt: now }).where(eq(submissions.id, sub.id)).run();
+      // The answers are the same: every decision stays in force until a reviewer withdraws or replaces it.
+      carryDecisions(tx, sub.id, sub.version, version, new Set());
       appendAudit(tx, {
         actorId: user.id,
         action: "submission.reopened",
@@ -443,4 +415,167 @@ export function reopenSubmission(db: Db, user: SessionUser, submissionId: number
     },
     { behavior: "immediate" },
   );
+}
+
+/**
+ * Carries the accept and adjust decisions of `fromVersion` on every item the city did not change into
+ * `toVersion`, at the same stage and by the same reviewer, marked with the version they were made on.
+ * Queries are not carried: resubmitting answers them.
+ */
+export function carryDecisions(tx: Tx, submissionId: number, fromVersion: number, toVersion: number, changedItemIds: Set<number>) {
+  const rows = tx
+    .select()
+    .from(itemReviews)
+    .where(and(eq(itemReviews.submissionId, submissionId), eq(itemReviews.version, fromVersion), ne(itemReviews.action, "query")))
+    .all()
+    .filter((r) => !changedItemIds.has(r.itemId));
+  if (!rows.length) return;
+  tx.insert(itemReviews)
+    .values(
+      rows.map((r) => ({
+        submissionId: r.submissionId,
+        itemId: r.itemId,
+        version: toVersion,
+        stageId: r.stageId,
+        reviewerId: r.reviewerId,
+        action: r.action,
+        adjustedValue: r.adjustedValue,
+        comment: r.comment,
+        createdAt: r.createdAt,
+        carriedFromVersion: r.carriedFromVersion ?? fromVersion,
+      })),
+    )
+    .run();
+}
+
+/** The codes of the items the city changed in `version` compared with the version before it. */
+export function changedSinceLastVersion(db: Db | Tx, submissionId: number, version: number, itemCodes: string[]): Set<string> {
+  if (version < 2) return new Set();
+  const [previous, current] = db
+    .select()
+    .from(submissionVersions)
+    .where(and(eq(submissionVersions.submissionId, submissionId), or(eq(submissionVersions.version, version - 1), eq(submissionVersions.version, version))))
+    .orderBy(asc(submissionVersions.version))
+    .all();
+  return current ? changedItemCodes(previous?.snapshot, current.snapshot, itemCodes) : new Set();
+}
+
+function decidedItemIds(db: Db | Tx, submissionId: number, version: number, stageId: number): Set<number> {
+  return new Set(
+    db
+      .select({ itemId: itemReviews.itemId })
+      .from(itemReviews)
+      .where(and(eq(itemReviews.submissionId, submissionId), eq(itemReviews.version, version), eq(itemReviews.stageId, stageId)))
+      .all()
+      .map((r) => r.itemId),
+  );
+}
+
+/**
+ * The items the city changed since the previous version that this stage decided on (its decisions on them
+ * were not carried) and has not decided again: the stage's approval waits for a fresh decision on each.
+ * A stage that never saw the previous version judges the whole version afresh.
+ */
+export function itemsNeedingDecision(db: Db | Tx, sub: Pick<typeof submissions.$inferSelect, "id" | "version" | "roundId" | "moduleId">, stageId: number): string[] {
+  if (sub.version < 2) return [];
+  const moduleItems = loadFrameworkShape(db, sub.roundId, [sub.moduleId])[0]!.indicators.flatMap((i) => i.items);
+  const decidedBefore = decidedItemIds(db, sub.id, sub.version - 1, stageId);
+  const decidedNow = decidedItemIds(db, sub.id, sub.version, stageId);
+  const changed = changedSinceLastVersion(db, sub.id, sub.version, moduleItems.map((i) => i.code));
+  return moduleItems.filter((i) => changed.has(i.code) && decidedBefore.has(i.id) && !decidedNow.has(i.id)).map((i) => i.code);
+}
+
+/** A reviewer withdraws their stage's decision on an item of the current version (a carried one included). */
+export function withdrawItemDecision(db: Db, user: SessionUser, input: { submissionId: number; itemId: number; version: number }): { ok: true } | Refused {
+  return db.transaction(
+    (tx): { ok: true } | Refused => {
+      const ctx = reviewContext(tx, user, input.submissionId);
+      if (!ctx) return { ok: false, reason: "notFound" };
+      const { sub, stage } = ctx;
+      if (movedOn(tx, user, ctx, input.version)) return { ok: false, reason: "alreadyDecided" };
+      const decision = decide("review_item", ctx.workflow);
+      if (!decision.ok) return decision;
+      const key = and(eq(itemReviews.submissionId, sub.id), eq(itemReviews.itemId, input.itemId), eq(itemReviews.version, sub.version), eq(itemReviews.stageId, stage!.id));
+      const before = tx.select().from(itemReviews).where(key).get();
+      if (!before) return { ok: false, reason: "notFound" };
+      tx.delete(itemReviews).where(key).run();
+      const item = tx.select({ code: items.code }).from(items).where(eq(items.id, input.itemId)).get()!;
+      appendAudit(tx, {
+        actorId: user.id,
+        action: "item.withdrawn",
+        entityType: "submission",
+        entityId: sub.id,
+        roundId: sub.roundId,
+        cityId: sub.cityId,
+        before: { itemCode: item.code, version: sub.version, stage: stage!.position, action: before.action, adjustedValue: before.adjustedValue, comment: before.comment, carriedFromVersion: before.carriedFromVersion },
+        after: null,
+      });
+      return { ok: true };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** The adjustment in force on each adjusted item of the submissions (their current versions), by the one rule. */
+export function listAdjustmentsInForce(db: Db | Tx, of: { submissionIds: number[] } | { roundId: number }) {
+  if ("submissionIds" in of && !of.submissionIds.length) return [];
+  const rows = db
+    .select({
+      submissionId: itemReviews.submissionId,
+      itemId: itemReviews.itemId,
+      itemCode: items.code,
+      action: itemReviews.action,
+      adjustedValue: itemReviews.adjustedValue,
+      comment: itemReviews.comment,
+      stagePosition: reviewStages.position,
+      stageNameZh: reviewStages.nameZh,
+      stageNameEn: reviewStages.nameEn,
+      reviewerName: users.name,
+      decidedAt: itemReviews.createdAt,
+      carriedFromVersion: itemReviews.carriedFromVersion,
+    })
+    .from(itemReviews)
+    .innerJoin(submissions, and(eq(submissions.id, itemReviews.submissionId), eq(submissions.version, itemReviews.version)))
+    .innerJoin(items, eq(items.id, itemReviews.itemId))
+    .innerJoin(reviewStages, eq(reviewStages.id, itemReviews.stageId))
+    .innerJoin(users, eq(users.id, itemReviews.reviewerId))
+    .where(and("roundId" in of ? eq(submissions.roundId, of.roundId) : inArray(itemReviews.submissionId, of.submissionIds), eq(itemReviews.action, "adjust")))
+    .all();
+  const byItem = new Map<string, typeof rows>();
+  for (const row of rows) byItem.set(`${row.submissionId}:${row.itemId}`, [...(byItem.get(`${row.submissionId}:${row.itemId}`) ?? []), row]);
+  return [...byItem.values()].map((decisions) => adjustmentInForce(decisions)!);
+}
+export type AdjustmentInForce = ReturnType<typeof listAdjustmentsInForce>[number];
+
+/** Why the submission's current version was returned: the stage, when, and the reviewer's note (null if none). */
+export function getReturnNote(db: Db | Tx, submissionId: number) {
+  return (
+    db
+      .select({ comment: reviews.comment, at: reviews.createdAt, version: reviews.version, stageNameZh: reviewStages.nameZh, stageNameEn: reviewStages.nameEn })
+      .from(reviews)
+      .innerJoin(submissions, and(eq(submissions.id, reviews.submissionId), eq(submissions.version, reviews.version)))
+      .innerJoin(reviewStages, eq(reviewStages.id, reviews.stageId))
+      .where(and(eq(reviews.submissionId, submissionId), eq(reviews.decision, "returned")))
+      .orderBy(desc(reviews.createdAt))
+      .get() ?? null
+  );
+}
+
+/** The module's history as the city reads it: each version submitted and each stage's decision, oldest first. */
+export function listCityTimeline(db: Db | Tx, submissionId: number) {
+  const submitted = db
+    .select({ version: submissionVersions.version, at: submissionVersions.createdAt, byName: users.name })
+    .from(submissionVersions)
+    .leftJoin(users, eq(users.id, submissionVersions.submittedBy))
+    .where(eq(submissionVersions.submissionId, submissionId))
+    .all()
+    .map((v) => ({ kind: "submitted" as const, ...v, stageNameZh: null, stageNameEn: null, comment: null }));
+  const decided = db
+    .select({ version: reviews.version, at: reviews.createdAt, decision: reviews.decision, comment: reviews.comment, stageNameZh: reviewStages.nameZh, stageNameEn: reviewStages.nameEn })
+    .from(reviews)
+    .innerJoin(reviewStages, eq(reviewStages.id, reviews.stageId))
+    .where(eq(reviews.submissionId, submissionId))
+    .all()
+    .map(({ decision, ...r }) => ({ kind: decision, ...r, byName: null }));
+  return [...submitted, ...decided].sort((a, b) => a.at.getTime() - b.at.getTime() || a.version - b.version);
 }

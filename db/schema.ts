@@ -260,6 +260,11 @@ export const itemReviews = sqliteTable("item_reviews", {
   comment: text("comment"),
   cityReply: text("city_reply"),
   repliedBy: integer("replied_by").references(() => users.id),
+  /**
+   * Set when the decision was made on an earlier version and carried into this one because the city did not
+   * change the item (value, not-applicable state and reason, evidence): the version it was made on.
+   */
+  carriedFromVersion: integer("carried_from_version"),
   repliedAt: integer("replied_at", { mode: "timestamp_ms" }),
   createdAt: createdAt(),
 }, (t) => [

@@ -44,7 +44,7 @@ test("query → return → the city fixes the queried item and replies → resub
   await item(staffPage, "Q1.1").getByRole("button", { name: "发送回复" }).click();
   await expect(item(staffPage, "Q1.1").getByText("已回复")).toBeVisible();
   await staffPage.getByRole("button", { name: "提交本模块" }).click();
-  await expect(staffPage.getByText("第 2 版")).toBeVisible();
+  await expect(staffPage.getByText("第 2 版", { exact: true })).toBeVisible();
 
   // Stage 1 again: the diff since version 1, filtered to changed items, then approval.
   await visit(reviewerPage, `/review/submissions/${submissionId}`);
@@ -54,6 +54,12 @@ test("query → return → the city fixes the queried item and replies → resub
   await expect(item(reviewerPage, "Q1.1")).toContainText("上一版：80 %");
   await expect(item(reviewerPage, "Q1.1")).toContainText("城市回复：已按统计公报更正为76.4%");
   await expect(reviewerPage.getByTestId("answer-Q1.1")).toHaveText("76.4 %");
+  // The city changed the item this stage queried: approval waits for a fresh decision on it.
+  await expect(item(reviewerPage, "Q1.1").getByText("已修改，需重新决定")).toBeVisible();
+  await reviewerPage.getByRole("button", { name: "通过本阶段" }).click();
+  await expect(reviewerPage.getByRole("complementary").getByRole("alert")).toHaveText("城市修改过的指标项须先作出决定，才能通过本阶段。");
+  await item(reviewerPage, "Q1.1").getByRole("button", { name: "通过", exact: true }).click();
+  await expect(item(reviewerPage, "Q1.1").getByText("已通过")).toBeVisible();
   await reviewerPage.getByRole("button", { name: "通过本阶段" }).click();
   await backToQueue(reviewerPage);
 
@@ -78,7 +84,7 @@ test("query → return → the city fixes the queried item and replies → resub
   await expect(staffPage.getByText("已核定")).toBeVisible();
   await expect(item(staffPage, "Q1.1").getByRole("textbox", { name: "光纤覆盖率", exact: true })).toBeDisabled();
   await visit(staffPage, "/notifications");
-  await expect(staffPage.getByText("「测试模块」第 2 版已核定。")).toBeVisible();
+  await expect(staffPage.getByText("「测试模块」第 2 版已核定，其中 Q1.1 经评审核减，得分按核定值计算。请查看核减原因。")).toBeVisible();
 
   // Only an admin reopens it, with a reason: version 3 goes back to the first stage.
   const adminPage = await pageFor(await createUser("admin"));
@@ -87,7 +93,7 @@ test("query → return → the city fixes the queried item and replies → resub
   await expect(adminPage.locator("form").getByRole("alert")).toHaveText("必须填写原因。");
   await adminPage.getByLabel("重新打开的原因（必填）").fill("抽查发现口径问题");
   await adminPage.getByRole("button", { name: "重新打开评审" }).click();
-  await expect(adminPage.getByText("第 3 版")).toBeVisible();
+  await expect(adminPage.getByText("第 3 版", { exact: true })).toBeVisible();
   await expect(adminPage.getByRole("complementary")).toContainText("重新打开评审");
 });
 

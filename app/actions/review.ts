@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { approveSubmission, bulkApprove, decideItem, reopenSubmission, replyToQuery, returnSubmission } from "@/db/reviews";
+import { approveSubmission, bulkApprove, decideItem, reopenSubmission, replyToQuery, returnSubmission, withdrawItemDecision } from "@/db/reviews";
 import { items } from "@/db/schema";
 import { ActionError, defineAction, refusalStatus } from "@/lib/action";
 import { REASON_MAX } from "@/lib/questionnaire/answer-schema";
@@ -36,9 +36,15 @@ export const decideItemAction = defineAction(
   },
 );
 
+export const withdrawItemDecisionAction = defineAction(z.object({ ...ids, itemId: z.number().int().positive() }), REVIEWER, ({ submissionId, version, itemId }, { user }) => {
+  const result = withdrawItemDecision(getDb(), user, { submissionId, version, itemId });
+  if (!result.ok) refuse(result.reason);
+  revalidatePath(`/review/submissions/${submissionId}`);
+});
+
 export const approveAction = defineAction(z.object(ids), REVIEWER, ({ submissionId, version }, { user }) => {
   const result = approveSubmission(getDb(), user, submissionId, version);
-  if (!result.ok) refuse(result.reason);
+  if (!result.ok) throw new ActionError(result.reason, refusalStatus(result.reason), result.itemCodes ? { itemCodes: result.itemCodes } : undefined);
   revalidatePath("/review", "layout");
   return { verified: result.verified };
 });

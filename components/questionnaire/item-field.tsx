@@ -1,19 +1,20 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useLocale, useTranslations } from "next-intl";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useEffect, useId, useMemo } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 import { answerSchemaFor } from "@/lib/questionnaire/answer-schema";
 import { formatAnswer } from "@/lib/questionnaire/format";
+import { valueInForce } from "@/lib/review/value-in-force";
 import { scoreItem } from "@/lib/scoring/engine";
 import { formatPoints } from "@/lib/i18n/pick";
 import { useErrorText } from "../use-error-text";
 import { EvidencePanel } from "./evidence-panel";
 import { AnswerInput, answerInputClass as inputClass } from "./answer-input";
 import { QueryThread } from "./query-thread";
-import type { ClientAnswer, ClientEvidence, ClientItem, ClientQuery, ItemState } from "./types";
+import type { ClientAdjustment, ClientAnswer, ClientEvidence, ClientItem, ClientQuery, ItemState } from "./types";
 import { useAutosave, type SaveStatus } from "./use-autosave";
 
 type Schema = ReturnType<typeof answerSchemaFor>;
@@ -48,9 +49,12 @@ export function ItemField({
   queries,
   currentVersion,
   canReply,
+  adjustment,
   onChange,
 }: {
   item: ClientItem;
+  /** a reviewer's adjustment in force: it is what is scored */
+  adjustment: ClientAdjustment | undefined;
   queries: ClientQuery[];
   currentVersion: number;
   canReply: boolean;
@@ -64,6 +68,7 @@ export function ItemField({
   const tKinds = useTranslations("evidenceKinds");
   const errorText = useErrorText();
   const locale = useLocale();
+  const format = useFormatter();
   const schema = useMemo(() => answerSchemaFor(item), [item]);
   const form = useForm<FormInput, unknown, z.output<Schema>>({ resolver: zodResolver(schema), defaultValues: toFormValues(item, answer), mode: "onChange" });
   const { register, control, formState, trigger, getValues, reset } = form;
@@ -72,15 +77,17 @@ export function ItemField({
   const uid = useId();
   const ids = { input: `${uid}-input`, error: `${uid}-error`, help: `${uid}-help`, reason: `${uid}-reason`, status: `${uid}-status` };
 
-  // Live provisional points and progress, from whatever the form currently holds (when valid).
+  // Live provisional points and progress, from whatever the form currently holds (when valid), scored by the
+  // same rule as everywhere else: an adjustment in force replaces the city's value.
   const watched = useWatch({ control });
   const live = useMemo(() => {
     const parsed = schema.safeParse(watched);
     if (!parsed.success) return null;
     const { value, notApplicableReason } = parsed.data;
     const notApplicable = !!notApplicableReason;
-    return { answered: value !== null || notApplicable, notApplicable, points: scoreItem(item, { value, notApplicable }) };
-  }, [watched, schema, item]);
+    const scored = valueInForce(item, { value, notApplicableReason: notApplicableReason || null }, adjustment && { adjustedValue: adjustment.value });
+    return { answered: value !== null || notApplicable, notApplicable, points: scoreItem(item, scored) };
+  }, [watched, schema, item, adjustment]);
   useEffect(() => {
     if (live) onChange(item.code, live);
   }, [live, item.code, onChange]);
@@ -131,6 +138,14 @@ export function ItemField({
         {limits.length > 0 && ` · ${limits.join(" · ")}`}
       </p>
 
+      {adjustment && (
+        <div role="note" aria-label={t("adjustmentLabel")} className="mt-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          <p className="font-medium">{t("adjustmentValue", { value: adjustment.display })}</p>
+          <p>{t("adjustmentBy", { stage: adjustment.stageName, date: format.dateTime(new Date(adjustment.decidedAt), { dateStyle: "long" }) })}{adjustment.carriedFromVersion !== null && ` ${t("adjustmentCarried", { version: adjustment.carriedFromVersion })}`}</p>
+          {adjustment.reason && <p>{t("adjustmentReason", { reason: adjustment.reason })}</p>}
+          <p className="text-xs text-amber-800">{t("adjustmentScored")}</p>
+        </div>
+      )}
       {queries.length > 0 && <QueryThread queries={queries} currentVersion={currentVersion} canReply={canReply} />}
       {/* One form per item: it scopes the radio groups (every item's field is named "value"). */}
       <form noValidate onSubmit={(e) => e.preventDefault()}>

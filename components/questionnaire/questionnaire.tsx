@@ -8,7 +8,7 @@ import { formatPoints } from "@/lib/i18n/pick";
 import { ProgressBar } from "../ui/progress-bar";
 import { useErrorText } from "../use-error-text";
 import { ItemField } from "./item-field";
-import type { ClientAnswer, ClientEvidence, ClientIndicator, ClientQuery, ItemState } from "./types";
+import type { ClientAdjustment, ClientAnswer, ClientEvidence, ClientIndicator, ClientQuery, ItemState } from "./types";
 
 type Missing = { itemCode: string; what: "answer" | "evidence" };
 
@@ -23,6 +23,7 @@ export function Questionnaire({
   editable,
   editableItemIds,
   queries,
+  adjustments,
   version,
   returned,
   evidenceMaxMb,
@@ -38,6 +39,8 @@ export function Questionnaire({
   /** in a returned module, only the queried items; otherwise all */
   editableItemIds: number[] | null;
   queries: Record<number, ClientQuery[]>;
+  /** reviewers' adjustments in force, by item id */
+  adjustments: Record<number, ClientAdjustment>;
   version: number;
   returned: boolean;
   evidenceMaxMb: number;
@@ -116,6 +119,7 @@ export function Questionnaire({
                   queries={queries[item.id] ?? []}
                   currentVersion={version}
                   canReply={editable && returned}
+                  adjustment={adjustments[item.id]}
                   onChange={onChange}
                 />
               ))}

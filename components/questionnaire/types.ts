@@ -38,3 +38,15 @@ export type ClientEvidence = {
 export type ItemState = { answered: boolean; notApplicable: boolean; points: number; evidenceCount: number; unsaved: boolean };
 
 export type ClientQuery = { id: number; version: number; stagePosition: number; comment: string | null; reply: string | null };
+
+/** A reviewer's adjustment (核减) in force on an item, as the city reads it next to the item. */
+export type ClientAdjustment = {
+  /** the value that is scored instead of the city's own */
+  value: unknown;
+  /** that value as text in the reader's language (a link's adjustment is a judgement of it) */
+  display: string;
+  reason: string | null;
+  stageName: string;
+  decidedAt: string;
+  carriedFromVersion: number | null;
+};

@@ -6,8 +6,11 @@ import { useState, useTransition } from "react";
 import { approveAction, returnAction } from "@/app/actions/review";
 import { useErrorText } from "../use-error-text";
 
-/** Approve the stage, or return the module for revision with the queries raised. */
-export function DecisionBar({ submissionId, version, queries }: { submissionId: number; version: number; queries: number }) {
+/**
+ * Approve the stage, or return the module for revision with the queries raised. Items the city changed since
+ * the last version need a decision first; the server refuses the approval until they have one.
+ */
+export function DecisionBar({ submissionId, version, queries, needsDecision }: { submissionId: number; version: number; queries: number; needsDecision: string[] }) {
   const t = useTranslations("review");
   const errorText = useErrorText();
   const router = useRouter();
@@ -26,8 +29,10 @@ export function DecisionBar({ submissionId, version, queries }: { submissionId: 
   return (
     <section aria-label={t("decision")} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
       <p className="text-sm text-slate-600">{t("queriesRaised", { count: queries })}</p>
+      {needsDecision.length > 0 && <p className="mt-2 text-sm text-red-700">{t("decideChangedItemsFirst", { items: needsDecision.join("、") })}</p>}
+      <p className="mt-2 text-xs text-slate-500">{t("approveAccepts")}</p>
       <label htmlFor="return-comment" className="mt-3 mb-1 block text-sm font-medium">{t("returnComment")}</label>
-      <textarea id="return-comment" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} className="block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+      <textarea id="return-comment" rows={3} placeholder={t("returnCommentPlaceholder")} value={comment} onChange={(e) => setComment(e.target.value)} className="block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
       <div className="mt-3 flex flex-wrap gap-2">
         <button type="button" disabled={pending} onClick={() => run(() => approveAction({ submissionId, version }))} className="rounded-md bg-emerald-700 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-800 disabled:bg-slate-400">
           {t("approve")}

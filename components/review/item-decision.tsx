@@ -5,7 +5,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
-import { decideItemAction } from "@/app/actions/review";
+import { decideItemAction, withdrawItemDecisionAction } from "@/app/actions/review";
 import type { ItemOption } from "@/lib/framework/schema";
 import { itemDecisionSchema, URL_JUDGEMENTS, type ItemDecisionInput } from "@/lib/review/decision-schema";
 import { useErrorText } from "../use-error-text";
@@ -15,7 +15,7 @@ export type DecisionItem = { id: number; code: string; name: string; answerType:
 const field = "block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 
 /** Accept, adjust (a new value and a mandatory reason) or query (a comment the city must answer) one item. */
-export function ItemDecision({ submissionId, version, item }: { submissionId: number; version: number; item: DecisionItem }) {
+export function ItemDecision({ submissionId, version, item, withdrawable }: { submissionId: number; version: number; item: DecisionItem; withdrawable: boolean }) {
   const t = useTranslations("review");
   const tq = useTranslations("questionnaire");
   const locale = useLocale();
@@ -40,6 +40,13 @@ export function ItemDecision({ submissionId, version, item }: { submissionId: nu
     router.refresh();
   }
 
+  async function withdraw() {
+    setFormError(undefined);
+    const result = await withdrawItemDecisionAction({ submissionId, version, itemId: item.id });
+    if (result.ok) router.refresh();
+    else setFormError(result.formError);
+  }
+
   const submit = form.handleSubmit(send);
   const label = (o: ItemOption) => (locale === "en" ? o.label.en : o.label.zh);
   const errors = form.formState.errors as Record<string, { message?: string } | undefined>;
@@ -58,6 +65,11 @@ export function ItemDecision({ submissionId, version, item }: { submissionId: nu
         <button type="button" aria-expanded={mode === "query"} className="rounded border border-red-300 bg-white px-3 py-1 text-sm hover:bg-red-50" onClick={() => { setMode("query"); form.reset({ action: "query", comment: "" }); }}>
           {t("query")}
         </button>
+        {withdrawable && (
+          <button type="button" className="rounded border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-100" onClick={() => void withdraw()}>
+            {t("withdraw")}
+          </button>
+        )}
       </div>
       {mode && (
         <form onSubmit={submit} noValidate className="mt-3 space-y-2 rounded-md bg-slate-50 p-3">

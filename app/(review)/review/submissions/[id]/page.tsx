@@ -7,11 +7,12 @@ import { ItemDecision } from "@/components/review/item-decision";
 import { ReopenForm } from "@/components/review/reopen-form";
 import { StatusBadge } from "@/components/status-badge";
 import { getDb } from "@/db/client";
-import { canViewSubmission, diffVersions, effectiveAnswer, getReviewData } from "@/db/reviews";
+import { canViewSubmission, getReviewData } from "@/db/reviews";
 import { requireRole } from "@/lib/auth/session";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { formatAnswer } from "@/lib/questionnaire/format";
 import { isAdjustable } from "@/lib/review/decision-schema";
+import { adjustmentInForce, diffVersions, isChanged, valueInForce } from "@/lib/review/value-in-force";
 import { scoreItem } from "@/lib/scoring/engine";
 import { isInlinePreviewable } from "@/lib/storage/file-kinds";
 import { decide } from "@/lib/workflow/transitions";
@@ -54,15 +55,18 @@ export default async function ReviewSubmissionPage({ params, searchParams }: { p
     const answer = data.answerRows.find((a) => a.itemId === item.id);
     const reviewsOfItem = data.itemReviewRows.filter((r) => r.review.itemId === item.id);
     const adjustments = reviewsOfItem.filter((r) => r.review.version === sub.version && r.review.action === "adjust");
-    const effective = effectiveAnswer(item, answer, adjustments.map((r) => ({ adjustedValue: r.review.adjustedValue, stagePosition: r.stagePosition })));
-    const points = scoreItem(item, effective);
+    const inForce = adjustmentInForce(adjustments.map((r) => ({ ...r, action: r.review.action, adjustedValue: r.review.adjustedValue })));
+    const points = scoreItem(item, valueInForce(item, answer, inForce));
     total += points;
     const mine = reviewsOfItem.find((r) => r.review.version === sub.version && r.review.stageId === stage?.id);
     const itemDiff = diff.find((d) => d.itemCode === item.code);
+    const changed = !!itemDiff && isChanged(itemDiff);
     const itemForFormat = { ...item, options: item.options };
-    return { item, answer, points, adjustments, mine, history: reviewsOfItem.filter((r) => r !== mine), itemDiff, itemForFormat };
+    const carried = reviewsOfItem.filter((r) => r.review.version === sub.version && r.review.carriedFromVersion !== null && r.review.action !== "adjust");
+    return { item, answer, points, adjustments, carried, mine, history: reviewsOfItem.filter((r) => r.review.version !== sub.version), itemDiff, changed, itemForFormat };
   });
-  const shown = onlyChanged ? cards.filter((c) => c.itemDiff && (c.itemDiff.valueChanged || c.itemDiff.evidenceAdded.length || c.itemDiff.evidenceRemoved.length)) : cards;
+  const shown = onlyChanged ? cards.filter((c) => c.changed) : cards;
+  const needsDecision = data.needsDecision;
   const mod = data.module;
 
   return (
@@ -81,21 +85,21 @@ export default async function ReviewSubmissionPage({ params, searchParams }: { p
       </div>
       {previous && (
         <div className="flex flex-wrap items-center gap-3 rounded-md border border-blue-200 bg-blue-50 px-4 py-2 text-sm text-blue-900">
-          <span>{t("resubmitted", { previous: previous.version, changed: diff.filter((d) => d.valueChanged || d.evidenceAdded.length || d.evidenceRemoved.length).length })}</span>
+          <span>{t("resubmitted", { previous: previous.version, changed: diff.filter(isChanged).length })}</span>
           <Link href={onlyChanged ? "?" : "?changed=1"} className="ml-auto underline">{onlyChanged ? t("showAll") : t("showChanged")}</Link>
         </div>
       )}
       <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
         <div className="space-y-4">
-          {shown.map(({ item, answer, points, adjustments, mine, history, itemDiff, itemForFormat }) => {
+          {shown.map(({ item, answer, points, adjustments, carried, mine, history, itemDiff, changed, itemForFormat }) => {
             const name = pick(locale, item.nameZh, item.nameEn);
             const itemFiles = files.filter((f) => f.itemId === item.id);
-            const changed = itemDiff && (itemDiff.valueChanged || itemDiff.evidenceAdded.length > 0 || itemDiff.evidenceRemoved.length > 0);
             return (
               <section key={item.id} id={`item-${item.code}`} aria-label={`${item.code} ${name}`} className="rounded-lg border border-slate-200 bg-white p-4">
                 <header className="flex flex-wrap items-start gap-2">
                   <h2 className="font-medium"><span className="mr-2 text-slate-400">{item.code}</span>{name}</h2>
                   {changed && <span className="rounded-full bg-blue-100 px-2 py-0.5 text-xs text-blue-800">{t("changed")}</span>}
+                  {canAct && needsDecision.includes(item.code) && <span className="rounded-full bg-red-100 px-2 py-0.5 text-xs text-red-800">{t("needsDecision")}</span>}
                   {mine && <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs">{t(`decided.${mine.review.action}`)}</span>}
                   <span className="ml-auto text-sm tabular-nums text-slate-600" data-testid={`review-points-${item.code}`}>{tq("provisionalPoints", { points: formatPoints(points), max: formatPoints(item.maxPoints) })}</span>
                 </header>
@@ -103,8 +107,17 @@ export default async function ReviewSubmissionPage({ params, searchParams }: { p
                   <div className="flex gap-2"><dt className="text-slate-500">{t("cityAnswer")}</dt><dd data-testid={`answer-${item.code}`}>{formatAnswer({ ...itemForFormat, unitZh: item.unitZh, unitEn: item.unitEn }, answer ?? { value: null, notApplicableReason: null }, locale, labels)}</dd></div>
                   {adjustments.map((a) => (
                     <div key={a.review.id} className="flex gap-2 text-amber-800">
-                      <dt>{t("adjustedBy", { name: a.reviewerName, stage: a.stagePosition })}</dt>
+                      <dt>
+                        {t("adjustedBy", { name: a.reviewerName, stage: a.stagePosition })}
+                        {a.review.carriedFromVersion !== null && ` ${t("carriedFrom", { version: a.review.carriedFromVersion })}`}
+                      </dt>
                       <dd>{item.answerType === "url" ? t(`judgement.${String(a.review.adjustedValue)}`) : formatAnswer({ ...itemForFormat, unitZh: item.unitZh, unitEn: item.unitEn }, { value: a.review.adjustedValue, notApplicableReason: null }, locale, labels)} — {a.review.comment}</dd>
+                    </div>
+                  ))}
+                  {carried.map((c) => (
+                    <div key={c.review.id} className="flex gap-2 text-slate-600">
+                      <dt>{t("carriedDecision", { version: c.review.carriedFromVersion ?? 0, stage: c.stagePosition, name: c.reviewerName })}</dt>
+                      <dd>{t(`decided.${c.review.action}`)}{c.review.comment && `：${c.review.comment}`}</dd>
                     </div>
                   ))}
                   {itemDiff?.valueChanged && (
@@ -152,6 +165,7 @@ export default async function ReviewSubmissionPage({ params, searchParams }: { p
                     submissionId={sub.id}
                     version={sub.version}
                     item={{ id: item.id, code: item.code, name, answerType: item.answerType, options: item.options, unit: pick(locale, item.unitZh ?? "", item.unitEn ?? "") || null, adjustable: isAdjustable(item) }}
+                    withdrawable={!!mine}
                   />
                 )}
               </section>
@@ -159,7 +173,7 @@ export default async function ReviewSubmissionPage({ params, searchParams }: { p
           })}
         </div>
         <aside className="space-y-4 lg:sticky lg:top-4 lg:self-start">
-          {canAct && <DecisionBar submissionId={sub.id} version={sub.version} queries={queriesNow} />}
+          {canAct && <DecisionBar submissionId={sub.id} version={sub.version} queries={queriesNow} needsDecision={needsDecision} />}
           {user.role === "admin" && decide("reopen", { ...data.workflow, reason: "-" }).ok && <ReopenForm submissionId={sub.id} />}
           <section aria-labelledby="timeline-heading" className="rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm">
             <h2 id="timeline-heading" className="mb-2 font-semibold">{t("timeline")}</h2>

@@ -4,6 +4,7 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { StatusBadge } from "@/components/status-badge";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { listModuleSummaries } from "@/db/questionnaire";
+import { getReturnNote } from "@/db/reviews";
 import { listFinalisedRoundsForCity } from "@/db/rounds";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { loadCityRound, type CityRoundParams } from "./load";
@@ -34,6 +35,7 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
         <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
           {modules.map((m) => {
             const name = pick(locale, m.nameZh, m.nameEn);
+            const returnNote = m.status === "returned" && m.submissionId ? getReturnNote(db, m.submissionId) : null;
             return (
               <li key={m.moduleId} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-label={name}>
                 <div className="flex items-start justify-between gap-2">
@@ -49,6 +51,17 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
                   {t("maxPoints", { points: formatPoints(m.maxPoints) })}
                   {m.version > 0 && ` · ${t("version", { version: m.version })}`}
                 </p>
+                {returnNote && (
+                  <p role="note" className="mt-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+                    {t("returnedNote", { stage: pick(locale, returnNote.stageNameZh, returnNote.stageNameEn), date: format.dateTime(returnNote.at, { dateStyle: "medium" }) })}
+                    {returnNote.comment ? t("returnedComment", { comment: returnNote.comment }) : ""}
+                  </p>
+                )}
+                {m.adjustedItems > 0 && (
+                  <p className="mt-3 text-sm text-amber-800">
+                    <Link href={`${base}/modules/${m.code}`} className="underline">{t("adjustedItems", { count: m.adjustedItems })}</Link>
+                  </p>
+                )}
                 <p className="mt-4 mb-1 text-sm text-slate-700">{t("answered", { answered: m.answered, total: m.total })}</p>
                 <ProgressBar value={m.answered} max={m.total} label={t("progressLabel", { module: name })} />
                 <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">

@@ -3,13 +3,15 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { Questionnaire } from "@/components/questionnaire/questionnaire";
-import type { ClientAnswer, ClientEvidence, ClientIndicator, ClientQuery, ItemState } from "@/components/questionnaire/types";
+import type { ClientAdjustment, ClientAnswer, ClientEvidence, ClientIndicator, ClientQuery, ItemState } from "@/components/questionnaire/types";
 import { StatusBadge } from "@/components/status-badge";
 import { getQuestionnaire } from "@/db/questionnaire";
-import { listQueriesForCity, reopenedItemIds } from "@/db/reviews";
+import { getReturnNote, listAdjustmentsInForce, listCityTimeline, listQueriesForCity, reopenedItemIds } from "@/db/reviews";
 import { evidenceMaxBytes } from "@/lib/config/limits";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { isAnswered } from "@/lib/questionnaire/answer-schema";
+import { formatAnswer } from "@/lib/questionnaire/format";
+import { valueInForce } from "@/lib/review/value-in-force";
 import { scoreItem } from "@/lib/scoring/engine";
 import { decide } from "@/lib/workflow/transitions";
 import { loadCityRound, type CityRoundParams } from "../../load";
@@ -32,7 +34,7 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
 
 export default async function QuestionnairePage({ params }: { params: Promise<Params> }) {
   const { db, user, city, round, questionnaire } = await load(params);
-  const [t, locale, format] = [await getTranslations("questionnaire"), await getLocale(), await getFormatter()];
+  const [t, tr, locale, format] = [await getTranslations("questionnaire"), await getTranslations("review"), await getLocale(), await getFormatter()];
   const { module: mod, submission } = questionnaire;
   const status = submission?.status ?? "not_started";
   const editable = decide("edit", { role: user.role, state: submission?.status ?? "draft", roundStatus: round.status }).ok;
@@ -47,6 +49,11 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
   const queries: Record<number, ClientQuery[]> = {};
   for (const q of queryRows) (queries[q.itemId] ??= []).push(q);
   const editableItemIds = returned && submission ? [...reopenedItemIds(db, submission.id, submission.version)] : null;
+  const returnNote = returned && submission ? getReturnNote(db, submission.id) : null;
+  const inForce = new Map((submission ? listAdjustmentsInForce(db, { submissionIds: [submission.id] }) : []).map((a) => [a.itemId, a]));
+  const labels = { yes: t("yes"), no: t("no"), empty: t("empty"), notApplicable: t("notApplicable") };
+  const adjustments: Record<number, ClientAdjustment> = {};
+  const timeline = submission ? listCityTimeline(db, submission.id) : [];
 
   const states: Record<string, ItemState> = {};
   const indicators: ClientIndicator[] = questionnaire.indicators.map((ind) => ({
@@ -55,10 +62,21 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
     maxPoints: ind.maxPoints,
     items: ind.items.map((item) => {
       const answer = answersById[item.id];
+      const adjustment = inForce.get(item.id);
+      if (adjustment) {
+        adjustments[item.id] = {
+          value: adjustment.adjustedValue,
+          display: item.answerType === "url" ? tr(`judgement.${String(adjustment.adjustedValue)}`) : formatAnswer(item, { value: adjustment.adjustedValue, notApplicableReason: null }, locale, labels),
+          reason: adjustment.comment,
+          stageName: pick(locale, adjustment.stageNameZh, adjustment.stageNameEn),
+          decidedAt: adjustment.decidedAt.toISOString(),
+          carriedFromVersion: adjustment.carriedFromVersion,
+        };
+      }
       states[item.code] = {
         answered: isAnswered(answer),
         notApplicable: !!answer?.notApplicableReason,
-        points: scoreItem(item, answer ? { value: answer.value, notApplicable: !!answer.notApplicableReason } : undefined),
+        points: scoreItem(item, valueInForce(item, answer, adjustment)),
         evidenceCount: evidenceById[item.id]?.length ?? 0,
         unsaved: false,
       };
@@ -102,9 +120,15 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
         <p className="text-sm text-slate-600">{t("deadline", { deadline: format.dateTime(round.submissionDeadline, { dateStyle: "long", timeStyle: "short" }) })}</p>
       )}
       {returned && editable && (
-        <p role="status" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-          {t("returnedBanner", { count: editableItemIds?.length ?? 0 })}
-        </p>
+        <div role="status" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          <p>{t("returnedBanner", { count: editableItemIds?.length ?? 0 })}</p>
+          {returnNote && (
+            <p className="mt-1">
+              {t("returnNote", { stage: pick(locale, returnNote.stageNameZh, returnNote.stageNameEn), date: format.dateTime(returnNote.at, { dateStyle: "long" }) })}
+              {returnNote.comment ? t("returnComment", { comment: returnNote.comment }) : t("returnNoComment")}
+            </p>
+          )}
+        </div>
       )}
       {!editable && (
         <p role="status" className="rounded-md border border-slate-200 bg-slate-100 px-4 py-3 text-sm text-slate-700">
@@ -122,10 +146,27 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
         editable={editable}
         editableItemIds={editableItemIds}
         queries={queries}
+        adjustments={adjustments}
         version={submission?.version ?? 0}
         returned={returned}
         evidenceMaxMb={Math.round(evidenceMaxBytes() / 1024 / 1024)}
       />
+      {timeline.length > 0 && (
+        <section aria-labelledby="city-timeline-heading" className="rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm">
+          <h2 id="city-timeline-heading" className="mb-2 font-semibold">{t("timeline")}</h2>
+          <ol className="space-y-1.5">
+            {timeline.map((e, i) => (
+              <li key={i}>
+                <time className="mr-2 text-xs text-slate-500" dateTime={e.at.toISOString()}>{format.dateTime(e.at, { dateStyle: "medium", timeStyle: "short" })}</time>
+                {e.kind === "submitted"
+                  ? t("timelineSubmitted", { version: e.version, name: e.byName ?? "" })
+                  : t(e.kind === "approved" ? "timelineApproved" : "timelineReturned", { version: e.version, stage: pick(locale, e.stageNameZh ?? "", e.stageNameEn ?? "") })}
+                {e.comment && <span className="block pl-4 text-slate-700">{t("timelineComment", { comment: e.comment })}</span>}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
     </div>
   );
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `item_reviews` ADD `carried_from_version` integer;
