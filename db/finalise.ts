@@ -5,9 +5,10 @@
  */
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { SessionUser } from "@/db/users";
 import { scoreFramework, type ScorableAnswer } from "@/lib/scoring/engine";
+import { formatPoints } from "@/lib/i18n/pick";
 import { valueInForce } from "@/lib/review/value-in-force";
 import { rank } from "@/lib/scoring/statistics";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
@@ -15,7 +16,7 @@ import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { loadFrameworkShape } from "./questionnaire";
 import { listAdjustmentsInForce } from "./reviews";
-import { answers, cities, evidence, results, roundCities, rounds, submissions } from "./schema";
+import { answers, cities, evidence, notifications, results, roundCities, rounds, submissions, users } from "./schema";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -150,11 +151,13 @@ export function computeRoundResults(db: Db | Tx, roundId: number) {
       rows.push(moduleRows[mod.code]!);
     }
     const anyMissing = shape.some((m) => statusOf[m.code] !== "verified");
-    const totalRow: ResultRow = { roundId, cityId, level: "total", code: "", points: card.total, reviewStatus: anyMissing ? "incomplete" : "verified", notSubmitted: anyMissing };
+    // A city that submitted no module at all took no part: listed as such, without a rank.
+    const absent = shape.every((m) => statusOf[m.code] !== "verified");
+    const totalRow: ResultRow = { roundId, cityId, level: "total", code: "", points: card.total, reviewStatus: absent ? "absent" : anyMissing ? "incomplete" : "verified", notSubmitted: anyMissing };
     rows.push(totalRow);
-    totals.push({ cityId, total: card.total, modules: card.modules, rows: { total: totalRow, modules: moduleRows } });
+    if (!absent) totals.push({ cityId, total: card.total, modules: card.modules, rows: { total: totalRow, modules: moduleRows } });
   }
-  // Ranks of totals and of each module, ties sharing a rank.
+  // Ranks of totals and of each module among the cities that took part, ties sharing a rank.
   for (const [entry, position] of rank(totals, (t) => t.total)) entry.rows.total.rank = position;
   for (const mod of shape) {
     for (const [entry, position] of rank(totals, (t) => t.modules[mod.code] ?? 0)) entry.rows.modules[mod.code]!.rank = position;
@@ -185,11 +188,34 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
       for (let i = 0; i < rows.length; i += 500) tx.insert(results).values(rows.slice(i, i + 500)).run();
       tx.update(rounds).set({ status: "finalised", finalisedAt: now, finalisedBy: user.id, digest }).where(eq(rounds.id, roundId)).run();
       const cityCount = new Set(rows.map((r) => r.cityId)).size;
+      notifyResultsPublished(tx, round, rows, now);
       appendAudit(tx, { actorId: user.id, action: "round.finalised", entityType: "round", entityId: roundId, roundId, before: { status: round.status }, after: { status: "finalised", digest, cities: cityCount } });
       return { ok: true, digest, cities: cityCount };
     },
     { behavior: "immediate" },
   );
+}
+
+/** Tells every active staff member of each participating city that the results are out: the city's total and rank. */
+function notifyResultsPublished(tx: Tx, round: typeof rounds.$inferSelect, rows: ResultRow[], now: Date) {
+  const totals = rows.filter((r) => r.level === "total");
+  const ranked = totals.filter((r) => r.rank !== null).length;
+  const cityRows = tx.select({ id: cities.id, code: cities.code }).from(cities).where(inArray(cities.id, totals.map((r) => r.cityId))).all();
+  const codeOf = new Map(cityRows.map((c) => [c.id, c.code]));
+  const staff = tx.select({ id: users.id, cityId: users.cityId }).from(users).where(and(eq(users.active, true), inArray(users.cityId, totals.map((r) => r.cityId)))).all();
+  const byCity = new Map(totals.map((r) => [r.cityId, r]));
+  const values = staff.map((u) => {
+    const total = byCity.get(u.cityId!)!;
+    const published = { round: round.name, points: formatPoints(total.points), rank: total.rank ?? 0, ranked };
+    return {
+      userId: u.id,
+      kind: total.rank === null ? "resultsPublishedUnranked" : "resultsPublished",
+      params: published,
+      href: `/rounds/${round.id}/report/cities/${codeOf.get(u.cityId!)}`,
+      createdAt: now,
+    };
+  });
+  for (let i = 0; i < values.length; i += 500) tx.insert(notifications).values(values.slice(i, i + 500)).run();
 }
 
 /** Reopening a finalised round: an admin with a reason, logged; results stay until the next finalisation. */

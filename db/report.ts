@@ -3,11 +3,11 @@
  * analysis (average, spread, distribution, module score rates, region tiers, city tiers, ranking) and the
  * per-city scorecards.
  */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { groupMeans, mean, median, shareBetween, standardDeviation, tenPointBands, tiersByGaps } from "@/lib/scoring/statistics";
 import type { Db } from "./client";
 import { loadFrameworkShape } from "./questionnaire";
-import { cities, items, results, rounds, type CityTier, type Region } from "./schema";
+import { answers, cities, evidence, itemReviews, items, results, reviewStages, rounds, submissions, users, type CityTier, type Region } from "./schema";
 
 export type RankingRow = {
   cityId: number;
@@ -16,10 +16,12 @@ export type RankingRow = {
   nameEn: string;
   region: Region;
   tier: CityTier;
-  rank: number;
+  /** null for a city that submitted no module (未参评) */
+  rank: number | null;
   total: number;
   modules: Record<string, number>;
   notSubmitted: boolean;
+  absent: boolean;
 };
 
 /** Everything the report shows, in points (results are stored in hundredths). */
@@ -42,26 +44,29 @@ export function getRoundReport(db: Db, roundId: number) {
   for (const { result, city } of rows) {
     if (result.level !== "total") continue;
     const modules = modulesOf.get(city.id) ?? {};
-    ranking.push({ cityId: city.id, cityCode: city.code, nameZh: city.nameZh, nameEn: city.nameEn, region: city.region, tier: city.tier, rank: result.rank ?? 0, total: result.points / 100, modules, notSubmitted: result.notSubmitted });
+    const absent = result.reviewStatus === "absent";
+    ranking.push({ cityId: city.id, cityCode: city.code, nameZh: city.nameZh, nameEn: city.nameEn, region: city.region, tier: city.tier, rank: absent ? null : result.rank, total: result.points / 100, modules, notSubmitted: result.notSubmitted, absent });
   }
-  ranking.sort((a, b) => a.rank - b.rank || a.cityCode.localeCompare(b.cityCode));
-  const totals = ranking.map((r) => r.total);
+  // Ranked cities first; cities that took no part last, and out of every statistic.
+  ranking.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.cityCode.localeCompare(b.cityCode));
+  const ranked = ranking.filter((r) => !r.absent);
+  const totals = ranked.map((r) => r.total);
   const maxTotal = shape.reduce((sum, m) => sum + m.maxPoints, 0) / 100;
   const moduleRates = shape.map((m) => {
-    const avg = mean(ranking.map((r) => r.modules[m.code] ?? 0));
+    const avg = mean(ranked.map((r) => r.modules[m.code] ?? 0));
     return { code: m.code, nameZh: m.module.nameZh, nameEn: m.module.nameEn, max: m.maxPoints / 100, mean: avg, rate: m.maxPoints ? avg / (m.maxPoints / 100) : 0 };
   });
-  const regions = groupMeans(ranking, (r) => r.region, (r) => r.total);
+  const regions = groupMeans(ranked, (r) => r.region, (r) => r.total);
   return {
     round,
     maxTotal,
-    summary: { cities: ranking.length, mean: mean(totals), median: median(totals), sd: standardDeviation(totals), min: Math.min(...totals), max: Math.max(...totals) },
+    summary: { cities: ranked.length, absent: ranking.length - ranked.length, mean: mean(totals), median: median(totals), sd: standardDeviation(totals), min: Math.min(...totals), max: Math.max(...totals) },
     bands: tenPointBands(totals, maxTotal),
     share50to70: shareBetween(totals, 50, 70),
     moduleRates,
     regions,
     regionTiers: tiersByGaps(regions, 4),
-    cityTiers: groupMeans(ranking, (r) => r.tier, (r) => r.total),
+    cityTiers: groupMeans(ranked, (r) => r.tier, (r) => r.total),
     ranking,
   };
 }
@@ -90,14 +95,112 @@ export function getScorecard(db: Db, roundId: number, cityId: number) {
   };
 }
 
-/** Every item of every city with submitted and verified values, points and review status (for exports). */
+/**
+ * Every item of every city, for exports: submitted and verified values, the city's not-applicable reason,
+ * points, review status, and the decisions on the final version (stage, reviewer, action, reason).
+ */
 export function listItemResults(db: Db, roundId: number) {
-  return db
-    .select({ city: cities, result: results, nameZh: items.nameZh, nameEn: items.nameEn })
+  const rows = db
+    .select({ city: cities, result: results, item: items })
     .from(results)
     .innerJoin(cities, eq(cities.id, results.cityId))
     .innerJoin(items, and(eq(items.roundId, results.roundId), eq(items.code, results.code)))
     .where(and(eq(results.roundId, roundId), eq(results.level, "item")))
     .orderBy(asc(results.cityId), asc(items.id))
     .all();
+  const inRound = eq(submissions.roundId, roundId);
+  const reasonOf = new Map(
+    db
+      .select({ cityId: submissions.cityId, itemId: answers.itemId, reason: answers.notApplicableReason })
+      .from(answers)
+      .innerJoin(submissions, eq(submissions.id, answers.submissionId))
+      .where(and(inRound, isNotNull(answers.notApplicableReason)))
+      .all()
+      .map((a) => [`${a.cityId}:${a.itemId}`, a.reason]),
+  );
+  const decisionsOf = new Map<string, { stageNameZh: string; stageNameEn: string; reviewerName: string; action: string; adjustedValue: unknown; comment: string | null }[]>();
+  for (const d of db
+    .select({ cityId: submissions.cityId, itemId: itemReviews.itemId, stageNameZh: reviewStages.nameZh, stageNameEn: reviewStages.nameEn, reviewerName: users.name, action: itemReviews.action, adjustedValue: itemReviews.adjustedValue, comment: itemReviews.comment })
+    .from(itemReviews)
+    .innerJoin(submissions, and(eq(submissions.id, itemReviews.submissionId), eq(submissions.version, itemReviews.version)))
+    .innerJoin(reviewStages, eq(reviewStages.id, itemReviews.stageId))
+    .innerJoin(users, eq(users.id, itemReviews.reviewerId))
+    .where(inRound)
+    .orderBy(asc(reviewStages.position))
+    .all()) {
+    const key = `${d.cityId}:${d.itemId}`;
+    decisionsOf.set(key, [...(decisionsOf.get(key) ?? []), d]);
+  }
+  return rows.map((row) => ({
+    ...row,
+    notApplicableReason: reasonOf.get(`${row.city.id}:${row.item.id}`) ?? null,
+    decisions: decisionsOf.get(`${row.city.id}:${row.item.id}`) ?? [],
+  }));
 }
+
+/** A city's finalised module scores (hundredths), by module code; empty before finalisation. */
+export function getModuleResults(db: Db, roundId: number, cityId: number): Map<string, number> {
+  const rows = db
+    .select({ code: results.code, points: results.points })
+    .from(results)
+    .where(and(eq(results.roundId, roundId), eq(results.cityId, cityId), eq(results.level, "module")))
+    .all();
+  return new Map(rows.map((r) => [r.code, r.points]));
+}
+
+/**
+ * The item-level scorecard of one city in a finalised round: per item the submitted and verified value,
+ * points, every decision on the final version (stage, reviewer, action, reason) and the evidence with its
+ * SHA-256; grouped by module and indicator with their frozen subtotals, which add up to the total.
+ */
+export function getItemScorecard(db: Db, roundId: number, cityId: number) {
+  const shape = loadFrameworkShape(db, roundId);
+  const resultRows = db.select().from(results).where(and(eq(results.roundId, roundId), eq(results.cityId, cityId))).all();
+  if (!resultRows.length) return null;
+  const resultOf = (level: string, code: string) => resultRows.find((r) => r.level === level && r.code === code);
+  const subs = db.select().from(submissions).where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, cityId))).all();
+  const subIds = subs.map((s) => s.id);
+  const decisions = subIds.length
+    ? db
+        .select({ itemId: itemReviews.itemId, submissionId: itemReviews.submissionId, version: itemReviews.version, action: itemReviews.action, comment: itemReviews.comment, adjustedValue: itemReviews.adjustedValue, carriedFromVersion: itemReviews.carriedFromVersion, stagePosition: reviewStages.position, stageNameZh: reviewStages.nameZh, stageNameEn: reviewStages.nameEn, reviewerName: users.name, at: itemReviews.createdAt })
+        .from(itemReviews)
+        .innerJoin(submissions, and(eq(submissions.id, itemReviews.submissionId), eq(submissions.version, itemReviews.version)))
+        .innerJoin(reviewStages, eq(reviewStages.id, itemReviews.stageId))
+        .innerJoin(users, eq(users.id, itemReviews.reviewerId))
+        .where(inArray(itemReviews.submissionId, subIds))
+        .orderBy(asc(reviewStages.position))
+        .all()
+    : [];
+  const files = subIds.length
+    ? db
+        .select({ id: evidence.id, itemId: evidence.itemId, kind: evidence.kind, url: evidence.url, originalName: evidence.originalName, sha256: evidence.sha256 })
+        .from(evidence)
+        .where(and(inArray(evidence.submissionId, subIds), isNull(evidence.deletedAt)))
+        .orderBy(asc(evidence.id))
+        .all()
+    : [];
+  return {
+    total: resultOf("total", "")!,
+    modules: shape.map((m) => ({
+      code: m.code,
+      nameZh: m.module.nameZh,
+      nameEn: m.module.nameEn,
+      maxPoints: m.maxPoints,
+      result: resultOf("module", m.code)!,
+      indicators: m.indicators.map((i) => ({
+        code: i.code,
+        nameZh: i.indicator.nameZh,
+        nameEn: i.indicator.nameEn,
+        maxPoints: i.maxPoints,
+        result: resultOf("indicator", i.code)!,
+        items: i.items.map((item) => ({
+          item,
+          result: resultOf("item", item.code)!,
+          decisions: decisions.filter((d) => d.itemId === item.id),
+          evidence: files.filter((f) => f.itemId === item.id),
+        })),
+      })),
+    })),
+  };
+}
+export type ItemScorecard = NonNullable<ReturnType<typeof getItemScorecard>>;

@@ -328,7 +328,7 @@ export function getReviewData(db: Db, user: SessionUser, submissionId: number) {
     .orderBy(asc(reviews.createdAt))
     .all();
   const timeline = db
-    .select({ at: auditLog.at, action: auditLog.action, after: auditLog.after, actorName: users.name })
+    .select({ at: auditLog.at, action: auditLog.action, before: auditLog.before, after: auditLog.after, actorName: users.name })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorId))
     .where(and(eq(auditLog.entityType, "submission"), eq(auditLog.entityId, String(sub.id))))

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import { frameworkRevision } from "@/lib/framework/revision";
 import { toHundredths, type FrameworkFile } from "@/lib/framework/schema";
 import { appendAudit } from "./audit";
@@ -10,6 +10,7 @@ import {
   items,
   modules,
   reviewAssignments,
+  results,
   reviewStages,
   roundCities,
   rounds,
@@ -236,15 +237,20 @@ export function getRoundMatrix(db: Db, roundId: number) {
   return { cities: cityRows, statuses };
 }
 
-/** Finalised rounds the city took part in, newest first (their results are published). */
+/** Finalised rounds the city took part in, newest first, with its published total and rank (null if not ranked). */
 export function listFinalisedRoundsForCity(db: Db, cityId: number) {
   return db
-    .select({ id: rounds.id, name: rounds.name, isDemo: rounds.isDemo })
+    .select({ id: rounds.id, name: rounds.name, year: rounds.year, isDemo: rounds.isDemo, finalisedAt: rounds.finalisedAt, total: results.points, rank: results.rank })
     .from(rounds)
     .innerJoin(roundCities, eq(roundCities.roundId, rounds.id))
+    .leftJoin(results, and(eq(results.roundId, rounds.id), eq(results.cityId, cityId), eq(results.level, "total")))
     .where(and(eq(rounds.status, "finalised"), eq(roundCities.cityId, cityId)))
     .orderBy(desc(rounds.year), desc(rounds.id))
-    .all();
+    .all()
+    .map((r) => ({
+      ...r,
+      ranked: db.select({ n: count() }).from(results).where(and(eq(results.roundId, r.id), eq(results.level, "total"), isNotNull(results.rank))).get()!.n,
+    }));
 }
 
 /** A round's framework in the file format of data/frameworks (points back in decimals). */

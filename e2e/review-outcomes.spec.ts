@@ -70,6 +70,7 @@ test("a 核减 survives the city's resubmission: the city reads the return note 
   // Finalised: the export scores Q1.1 on 50 (1 of 2 points), not on the city's 80.
   await visit(adminPage, `/admin/rounds/${roundId}`);
   await adminPage.getByRole("button", { name: "定稿并计算最终得分" }).click();
+  await adminPage.getByRole("dialog", { name: "确认定稿并计算最终得分？" }).getByRole("button", { name: "确认定稿" }).click();
   await expect(adminPage.getByText("已定稿", { exact: true })).toBeVisible();
   const xlsx = await adminPage.request.get(`/api/rounds/${roundId}/export?format=xlsx`);
   const workbook = new ExcelJS.Workbook();
@@ -77,5 +78,20 @@ test("a 核减 survives the city's resubmission: the city reads the return note 
   const rows = workbook.worksheets[1]!.getSheetValues().filter(Boolean) as unknown[][];
   const q11 = rows.find((r) => r.includes("Q1.1"))!;
   expect(q11).toContain(1);
-  expect(q11.map(String)).toContain("50");
+  expect(q11.map(String)).toContain("50 %");
+
+  // Results reach the city: a notification, its landing page, and an item-level scorecard that adds up.
+  await visit(staffPage, "/notifications");
+  await expect(staffPage.getByRole("listitem").filter({ hasText: "结果已发布" })).toContainText("本市总分 8 分，排名 1 / 1");
+  await visit(staffPage, "/city");
+  const finished = staffPage.getByRole("region", { name: "已定稿的评估轮次" });
+  await expect(finished).toContainText("总分 8 分");
+  await expect(finished).toContainText("排名 1 / 1");
+  await finished.getByRole("link", { name: "查看得分明细" }).click();
+  await expect(staffPage.getByTestId("scorecard-item-Q1.1")).toContainText("80 %");
+  await expect(staffPage.getByTestId("scorecard-item-Q1.1")).toContainText("50 %");
+  await expect(staffPage.getByTestId("scorecard-item-Q1.1")).toContainText("1 / 2");
+  await expect(staffPage.getByTestId("scorecard-item-Q1.1")).toContainText("核减");
+  await expect(staffPage.getByTestId("scorecard-item-Q1.1")).toContainText("按统计局口径核减");
+  await expect(staffPage.getByTestId("module-subtotal-Q")).toHaveText("小计 8 / 10 分");
 });

@@ -93,6 +93,7 @@ test("query → return → the city fixes the queried item and replies → resub
   await expect(adminPage.locator("form").getByRole("alert")).toHaveText("必须填写原因。");
   await adminPage.getByLabel("重新打开的原因（必填）").fill("抽查发现口径问题");
   await adminPage.getByRole("button", { name: "重新打开评审" }).click();
+  await adminPage.getByRole("dialog", { name: "确认重新打开该模块的评审？" }).getByRole("button", { name: "确认重新打开" }).click();
   await expect(adminPage.getByText("第 3 版", { exact: true })).toBeVisible();
   await expect(adminPage.getByRole("complementary")).toContainText("重新打开评审");
 });

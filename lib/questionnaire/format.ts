@@ -9,7 +9,7 @@ export function formatAnswer(
   locale: string,
   labels: Labels,
 ): string {
-  if (answer.notApplicableReason) return `${labels.notApplicable}: ${answer.notApplicableReason}`;
+  if (answer.notApplicableReason) return `${labels.notApplicable}${locale === "en" ? ": " : "："}${answer.notApplicableReason}`;
   const { value } = answer;
   if (value === null || value === undefined) return labels.empty;
   const label = (v: unknown) => {

@@ -64,7 +64,8 @@ export function groupMeans<T, K extends string>(entries: T[], key: (entry: T) =>
  */
 export function tiersByGaps<T extends { mean: number }>(ordered: T[], tierCount: number): T[][] {
   if (!ordered.length) return [];
-  const gaps = ordered.slice(1).map((entry, i) => ({ at: i + 1, gap: ordered[i]!.mean - entry.mean }));
+  // Only a real gap separates tiers: entries with equal means always share a tier.
+  const gaps = ordered.slice(1).map((entry, i) => ({ at: i + 1, gap: ordered[i]!.mean - entry.mean })).filter((g) => g.gap > 1e-9);
   const cuts = gaps
     .sort((a, b) => b.gap - a.gap || a.at - b.at)
     .slice(0, Math.max(0, Math.min(tierCount, ordered.length) - 1))

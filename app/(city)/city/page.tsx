@@ -1,11 +1,13 @@
 import { notFound, redirect } from "next/navigation";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import { getCityById } from "@/db/cities";
 import { getDb } from "@/db/client";
-import { getOpenRoundForCity } from "@/db/rounds";
+import { FinishedRounds } from "@/components/finished-rounds";
+import { getOpenRoundForCity, listFinalisedRoundsForCity } from "@/db/rounds";
 import { requireRole } from "@/lib/auth/session";
+import { pick } from "@/lib/i18n/pick";
 
-/** City staff's start page: the dashboard of their city in the newest open round. */
+/** City staff's start page: the dashboard of their city in the newest open round, or the published results. */
 export default async function CityHome() {
   const user = await requireRole("city_staff", "admin");
   if (user.role === "admin") redirect("/admin");
@@ -15,5 +17,12 @@ export default async function CityHome() {
   const round = getOpenRoundForCity(db, city.id);
   if (round) redirect(`/rounds/${round.id}/cities/${city.code}`);
   const t = await getTranslations("city");
-  return <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-600">{t("noOpenRound")}</p>;
+  const finished = listFinalisedRoundsForCity(db, city.id);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">{t("home", { city: pick(await getLocale(), city.nameZh, city.nameEn) })}</h1>
+      <p className="rounded-lg border border-slate-200 bg-white p-4 text-slate-600">{t("noOpenRound")}</p>
+      {finished.length > 0 && <FinishedRounds rounds={finished} cityCode={city.code} />}
+    </div>
+  );
 }

@@ -42,6 +42,7 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
             <>
               <a href={`/api/rounds/${round.id}/export?format=xlsx`} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("exportXlsx")}</a>
               <a href={`/api/rounds/${round.id}/export?format=csv`} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("exportCsv")}</a>
+              <a href={`/api/rounds/${round.id}/export?format=csv&level=items`} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("exportItemsCsv")}</a>
             </>
           )}
           {user.cityId !== null && (
@@ -67,6 +68,7 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
             </div>
           ))}
         </dl>
+        {summary.absent > 0 && <p className="mt-2 text-sm text-slate-600">{t("absentNote", { count: summary.absent })}</p>}
       </section>
 
       <section aria-labelledby="distribution-heading" className="break-inside-avoid">
@@ -129,14 +131,14 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
             <tbody className="divide-y divide-slate-100">
               {report.ranking.map((r) => (
                 <tr key={r.cityId} className={r.cityId === user.cityId ? "bg-blue-50" : undefined}>
-                  <td className="px-3 py-1.5 tabular-nums">{r.rank}</td>
+                  <td className="px-3 py-1.5 tabular-nums">{r.rank ?? t("absent")}</td>
                   <td className="px-3 py-1.5">
                     {user.role !== "city_staff" || r.cityId === user.cityId ? (
                       <Link href={`/rounds/${round.id}/report/cities/${r.cityCode}`} className="hover:underline">{pick(locale, r.nameZh, r.nameEn)}</Link>
                     ) : (
                       pick(locale, r.nameZh, r.nameEn)
                     )}
-                    {r.notSubmitted && <span className="ml-1 text-xs text-red-700">{t("notSubmittedFlag")}</span>}
+                    {r.notSubmitted && !r.absent && <span className="ml-1 text-xs text-red-700">{t("notSubmittedFlag")}</span>}
                   </td>
                   <td className="px-3 py-1.5">{tr(r.region)}</td>
                   <td className="px-3 py-1.5">{tt(r.tier)}</td>

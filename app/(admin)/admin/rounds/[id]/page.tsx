@@ -103,7 +103,23 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
           <li key={s} className="flex items-center gap-1.5"><StatusBadge status={s} /><span className="font-medium tabular-nums">{counts[s] ?? 0}</span></li>
         ))}
       </ul>
-      {round.status === "open" && <FinalisePanel roundId={round.id} blockers={blockers.map((b) => ({ cityId: b.cityId, moduleId: modules.find((m) => m.code === b.moduleCode)!.id, label: `${pick(locale, b.cityNameZh, b.cityNameEn)} · ${b.moduleCode} · ${ts(b.status as "draft")}` }))} />}
+      {round.status === "open" && (
+        <FinalisePanel
+          roundId={round.id}
+          blockers={blockers.map((b) => ({ cityId: b.cityId, moduleId: modules.find((m) => m.code === b.moduleCode)!.id, label: `${pick(locale, b.cityNameZh, b.cityNameEn)} · ${b.moduleCode} · ${ts(b.status as "draft")}` }))}
+          summary={{
+            cities: matrix.cities.length,
+            verified: counts.verified ?? 0,
+            notSubmitted: counts.not_submitted ?? 0,
+            deadlinesAhead: [
+              ["submissionDeadlineAhead", round.submissionDeadline] as const,
+              ["reviewDeadlineAhead", round.reviewDeadline] as const,
+            ]
+              .filter(([, deadline]) => deadline && !isPastDeadline(deadline))
+              .map(([key, deadline]) => tc(key, { deadline: format.dateTime(deadline!, { dateStyle: "long", timeStyle: "short" }) })),
+          }}
+        />
+      )}
       {round.status === "finalised" && <ReopenRoundForm roundId={round.id} />}
       <section aria-labelledby="matrix-heading" className="space-y-3">
         <h2 id="matrix-heading" className="text-lg font-semibold">{tc("matrix")}</h2>

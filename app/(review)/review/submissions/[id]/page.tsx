@@ -181,7 +181,10 @@ export default async function ReviewSubmissionPage({ params, searchParams }: { p
               {data.timeline.map((e, i) => (
                 <li key={i}>
                   <time className="text-xs text-slate-500" dateTime={e.at.toISOString()}>{format.dateTime(e.at, { dateStyle: "short", timeStyle: "short" })}</time>{" "}
-                  {t.has(`events.${e.action.replace(".", "_")}`) ? t(`events.${e.action.replace(".", "_")}`, { name: e.actorName ?? "", item: String((e.after as { itemCode?: string } | null)?.itemCode ?? "") }) : e.action}
+                  {t.has(`events.${e.action.replace(".", "_")}`) ? t(`events.${e.action.replace(".", "_")}`, { name: e.actorName ?? "", item: String(((e.after ?? e.before) as { itemCode?: string } | null)?.itemCode ?? "") }) : e.action}
+                  {(e.after as { comment?: string | null } | null)?.comment && e.action === "submission.returned" && (
+                    <span className="block pl-4 text-slate-700">{t("returnNote", { comment: (e.after as { comment: string }).comment })}</span>
+                  )}
                 </li>
               ))}
             </ol>

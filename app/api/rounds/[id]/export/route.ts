@@ -1,51 +1,73 @@
 import ExcelJS from "exceljs";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { getRoundReport, listItemResults } from "@/db/report";
 import { ActionError, defineRoute } from "@/lib/action";
+import { pick } from "@/lib/i18n/pick";
+import { formatAnswer } from "@/lib/questionnaire/format";
+import { URL_JUDGEMENTS } from "@/lib/review/decision-schema";
 
 /**
- * Results of a finalised round: one row per city (rank, total, modules, region, tier, flags) as CSV or
- * Excel; the workbook adds a sheet with every item's submitted and verified value, points and review status.
+ * Results of a finalised round as CSV or Excel: one row per city (rank, total, modules, region, tier,
+ * flags); and one row per city and item (submitted and verified value as people read them, points, review
+ * status, the decisions of every stage with their reasons) as the workbook's second sheet or, with
+ * `level=items`, as a CSV file of its own.
  */
 export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer"] }>({ roles: ["admin", "reviewer"] }, async (request, { params }) => {
   const format = request.nextUrl.searchParams.get("format");
-  if (format !== "csv" && format !== "xlsx") throw new ActionError("invalidInput", 400);
+  const level = request.nextUrl.searchParams.get("level") ?? "cities";
+  if ((format !== "csv" && format !== "xlsx") || (level !== "cities" && level !== "items")) throw new ActionError("invalidInput", 400);
   const db = getDb();
   const report = /^\d+$/.test(params.id) ? getRoundReport(db, Number(params.id)) : null;
   if (!report) throw new ActionError("notFound", 404);
-  const t = await getTranslations("export");
-  const tr = await getTranslations("regions");
-  const tt = await getTranslations("tiers");
-  const ts = await getTranslations("status");
-  const en = t("locale") === "en";
-  const name = (zh: string, english: string) => (en ? english : zh);
+  const [t, tr, tt, ts, tq, trev, locale] = [
+    await getTranslations("export"),
+    await getTranslations("regions"),
+    await getTranslations("tiers"),
+    await getTranslations("status"),
+    await getTranslations("questionnaire"),
+    await getTranslations("review"),
+    await getLocale(),
+  ];
+  const labels = { yes: tq("yes"), no: tq("no"), empty: "", notApplicable: tq("notApplicable") };
 
   const workbook = new ExcelJS.Workbook();
   const cities = workbook.addWorksheet(t("citiesSheet"));
-  cities.addRow([t("rank"), t("city"), t("region"), t("tier"), t("total"), ...report.moduleRates.map((m) => `${m.code} ${name(m.nameZh, m.nameEn)}`), t("notSubmitted")]);
+  cities.addRow([t("rank"), t("city"), t("region"), t("tier"), t("total"), ...report.moduleRates.map((m) => `${m.code} ${pick(locale, m.nameZh, m.nameEn)}`), t("notSubmitted")]);
   for (const r of report.ranking) {
-    cities.addRow([r.rank, name(r.nameZh, r.nameEn), tr(r.region), tt(r.tier), r.total, ...report.moduleRates.map((m) => r.modules[m.code] ?? 0), r.notSubmitted ? t("yes") : ""]);
+    cities.addRow([r.rank ?? t("absent"), pick(locale, r.nameZh, r.nameEn), tr(r.region), tt(r.tier), r.total, ...report.moduleRates.map((m) => r.modules[m.code] ?? 0), r.absent ? t("absent") : r.notSubmitted ? t("yes") : ""]);
   }
-  const fileBase = `cityeval-round-${report.round.id}-results`;
+
+  const itemsSheet = workbook.addWorksheet(t("itemsSheet"));
+  itemsSheet.addRow([t("city"), t("item"), t("itemName"), t("submitted"), t("verified"), t("points"), t("maxPoints"), t("reviewStatus"), t("decisions")]);
+  for (const row of listItemResults(db, report.round.id)) {
+    const { item, result } = row;
+    const show = (value: unknown, notApplicableReason: string | null = null) =>
+      item.answerType === "url" && URL_JUDGEMENTS.includes(value as (typeof URL_JUDGEMENTS)[number])
+        ? trev(`judgement.${value as (typeof URL_JUDGEMENTS)[number]}`)
+        : formatAnswer(item, { value, notApplicableReason }, locale, labels);
+    const status = result.reviewStatus ?? "";
+    itemsSheet.addRow([
+      pick(locale, row.city.nameZh, row.city.nameEn),
+      result.code,
+      pick(locale, item.nameZh, item.nameEn),
+      show(result.submittedValue, row.notApplicableReason),
+      result.notSubmitted ? ts("not_submitted") : show(result.verifiedValue, row.notApplicableReason),
+      result.points / 100,
+      item.maxPoints / 100,
+      ts.has(status as "verified") ? ts(status as "verified") : status,
+      row.decisions
+        .map((d) => `${pick(locale, d.stageNameZh, d.stageNameEn)} ${d.reviewerName}：${trev(`decided.${d.action as "accept"}`)}${d.action === "adjust" ? ` ${show(d.adjustedValue)}` : ""}${d.comment ? `（${d.comment}）` : ""}`)
+        .join("；"),
+    ]);
+  }
+
+  const fileBase = `cityeval-round-${report.round.id}-${level === "items" ? "items" : "results"}`;
   if (format === "csv") {
     // A BOM so that Excel opens the UTF-8 file with its Chinese names intact.
-    const csv = Buffer.concat([Buffer.from("\uFEFF"), Buffer.from(await workbook.csv.writeBuffer({ sheetName: t("citiesSheet") }))]);
+    const sheetName = level === "items" ? t("itemsSheet") : t("citiesSheet");
+    const csv = Buffer.concat([Buffer.from("\uFEFF"), Buffer.from(await workbook.csv.writeBuffer({ sheetName }))]);
     return new Response(csv, { headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${fileBase}.csv"` } });
-  }
-  const itemsSheet = workbook.addWorksheet(t("itemsSheet"));
-  itemsSheet.addRow([t("city"), t("item"), t("itemName"), t("submitted"), t("verified"), t("points"), t("reviewStatus")]);
-  for (const row of listItemResults(db, report.round.id)) {
-    const status = row.result.reviewStatus ?? "";
-    itemsSheet.addRow([
-      name(row.city.nameZh, row.city.nameEn),
-      row.result.code,
-      name(row.nameZh, row.nameEn),
-      row.result.submittedValue === null ? "" : JSON.stringify(row.result.submittedValue),
-      row.result.verifiedValue === null ? "" : JSON.stringify(row.result.verifiedValue),
-      row.result.points / 100,
-      ts.has(status as "verified") ? ts(status as "verified") : status,
-    ]);
   }
   for (const sheet of [cities, itemsSheet]) sheet.getRow(1).font = { bold: true };
   const buffer = await workbook.xlsx.writeBuffer();

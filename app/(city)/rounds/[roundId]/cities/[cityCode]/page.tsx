@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { FinishedRounds } from "@/components/finished-rounds";
 import { StatusBadge } from "@/components/status-badge";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { listModuleSummaries } from "@/db/questionnaire";
+import { getModuleResults } from "@/db/report";
 import { getReturnNote } from "@/db/reviews";
 import { listFinalisedRoundsForCity } from "@/db/rounds";
 import { formatPoints, pick } from "@/lib/i18n/pick";
@@ -19,14 +21,21 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
   const { db, city, round } = await loadCityRound(params);
   const [t, locale, format] = [await getTranslations("city"), await getLocale(), await getFormatter()];
   const modules = listModuleSummaries(db, round.id, city.id);
-  const finished = listFinalisedRoundsForCity(db, city.id);
+  const others = listFinalisedRoundsForCity(db, city.id).filter((r) => r.id !== round.id);
+  // Once finalised, the published module scores (a module marked not submitted scores 0, whatever its draft holds).
+  const final = round.status === "finalised" ? getModuleResults(db, round.id, city.id) : null;
   const base = `/rounds/${round.id}/cities/${city.code}`;
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold">{t("title", { city: pick(locale, city.nameZh, city.nameEn) })}</h1>
         <p className="mt-1 text-slate-600">{t("round", { round: round.name })}</p>
-        {round.submissionDeadline && (
+        {round.status === "finalised" && (
+          <p className="mt-2 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+            {t("finalisedNote")} <Link href={`/rounds/${round.id}/report/cities/${city.code}`} className="underline">{t("scorecardLink")}</Link>
+          </p>
+        )}
+        {round.status === "open" && round.submissionDeadline && (
           <p className="mt-1 text-sm text-slate-600">{t("deadline", { deadline: format.dateTime(round.submissionDeadline, { dateStyle: "long", timeStyle: "short" }) })}</p>
         )}
       </div>
@@ -74,8 +83,8 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
                     <dd className={`font-medium tabular-nums ${m.missingEvidence ? "text-amber-700" : ""}`}>{m.missingEvidence}</dd>
                   </div>
                   <div className="col-span-2">
-                    <dt className="text-slate-500">{t("provisionalScore")}</dt>
-                    <dd className="font-medium tabular-nums">{t("pointsOf", { points: formatPoints(m.provisionalPoints), max: formatPoints(m.maxPoints) })}</dd>
+                    <dt className="text-slate-500">{round.status === "finalised" ? t("finalScore") : t("provisionalScore")}</dt>
+                    <dd className="font-medium tabular-nums">{t("pointsOf", { points: formatPoints(final ? (final.get(m.code) ?? 0) : m.provisionalPoints), max: formatPoints(m.maxPoints) })}</dd>
                   </div>
                 </dl>
               </li>
@@ -83,19 +92,7 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
           })}
         </ul>
       </section>
-      {finished.length > 0 && (
-        <section aria-labelledby="finished-heading">
-          <h2 id="finished-heading" className="mb-2 text-lg font-semibold">{t("finishedRounds")}</h2>
-          <ul className="list-inside list-disc text-sm">
-            {finished.map((r) => (
-              <li key={r.id}>
-                {r.name} —{" "}
-                <Link href={`/rounds/${r.id}/report/cities/${city.code}`} className="text-brand-700 hover:underline">{t("results")}</Link>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      {others.length > 0 && <FinishedRounds rounds={others} cityCode={city.code} />}
     </div>
   );
 }

@@ -5,7 +5,8 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { RadarChart } from "@/components/charts/radar-chart";
 import { getCityByCode } from "@/db/cities";
 import { getDb } from "@/db/client";
-import { getScorecard } from "@/db/report";
+import { ItemScorecardTable } from "@/components/report/item-scorecard";
+import { getItemScorecard, getScorecard } from "@/db/report";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";
 import strategies from "@/data/strategies-2019.json";
@@ -23,8 +24,9 @@ async function load(params: Promise<Params>) {
   const city = getCityByCode(db, cityCode);
   if (!city || !/^\d+$/.test(roundId) || (user.role === "city_staff" && user.cityId !== city.id)) notFound();
   const card = getScorecard(db, Number(roundId), city.id);
-  if (!card) notFound();
-  return { city, card };
+  const items = getItemScorecard(db, Number(roundId), city.id);
+  if (!card || !items) notFound();
+  return { city, card, items };
 }
 
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
@@ -36,7 +38,7 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
 const pts = (x: number) => x.toFixed(2);
 
 export default async function ScorecardPage({ params }: { params: Promise<Params> }) {
-  const { city, card } = await load(params);
+  const { city, card, items } = await load(params);
   const [t, locale] = [await getTranslations("report"), await getLocale()];
   const { entry, report } = card;
   const below = card.modules.filter((m) => m.points < m.mean);
@@ -46,9 +48,11 @@ export default async function ScorecardPage({ params }: { params: Promise<Params
       <header>
         <h1 className="text-2xl font-bold">{t("scorecardTitle", { city: pick(locale, city.nameZh, city.nameEn) })}</h1>
         <p className="mt-1 text-slate-700" data-testid="scorecard-total">
-          {t("scorecardTotal", { total: pts(entry.total), rank: entry.rank, cities: report.summary.cities, mean: pts(report.summary.mean) })}
+          {entry.rank === null
+            ? t("scorecardAbsent", { total: pts(entry.total) })
+            : t("scorecardTotal", { total: pts(entry.total), rank: entry.rank, cities: report.summary.cities, mean: pts(report.summary.mean) })}
         </p>
-        {entry.notSubmitted && <p className="text-sm text-red-700">{t("notSubmittedFlag")}</p>}
+        {entry.notSubmitted && !entry.absent && <p className="text-sm text-red-700">{t("notSubmittedFlag")}</p>}
         {report.round.isDemo && <p className="text-sm font-medium text-amber-700">{t("demoNotice")}</p>}
       </header>
       <div className="grid gap-6 lg:grid-cols-[20rem_1fr]">
@@ -80,6 +84,7 @@ export default async function ScorecardPage({ params }: { params: Promise<Params
           </tbody>
         </table>
       </div>
+      <ItemScorecardTable card={items} />
       {below.length > 0 && (
         <section aria-labelledby="strategies-heading">
           <h2 id="strategies-heading" className="mb-2 text-lg font-semibold">{t("strategies")}</h2>

@@ -1,0 +1,84 @@
+import { getLocale, getTranslations } from "next-intl/server";
+import type { ItemScorecard } from "@/db/report";
+import { formatPoints, pick } from "@/lib/i18n/pick";
+import { formatAnswer } from "@/lib/questionnaire/format";
+import { URL_JUDGEMENTS } from "@/lib/review/decision-schema";
+
+/**
+ * Every item of one city: what it submitted, the value in force after review, the points, who decided what
+ * at which stage and why, and the evidence with its SHA-256. Indicator and module subtotals add up to the total.
+ */
+export async function ItemScorecardTable({ card }: { card: ItemScorecard }) {
+  const [t, tq, tr, locale] = [await getTranslations("report"), await getTranslations("questionnaire"), await getTranslations("review"), await getLocale()];
+  const labels = { yes: tq("yes"), no: tq("no"), empty: tq("empty"), notApplicable: tq("notApplicable") };
+  const show = (item: Parameters<typeof formatAnswer>[0], value: unknown) =>
+    item.answerType === "url" && URL_JUDGEMENTS.includes(value as (typeof URL_JUDGEMENTS)[number])
+      ? tr(`judgement.${value as (typeof URL_JUDGEMENTS)[number]}`)
+      : formatAnswer(item, { value, notApplicableReason: null }, locale, labels);
+  return (
+    <section aria-labelledby="items-heading" className="space-y-4">
+      <h2 id="items-heading" className="text-lg font-semibold">{t("itemsTitle")}</h2>
+      <p className="text-sm text-slate-600">{t("itemsIntro")}</p>
+      {card.modules.map((m) => (
+        <table key={m.code} className="w-full border-collapse text-sm" aria-label={`${m.code} ${pick(locale, m.nameZh, m.nameEn)}`}>
+          <caption className="bg-slate-100 px-2 py-1.5 text-left font-semibold">
+            {m.code} {pick(locale, m.nameZh, m.nameEn)}
+            <span className="float-right tabular-nums" data-testid={`module-subtotal-${m.code}`}>{t("subtotal", { points: formatPoints(m.result.points), max: formatPoints(m.maxPoints) })}</span>
+          </caption>
+          <thead className="text-left text-xs text-slate-500">
+            <tr>
+              <th scope="col" className="px-2 py-1">{t("item")}</th>
+              <th scope="col" className="px-2 py-1">{t("submittedValue")}</th>
+              <th scope="col" className="px-2 py-1">{t("verifiedValue")}</th>
+              <th scope="col" className="px-2 py-1 text-right">{t("itemPoints")}</th>
+              <th scope="col" className="px-2 py-1">{t("decisions")}</th>
+              <th scope="col" className="px-2 py-1">{t("evidence")}</th>
+            </tr>
+          </thead>
+          {m.indicators.map((i) => (
+            <tbody key={i.code} className="border-t border-slate-200 align-top">
+              <tr className="bg-slate-50 text-xs">
+                <th scope="rowgroup" colSpan={3} className="px-2 py-1 text-left font-medium">{i.code} {pick(locale, i.nameZh, i.nameEn)}</th>
+                <td className="px-2 py-1 text-right tabular-nums" data-testid={`indicator-subtotal-${i.code}`}>{formatPoints(i.result.points)} / {formatPoints(i.maxPoints)}</td>
+                <td colSpan={2} />
+              </tr>
+              {i.items.map(({ item, result, decisions, evidence }) => {
+                const format = { ...item, unitZh: item.unitZh, unitEn: item.unitEn };
+                return (
+                  <tr key={item.id} data-testid={`scorecard-item-${item.code}`} className="border-t border-slate-100">
+                    <th scope="row" className="px-2 py-1 text-left font-normal"><span className="text-slate-400">{item.code}</span> {pick(locale, item.nameZh, item.nameEn)}</th>
+                    <td className="px-2 py-1">{result.submittedValue === null ? "—" : show(format, result.submittedValue)}</td>
+                    <td className="px-2 py-1">{result.notSubmitted ? t("notSubmittedItem") : result.verifiedValue === null ? "—" : show(format, result.verifiedValue)}</td>
+                    <td className="px-2 py-1 text-right tabular-nums">{formatPoints(result.points)} / {formatPoints(item.maxPoints)}</td>
+                    <td className="px-2 py-1">
+                      <ul>
+                        {decisions.map((d, k) => (
+                          <li key={k}>
+                            {pick(locale, d.stageNameZh, d.stageNameEn)} · {d.reviewerName}：{tr(`decided.${d.action}`)}
+                            {d.action === "adjust" && ` ${show(format, d.adjustedValue)}`}
+                            {d.comment && `（${d.comment}）`}
+                            {d.carriedFromVersion !== null && ` ${tr("carriedFrom", { version: d.carriedFromVersion })}`}
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                    <td className="px-2 py-1">
+                      <ul>
+                        {evidence.map((e) => (
+                          <li key={e.id} className="break-all">
+                            {e.kind === "url" ? e.url : e.originalName}
+                            {e.sha256 && <span className="block font-mono text-[10px] text-slate-500">SHA-256 {e.sha256}</span>}
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          ))}
+        </table>
+      ))}
+    </section>
+  );
+}
