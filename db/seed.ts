@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import { cityFileSchema } from "@/lib/cities/schema";
 import { validateFramework } from "@/lib/framework/validate";
@@ -8,7 +8,7 @@ import type { FrameworkFile } from "@/lib/framework/schema";
 import { upsertCities } from "./cities";
 import type { Db } from "./client";
 import { createRound, getRoundByName } from "./rounds";
-import { cities, modules, reviewAssignments, reviewStages } from "./schema";
+import { cities, modules, reviewAssignments, reviewStages, users } from "./schema";
 import { DEMO_ROUND_NAME, seedDemoRound } from "./demo-round";
 import { runMigrations } from "./migrate";
 import { upsertUser } from "./users";
@@ -65,6 +65,12 @@ export function seedBase(db: Db): { roundId: number } {
 }
 
 export const DEMO_PASSWORD = "cityeval2019";
+const DEMO_ADMIN_EMAIL = "admin@cityeval.demo";
+
+/** A demo instance is one whose demo accounts exist and are active (`npm run demo` creates them). */
+export function isDemoInstance(db: Db): boolean {
+  return !!db.select({ id: users.id }).from(users).where(and(eq(users.email, DEMO_ADMIN_EMAIL), eq(users.active, true))).get();
+}
 
 export type DemoLogin = { email: string; role: string; who: string };
 
@@ -78,7 +84,7 @@ export async function seedDemoAccounts(db: Db, roundId: number): Promise<DemoLog
     logins.push({ email, role, who });
     return id;
   };
-  await add("admin@cityeval.demo", "组织方管理员", "admin", "organiser");
+  await add(DEMO_ADMIN_EMAIL, "组织方管理员", "admin", "organiser");
   const staffCities = ["shanghai", "hangzhou", "shenzhen", "chengdu", "wuhan"];
   const cityRows = db.select().from(cities).where(inArray(cities.code, staffCities)).all();
   for (const code of staffCities) {

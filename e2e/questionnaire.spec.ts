@@ -19,9 +19,11 @@ test("a staff member fills a whole module, attaches evidence, is refused while s
   await visit(page, url);
   await expect(page.getByRole("heading", { level: 1, name: "Q测试模块" })).toBeVisible();
 
-  // Every answer type, each autosaved with its provisional points.
+  // Every answer type, each autosaved with its provisional points; the module's status follows the first save.
+  await expect(page.getByText("未开始", { exact: true })).toBeVisible();
   await page.getByRole("textbox", { name: "光纤覆盖率", exact: true }).fill("87.5");
   await saved(page, "Q1.1");
+  await expect(page.getByText("填报中", { exact: true })).toBeVisible();
   await expect(page.getByTestId("points-Q1.1")).toHaveText("暂估 1.75 / 2 分");
   await page.getByRole("radiogroup", { name: "是否建成政务云" }).getByLabel("是").check();
   await saved(page, "Q1.2");
@@ -127,11 +129,11 @@ test("an oversized file and a renamed .exe are refused with clear reasons and le
   const region = item(page, "Q1.1");
 
   await upload.setInputFiles({ name: "年鉴扫描.pdf", mimeType: "application/pdf", buffer: Buffer.concat([PDF, Buffer.alloc(3 * 1024 * 1024)]) });
-  await expect(region.getByRole("alert")).toContainText("年鉴扫描.pdf: 文件过大，单个文件不能超过 2 MB。");
+  await expect(region.getByRole("alert")).toContainText("年鉴扫描.pdf：文件过大，单个文件不能超过 2 MB。");
 
   const exe = Buffer.concat([Buffer.from("MZ"), Buffer.alloc(4096, 7)]);
   await upload.setInputFiles({ name: "report.pdf", mimeType: "application/pdf", buffer: exe });
-  await expect(region.getByRole("alert")).toContainText("report.pdf: 不支持该文件类型");
+  await expect(region.getByRole("alert")).toContainText("report.pdf：不支持该文件类型");
   await expect(region.getByRole("heading", { name: "佐证材料（0）" })).toBeVisible();
 
   // The server itself refuses an oversized body, whatever the browser checks.

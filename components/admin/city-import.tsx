@@ -17,6 +17,7 @@ const STATUS_STYLE: Record<ImportStatus, string> = { create: "text-emerald-700",
 /** Upload a CSV or Excel file of cities: a dry run shows what would change and every problem; then apply it. */
 export function CityImport() {
   const t = useTranslations("cityImport");
+  const colon = useTranslations("common")("colon");
   const tc = useTranslations("cities");
   const tr = useTranslations("regions");
   const tt = useTranslations("tiers");
@@ -130,7 +131,7 @@ export function CityImport() {
                   <td className={`${cell} ${STATUS_STYLE[r.status]}`}>{t(`statuses.${r.status}`)}</td>
                   <td className={cell}>
                     {r.changes.map((c) => (
-                      <div key={c.field}>{tc(c.field)}: <del className="text-slate-500">{valueText(c.field, c.from)}</del> → {valueText(c.field, c.to)}</div>
+                      <div key={c.field}>{tc(c.field)}{colon}<del className="text-slate-500">{valueText(c.field, c.from)}</del> → {valueText(c.field, c.to)}</div>
                     ))}
                   </td>
                 </tr>

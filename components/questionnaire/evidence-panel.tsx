@@ -47,6 +47,7 @@ export function EvidencePanel({
   onCountChange: (count: number) => void;
 }) {
   const t = useTranslations("evidence");
+  const colon = useTranslations("common")("colon");
   const errorText = useErrorText();
   const format = useFormatter();
   const [entries, setEntries] = useState(initial);
@@ -66,7 +67,7 @@ export function EvidencePanel({
     let current = entries;
     for (const file of files) {
       if (file.size > maxMb * 1024 * 1024) {
-        setErrors((e) => [...e, `${file.name}: ${t("tooLarge", { max: maxMb })}`]);
+        setErrors((e) => [...e, `${file.name}${colon}${t("tooLarge", { max: maxMb })}`]);
         continue;
       }
       setUploads((u) => [...u, { name: file.name, loaded: 0, total: file.size }]);
@@ -78,10 +79,10 @@ export function EvidencePanel({
           current = [...current, body as unknown as ClientEvidence];
           update(current);
         } else {
-          setErrors((e) => [...e, `${file.name}: ${String(body.message ?? errorText("uploadFailed"))}`]);
+          setErrors((e) => [...e, `${file.name}${colon}${String(body.message ?? errorText("uploadFailed"))}`]);
         }
       } catch {
-        setErrors((e) => [...e, `${file.name}: ${errorText("uploadFailed")}`]);
+        setErrors((e) => [...e, `${file.name}${colon}${errorText("uploadFailed")}`]);
       } finally {
         setUploads((u) => u.filter((x) => x.name !== file.name));
       }

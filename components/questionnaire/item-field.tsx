@@ -51,6 +51,7 @@ export function ItemField({
   canReply,
   adjustment,
   onChange,
+  onSaved,
 }: {
   item: ClientItem;
   /** a reviewer's adjustment in force: it is what is scored */
@@ -63,6 +64,8 @@ export function ItemField({
   editable: boolean;
   evidenceMaxMb: number;
   onChange: (code: string, state: Partial<ItemState>) => void;
+  /** called after each save the server acknowledged */
+  onSaved: () => void;
 }) {
   const t = useTranslations("questionnaire");
   const tKinds = useTranslations("evidenceKinds");
@@ -94,7 +97,8 @@ export function ItemField({
 
   useEffect(() => {
     onChange(item.code, { unsaved: ["pending", "saving", "retrying", "conflict", "invalid"].includes(autosave.status) });
-  }, [autosave.status, item.code, onChange]);
+    if (autosave.status === "saved") onSaved();
+  }, [autosave.status, item.code, onChange, onSaved]);
 
   async function changed() {
     if (!(await trigger())) return autosave.saver.markInvalid();
@@ -108,7 +112,7 @@ export function ItemField({
   const describedBy = [item.help ? ids.help : null, valueError ? ids.error : null].filter(Boolean).join(" ") || undefined;
   const limits = [
     item.minValue !== null && item.maxValue !== null ? t("range", { min: item.minValue, max: item.maxValue }) : item.minValue !== null ? t("atLeast", { min: item.minValue }) : null,
-    item.decimals !== null ? t("decimals", { decimals: item.decimals }) : null,
+    item.decimals === 0 ? t("integer") : item.decimals !== null ? t("decimals", { decimals: item.decimals }) : null,
   ].filter(Boolean);
 
   return (

@@ -23,7 +23,7 @@ export function QueryThread({ queries, currentVersion, canReply }: { queries: Cl
             <p className="font-medium text-amber-900">{t("queryFrom", { version: q.version, stage: q.stagePosition })}：{q.comment}</p>
             {open ? (
               <form
-                className="mt-1 flex gap-2"
+                className="mt-1 flex flex-wrap items-start gap-2"
                 onSubmit={async (e) => {
                   e.preventDefault();
                   setError(undefined);
@@ -32,14 +32,16 @@ export function QueryThread({ queries, currentVersion, canReply }: { queries: Cl
                   else setError(result.fieldErrors?.reply?.[0] ?? result.formError);
                 }}
               >
-                <input
+                <textarea
                   aria-label={t("replyLabel")}
+                  rows={3}
+                  placeholder={t("replyPlaceholder")}
                   value={replies[q.id] ?? ""}
                   onChange={(e) => {
                     setReplies((r) => ({ ...r, [q.id]: e.target.value }));
                     setSaved((s) => ({ ...s, [q.id]: false }));
                   }}
-                  className="min-w-0 flex-1 rounded border border-amber-300 bg-white px-2 py-1"
+                  className="min-w-0 flex-1 basis-64 rounded border border-amber-300 bg-white px-2 py-1"
                 />
                 <button type="submit" className="rounded bg-amber-700 px-3 py-1 text-white hover:bg-amber-800">{t("sendReply")}</button>
                 {saved[q.id] && <span role="status" className="self-center text-emerald-700">{t("replySaved")}</span>}

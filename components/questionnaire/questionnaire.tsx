@@ -24,6 +24,7 @@ export function Questionnaire({
   editableItemIds,
   queries,
   adjustments,
+  status,
   version,
   returned,
   evidenceMaxMb,
@@ -41,6 +42,8 @@ export function Questionnaire({
   queries: Record<number, ClientQuery[]>;
   /** reviewers' adjustments in force, by item id */
   adjustments: Record<number, ClientAdjustment>;
+  /** the module's status as the page shows it */
+  status: string;
   version: number;
   returned: boolean;
   evidenceMaxMb: number;
@@ -59,6 +62,11 @@ export function Questionnaire({
       return changed ? { ...s, [code]: { ...current, ...patch } } : s;
     });
   }, []);
+
+  // The module's status (shown by the page) changes with its first saved answer: 未开始 → 填报中.
+  const onSaved = useCallback(() => {
+    if (status === "not_started") router.refresh();
+  }, [status, router]);
 
   const unsaved = Object.values(states).some((s) => s.unsaved);
   useEffect(() => {
@@ -121,6 +129,7 @@ export function Questionnaire({
                   canReply={editable && returned}
                   adjustment={adjustments[item.id]}
                   onChange={onChange}
+                  onSaved={onSaved}
                 />
               ))}
             </section>

@@ -79,7 +79,7 @@ export function ItemDecision({ submissionId, version, item, withdrawable }: { su
               {item.answerType === "number" && (
                 <div className="flex items-center gap-2">
                   <input id={`${uid}-value`} type="text" inputMode="decimal" className={field} {...form.register("value" as never)} />
-                  {item.unit && <span className="text-sm text-slate-600">{item.unit}</span>}
+                  {item.unit && <span className="shrink-0 whitespace-nowrap text-sm text-slate-600">{item.unit}</span>}
                 </div>
               )}
               {item.answerType === "boolean" && (

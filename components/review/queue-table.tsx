@@ -9,7 +9,10 @@ import type { SubmissionStatus } from "@/db/schema";
 import type { QueueEntry } from "@/db/submissions";
 import { StatusBadge } from "../status-badge";
 
-/** The reviewer's queue with selection of clean submissions for bulk approval. */
+/**
+ * The reviewer's queue with selection of clean submissions for bulk approval. The outcome of a bulk approval
+ * stays on screen, also when it emptied the queue.
+ */
 export function QueueTable({ rows }: { rows: QueueEntry[] }) {
   const t = useTranslations("review");
   const tr = useTranslations("regions");
@@ -37,6 +40,9 @@ export function QueueTable({ rows }: { rows: QueueEntry[] }) {
         </button>
         {message && <p role="status" className="text-sm text-slate-700">{message}</p>}
       </div>
+      {rows.length === 0 ? (
+        <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-600">{t("empty")}</p>
+      ) : (
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="min-w-full text-sm">
           <thead className="bg-slate-50 text-left text-slate-600">
@@ -78,6 +84,7 @@ export function QueueTable({ rows }: { rows: QueueEntry[] }) {
           </tbody>
         </table>
       </div>
+      )}
     </div>
   );
 }

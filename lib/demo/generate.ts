@@ -12,7 +12,7 @@ const REGION: Record<string, number> = { east: 0.612, south: 0.577, southwest: 0
 const TIER: Record<string, number> = { municipality: 0.08, sub_provincial: 0.06, prefecture: -0.012 };
 const CITY_SPREAD = 0.08;
 // Published module score rates: 智慧民生 59.94%, 智慧治理 57.55%, 创新环境 57.51%, 智慧基础 55.47%, 数字经济 51.69%.
-const MODULE: Record<string, number> = { P: 0.034, G: 0.01, I: 0.009, B: -0.012, E: -0.05 };
+const MODULE: Record<string, number> = { P: 0.034, G: 0.018, I: 0.004, B: -0.012, E: -0.05 };
 
 export type DemoItem = {
   code: string;

@@ -3,6 +3,8 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { LanguageSwitch } from "@/components/language-switch";
 import { SignInForm } from "@/components/sign-in-form";
+import { getDb } from "@/db/client";
+import { isDemoInstance } from "@/db/seed";
 import { currentUser, homePath } from "@/lib/auth/session";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -27,7 +29,7 @@ export default async function SignInPage() {
           <p className="mb-4 text-sm text-slate-600">{t("auth.subtitle")}</p>
           <SignInForm />
         </section>
-        <p className="mt-4 text-center text-xs text-slate-500">{t("auth.demoHint")}</p>
+        {isDemoInstance(getDb()) && <p className="mt-4 text-center text-xs text-slate-500">{t("auth.demoHint")}</p>}
       </div>
     </main>
   );

@@ -24,7 +24,7 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
   const user = await requireRole("reviewer");
   const search = await searchParams;
   const db = getDb();
-  const [t, tr, ts, locale] = [await getTranslations("review"), await getTranslations("regions"), await getTranslations("status"), await getLocale()];
+  const [t, tr, ts, tc, locale] = [await getTranslations("review"), await getTranslations("regions"), await getTranslations("status"), await getTranslations("common"), await getLocale()];
   const all = listReviewQueue(db, user.id);
   const assignments = listAssignments(db, user.id);
   const sort = search.sort && search.sort in SORTS ? (search.sort as keyof typeof SORTS) : "waiting";
@@ -39,8 +39,8 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
       <ul aria-label={t("counts")} className="flex gap-4 text-sm">
-        <li>{ts("submitted")}: <strong className="tabular-nums">{counts.submitted}</strong></li>
-        <li>{ts("in_review")}: <strong className="tabular-nums">{counts.in_review}</strong></li>
+        <li>{ts("submitted")}{tc("colon")}<strong className="tabular-nums">{counts.submitted}</strong></li>
+        <li>{ts("in_review")}{tc("colon")}<strong className="tabular-nums">{counts.in_review}</strong></li>
       </ul>
       <form className="flex flex-wrap items-end gap-3 text-sm" role="search">
         <label className="flex flex-col gap-1">{t("module")}
@@ -69,7 +69,7 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
         </label>
         <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("apply")}</button>
       </form>
-      {rows.length === 0 ? <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-600">{t("empty")}</p> : <QueueTable rows={rows} />}
+      <QueueTable rows={rows} />
       <section aria-labelledby="assignments-heading">
         <h2 id="assignments-heading" className="mb-2 text-lg font-semibold">{t("assignments")}</h2>
         {assignments.length === 0 ? (

@@ -15,7 +15,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function CitiesPage() {
   await requireRole("admin");
-  const [t, tr, tt, ti, locale] = [await getTranslations("cities"), await getTranslations("regions"), await getTranslations("tiers"), await getTranslations("cityImport"), await getLocale()];
+  const [t, tr, tt, ti, tc, locale] = [await getTranslations("cities"), await getTranslations("regions"), await getTranslations("tiers"), await getTranslations("cityImport"), await getTranslations("common"), await getLocale()];
   const cities = listCities(getDb()).filter((c) => !c.code.startsWith("synthetic-"));
   return (
     <div className="space-y-6">
@@ -43,8 +43,8 @@ export default async function CitiesPage() {
             </table>
             <p>{ti("valuesHelp")}</p>
             <ul className="list-inside list-disc">
-              <li>{t("region")}: {REGIONS.map((r) => `${r} ${tr(r)}`).join(" · ")}</li>
-              <li>{t("tier")}: {CITY_TIERS.map((r) => `${r} ${tt(r)}`).join(" · ")}</li>
+              <li>{t("region")}{tc("colon")}{REGIONS.map((r) => `${r} ${tr(r)}`).join(" · ")}</li>
+              <li>{t("tier")}{tc("colon")}{CITY_TIERS.map((r) => `${r} ${tt(r)}`).join(" · ")}</li>
             </ul>
           </div>
         </details>

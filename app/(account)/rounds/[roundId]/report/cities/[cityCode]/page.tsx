@@ -60,7 +60,7 @@ export default async function ScorecardPage({ params }: { params: Promise<Params
           title={t("radarTitle")}
           axes={card.modules.map((m) => pick(locale, m.nameZh, m.nameEn))}
           series={[
-            { name: t("average"), values: card.modules.map((m) => m.rate), color: "#94a3b8" },
+            { name: t("roundAverage"), values: card.modules.map((m) => m.rate), color: "#94a3b8" },
             { name: pick(locale, city.nameZh, city.nameEn), values: card.modules.map((m) => (m.max ? m.points / m.max : 0)), color: "#1d4ed8" },
           ]}
         />

@@ -147,6 +147,7 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
         editableItemIds={editableItemIds}
         queries={queries}
         adjustments={adjustments}
+        status={status}
         version={submission?.version ?? 0}
         returned={returned}
         evidenceMaxMb={Math.round(evidenceMaxBytes() / 1024 / 1024)}
