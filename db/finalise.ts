@@ -15,6 +15,7 @@ import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { loadFrameworkShape } from "./questionnaire";
+import { countOpenAppeals } from "./appeals";
 import { listAdjustmentsInForce } from "./reviews";
 import { answers, cities, evidence, notifications, results, roundCities, rounds, submissions, users } from "./schema";
 
@@ -171,7 +172,11 @@ export function computeRoundResults(db: Db | Tx, roundId: number) {
   return { rows, digest: createHash("sha256").update(canonical).digest("hex") };
 }
 
-export type FinaliseResult = { ok: true; digest: string; cities: number } | { ok: false; reason: "notFound" | "roundNotOpen" | "roleNotAllowed" } | { ok: false; reason: "blocked"; blockers: Blocker[] };
+export type FinaliseResult =
+  | { ok: true; digest: string; cities: number }
+  | { ok: false; reason: "notFound" | "roundNotOpen" | "roleNotAllowed" }
+  | { ok: false; reason: "blocked"; blockers: Blocker[] }
+  | { ok: false; reason: "appealsOpen"; count: number };
 
 /** Finalises an open round once nothing blocks it; the round is then locked (server and database). */
 export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = new Date()): FinaliseResult {
@@ -183,6 +188,8 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
       if (round.status !== "open") return { ok: false, reason: "roundNotOpen" };
       const blockers = listBlockers(tx, roundId);
       if (blockers.length) return { ok: false, reason: "blocked", blockers };
+      const openAppeals = countOpenAppeals(tx, roundId);
+      if (openAppeals) return { ok: false, reason: "appealsOpen", count: openAppeals };
       const { rows, digest } = computeRoundResults(tx, roundId);
       tx.delete(results).where(eq(results.roundId, roundId)).run();
       for (let i = 0; i < rows.length; i += 500) tx.insert(results).values(rows.slice(i, i + 500)).run();

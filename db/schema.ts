@@ -79,6 +79,10 @@ export const rounds = sqliteTable("rounds", {
   dataCutoffDate: text("data_cutoff_date"),
   submissionDeadline: integer("submission_deadline", { mode: "timestamp_ms" }),
   reviewDeadline: integer("review_deadline", { mode: "timestamp_ms" }),
+  /** each city sees its own preliminary scorecard before finalisation */
+  preliminaryResults: integer("preliminary_results", { mode: "boolean" }).notNull().default(false),
+  /** end of the correction window (复核申诉) in which cities may appeal item decisions; none without it */
+  appealDeadline: integer("appeal_deadline", { mode: "timestamp_ms" }),
   clonedFromRoundId: integer("cloned_from_round_id").references((): AnySQLiteColumn => rounds.id),
   openedAt: integer("opened_at", { mode: "timestamp_ms" }),
   finalisedAt: integer("finalised_at", { mode: "timestamp_ms" }),
@@ -271,6 +275,36 @@ export const itemReviews = sqliteTable("item_reviews", {
   uniqueIndex("item_reviews_uq").on(t.submissionId, t.itemId, t.version, t.stageId),
   index("item_reviews_item_idx").on(t.itemId),
   check("item_reviews_reason", sql`${t.action} = 'accept' or length(trim(coalesce(${t.comment}, ''))) > 0`),
+]);
+
+export const APPEAL_STATUSES = ["open", "upheld", "amended"] as const;
+export type AppealStatus = (typeof APPEAL_STATUSES)[number];
+
+/** A city's appeal (复核申诉) against the decision on one item of a verified module, and its outcome. */
+export const appeals = sqliteTable("appeals", {
+  id: integer("id").primaryKey(),
+  roundId: integer("round_id").notNull().references(() => rounds.id, { onDelete: "cascade" }),
+  submissionId: integer("submission_id").notNull().references(() => submissions.id, { onDelete: "cascade" }),
+  itemId: integer("item_id").notNull().references(() => items.id, { onDelete: "cascade" }),
+  /** the version whose decision is appealed */
+  version: integer("version").notNull(),
+  filedBy: integer("filed_by").notNull().references(() => users.id),
+  reason: text("reason").notNull(),
+  /** optional new evidence: a link */
+  evidenceUrl: text("evidence_url"),
+  filedAt: integer("filed_at", { mode: "timestamp_ms" }).notNull().default(now),
+  /** a reviewer the admin chose to decide it (otherwise: the reviewers of the stage that decided) */
+  assignedTo: integer("assigned_to").references(() => users.id),
+  status: text("status", { enum: APPEAL_STATUSES }).notNull().default("open"),
+  decidedBy: integer("decided_by").references(() => users.id),
+  decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+  decisionReason: text("decision_reason"),
+  /** for amended: the value in force from now on */
+  amendedValue: json<unknown>("amended_value"),
+}, (t) => [
+  index("appeals_round_status_idx").on(t.roundId, t.status),
+  index("appeals_submission_item_idx").on(t.submissionId, t.itemId),
+  check("appeals_reason", sql`length(trim(${t.reason})) > 0`),
 ]);
 
 export const notifications = sqliteTable("notifications", {

@@ -31,6 +31,7 @@ export const finaliseRoundAction = defineAction(z.object({ roundId: id }), ADMIN
   const result = finaliseRound(getDb(), user, roundId);
   if (!result.ok) {
     if (result.reason === "blocked") throw new ActionError("finaliseBlocked", 409, { count: result.blockers.length });
+    if (result.reason === "appealsOpen") throw new ActionError("appealsOpen", 409, { count: result.count });
     throw new ActionError(result.reason, refusalStatus(result.reason));
   }
   revalidatePath("/", "layout");

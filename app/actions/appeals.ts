@@ -1,0 +1,44 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { assignAppeal, decideAppeal, fileAppeal } from "@/db/appeals";
+import { getDb } from "@/db/client";
+import { appeals, items } from "@/db/schema";
+import { ActionError, defineAction, refusalStatus } from "@/lib/action";
+import { decideAppealSchema, fileAppealSchema } from "@/lib/review/appeals";
+import { adjustValueSchemaFor, isAdjustable } from "@/lib/review/decision-schema";
+
+function refuse(reason: string): never {
+  throw new ActionError(reason, reason === "notAssigned" ? 403 : refusalStatus(reason));
+}
+
+export const fileAppealAction = defineAction(fileAppealSchema, { roles: ["city_staff"] }, ({ itemId, reason, evidenceUrl }, { user }) => {
+  const result = fileAppeal(getDb(), user, { itemId, reason, evidenceUrl });
+  if (!result.ok) refuse(result.reason);
+  revalidatePath("/rounds", "layout");
+  return { id: result.id };
+});
+
+export const decideAppealAction = defineAction(decideAppealSchema, { roles: ["reviewer"] }, (input, { user }) => {
+  const db = getDb();
+  let amendedValue: unknown = null;
+  if (input.outcome === "amended") {
+    // The amended value is checked like an adjustment of the item: of its type and within its limits.
+    const item = db.select({ item: items }).from(appeals).innerJoin(items, eq(items.id, appeals.itemId)).where(eq(appeals.id, input.appealId)).get()?.item;
+    if (!item || !isAdjustable(item)) refuse("notFound");
+    const parsed = adjustValueSchemaFor(item).safeParse(input.value);
+    if (!parsed.success) throw new ActionError(parsed.error.issues[0]?.message ?? "invalidInput", 400, { fieldErrors: { value: [parsed.error.issues[0]?.message ?? "invalidInput"] } });
+    amendedValue = parsed.data;
+  }
+  const result = decideAppeal(db, user, { appealId: input.appealId, outcome: input.outcome, reason: input.reason, amendedValue });
+  if (!result.ok) refuse(result.reason);
+  revalidatePath("/review/appeals");
+});
+
+export const assignAppealAction = defineAction(z.object({ appealId: z.number().int().positive(), reviewerId: z.number().int().positive() }), { roles: ["admin"] }, ({ appealId, reviewerId }, { user }) => {
+  const result = assignAppeal(getDb(), user, appealId, reviewerId);
+  if (!result.ok) refuse(result.reason);
+  revalidatePath("/admin/rounds", "layout");
+});

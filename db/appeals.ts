@@ -1,0 +1,194 @@
+/**
+ * Appeals (复核申诉) in a round's correction window: city staff appeal the decision on an item of a verified
+ * module; a reviewer of the stage whose decision is in force (or one an admin assigned) upholds it or amends
+ * the value. An amendment becomes that stage's adjustment on the item, so the one value-in-force rule scores it.
+ */
+import { and, asc, desc, eq } from "drizzle-orm";
+import type { SessionUser } from "@/db/users";
+import { isCorrectionWindowOpen } from "@/lib/review/appeals";
+import { appendAudit } from "./audit";
+import type { Db } from "./client";
+import { listAdjustmentsInForce } from "./reviews";
+import { appeals, cities, indicators, itemReviews, items, notifications, reviewAssignments, reviewStages, rounds, submissions, users } from "./schema";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Appeal = typeof appeals.$inferSelect;
+type Submission = typeof submissions.$inferSelect;
+export type AppealRefusal = "notFound" | "roleNotAllowed" | "windowClosed" | "notVerified" | "alreadyAppealed" | "notAssigned" | "alreadyDecided";
+
+/** The stage whose decision on the item is in force: the adjusting stage, or else the last stage (which approved it). */
+function decidingStage(db: Db | Tx, sub: Submission, itemId: number) {
+  const adjustment = listAdjustmentsInForce(db, { submissionIds: [sub.id] }).find((a) => a.itemId === itemId);
+  const stages = db.select().from(reviewStages).where(eq(reviewStages.roundId, sub.roundId)).orderBy(asc(reviewStages.position)).all();
+  return (adjustment && stages.find((s) => s.position === adjustment.stagePosition)) ?? stages.at(-1)!;
+}
+
+/** Who decides the appeal: the reviewer an admin assigned, or else the reviewers of the deciding stage. */
+function deciders(db: Db | Tx, appeal: Appeal, sub: Submission): number[] {
+  if (appeal.assignedTo) return [appeal.assignedTo];
+  const stage = decidingStage(db, sub, appeal.itemId);
+  return db
+    .select({ id: reviewAssignments.reviewerId })
+    .from(reviewAssignments)
+    .where(and(eq(reviewAssignments.moduleId, sub.moduleId), eq(reviewAssignments.stageId, stage.id)))
+    .all()
+    .map((r) => r.id);
+}
+
+function notify(tx: Tx, userIds: number[], kind: string, params: Record<string, string | number>, href: string, now: Date) {
+  if (userIds.length) tx.insert(notifications).values(userIds.map((userId) => ({ userId, kind, params, href, createdAt: now }))).run();
+}
+
+function itemWithModule(db: Db | Tx, itemId: number) {
+  return db.select({ item: items, moduleId: indicators.moduleId }).from(items).innerJoin(indicators, eq(indicators.id, items.indicatorId)).where(eq(items.id, itemId)).get();
+}
+
+/** City staff appeal the decision on one item of their verified module, while the window is open. */
+export function fileAppeal(
+  db: Db,
+  user: SessionUser,
+  input: { itemId: number; reason: string; evidenceUrl?: string | null },
+  now = new Date(),
+): { ok: true; id: number } | { ok: false; reason: AppealRefusal } {
+  return db.transaction(
+    (tx): { ok: true; id: number } | { ok: false; reason: AppealRefusal } => {
+      if (user.role !== "city_staff" || user.cityId === null) return { ok: false, reason: "roleNotAllowed" };
+      const found = itemWithModule(tx, input.itemId);
+      if (!found) return { ok: false, reason: "notFound" };
+      const { item, moduleId } = found;
+      const round = tx.select().from(rounds).where(eq(rounds.id, item.roundId)).get()!;
+      const sub = tx.select().from(submissions).where(and(eq(submissions.roundId, round.id), eq(submissions.cityId, user.cityId), eq(submissions.moduleId, moduleId))).get();
+      if (!sub) return { ok: false, reason: "notFound" };
+      if (!isCorrectionWindowOpen(round, now)) return { ok: false, reason: "windowClosed" };
+      if (sub.status !== "verified") return { ok: false, reason: "notVerified" };
+      const pending = tx.select({ id: appeals.id }).from(appeals).where(and(eq(appeals.submissionId, sub.id), eq(appeals.itemId, item.id), eq(appeals.status, "open"))).get();
+      if (pending) return { ok: false, reason: "alreadyAppealed" };
+      const appeal = tx
+        .insert(appeals)
+        .values({ roundId: round.id, submissionId: sub.id, itemId: item.id, version: sub.version, filedBy: user.id, reason: input.reason.trim(), evidenceUrl: input.evidenceUrl || null, filedAt: now })
+        .returning()
+        .get();
+      appendAudit(tx, { actorId: user.id, action: "appeal.filed", entityType: "submission", entityId: sub.id, roundId: round.id, cityId: sub.cityId, before: null, after: { appealId: appeal.id, itemCode: item.code, version: sub.version, reason: appeal.reason, evidenceUrl: appeal.evidenceUrl } });
+      const city = tx.select().from(cities).where(eq(cities.id, sub.cityId)).get()!;
+      notify(tx, deciders(tx, appeal, sub), "appealFiled", { cityZh: city.nameZh, cityEn: city.nameEn, item: item.code }, "/review/appeals", now);
+      return { ok: true, id: appeal.id };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * A reviewer upholds the decision or amends the value, with a reason. An amendment is recorded as the
+ * deciding stage's adjustment of the item (replacing that stage's decision), so it is scored like any other.
+ */
+export function decideAppeal(
+  db: Db,
+  user: SessionUser,
+  input: { appealId: number; outcome: "upheld" | "amended"; reason: string; amendedValue?: unknown },
+  now = new Date(),
+): { ok: true } | { ok: false; reason: AppealRefusal | "roundNotOpen" } {
+  return db.transaction(
+    (tx): { ok: true } | { ok: false; reason: AppealRefusal | "roundNotOpen" } => {
+      if (user.role !== "reviewer") return { ok: false, reason: "roleNotAllowed" };
+      const appeal = tx.select().from(appeals).where(eq(appeals.id, input.appealId)).get();
+      const sub = appeal && tx.select().from(submissions).where(eq(submissions.id, appeal.submissionId)).get();
+      if (!appeal || !sub) return { ok: false, reason: "notFound" };
+      if (!deciders(tx, appeal, sub).includes(user.id)) return { ok: false, reason: "notAssigned" };
+      const round = tx.select().from(rounds).where(eq(rounds.id, appeal.roundId)).get()!;
+      if (round.status !== "open") return { ok: false, reason: "roundNotOpen" };
+      if (appeal.status !== "open") return { ok: false, reason: "alreadyDecided" };
+      const item = tx.select().from(items).where(eq(items.id, appeal.itemId)).get()!;
+      const reason = input.reason.trim();
+      if (input.outcome === "amended") {
+        const stage = decidingStage(tx, sub, item.id);
+        const key = and(eq(itemReviews.submissionId, sub.id), eq(itemReviews.itemId, item.id), eq(itemReviews.version, sub.version), eq(itemReviews.stageId, stage.id));
+        const decision = { action: "adjust" as const, adjustedValue: input.amendedValue, comment: reason, reviewerId: user.id, createdAt: now, carriedFromVersion: null };
+        if (tx.select({ id: itemReviews.id }).from(itemReviews).where(key).get()) tx.update(itemReviews).set(decision).where(key).run();
+        else tx.insert(itemReviews).values({ submissionId: sub.id, itemId: item.id, version: sub.version, stageId: stage.id, ...decision }).run();
+      }
+      tx.update(appeals)
+        .set({ status: input.outcome, decidedBy: user.id, decidedAt: now, decisionReason: reason, amendedValue: input.outcome === "amended" ? input.amendedValue : null })
+        .where(eq(appeals.id, appeal.id))
+        .run();
+      appendAudit(tx, {
+        actorId: user.id,
+        action: `appeal.${input.outcome}`,
+        entityType: "submission",
+        entityId: sub.id,
+        roundId: sub.roundId,
+        cityId: sub.cityId,
+        before: { appealId: appeal.id, status: appeal.status },
+        after: { appealId: appeal.id, itemCode: item.code, status: input.outcome, reason, amendedValue: input.outcome === "amended" ? input.amendedValue : null },
+      });
+      const city = tx.select().from(cities).where(eq(cities.id, sub.cityId)).get()!;
+      const staff = tx.select({ id: users.id }).from(users).where(and(eq(users.cityId, sub.cityId), eq(users.active, true))).all().map((u) => u.id);
+      notify(tx, staff, input.outcome === "amended" ? "appealAmended" : "appealUpheld", { item: item.code, reason }, `/rounds/${sub.roundId}/cities/${city.code}/results`, now);
+      return { ok: true };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** An admin hands an open appeal to a reviewer of their choice. */
+export function assignAppeal(db: Db, user: SessionUser, appealId: number, reviewerId: number): { ok: true } | { ok: false; reason: "notFound" | "roleNotAllowed" | "alreadyDecided" } {
+  return db.transaction(
+    (tx): { ok: true } | { ok: false; reason: "notFound" | "roleNotAllowed" | "alreadyDecided" } => {
+      if (user.role !== "admin") return { ok: false, reason: "roleNotAllowed" };
+      const appeal = tx.select().from(appeals).where(eq(appeals.id, appealId)).get();
+      const reviewer = tx.select().from(users).where(and(eq(users.id, reviewerId), eq(users.role, "reviewer"), eq(users.active, true))).get();
+      if (!appeal || !reviewer) return { ok: false, reason: "notFound" };
+      if (appeal.status !== "open") return { ok: false, reason: "alreadyDecided" };
+      tx.update(appeals).set({ assignedTo: reviewer.id }).where(eq(appeals.id, appealId)).run();
+      const sub = tx.select().from(submissions).where(eq(submissions.id, appeal.submissionId)).get()!;
+      appendAudit(tx, { actorId: user.id, action: "appeal.assigned", entityType: "submission", entityId: sub.id, roundId: sub.roundId, cityId: sub.cityId, before: { assignedTo: appeal.assignedTo }, after: { appealId, assignedTo: reviewer.id } });
+      notify(tx, [reviewer.id], "appealAssigned", { item: tx.select({ code: items.code }).from(items).where(eq(items.id, appeal.itemId)).get()!.code }, "/review/appeals", new Date());
+      return { ok: true };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+const appealColumns = {
+  appeal: appeals,
+  itemCode: items.code,
+  itemNameZh: items.nameZh,
+  itemNameEn: items.nameEn,
+  cityCode: cities.code,
+  cityNameZh: cities.nameZh,
+  cityNameEn: cities.nameEn,
+  moduleId: submissions.moduleId,
+};
+
+function appealQuery(db: Db) {
+  return db
+    .select(appealColumns)
+    .from(appeals)
+    .innerJoin(items, eq(items.id, appeals.itemId))
+    .innerJoin(submissions, eq(submissions.id, appeals.submissionId))
+    .innerJoin(cities, eq(cities.id, submissions.cityId));
+}
+
+/** A city's appeals in a round, newest first. */
+export function listAppealsForCity(db: Db, roundId: number, cityId: number) {
+  return appealQuery(db).where(and(eq(appeals.roundId, roundId), eq(submissions.cityId, cityId))).orderBy(desc(appeals.filedAt), desc(appeals.id)).all();
+}
+
+/** Every appeal of a round (the admin's view), open ones first. */
+export function listAppealsForRound(db: Db, roundId: number) {
+  return appealQuery(db).where(eq(appeals.roundId, roundId)).orderBy(asc(appeals.status), asc(appeals.filedAt)).all();
+}
+
+/** The open appeals a reviewer may decide. */
+export function listAppealsForReviewer(db: Db, user: SessionUser) {
+  return appealQuery(db).where(eq(appeals.status, "open")).orderBy(asc(appeals.filedAt)).all().filter(({ appeal }) => {
+    const sub = db.select().from(submissions).where(eq(submissions.id, appeal.submissionId)).get()!;
+    return deciders(db, appeal, sub).includes(user.id);
+  });
+}
+
+/** How many appeals of the round are still open (finalising waits for them). */
+export function countOpenAppeals(db: Db | Tx, roundId: number): number {
+  return db.select({ id: appeals.id }).from(appeals).where(and(eq(appeals.roundId, roundId), eq(appeals.status, "open"))).all().length;
+}
+
+export type AppealRow = ReturnType<typeof listAppealsForCity>[number];
