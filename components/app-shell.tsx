@@ -39,6 +39,11 @@ export async function AppShell({ user, children }: { user: SessionUser; children
                 </Link>
               </>
             )}
+            {user.role === "reviewer" && (
+              <Link href="/review/appeals" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
+                {t("nav.appeals")}
+              </Link>
+            )}
             <Link href="/notifications" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
               {t("nav.notifications")}
               {unread > 0 && (

@@ -75,10 +75,11 @@ describe("finalisation", () => {
 
     const totals = db.select().from(results).where(and(eq(results.roundId, roundId), eq(results.level, "total"))).all();
     // E for shanghai: 2 + 1.13 + 0.6 + 1.25 + 0.6 + 1.05 + 1.67 + 0.5 + 1 = 9.80; hangzhou loses E3.1 (1.67)
-    expect(totals.map((t) => [t.cityId, t.points, t.rank, t.notSubmitted])).toEqual([
-      [getCityByCode(db, "shanghai")!.id, 980, 1, true],
-      [getCityByCode(db, "hangzhou")!.id, 813, 2, true],
-      [getCityByCode(db, "lhasa")!.id, 0, 3, true],
+    // Lhasa submitted no module at all: 未参评, without a rank; the others are ranked with 0 for missing modules.
+    expect(totals.map((t) => [t.cityId, t.points, t.rank, t.notSubmitted, t.reviewStatus])).toEqual([
+      [getCityByCode(db, "shanghai")!.id, 980, 1, true, "incomplete"],
+      [getCityByCode(db, "hangzhou")!.id, 813, 2, true, "incomplete"],
+      [getCityByCode(db, "lhasa")!.id, 0, null, true, "absent"],
     ]);
     const e31 = db.select().from(results).where(and(eq(results.roundId, roundId), eq(results.code, "E3.1"), eq(results.cityId, getCityByCode(db, "hangzhou")!.id))).get()!;
     expect(e31).toMatchObject({ points: 0, submittedValue: 25, verifiedValue: 5, reviewStatus: "verified" });

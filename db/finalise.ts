@@ -88,9 +88,15 @@ export type ResultRow = Omit<typeof results.$inferInsert, "id">;
  * Computes a round's results from its stored data: the verified answers with the values in force
  * (lib/review/value-in-force), not-submitted modules as 0. Used to finalise and to recompute.
  */
-export function computeRoundResults(db: Db | Tx, roundId: number) {
+export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: number) {
   const shape = loadFrameworkShape(db, roundId);
-  const participants = db.select({ cityId: roundCities.cityId }).from(roundCities).where(eq(roundCities.roundId, roundId)).orderBy(asc(roundCities.cityId)).all();
+  // One city alone (its preliminary scorecard) has no meaningful ranks; the whole round is what is frozen.
+  const participants = db
+    .select({ cityId: roundCities.cityId })
+    .from(roundCities)
+    .where(and(eq(roundCities.roundId, roundId), onlyCityId === undefined ? undefined : eq(roundCities.cityId, onlyCityId)))
+    .orderBy(asc(roundCities.cityId))
+    .all();
   const subs = db.select().from(submissions).where(eq(submissions.roundId, roundId)).all();
   // Everything is read once per round (joined on the round, never one query per city) and indexed by key.
   const inRound = eq(submissions.roundId, roundId);

@@ -6,6 +6,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { groupMeans, mean, median, shareBetween, standardDeviation, tenPointBands, tiersByGaps } from "@/lib/scoring/statistics";
 import type { Db } from "./client";
+import { computeRoundResults } from "./finalise";
 import { loadFrameworkShape } from "./questionnaire";
 import { answers, cities, evidence, itemReviews, items, results, reviewStages, rounds, submissions, users, type CityTier, type Region } from "./schema";
 
@@ -154,8 +155,19 @@ export function getModuleResults(db: Db, roundId: number, cityId: number): Map<s
  * SHA-256; grouped by module and indicator with their frozen subtotals, which add up to the total.
  */
 export function getItemScorecard(db: Db, roundId: number, cityId: number) {
+  return buildItemScorecard(db, roundId, cityId, db.select().from(results).where(and(eq(results.roundId, roundId), eq(results.cityId, cityId))).all());
+}
+
+/** The same scorecard before finalisation, computed now by the same engine and rule (nothing is frozen). */
+export function getPreliminaryScorecard(db: Db, roundId: number, cityId: number) {
+  const rows = computeRoundResults(db, roundId, cityId).rows.map((r) => ({ ...r, submittedValue: r.submittedValue ?? null, verifiedValue: r.verifiedValue ?? null, notSubmitted: !!r.notSubmitted, reviewStatus: r.reviewStatus ?? null }));
+  return buildItemScorecard(db, roundId, cityId, rows);
+}
+
+type ScorecardRow = Pick<typeof results.$inferSelect, "level" | "code" | "points" | "submittedValue" | "verifiedValue" | "notSubmitted" | "reviewStatus">;
+
+function buildItemScorecard(db: Db, roundId: number, cityId: number, resultRows: ScorecardRow[]) {
   const shape = loadFrameworkShape(db, roundId);
-  const resultRows = db.select().from(results).where(and(eq(results.roundId, roundId), eq(results.cityId, cityId))).all();
   if (!resultRows.length) return null;
   const resultOf = (level: string, code: string) => resultRows.find((r) => r.level === level && r.code === code);
   const subs = db.select().from(submissions).where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, cityId))).all();

@@ -319,7 +319,15 @@ export function createDraftRound(db: Db, actorId: number | null, input: { name: 
   return { ok: true, id: createRound(db, { name: input.name, year: input.year, status: "draft", cityIds }, { ...framework, year: input.year }, actorId) };
 }
 
-export type RoundSettings = { name: string; year: number; dataCutoffDate: string | null; submissionDeadline: Date | null; reviewDeadline: Date | null };
+export type RoundSettings = {
+  name: string;
+  year: number;
+  dataCutoffDate: string | null;
+  submissionDeadline: Date | null;
+  reviewDeadline: Date | null;
+  preliminaryResults: boolean;
+  appealDeadline: Date | null;
+};
 
 /** Edits a round's name, year, cut-off and deadlines; every change (extensions included) is logged. */
 export function updateRoundSettings(db: Db, actorId: number | null, roundId: number, settings: RoundSettings): { ok: true } | { ok: false; reason: "notFound" | "roundNotOpen" | "nameTaken" } {
@@ -331,7 +339,15 @@ export function updateRoundSettings(db: Db, actorId: number | null, roundId: num
       const clash = tx.select({ id: rounds.id }).from(rounds).where(eq(rounds.name, settings.name)).get();
       if (clash && clash.id !== roundId) return { ok: false as const, reason: "nameTaken" as const };
       tx.update(rounds).set(settings).where(eq(rounds.id, roundId)).run();
-      const pick = (r: RoundSettings) => ({ name: r.name, year: r.year, dataCutoffDate: r.dataCutoffDate, submissionDeadline: r.submissionDeadline?.toISOString() ?? null, reviewDeadline: r.reviewDeadline?.toISOString() ?? null });
+      const pick = (r: RoundSettings) => ({
+        name: r.name,
+        year: r.year,
+        dataCutoffDate: r.dataCutoffDate,
+        submissionDeadline: r.submissionDeadline?.toISOString() ?? null,
+        reviewDeadline: r.reviewDeadline?.toISOString() ?? null,
+        preliminaryResults: r.preliminaryResults,
+        appealDeadline: r.appealDeadline?.toISOString() ?? null,
+      });
       appendAudit(tx, { actorId, action: "round.settings_changed", entityType: "round", entityId: roundId, roundId, before: pick(round), after: pick(settings) });
       return { ok: true as const };
     },

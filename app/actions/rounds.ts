@@ -33,6 +33,8 @@ export const updateRoundSettingsAction = defineAction(roundSettingsSchema, ADMIN
     dataCutoffDate: input.dataCutoffDate ?? null,
     submissionDeadline: endOfDayCst(input.submissionDeadline),
     reviewDeadline: endOfDayCst(input.reviewDeadline),
+    preliminaryResults: input.preliminaryResults,
+    appealDeadline: endOfDayCst(input.appealDeadline),
   });
   if (!result.ok) throw new ActionError(result.reason, result.reason === "nameTaken" ? 409 : refusalStatus(result.reason));
   revalidatePath(`/admin/rounds/${input.roundId}`);

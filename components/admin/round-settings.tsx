@@ -99,6 +99,12 @@ export function RoundSettingsForm({ defaults, canOpen }: { defaults: RoundSettin
       <TextField label={t("cutoff")} type="date" error={errorText(formState.errors.dataCutoffDate?.message)} {...register("dataCutoffDate")} />
       <TextField label={t("submissionDeadline")} type="date" error={errorText(formState.errors.submissionDeadline?.message)} {...register("submissionDeadline")} />
       <TextField label={t("reviewDeadline")} type="date" error={errorText(formState.errors.reviewDeadline?.message)} {...register("reviewDeadline")} />
+      <label className="flex items-center gap-2 self-end pb-2 text-sm">
+        <input type="checkbox" {...register("preliminaryResults")} />
+        {t("preliminaryResults")}
+      </label>
+      <TextField label={t("appealDeadline")} type="date" error={errorText(formState.errors.appealDeadline?.message)} {...register("appealDeadline")} />
+      <p className="self-end pb-2 text-xs text-slate-500">{t("appealHelp")}</p>
       <div className="flex items-end gap-2">
         <Button type="submit" disabled={formState.isSubmitting}>{t("save")}</Button>
         {canOpen && (

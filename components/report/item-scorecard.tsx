@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { ItemScorecard } from "@/db/report";
 import { formatPoints, pick } from "@/lib/i18n/pick";
@@ -8,7 +9,17 @@ import { URL_JUDGEMENTS } from "@/lib/review/decision-schema";
  * Every item of one city: what it submitted, the value in force after review, the points, who decided what
  * at which stage and why, and the evidence with its SHA-256. Indicator and module subtotals add up to the total.
  */
-export async function ItemScorecardTable({ card }: { card: ItemScorecard }) {
+export async function ItemScorecardTable({
+  card,
+  preliminary = false,
+  extra,
+}: {
+  card: ItemScorecard;
+  /** before finalisation: modules not yet verified are labelled so, not "not submitted" */
+  preliminary?: boolean;
+  /** more about an item under its row (the city's appeals) */
+  extra?: (itemId: number) => React.ReactNode;
+}) {
   const [t, tq, tr, locale] = [await getTranslations("report"), await getTranslations("questionnaire"), await getTranslations("review"), await getLocale()];
   const labels = { yes: tq("yes"), no: tq("no"), empty: tq("empty"), notApplicable: tq("notApplicable") };
   const show = (item: Parameters<typeof formatAnswer>[0], value: unknown) =>
@@ -44,11 +55,13 @@ export async function ItemScorecardTable({ card }: { card: ItemScorecard }) {
               </tr>
               {i.items.map(({ item, result, decisions, evidence }) => {
                 const format = { ...item, unitZh: item.unitZh, unitEn: item.unitEn };
+                const more = extra?.(item.id);
                 return (
-                  <tr key={item.id} data-testid={`scorecard-item-${item.code}`} className="border-t border-slate-100">
+                  <Fragment key={item.id}>
+                  <tr data-testid={`scorecard-item-${item.code}`} className="border-t border-slate-100">
                     <th scope="row" className="px-2 py-1 text-left font-normal"><span className="text-slate-400">{item.code}</span> {pick(locale, item.nameZh, item.nameEn)}</th>
                     <td className="px-2 py-1">{result.submittedValue === null ? "—" : show(format, result.submittedValue)}</td>
-                    <td className="px-2 py-1">{result.notSubmitted ? t("notSubmittedItem") : result.verifiedValue === null ? "—" : show(format, result.verifiedValue)}</td>
+                    <td className="px-2 py-1">{result.notSubmitted ? t(preliminary ? "notVerifiedItem" : "notSubmittedItem") : result.verifiedValue === null ? "—" : show(format, result.verifiedValue)}</td>
                     <td className="px-2 py-1 text-right tabular-nums">{formatPoints(result.points)} / {formatPoints(item.maxPoints)}</td>
                     <td className="px-2 py-1">
                       <ul>
@@ -73,6 +86,12 @@ export async function ItemScorecardTable({ card }: { card: ItemScorecard }) {
                       </ul>
                     </td>
                   </tr>
+                  {more && (
+                    <tr>
+                      <td colSpan={6} className="px-2 pb-2">{more}</td>
+                    </tr>
+                  )}
+                  </Fragment>
                 );
               })}
             </tbody>

@@ -24,7 +24,11 @@ export const roundSettingsSchema = z.object({
   dataCutoffDate: optionalDate,
   submissionDeadline: optionalDate,
   reviewDeadline: optionalDate,
-});
+  /** each city sees its own preliminary scorecard before finalisation */
+  preliminaryResults: z.boolean().default(false),
+  /** the last day of the correction window (复核申诉); only with preliminary results */
+  appealDeadline: optionalDate,
+}).refine((s) => !s.appealDeadline || s.preliminaryResults, { path: ["appealDeadline"], error: "appealNeedsPreliminary" });
 export type RoundSettingsInput = z.input<typeof roundSettingsSchema>;
 
 export function endOfDayCst(date: string | undefined): Date | null {

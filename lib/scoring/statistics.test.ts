@@ -45,3 +45,10 @@ describe("region means and tiers", () => {
     expect(tiersByGaps([], 4)).toEqual([]);
   });
 });
+
+describe("tiersByGaps with equal means", () => {
+  it("never separates entries with equal means", () => {
+    const regions = [{ key: "a", mean: 60 }, { key: "b", mean: 55 }, { key: "c", mean: 55 }, { key: "d", mean: 50 }];
+    expect(tiersByGaps(regions, 4).map((tier) => tier.map((r) => r.key))).toEqual([["a"], ["b", "c"], ["d"]]);
+  });
+});

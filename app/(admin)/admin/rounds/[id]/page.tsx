@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { AssignmentCell } from "@/components/admin/assignment-cell";
+import { AssignAppeal } from "@/components/appeals/assign-appeal";
+import { listAppealsForRound } from "@/db/appeals";
 import { FinalisePanel, ReopenRoundForm } from "@/components/admin/round-control";
 import { ParticipationForm } from "@/components/admin/city-admin";
 import { FrameworkFile } from "@/components/admin/framework-file";
@@ -46,6 +48,8 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
   const stages = listStages(db, round.id);
   const assignments = listRoundAssignments(db, round.id);
   const reviewers = listActiveReviewers(db);
+  const appeals = listAppealsForRound(db, round.id);
+  const tAppeals = await getTranslations("appeals");
   const matrix = getRoundMatrix(db, round.id);
   const statusOf = (cityId: number, moduleId: number) => matrix.statuses.find((s) => s.cityId === cityId && s.moduleId === moduleId)?.status ?? "not_started";
   const counts: Record<string, number> = {};
@@ -76,6 +80,8 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
             dataCutoffDate: round.dataCutoffDate ?? "",
             submissionDeadline: toCstDate(round.submissionDeadline),
             reviewDeadline: toCstDate(round.reviewDeadline),
+            preliminaryResults: round.preliminaryResults,
+            appealDeadline: toCstDate(round.appealDeadline),
           }}
         />
       )}
@@ -121,6 +127,24 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
         />
       )}
       {round.status === "finalised" && <ReopenRoundForm roundId={round.id} />}
+      {appeals.length > 0 && (
+        <section aria-labelledby="appeals-heading" className="space-y-2 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+          <h2 id="appeals-heading" className="text-lg font-semibold">{tAppeals("roundTitle", { open: appeals.filter((a) => a.appeal.status === "open").length, total: appeals.length })}</h2>
+          <ul className="divide-y divide-slate-100 text-sm">
+            {appeals.map(({ appeal, itemCode, cityNameZh, cityNameEn }) => {
+              const label = `${pick(locale, cityNameZh, cityNameEn)} · ${itemCode}`;
+              return (
+                <li key={appeal.id} className="flex flex-wrap items-center gap-3 py-2">
+                  <span className="font-medium">{label}</span>
+                  <span>{tAppeals(`status.${appeal.status}`)}</span>
+                  <span className="text-slate-600">{appeal.reason}</span>
+                  {appeal.status === "open" && round.status === "open" && <AssignAppeal appealId={appeal.id} label={label} reviewers={reviewers} assignedTo={appeal.assignedTo} />}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
       <section aria-labelledby="matrix-heading" className="space-y-3">
         <h2 id="matrix-heading" className="text-lg font-semibold">{tc("matrix")}</h2>
         <form className="flex flex-wrap items-end gap-3 text-sm" role="search">

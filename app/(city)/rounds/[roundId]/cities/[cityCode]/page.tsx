@@ -9,6 +9,7 @@ import { getModuleResults } from "@/db/report";
 import { getReturnNote } from "@/db/reviews";
 import { listFinalisedRoundsForCity } from "@/db/rounds";
 import { formatPoints, pick } from "@/lib/i18n/pick";
+import { isCorrectionWindowOpen, showsPreliminaryResults } from "@/lib/review/appeals";
 import { loadCityRound, type CityRoundParams } from "./load";
 
 export async function generateMetadata({ params }: { params: Promise<CityRoundParams> }): Promise<Metadata> {
@@ -33,6 +34,14 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
         {round.status === "finalised" && (
           <p className="mt-2 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
             {t("finalisedNote")} <Link href={`/rounds/${round.id}/report/cities/${city.code}`} className="underline">{t("scorecardLink")}</Link>
+          </p>
+        )}
+        {showsPreliminaryResults(round) && (
+          <p className="mt-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            {round.appealDeadline && isCorrectionWindowOpen(round)
+              ? t("preliminaryWithWindow", { deadline: format.dateTime(round.appealDeadline, { dateStyle: "long", timeStyle: "short" }) })
+              : t("preliminaryOut")}{" "}
+            <Link href={`${base}/results`} className="underline">{t("preliminaryLink")}</Link>
           </p>
         )}
         {round.status === "open" && round.submissionDeadline && (
