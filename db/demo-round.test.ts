@@ -1,7 +1,9 @@
+import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { seedDemoRound } from "./demo-round";
 import { recomputeRound } from "./finalise";
 import { getRoundReport } from "./report";
+import { itemReviews, submissions } from "./schema";
 import { seedBase, seedDemoAccounts } from "./seed";
 import { createTestDb } from "./test-db";
 
@@ -28,5 +30,8 @@ describe("the demo round", () => {
     expect(report.regionTiers.map((tier) => tier.map((r) => r.key).sort())).toEqual([["east"], ["south", "southwest"], ["central", "north"], ["northeast", "northwest"]]);
     expect(Math.min(tierMean.municipality!, tierMean.sub_provincial!)).toBeGreaterThan(tierMean.prefecture!);
     expect(recomputeRound(db, roundId).ok).toBe(true);
+    // The generator approves through the reviewers' path: every item of every city carries a decision at both stages.
+    const decided = db.select({ n: count() }).from(itemReviews).innerJoin(submissions, eq(submissions.id, itemReviews.submissionId)).where(eq(submissions.roundId, roundId)).get()!.n;
+    expect(decided).toBe(108 * 58 * 2);
   }, 120_000);
 });

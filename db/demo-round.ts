@@ -1,5 +1,5 @@
 /**
- * The finalised "2019 demo" round: all 108 cities with generated answers (lib/demo), submitted, approved at
+ * The finalised demo round (2019 演示轮次): all 108 cities with generated answers (lib/demo), submitted, approved at
  * both stages by the demo reviewers and finalised, so that the report is full on first start.
  */
 import { and, eq, gt, inArray, max } from "drizzle-orm";
@@ -9,11 +9,12 @@ import { finaliseRound } from "./finalise";
 import { addEvidence, loadFrameworkShape, saveAnswer, submitModule } from "./questionnaire";
 import { approveSubmission } from "./reviews";
 import { createRound, getRoundByName } from "./rounds";
-import { cities, modules, notifications, reviewAssignments, reviewStages, submissions, users } from "./schema";
+import { cities, modules, notifications, reviewAssignments, reviewStages, rounds, submissions, users } from "./schema";
 import { loadFrameworkFile } from "./seed";
 import { getSessionUserByEmail, type SessionUser } from "./users";
 
-export const DEMO_ROUND_NAME = "2019 demo";
+export const DEMO_ROUND_NAME = "2019 演示轮次";
+const DEMO_ROUND_NAME_EN = "2019 demo round";
 
 function must(user: SessionUser | null, email: string): SessionUser {
   if (!user) throw new Error(`the demo round needs the demo account ${email}`);
@@ -22,6 +23,9 @@ function must(user: SessionUser | null, email: string): SessionUser {
 
 /** Seeds the demo round; `finalise: false` leaves it open with every module verified (for bench/finalise). */
 export function seedDemoRound(db: Db, { finalise = true, name = DEMO_ROUND_NAME } = {}): number {
+  // Demo databases made before the round had a Chinese name keep their round, renamed.
+  const legacy = name === DEMO_ROUND_NAME ? getRoundByName(db, "2019 demo") : undefined;
+  if (legacy?.isDemo) db.update(rounds).set({ name: DEMO_ROUND_NAME, nameEn: DEMO_ROUND_NAME_EN }).where(eq(rounds.id, legacy.id)).run();
   const existing = getRoundByName(db, name);
   if (existing) return existing.id;
   const admin = must(getSessionUserByEmail(db, "admin@cityeval.demo"), "admin@cityeval.demo");
@@ -30,7 +34,7 @@ export function seedDemoRound(db: Db, { finalise = true, name = DEMO_ROUND_NAME 
   const allCities = db.select().from(cities).orderBy(cities.id).all();
   const roundId = createRound(
     db,
-    { name, year: 2019, status: "open", isDemo: true, dataCutoffDate: "2019-06-30", cityIds: allCities.map((c) => c.id) },
+    { name, nameEn: name === DEMO_ROUND_NAME ? DEMO_ROUND_NAME_EN : null, year: 2019, status: "open", isDemo: true, dataCutoffDate: "2019-06-30", cityIds: allCities.map((c) => c.id) },
     loadFrameworkFile(2019),
     admin.id,
   );

@@ -219,7 +219,7 @@ function notifyResultsPublished(tx: Tx, round: typeof rounds.$inferSelect, rows:
   const byCity = new Map(totals.map((r) => [r.cityId, r]));
   const values = staff.map((u) => {
     const total = byCity.get(u.cityId!)!;
-    const published = { round: round.name, points: formatPoints(total.points), rank: total.rank ?? 0, ranked };
+    const published = { roundZh: round.name, roundEn: round.nameEn || round.name, points: formatPoints(total.points), rank: total.rank ?? 0, ranked };
     return {
       userId: u.id,
       kind: total.rank === null ? "resultsPublishedUnranked" : "resultsPublished",

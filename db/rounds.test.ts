@@ -42,7 +42,7 @@ describe("rounds", () => {
     const clone = cloneRound(db, null, roundId, { name: "2020", year: 2020 });
     if (!clone.ok) throw new Error("clone");
     const deadline = new Date("2021-06-30T15:59:00Z");
-    expect(updateRoundSettings(db, null, clone.id, { name: "2020", year: 2020, dataCutoffDate: "2020-12-31", submissionDeadline: deadline, reviewDeadline: null, preliminaryResults: false, appealDeadline: null })).toEqual({ ok: true });
+    expect(updateRoundSettings(db, null, clone.id, { name: "2020", nameEn: null, year: 2020, dataCutoffDate: "2020-12-31", submissionDeadline: deadline, reviewDeadline: null, preliminaryResults: false, appealDeadline: null })).toEqual({ ok: true });
     const logged = db.select().from(auditLog).where(eq(auditLog.action, "round.settings_changed")).get()!;
     expect(logged.after).toMatchObject({ submissionDeadline: deadline.toISOString() });
     expect(openRound(db, null, clone.id)).toEqual({ ok: true });

@@ -28,6 +28,7 @@ export const DEFAULT_REVIEW_STAGES = [
 
 export type NewRound = {
   name: string;
+  nameEn?: string | null;
   year: number;
   status: RoundStatus;
   isDemo?: boolean;
@@ -47,6 +48,7 @@ export function createRound(db: Db, input: NewRound, framework: FrameworkFile, a
         .insert(rounds)
         .values({
           name: input.name,
+          nameEn: input.nameEn ?? null,
           year: input.year,
           status: input.status,
           isDemo: input.isDemo ?? false,
@@ -165,6 +167,7 @@ export function getOpenRoundForCity(db: Db, cityId: number) {
 export type RoundOverview = {
   id: number;
   name: string;
+  nameEn: string | null;
   year: number;
   status: RoundStatus;
   isDemo: boolean;
@@ -207,6 +210,7 @@ export function listRoundsOverview(db: Db): RoundOverview[] {
     return {
       id: round.id,
       name: round.name,
+      nameEn: round.nameEn,
       year: round.year,
       status: round.status,
       isDemo: round.isDemo,
@@ -240,7 +244,7 @@ export function getRoundMatrix(db: Db, roundId: number) {
 /** Finalised rounds the city took part in, newest first, with its published total and rank (null if not ranked). */
 export function listFinalisedRoundsForCity(db: Db, cityId: number) {
   return db
-    .select({ id: rounds.id, name: rounds.name, year: rounds.year, isDemo: rounds.isDemo, finalisedAt: rounds.finalisedAt, total: results.points, rank: results.rank })
+    .select({ id: rounds.id, name: rounds.name, nameEn: rounds.nameEn, year: rounds.year, isDemo: rounds.isDemo, finalisedAt: rounds.finalisedAt, total: results.points, rank: results.rank })
     .from(rounds)
     .innerJoin(roundCities, eq(roundCities.roundId, rounds.id))
     .leftJoin(results, and(eq(results.roundId, rounds.id), eq(results.cityId, cityId), eq(results.level, "total")))
@@ -321,6 +325,7 @@ export function createDraftRound(db: Db, actorId: number | null, input: { name: 
 
 export type RoundSettings = {
   name: string;
+  nameEn: string | null;
   year: number;
   dataCutoffDate: string | null;
   submissionDeadline: Date | null;
@@ -341,6 +346,7 @@ export function updateRoundSettings(db: Db, actorId: number | null, roundId: num
       tx.update(rounds).set(settings).where(eq(rounds.id, roundId)).run();
       const pick = (r: RoundSettings) => ({
         name: r.name,
+        nameEn: r.nameEn,
         year: r.year,
         dataCutoffDate: r.dataCutoffDate,
         submissionDeadline: r.submissionDeadline?.toISOString() ?? null,

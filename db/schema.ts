@@ -73,6 +73,8 @@ export const users = sqliteTable("users", {
 export const rounds = sqliteTable("rounds", {
   id: integer("id").primaryKey(),
   name: text("name").notNull(),
+  /** the name in English, where it differs (shown to English readers) */
+  nameEn: text("name_en"),
   year: integer("year").notNull(),
   status: text("status", { enum: ROUND_STATUSES }).notNull().default("draft"),
   isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),

@@ -29,6 +29,7 @@ export const createRoundAction = defineAction(createRoundSchema, ADMIN, ({ name,
 export const updateRoundSettingsAction = defineAction(roundSettingsSchema, ADMIN, (input, { user }) => {
   const result = updateRoundSettings(getDb(), user.id, input.roundId, {
     name: input.name,
+    nameEn: input.nameEn || null,
     year: input.year,
     dataCutoffDate: input.dataCutoffDate ?? null,
     submissionDeadline: endOfDayCst(input.submissionDeadline),

@@ -95,6 +95,7 @@ export function RoundSettingsForm({ defaults, canOpen }: { defaults: RoundSettin
   return (
     <form onSubmit={onSubmit} noValidate aria-label={t("settings")} className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3">
       <TextField label={t("name")} error={errorText(formState.errors.name?.message)} {...register("name")} />
+      <TextField label={t("nameEn")} error={errorText(formState.errors.nameEn?.message)} {...register("nameEn")} />
       <TextField label={t("year")} inputMode="numeric" error={errorText(formState.errors.year?.message)} {...register("year")} />
       <TextField label={t("cutoff")} type="date" error={errorText(formState.errors.dataCutoffDate?.message)} {...register("dataCutoffDate")} />
       <TextField label={t("submissionDeadline")} type="date" error={errorText(formState.errors.submissionDeadline?.message)} {...register("submissionDeadline")} />

@@ -3,6 +3,11 @@ export function pick(locale: string, zh: string, en: string): string {
   return locale === "en" ? en : zh;
 }
 
+/** A round's name in the reader's language (rounds are named in Chinese; the English name is optional). */
+export function roundName(locale: string, round: { name: string; nameEn?: string | null }): string {
+  return pick(locale, round.name, round.nameEn || round.name);
+}
+
 /** Points are kept as integer hundredths; shown with up to two decimals. */
 export function formatPoints(hundredths: number): string {
   return (hundredths / 100).toString();

@@ -20,6 +20,7 @@ export type CreateRoundInput = z.input<typeof createRoundSchema>;
 export const roundSettingsSchema = z.object({
   roundId: z.number().int().positive(),
   name,
+  nameEn: z.string().trim().max(120, { error: "tooLong" }).optional(),
   year,
   dataCutoffDate: optionalDate,
   submissionDeadline: optionalDate,

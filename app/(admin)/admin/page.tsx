@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { roundName } from "@/lib/i18n/pick";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { CloneRoundForm, CreateRoundForm } from "@/components/admin/round-settings";
 import { StatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
@@ -16,7 +17,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function AdminRoundsPage() {
   await requireRole("admin");
-  const [t, tStatus, tRounds, format] = [await getTranslations("admin"), await getTranslations("roundStatus"), await getTranslations("rounds"), await getFormatter()];
+  const [t, tStatus, tRounds, format, locale] = [await getTranslations("admin"), await getTranslations("roundStatus"), await getTranslations("rounds"), await getFormatter(), await getLocale()];
   const rounds = listRoundsOverview(getDb());
   const date = (d: Date | null) => (d ? format.dateTime(d, { dateStyle: "medium" }) : t("notSet"));
   return (
@@ -34,7 +35,7 @@ export default async function AdminRoundsPage() {
             <article aria-labelledby={`round-${round.id}`}>
               <div className="flex flex-wrap items-center gap-2">
                 <h2 id={`round-${round.id}`} className="text-lg font-semibold">
-                  <Link href={`/admin/rounds/${round.id}`} className="hover:text-brand-700 hover:underline">{round.name}</Link>
+                  <Link href={`/admin/rounds/${round.id}`} className="hover:text-brand-700 hover:underline">{roundName(locale, round)}</Link>
                 </h2>
                 <Badge tone={round.status === "open" ? "green" : round.status === "finalised" ? "violet" : "slate"}>{tStatus(round.status)}</Badge>
                 {round.isDemo && <Badge tone="amber">{t("demo")}</Badge>}

@@ -6,7 +6,7 @@ import { BarChart } from "@/components/charts/bar-chart";
 import { getDb } from "@/db/client";
 import { getRoundReport } from "@/db/report";
 import { requireRole } from "@/lib/auth/session";
-import { pick } from "@/lib/i18n/pick";
+import { pick, roundName } from "@/lib/i18n/pick";
 
 type Params = { roundId: string };
 
@@ -34,7 +34,7 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
   return (
     <article className="space-y-8 print:space-y-6">
       <header className="space-y-1">
-        <h1 className="text-2xl font-bold">{t("title")} · {round.name}</h1>
+        <h1 className="text-2xl font-bold">{t("title")} · {roundName(locale, round)}</h1>
         {round.isDemo && <p className="text-sm font-medium text-amber-700">{t("demoNotice")}</p>}
         <p className="font-mono text-xs break-all text-slate-500">SHA-256 {round.digest}</p>
         <div className="no-print flex flex-wrap gap-3 pt-2 text-sm">

@@ -17,7 +17,7 @@ import { CITY_TIERS, MODULE_STATUSES, REGIONS } from "@/db/schema";
 import { listActiveReviewers, listRoundAssignments, listStages } from "@/db/assignments";
 import { getDb } from "@/db/client";
 import { getRoundMatrix, listModules } from "@/db/rounds";
-import { pick } from "@/lib/i18n/pick";
+import { pick, roundName } from "@/lib/i18n/pick";
 import { isPastDeadline } from "@/lib/workflow/transitions";
 import { adminRound } from "./admin-round";
 
@@ -67,7 +67,7 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
     <div className="space-y-6">
       <nav className="text-sm"><Link href="/admin" className="text-brand-700 hover:underline">← {t("back")}</Link></nav>
       <div className="flex flex-wrap items-center gap-3">
-        <h1 className="text-2xl font-bold">{round.name}</h1>
+        <h1 className="text-2xl font-bold">{roundName(locale, round)}</h1>
         <Badge tone={round.status === "open" ? "green" : round.status === "finalised" ? "violet" : "slate"}>{tRound(round.status)}</Badge>
       </div>
       {round.status !== "finalised" && (
@@ -76,6 +76,7 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
           defaults={{
             roundId: round.id,
             name: round.name,
+            nameEn: round.nameEn ?? "",
             year: round.year,
             dataCutoffDate: round.dataCutoffDate ?? "",
             submissionDeadline: toCstDate(round.submissionDeadline),

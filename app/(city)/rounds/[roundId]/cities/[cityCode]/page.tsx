@@ -8,7 +8,7 @@ import { listModuleSummaries } from "@/db/questionnaire";
 import { getModuleResults } from "@/db/report";
 import { getReturnNote } from "@/db/reviews";
 import { listFinalisedRoundsForCity } from "@/db/rounds";
-import { formatPoints, pick } from "@/lib/i18n/pick";
+import { formatPoints, pick, roundName } from "@/lib/i18n/pick";
 import { isCorrectionWindowOpen, showsPreliminaryResults } from "@/lib/review/appeals";
 import { loadCityRound, type CityRoundParams } from "./load";
 
@@ -30,7 +30,7 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold">{t("title", { city: pick(locale, city.nameZh, city.nameEn) })}</h1>
-        <p className="mt-1 text-slate-600">{t("round", { round: round.name })}</p>
+        <p className="mt-1 text-slate-600">{t("round", { round: roundName(locale, round) })}</p>
         {round.status === "finalised" && (
           <p className="mt-2 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
             {t("finalisedNote")} <Link href={`/rounds/${round.id}/report/cities/${city.code}`} className="underline">{t("scorecardLink")}</Link>

@@ -1,0 +1,1 @@
+ALTER TABLE `rounds` ADD `name_en` text;
