@@ -96,6 +96,8 @@ describe("appeals in the correction window", () => {
     expect(fileAppeal(db, initial, { itemId: itemId("B4.1"), reason: "专家" }, NOW)).toEqual({ ok: false, reason: "roleNotAllowed" });
     saveAnswer(db, staff, { itemId: itemId("G1.1"), baseRevision: 0, value: 1, notApplicableReason: null });
     expect(fileAppeal(db, staff, { itemId: itemId("G1.1"), reason: "未核定" }, NOW)).toEqual({ ok: false, reason: "notVerified" });
+    db.update(items).set({ maxPoints: 0 }).where(eq(items.id, itemId("B4.3"))).run();
+    expect(fileAppeal(db, staff, { itemId: itemId("B4.3"), reason: "零分项" }, NOW)).toEqual({ ok: false, reason: "notScored" });
     db.update(rounds).set({ preliminaryResults: false }).where(eq(rounds.id, roundId)).run();
     expect(fileAppeal(db, staff, { itemId: itemId("B4.1"), reason: "未开放" }, NOW)).toEqual({ ok: false, reason: "windowClosed" });
   });

@@ -14,7 +14,7 @@ import { appeals, cities, indicators, itemReviews, items, notifications, reviewA
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type Appeal = typeof appeals.$inferSelect;
 type Submission = typeof submissions.$inferSelect;
-export type AppealRefusal = "notFound" | "roleNotAllowed" | "windowClosed" | "notVerified" | "alreadyAppealed" | "notAssigned" | "alreadyDecided";
+export type AppealRefusal = "notFound" | "roleNotAllowed" | "windowClosed" | "notVerified" | "notScored" | "alreadyAppealed" | "notAssigned" | "alreadyDecided";
 
 /** The stage whose decision on the item is in force: the adjusting stage, or else the last stage (which approved it). */
 function decidingStage(db: Db | Tx, sub: Submission, itemId: number) {
@@ -61,6 +61,8 @@ export function fileAppeal(
       if (!sub) return { ok: false, reason: "notFound" };
       if (!isCorrectionWindowOpen(round, now)) return { ok: false, reason: "windowClosed" };
       if (sub.status !== "verified") return { ok: false, reason: "notVerified" };
+      // Only a decision that moves points can be appealed.
+      if (item.maxPoints === 0) return { ok: false, reason: "notScored" };
       const pending = tx.select({ id: appeals.id }).from(appeals).where(and(eq(appeals.submissionId, sub.id), eq(appeals.itemId, item.id), eq(appeals.status, "open"))).get();
       if (pending) return { ok: false, reason: "alreadyAppealed" };
       const appeal = tx

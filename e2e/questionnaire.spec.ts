@@ -82,7 +82,7 @@ test("a staff member fills a whole module, attaches evidence, is refused while s
   await expect(page.getByRole("button", { name: "提交本模块" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /删除/ })).toHaveCount(0);
   await expect(page.getByText("已提交", { exact: true })).toBeVisible();
-  await expect(page.getByText("第 1 版")).toBeVisible();
+  await expect(page.getByText("第 1 版", { exact: true })).toBeVisible();
 
   // The server refuses a save now, whatever the browser sends; the stage-1 reviewer was notified.
   const refused = await page.request.put("/api/answers", { data: { itemId: itemIdOf(roundId, "Q1.1"), baseRevision: 1, value: 1 } });

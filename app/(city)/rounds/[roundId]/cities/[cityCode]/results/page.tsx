@@ -52,7 +52,7 @@ export default async function PreliminaryResultsPage({ params }: { params: Promi
         extra={(itemId) => {
           const entry = items.find((i) => i.item.id === itemId)!;
           const own = appeals.filter((a) => a.appeal.itemId === itemId);
-          const canAppeal = windowOpen && !entry.result.notSubmitted && !own.some((a) => a.appeal.status === "open");
+          const canAppeal = windowOpen && entry.item.maxPoints > 0 && !entry.result.notSubmitted && !own.some((a) => a.appeal.status === "open");
           if (!own.length && !canAppeal) return null;
           const display = (value: unknown) => formatAnswer(entry.item, { value, notApplicableReason: null }, locale, labels);
           return (
