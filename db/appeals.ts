@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { SessionUser } from "@/db/users";
-import { isCorrectionWindowOpen } from "@/lib/review/appeals";
+import { appealRefusal, isCorrectionWindowOpen } from "@/lib/review/appeals";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { listAdjustmentsInForce } from "./reviews";
@@ -59,12 +59,9 @@ export function fileAppeal(
       const round = tx.select().from(rounds).where(eq(rounds.id, item.roundId)).get()!;
       const sub = tx.select().from(submissions).where(and(eq(submissions.roundId, round.id), eq(submissions.cityId, user.cityId), eq(submissions.moduleId, moduleId))).get();
       if (!sub) return { ok: false, reason: "notFound" };
-      if (!isCorrectionWindowOpen(round, now)) return { ok: false, reason: "windowClosed" };
-      if (sub.status !== "verified") return { ok: false, reason: "notVerified" };
-      // Only a decision that moves points can be appealed.
-      if (item.maxPoints === 0) return { ok: false, reason: "notScored" };
       const pending = tx.select({ id: appeals.id }).from(appeals).where(and(eq(appeals.submissionId, sub.id), eq(appeals.itemId, item.id), eq(appeals.status, "open"))).get();
-      if (pending) return { ok: false, reason: "alreadyAppealed" };
+      const refusal = appealRefusal({ windowOpen: isCorrectionWindowOpen(round, now), verified: sub.status === "verified", maxPoints: item.maxPoints, openAppeal: !!pending });
+      if (refusal) return { ok: false, reason: refusal };
       const appeal = tx
         .insert(appeals)
         .values({ roundId: round.id, submissionId: sub.id, itemId: item.id, version: sub.version, filedBy: user.id, reason: input.reason.trim(), evidenceUrl: input.evidenceUrl || null, filedAt: now })
@@ -99,6 +96,8 @@ export function decideAppeal(
       const round = tx.select().from(rounds).where(eq(rounds.id, appeal.roundId)).get()!;
       if (round.status !== "open") return { ok: false, reason: "roundNotOpen" };
       if (appeal.status !== "open") return { ok: false, reason: "alreadyDecided" };
+      // An admin may have reopened the module meanwhile: its new version is under review again.
+      if (sub.status !== "verified" || sub.version !== appeal.version) return { ok: false, reason: "notVerified" };
       const item = tx.select().from(items).where(eq(items.id, appeal.itemId)).get()!;
       const reason = input.reason.trim();
       if (input.outcome === "amended") {

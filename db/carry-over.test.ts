@@ -141,6 +141,50 @@ describe("decisions across versions", () => {
   });
 });
 
+describe("fresh decisions across several versions", () => {
+  it("asks each stage to decide again on items changed since the last version it decided, however many versions ago", () => {
+    for (const [code, value] of Object.entries(B_VALUES)) {
+      saveAnswer(db, staff, { itemId: itemId(code), baseRevision: 0, value, notApplicableReason: null });
+      addEvidence(db, staff, itemId(code), { kind: "url", url: `https://stats.hangzhou.example.gov.cn/${code}` });
+    }
+    expect(submitModule(db, staff, roundId, "B").ok).toBe(true);
+    const id = getQuestionnaire(db, roundId, staff.cityId!, "B")!.submission!.id;
+    const sub = () => db.select().from(submissions).where(eq(submissions.id, id)).get()!;
+    const [stage1, stage2] = db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(reviewStages.position).all();
+    const reply = (code: string, answer: string) => {
+      const query = db.select().from(itemReviews).where(and(eq(itemReviews.submissionId, id), eq(itemReviews.itemId, itemId(code)), eq(itemReviews.action, "query"), eq(itemReviews.version, sub().version))).get()!;
+      expect(replyToQuery(db, staff, query.id, answer)).toEqual({ ok: true });
+    };
+    // v1: 初审 approves; 复审 queries B1.1 and returns. v2: the city changes B1.1.
+    expect(approveSubmission(db, initial, id, 1).ok).toBe(true);
+    expect(decideItem(db, final, { submissionId: id, itemId: itemId("B1.1"), version: 1, action: "query", comment: "基站数口径？" })).toEqual({ ok: true });
+    expect(returnSubmission(db, final, id, 1, null).ok).toBe(true);
+    expect(saveAnswer(db, staff, { itemId: itemId("B1.1"), baseRevision: 1, value: 8, notApplicableReason: null }).ok).toBe(true);
+    reply("B1.1", "已更正");
+    expect(submitModule(db, staff, roundId, "B")).toEqual({ ok: true, version: 2 });
+    // v2: 初审 (which accepted B1.1 in v1) must decide it again; it queries B1.3 instead and returns. v3: the city changes B1.3.
+    expect(itemsNeedingDecision(db, sub(), stage1!.id)).toEqual(["B1.1"]);
+    expect(decideItem(db, initial, { submissionId: id, itemId: itemId("B1.3"), version: 2, action: "query", comment: "千兆覆盖率来源？" })).toEqual({ ok: true });
+    expect(returnSubmission(db, initial, id, 2, null).ok).toBe(true);
+    expect(saveAnswer(db, staff, { itemId: itemId("B1.3"), baseRevision: 1, value: 65, notApplicableReason: null }).ok).toBe(true);
+    reply("B1.3", "已补充来源");
+    expect(submitModule(db, staff, roundId, "B")).toEqual({ ok: true, version: 3 });
+    // v3: 初审 last decided v2 (B1.3); 复审 last decided v1 (B1.1), two versions ago, and must decide B1.1 again.
+    expect(itemsNeedingDecision(db, sub(), stage1!.id)).toEqual(["B1.3"]);
+    expect(decideItem(db, initial, { submissionId: id, itemId: itemId("B1.3"), version: 3, action: "accept" })).toEqual({ ok: true });
+    expect(approveSubmission(db, initial, id, 3).ok).toBe(true);
+    expect(itemsNeedingDecision(db, sub(), stage2!.id)).toEqual(["B1.1"]);
+    expect(approveSubmission(db, final, id, 3)).toEqual({ ok: false, reason: "decideChangedItemsFirst", itemCodes: ["B1.1"] });
+  });
+
+  it("clears the carried mark when a reviewer decides a carried item again", () => {
+    const id = submitAdjustQueryReturn();
+    fixAndResubmit(id);
+    expect(decideItem(db, initial, { submissionId: id, itemId: itemId("B4.1"), version: 2, action: "adjust", adjustedValue: 60, comment: "重新核定" })).toEqual({ ok: true });
+    expect(listAdjustmentsInForce(db, { submissionIds: [id] })).toEqual([expect.objectContaining({ itemCode: "B4.1", adjustedValue: 60, carriedFromVersion: null })]);
+  });
+});
+
 /** Marks every module not verified as not submitted, as an admin closing the round would. */
 function markAllOthersNotSubmitted() {
   for (const blocker of listBlockers(db, roundId)) {

@@ -61,7 +61,7 @@ export function getRoundReport(db: Db, roundId: number) {
   return {
     round,
     maxTotal,
-    summary: { cities: ranked.length, absent: ranking.length - ranked.length, mean: mean(totals), median: median(totals), sd: standardDeviation(totals), min: Math.min(...totals), max: Math.max(...totals) },
+    summary: { cities: ranked.length, absent: ranking.length - ranked.length, mean: mean(totals), median: median(totals), sd: standardDeviation(totals), min: totals.length ? Math.min(...totals) : 0, max: totals.length ? Math.max(...totals) : 0 },
     bands: tenPointBands(totals, maxTotal),
     share50to70: shareBetween(totals, 50, 70),
     moduleRates,
@@ -183,6 +183,9 @@ function buildItemScorecard(db: Db, roundId: number, cityId: number, resultRows:
         .orderBy(asc(reviewStages.position))
         .all()
     : [];
+  const reasons = new Map(
+    (subIds.length ? db.select({ itemId: answers.itemId, reason: answers.notApplicableReason }).from(answers).where(inArray(answers.submissionId, subIds)).all() : []).map((a) => [a.itemId, a.reason]),
+  );
   const files = subIds.length
     ? db
         .select({ id: evidence.id, itemId: evidence.itemId, kind: evidence.kind, url: evidence.url, originalName: evidence.originalName, sha256: evidence.sha256 })
@@ -205,12 +208,17 @@ function buildItemScorecard(db: Db, roundId: number, cityId: number, resultRows:
         nameEn: i.indicator.nameEn,
         maxPoints: i.maxPoints,
         result: resultOf("indicator", i.code)!,
-        items: i.items.map((item) => ({
-          item,
-          result: resultOf("item", item.code)!,
-          decisions: decisions.filter((d) => d.itemId === item.id),
-          evidence: files.filter((f) => f.itemId === item.id),
-        })),
+        items: i.items.map((item) => {
+          const result = resultOf("item", item.code)!;
+          return {
+            item,
+            result,
+            notApplicableReason: reasons.get(item.id) ?? null,
+            // Decisions count once the module is verified; before that a reviewer may still change them.
+            decisions: result.notSubmitted ? [] : decisions.filter((d) => d.itemId === item.id),
+            evidence: files.filter((f) => f.itemId === item.id),
+          };
+        }),
       })),
     })),
   };

@@ -132,6 +132,8 @@ export function decideItem(
         comment: input.comment?.trim() || null,
         reviewerId: user.id,
         createdAt: now,
+        // a fresh decision on this version replaces one carried from an earlier version
+        carriedFromVersion: null,
       };
       if (before) tx.update(itemReviews).set(values).where(key).run();
       else tx.insert(itemReviews).values({ submissionId: sub.id, itemId: item.id, version: sub.version, stageId: stage!.id, ...values }).run();
@@ -472,17 +474,28 @@ function decidedItemIds(db: Db | Tx, submissionId: number, version: number, stag
 }
 
 /**
- * The items the city changed since the previous version that this stage decided on (its decisions on them
- * were not carried) and has not decided again: the stage's approval waits for a fresh decision on each.
- * A stage that never saw the previous version judges the whole version afresh.
+ * The items the city changed since the last version this stage decided on, which the stage decided then and
+ * has not decided again: the stage's approval waits for a fresh decision on each. A stage that never saw an
+ * earlier version judges the whole version afresh.
  */
 export function itemsNeedingDecision(db: Db | Tx, sub: Pick<typeof submissions.$inferSelect, "id" | "version" | "roundId" | "moduleId">, stageId: number): string[] {
   if (sub.version < 2) return [];
+  const lastSeen = db
+    .select({ version: itemReviews.version })
+    .from(itemReviews)
+    .where(and(eq(itemReviews.submissionId, sub.id), eq(itemReviews.stageId, stageId), ne(itemReviews.version, sub.version)))
+    .orderBy(desc(itemReviews.version))
+    .get()?.version;
+  if (lastSeen === undefined) return [];
   const moduleItems = loadFrameworkShape(db, sub.roundId, [sub.moduleId])[0]!.indicators.flatMap((i) => i.items);
-  const decidedBefore = decidedItemIds(db, sub.id, sub.version - 1, stageId);
+  const snapshots = db.select().from(submissionVersions).where(eq(submissionVersions.submissionId, sub.id)).all();
+  const then = snapshots.find((v) => v.version === lastSeen)?.snapshot;
+  const now = snapshots.find((v) => v.version === sub.version)?.snapshot;
+  if (!then || !now) return [];
+  const changed = changedItemCodes(then, now, moduleItems.map((i) => i.code));
+  const decidedThen = decidedItemIds(db, sub.id, lastSeen, stageId);
   const decidedNow = decidedItemIds(db, sub.id, sub.version, stageId);
-  const changed = changedSinceLastVersion(db, sub.id, sub.version, moduleItems.map((i) => i.code));
-  return moduleItems.filter((i) => changed.has(i.code) && decidedBefore.has(i.id) && !decidedNow.has(i.id)).map((i) => i.code);
+  return moduleItems.filter((i) => changed.has(i.code) && decidedThen.has(i.id) && !decidedNow.has(i.id)).map((i) => i.code);
 }
 
 /** A reviewer withdraws their stage's decision on an item of the current version (a carried one included). */

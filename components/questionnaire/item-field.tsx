@@ -88,9 +88,11 @@ export function ItemField({
     if (!parsed.success) return null;
     const { value, notApplicableReason } = parsed.data;
     const notApplicable = !!notApplicableReason;
-    const scored = valueInForce(item, { value, notApplicableReason: notApplicableReason || null }, adjustment && { adjustedValue: adjustment.value });
+    // An adjustment stays in force only while the item is as the reviewers saw it: editing it drops the adjustment.
+    const unchanged = JSON.stringify([value, notApplicableReason || null]) === JSON.stringify([answer?.value ?? null, answer?.notApplicableReason ?? null]);
+    const scored = valueInForce(item, { value, notApplicableReason: notApplicableReason || null }, unchanged && adjustment ? { adjustedValue: adjustment.value } : undefined);
     return { answered: value !== null || notApplicable, notApplicable, points: scoreItem(item, scored) };
-  }, [watched, schema, item, adjustment]);
+  }, [watched, schema, item, adjustment, answer]);
   useEffect(() => {
     if (live) onChange(item.code, live);
   }, [live, item.code, onChange]);

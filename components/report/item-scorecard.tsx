@@ -2,8 +2,7 @@ import { Fragment } from "react";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { ItemScorecard } from "@/db/report";
 import { formatPoints, pick } from "@/lib/i18n/pick";
-import { formatAnswer } from "@/lib/questionnaire/format";
-import { URL_JUDGEMENTS } from "@/lib/review/decision-schema";
+import { formatScoredValue } from "@/lib/questionnaire/format";
 
 /**
  * Every item of one city: what it submitted, the value in force after review, the points, who decided what
@@ -22,10 +21,8 @@ export async function ItemScorecardTable({
 }) {
   const [t, tq, tr, locale] = [await getTranslations("report"), await getTranslations("questionnaire"), await getTranslations("review"), await getLocale()];
   const labels = { yes: tq("yes"), no: tq("no"), empty: tq("empty"), notApplicable: tq("notApplicable") };
-  const show = (item: Parameters<typeof formatAnswer>[0], value: unknown) =>
-    item.answerType === "url" && URL_JUDGEMENTS.includes(value as (typeof URL_JUDGEMENTS)[number])
-      ? tr(`judgement.${value as (typeof URL_JUDGEMENTS)[number]}`)
-      : formatAnswer(item, { value, notApplicableReason: null }, locale, labels);
+  const show = (item: Parameters<typeof formatScoredValue>[0], value: unknown, notApplicableReason: string | null = null) =>
+    formatScoredValue(item, value, notApplicableReason, locale, labels, (j) => tr(`judgement.${j}`));
   return (
     <section aria-labelledby="items-heading" className="space-y-4">
       <h2 id="items-heading" className="text-lg font-semibold">{t("itemsTitle")}</h2>
@@ -53,15 +50,16 @@ export async function ItemScorecardTable({
                 <td className="px-2 py-1 text-right tabular-nums" data-testid={`indicator-subtotal-${i.code}`}>{formatPoints(i.result.points)} / {formatPoints(i.maxPoints)}</td>
                 <td colSpan={2} />
               </tr>
-              {i.items.map(({ item, result, decisions, evidence }) => {
+              {i.items.map(({ item, result, notApplicableReason, decisions, evidence }) => {
                 const format = { ...item, unitZh: item.unitZh, unitEn: item.unitEn };
+                const adjusted = decisions.some((d) => d.action === "adjust");
                 const more = extra?.(item.id);
                 return (
                   <Fragment key={item.id}>
                   <tr data-testid={`scorecard-item-${item.code}`} className="border-t border-slate-100">
                     <th scope="row" className="px-2 py-1 text-left font-normal"><span className="text-slate-400">{item.code}</span> {pick(locale, item.nameZh, item.nameEn)}</th>
-                    <td className="px-2 py-1">{result.submittedValue === null ? "—" : show(format, result.submittedValue)}</td>
-                    <td className="px-2 py-1">{result.notSubmitted ? t(preliminary ? "notVerifiedItem" : "notSubmittedItem") : result.verifiedValue === null ? "—" : show(format, result.verifiedValue)}</td>
+                    <td className="px-2 py-1">{result.submittedValue === null && !notApplicableReason ? "—" : show(format, result.submittedValue, notApplicableReason)}</td>
+                    <td className="px-2 py-1">{result.notSubmitted ? t(preliminary ? "notVerifiedItem" : "notSubmittedItem") : result.verifiedValue === null && (adjusted || !notApplicableReason) ? "—" : show(format, result.verifiedValue, adjusted ? null : notApplicableReason)}</td>
                     <td className="px-2 py-1 text-right tabular-nums">{formatPoints(result.points)} / {formatPoints(item.maxPoints)}</td>
                     <td className="px-2 py-1">
                       <ul>

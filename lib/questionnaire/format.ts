@@ -31,3 +31,19 @@ export function formatAnswer(
       return String(value);
   }
 }
+
+/**
+ * A value as scored, as people read it: a reviewer's adjustment of a link is a judgement of the link (shown
+ * by its label), any other value is formatted like an answer, with the city's not-applicable reason if any.
+ */
+export function formatScoredValue(
+  item: Parameters<typeof formatAnswer>[0],
+  value: unknown,
+  notApplicableReason: string | null,
+  locale: string,
+  labels: Labels,
+  judgementLabel: (judgement: "ok" | "partial" | "bad") => string,
+): string {
+  if (item.answerType === "url" && (value === "ok" || value === "partial" || value === "bad")) return judgementLabel(value);
+  return formatAnswer(item, { value, notApplicableReason }, locale, labels);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fileAppealSchema, isCorrectionWindowOpen, showsPreliminaryResults } from "./appeals";
+import { appealRefusal, fileAppealSchema, isCorrectionWindowOpen, showsPreliminaryResults } from "./appeals";
 
 const deadline = new Date("2026-12-01T15:59:59Z");
 
@@ -19,5 +19,16 @@ describe("the correction window", () => {
     expect(fileAppealSchema.safeParse({ itemId: 1, reason: "统计口径不同", evidenceUrl: "" }).success).toBe(true);
     expect(fileAppealSchema.safeParse({ itemId: 1, reason: "统计口径不同", evidenceUrl: "javascript:alert(1)" }).success).toBe(false);
     expect(fileAppealSchema.safeParse({ itemId: 1, reason: "统计口径不同", evidenceUrl: "https://stats.example.gov.cn/2019" }).success).toBe(true);
+  });
+});
+
+describe("who may appeal an item", () => {
+  it("needs an open window, a verified module, an item worth points and no appeal still open on it", () => {
+    const ok = { windowOpen: true, verified: true, maxPoints: 200, openAppeal: false };
+    expect(appealRefusal(ok)).toBeNull();
+    expect(appealRefusal({ ...ok, windowOpen: false })).toBe("windowClosed");
+    expect(appealRefusal({ ...ok, verified: false })).toBe("notVerified");
+    expect(appealRefusal({ ...ok, maxPoints: 0 })).toBe("notScored");
+    expect(appealRefusal({ ...ok, openAppeal: true })).toBe("alreadyAppealed");
   });
 });

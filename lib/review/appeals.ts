@@ -17,6 +17,17 @@ export function isCorrectionWindowOpen(round: WindowRound, now = new Date()): bo
   return showsPreliminaryResults(round) && !!round.appealDeadline && now <= round.appealDeadline;
 }
 
+/**
+ * Why an item cannot be appealed now, or null if it can: the window must be open, the module verified, the
+ * item worth points, and no earlier appeal on it still open. The city's page and the server ask the same rule.
+ */
+export function appealRefusal(ctx: { windowOpen: boolean; verified: boolean; maxPoints: number; openAppeal: boolean }): "windowClosed" | "notVerified" | "notScored" | "alreadyAppealed" | null {
+  if (!ctx.windowOpen) return "windowClosed";
+  if (!ctx.verified) return "notVerified";
+  if (ctx.maxPoints === 0) return "notScored";
+  return ctx.openAppeal ? "alreadyAppealed" : null;
+}
+
 export const fileAppealSchema = z.object({
   itemId: z.number().int().positive(),
   reason: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX * 2, { error: "tooLong" }),

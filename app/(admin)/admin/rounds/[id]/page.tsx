@@ -121,6 +121,7 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
             deadlinesAhead: [
               ["submissionDeadlineAhead", round.submissionDeadline] as const,
               ["reviewDeadlineAhead", round.reviewDeadline] as const,
+              ["appealDeadlineAhead", round.preliminaryResults ? round.appealDeadline : null] as const,
             ]
               .filter(([, deadline]) => deadline && !isPastDeadline(deadline))
               .map(([key, deadline]) => tc(key, { deadline: format.dateTime(deadline!, { dateStyle: "long", timeStyle: "short" }) })),

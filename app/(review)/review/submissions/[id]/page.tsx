@@ -10,7 +10,7 @@ import { getDb } from "@/db/client";
 import { canViewSubmission, getReviewData } from "@/db/reviews";
 import { requireRole } from "@/lib/auth/session";
 import { formatPoints, pick } from "@/lib/i18n/pick";
-import { formatAnswer } from "@/lib/questionnaire/format";
+import { formatAnswer, formatScoredValue } from "@/lib/questionnaire/format";
 import { isAdjustable } from "@/lib/review/decision-schema";
 import { adjustmentInForce, diffVersions, isChanged, valueInForce } from "@/lib/review/value-in-force";
 import { scoreItem } from "@/lib/scoring/engine";
@@ -111,7 +111,7 @@ export default async function ReviewSubmissionPage({ params, searchParams }: { p
                         {t("adjustedBy", { name: a.reviewerName, stage: a.stagePosition })}
                         {a.review.carriedFromVersion !== null && ` ${t("carriedFrom", { version: a.review.carriedFromVersion })}`}
                       </dt>
-                      <dd>{item.answerType === "url" ? t(`judgement.${String(a.review.adjustedValue)}`) : formatAnswer({ ...itemForFormat, unitZh: item.unitZh, unitEn: item.unitEn }, { value: a.review.adjustedValue, notApplicableReason: null }, locale, labels)} — {a.review.comment}</dd>
+                      <dd>{formatScoredValue({ ...itemForFormat, unitZh: item.unitZh, unitEn: item.unitEn }, a.review.adjustedValue, null, locale, labels, (j) => t(`judgement.${j}`))} — {a.review.comment}</dd>
                     </div>
                   ))}
                   {carried.map((c) => (

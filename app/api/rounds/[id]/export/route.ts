@@ -4,8 +4,7 @@ import { getDb } from "@/db/client";
 import { getRoundReport, listItemResults } from "@/db/report";
 import { ActionError, defineRoute } from "@/lib/action";
 import { pick } from "@/lib/i18n/pick";
-import { formatAnswer } from "@/lib/questionnaire/format";
-import { URL_JUDGEMENTS } from "@/lib/review/decision-schema";
+import { formatScoredValue } from "@/lib/questionnaire/format";
 
 /**
  * Results of a finalised round as CSV or Excel: one row per city (rank, total, modules, region, tier,
@@ -42,17 +41,16 @@ export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer"] }>
   itemsSheet.addRow([t("city"), t("item"), t("itemName"), t("submitted"), t("verified"), t("points"), t("maxPoints"), t("reviewStatus"), t("decisions")]);
   for (const row of listItemResults(db, report.round.id)) {
     const { item, result } = row;
-    const show = (value: unknown, notApplicableReason: string | null = null) =>
-      item.answerType === "url" && URL_JUDGEMENTS.includes(value as (typeof URL_JUDGEMENTS)[number])
-        ? trev(`judgement.${value as (typeof URL_JUDGEMENTS)[number]}`)
-        : formatAnswer(item, { value, notApplicableReason }, locale, labels);
+    const show = (value: unknown, notApplicableReason: string | null = null) => formatScoredValue(item, value, notApplicableReason, locale, labels, (j) => trev(`judgement.${j}`));
+    // An adjusted item is scored on the reviewer's value, whatever the city's not-applicable reason.
+    const adjusted = row.decisions.some((d) => d.action === "adjust");
     const status = result.reviewStatus ?? "";
     itemsSheet.addRow([
       pick(locale, row.city.nameZh, row.city.nameEn),
       result.code,
       pick(locale, item.nameZh, item.nameEn),
       show(result.submittedValue, row.notApplicableReason),
-      result.notSubmitted ? ts("not_submitted") : show(result.verifiedValue, row.notApplicableReason),
+      result.notSubmitted ? ts("not_submitted") : show(result.verifiedValue, adjusted ? null : row.notApplicableReason),
       result.points / 100,
       item.maxPoints / 100,
       ts.has(status as "verified") ? ts(status as "verified") : status,

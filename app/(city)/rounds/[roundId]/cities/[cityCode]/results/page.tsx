@@ -8,8 +8,8 @@ import { ItemScorecardTable } from "@/components/report/item-scorecard";
 import { listAppealsForCity } from "@/db/appeals";
 import { getPreliminaryScorecard } from "@/db/report";
 import { formatPoints, pick } from "@/lib/i18n/pick";
-import { formatAnswer } from "@/lib/questionnaire/format";
-import { isCorrectionWindowOpen, showsPreliminaryResults } from "@/lib/review/appeals";
+import { formatScoredValue } from "@/lib/questionnaire/format";
+import { appealRefusal, isCorrectionWindowOpen, showsPreliminaryResults } from "@/lib/review/appeals";
 import { loadCityRound, type CityRoundParams } from "../load";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -23,7 +23,7 @@ export default async function PreliminaryResultsPage({ params }: { params: Promi
   if (!showsPreliminaryResults(round)) notFound();
   const card = getPreliminaryScorecard(db, round.id, city.id);
   if (!card) notFound();
-  const [t, tq, locale, format] = [await getTranslations("appeals"), await getTranslations("questionnaire"), await getLocale(), await getFormatter()];
+  const [t, tq, tr, locale, format] = [await getTranslations("appeals"), await getTranslations("questionnaire"), await getTranslations("review"), await getLocale(), await getFormatter()];
   const appeals = listAppealsForCity(db, round.id, city.id);
   const windowOpen = isCorrectionWindowOpen(round) && user.role === "city_staff";
   const labels = { yes: tq("yes"), no: tq("no"), empty: tq("empty"), notApplicable: tq("notApplicable") };
@@ -52,9 +52,9 @@ export default async function PreliminaryResultsPage({ params }: { params: Promi
         extra={(itemId) => {
           const entry = items.find((i) => i.item.id === itemId)!;
           const own = appeals.filter((a) => a.appeal.itemId === itemId);
-          const canAppeal = windowOpen && entry.item.maxPoints > 0 && !entry.result.notSubmitted && !own.some((a) => a.appeal.status === "open");
+          const canAppeal = !appealRefusal({ windowOpen, verified: !entry.result.notSubmitted, maxPoints: entry.item.maxPoints, openAppeal: own.some((a) => a.appeal.status === "open") });
           if (!own.length && !canAppeal) return null;
-          const display = (value: unknown) => formatAnswer(entry.item, { value, notApplicableReason: null }, locale, labels);
+          const display = (value: unknown) => formatScoredValue(entry.item, value, null, locale, labels, (j) => tr(`judgement.${j}`));
           return (
             <div className="space-y-1">
               {own.length > 0 && <AppealList appeals={own} display={display} />}

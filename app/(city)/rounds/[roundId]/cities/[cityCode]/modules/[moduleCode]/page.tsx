@@ -10,7 +10,7 @@ import { getReturnNote, listAdjustmentsInForce, listCityTimeline, listQueriesFor
 import { evidenceMaxBytes } from "@/lib/config/limits";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { isAnswered } from "@/lib/questionnaire/answer-schema";
-import { formatAnswer } from "@/lib/questionnaire/format";
+import { formatScoredValue } from "@/lib/questionnaire/format";
 import { valueInForce } from "@/lib/review/value-in-force";
 import { scoreItem } from "@/lib/scoring/engine";
 import { decide } from "@/lib/workflow/transitions";
@@ -66,7 +66,7 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
       if (adjustment) {
         adjustments[item.id] = {
           value: adjustment.adjustedValue,
-          display: item.answerType === "url" ? tr(`judgement.${String(adjustment.adjustedValue)}`) : formatAnswer(item, { value: adjustment.adjustedValue, notApplicableReason: null }, locale, labels),
+          display: formatScoredValue(item, adjustment.adjustedValue, null, locale, labels, (j) => tr(`judgement.${j}`)),
           reason: adjustment.comment,
           stageName: pick(locale, adjustment.stageNameZh, adjustment.stageNameEn),
           decidedAt: adjustment.decidedAt.toISOString(),
