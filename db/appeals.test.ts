@@ -5,7 +5,7 @@ import { getCityByCode } from "./cities";
 import type { Db } from "./client";
 import { finaliseRound, listBlockers, markNotSubmitted } from "./finalise";
 import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "./questionnaire";
-import { approveSubmission, decideItem, listAdjustmentsInForce } from "./reviews";
+import { approveSubmission, decideItem, listAdjustmentsInForce, reopenSubmission } from "./reviews";
 import { createRound } from "./rounds";
 import { auditLog, items, modules, notifications, reviewAssignments, reviewStages, rounds } from "./schema";
 import { loadFrameworkFile, seedBase } from "./seed";
@@ -110,6 +110,11 @@ describe("appeals in the correction window", () => {
     expect(assignAppeal(db, admin, appealId, staff.id)).toEqual({ ok: false, reason: "notFound" });
     expect(assignAppeal(db, admin, appealId, expert.id)).toEqual({ ok: true });
     expect(decideAppeal(db, initial, { appealId, outcome: "upheld", reason: "维持" }, NOW)).toEqual({ ok: false, reason: "notAssigned" });
+    // While an admin has the module back under review, the appeal waits; once verified again it is decided.
+    expect(reopenSubmission(db, admin, submissionId, "抽查")).toMatchObject({ ok: true });
+    expect(decideAppeal(db, expert, { appealId, outcome: "upheld", reason: "维持原核减" }, NOW)).toEqual({ ok: false, reason: "notVerified" });
+    expect(approveSubmission(db, initial, submissionId, 2).ok).toBe(true);
+    expect(approveSubmission(db, final, submissionId, 2)).toEqual({ ok: true, verified: true });
     expect(decideAppeal(db, expert, { appealId, outcome: "upheld", reason: "维持原核减" }, NOW)).toEqual({ ok: true });
   });
 });

@@ -96,8 +96,8 @@ export function decideAppeal(
       const round = tx.select().from(rounds).where(eq(rounds.id, appeal.roundId)).get()!;
       if (round.status !== "open") return { ok: false, reason: "roundNotOpen" };
       if (appeal.status !== "open") return { ok: false, reason: "alreadyDecided" };
-      // An admin may have reopened the module meanwhile: its new version is under review again.
-      if (sub.status !== "verified" || sub.version !== appeal.version) return { ok: false, reason: "notVerified" };
+      // An admin may have reopened the module meanwhile: the appeal waits until it is verified again.
+      if (sub.status !== "verified") return { ok: false, reason: "notVerified" };
       const item = tx.select().from(items).where(eq(items.id, appeal.itemId)).get()!;
       const reason = input.reason.trim();
       if (input.outcome === "amended") {
