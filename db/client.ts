@@ -7,8 +7,17 @@ import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
+/** Owner-only: the database holds password hashes and every city's data (its -wal and -shm files inherit the mode). */
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
+
 export function openDatabase(file: string): Db {
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ":memory:") {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR });
+    // Created empty with the right mode before SQLite opens it (an existing file is tightened too).
+    fs.closeSync(fs.openSync(file, "a", PRIVATE_FILE));
+    fs.chmodSync(file, PRIVATE_FILE);
+  }
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");

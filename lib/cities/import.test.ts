@@ -93,6 +93,11 @@ describe("readTable", () => {
     }
   });
 
+  it("reads back a template whose formula-like cells were neutralised on export", async () => {
+    const table = await readTable(Buffer.from(`${HEADER.join(",")}\r\nx,"'=HYPERLINK(""http://e.example"")",'+1,浙江,Zhejiang,east,prefecture\r\n`));
+    expect(table[1]!.slice(0, 3)).toEqual(["x", '=HYPERLINK("http://e.example")', "+1"]);
+  });
+
   it("reads the first sheet of an .xlsx file, numbers and formulas as their text", async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet("cities");

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import { fileTypeFromBuffer } from "file-type";
+import { restoreNeutralised } from "@/lib/csv";
 import { CITY_TIERS, REGIONS } from "@/db/schema";
 import en from "@/messages/en.json";
 import zh from "@/messages/zh-CN.json";
@@ -137,8 +138,9 @@ export async function readTable(bytes: Uint8Array): Promise<string[][]> {
       throw new ImportFileError("importNotUtf8");
     }
     try {
-      // Keep every cell as written: exceljs would otherwise turn "0571" into 571 and dates into Date objects.
-      sheet = await workbook.csv.read(Readable.from([Buffer.from(bytes)]), { map: (datum: string) => datum });
+      // Keep every cell as written (exceljs would otherwise turn "0571" into 571 and dates into Date objects),
+      // undoing the apostrophe our own templates put before a formula-like cell.
+      sheet = await workbook.csv.read(Readable.from([Buffer.from(bytes)]), { map: (datum: string) => restoreNeutralised(datum) });
     } catch {
       throw new ImportFileError("importUnreadable");
     }

@@ -40,6 +40,9 @@ describe("LocalEvidenceStore", () => {
     expect(stored).toEqual({ sha256, size: PDF.length, mime: "application/pdf", storageKey: `${sha256.slice(0, 2)}/${sha256}` });
     expect(fs.readFileSync(store.pathOf(stored.storageKey))).toEqual(PDF);
     expect(filesOnDisk()).toEqual([stored.storageKey]);
+    // Owner-only: the file and the directory it lives in.
+    expect(fs.statSync(store.pathOf(stored.storageKey)).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(store.pathOf(stored.storageKey))).mode & 0o777).toBe(0o700);
   });
 
   it("recognises a PNG named .pdf by its content", async () => {

@@ -25,7 +25,8 @@ export class LocalEvidenceStore {
 
   async put(body: Readable, originalName: string, maxBytes: number): Promise<StoredFile> {
     const tmpDir = path.join(this.root, "tmp");
-    await fs.promises.mkdir(tmpDir, { recursive: true });
+    // Evidence is the cities' data: owner-only directories and files.
+    await fs.promises.mkdir(tmpDir, { recursive: true, mode: 0o700 });
     const tmp = path.join(tmpDir, randomUUID());
     const hash = createHash("sha256");
     let size = 0;
@@ -38,14 +39,14 @@ export class LocalEvidenceStore {
       },
     });
     try {
-      await pipeline(body, meter, fs.createWriteStream(tmp, { flags: "wx" }));
+      await pipeline(body, meter, fs.createWriteStream(tmp, { flags: "wx", mode: 0o600 }));
       if (size === 0) throw new StoreError("fileEmpty");
       const mime = acceptedMime(await fileTypeFromFile(tmp), originalName);
       if (!mime) throw new StoreError("fileTypeNotAllowed");
       const sha256 = hash.digest("hex");
       const storageKey = path.posix.join(sha256.slice(0, 2), sha256);
       const target = this.pathOf(storageKey);
-      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       // Same content, same key: an identical file already stored is simply reused.
       await fs.promises.rename(tmp, target);
       return { sha256, size, mime, storageKey };

@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { listAuditEntries } from "@/db/audit";
 import { getDb } from "@/db/client";
 import { ActionError, defineRoute } from "@/lib/action";
+import { sheetToCsv } from "@/lib/csv";
 import { auditFilterSchema, toAuditFilter } from "@/lib/audit/filter";
 
 /** The filtered audit log as CSV (UTF-8 with BOM), for administrators. */
@@ -16,6 +17,6 @@ export const GET = defineRoute({ roles: ["admin"] }, async (request) => {
   for (const { entry, actorEmail, roundName, cityZh } of listAuditEntries(getDb(), toAuditFilter(parsed.data), 100_000)) {
     sheet.addRow([entry.at.toISOString(), actorEmail ?? "", entry.action, `${entry.entityType} ${entry.entityId ?? ""}`, roundName ?? "", cityZh ?? "", JSON.stringify(entry.before), JSON.stringify(entry.after), entry.hash]);
   }
-  const csv = Buffer.concat([Buffer.from("\uFEFF"), Buffer.from(await workbook.csv.writeBuffer())]);
+  const csv = await sheetToCsv(workbook);
   return new Response(csv, { headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="cityeval-audit.csv"' } });
 });

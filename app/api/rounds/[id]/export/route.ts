@@ -3,6 +3,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { getRoundReport, listItemResults } from "@/db/report";
 import { ActionError, defineRoute } from "@/lib/action";
+import { sheetToCsv } from "@/lib/csv";
 import { pick } from "@/lib/i18n/pick";
 import { formatScoredValue } from "@/lib/questionnaire/format";
 
@@ -62,9 +63,7 @@ export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer"] }>
 
   const fileBase = `cityeval-round-${report.round.id}-${level === "items" ? "items" : "results"}`;
   if (format === "csv") {
-    // A BOM so that Excel opens the UTF-8 file with its Chinese names intact.
-    const sheetName = level === "items" ? t("itemsSheet") : t("citiesSheet");
-    const csv = Buffer.concat([Buffer.from("\uFEFF"), Buffer.from(await workbook.csv.writeBuffer({ sheetName }))]);
+    const csv = await sheetToCsv(workbook, level === "items" ? t("itemsSheet") : t("citiesSheet"));
     return new Response(csv, { headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${fileBase}.csv"` } });
   }
   for (const sheet of [cities, itemsSheet]) sheet.getRow(1).font = { bold: true };
