@@ -42,3 +42,15 @@ test("only admins may import cities", async ({ pageFor }) => {
   expect(refused.status()).toBe(403);
   expect((await page.request.get("/api/cities/import")).status()).toBe(403);
 });
+
+test("a state-changing request from another site is refused, even with the admin's cookie", async ({ adminPage }) => {
+  const code = `e2e-csrf-${randomUUID().slice(0, 6)}`;
+  const forged = await adminPage.request.post("/api/cities/import?apply=1", {
+    headers: { "Content-Type": "text/plain", Origin: "https://evil.example" },
+    data: csvFile(`${code},伪造,Forged,河北,Hebei,north,prefecture`).buffer,
+  });
+  expect(forged.status()).toBe(403);
+  expect((await forged.json()).message).toBe("请求来自其他网站，已拒绝。");
+  await visit(adminPage, "/admin/cities");
+  await expect(adminPage.getByText(code)).toHaveCount(0);
+});

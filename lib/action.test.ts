@@ -4,7 +4,7 @@ import type { SessionUser } from "@/db/users";
 
 let signedIn: SessionUser | null = null;
 vi.mock("@/lib/auth/session", () => ({ currentUser: async () => signedIn }));
-const { ActionError, defineAction, readLimitedBody } = await import("./action");
+const { ActionError, defineAction, isAllowedOrigin, readLimitedBody } = await import("./action");
 
 describe("defineAction", () => {
   const staff: SessionUser = { id: 7, email: "s@test", name: "s", role: "city_staff", cityId: 1, locale: "zh-CN" };
@@ -49,5 +49,16 @@ describe("readLimitedBody", () => {
     const declared = new Request("http://test/upload", { method: "POST", body: "x", headers: { "content-length": String(5 * 1024 * 1024) } });
     await expect(readLimitedBody(declared, 1)).rejects.toMatchObject({ key: "fileTooLarge", status: 413 });
     await expect(readLimitedBody(streamed([]), 1)).rejects.toMatchObject({ key: "fileEmpty", status: 400 });
+  });
+});
+
+describe("the origin check of route handlers", () => {
+  const own = ["https://cityeval.example.gov.cn"];
+  it("refuses a state-changing request from a foreign origin, and only that", () => {
+    expect(isAllowedOrigin("POST", "https://evil.example", own)).toBe(false);
+    expect(isAllowedOrigin("put", "null", own)).toBe(false);
+    expect(isAllowedOrigin("DELETE", "https://cityeval.example.gov.cn", own)).toBe(true);
+    expect(isAllowedOrigin("POST", null, own)).toBe(true);
+    expect(isAllowedOrigin("GET", "https://evil.example", own)).toBe(true);
   });
 });

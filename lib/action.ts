@@ -117,12 +117,38 @@ export async function readLimitedBody(request: Request, maxMb: number): Promise<
   return Buffer.concat(chunks);
 }
 
-/** The same wrapper for route handlers: authenticate → authorize → run; refusals become 4xx JSON. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Whether a state-changing request may proceed: browsers send `Origin` with every cross-site POST, PUT, PATCH
+ * and DELETE, so a foreign one is a cross-site request forgery (SameSite=Lax cookies alone do not stop a
+ * form or `text/plain` fetch from a sibling site). Requests without `Origin` come from non-browser clients.
+ */
+export function isAllowedOrigin(method: string, origin: string | null, ownOrigins: string[]): boolean {
+  if (SAFE_METHODS.has(method.toUpperCase()) || origin === null) return true;
+  return ownOrigins.includes(origin);
+}
+
+function ownOrigins(request: NextRequest): string[] {
+  const origins = [request.nextUrl.origin];
+  const configured = process.env.AUTH_URL;
+  if (configured) {
+    try {
+      origins.push(new URL(configured).origin);
+    } catch {
+      // an unparsable AUTH_URL is Auth.js's to report; the request's own origin still applies
+    }
+  }
+  return origins;
+}
+
+/** The same wrapper for route handlers: origin check → authenticate → authorize → run; refusals become 4xx JSON. */
 export function defineRoute<P extends Record<string, string>, A extends Access>(
   access: A,
   run: (request: NextRequest, ctx: Ctx<A> & { params: P }) => Promise<Response>,
 ): (request: NextRequest, context: { params: Promise<P> }) => Promise<Response> {
   return async (request, context) => {
+    if (!isAllowedOrigin(request.method, request.headers.get("origin"), ownOrigins(request))) return errorResponse(new ActionError("foreignOrigin", 403));
     const auth = await authorize(access);
     if (auth instanceof ActionError) return errorResponse(auth);
     try {
