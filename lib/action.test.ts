@@ -53,11 +53,13 @@ describe("readLimitedBody", () => {
 });
 
 describe("the origin check of route handlers", () => {
-  const own = ["https://cityeval.example.gov.cn"];
+  const own = ["cityeval.example.gov.cn"];
   it("refuses a state-changing request from a foreign origin, and only that", () => {
     expect(isAllowedOrigin("POST", "https://evil.example", own)).toBe(false);
     expect(isAllowedOrigin("put", "null", own)).toBe(false);
     expect(isAllowedOrigin("DELETE", "https://cityeval.example.gov.cn", own)).toBe(true);
+    expect(isAllowedOrigin("POST", "http://cityeval.example.gov.cn", own)).toBe(true);
+    expect(isAllowedOrigin("POST", "https://cityeval.example.gov.cn.evil.example", own)).toBe(false);
     expect(isAllowedOrigin("POST", null, own)).toBe(true);
     expect(isAllowedOrigin("GET", "https://evil.example", own)).toBe(true);
   });

@@ -123,23 +123,23 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * Whether a state-changing request may proceed: browsers send `Origin` with every cross-site POST, PUT, PATCH
  * and DELETE, so a foreign one is a cross-site request forgery (SameSite=Lax cookies alone do not stop a
  * form or `text/plain` fetch from a sibling site). Requests without `Origin` come from non-browser clients.
+ * Hosts are compared, as Next.js does for server actions: behind a TLS proxy the scheme the server sees differs.
  */
-export function isAllowedOrigin(method: string, origin: string | null, ownOrigins: string[]): boolean {
+export function isAllowedOrigin(method: string, origin: string | null, ownHosts: string[]): boolean {
   if (SAFE_METHODS.has(method.toUpperCase()) || origin === null) return true;
-  return ownOrigins.includes(origin);
+  try {
+    return ownHosts.includes(new URL(origin).host);
+  } catch {
+    return false; // "null" (a sandboxed or file page) or garbage
+  }
 }
 
-function ownOrigins(request: NextRequest): string[] {
-  const origins = [request.nextUrl.origin];
+/** The host the browser addressed (as the proxy forwarded it), and `AUTH_URL`'s. */
+function ownHosts(request: NextRequest): string[] {
+  const hosts = [request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? request.nextUrl.host];
   const configured = process.env.AUTH_URL;
-  if (configured) {
-    try {
-      origins.push(new URL(configured).origin);
-    } catch {
-      // an unparsable AUTH_URL is Auth.js's to report; the request's own origin still applies
-    }
-  }
-  return origins;
+  if (configured && URL.canParse(configured)) hosts.push(new URL(configured).host);
+  return hosts;
 }
 
 /** The same wrapper for route handlers: origin check → authenticate → authorize → run; refusals become 4xx JSON. */
@@ -148,7 +148,7 @@ export function defineRoute<P extends Record<string, string>, A extends Access>(
   run: (request: NextRequest, ctx: Ctx<A> & { params: P }) => Promise<Response>,
 ): (request: NextRequest, context: { params: Promise<P> }) => Promise<Response> {
   return async (request, context) => {
-    if (!isAllowedOrigin(request.method, request.headers.get("origin"), ownOrigins(request))) return errorResponse(new ActionError("foreignOrigin", 403));
+    if (!isAllowedOrigin(request.method, request.headers.get("origin"), ownHosts(request))) return errorResponse(new ActionError("foreignOrigin", 403));
     const auth = await authorize(access);
     if (auth instanceof ActionError) return errorResponse(auth);
     try {
