@@ -1,15 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { assignAppeal, decideAppeal, fileAppeal, listAppealsForCity, listAppealsForReviewer } from "./appeals";
-import { getCityByCode } from "./cities";
 import type { Db } from "./client";
 import { finaliseRound, listBlockers, markNotSubmitted } from "./finalise";
-import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "./questionnaire";
+import { saveAnswer } from "./questionnaire";
 import { approveSubmission, decideItem, listAdjustmentsInForce, reopenSubmission } from "./reviews";
-import { createRound } from "./rounds";
-import { auditLog, items, modules, notifications, reviewAssignments, reviewStages, rounds } from "./schema";
-import { loadFrameworkFile, seedBase } from "./seed";
-import { createTestDb, createTestUser } from "./test-db";
+import { auditLog, items, modules, notifications, rounds } from "./schema";
+import { createModuleBRound, createTestDb, createTestUser } from "./test-db";
 import type { SessionUser } from "./users";
 
 let db: Db;
@@ -19,35 +16,16 @@ let initial: SessionUser;
 let final: SessionUser;
 let other: SessionUser;
 let admin: SessionUser;
+let itemId: (code: string) => number;
 let submissionId: number;
 const NOW = new Date("2026-11-20T08:00:00Z");
 
-const itemId = (code: string) => db.select().from(items).where(and(eq(items.roundId, roundId), eq(items.code, code))).get()!.id;
-const B_VALUES: Record<string, unknown> = {
-  "B1.1": 12, "B1.2": 88, "B1.3": 70, "B2.1": true, "B2.2": 80, "B2.3": "paas",
-  "B3.1": "linked", "B3.2": ["population"], "B3.3": 500, "B4.1": 156.4, "B4.2": "built", "B4.3": 60,
-};
-
 beforeEach(async () => {
   db = createTestDb();
-  seedBase(db);
-  roundId = createRound(db, { name: "appeals", year: 2019, status: "open", cityIds: ["hangzhou", "ningbo"].map((c) => getCityByCode(db, c)!.id) }, loadFrameworkFile(2019), null);
-  staff = await createTestUser(db, "staff@x.org", "city_staff", "hangzhou");
-  other = await createTestUser(db, "other@x.org", "city_staff", "ningbo");
-  initial = await createTestUser(db, "initial@x.org", "reviewer");
-  final = await createTestUser(db, "final@x.org", "reviewer");
-  admin = await createTestUser(db, "admin@x.org", "admin");
-  const b = db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, "B"))).get()!;
-  const [stage1, stage2] = db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(reviewStages.position).all();
-  db.insert(reviewAssignments).values({ roundId, moduleId: b.id, stageId: stage1!.id, reviewerId: initial.id }).run();
-  db.insert(reviewAssignments).values({ roundId, moduleId: b.id, stageId: stage2!.id, reviewerId: final.id }).run();
+  let submitB: () => number;
+  ({ roundId, staff, other, initial, final, admin, itemId, submitB } = await createModuleBRound(db, "appeals"));
   // Module B verified: 初审 adjusted B4.1 (156.4 → 45); 复审 accepted the rest.
-  for (const [code, value] of Object.entries(B_VALUES)) {
-    saveAnswer(db, staff, { itemId: itemId(code), baseRevision: 0, value, notApplicableReason: null });
-    addEvidence(db, staff, itemId(code), { kind: "url", url: `https://stats.hangzhou.example.gov.cn/${code}` });
-  }
-  expect(submitModule(db, staff, roundId, "B").ok).toBe(true);
-  submissionId = getQuestionnaire(db, roundId, staff.cityId!, "B")!.submission!.id;
+  submissionId = submitB();
   expect(decideItem(db, initial, { submissionId, itemId: itemId("B4.1"), version: 1, action: "adjust", adjustedValue: 45, comment: "按统计局口径核减" }).ok).toBe(true);
   expect(approveSubmission(db, initial, submissionId, 1).ok).toBe(true);
   expect(approveSubmission(db, final, submissionId, 1)).toEqual({ ok: true, verified: true });

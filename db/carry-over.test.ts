@@ -6,14 +6,11 @@ import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "./client";
 import { computeRoundResults, finaliseRound, listBlockers, markNotSubmitted, recomputeRound } from "./finalise";
-import { addEvidence, getQuestionnaire, listModuleSummaries, saveAnswer, submitModule } from "./questionnaire";
+import { addEvidence, listModuleSummaries, saveAnswer, submitModule } from "./questionnaire";
 import { listItemResults } from "./report";
 import { approveSubmission, decideItem, getReviewData, itemsNeedingDecision, listAdjustmentsInForce, reopenSubmission, replyToQuery, returnSubmission, withdrawItemDecision } from "./reviews";
-import { itemReviews, items, modules, notifications, reviewAssignments, reviewStages, submissions } from "./schema";
-import { getCityByCode } from "./cities";
-import { createRound } from "./rounds";
-import { loadFrameworkFile, seedBase } from "./seed";
-import { createTestDb, createTestUser } from "./test-db";
+import { itemReviews, modules, notifications, reviewStages, submissions } from "./schema";
+import { createModuleBRound, createTestDb } from "./test-db";
 import type { SessionUser } from "./users";
 
 let db: Db;
@@ -22,36 +19,17 @@ let staff: SessionUser;
 let initial: SessionUser;
 let final: SessionUser;
 let admin: SessionUser;
-
-const itemId = (code: string) => db.select().from(items).where(and(eq(items.roundId, roundId), eq(items.code, code))).get()!.id;
-const B_VALUES: Record<string, unknown> = {
-  "B1.1": 12, "B1.2": 88, "B1.3": 70, "B2.1": true, "B2.2": 80, "B2.3": "paas",
-  "B3.1": "linked", "B3.2": ["population"], "B3.3": 500, "B4.1": 156.4, "B4.2": "built", "B4.3": 60,
-};
+let itemId: (code: string) => number;
+let submitB: () => number;
 
 beforeEach(async () => {
   db = createTestDb();
-  seedBase(db);
-  // A round of its own with two cities, so that closing it stays quick.
-  roundId = createRound(db, { name: "carry-over", year: 2019, status: "open", cityIds: ["hangzhou", "ningbo"].map((c) => getCityByCode(db, c)!.id) }, loadFrameworkFile(2019), null);
-  staff = await createTestUser(db, "staff@x.org", "city_staff", "hangzhou");
-  initial = await createTestUser(db, "initial@x.org", "reviewer");
-  final = await createTestUser(db, "final@x.org", "reviewer");
-  admin = await createTestUser(db, "admin@x.org", "admin");
-  const b = db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, "B"))).get()!;
-  const [stage1, stage2] = db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(reviewStages.position).all();
-  db.insert(reviewAssignments).values({ roundId, moduleId: b.id, stageId: stage1!.id, reviewerId: initial.id }).run();
-  db.insert(reviewAssignments).values({ roundId, moduleId: b.id, stageId: stage2!.id, reviewerId: final.id }).run();
+  ({ roundId, staff, initial, final, admin, itemId, submitB } = await createModuleBRound(db, "carry-over"));
 });
 
 /** Module B filled and submitted; then 初审 adjusts B4.1 (156.4 → 45), queries B1.2 and returns it. */
 function submitAdjustQueryReturn(): number {
-  for (const [code, value] of Object.entries(B_VALUES)) {
-    expect(saveAnswer(db, staff, { itemId: itemId(code), baseRevision: 0, value, notApplicableReason: null }).ok).toBe(true);
-    addEvidence(db, staff, itemId(code), { kind: "url", url: `https://stats.hangzhou.example.gov.cn/${code}` });
-  }
-  expect(submitModule(db, staff, roundId, "B")).toEqual({ ok: true, version: 1 });
-  const id = getQuestionnaire(db, roundId, staff.cityId!, "B")!.submission!.id;
+  const id = submitB();
   expect(decideItem(db, initial, { submissionId: id, itemId: itemId("B4.1"), version: 1, action: "adjust", adjustedValue: 45, comment: "按统计局口径核减" })).toEqual({ ok: true });
   expect(decideItem(db, initial, { submissionId: id, itemId: itemId("B1.2"), version: 1, action: "query", comment: "请提供统计公报原文" })).toEqual({ ok: true });
   expect(returnSubmission(db, initial, id, 1, "B1.2 口径需核实")).toEqual({ ok: true, queries: 1 });
@@ -143,12 +121,7 @@ describe("decisions across versions", () => {
 
 describe("fresh decisions across several versions", () => {
   it("asks each stage to decide again on items changed since the last version it decided, however many versions ago", () => {
-    for (const [code, value] of Object.entries(B_VALUES)) {
-      saveAnswer(db, staff, { itemId: itemId(code), baseRevision: 0, value, notApplicableReason: null });
-      addEvidence(db, staff, itemId(code), { kind: "url", url: `https://stats.hangzhou.example.gov.cn/${code}` });
-    }
-    expect(submitModule(db, staff, roundId, "B").ok).toBe(true);
-    const id = getQuestionnaire(db, roundId, staff.cityId!, "B")!.submission!.id;
+    const id = submitB();
     const sub = () => db.select().from(submissions).where(eq(submissions.id, id)).get()!;
     const [stage1, stage2] = db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(reviewStages.position).all();
     const reply = (code: string, answer: string) => {

@@ -1,6 +1,11 @@
+import { and, eq } from "drizzle-orm";
 import { getCityByCode } from "./cities";
 import { openDatabase, type Db } from "./client";
 import { runMigrations } from "./migrate";
+import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "./questionnaire";
+import { createRound } from "./rounds";
+import { items, modules, reviewAssignments, reviewStages } from "./schema";
+import { loadFrameworkFile, seedBase } from "./seed";
 import { upsertUser, type SessionUser } from "./users";
 
 /** A fresh, migrated in-memory database for one test. */
@@ -16,4 +21,40 @@ export async function createTestUser(db: Db, email: string, role: SessionUser["r
   const name = email.split("@")[0]!;
   const id = await upsertUser(db, { email, name, password: "pw", role, cityId });
   return { id, email, name, role, cityId, locale: "zh-CN" };
+}
+
+/** Module B of the 2019 framework, answered in full (B4.1 = 156.4, which reviewers like to adjust to 45). */
+export const MODULE_B_VALUES: Record<string, unknown> = {
+  "B1.1": 12, "B1.2": 88, "B1.3": 70, "B2.1": true, "B2.2": 80, "B2.3": "paas",
+  "B3.1": "linked", "B3.2": ["population"], "B3.3": 500, "B4.1": 156.4, "B4.2": "built", "B4.3": 60,
+};
+
+/**
+ * A 2019-framework round of its own (Hangzhou and Ningbo, so that closing it stays quick) with a reviewer of
+ * module B at each stage, Hangzhou staff, Ningbo staff and an admin; `submitB` fills module B with evidence
+ * and submits it as Hangzhou, returning the submission id.
+ */
+export async function createModuleBRound(db: Db, name: string) {
+  seedBase(db);
+  const roundId = createRound(db, { name, year: 2019, status: "open", cityIds: ["hangzhou", "ningbo"].map((c) => getCityByCode(db, c)!.id) }, loadFrameworkFile(2019), null);
+  const staff = await createTestUser(db, "staff@x.org", "city_staff", "hangzhou");
+  const other = await createTestUser(db, "other@x.org", "city_staff", "ningbo");
+  const initial = await createTestUser(db, "initial@x.org", "reviewer");
+  const final = await createTestUser(db, "final@x.org", "reviewer");
+  const admin = await createTestUser(db, "admin@x.org", "admin");
+  const b = db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, "B"))).get()!;
+  const [stage1, stage2] = db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(reviewStages.position).all();
+  db.insert(reviewAssignments).values({ roundId, moduleId: b.id, stageId: stage1!.id, reviewerId: initial.id }).run();
+  db.insert(reviewAssignments).values({ roundId, moduleId: b.id, stageId: stage2!.id, reviewerId: final.id }).run();
+  const itemId = (code: string) => db.select().from(items).where(and(eq(items.roundId, roundId), eq(items.code, code))).get()!.id;
+  const submitB = () => {
+    for (const [code, value] of Object.entries(MODULE_B_VALUES)) {
+      saveAnswer(db, staff, { itemId: itemId(code), baseRevision: 0, value, notApplicableReason: null });
+      addEvidence(db, staff, itemId(code), { kind: "url", url: `https://stats.hangzhou.example.gov.cn/${code}` });
+    }
+    const submitted = submitModule(db, staff, roundId, "B");
+    if (!submitted.ok) throw new Error(`submit B: ${submitted.reason}`);
+    return getQuestionnaire(db, roundId, staff.cityId!, "B")!.submission!.id;
+  };
+  return { roundId, staff, other, initial, final, admin, itemId, submitB };
 }
