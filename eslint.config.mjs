@@ -5,6 +5,24 @@ import nextTs from "eslint-config-next/typescript";
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
+  {
+    // Nothing of the database in the browser: components take data as props, never from db/ (not even a type).
+    files: ["components/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(@/|(\\.\\./)+)db(/|$)",
+              message: "components/ never import db/ (server-only; its schema must not reach a browser chunk): take the data as props, and shared enums and types from @/lib/domain.",
+            },
+            { group: ["drizzle-orm", "drizzle-orm/*", "better-sqlite3"], message: "components/ never touch the database: take the data as props." },
+          ],
+        },
+      ],
+    },
+  },
   // Playwright fixtures hand their value to a callback named `use`; there is no React in e2e/.
   { files: ["e2e/**/*.ts"], rules: { "react-hooks/rules-of-hooks": "off" } },
   {

@@ -10,6 +10,10 @@ const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // server round trip behind the other worker's, 20 s at most.
 export default defineConfig({
   testDir: "e2e",
+  // Tests seed through db/, whose modules start with `import "server-only"`: that package throws unless resolved
+  // with the react-server condition, which Playwright's workers cannot be given. e2e/tsconfig.json maps it to
+  // the package's own empty module for every file the tests load (the e2e server runs under that condition).
+  tsconfig: "./e2e/tsconfig.json",
   timeout: 60_000,
   expect: { timeout: 20_000 },
   forbidOnly: !!process.env.CI,
@@ -31,7 +35,7 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
     // A production build (`next build` runs before `playwright test`) on a throwaway database.
-    command: "tsx e2e/server.ts",
+    command: "tsx --conditions=react-server e2e/server.ts",
     url: `http://127.0.0.1:${E2E_PORT}/signin`,
     reuseExistingServer: false,
     timeout: 120_000,

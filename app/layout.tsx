@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import { HydrationMarker } from "@/components/hydration-marker";
@@ -10,6 +11,8 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page is rendered per request, so that its scripts carry the nonce of its Content-Security-Policy (proxy.ts).
+  await connection();
   const locale = await getLocale();
   return (
     <html lang={locale}>

@@ -1,16 +1,14 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { signOutAction } from "@/app/actions/session";
-import { getDb } from "@/db/client";
-import { countUnread } from "@/db/notifications";
-import type { SessionUser } from "@/db/users";
 import { homePath } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/domain";
 import { LanguageSwitch } from "./language-switch";
+import { SessionEndedDialog } from "./session-ended-dialog";
 
-/** The header and main area of every signed-in page. */
-export async function AppShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
+/** The header and main area of every signed-in page; `unread` is the user's count of unread notifications. */
+export async function AppShell({ user, unread, children }: { user: SessionUser; unread: number; children: React.ReactNode }) {
   const t = await getTranslations();
-  const unread = countUnread(getDb(), user.id);
   const navLabel = user.role === "admin" ? t("nav.rounds") : user.role === "reviewer" ? t("nav.reviewQueue") : t("nav.dashboard");
   return (
     <>
@@ -70,6 +68,7 @@ export async function AppShell({ user, children }: { user: SessionUser; children
       <main id="main" className="mx-auto max-w-6xl px-4 py-8">
         {children}
       </main>
+      <SessionEndedDialog email={user.email} />
     </>
   );
 }

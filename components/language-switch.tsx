@@ -4,7 +4,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { setLocaleAction } from "@/app/actions/session";
-import { LOCALES, type Locale } from "@/db/schema";
+import { LOCALES, type Locale } from "@/lib/domain";
 
 const LABELS: Record<Locale, string> = { "zh-CN": "中文", en: "English" };
 

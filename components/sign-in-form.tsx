@@ -13,7 +13,7 @@ import { useErrorText } from "./use-error-text";
 export function SignInForm() {
   const t = useTranslations("auth");
   const errorText = useErrorText();
-  const [formError, setFormError] = useState<string>();
+  const [formError, setFormError] = useState<{ key?: string; params?: Record<string, unknown> }>();
   const { register, handleSubmit, setError, formState } = useForm<SignInInput>({ resolver: zodResolver(signInSchema) });
 
   const onSubmit = handleSubmit(async (values) => {
@@ -24,14 +24,14 @@ export function SignInForm() {
     for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) {
       if (messages[0]) setError(field as keyof SignInInput, { message: messages[0] });
     }
-    setFormError(result.formError);
+    setFormError({ key: result.formError, params: result.details });
   });
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
-      {formError && (
+      {formError?.key && (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
-          {errorText(formError)}
+          {errorText(formError.key, formError.params)}
         </p>
       )}
       <TextField label={t("email")} type="email" autoComplete="username" error={errorText(formState.errors.email?.message)} {...register("email")} />

@@ -1,5 +1,5 @@
 import { useTranslations } from "next-intl";
-import type { SubmissionStatus } from "@/db/schema";
+import type { SubmissionStatus } from "@/lib/domain";
 import { Badge, type BadgeTone } from "./ui/badge";
 
 const TONES: Record<SubmissionStatus | "not_started", BadgeTone> = {

@@ -7,7 +7,7 @@ import { saveAnswer } from "./questionnaire";
 import { approveSubmission, decideItem, listAdjustmentsInForce, reopenSubmission } from "./reviews";
 import { auditLog, items, modules, notifications, rounds } from "./schema";
 import { createModuleBRound, createTestDb, createTestUser } from "./test-db";
-import type { SessionUser } from "./users";
+import type { SessionUser } from "@/lib/domain";
 
 let db: Db;
 let roundId: number;

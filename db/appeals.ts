@@ -3,9 +3,12 @@
  * module; a reviewer of the stage whose decision is in force (or one an admin assigned) upholds it or amends
  * the value. An amendment becomes that stage's adjustment on the item, so the one value-in-force rule scores it.
  */
+import "server-only";
 import { and, asc, desc, eq } from "drizzle-orm";
-import type { SessionUser } from "@/db/users";
+import type { SessionUser } from "@/lib/domain";
 import { appealRefusal, isCorrectionWindowOpen } from "@/lib/review/appeals";
+import { actingCityOf, mayDecideAppeal } from "@/lib/auth/policy";
+import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { listAdjustmentsInForce } from "./reviews";
@@ -52,12 +55,13 @@ export function fileAppeal(
 ): { ok: true; id: number } | { ok: false; reason: AppealRefusal } {
   return db.transaction(
     (tx): { ok: true; id: number } | { ok: false; reason: AppealRefusal } => {
-      if (user.role !== "city_staff" || user.cityId === null) return { ok: false, reason: "roleNotAllowed" };
+      const cityId = actingCityOf(user);
+      if (cityId === null) return { ok: false, reason: "roleNotAllowed" };
       const found = itemWithModule(tx, input.itemId);
       if (!found) return { ok: false, reason: "notFound" };
       const { item, moduleId } = found;
       const round = tx.select().from(rounds).where(eq(rounds.id, item.roundId)).get()!;
-      const sub = tx.select().from(submissions).where(and(eq(submissions.roundId, round.id), eq(submissions.cityId, user.cityId), eq(submissions.moduleId, moduleId))).get();
+      const sub = tx.select().from(submissions).where(and(eq(submissions.roundId, round.id), eq(submissions.cityId, cityId), eq(submissions.moduleId, moduleId))).get();
       if (!sub) return { ok: false, reason: "notFound" };
       const pending = tx.select({ id: appeals.id }).from(appeals).where(and(eq(appeals.submissionId, sub.id), eq(appeals.itemId, item.id), eq(appeals.status, "open"))).get();
       const refusal = appealRefusal({ windowOpen: isCorrectionWindowOpen(round, now), verified: sub.status === "verified", maxPoints: item.maxPoints, openAppeal: !!pending });
@@ -92,7 +96,8 @@ export function decideAppeal(
       const appeal = tx.select().from(appeals).where(eq(appeals.id, input.appealId)).get();
       const sub = appeal && tx.select().from(submissions).where(eq(submissions.id, appeal.submissionId)).get();
       if (!appeal || !sub) return { ok: false, reason: "notFound" };
-      if (!deciders(tx, appeal, sub).includes(user.id)) return { ok: false, reason: "notAssigned" };
+      const stage = { moduleId: sub.moduleId, stageId: decidingStage(tx, sub, appeal.itemId).id };
+      if (!mayDecideAppeal(user, appeal, stage, reviewerAssignments(tx, user))) return { ok: false, reason: "notAssigned" };
       const round = tx.select().from(rounds).where(eq(rounds.id, appeal.roundId)).get()!;
       if (round.status !== "open") return { ok: false, reason: "roundNotOpen" };
       if (appeal.status !== "open") return { ok: false, reason: "alreadyDecided" };

@@ -1,7 +1,17 @@
+import "server-only";
 import { and, asc, eq } from "drizzle-orm";
+import type { Actor, Assignment } from "@/lib/auth/policy";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { modules, reviewAssignments, reviewStages, users } from "./schema";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** The modules and stages a reviewer is assigned to, the facts lib/auth/policy.ts decides on (none for other roles). */
+export function reviewerAssignments(db: Db | Tx, user: Actor): Assignment[] {
+  if (user.role !== "reviewer") return [];
+  return db.select({ moduleId: reviewAssignments.moduleId, stageId: reviewAssignments.stageId }).from(reviewAssignments).where(eq(reviewAssignments.reviewerId, user.id)).all();
+}
 
 export function listRoundAssignments(db: Db, roundId: number) {
   return db

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, gte, like, lte } from "drizzle-orm";
 import { auditRowHash, GENESIS_HASH, type AuditFields } from "@/lib/audit/hash";
 import type { Db } from "./client";

@@ -11,7 +11,7 @@ import { listItemResults } from "./report";
 import { approveSubmission, decideItem, getReviewData, itemsNeedingDecision, listAdjustmentsInForce, reopenSubmission, replyToQuery, returnSubmission, withdrawItemDecision } from "./reviews";
 import { itemReviews, modules, notifications, reviewStages, submissions } from "./schema";
 import { createModuleBRound, createTestDb } from "./test-db";
-import type { SessionUser } from "./users";
+import type { SessionUser } from "@/lib/domain";
 
 let db: Db;
 let roundId: number;

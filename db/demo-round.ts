@@ -2,6 +2,7 @@
  * The finalised demo round (2019 演示轮次): all 108 cities with generated answers (lib/demo), submitted, approved at
  * both stages by the demo reviewers and finalised, so that the report is full on first start.
  */
+import "server-only";
 import { and, eq, gt, inArray, max } from "drizzle-orm";
 import { answerFor, cityLevels, DemoRandom } from "@/lib/demo/generate";
 import type { Db } from "./client";
@@ -11,7 +12,8 @@ import { approveSubmission } from "./reviews";
 import { createRound, getRoundByName } from "./rounds";
 import { cities, modules, notifications, reviewAssignments, reviewStages, rounds, submissions, users } from "./schema";
 import { loadFrameworkFile } from "./seed";
-import { getSessionUserByEmail, type SessionUser } from "./users";
+import { getSessionUserByEmail } from "./users";
+import type { SessionUser } from "@/lib/domain";
 
 export const DEMO_ROUND_NAME = "2019 演示轮次";
 const DEMO_ROUND_NAME_EN = "2019 demo round";

@@ -14,7 +14,7 @@ import { createRound } from "./rounds";
 import { items, modules, results, reviewAssignments, reviewStages, rounds, submissions } from "./schema";
 import { loadFrameworkFile, seedBase } from "./seed";
 import { createTestDb, createTestUser } from "./test-db";
-import type { SessionUser } from "./users";
+import type { SessionUser } from "@/lib/domain";
 
 let db: Db;
 let roundId: number;
@@ -136,7 +136,7 @@ describe("npm run recompute", () => {
       markNotSubmitted(fileDb, boss, { roundId: id, cityId: b.cityId, moduleId, reason: "逾期" });
     }
     expect(finaliseRound(fileDb, boss, id).ok).toBe(true);
-    const run = () => spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/recompute.ts", String(id)], { env: { ...process.env, DATA_DIR: dataDir }, encoding: "utf8" });
+    const run = () => spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/recompute.ts", String(id)], { env: { ...process.env, DATA_DIR: dataDir }, encoding: "utf8" });
 
     expect(run().status).toBe(0);
     fileDb.$client.exec("drop trigger results_update_finalised");

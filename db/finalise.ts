@@ -3,10 +3,11 @@
  * computed by the one engine from the verified values, ranked, frozen as results with a SHA-256 digest over
  * a canonical snapshot anyone can recompute. Database triggers then refuse writes to the round's data.
  */
+import "server-only";
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
-import type { SessionUser } from "@/db/users";
+import type { SessionUser } from "@/lib/domain";
 import { scoreFramework, type ScorableAnswer } from "@/lib/scoring/engine";
 import { formatPoints } from "@/lib/i18n/pick";
 import { valueInForce } from "@/lib/review/value-in-force";

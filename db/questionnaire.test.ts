@@ -13,7 +13,7 @@ import {
 import { auditLog, items, notifications, reviewAssignments, reviewStages, modules, rounds, submissionVersions } from "./schema";
 import { seedBase } from "./seed";
 import { createTestDb, createTestUser } from "./test-db";
-import type { SessionUser } from "./users";
+import type { SessionUser } from "@/lib/domain";
 
 let db: Db;
 let roundId: number;
@@ -134,12 +134,12 @@ describe("evidence", () => {
     ]);
   });
 
-  it("can be downloaded by the city, an admin and an assigned reviewer only", async () => {
+  it("of a draft never submitted can be downloaded by the city and an admin, not even by the module's reviewer", async () => {
     const added = addEvidence(db, staffA, itemId("E1.1"), fileEvidence("b"));
     if (!added.ok) throw new Error("not added");
     expect(getEvidenceForDownload(db, staffA, added.id)?.id).toBe(added.id);
     expect(getEvidenceForDownload(db, await user("admin@x.org", "admin"), added.id)?.id).toBe(added.id);
-    expect(getEvidenceForDownload(db, reviewer, added.id)?.id).toBe(added.id);
+    expect(getEvidenceForDownload(db, reviewer, added.id)).toBeNull();
     expect(getEvidenceForDownload(db, staffB, added.id)).toBeNull();
     expect(getEvidenceForDownload(db, otherReviewer, added.id)).toBeNull();
     expect(getEvidenceForDownload(db, staffA, 999_999)).toBeNull();

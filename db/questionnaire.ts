@@ -2,13 +2,16 @@
  * The city's questionnaire: reading a module, saving answers with optimistic concurrency, evidence rows and
  * submitting. Every write re-reads the state inside an immediate transaction and asks lib/workflow.
  */
+import "server-only";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { SessionUser } from "@/db/users";
+import type { SessionUser } from "@/lib/domain";
+import { actingCityOf, isInSubmittedVersion, mayActForCity, mayDownloadEvidence } from "@/lib/auth/policy";
 import { isAnswered } from "@/lib/questionnaire/answer-schema";
 import type { ScoringRule } from "@/lib/framework/schema";
 import { valueInForce } from "@/lib/review/value-in-force";
 import { scoreFramework, type ScorableAnswer } from "@/lib/scoring/engine";
 import { decide, isPastDeadline, type WorkflowRefusal } from "@/lib/workflow/transitions";
+import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import { carryDecisions, changedSinceLastVersion, listAdjustmentsInForce, notifyStageReviewers, reopenedItemIds } from "./reviews";
 import type { Db } from "./client";
@@ -19,15 +22,14 @@ import {
   indicators,
   items,
   modules,
-  reviewAssignments,
   reviewStages,
   roundCities,
   rounds,
   submissions,
   submissionVersions,
   users,
-  type VersionSnapshot,
 } from "./schema";
+import type { VersionSnapshot } from "@/lib/domain";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -234,24 +236,25 @@ export type EditRefusal = WorkflowRefusal | "notFound" | "itemLocked";
 
 /** The item, its round and the city's submission (null before the first edit), if the user may edit it now. */
 function checkEditable(db: Db | Tx, user: SessionUser, itemId: number) {
-  if (user.role !== "city_staff" || user.cityId === null) return { ok: false as const, reason: "roleNotAllowed" as const };
+  const cityId = actingCityOf(user);
+  if (cityId === null) return { ok: false as const, reason: "roleNotAllowed" as const };
   const row = db
     .select({ item: items, round: rounds, moduleId: indicators.moduleId })
     .from(items)
     .innerJoin(indicators, eq(indicators.id, items.indicatorId))
     .innerJoin(rounds, eq(rounds.id, items.roundId))
-    .innerJoin(roundCities, and(eq(roundCities.roundId, items.roundId), eq(roundCities.cityId, user.cityId)))
+    .innerJoin(roundCities, and(eq(roundCities.roundId, items.roundId), eq(roundCities.cityId, cityId)))
     .where(eq(items.id, itemId))
     .get();
   if (!row) return { ok: false as const, reason: "notFound" as const };
-  const submission = getSubmission(db, row.round.id, user.cityId, row.moduleId);
+  const submission = getSubmission(db, row.round.id, cityId, row.moduleId);
   const decision = decide("edit", { role: user.role, state: submission?.status ?? "draft", roundStatus: row.round.status });
   if (!decision.ok) return decision;
   // In a returned module only the queried items reopen; everything else stays locked with its approval.
   if (submission?.status === "returned" && !reopenedItemIds(db, submission.id, submission.version).has(itemId)) {
     return { ok: false as const, reason: "itemLocked" as const };
   }
-  return { ok: true as const, cityId: user.cityId, ...row, submission };
+  return { ok: true as const, cityId, ...row, submission };
 }
 
 /** Like checkEditable, creating the draft submission on first edit; inside the caller's write transaction. */
@@ -342,13 +345,14 @@ export function saveAnswer(
   const queries = hotQueries(db);
   return db.transaction(
     (tx): SaveAnswerResult => {
-      if (user.role !== "city_staff" || user.cityId === null) return { ok: false, reason: "roleNotAllowed" };
-      let ctx = queries.saveContext.get({ itemId: input.itemId, cityId: user.cityId });
+      const cityId = actingCityOf(user);
+      if (cityId === null) return { ok: false, reason: "roleNotAllowed" };
+      let ctx = queries.saveContext.get({ itemId: input.itemId, cityId });
       if (!ctx) {
         // First edit of this module (or an item outside the city's rounds): the full check creates the draft.
         const open = openForEdit(tx, user, input.itemId, now);
         if (!open.ok) return open;
-        ctx = queries.saveContext.get({ itemId: input.itemId, cityId: user.cityId });
+        ctx = queries.saveContext.get({ itemId: input.itemId, cityId });
         if (!ctx) return { ok: false, reason: "notFound" };
       }
       const decision = decide("edit", { role: user.role, state: ctx.submissionStatus, roundStatus: ctx.roundStatus });
@@ -380,7 +384,7 @@ export function saveAnswer(
         entityType: "answer",
         entityId: `${ctx.submissionId}:${ctx.itemCode}`,
         roundId: ctx.roundId,
-        cityId: user.cityId,
+        cityId,
         before: existing,
         after: { value: input.value, notApplicableReason: input.notApplicableReason, revision },
       });
@@ -428,8 +432,15 @@ export function addEvidence(db: Db, user: SessionUser, itemId: number, input: Ev
 export function deleteEvidence(db: Db, user: SessionUser, evidenceId: number, now = new Date()) {
   return db.transaction(
     (tx): { ok: true } | { ok: false; reason: EditRefusal } => {
-      const row = tx.select().from(evidence).where(and(eq(evidence.id, evidenceId), isNull(evidence.deletedAt))).get();
-      if (!row) return { ok: false, reason: "notFound" };
+      const found = tx
+        .select({ evidence, cityId: submissions.cityId })
+        .from(evidence)
+        .innerJoin(submissions, eq(submissions.id, evidence.submissionId))
+        .where(and(eq(evidence.id, evidenceId), isNull(evidence.deletedAt)))
+        .get();
+      // Another city's file: refused before anything is opened for editing (which would create a draft).
+      if (!found || !mayActForCity(user, found.cityId)) return { ok: false, reason: "notFound" };
+      const row = found.evidence;
       const open = openForEdit(tx, user, row.itemId, now);
       if (!open.ok) return open;
       if (open.submission.id !== row.submissionId) return { ok: false, reason: "notFound" };
@@ -458,24 +469,24 @@ export function isStorageKeyReferenced(db: Db, storageKey: string): boolean {
  * An evidence file the user may download: city staff of the submission's city, admins, and reviewers
  * assigned to the module. Anyone else gets null (and a 404), whether or not the id exists.
  */
+/** An evidence file if lib/auth/policy.ts lets this user download it, else null (the caller answers 404). */
 export function getEvidenceForDownload(db: Db, user: SessionUser, evidenceId: number) {
   const row = db
-    .select({ evidence, cityId: submissions.cityId, moduleId: submissions.moduleId })
+    .select({ evidence, cityId: submissions.cityId, moduleId: submissions.moduleId, version: submissions.version })
     .from(evidence)
     .innerJoin(submissions, eq(submissions.id, evidence.submissionId))
     .where(and(eq(evidence.id, evidenceId), eq(evidence.kind, "file")))
     .get();
   if (!row) return null;
-  const allowed =
-    user.role === "admin" ||
-    (user.role === "city_staff" && user.cityId === row.cityId && row.evidence.deletedAt === null) ||
-    (user.role === "reviewer" &&
-      !!db
-        .select({ id: reviewAssignments.id })
-        .from(reviewAssignments)
-        .where(and(eq(reviewAssignments.reviewerId, user.id), eq(reviewAssignments.moduleId, row.moduleId)))
-        .get());
-  return allowed ? row.evidence : null;
+  const lastSubmitted = db
+    .select({ at: submissionVersions.createdAt })
+    .from(submissionVersions)
+    .where(and(eq(submissionVersions.submissionId, row.evidence.submissionId), eq(submissionVersions.version, row.version)))
+    .get();
+  const deleted = row.evidence.deletedAt !== null;
+  const submitted = isInSubmittedVersion(row.evidence, lastSubmitted?.at ?? null);
+  const facts = { cityId: row.cityId, moduleId: row.moduleId, version: row.version, deleted, submitted };
+  return mayDownloadEvidence(user, facts, reviewerAssignments(db, user)) ? row.evidence : null;
 }
 
 export type SubmitResult =
@@ -492,13 +503,14 @@ export type SubmitResult =
 export function submitModule(db: Db, user: SessionUser, roundId: number, moduleCode: string, now = new Date()): SubmitResult {
   return db.transaction(
     (tx): SubmitResult => {
-      if (user.role !== "city_staff" || user.cityId === null) return { ok: false, reason: "roleNotAllowed" };
+      const cityId = actingCityOf(user);
+      if (cityId === null) return { ok: false, reason: "roleNotAllowed" };
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       const mod = tx.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, moduleCode))).get();
-      const city = tx.select().from(cities).where(eq(cities.id, user.cityId)).get();
-      const participates = tx.select().from(roundCities).where(and(eq(roundCities.roundId, roundId), eq(roundCities.cityId, user.cityId))).get();
+      const city = tx.select().from(cities).where(eq(cities.id, cityId)).get();
+      const participates = tx.select().from(roundCities).where(and(eq(roundCities.roundId, roundId), eq(roundCities.cityId, cityId))).get();
       if (!round || !mod || !city || !participates) return { ok: false, reason: "notFound" };
-      const submission = getSubmission(tx, roundId, user.cityId, mod.id);
+      const submission = getSubmission(tx, roundId, cityId, mod.id);
       const pastDeadline = isPastDeadline(round.submissionDeadline, now);
       const decision = decide("submit", { role: user.role, state: submission?.status ?? "draft", roundStatus: round.status, pastDeadline });
       if (!decision.ok) {
@@ -534,7 +546,7 @@ export function submitModule(db: Db, user: SessionUser, roundId: number, moduleC
         entityType: "submission",
         entityId: submission.id,
         roundId,
-        cityId: user.cityId,
+        cityId,
         before: { status: submission.status, version: submission.version },
         after: { status: decision.to, version, stage: firstStage?.position ?? null },
       });

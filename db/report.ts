@@ -3,12 +3,14 @@
  * analysis (average, spread, distribution, module score rates, region tiers, city tiers, ranking) and the
  * per-city scorecards.
  */
+import "server-only";
 import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { groupMeans, mean, median, shareBetween, standardDeviation, tenPointBands, tiersByGaps } from "@/lib/scoring/statistics";
 import type { Db } from "./client";
 import { computeRoundResults } from "./finalise";
 import { loadFrameworkShape } from "./questionnaire";
-import { answers, cities, evidence, itemReviews, items, results, reviewStages, rounds, submissions, users, type CityTier, type Region } from "./schema";
+import type { CityTier, Region } from "@/lib/domain";
+import { answers, cities, evidence, itemReviews, items, results, reviewStages, rounds, submissions, users } from "./schema";
 
 export type RankingRow = {
   cityId: number;
@@ -223,4 +225,3 @@ function buildItemScorecard(db: Db, roundId: number, cityId: number, resultRows:
     })),
   };
 }
-export type ItemScorecard = NonNullable<ReturnType<typeof getItemScorecard>>;

@@ -8,7 +8,7 @@ import { approveSubmission, bulkApprove, decideItem, getReviewData, reopenSubmis
 import { itemReviews, items, modules, notifications, reviewAssignments, reviewStages, submissionVersions } from "./schema";
 import { seedBase } from "./seed";
 import { createTestDb, createTestUser } from "./test-db";
-import type { SessionUser } from "./users";
+import type { SessionUser } from "@/lib/domain";
 
 let db: Db;
 let roundId: number;

@@ -3,10 +3,13 @@
  * return for revision, the city's replies, and what reviewers read (diffs, history, timeline).
  * Every write re-reads the submission inside an immediate transaction and asks lib/workflow.
  */
+import "server-only";
 import { and, asc, desc, eq, inArray, isNull, ne, or } from "drizzle-orm";
-import type { SessionUser } from "@/db/users";
+import type { SessionUser } from "@/lib/domain";
+import { isInSubmittedVersion, mayActForCity, mayDecideAtStage, maySeeSubmission } from "@/lib/auth/policy";
 import { adjustmentInForce, changedItemCodes } from "@/lib/review/value-in-force";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
+import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { loadFrameworkShape } from "./questionnaire";
@@ -39,13 +42,7 @@ function reviewContext(tx: Db | Tx, user: SessionUser, submissionId: number) {
   const round = tx.select().from(rounds).where(eq(rounds.id, sub.roundId)).get()!;
   const stages = tx.select().from(reviewStages).where(eq(reviewStages.roundId, sub.roundId)).orderBy(asc(reviewStages.position)).all();
   const stage = stages.find((s) => s.id === sub.stageId) ?? null;
-  const assigned =
-    !!stage &&
-    !!tx
-      .select({ id: reviewAssignments.id })
-      .from(reviewAssignments)
-      .where(and(eq(reviewAssignments.reviewerId, user.id), eq(reviewAssignments.moduleId, sub.moduleId), eq(reviewAssignments.stageId, stage.id)))
-      .get();
+  const assigned = mayDecideAtStage(user, sub, reviewerAssignments(tx, user));
   const otherStage = (table: typeof reviews | typeof itemReviews) =>
     !!tx
       .select({ id: table.id })
@@ -269,7 +266,7 @@ export function replyToQuery(db: Db, user: SessionUser, itemReviewId: number, re
     (tx): { ok: true } | Refused => {
       const row = tx.select().from(itemReviews).where(and(eq(itemReviews.id, itemReviewId), eq(itemReviews.action, "query"))).get();
       const sub = row && tx.select().from(submissions).where(eq(submissions.id, row.submissionId)).get();
-      if (!row || !sub || user.role !== "city_staff" || user.cityId !== sub.cityId) return { ok: false, reason: "notFound" };
+      if (!row || !sub || !mayActForCity(user, sub.cityId)) return { ok: false, reason: "notFound" };
       const round = tx.select().from(rounds).where(eq(rounds.id, sub.roundId)).get()!;
       const decision = decide("reply", { role: user.role, state: sub.status, roundStatus: round.status });
       if (!decision.ok) return decision;
@@ -292,23 +289,13 @@ export function replyToQuery(db: Db, user: SessionUser, itemReviewId: number, re
   );
 }
 
-/** Whether the reviewer may open the submission: assigned to its module at any stage of the round, or admin. */
-export function canViewSubmission(db: Db, user: SessionUser, submissionId: number): boolean {
-  const sub = db.select().from(submissions).where(eq(submissions.id, submissionId)).get();
-  if (!sub || sub.version === 0) return false;
-  if (user.role === "admin") return true;
-  if (user.role !== "reviewer") return false;
-  return !!db
-    .select({ id: reviewAssignments.id })
-    .from(reviewAssignments)
-    .where(and(eq(reviewAssignments.reviewerId, user.id), eq(reviewAssignments.moduleId, sub.moduleId)))
-    .get();
-}
-
-/** Everything the review screen shows about one submission. */
+/**
+ * Everything the review screen shows about one submission, or null unless lib/auth/policy.ts lets this user
+ * (an admin, or a reviewer assigned to its module) see it; the review screen is not the city's, so never a draft.
+ */
 export function getReviewData(db: Db, user: SessionUser, submissionId: number) {
   const ctx = reviewContext(db, user, submissionId);
-  if (!ctx) return null;
+  if (!ctx || ctx.sub.version === 0 || user.role === "city_staff" || !maySeeSubmission(user, ctx.sub, reviewerAssignments(db, user))) return null;
   const { sub } = ctx;
   const [shape] = loadFrameworkShape(db, sub.roundId, [sub.moduleId]);
   const { city, mod } = names(db, sub);
@@ -337,7 +324,14 @@ export function getReviewData(db: Db, user: SessionUser, submissionId: number) {
     .orderBy(desc(auditLog.id))
     .all();
   const answerRows = db.select().from(answers).where(eq(answers.submissionId, sub.id)).all();
-  const evidenceRows = db.select().from(evidence).where(and(eq(evidence.submissionId, sub.id), isNull(evidence.deletedAt))).all();
+  // Files the city uploaded after its last submission belong to its next draft, not to this review.
+  const lastSubmittedAt = versions.at(-1)?.createdAt ?? null;
+  const evidenceRows = db
+    .select()
+    .from(evidence)
+    .where(and(eq(evidence.submissionId, sub.id), isNull(evidence.deletedAt)))
+    .all()
+    .filter((e) => isInSubmittedVersion(e, lastSubmittedAt));
   const needsDecision = ctx.stage && ctx.sub.status !== "verified" ? itemsNeedingDecision(db, sub, ctx.stage.id) : [];
   return { ...ctx, city, module: mod, shape, versions, itemReviewRows, decisions, timeline, answerRows, evidenceRows, needsDecision };
 }

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, count, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import { frameworkRevision } from "@/lib/framework/revision";
 import { toHundredths, type FrameworkFile } from "@/lib/framework/schema";
@@ -15,9 +16,8 @@ import {
   roundCities,
   rounds,
   submissions,
-  type RoundStatus,
-  type SubmissionStatus,
 } from "./schema";
+import type { RoundStatus, SubmissionStatus } from "@/lib/domain";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 

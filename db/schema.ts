@@ -2,6 +2,7 @@
  * The whole data model of CityEval. Points are stored as integer hundredths so that sums are exact.
  * Timestamps are epoch milliseconds; calendar dates (cut-off) are ISO `YYYY-MM-DD` text.
  */
+import "server-only";
 import { sql } from "drizzle-orm";
 import {
   check,
@@ -15,21 +16,7 @@ import {
   type AnySQLiteColumn,
 } from "drizzle-orm/sqlite-core";
 import type { AnswerType, EvidenceKind, ItemOption, ScoringRule } from "@/lib/framework/schema";
-
-export const ROLES = ["admin", "reviewer", "city_staff"] as const;
-export type Role = (typeof ROLES)[number];
-export const REGIONS = ["east", "south", "central", "north", "northeast", "northwest", "southwest"] as const;
-export type Region = (typeof REGIONS)[number];
-export const CITY_TIERS = ["municipality", "sub_provincial", "prefecture"] as const;
-export type CityTier = (typeof CITY_TIERS)[number];
-export const ROUND_STATUSES = ["draft", "open", "finalised"] as const;
-export type RoundStatus = (typeof ROUND_STATUSES)[number];
-export const SUBMISSION_STATUSES = ["draft", "submitted", "in_review", "returned", "verified", "not_submitted"] as const;
-export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
-/** What a city × module shows: a submission's status, or not started before its first answer. */
-export const MODULE_STATUSES = ["not_started", ...SUBMISSION_STATUSES] as const;
-export const LOCALES = ["zh-CN", "en"] as const;
-export type Locale = (typeof LOCALES)[number];
+import { APPEAL_STATUSES, CITY_TIERS, LOCALES, REGIONS, ROLES, ROUND_STATUSES, SUBMISSION_STATUSES, type VersionSnapshot } from "@/lib/domain";
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(now);
@@ -59,8 +46,6 @@ export const users = sqliteTable("users", {
   locale: text("locale", { enum: LOCALES }).notNull().default("zh-CN"),
   active: integer("active", { mode: "boolean" }).notNull().default(true),
   mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
-  failedLogins: integer("failed_logins").notNull().default(0),
-  lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
   lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
   createdAt: createdAt(),
 }, (t) => [
@@ -202,11 +187,6 @@ export const answers = sqliteTable("answers", {
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
 }, (t) => [uniqueIndex("answers_submission_item_uq").on(t.submissionId, t.itemId), index("answers_item_idx").on(t.itemId)]);
 
-export type VersionSnapshot = {
-  answers: { itemCode: string; value: unknown; notApplicableReason: string | null }[];
-  evidence: { itemCode: string; kind: "file" | "url"; sha256: string | null; url: string | null; originalName: string | null }[];
-};
-
 export const submissionVersions = sqliteTable("submission_versions", {
   id: integer("id").primaryKey(),
   submissionId: integer("submission_id").notNull().references(() => submissions.id, { onDelete: "cascade" }),
@@ -278,9 +258,6 @@ export const itemReviews = sqliteTable("item_reviews", {
   index("item_reviews_item_idx").on(t.itemId),
   check("item_reviews_reason", sql`${t.action} = 'accept' or length(trim(coalesce(${t.comment}, ''))) > 0`),
 ]);
-
-export const APPEAL_STATUSES = ["open", "upheld", "amended"] as const;
-export type AppealStatus = (typeof APPEAL_STATUSES)[number];
 
 /** A city's appeal (复核申诉) against the decision on one item of a verified module, and its outcome. */
 export const appeals = sqliteTable("appeals", {
@@ -357,3 +334,29 @@ export const auditLog = sqliteTable("audit_log", {
   index("audit_entity_idx").on(t.entityType, t.entityId),
   index("audit_actor_idx").on(t.actorId, t.at),
 ]);
+
+/**
+ * Signed-in sessions. The session cookie (an encrypted JWT) names one row; deleting the row ends the session
+ * at once, wherever the cookie was copied to. Sign-out, a password change, an admin's reset and deactivation
+ * delete every row of the user.
+ */
+export const sessions = sqliteTable("sessions", {
+  /** random, 256 bits; only ever inside the encrypted cookie */
+  id: text("id").primaryKey(),
+  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+  /** the last request, to end a session left idle */
+  lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull().default(now),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+}, (t) => [index("sessions_user_idx").on(t.userId)]);
+
+/**
+ * Failed sign-ins per client address ("ip:…") and per e-mail address typed ("account:…", known or not, so
+ * that the answers never tell whether an account exists); lib/auth/throttle.ts turns them into a delay.
+ */
+export const signInThrottle = sqliteTable("sign_in_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  lastFailureAt: integer("last_failure_at", { mode: "timestamp_ms" }).notNull(),
+  blockedUntil: integer("blocked_until", { mode: "timestamp_ms" }),
+}, (t) => [index("sign_in_throttle_last_failure_idx").on(t.lastFailureAt)]);

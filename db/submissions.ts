@@ -1,24 +1,8 @@
+import "server-only";
 import { and, asc, eq, isNotNull, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
+import type { QueueEntry } from "@/lib/review/queue";
 import { cities, itemReviews, modules, reviewAssignments, reviews, reviewStages, rounds, submissions } from "./schema";
-
-export type QueueEntry = {
-  submissionId: number;
-  cityCode: string;
-  cityNameZh: string;
-  cityNameEn: string;
-  region: string;
-  moduleCode: string;
-  moduleNameZh: string;
-  moduleNameEn: string;
-  stagePosition: number;
-  version: number;
-  submittedAt: Date | null;
-  status: string;
-  /** no query and no adjustment in the current version: may be approved in bulk */
-  clean: boolean;
-  daysWaiting: number;
-};
 
 /** Submissions in review at a stage and module the reviewer is assigned to. */
 export function listReviewQueue(db: Db, reviewerId: number, now = new Date()): QueueEntry[] {

@@ -2,11 +2,13 @@
  * A synthetic round of many cities with every module verified, written in bulk (no workflow), for measuring
  * finalisation at scale (bench/finalise). Not used by the application.
  */
+import "server-only";
 import { answerFor, cityLevels, DemoRandom } from "@/lib/demo/generate";
 import type { Db } from "./client";
 import { loadFrameworkShape } from "./questionnaire";
 import { createRound } from "./rounds";
-import { answers, cities, REGIONS, reviewStages, submissions } from "./schema";
+import { REGIONS } from "@/lib/domain";
+import { answers, cities, reviewStages, submissions } from "./schema";
 import { loadFrameworkFile } from "./seed";
 import { eq } from "drizzle-orm";
 

@@ -6,7 +6,8 @@ import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "./quest
 import { createRound } from "./rounds";
 import { items, modules, reviewAssignments, reviewStages } from "./schema";
 import { loadFrameworkFile, seedBase } from "./seed";
-import { upsertUser, type SessionUser } from "./users";
+import { upsertUser } from "./users";
+import type { SessionUser } from "@/lib/domain";
 
 /** A fresh, migrated in-memory database for one test. */
 export function createTestDb(): Db {

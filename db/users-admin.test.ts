@@ -3,7 +3,8 @@ import { getCityByCode } from "./cities";
 import type { Db } from "./client";
 import { seedBase } from "./seed";
 import { createTestDb, createTestUser } from "./test-db";
-import { changeOwnPassword, createUserByAdmin, listUsers, mustChangePassword, resetPassword, setUserActive, unlockUser, verifyCredentials, type SessionUser } from "./users";
+import { changeOwnPassword, createUserByAdmin, listUsers, mustChangePassword, resetPassword, setUserActive, unlockUser, verifyCredentials } from "./users";
+import type { SessionUser } from "@/lib/domain";
 
 let db: Db;
 let admin: SessionUser;
@@ -24,24 +25,24 @@ describe("user administration", () => {
     expect(await changeOwnPassword(db, created.id, "wrong", "a-new-password")).toEqual({ ok: false, reason: "wrongPassword" });
     expect(await changeOwnPassword(db, created.id, "temporary-pass", "a-new-password")).toEqual({ ok: true });
     expect(mustChangePassword(db, created.id)).toBe(false);
-    expect((await verifyCredentials(db, "new@x.org", "a-new-password")).ok).toBe(true);
+    expect((await verifyCredentials(db, "new@x.org", "a-new-password", null)).ok).toBe(true);
   });
 
   it("resets a password (to be changed) and unlocks a locked account", async () => {
     const reviewer = await createTestUser(db, "r@x.org", "reviewer");
-    for (let i = 0; i < 5; i++) await verifyCredentials(db, "r@x.org", "wrong");
+    for (let i = 0; i < 5; i++) await verifyCredentials(db, "r@x.org", "wrong", null);
     expect(listUsers(db).find((u) => u.id === reviewer.id)?.locked).toBe(true);
     expect(unlockUser(db, admin.id, reviewer.id)).toEqual({ ok: true });
     expect(listUsers(db).find((u) => u.id === reviewer.id)?.locked).toBe(false);
     expect(await resetPassword(db, admin.id, reviewer.id, "temporary-2")).toEqual({ ok: true });
     expect(mustChangePassword(db, reviewer.id)).toBe(true);
-    expect((await verifyCredentials(db, "r@x.org", "temporary-2")).ok).toBe(true);
+    expect((await verifyCredentials(db, "r@x.org", "temporary-2", null)).ok).toBe(true);
   });
 
   it("deactivates accounts, which then cannot sign in, but never the last active admin", async () => {
     const staff = await createTestUser(db, "s@x.org", "city_staff", "xian");
     expect(setUserActive(db, admin.id, staff.id, false)).toEqual({ ok: true });
-    expect(await verifyCredentials(db, "s@x.org", "pw")).toEqual({ ok: false, reason: "invalid" });
+    expect(await verifyCredentials(db, "s@x.org", "pw", null)).toEqual({ ok: false, reason: "invalid" });
     expect(setUserActive(db, admin.id, admin.id, false)).toEqual({ ok: false, reason: "lastAdmin" });
     const second = await createTestUser(db, "a2@x.org", "admin");
     expect(setUserActive(db, admin.id, admin.id, false)).toEqual({ ok: true });

@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "./client";
-import { users } from "./schema";
+import { auditLog, users } from "./schema";
 import { createTestDb } from "./test-db";
-import { getActiveSessionUser, LOCK_MINUTES, MAX_FAILED_SIGN_INS, upsertUser, verifyCredentials } from "./users";
+import { FIRST_DELAY_MS, FREE_FAILURES } from "@/lib/auth/throttle";
+import { getActiveSessionUser, upsertUser, verifyCredentials } from "./users";
 
 let db: Db;
 let userId: number;
-const minutes = (n: number) => n * 60_000;
 
 beforeEach(async () => {
   db = createTestDb();
@@ -16,36 +16,60 @@ beforeEach(async () => {
 
 describe("verifyCredentials", () => {
   it("accepts the right password, case-insensitively on the email, and returns no secrets", async () => {
-    const outcome = await verifyCredentials(db, "  staff@example.ORG ", "right-password");
+    const outcome = await verifyCredentials(db, "  staff@example.ORG ", "right-password", "10.0.0.1");
     expect(outcome).toEqual({ ok: true, user: { id: userId, email: "staff@example.org", name: "Staff", role: "admin", cityId: null, locale: "zh-CN" } });
   });
 
   it("gives the same answer for an unknown email and a wrong password", async () => {
-    expect(await verifyCredentials(db, "nobody@example.org", "right-password")).toEqual({ ok: false, reason: "invalid" });
-    expect(await verifyCredentials(db, "staff@example.org", "wrong")).toEqual({ ok: false, reason: "invalid" });
+    expect(await verifyCredentials(db, "nobody@example.org", "right-password", "10.0.0.1")).toEqual({ ok: false, reason: "invalid" });
+    expect(await verifyCredentials(db, "staff@example.org", "wrong", "10.0.0.1")).toEqual({ ok: false, reason: "invalid" });
   });
 
-  it("locks the account after five failures, refuses even the right password, and unlocks after 15 minutes", async () => {
+  it("blocks an e-mail address after five failures with a delay that doubles, the same whether the account exists or not", async () => {
     const start = new Date("2026-01-01T08:00:00Z");
-    for (let i = 0; i < MAX_FAILED_SIGN_INS; i++) {
-      expect(await verifyCredentials(db, "staff@example.org", "wrong", start)).toEqual({ ok: false, reason: "invalid" });
+    const at = (ms: number) => new Date(start.getTime() + ms);
+    for (const email of ["staff@example.org", "nobody@example.org"]) {
+      for (let i = 0; i < FREE_FAILURES.account; i++) {
+        expect(await verifyCredentials(db, email, "wrong", `10.0.0.${i}`, start)).toEqual({ ok: false, reason: "invalid" });
+      }
+      // Blocked for 30 s: even the right password is refused, without being checked, from any address.
+      expect(await verifyCredentials(db, email, "right-password", "10.9.9.9", at(1000))).toEqual({ ok: false, reason: "throttled", retryAt: at(FIRST_DELAY_MS) });
+      // Attempts while blocked do not count; after the delay one more failure blocks for twice as long.
+      expect(await verifyCredentials(db, email, "wrong", "10.9.9.9", at(FIRST_DELAY_MS))).toEqual({ ok: false, reason: "invalid" });
+      expect(await verifyCredentials(db, email, "right-password", "10.9.9.9", at(FIRST_DELAY_MS + 1))).toEqual({ ok: false, reason: "throttled", retryAt: at(FIRST_DELAY_MS * 3) });
     }
-    const sixth = await verifyCredentials(db, "staff@example.org", "right-password", new Date(start.getTime() + minutes(1)));
-    expect(sixth).toEqual({ ok: false, reason: "locked", lockedUntil: new Date(start.getTime() + minutes(LOCK_MINUTES)) });
-    const later = await verifyCredentials(db, "staff@example.org", "right-password", new Date(start.getTime() + minutes(LOCK_MINUTES) + 1));
-    expect(later.ok).toBe(true);
+    expect((await verifyCredentials(db, "staff@example.org", "right-password", "10.9.9.9", at(FIRST_DELAY_MS * 3))).ok).toBe(true);
+    // The block of the real account and its end are in the audit log; the unknown address leaves no trace of a user.
+    const audited = db.select().from(auditLog).all().filter((r) => r.action.startsWith("user.lock"));
+    expect(audited.map((r) => [r.action, r.entityId])).toEqual([
+      ["user.locked", String(userId)],
+      ["user.lock_ended", String(userId)],
+      ["user.locked", String(userId)],
+      ["user.lock_ended", String(userId)],
+    ]);
   });
 
-  it("resets the failure count on success, so failures must be consecutive to lock", async () => {
-    for (let i = 0; i < MAX_FAILED_SIGN_INS - 1; i++) await verifyCredentials(db, "staff@example.org", "wrong");
-    expect((await verifyCredentials(db, "staff@example.org", "right-password")).ok).toBe(true);
-    expect(await verifyCredentials(db, "staff@example.org", "wrong")).toEqual({ ok: false, reason: "invalid" });
-    expect((await verifyCredentials(db, "staff@example.org", "right-password")).ok).toBe(true);
+  it("throttles one client address across accounts (password spraying), past a larger allowance", async () => {
+    const now = new Date("2026-01-01T08:00:00Z");
+    for (let i = 0; i < FREE_FAILURES.ip; i++) {
+      expect(await verifyCredentials(db, `guess${i}@example.org`, "wrong", "203.0.113.7", now)).toEqual({ ok: false, reason: "invalid" });
+    }
+    const blocked = await verifyCredentials(db, "staff@example.org", "right-password", "203.0.113.7", now);
+    expect(blocked).toMatchObject({ ok: false, reason: "throttled" });
+    // Another address is not affected.
+    expect((await verifyCredentials(db, "staff@example.org", "right-password", "198.51.100.1", now)).ok).toBe(true);
+  });
+
+  it("resets an account's failures on success, so failures must be consecutive to block it", async () => {
+    for (let i = 0; i < FREE_FAILURES.account - 1; i++) await verifyCredentials(db, "staff@example.org", "wrong", null);
+    expect((await verifyCredentials(db, "staff@example.org", "right-password", null)).ok).toBe(true);
+    expect(await verifyCredentials(db, "staff@example.org", "wrong", null)).toEqual({ ok: false, reason: "invalid" });
+    expect((await verifyCredentials(db, "staff@example.org", "right-password", null)).ok).toBe(true);
   });
 
   it("refuses a deactivated account with the generic answer", async () => {
     db.update(users).set({ active: false }).where(eq(users.id, userId)).run();
-    expect(await verifyCredentials(db, "staff@example.org", "right-password")).toEqual({ ok: false, reason: "invalid" });
+    expect(await verifyCredentials(db, "staff@example.org", "right-password", null)).toEqual({ ok: false, reason: "invalid" });
     expect(getActiveSessionUser(db, userId)).toBeNull();
   });
 

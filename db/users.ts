@@ -1,23 +1,14 @@
-import { and, eq, sql } from "drizzle-orm";
+import "server-only";
+import { and, eq, gt, lt, sql } from "drizzle-orm";
 import { hashPassword, TIMING_DUMMY_HASH, verifyPassword } from "@/lib/auth/password";
+import { afterFailure, blockedUntil, FORGET_AFTER_MS, throttleKey } from "@/lib/auth/throttle";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
-import { users, type Locale, type Role } from "./schema";
+import type { Locale, Role, SessionUser } from "@/lib/domain";
+import { endAllSessions } from "./sessions";
+import { signInThrottle, users } from "./schema";
 
-export const MAX_FAILED_SIGN_INS = 5;
-export const LOCK_MINUTES = 15;
-
-/** What the rest of the app may know about a user: never the password hash or lock counters. */
-export type SessionUser = {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  cityId: number | null;
-  locale: Locale;
-  /** a temporary password set by an admin must be replaced before anything else */
-  mustChangePassword?: boolean;
-};
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 const sessionColumns = {
   id: users.id,
@@ -35,53 +26,55 @@ export function normaliseEmail(email: string): string {
 export type SignInOutcome =
   | { ok: true; user: SessionUser }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "locked"; lockedUntil: Date };
+  | { ok: false; reason: "throttled"; retryAt: Date };
+
+type Throttle = typeof signInThrottle.$inferSelect;
+
+function readThrottle(tx: Db | Tx, key: string): Throttle | undefined {
+  return tx.select().from(signInThrottle).where(eq(signInThrottle.key, key)).get();
+}
 
 /**
- * Checks an email and password. Unknown email, inactive account and wrong password are indistinguishable
- * to the caller; the fifth consecutive failure locks the account for LOCK_MINUTES, during which even the
- * right password is refused.
+ * Checks an e-mail address and password, throttled per client address and per e-mail address typed
+ * (lib/auth/throttle.ts). Unknown address, inactive account and wrong password give the same answer, and so
+ * does a blocked key whether or not the account exists. A block of a real account, and its end, are audited.
  */
-export async function verifyCredentials(db: Db, email: string, password: string, now = new Date()): Promise<SignInOutcome> {
-  const user = db.select().from(users).where(eq(users.email, normaliseEmail(email))).get();
-  if (!user || !user.active) {
-    await verifyPassword(TIMING_DUMMY_HASH, password);
-    return { ok: false, reason: "invalid" };
-  }
-  if (user.lockedUntil && user.lockedUntil > now) return { ok: false, reason: "locked", lockedUntil: user.lockedUntil };
+export async function verifyCredentials(db: Db, email: string, password: string, client: string | null, now = new Date()): Promise<SignInOutcome> {
+  const address = normaliseEmail(email);
+  const keys = [{ kind: "account" as const, key: throttleKey("account", address) }, ...(client ? [{ kind: "ip" as const, key: throttleKey("ip", client) }] : [])];
+  const user = db.select().from(users).where(eq(users.email, address)).get();
+  const blocked = keys.map((k) => blockedUntil(readThrottle(db, k.key), now)).filter((d): d is Date => d !== null);
+  if (blocked.length) return { ok: false, reason: "throttled", retryAt: new Date(Math.max(...blocked.map((d) => d.getTime()))) };
 
-  if (!(await verifyPassword(user.passwordHash, password))) {
-    const lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000);
-    return db.transaction(
-      (tx) => {
-        // Counted in SQL so that concurrent wrong attempts cannot overwrite each other's increments.
-        const row = tx
-          .update(users)
-          .set({
-            failedLogins: sql`case when ${users.failedLogins} + 1 >= ${MAX_FAILED_SIGN_INS} then 0 else ${users.failedLogins} + 1 end`,
-            lockedUntil: sql`case when ${users.failedLogins} + 1 >= ${MAX_FAILED_SIGN_INS} then ${lockedUntil.getTime()} else ${users.lockedUntil} end`,
-          })
-          .where(eq(users.id, user.id))
-          .returning({ lockedUntil: users.lockedUntil })
-          .get();
-        const justLocked = row?.lockedUntil?.getTime() === lockedUntil.getTime();
-        if (justLocked) {
-          appendAudit(tx, { actorId: null, action: "user.locked", entityType: "user", entityId: user.id, after: { lockedUntil: lockedUntil.toISOString() } });
+  const known = !!user && user.active;
+  const passwordOk = await verifyPassword(known ? user.passwordHash : TIMING_DUMMY_HASH, password);
+  return db.transaction(
+    (tx): SignInOutcome => {
+      const accountKey = keys[0]!.key;
+      const previous = readThrottle(tx, accountKey);
+      // The end of an earlier block of this account: recorded at the first attempt after it.
+      if (user && previous?.blockedUntil && previous.blockedUntil <= now) {
+        appendAudit(tx, { actorId: null, action: "user.lock_ended", entityType: "user", entityId: user.id, after: { blockedUntil: previous.blockedUntil.toISOString() } });
+        tx.update(signInThrottle).set({ blockedUntil: null }).where(eq(signInThrottle.key, accountKey)).run();
+      }
+      if (known && passwordOk) {
+        tx.delete(signInThrottle).where(eq(signInThrottle.key, accountKey)).run();
+        tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, user.id)).run();
+        appendAudit(tx, { actorId: user.id, action: "user.signed_in", entityType: "user", entityId: user.id });
+        return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role, cityId: user.cityId, locale: user.locale } };
+      }
+      tx.delete(signInThrottle).where(lt(signInThrottle.lastFailureAt, new Date(now.getTime() - FORGET_AFTER_MS))).run();
+      for (const { kind, key } of keys) {
+        const next = afterFailure(kind, readThrottle(tx, key), now);
+        tx.insert(signInThrottle).values({ key, ...next }).onConflictDoUpdate({ target: signInThrottle.key, set: next }).run();
+        if (kind === "account" && user && next.blockedUntil) {
+          appendAudit(tx, { actorId: null, action: "user.locked", entityType: "user", entityId: user.id, after: { failures: next.failures, blockedUntil: next.blockedUntil.toISOString() } });
         }
-        return { ok: false as const, reason: "invalid" as const };
-      },
-      { behavior: "immediate" },
-    );
-  }
-
-  db.transaction(
-    (tx) => {
-      tx.update(users).set({ failedLogins: 0, lockedUntil: null, lastSignInAt: now }).where(eq(users.id, user.id)).run();
-      appendAudit(tx, { actorId: user.id, action: "user.signed_in", entityType: "user", entityId: user.id });
+      }
+      return { ok: false, reason: "invalid" };
     },
     { behavior: "immediate" },
   );
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role, cityId: user.cityId, locale: user.locale } };
 }
 
 /** The current state of a signed-in user, or null when the account is gone or deactivated. */
@@ -112,7 +105,8 @@ export async function upsertUser(db: Db, input: NewUser, actorId: number | null 
       const existing = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
       if (existing) {
         // Keeps the user's language; resets everything a demo needs to work again.
-        tx.update(users).set({ ...values, active: true, failedLogins: 0, lockedUntil: null }).where(eq(users.id, existing.id)).run();
+        tx.update(users).set({ ...values, active: true }).where(eq(users.id, existing.id)).run();
+        tx.delete(signInThrottle).where(eq(signInThrottle.key, throttleKey("account", email))).run();
         return existing.id;
       }
       const { id } = tx.insert(users).values({ ...values, locale: input.locale ?? "zh-CN" }).returning({ id: users.id }).get();
@@ -140,6 +134,14 @@ export type UserListEntry = {
 };
 
 export function listUsers(db: Db, now = new Date()): UserListEntry[] {
+  const blocked = new Set(
+    db
+      .select({ key: signInThrottle.key })
+      .from(signInThrottle)
+      .where(gt(signInThrottle.blockedUntil, now))
+      .all()
+      .map((r) => r.key),
+  );
   return db
     .select()
     .from(users)
@@ -152,7 +154,7 @@ export function listUsers(db: Db, now = new Date()): UserListEntry[] {
       role: u.role,
       cityId: u.cityId,
       active: u.active,
-      locked: !!u.lockedUntil && u.lockedUntil > now,
+      locked: blocked.has(throttleKey("account", u.email)),
       mustChangePassword: u.mustChangePassword,
       lastSignInAt: u.lastSignInAt,
     }));
@@ -174,9 +176,11 @@ export async function resetPassword(db: Db, actorId: number, userId: number, tem
   const passwordHash = await hashPassword(temporaryPassword);
   return db.transaction(
     (tx) => {
-      const updated = tx.update(users).set({ passwordHash, mustChangePassword: true, failedLogins: 0, lockedUntil: null }).where(eq(users.id, userId)).returning({ id: users.id }).get();
+      const updated = tx.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, userId)).returning({ id: users.id, email: users.email }).get();
       if (!updated) return { ok: false as const, reason: "notFound" as const };
-      appendAudit(tx, { actorId, action: "user.password_reset", entityType: "user", entityId: userId });
+      tx.delete(signInThrottle).where(eq(signInThrottle.key, throttleKey("account", updated.email))).run();
+      const sessionsEnded = endAllSessions(tx, userId);
+      appendAudit(tx, { actorId, action: "user.password_reset", entityType: "user", entityId: userId, after: { sessionsEnded } });
       return { ok: true as const };
     },
     { behavior: "immediate" },
@@ -186,8 +190,9 @@ export async function resetPassword(db: Db, actorId: number, userId: number, tem
 export function unlockUser(db: Db, actorId: number, userId: number): { ok: true } | { ok: false; reason: UserRefusal } {
   return db.transaction(
     (tx) => {
-      const updated = tx.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, userId)).returning({ id: users.id }).get();
-      if (!updated) return { ok: false as const, reason: "notFound" as const };
+      const user = tx.select({ email: users.email }).from(users).where(eq(users.id, userId)).get();
+      if (!user) return { ok: false as const, reason: "notFound" as const };
+      tx.delete(signInThrottle).where(eq(signInThrottle.key, throttleKey("account", user.email))).run();
       appendAudit(tx, { actorId, action: "user.unlocked", entityType: "user", entityId: userId });
       return { ok: true as const };
     },
@@ -206,14 +211,15 @@ export function setUserActive(db: Db, actorId: number, userId: number, active: b
         if (admins <= 1) return { ok: false as const, reason: "lastAdmin" as const };
       }
       tx.update(users).set({ active }).where(eq(users.id, userId)).run();
-      appendAudit(tx, { actorId, action: active ? "user.activated" : "user.deactivated", entityType: "user", entityId: userId, before: { active: user.active }, after: { active } });
+      const sessionsEnded = active ? 0 : endAllSessions(tx, userId);
+      appendAudit(tx, { actorId, action: active ? "user.activated" : "user.deactivated", entityType: "user", entityId: userId, before: { active: user.active }, after: { active, sessionsEnded } });
       return { ok: true as const };
     },
     { behavior: "immediate" },
   );
 }
 
-/** A user changes their own password, proving the current one. */
+/** A user changes their own password, proving the current one; every session of theirs ends (the caller starts a new one). */
 export async function changeOwnPassword(db: Db, userId: number, current: string, next: string): Promise<{ ok: true } | { ok: false; reason: UserRefusal }> {
   const user = db.select().from(users).where(eq(users.id, userId)).get();
   if (!user) return { ok: false, reason: "notFound" };
@@ -222,7 +228,8 @@ export async function changeOwnPassword(db: Db, userId: number, current: string,
   db.transaction(
     (tx) => {
       tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, userId)).run();
-      appendAudit(tx, { actorId: userId, action: "user.password_changed", entityType: "user", entityId: userId });
+      const sessionsEnded = endAllSessions(tx, userId);
+      appendAudit(tx, { actorId: userId, action: "user.password_changed", entityType: "user", entityId: userId, after: { sessionsEnded } });
     },
     { behavior: "immediate" },
   );

@@ -52,7 +52,7 @@ test("finalising is refused while a module is unverified, accepted after marking
   expect((await save.json()).message).toBe("该评估轮次未开放或已定稿，不能修改。");
 
   // Anyone can recompute the scores and the digest from the stored data.
-  const output = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/recompute.ts", String(roundId)], { env: { ...process.env, DATA_DIR: E2E_DATA_DIR }, encoding: "utf8" });
+  const output = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/recompute.ts", String(roundId)], { env: { ...process.env, DATA_DIR: E2E_DATA_DIR }, encoding: "utf8" });
   expect(output).toContain(`recomputed digest ${digest}`);
   expect(output).toContain("OK: every score, rank and the digest match the snapshot");
 

@@ -6,7 +6,8 @@ import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "@/db/qu
 import { openDatabase, type Db } from "@/db/client";
 import { and, eq } from "drizzle-orm";
 import { createRound, getRoundByName } from "@/db/rounds";
-import { items, modules, reviewAssignments, reviewStages, submissions, type Role } from "@/db/schema";
+import { items, modules, reviewAssignments, reviewStages, submissions } from "@/db/schema";
+import type { Role } from "@/lib/domain";
 import { approveSubmission } from "@/db/reviews";
 import { hashPassword } from "@/lib/auth/password";
 import { validateFramework } from "@/lib/framework/validate";

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import type { SessionUser } from "@/db/users";
+import type { SessionUser } from "@/lib/domain";
 
 let signedIn: SessionUser | null = null;
 vi.mock("@/lib/auth/session", () => ({ currentUser: async () => signedIn }));
-const { ActionError, defineAction, isAllowedOrigin, readLimitedBody } = await import("./action");
+const { ActionError, defineAction, isAllowedOrigin, JSON_MAX_BYTES, parseJsonBody, readLimitedBody } = await import("./action");
 
 describe("defineAction", () => {
   const staff: SessionUser = { id: 7, email: "s@test", name: "s", role: "city_staff", cityId: 1, locale: "zh-CN" };
@@ -49,6 +49,35 @@ describe("readLimitedBody", () => {
     const declared = new Request("http://test/upload", { method: "POST", body: "x", headers: { "content-length": String(5 * 1024 * 1024) } });
     await expect(readLimitedBody(declared, 1)).rejects.toMatchObject({ key: "fileTooLarge", status: 413 });
     await expect(readLimitedBody(streamed([]), 1)).rejects.toMatchObject({ key: "fileEmpty", status: 400 });
+  });
+});
+
+describe("parseJsonBody", () => {
+  const schema = z.object({ itemId: z.number() });
+
+  it("refuses a 100 MB JSON body with 413 after reading no more than the limit and one chunk", async () => {
+    let pulled = 0;
+    const chunk = new TextEncoder().encode(`{"itemId":1,"pad":"${"x".repeat(16 * 1024)}`);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= 100 * 1024 * 1024) return controller.close();
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const request = new Request("http://test/api/answers", { method: "PUT", body, duplex: "half" } as RequestInit);
+    await expect(parseJsonBody(request, schema)).rejects.toEqual(new ActionError("bodyTooLarge", 413, { max: 64 }));
+    expect(pulled).toBeLessThanOrEqual(JSON_MAX_BYTES + 2 * chunk.byteLength);
+    const declared = new Request("http://test/api/answers", { method: "PUT", body: "{}", headers: { "content-length": String(JSON_MAX_BYTES + 1) } });
+    await expect(parseJsonBody(declared, schema)).rejects.toMatchObject({ key: "bodyTooLarge", status: 413 });
+  });
+
+  it("parses a body within the limit, and refuses broken JSON or UTF-8 with 400", async () => {
+    const put = (body: BodyInit) => new Request("http://test/api/answers", { method: "PUT", body });
+    expect(await parseJsonBody(put('{"itemId":3}'), schema)).toEqual({ itemId: 3 });
+    await expect(parseJsonBody(put("{"), schema)).rejects.toMatchObject({ key: "invalidInput", status: 400 });
+    await expect(parseJsonBody(put(new Uint8Array([0x7b, 0xff, 0x7d])), schema)).rejects.toMatchObject({ key: "invalidInput", status: 400 });
+    await expect(parseJsonBody(put('{"itemId":"3"}'), schema)).rejects.toMatchObject({ status: 400 });
   });
 });
 

@@ -1,8 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
-import type { Role } from "@/db/schema";
-import type { SessionUser } from "@/db/users";
+import type { Role } from "@/lib/domain";
+import type { SessionUser } from "@/lib/domain";
 import { currentUser } from "@/lib/auth/session";
 
 /** What every server action returns. Messages are keys of the "errors" namespace in messages/*.json. */
@@ -76,11 +76,18 @@ export async function errorResponse(error: ActionError): Promise<NextResponse> {
   return NextResponse.json({ error: error.key, message, ...error.details }, { status: error.status });
 }
 
-/** Parses a JSON body with a schema, refusing bad input with 400 and the field errors. */
+/** Largest JSON body a route handler reads: an answer with its reason is a few hundred bytes. */
+export const JSON_MAX_BYTES = 64 * 1024;
+
+/**
+ * Parses a JSON body of at most JSON_MAX_BYTES with a schema: a larger one is refused with 413 while it is
+ * read, before it is buffered or parsed; bad input with 400 and the field errors.
+ */
 export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  const bytes = await readBody(request, JSON_MAX_BYTES, new ActionError("bodyTooLarge", 413, { max: JSON_MAX_BYTES / 1024 }));
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
     throw new ActionError("invalidInput", 400);
   }
@@ -97,8 +104,13 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
  * huge upload into memory. Refuses an empty body too.
  */
 export async function readLimitedBody(request: Request, maxMb: number): Promise<Uint8Array> {
-  const maxBytes = maxMb * 1024 * 1024;
-  const tooLarge = new ActionError("fileTooLarge", 413, { max: maxMb });
+  const bytes = await readBody(request, maxMb * 1024 * 1024, new ActionError("fileTooLarge", 413, { max: maxMb }));
+  if (bytes.byteLength === 0) throw new ActionError("fileEmpty", 400);
+  return bytes;
+}
+
+/** The body, refused with `tooLarge` as soon as Content-Length or the bytes read so far pass `maxBytes`. */
+async function readBody(request: Request, maxBytes: number, tooLarge: ActionError): Promise<Uint8Array> {
   if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge;
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -113,7 +125,6 @@ export async function readLimitedBody(request: Request, maxMb: number): Promise<
     }
     chunks.push(value);
   }
-  if (size === 0) throw new ActionError("fileEmpty", 400);
   return Buffer.concat(chunks);
 }
 

@@ -29,5 +29,6 @@ phase typecheck npx tsc --noEmit
 phase lint npx eslint --max-warnings 0 .
 phase unit npx vitest run
 phase build npx next build
+phase bundle npx tsx scripts/check-client-bundle.ts
 phase e2e npx playwright test
 finish

@@ -7,6 +7,7 @@ import { getDb } from "@/db/client";
 import { changeOwnPassword, createUserByAdmin, resetPassword, setUserActive, unlockUser } from "@/db/users";
 import { ActionError, defineAction } from "@/lib/action";
 import { changePasswordSchema, createUserSchema, PASSWORD_MIN } from "@/lib/auth/schemas";
+import { signIn } from "@/lib/auth/auth";
 import { homePath } from "@/lib/auth/session";
 
 const ADMIN = { roles: ["admin"] } as const;
@@ -38,5 +39,7 @@ export const setUserActiveAction = defineAction(z.object({ userId, active: z.boo
 export const changePasswordAction = defineAction(changePasswordSchema, { roles: ["admin", "reviewer", "city_staff"], temporaryPassword: true }, async ({ current, next }, { user }) => {
   const result = await changeOwnPassword(getDb(), user.id, current, next);
   if (!result.ok) throw new ActionError(result.reason, STATUS[result.reason]);
+  // Every session of the user has ended, copies of this cookie included; this browser gets a new one.
+  await signIn("credentials", { email: user.email, password: next, redirect: false });
   redirect(homePath(user));
 });

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
 import { createCityAction, setParticipationAction, updateCityAction } from "@/app/actions/cities";
-import { CITY_TIERS, REGIONS } from "@/db/schema";
+import { CITY_TIERS, REGIONS } from "@/lib/domain";
 import { citySchema, type CityInput } from "@/lib/cities/schema";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/text-field";

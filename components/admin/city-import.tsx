@@ -3,7 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import type { CityTier, Region } from "@/db/schema";
+import type { CityTier, Region } from "@/lib/domain";
 import type { CityField, ImportRow, ImportStatus } from "@/lib/cities/import";
 import { pick } from "@/lib/i18n/pick";
 import { Button } from "../ui/button";

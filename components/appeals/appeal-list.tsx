@@ -1,8 +1,8 @@
 import { getFormatter, getTranslations } from "next-intl/server";
-import type { AppealRow } from "@/db/appeals";
+import type { FiledAppeal } from "@/lib/review/appeals";
 
 /** An item's appeals as the city reads them: what it asked, when, and the outcome with its reason. */
-export async function AppealList({ appeals, display }: { appeals: AppealRow[]; display: (value: unknown) => string }) {
+export async function AppealList({ appeals, display }: { appeals: FiledAppeal[]; display: (value: unknown) => string }) {
   const [t, format] = [await getTranslations("appeals"), await getFormatter()];
   return (
     <ul className="space-y-1 text-sm">

@@ -38,6 +38,7 @@ const STATUS_TONE: Record<SaveStatus, string> = {
   invalid: "text-red-700",
   conflict: "text-red-700",
   refused: "text-red-700",
+  signedOut: "text-red-700",
 };
 
 export function ItemField({
@@ -98,7 +99,7 @@ export function ItemField({
   }, [live, item.code, onChange]);
 
   useEffect(() => {
-    onChange(item.code, { unsaved: ["pending", "saving", "retrying", "conflict", "invalid"].includes(autosave.status) });
+    onChange(item.code, { unsaved: ["pending", "saving", "retrying", "conflict", "invalid", "signedOut"].includes(autosave.status) });
     if (autosave.status === "saved") onSaved();
   }, [autosave.status, item.code, onChange, onSaved]);
 

@@ -1,8 +1,9 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { announceSessionEnded, onSessionResumed } from "@/components/session-events";
 
-export type SaveStatus = "idle" | "pending" | "saving" | "saved" | "retrying" | "invalid" | "conflict" | "refused";
+export type SaveStatus = "idle" | "pending" | "saving" | "saved" | "retrying" | "invalid" | "conflict" | "refused" | "signedOut";
 export type Conflict = { value: unknown; notApplicableReason: string | null; revision: number; updatedAt: string; updatedByName: string | null };
 export type SavePayload = { value: unknown; notApplicable: boolean; notApplicableReason: string };
 export type SaveState = { status: SaveStatus; message?: string; conflict?: Conflict };
@@ -15,6 +16,8 @@ const MAX_RETRY_MS = 30_000;
  * Saves one item's answer shortly after the last change, one request at a time, each based on the revision
  * the previous save returned. Network and server failures are retried with backoff while the change stays
  * marked unsaved; a 409 from a newer revision becomes a conflict for the person to resolve, never an overwrite.
+ * A 401 (the session ended) keeps the change and asks for a new sign-in (components/session-ended-dialog.tsx);
+ * once signed in again, the change is sent on the revision it was based on.
  */
 class AnswerSaver {
   private latest: SavePayload | null = null;
@@ -60,6 +63,11 @@ class AnswerSaver {
     this.report({ status: "invalid" });
   }
 
+  /** Signed in again: send what waited. */
+  resume() {
+    if (this.latest && !this.conflict && !this.inFlight) void this.send();
+  }
+
   dispose() {
     clearTimeout(this.timer);
   }
@@ -92,6 +100,11 @@ class AnswerSaver {
         this.conflict = body.current;
         this.report({ status: "conflict", message: body.message, conflict: body.current });
         outcome = "stop";
+      } else if (response.status === 401) {
+        this.latest ??= payload;
+        this.report({ status: "signedOut" });
+        announceSessionEnded();
+        outcome = "stop";
       } else if (response.status >= 400 && response.status < 500) {
         this.report({ status: response.status === 400 ? "invalid" : "refused", message: body.message });
         outcome = "stop";
@@ -117,5 +130,6 @@ export function useAutosave(itemId: number, initialRevision: number) {
   const [state, setState] = useState<SaveState>({ status: "idle" });
   const [saver] = useState(() => new AnswerSaver(itemId, initialRevision, setState));
   useEffect(() => () => saver.dispose(), [saver]);
+  useEffect(() => onSessionResumed(() => saver.resume()), [saver]);
   return { ...state, saver };
 }

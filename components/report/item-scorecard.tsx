@@ -1,8 +1,8 @@
 import { Fragment } from "react";
 import { getLocale, getTranslations } from "next-intl/server";
-import type { ItemScorecard } from "@/db/report";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { formatScoredValue } from "@/lib/questionnaire/format";
+import type { ItemScorecard } from "@/lib/scoring/scorecard";
 
 /**
  * Every item of one city: what it submitted, the value in force after review, the points, who decided what

@@ -5,8 +5,8 @@ import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { bulkApproveAction } from "@/app/actions/review";
-import type { SubmissionStatus } from "@/db/schema";
-import type { QueueEntry } from "@/db/submissions";
+import type { SubmissionStatus } from "@/lib/domain";
+import type { QueueEntry } from "@/lib/review/queue";
 import { StatusBadge } from "../status-badge";
 
 /**

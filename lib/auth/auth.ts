@@ -1,8 +1,11 @@
 import { cookies } from "next/headers";
-import NextAuth, { CredentialsSignin } from "next-auth";
+import NextAuth, { AuthError, CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
+import { createSession, endAllSessions, sessionUser } from "@/db/sessions";
 import { updateUserLocale, verifyCredentials } from "@/db/users";
+import { sessionLimits } from "@/lib/config/limits";
+import { clientAddress } from "./throttle";
 import { authSecret } from "@/lib/config/secret";
 import { isLocale, LOCALE_COOKIE } from "@/lib/i18n/config";
 import { signInSchema } from "./schemas";
@@ -10,34 +13,46 @@ import { signInSchema } from "./schemas";
 export class InvalidCredentials extends CredentialsSignin {
   code = "invalid";
 }
-export class AccountLocked extends CredentialsSignin {
-  code = "locked";
+/** Too many failed attempts from this address or for this e-mail address; the answer is the same for every account. */
+export class SignInThrottled extends CredentialsSignin {
+  code = "throttled";
+  constructor(readonly retryAt: Date) {
+    super();
+  }
 }
 
-export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+/** Auth.js errors that mean a malformed or forged request, not a fault of the server. */
+const REFUSED_REQUESTS = new Set<string>(["MissingCSRF", "UnknownAction", "InvalidCallbackUrl", "InvalidCheck", "UntrustedHost"]);
 
 // Lazy so that the secret (which may be generated into DATA_DIR) is only read when a request needs it.
 export const { handlers, signIn, signOut, unstable_update: updateSession } = NextAuth(() => ({
   secret: authSecret(),
   // Self-hosted: the host header is trusted; set AUTH_URL to pin the canonical origin behind a proxy.
   trustHost: true,
-  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  // The cookie is only a sealed pointer to a row of the sessions table (db/sessions.ts), which decides.
+  session: { strategy: "jwt", maxAge: sessionLimits().maxAgeMs / 1000 },
   pages: { signIn: "/signin" },
   logger: {
-    // A wrong password is an expected outcome (audited when it locks an account), not a server error.
     error(error) {
+      // A wrong password is an expected outcome (audited when it blocks an account), not a server error.
       if (error instanceof CredentialsSignin || error.name === "CredentialsSignin") return;
+      // So is a request without a valid CSRF token or with a bad action: refused, one line, no stack trace.
+      if (error instanceof AuthError && REFUSED_REQUESTS.has(error.type)) {
+        console.warn(`[auth] refused: ${error.type}`);
+        return;
+      }
       console.error(error);
     },
   },
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) throw new InvalidCredentials();
-        const outcome = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password);
-        if (!outcome.ok) throw outcome.reason === "locked" ? new AccountLocked() : new InvalidCredentials();
+        const client = clientAddress(request.headers.get("x-forwarded-for"));
+        const outcome = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password, client);
+        if (!outcome.ok) throw outcome.reason === "throttled" ? new SignInThrottled(outcome.retryAt) : new InvalidCredentials();
         const { user } = outcome;
         // A language chosen on the sign-in page becomes the user's preference.
         const chosen = (await cookies()).get(LOCALE_COOKIE)?.value;
@@ -49,14 +64,24 @@ export const { handlers, signIn, signOut, unstable_update: updateSession } = Nex
       },
     }),
   ],
+  events: {
+    // Signing out ends every session of the user, not only this browser's.
+    signOut(message) {
+      const uid = "token" in message ? message.token?.uid : undefined;
+      if (typeof uid === "number") endAllSessions(getDb(), uid);
+    },
+  },
   callbacks: {
     jwt({ token, user, trigger, session }) {
       if (user) {
+        token.sid = createSession(getDb(), Number(user.id), sessionLimits());
         token.uid = Number(user.id);
         token.role = user.role;
         token.cityId = user.cityId;
         token.locale = user.locale;
       }
+      // Auth.js's own endpoints (session update) must not revive a session that has ended.
+      else if (!token.sid || !sessionUser(getDb(), token.sid, token.uid, sessionLimits())) return null;
       const requested = (session as { user?: { locale?: unknown } } | undefined)?.user?.locale;
       if (trigger === "update" && isLocale(requested)) token.locale = requested;
       return token;

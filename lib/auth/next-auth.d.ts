@@ -1,4 +1,4 @@
-import type { Locale, Role } from "@/db/schema";
+import type { Locale, Role } from "@/lib/domain";
 
 declare module "next-auth" {
   interface User {
@@ -13,6 +13,8 @@ declare module "next-auth" {
 
 declare module "@auth/core/jwt" {
   interface JWT {
+    /** the row of the sessions table this cookie stands for */
+    sid: string;
     uid: number;
     role: Role;
     cityId: number | null;

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import { fileTypeFromBuffer } from "file-type";
 import { restoreNeutralised } from "@/lib/csv";
-import { CITY_TIERS, REGIONS } from "@/db/schema";
+import { CITY_TIERS, REGIONS } from "@/lib/domain";
 import en from "@/messages/en.json";
 import zh from "@/messages/zh-CN.json";
 import { citySchema, type CitySeed } from "./schema";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CITY_TIERS, REGIONS } from "@/db/schema";
+import { CITY_TIERS, REGIONS } from "@/lib/domain";
 
 /** One city, as in data/cities.json and the admin's city form. */
 export const citySchema = z.object({

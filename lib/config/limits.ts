@@ -3,3 +3,17 @@ export function evidenceMaxBytes(): number {
   const mb = Number(process.env.EVIDENCE_MAX_MB ?? 50);
   return Math.floor((Number.isFinite(mb) && mb > 0 ? mb : 50) * 1024 * 1024);
 }
+
+/** Positive number of minutes from the environment, or the default. */
+function minutes(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/**
+ * How long a session lasts: at most SESSION_MAX_HOURS after sign-in (default 8), and it ends after
+ * SESSION_IDLE_MINUTES without a request (default 30). Autosave counts as activity.
+ */
+export function sessionLimits(): { maxAgeMs: number; idleMs: number } {
+  return { maxAgeMs: minutes("SESSION_MAX_HOURS", 8) * 3_600_000, idleMs: minutes("SESSION_IDLE_MINUTES", 30) * 60_000 };
+}

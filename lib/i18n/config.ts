@@ -1,4 +1,4 @@
-import { LOCALES, type Locale } from "@/db/schema";
+import { LOCALES, type Locale } from "@/lib/domain";
 
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 export const LOCALE_COOKIE = "NEXT_LOCALE";

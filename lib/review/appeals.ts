@@ -3,6 +3,7 @@
  * to appeal decisions on their items. Rounds without a deadline behave as before: no preliminary results, no appeals.
  */
 import { z } from "zod";
+import type { AppealStatus } from "@/lib/domain";
 import { REASON_MAX } from "@/lib/questionnaire/answer-schema";
 
 type WindowRound = { status: string; preliminaryResults: boolean; appealDeadline: Date | null };
@@ -40,3 +41,16 @@ export const decideAppealSchema = z.discriminatedUnion("outcome", [
   z.object({ appealId: z.number().int().positive(), outcome: z.literal("amended"), reason: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX, { error: "tooLong" }), value: z.unknown() }),
 ]);
 export type DecideAppealInput = z.input<typeof decideAppealSchema>;
+
+/** An appeal as the city reads it under its item: what it asked, when, and the outcome with its reason. */
+export type FiledAppeal = {
+  appeal: {
+    id: number;
+    status: AppealStatus;
+    filedAt: Date;
+    reason: string;
+    evidenceUrl: string | null;
+    decisionReason: string | null;
+    amendedValue: unknown;
+  };
+};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ROLES, SUBMISSION_STATUSES, type Role, type SubmissionStatus } from "@/db/schema";
+import { ROLES, SUBMISSION_STATUSES, type Role, type SubmissionStatus } from "@/lib/domain";
 import { decide, WORKFLOW_ACTIONS, type WorkflowAction, type WorkflowContext } from "./transitions";
 
 /** Written out by hand: who may do what from which state, and where it leads (with a permissive context). */

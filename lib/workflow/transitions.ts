@@ -3,7 +3,7 @@
  * draft → submitted → in_review(stage k) → verified; in_review → returned → (resubmit) submitted, version + 1.
  * The data layer asks `decide` inside the transaction that applies the change, after re-reading the state.
  */
-import type { Role, RoundStatus, SubmissionStatus } from "@/db/schema";
+import type { Role, RoundStatus, SubmissionStatus } from "@/lib/domain";
 
 export type WorkflowAction =
   | "edit" // city staff change an answer or evidence

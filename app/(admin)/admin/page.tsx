@@ -8,7 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db/client";
 import { listRoundsOverview } from "@/db/rounds";
 import { listFrameworkYears } from "@/db/seed";
-import { MODULE_STATUSES } from "@/db/schema";
+import { MODULE_STATUSES } from "@/lib/domain";
 import { requireRole } from "@/lib/auth/session";
 
 export async function generateMetadata(): Promise<Metadata> {

@@ -2,8 +2,9 @@ import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
 import { QueueTable } from "@/components/review/queue-table";
 import { getDb } from "@/db/client";
-import { REGIONS } from "@/db/schema";
-import { listAssignments, listReviewQueue, type QueueEntry } from "@/db/submissions";
+import { REGIONS } from "@/lib/domain";
+import { listAssignments, listReviewQueue } from "@/db/submissions";
+import type { QueueEntry } from "@/lib/review/queue";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";
 

@@ -6,6 +6,7 @@ import { addEvidence, canEditItem, isStorageKeyReferenced } from "@/db/questionn
 import { ActionError, defineRoute, refusalStatus } from "@/lib/action";
 import { evidenceMaxBytes } from "@/lib/config/limits";
 import { evidenceStore } from "@/lib/storage";
+import { cleanFileName } from "@/lib/storage/file-kinds";
 import { StoreError } from "@/lib/storage/local-store";
 import fs from "node:fs";
 
@@ -19,7 +20,7 @@ export const POST = defineRoute({ roles: ["city_staff"] }, async (request, { use
   const itemId = Number(request.nextUrl.searchParams.get("itemId"));
   let name = "";
   try {
-    name = decodeURIComponent(request.headers.get("x-file-name") ?? "").trim();
+    name = cleanFileName(decodeURIComponent(request.headers.get("x-file-name") ?? ""));
   } catch {
     name = "";
   }

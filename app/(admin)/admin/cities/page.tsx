@@ -4,7 +4,7 @@ import { CityEntry, CityForm } from "@/components/admin/city-admin";
 import { CityImport } from "@/components/admin/city-import";
 import { listCities } from "@/db/cities";
 import { getDb } from "@/db/client";
-import { CITY_TIERS, REGIONS } from "@/db/schema";
+import { CITY_TIERS, REGIONS } from "@/lib/domain";
 import { requireRole } from "@/lib/auth/session";
 import { IMPORT_COLUMNS } from "@/lib/cities/import";
 import { pick } from "@/lib/i18n/pick";

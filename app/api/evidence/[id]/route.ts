@@ -4,7 +4,9 @@ import { getDb } from "@/db/client";
 import { getEvidenceForDownload } from "@/db/questionnaire";
 import { ActionError, defineRoute } from "@/lib/action";
 import { evidenceStore } from "@/lib/storage";
-import { isInlinePreviewable } from "@/lib/storage/file-kinds";
+import { downloadName, isInlinePreviewable } from "@/lib/storage/file-kinds";
+
+const EVIDENCE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'";
 
 /** Download (or inline preview with ?inline=1) of an evidence file; 404 for anyone who may not see it. */
 export const GET = defineRoute<{ id: string }, { roles: ["city_staff", "reviewer", "admin"] }>(
@@ -19,8 +21,11 @@ export const GET = defineRoute<{ id: string }, { roles: ["city_staff", "reviewer
       headers: {
         "Content-Type": row.mime,
         "Content-Length": String(row.size ?? ""),
-        // RFC 5987/6266: Chinese names survive via filename*=UTF-8''…
-        "Content-Disposition": contentDisposition(row.originalName ?? "evidence", { type: inline ? "inline" : "attachment" }),
+        // RFC 5987/6266: Chinese names survive via filename*=UTF-8''…; the extension is the detected type's.
+        "Content-Disposition": contentDisposition(downloadName(row.originalName, row.mime), { type: inline ? "inline" : "attachment" }),
+        // Whatever a file holds, it runs nothing: no scripts, no plugins, no requests, no navigation.
+        "Content-Security-Policy": EVIDENCE_CSP,
+        "X-Frame-Options": "SAMEORIGIN",
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store",
         ETag: `"${row.sha256}"`,

@@ -5,6 +5,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { BarChart } from "@/components/charts/bar-chart";
 import { getDb } from "@/db/client";
 import { getRoundReport } from "@/db/report";
+import { mayExportResults, maySeeScorecard } from "@/lib/auth/policy";
 import { requireRole } from "@/lib/auth/session";
 import { pick, roundName } from "@/lib/i18n/pick";
 
@@ -30,7 +31,7 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
   const { user, report } = await load(params);
   const [t, tr, tt, locale] = [await getTranslations("report"), await getTranslations("regions"), await getTranslations("tiers"), await getLocale()];
   const { summary, round } = report;
-  const exportable = user.role !== "city_staff";
+  const exportable = mayExportResults(user);
   return (
     <article className="space-y-8 print:space-y-6">
       <header className="space-y-1">
@@ -133,7 +134,7 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
                 <tr key={r.cityId} className={r.cityId === user.cityId ? "bg-blue-50" : undefined}>
                   <td className="px-3 py-1.5 tabular-nums">{r.rank ?? t("absent")}</td>
                   <td className="px-3 py-1.5">
-                    {user.role !== "city_staff" || r.cityId === user.cityId ? (
+                    {maySeeScorecard(user, r.cityId) ? (
                       <Link href={`/rounds/${round.id}/report/cities/${r.cityCode}`} className="hover:underline">{pick(locale, r.nameZh, r.nameEn)}</Link>
                     ) : (
                       pick(locale, r.nameZh, r.nameEn)

@@ -13,7 +13,7 @@ import { toCstDate } from "@/lib/rounds/settings-schema";
 import { StatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { listBlockers } from "@/db/finalise";
-import { CITY_TIERS, MODULE_STATUSES, REGIONS } from "@/db/schema";
+import { CITY_TIERS, MODULE_STATUSES, REGIONS } from "@/lib/domain";
 import { listActiveReviewers, listRoundAssignments, listStages } from "@/db/assignments";
 import { getDb } from "@/db/client";
 import { getRoundMatrix, listModules } from "@/db/rounds";

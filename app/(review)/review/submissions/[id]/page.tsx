@@ -7,7 +7,7 @@ import { ItemDecision } from "@/components/review/item-decision";
 import { ReopenForm } from "@/components/review/reopen-form";
 import { StatusBadge } from "@/components/status-badge";
 import { getDb } from "@/db/client";
-import { canViewSubmission, getReviewData } from "@/db/reviews";
+import { getReviewData } from "@/db/reviews";
 import { requireRole } from "@/lib/auth/session";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { formatAnswer, formatScoredValue } from "@/lib/questionnaire/format";
@@ -24,8 +24,7 @@ async function load(params: Promise<Params>) {
   const { id } = await params;
   const db = getDb();
   const submissionId = /^\d+$/.test(id) ? Number(id) : 0;
-  if (!submissionId || !canViewSubmission(db, user, submissionId)) notFound();
-  const data = getReviewData(db, user, submissionId);
+  const data = submissionId ? getReviewData(db, user, submissionId) : null;
   if (!data) notFound();
   return { db, user, data };
 }

@@ -2,7 +2,8 @@ import { notFound } from "next/navigation";
 import { getCityByCode } from "@/db/cities";
 import { getDb } from "@/db/client";
 import { getRound, isCityInRound } from "@/db/rounds";
-import { canSeeCity, requireRole } from "@/lib/auth/session";
+import { maySeeCity } from "@/lib/auth/policy";
+import { requireRole } from "@/lib/auth/session";
 
 export type CityRoundParams = { roundId: string; cityCode: string };
 
@@ -13,6 +14,6 @@ export async function loadCityRound(params: Promise<CityRoundParams>) {
   const db = getDb();
   const city = getCityByCode(db, cityCode);
   const round = /^\d+$/.test(roundId) ? getRound(db, Number(roundId)) : null;
-  if (!city || !round || !canSeeCity(user, city.id) || !isCityInRound(db, round.id, city.id)) notFound();
+  if (!city || !round || !maySeeCity(user, city.id) || !isCityInRound(db, round.id, city.id)) notFound();
   return { db, user, city, round };
 }

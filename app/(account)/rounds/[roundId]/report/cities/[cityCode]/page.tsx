@@ -7,6 +7,7 @@ import { getCityByCode } from "@/db/cities";
 import { getDb } from "@/db/client";
 import { ItemScorecardTable } from "@/components/report/item-scorecard";
 import { getItemScorecard, getScorecard } from "@/db/report";
+import { maySeeScorecard } from "@/lib/auth/policy";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";
 import strategies from "@/data/strategies-2019.json";
@@ -22,7 +23,7 @@ async function load(params: Promise<Params>) {
   const { roundId, cityCode } = await params;
   const db = getDb();
   const city = getCityByCode(db, cityCode);
-  if (!city || !/^\d+$/.test(roundId) || (user.role === "city_staff" && user.cityId !== city.id)) notFound();
+  if (!city || !/^\d+$/.test(roundId) || !maySeeScorecard(user, city.id)) notFound();
   const card = getScorecard(db, Number(roundId), city.id);
   const items = getItemScorecard(db, Number(roundId), city.id);
   if (!card || !items) notFound();

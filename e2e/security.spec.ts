@@ -1,0 +1,158 @@
+import type { BrowserContext, Page } from "@playwright/test";
+import contentDisposition from "content-disposition";
+import { eq } from "drizzle-orm";
+import { sessions } from "@/db/schema";
+import { resetPassword } from "@/db/users";
+import { createTestRound, createUser, expect, itemIdOf, reload, test, testDb, visit } from "./fixtures";
+
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082", "hex");
+
+const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".", "\\.")}`);
+
+test("every page and API answer carries the security headers, and pages run only scripts with their nonce", async ({ page, request }) => {
+  const first = await request.get("/signin");
+  const second = await request.get("/signin");
+  const policy = first.headers()["content-security-policy"]!;
+  const scriptSrc = policy.split(";").find((d) => d.trim().startsWith("script-src"))!;
+  expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/=]{20,}'/);
+  expect(scriptSrc).not.toContain("unsafe-inline");
+  expect(policy).toContain("frame-ancestors 'none'");
+  expect(policy).toContain("object-src 'none'");
+  expect(second.headers()["content-security-policy"]).not.toBe(policy); // a fresh nonce per response
+  const nonce = /'nonce-([^']+)'/.exec(scriptSrc)![1]!;
+  const html = await first.text();
+  const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+
+  for (const response of [first, await request.get("/api/health"), await request.get("/api/answers")]) {
+    const headers = response.headers();
+    expect(headers["x-frame-options"]).toBe("DENY");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["referrer-policy"]).toBe("same-origin");
+    expect(headers["permissions-policy"]).toContain("camera=()");
+    expect(headers["strict-transport-security"]).toBeUndefined(); // plain http here
+  }
+  expect((await request.get("/api/health")).headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+  const overHttps = await request.get("/signin", { headers: { "x-forwarded-proto": "https" } });
+  expect(overHttps.headers()["strict-transport-security"]).toContain("max-age=31536000");
+  expect(overHttps.headers()["content-security-policy"]).toContain("upgrade-insecure-requests");
+
+  // And the page works under that policy: React hydrated it.
+  await visit(page, "/signin");
+});
+
+test("evidence downloads carry the detected type's extension, no invisible characters, and run nothing", async ({ pageFor }) => {
+  const { roundId } = await createTestRound(["jiaxing"]);
+  const page = await pageFor(await createUser("city_staff", "jiaxing"));
+  await visit(page, `/rounds/${roundId}/cities/jiaxing/modules/Q`);
+  const upload = async (name: string, body: Buffer) => {
+    const response = await page.request.post(`/api/evidence?itemId=${itemIdOf(roundId, "Q1.1")}`, {
+      headers: { "X-File-Name": encodeURIComponent(name), "Content-Type": "application/octet-stream" },
+      data: body,
+    });
+    expect(response.status()).toBe(201);
+    return (await response.json()) as { id: number; originalName: string };
+  };
+  const cases = [
+    { name: "证明材料.bat", body: PDF, served: "证明材料.pdf" },
+    { name: "evidence.html", body: PDF, served: "evidence.pdf" },
+    { name: "x.html", body: PNG, served: "x.png" },
+    { name: "invoice\u202Efdp.exe", body: PDF, served: "invoicefdp.pdf" },
+  ];
+  for (const { name, body, served } of cases) {
+    const stored = await upload(name, body);
+    expect(stored.originalName).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+    const download = await page.request.get(`/api/evidence/${stored.id}`);
+    const headers = download.headers();
+    expect(headers["content-disposition"]).toMatch(/^attachment;/);
+    expect(contentDisposition.parse(headers["content-disposition"]!).parameters.filename).toBe(served);
+    expect(headers["content-security-policy"]).toMatch(/^sandbox; default-src 'none'/);
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    const inline = await page.request.get(`/api/evidence/${stored.id}?inline=1`);
+    expect(inline.headers()["content-disposition"]).toMatch(/^inline;/);
+    expect(inline.headers()["content-security-policy"]).toMatch(/^sandbox;/);
+  }
+  // The questionnaire lists the cleaned name, as it is stored.
+  await reload(page);
+  await expect(item(page, "Q1.1").getByRole("link", { name: "invoicefdp.exe" })).toBeVisible();
+});
+
+/** A second browser holding a copy of the first one's cookies, as somebody who copied the session cookie would. */
+async function copyOf(context: BrowserContext, browser: import("@playwright/test").Browser) {
+  return browser.newContext({ storageState: await context.storageState() });
+}
+
+test("a copied session cookie stops working at sign-out, a password change and an admin's reset", async ({ pageFor, browser }) => {
+  const staff = await createUser("city_staff", "zhoushan");
+  const { roundId } = await createTestRound(["zhoushan"]);
+  const home = `/rounds/${roundId}/cities/zhoushan`;
+  const answer = { itemId: itemIdOf(roundId, "Q1.1"), baseRevision: 0, value: 1, notApplicable: false, notApplicableReason: "" };
+
+  // Sign-out ends every session of the user, the copy's too.
+  let page = await pageFor(staff);
+  let copy = await copyOf(page.context(), browser);
+  expect((await copy.request.get(home)).status()).toBe(200);
+  await visit(page, home);
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  expect((await copy.request.put("/api/answers", { data: answer })).status()).toBe(401);
+  expect((await copy.request.get(home)).url()).toMatch(/\/signin$/);
+  await copy.close();
+
+  // A password change ends the others and keeps this browser signed in.
+  page = await pageFor(staff);
+  copy = await copyOf(page.context(), browser);
+  await visit(page, "/account/password");
+  await page.getByLabel("当前密码").fill(staff.password);
+  await page.getByLabel("新密码（至少 10 位）").fill("a-brand-new-password");
+  await page.getByLabel("再次输入新密码").fill("a-brand-new-password");
+  await page.getByRole("button", { name: "保存新密码" }).click();
+  await expect(page).toHaveURL(/\/rounds\/\d+\/cities\/zhoushan$/); // the start page, signed in with a new session
+  expect((await page.request.get(home)).status()).toBe(200);
+  expect((await copy.request.put("/api/answers", { data: answer })).status()).toBe(401);
+  await copy.close();
+
+  // An admin's reset ends them all.
+  const fresh = { ...staff, password: "a-brand-new-password" };
+  page = await pageFor(fresh);
+  expect((await page.request.get(home)).status()).toBe(200);
+  const admin = await createUser("admin");
+  expect(await resetPassword(testDb(), admin.id, staff.id, "temporary-password-1")).toEqual({ ok: true });
+  expect((await page.request.put("/api/answers", { data: answer })).status()).toBe(401);
+  expect(testDb().select().from(sessions).where(eq(sessions.userId, staff.id)).all()).toEqual([]);
+});
+
+test("a session that ends while a clerk fills in loses nothing: the value stays, and after signing in again it is saved", async ({ pageFor, browser }) => {
+  const staff = await createUser("city_staff", "lishui");
+  const { roundId } = await createTestRound(["lishui"]);
+  const page = await pageFor(staff);
+  await visit(page, `/rounds/${roundId}/cities/lishui/modules/Q`);
+  const field = page.getByRole("textbox", { name: "光纤覆盖率", exact: true });
+  await field.fill("41");
+  await expect(item(page, "Q1.1").getByRole("status")).toHaveText("已保存");
+
+  // The session ends elsewhere (here: signed out in another browser holding the same cookie).
+  const elsewhere = await copyOf(page.context(), browser);
+  const other = await elsewhere.newPage();
+  await visit(other, `/rounds/${roundId}/cities/lishui`);
+  await other.getByRole("button", { name: "退出登录" }).click();
+  await expect(other).toHaveURL(/\/signin$/);
+  await elsewhere.close();
+
+  await field.fill("42.5");
+  await expect(item(page, "Q1.1").getByRole("status")).toHaveText("登录已失效，修改未丢失，重新登录后自动保存");
+  const dialog = page.getByRole("dialog", { name: "请重新登录" });
+  await expect(dialog).toBeVisible();
+  await expect(field).toHaveValue("42.5");
+  await dialog.getByLabel("密码").fill("wrong-password");
+  await dialog.getByRole("button", { name: "登录并继续保存" }).click();
+  await expect(dialog.getByRole("alert")).toHaveText("邮箱或密码不正确。");
+  await dialog.getByLabel("密码").fill(staff.password);
+  await dialog.getByRole("button", { name: "登录并继续保存" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(item(page, "Q1.1").getByRole("status")).toHaveText("已保存");
+  await reload(page);
+  await expect(field).toHaveValue("42.5");
+});

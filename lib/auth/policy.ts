@@ -1,0 +1,100 @@
+/**
+ * The one authorization policy: every "may this user do this to that" question is answered here, from
+ * facts the caller loads (db/assignments.ts › reviewerAssignments for a reviewer's modules and stages).
+ * Pages, route handlers, server actions and the loaders in db/ ask these functions; none re-states a rule.
+ * Role gates of whole endpoints (which roles may call an action at all) sit in lib/action.ts; workflow
+ * states (what may happen to a submission now) in lib/workflow/transitions.ts.
+ */
+import type { Role } from "@/lib/domain";
+
+export type Actor = { id: number; role: Role; cityId: number | null };
+/** One reviewer assignment: this module, at this stage. */
+export type Assignment = { moduleId: number; stageId: number };
+
+export function isAdmin(actor: Actor): boolean {
+  return actor.role === "admin";
+}
+
+/** Staff of this very city (and only they) act for it. */
+function isStaffOf(actor: Actor, cityId: number): boolean {
+  return actor.role === "city_staff" && actor.cityId !== null && actor.cityId === cityId;
+}
+
+function assignedToModule(actor: Actor, moduleId: number, assignments: readonly Assignment[]): boolean {
+  return actor.role === "reviewer" && assignments.some((a) => a.moduleId === moduleId);
+}
+
+/** A city's pages (dashboard, questionnaires, preliminary results): its own staff, and admins. */
+export function maySeeCity(actor: Actor, cityId: number): boolean {
+  return isAdmin(actor) || isStaffOf(actor, cityId);
+}
+
+/** Answering, uploading evidence, replying to queries and appealing: only the city's own staff. */
+export function mayActForCity(actor: Actor, cityId: number): boolean {
+  return isStaffOf(actor, cityId);
+}
+
+/** The city a user fills in for (their own), or null for admins and reviewers, who never do. */
+export function actingCityOf(actor: Actor): number | null {
+  return actor.role === "city_staff" ? actor.cityId : null;
+}
+
+export type SubmissionFacts = { cityId: number; moduleId: number; /** times submitted; 0 = never */ version: number };
+
+/**
+ * A submission with its versions and review history: admins; the city's staff; reviewers assigned to its
+ * module (at any stage), once it has been submitted at least once — a draft never submitted is the city's alone.
+ */
+export function maySeeSubmission(actor: Actor, sub: SubmissionFacts, assignments: readonly Assignment[]): boolean {
+  if (isAdmin(actor) || isStaffOf(actor, sub.cityId)) return true;
+  return sub.version > 0 && assignedToModule(actor, sub.moduleId, assignments);
+}
+
+/** Deciding items, approving or returning: a reviewer assigned to the module at the stage the submission is in. */
+export function mayDecideAtStage(actor: Actor, sub: { moduleId: number; stageId: number | null }, assignments: readonly Assignment[]): boolean {
+  return actor.role === "reviewer" && sub.stageId !== null && assignments.some((a) => a.moduleId === sub.moduleId && a.stageId === sub.stageId);
+}
+
+/**
+ * An appeal: the reviewer an admin assigned it to, or else a reviewer assigned at the stage whose decision
+ * on the item is in force (the adjusting stage, or the last one).
+ */
+export function mayDecideAppeal(actor: Actor, appeal: { assignedTo: number | null }, decidingStage: { moduleId: number; stageId: number }, assignments: readonly Assignment[]): boolean {
+  if (actor.role !== "reviewer") return false;
+  return appeal.assignedTo !== null ? appeal.assignedTo === actor.id : mayDecideAtStage(actor, decidingStage, assignments);
+}
+
+/**
+ * Whether an evidence file went into the version the city last submitted: every file still there at a
+ * submission is in its snapshot, so it is one uploaded before that submission and not deleted since.
+ */
+export function isInSubmittedVersion(ev: { uploadedAt: Date; deletedAt: Date | null }, lastSubmittedAt: Date | null): boolean {
+  return ev.deletedAt === null && lastSubmittedAt !== null && ev.uploadedAt <= lastSubmittedAt;
+}
+
+export type EvidenceFacts = SubmissionFacts & {
+  deleted: boolean;
+  /** the file was part of a version the city submitted (uploaded before the latest submission and still there) */
+  submitted: boolean;
+};
+
+/**
+ * An evidence file: the city's staff while it is not deleted; reviewers of its module only once it was part of
+ * a submitted version and not deleted since; deleted files only admins (the audit trail keeps them).
+ */
+export function mayDownloadEvidence(actor: Actor, ev: EvidenceFacts, assignments: readonly Assignment[]): boolean {
+  if (isAdmin(actor)) return true;
+  if (ev.deleted) return false;
+  if (isStaffOf(actor, ev.cityId)) return true;
+  return ev.submitted && maySeeSubmission(actor, ev, assignments);
+}
+
+/** A finalised city scorecard: admins and reviewers see every city's, city staff only their own. */
+export function maySeeScorecard(actor: Actor, cityId: number): boolean {
+  return actor.role !== "city_staff" || isStaffOf(actor, cityId);
+}
+
+/** The ranking of every city as files (CSV, Excel): admins and reviewers, not city staff. */
+export function mayExportResults(actor: Actor): boolean {
+  return actor.role === "admin" || actor.role === "reviewer";
+}
