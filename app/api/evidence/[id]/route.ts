@@ -6,7 +6,14 @@ import { ActionError, defineRoute } from "@/lib/action";
 import { evidenceStore } from "@/lib/storage";
 import { downloadName, isInlinePreviewable } from "@/lib/storage/file-kinds";
 
+/**
+ * Whatever a file holds, it runs nothing and loads nothing, and only the app's own review screen may frame it.
+ * Downloads and image previews are sandboxed as well; an inline PDF cannot be, because Chromium's PDF viewer
+ * does not run in a sandboxed document — it is served as application/pdf with nosniff, so it is never read
+ * as HTML, and the policy still forbids every script and request of the document itself.
+ */
 const EVIDENCE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'";
+const INLINE_PDF_CSP = "default-src 'none'; frame-ancestors 'self'";
 
 /** Download (or inline preview with ?inline=1) of an evidence file; 404 for anyone who may not see it. */
 export const GET = defineRoute<{ id: string }, { roles: ["city_staff", "reviewer", "admin"] }>(
@@ -23,8 +30,7 @@ export const GET = defineRoute<{ id: string }, { roles: ["city_staff", "reviewer
         "Content-Length": String(row.size ?? ""),
         // RFC 5987/6266: Chinese names survive via filename*=UTF-8''…; the extension is the detected type's.
         "Content-Disposition": contentDisposition(downloadName(row.originalName, row.mime), { type: inline ? "inline" : "attachment" }),
-        // Whatever a file holds, it runs nothing: no scripts, no plugins, no requests, no navigation.
-        "Content-Security-Policy": EVIDENCE_CSP,
+        "Content-Security-Policy": inline && row.mime === "application/pdf" ? INLINE_PDF_CSP : EVIDENCE_CSP,
         "X-Frame-Options": "SAMEORIGIN",
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store",

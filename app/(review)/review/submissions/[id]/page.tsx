@@ -7,6 +7,7 @@ import { ItemDecision } from "@/components/review/item-decision";
 import { ReopenForm } from "@/components/review/reopen-form";
 import { StatusBadge } from "@/components/status-badge";
 import { getDb } from "@/db/client";
+import { isAdmin } from "@/lib/auth/policy";
 import { getReviewData } from "@/db/reviews";
 import { requireRole } from "@/lib/auth/session";
 import { formatPoints, pick } from "@/lib/i18n/pick";
@@ -173,7 +174,7 @@ export default async function ReviewSubmissionPage({ params, searchParams }: { p
         </div>
         <aside className="space-y-4 lg:sticky lg:top-4 lg:self-start">
           {canAct && <DecisionBar submissionId={sub.id} version={sub.version} queries={queriesNow} needsDecision={needsDecision} />}
-          {user.role === "admin" && decide("reopen", { ...data.workflow, reason: "-" }).ok && <ReopenForm submissionId={sub.id} />}
+          {isAdmin(user) && decide("reopen", { ...data.workflow, reason: "-" }).ok && <ReopenForm submissionId={sub.id} />}
           <section aria-labelledby="timeline-heading" className="rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm">
             <h2 id="timeline-heading" className="mb-2 font-semibold">{t("timeline")}</h2>
             <ol className="space-y-1.5">

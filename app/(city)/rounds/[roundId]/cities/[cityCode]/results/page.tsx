@@ -10,6 +10,7 @@ import { getPreliminaryScorecard } from "@/db/report";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { formatScoredValue } from "@/lib/questionnaire/format";
 import { appealRefusal, isCorrectionWindowOpen, showsPreliminaryResults } from "@/lib/review/appeals";
+import { mayActForCity } from "@/lib/auth/policy";
 import { loadCityRound, type CityRoundParams } from "../load";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -25,7 +26,7 @@ export default async function PreliminaryResultsPage({ params }: { params: Promi
   if (!card) notFound();
   const [t, tq, tr, locale, format] = [await getTranslations("appeals"), await getTranslations("questionnaire"), await getTranslations("review"), await getLocale(), await getFormatter()];
   const appeals = listAppealsForCity(db, round.id, city.id);
-  const windowOpen = isCorrectionWindowOpen(round) && user.role === "city_staff";
+  const windowOpen = isCorrectionWindowOpen(round) && mayActForCity(user, city.id);
   const labels = { yes: tq("yes"), no: tq("no"), empty: tq("empty"), notApplicable: tq("notApplicable") };
   const items = card.modules.flatMap((m) => m.indicators.flatMap((i) => i.items));
 
