@@ -9,7 +9,10 @@ const PUBLIC_PAGES = ["/signin"];
 
 export function proxy(request: NextRequest) {
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
-  if (!hasSession && !PUBLIC_PAGES.includes(request.nextUrl.pathname)) return NextResponse.redirect(new URL("/signin", request.url));
+  // A server action answers for itself (401-like refusal, or signing in again in place); a redirect would turn
+  // its POST into a request for the sign-in page.
+  const isServerAction = request.headers.has("next-action");
+  if (!hasSession && !isServerAction && !PUBLIC_PAGES.includes(request.nextUrl.pathname)) return NextResponse.redirect(new URL("/signin", request.url));
 
   const nonce = newNonce();
   const https = request.headers.get("x-forwarded-proto") === "https" || request.nextUrl.protocol === "https:";

@@ -68,7 +68,7 @@ export async function AppShell({ user, unread, children }: { user: SessionUser; 
       <main id="main" className="mx-auto max-w-6xl px-4 py-8">
         {children}
       </main>
-      <SessionEndedDialog email={user.email} />
+      <SessionEndedDialog email={user.email} userId={user.id} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
@@ -16,8 +17,9 @@ import { useErrorText } from "./use-error-text";
  * password right here instead of leaving the page: what the person typed stays in the form, and once they are
  * signed in again it is sent (components/questionnaire/use-autosave.ts listens).
  */
-export function SessionEndedDialog({ email }: { email: string }) {
+export function SessionEndedDialog({ email, userId }: { email: string; userId: number }) {
   const t = useTranslations("auth");
+  const router = useRouter();
   const errorText = useErrorText();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -42,6 +44,8 @@ export function SessionEndedDialog({ email }: { email: string }) {
       setFormError({ key: result.formError, params: result.details });
       return;
     }
+    // Signed in as somebody else (the e-mail field was changed): nothing typed for this user is sent as them.
+    if (result.data.userId !== userId) return router.push("/");
     reset({ email, password: "" });
     setOpen(false);
     announceSessionResumed();

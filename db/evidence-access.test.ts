@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { addEvidence, deleteEvidence, getEvidenceForDownload } from "./questionnaire";
+import { addEvidence, deleteEvidence, getEvidenceForDownload, saveAnswer } from "./questionnaire";
+import { getPreliminaryScorecard } from "./report";
 import { decideItem, getReviewData, returnSubmission } from "./reviews";
 import { createModuleBRound, createTestDb, createTestUser } from "./test-db";
 import type { Db } from "./client";
@@ -37,6 +38,12 @@ describe("evidence downloads follow lib/auth/policy.ts", () => {
     expect(getEvidenceForDownload(db, initial, before.id)).toBeNull(); // deleted
     expect(getEvidenceForDownload(db, staff, before.id)).toBeNull();
     expect(getEvidenceForDownload(db, admin, before.id)?.id).toBe(before.id); // the audit trail keeps it
+    // The city's revised answer is a draft until resubmitted: reviewers see the submitted one.
+    expect(saveAnswer(db, staff, { itemId: itemId("B1.1"), baseRevision: 1, value: 99999, notApplicableReason: null }).ok).toBe(true);
+    expect(getReviewData(db, initial, submissionId)!.answerRows.find((a) => a.itemId === itemId("B1.1"))!.value).toBe(12);
+    // So do the scorecards every reviewer may open (the finalised one is built the same way).
+    const scored = getPreliminaryScorecard(db, round.roundId, staff.cityId!)!.modules.flatMap((m) => m.indicators.flatMap((i) => i.items)).find((i) => i.item.code === "B1.1")!;
+    expect(scored.evidence.map((e) => e.id)).not.toContain(replacement.id);
     // The review screen lists only what the reviewer may open.
     const listed = getReviewData(db, initial, submissionId)!.evidenceRows.map((e) => e.id);
     expect(listed).not.toContain(replacement.id);

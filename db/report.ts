@@ -5,12 +5,13 @@
  */
 import "server-only";
 import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
+import { isInSubmittedVersion } from "@/lib/auth/policy";
 import { groupMeans, mean, median, shareBetween, standardDeviation, tenPointBands, tiersByGaps } from "@/lib/scoring/statistics";
 import type { Db } from "./client";
 import { computeRoundResults } from "./finalise";
 import { loadFrameworkShape } from "./questionnaire";
 import type { CityTier, Region } from "@/lib/domain";
-import { answers, cities, evidence, itemReviews, items, results, reviewStages, rounds, submissions, users } from "./schema";
+import { answers, cities, evidence, itemReviews, items, results, reviewStages, rounds, submissions, submissionVersions, users } from "./schema";
 
 export type RankingRow = {
   cityId: number;
@@ -188,13 +189,22 @@ function buildItemScorecard(db: Db, roundId: number, cityId: number, resultRows:
   const reasons = new Map(
     (subIds.length ? db.select({ itemId: answers.itemId, reason: answers.notApplicableReason }).from(answers).where(inArray(answers.submissionId, subIds)).all() : []).map((a) => [a.itemId, a.reason]),
   );
+  // Only evidence of the version each module was scored on: not a draft's, not a module marked not submitted.
+  const lastSubmittedAt = new Map(
+    subs.flatMap((s) => {
+      const version = s.status === "not_submitted" || s.version === 0 ? undefined : db.select({ at: submissionVersions.createdAt }).from(submissionVersions).where(and(eq(submissionVersions.submissionId, s.id), eq(submissionVersions.version, s.version))).get();
+      return version ? [[s.id, version.at] as const] : [];
+    }),
+  );
   const files = subIds.length
     ? db
-        .select({ id: evidence.id, itemId: evidence.itemId, kind: evidence.kind, url: evidence.url, originalName: evidence.originalName, sha256: evidence.sha256 })
+        .select({ id: evidence.id, itemId: evidence.itemId, kind: evidence.kind, url: evidence.url, originalName: evidence.originalName, sha256: evidence.sha256, submissionId: evidence.submissionId, uploadedAt: evidence.uploadedAt, deletedAt: evidence.deletedAt })
         .from(evidence)
         .where(and(inArray(evidence.submissionId, subIds), isNull(evidence.deletedAt)))
         .orderBy(asc(evidence.id))
         .all()
+        .filter((e) => isInSubmittedVersion(e, lastSubmittedAt.get(e.submissionId) ?? null))
+        .map((e) => ({ id: e.id, itemId: e.itemId, kind: e.kind, url: e.url, originalName: e.originalName, sha256: e.sha256 }))
     : [];
   return {
     total: resultOf("total", "")!,

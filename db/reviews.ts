@@ -323,7 +323,12 @@ export function getReviewData(db: Db, user: SessionUser, submissionId: number) {
     .where(and(eq(auditLog.entityType, "submission"), eq(auditLog.entityId, String(sub.id))))
     .orderBy(desc(auditLog.id))
     .all();
-  const answerRows = db.select().from(answers).where(eq(answers.submissionId, sub.id)).all();
+  // While the city revises a returned module its live answers are a draft: reviewers see what was submitted.
+  const locked = sub.status === "submitted" || sub.status === "in_review" || sub.status === "verified";
+  const itemIdOf = new Map((shape?.indicators.flatMap((i) => i.items) ?? []).map((i) => [i.code, i.id]));
+  const answerRows: { itemId: number; value: unknown; notApplicableReason: string | null }[] = locked
+    ? db.select().from(answers).where(eq(answers.submissionId, sub.id)).all()
+    : (versions.at(-1)?.snapshot.answers ?? []).flatMap((a) => (itemIdOf.has(a.itemCode) ? [{ itemId: itemIdOf.get(a.itemCode)!, value: a.value, notApplicableReason: a.notApplicableReason }] : []));
   // Files the city uploaded after its last submission belong to its next draft, not to this review.
   const lastSubmittedAt = versions.at(-1)?.createdAt ?? null;
   const evidenceRows = db

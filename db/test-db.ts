@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq } from "drizzle-orm";
 import { getCityByCode } from "./cities";
 import { openDatabase, type Db } from "./client";

@@ -25,24 +25,24 @@ describe("user administration", () => {
     expect(await changeOwnPassword(db, created.id, "wrong", "a-new-password")).toEqual({ ok: false, reason: "wrongPassword" });
     expect(await changeOwnPassword(db, created.id, "temporary-pass", "a-new-password")).toEqual({ ok: true });
     expect(mustChangePassword(db, created.id)).toBe(false);
-    expect((await verifyCredentials(db, "new@x.org", "a-new-password", null)).ok).toBe(true);
+    expect((await verifyCredentials(db, "new@x.org", "a-new-password", { client: null })).ok).toBe(true);
   });
 
   it("resets a password (to be changed) and unlocks a locked account", async () => {
     const reviewer = await createTestUser(db, "r@x.org", "reviewer");
-    for (let i = 0; i < 5; i++) await verifyCredentials(db, "r@x.org", "wrong", null);
+    for (let i = 0; i < 5; i++) await verifyCredentials(db, "r@x.org", "wrong", { client: null });
     expect(listUsers(db).find((u) => u.id === reviewer.id)?.locked).toBe(true);
     expect(unlockUser(db, admin.id, reviewer.id)).toEqual({ ok: true });
     expect(listUsers(db).find((u) => u.id === reviewer.id)?.locked).toBe(false);
     expect(await resetPassword(db, admin.id, reviewer.id, "temporary-2")).toEqual({ ok: true });
     expect(mustChangePassword(db, reviewer.id)).toBe(true);
-    expect((await verifyCredentials(db, "r@x.org", "temporary-2", null)).ok).toBe(true);
+    expect((await verifyCredentials(db, "r@x.org", "temporary-2", { client: null })).ok).toBe(true);
   });
 
   it("deactivates accounts, which then cannot sign in, but never the last active admin", async () => {
     const staff = await createTestUser(db, "s@x.org", "city_staff", "xian");
     expect(setUserActive(db, admin.id, staff.id, false)).toEqual({ ok: true });
-    expect(await verifyCredentials(db, "s@x.org", "pw", null)).toEqual({ ok: false, reason: "invalid" });
+    expect(await verifyCredentials(db, "s@x.org", "pw", { client: null })).toEqual({ ok: false, reason: "invalid" });
     expect(setUserActive(db, admin.id, admin.id, false)).toEqual({ ok: false, reason: "lastAdmin" });
     const second = await createTestUser(db, "a2@x.org", "admin");
     expect(setUserActive(db, admin.id, admin.id, false)).toEqual({ ok: true });

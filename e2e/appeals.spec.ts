@@ -48,6 +48,7 @@ test("preliminary results and appeals: one amended by the stage that adjusted, o
   await expect(adminPage.getByRole("heading", { name: "复核申诉（待处理 2 / 共 2）" })).toBeVisible();
   await adminPage.getByRole("button", { name: "定稿并计算最终得分" }).click();
   await adminPage.getByRole("dialog", { name: "确认定稿并计算最终得分？" }).getByRole("button", { name: "确认定稿" }).click();
+  await expect(adminPage.getByRole("dialog")).toBeHidden();
   await expect(adminPage.getByRole("region", { name: "定稿" }).getByRole("alert")).toHaveText("仍有复核申诉未处理，不能定稿。");
 
   // 初审 (whose 核减 is in force) amends Q1.1; 复审 (the last stage, which accepted Q1.2) upholds it.

@@ -43,6 +43,20 @@ test("every page and API answer carries the security headers, and pages run only
   await visit(page, "/signin");
 });
 
+test("Auth.js's endpoints take only small URL-encoded forms: a large body is refused while read, JSON unread", async ({ request }) => {
+  const huge = await request.post("/api/auth/callback/credentials", {
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    data: `email=a%40b.c&password=${"x".repeat(200_000)}`,
+  });
+  expect(huge.status()).toBe(413);
+  expect((await huge.json()).message).toBe("提交的内容过大（上限 8 KB），未保存。");
+  const json = await request.post("/api/auth/callback/credentials", { data: { email: "a@b.c", password: "x" } });
+  expect(json.status()).toBe(415);
+  // An ordinary form still reaches Auth.js (here: refused for its missing CSRF token, with a redirect).
+  const form = await request.post("/api/auth/callback/credentials", { form: { email: "a@b.c", password: "x" }, maxRedirects: 0 });
+  expect(form.status()).toBe(302);
+});
+
 test("evidence downloads carry the detected type's extension, no invisible characters, and run nothing", async ({ pageFor }) => {
   const { roundId } = await createTestRound(["jiaxing"]);
   const page = await pageFor(await createUser("city_staff", "jiaxing"));

@@ -110,7 +110,7 @@ export async function readLimitedBody(request: Request, maxMb: number): Promise<
 }
 
 /** The body, refused with `tooLarge` as soon as Content-Length or the bytes read so far pass `maxBytes`. */
-async function readBody(request: Request, maxBytes: number, tooLarge: ActionError): Promise<Uint8Array> {
+export async function readBody(request: Request, maxBytes: number, tooLarge: ActionError): Promise<Uint8Array> {
   if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge;
   const chunks: Uint8Array[] = [];
   let size = 0;

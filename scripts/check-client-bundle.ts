@@ -13,8 +13,6 @@ import { pathToFileURL } from "node:url";
 export const FORBIDDEN_WORDS = [
   "password_hash",
   "passwordHash",
-  "session_version",
-  "sessionVersion",
   "failed_logins",
   "failedLogins",
   "locked_until",

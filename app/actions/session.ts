@@ -1,6 +1,6 @@
 "use server";
 
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { z } from "zod";
@@ -9,7 +9,9 @@ import { LOCALES } from "@/lib/domain";
 import { getSessionUserByEmail, updateUserLocale } from "@/db/users";
 import { ActionError, defineAction } from "@/lib/action";
 import { signIn, SignInThrottled, signOut, updateSession } from "@/lib/auth/auth";
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, deviceIdOf, newDeviceToken } from "@/lib/auth/device";
 import { signInSchema } from "@/lib/auth/schemas";
+import { authSecret } from "@/lib/config/secret";
 import { homePath } from "@/lib/auth/session";
 import { LOCALE_COOKIE } from "@/lib/i18n/config";
 
@@ -19,10 +21,18 @@ async function setLocaleCookie(locale: string) {
   (await cookies()).set(LOCALE_COOKIE, locale, { path: "/", maxAge: ONE_YEAR, sameSite: "lax" });
 }
 
-/** Signs in (setting the session cookie) or refuses with the one answer every account gets. */
+/**
+ * Signs in (setting the session cookie, and the device cookie that keeps strangers' failed attempts from
+ * locking this browser out: lib/auth/device.ts) or refuses with the one answer every account gets.
+ */
 async function signInOrRefuse(email: string, password: string) {
   try {
     await signIn("credentials", { email, password, redirect: false });
+    const store = await cookies();
+    if (!deviceIdOf(store.get(DEVICE_COOKIE)?.value, email, authSecret())) {
+      const secure = (await headers()).get("x-forwarded-proto") === "https";
+      store.set(DEVICE_COOKIE, newDeviceToken(email, authSecret()), { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS });
+    }
   } catch (error) {
     if (error instanceof SignInThrottled) throw new ActionError("signInThrottled", 429, { minutes: Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 60_000)) });
     if (error instanceof CredentialsSignin || error instanceof AuthError) throw new ActionError("invalidCredentials");
@@ -42,6 +52,8 @@ export const signInAction = defineAction(signInSchema, { public: true }, async (
 /** Signing in again where the session ended, without leaving the page, so that unsaved work is then sent. */
 export const resumeSessionAction = defineAction(signInSchema, { public: true }, async ({ email, password }) => {
   await signInOrRefuse(email, password);
+  // The page compares it with the user it was opened for: work waiting for one account is never sent as another.
+  return { userId: getSessionUserByEmail(getDb(), email)?.id ?? null };
 });
 
 export const setLocaleAction = defineAction(z.object({ locale: z.enum(LOCALES) }), { public: true }, async ({ locale }, { user }) => {

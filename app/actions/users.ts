@@ -39,7 +39,8 @@ export const setUserActiveAction = defineAction(z.object({ userId, active: z.boo
 export const changePasswordAction = defineAction(changePasswordSchema, { roles: ["admin", "reviewer", "city_staff"], temporaryPassword: true }, async ({ current, next }, { user }) => {
   const result = await changeOwnPassword(getDb(), user.id, current, next);
   if (!result.ok) throw new ActionError(result.reason, STATUS[result.reason]);
-  // Every session of the user has ended, copies of this cookie included; this browser gets a new one.
-  await signIn("credentials", { email: user.email, password: next, redirect: false });
-  redirect(homePath(user));
+  // Every session of the user has ended, copies of this cookie included; this browser gets a new one
+  // (unless signing in is throttled for this address right now: then the sign-in page, with the new password).
+  const signedIn = await signIn("credentials", { email: user.email, password: next, redirect: false }).then(() => true, () => false);
+  redirect(signedIn ? homePath(user) : "/signin");
 });

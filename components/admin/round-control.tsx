@@ -105,7 +105,7 @@ export function FinalisePanel({ roundId, blockers, summary }: { roundId: number;
       </ConfirmDialog>
       <ConfirmDialog open={confirming === "finalise"} title={t("confirmFinaliseTitle")} confirmLabel={t("confirmFinalise")} onConfirm={finalise} onCancel={() => setConfirming(null)} pending={pending}>
         {summary.deadlinesAhead.length > 0 && (
-          <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-2 text-amber-900">
+          <div role="note" className="rounded-md border border-amber-300 bg-amber-50 p-2 text-amber-900">
             <p className="font-medium">{t("deadlinesAhead")}</p>
             <ul className="list-inside list-disc">{summary.deadlinesAhead.map((d) => <li key={d}>{d}</li>)}</ul>
           </div>

@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import { createSession, endAllSessions, sessionUser } from "@/db/sessions";
 import { updateUserLocale, verifyCredentials } from "@/db/users";
 import { sessionLimits } from "@/lib/config/limits";
+import { DEVICE_COOKIE, deviceIdOf } from "./device";
 import { clientAddress } from "./throttle";
 import { authSecret } from "@/lib/config/secret";
 import { isLocale, LOCALE_COOKIE } from "@/lib/i18n/config";
@@ -51,7 +52,8 @@ export const { handlers, signIn, signOut, unstable_update: updateSession } = Nex
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) throw new InvalidCredentials();
         const client = clientAddress(request.headers.get("x-forwarded-for"));
-        const outcome = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password, client);
+        const deviceId = deviceIdOf((await cookies()).get(DEVICE_COOKIE)?.value, parsed.data.email, authSecret());
+        const outcome = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password, { client, deviceId });
         if (!outcome.ok) throw outcome.reason === "throttled" ? new SignInThrottled(outcome.retryAt) : new InvalidCredentials();
         const { user } = outcome;
         // A language chosen on the sign-in page becomes the user's preference.
@@ -66,9 +68,10 @@ export const { handlers, signIn, signOut, unstable_update: updateSession } = Nex
   ],
   events: {
     // Signing out ends every session of the user, not only this browser's.
+    // A cookie whose session has already ended (copied, then revoked) cannot sign its owner out.
     signOut(message) {
-      const uid = "token" in message ? message.token?.uid : undefined;
-      if (typeof uid === "number") endAllSessions(getDb(), uid);
+      const token = "token" in message ? message.token : null;
+      if (token?.sid && typeof token.uid === "number" && sessionUser(getDb(), token.sid, token.uid, sessionLimits())) endAllSessions(getDb(), token.uid);
     },
   },
   callbacks: {

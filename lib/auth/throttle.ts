@@ -2,15 +2,19 @@
  * Sign-in throttling: failed attempts are counted per client address and per e-mail address typed (whether
  * or not such an account exists), and past a free allowance each further failure blocks that key for a delay
  * that doubles, up to a ceiling. While a key is blocked, attempts are refused without checking the password
- * and do not count, so keeping somebody locked out costs an attacker one guess per delay, the same wait as
- * their victim's; and unknown, wrong-password and blocked accounts all get the same answers.
+ * and do not count; unknown, wrong-password and blocked accounts all get the same answers.
+ * A browser where the account signed in before carries a device cookie (lib/auth/device.ts): its attempts
+ * count against that device instead of the whole account, so a stranger's failures cannot lock the account's
+ * owner out of their own computer — locking somebody out costs the attacker their own guesses, not the victim's.
+ * Attempts on one key are taken one at a time (withKeyLocks), so a burst of parallel requests gets no more
+ * guesses than a sequence.
  */
 
-export type ThrottleKind = "account" | "ip";
+export type ThrottleKind = "account" | "device" | "ip";
 export type ThrottleState = { failures: number; lastFailureAt: Date; blockedUntil: Date | null };
 
 /** Failures allowed before the first delay: a person mistyping; an office behind one address is many people. */
-export const FREE_FAILURES: Record<ThrottleKind, number> = { account: 5, ip: 20 };
+export const FREE_FAILURES: Record<ThrottleKind, number> = { account: 5, device: 5, ip: 20 };
 export const FIRST_DELAY_MS = 30_000;
 export const MAX_DELAY_MS = 15 * 60_000;
 /** A key with no failure for this long starts again from zero. */
@@ -47,4 +51,30 @@ export function afterFailure(kind: ThrottleKind, state: ThrottleState | undefine
 export function clientAddress(forwardedFor: string | null): string | null {
   const last = forwardedFor?.split(",").at(-1)?.trim();
   return last ? last.replace(/^::ffff:/, "") : null;
+}
+
+const tails = new Map<string, Promise<void>>();
+
+/**
+ * Runs `run` while holding a lock on every key (in one order, so two callers never wait on each other):
+ * one server process owns the database, so an in-process lock serialises every attempt on a key.
+ */
+export async function withKeyLocks<T>(keys: string[], run: () => Promise<T>): Promise<T> {
+  const releases: (() => void)[] = [];
+  try {
+    for (const key of [...new Set(keys)].sort()) {
+      const previous = tails.get(key) ?? Promise.resolve();
+      let release!: () => void;
+      const tail = previous.then(() => new Promise<void>((resolve) => (release = resolve)));
+      tails.set(key, tail);
+      await previous;
+      releases.push(() => {
+        release();
+        if (tails.get(key) === tail) tails.delete(key);
+      });
+    }
+    return await run();
+  } finally {
+    for (const release of releases) release();
+  }
 }

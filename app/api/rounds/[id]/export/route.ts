@@ -3,6 +3,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { getRoundReport, listItemResults } from "@/db/report";
 import { ActionError, defineRoute } from "@/lib/action";
+import { mayExportResults } from "@/lib/auth/policy";
 import { sheetToCsv } from "@/lib/csv";
 import { pick } from "@/lib/i18n/pick";
 import { formatScoredValue } from "@/lib/questionnaire/format";
@@ -13,7 +14,8 @@ import { formatScoredValue } from "@/lib/questionnaire/format";
  * status, the decisions of every stage with their reasons) as the workbook's second sheet or, with
  * `level=items`, as a CSV file of its own.
  */
-export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer"] }>({ roles: ["admin", "reviewer"] }, async (request, { params }) => {
+export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer", "city_staff"] }>({ roles: ["admin", "reviewer", "city_staff"] }, async (request, { user, params }) => {
+  if (!mayExportResults(user)) throw new ActionError("forbidden", 403);
   const format = request.nextUrl.searchParams.get("format");
   const level = request.nextUrl.searchParams.get("level") ?? "cities";
   if ((format !== "csv" && format !== "xlsx") || (level !== "cities" && level !== "items")) throw new ActionError("invalidInput", 400);
