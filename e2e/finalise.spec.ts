@@ -38,7 +38,7 @@ test("finalising is refused while a module is unverified, accepted after marking
   // Finalising before the submission deadline warns, and acts only on confirmation.
   await admin.getByRole("button", { name: "定稿并计算最终得分" }).click();
   const finaliseDialog = admin.getByRole("dialog", { name: "确认定稿并计算最终得分？" });
-  await expect(finaliseDialog.getByRole("alert")).toContainText("以下截止时间尚未到");
+  await expect(finaliseDialog.getByRole("note")).toContainText("以下截止时间尚未到");
   await expect(finaliseDialog).toContainText("将计算 2 个城市的最终得分和排名：1 个已核定模块按核定值计分，1 个未提交模块计 0 分。");
   await finaliseDialog.getByRole("button", { name: "确认定稿" }).click();
   await expect(admin.getByText("已定稿", { exact: true })).toBeVisible();
