@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -13,5 +16,8 @@ export default defineConfig({
   test: {
     include: ["lib/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts"],
     environment: "node",
+    // Files the code keeps in DATA_DIR (the signing key made at the first finalisation, evidence) go to a
+    // throwaway directory, never into the working copy.
+    env: { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "cityeval-vitest-")) },
   },
 });

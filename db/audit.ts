@@ -28,7 +28,7 @@ function lastHash(tx: Tx | Db): string {
  * opened with `behavior: "immediate"` so that two writers cannot chain onto the same previous row.
  * (better-sqlite3 has one connection, so passing the database inside a transaction writes within it.)
  */
-export function appendAudit(tx: Tx | Db, entry: AuditEntry): void {
+export function appendAudit(tx: Tx | Db, entry: AuditEntry): { id: number; hash: string } {
   const prevHash = lastHash(tx);
   const fields: AuditFields = {
     at: Date.now(),
@@ -41,13 +41,23 @@ export function appendAudit(tx: Tx | Db, entry: AuditEntry): void {
     before: entry.before ?? null,
     after: entry.after ?? null,
   };
-  tx.insert(auditLog).values({ ...fields, at: new Date(fields.at), prevHash, hash: auditRowHash(prevHash, fields) }).run();
+  const hash = auditRowHash(prevHash, fields);
+  const { id } = tx.insert(auditLog).values({ ...fields, at: new Date(fields.at), prevHash, hash }).returning({ id: auditLog.id }).get();
+  return { id, hash };
 }
 
-/** Recomputes the chain; returns the id of the first row that does not match, or null if intact. */
-export function verifyAuditChain(db: Db): number | null {
+/** The newest row of the audit log (the chain's head), or null when it is empty. */
+export function auditHead(db: Tx | Db): { id: number; hash: string } | null {
+  return db.select({ id: auditLog.id, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get() ?? null;
+}
+
+/**
+ * Recomputes the chain up to `upTo` (a row id; default the whole log); returns the id of the first row that
+ * does not match, or null if intact.
+ */
+export function verifyAuditChain(db: Db, upTo?: number): number | null {
   let prevHash = GENESIS_HASH;
-  for (const row of db.select().from(auditLog).orderBy(auditLog.id).all()) {
+  for (const row of db.select().from(auditLog).where(upTo === undefined ? undefined : lte(auditLog.id, upTo)).orderBy(auditLog.id).all()) {
     const expected = auditRowHash(prevHash, {
       at: row.at.getTime(),
       actorId: row.actorId,

@@ -14,6 +14,8 @@ import { valueInForce } from "@/lib/review/value-in-force";
 import { rank } from "@/lib/scoring/statistics";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
+import type { FinalisationRecord, SignedRecord } from "@/lib/signing/signature";
+import { signFinalisation } from "./signatures";
 import type { Db } from "./client";
 import { loadFrameworkShape } from "./questionnaire";
 import { countOpenAppeals } from "./appeals";
@@ -180,7 +182,7 @@ export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: n
 }
 
 export type FinaliseResult =
-  | { ok: true; digest: string; cities: number }
+  | { ok: true; digest: string; cities: number; signed: SignedRecord<FinalisationRecord> }
   | { ok: false; reason: "notFound" | "roundNotOpen" | "roleNotAllowed" }
   | { ok: false; reason: "blocked"; blockers: Blocker[] }
   | { ok: false; reason: "appealsOpen"; count: number };
@@ -200,11 +202,14 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
       const { rows, digest } = computeRoundResults(tx, roundId);
       tx.delete(results).where(eq(results.roundId, roundId)).run();
       for (let i = 0; i < rows.length; i += 500) tx.insert(results).values(rows.slice(i, i + 500)).run();
-      tx.update(rounds).set({ status: "finalised", finalisedAt: now, finalisedBy: user.id, digest }).where(eq(rounds.id, roundId)).run();
       const cityCount = new Set(rows.map((r) => r.cityId)).size;
       notifyResultsPublished(tx, round, rows, now);
-      appendAudit(tx, { actorId: user.id, action: "round.finalised", entityType: "round", entityId: roundId, roundId, before: { status: round.status }, after: { status: "finalised", digest, cities: cityCount } });
-      return { ok: true, digest, cities: cityCount };
+      // The audit entry first: the database lets the status and digest change only right after it (drizzle/0007);
+      // it is the head of the chain the signature covers.
+      const head = appendAudit(tx, { actorId: user.id, action: "round.finalised", entityType: "round", entityId: roundId, roundId, before: { status: round.status }, after: { status: "finalised", digest, cities: cityCount } });
+      tx.update(rounds).set({ status: "finalised", finalisedAt: now, finalisedBy: user.id, digest }).where(eq(rounds.id, roundId)).run();
+      const signed = signFinalisation(tx, round, digest, cityCount, head, now);
+      return { ok: true, digest, cities: cityCount, signed };
     },
     { behavior: "immediate" },
   );
@@ -241,8 +246,8 @@ export function reopenRound(db: Db, user: SessionUser, roundId: number, reason: 
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       if (!round) return { ok: false as const, reason: "notFound" as const };
       if (round.status !== "finalised") return { ok: false as const, reason: "wrongState" as const };
-      tx.update(rounds).set({ status: "open" }).where(eq(rounds.id, roundId)).run();
       appendAudit(tx, { actorId: user.id, action: "round.reopened", entityType: "round", entityId: roundId, roundId, before: { status: "finalised", digest: round.digest, at: now.toISOString() }, after: { status: "open", reason: reason.trim() } });
+      tx.update(rounds).set({ status: "open" }).where(eq(rounds.id, roundId)).run();
       return { ok: true as const };
     },
     { behavior: "immediate" },

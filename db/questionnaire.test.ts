@@ -12,7 +12,7 @@ import {
 } from "./questionnaire";
 import { auditLog, items, notifications, reviewAssignments, reviewStages, modules, rounds, submissionVersions } from "./schema";
 import { seedBase } from "./seed";
-import { createTestDb, createTestUser } from "./test-db";
+import { createTestDb, createTestUser, setRoundStatus } from "./test-db";
 import type { SessionUser } from "@/lib/domain";
 
 let db: Db;
@@ -103,7 +103,7 @@ describe("saveAnswer", () => {
     expect(saveAnswer(db, reviewer, { itemId: id, baseRevision: 0, value: 80, notApplicableReason: null })).toEqual({ ok: false, reason: "roleNotAllowed" });
     const admin = await user("admin@x.org", "admin");
     expect(saveAnswer(db, admin, { itemId: id, baseRevision: 0, value: 80, notApplicableReason: null })).toEqual({ ok: false, reason: "roleNotAllowed" });
-    db.update(rounds).set({ status: "finalised" }).where(eq(rounds.id, roundId)).run();
+    setRoundStatus(db, roundId, "finalised");
     expect(saveAnswer(db, staffA, { itemId: id, baseRevision: 0, value: 80, notApplicableReason: null })).toEqual({ ok: false, reason: "roundNotOpen" });
   });
 

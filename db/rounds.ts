@@ -50,7 +50,8 @@ export function createRound(db: Db, input: NewRound, framework: FrameworkFile, a
           name: input.name,
           nameEn: input.nameEn ?? null,
           year: input.year,
-          status: input.status,
+          // Framework, stages and cities are written while the round is a draft (triggers fix them afterwards).
+          status: "draft",
           isDemo: input.isDemo ?? false,
           dataCutoffDate: input.dataCutoffDate ?? null,
           submissionDeadline: input.submissionDeadline ?? null,
@@ -74,6 +75,7 @@ export function createRound(db: Db, input: NewRound, framework: FrameworkFile, a
         roundId,
         after: { name: input.name, year: input.year, status: input.status, cities: input.cityIds.length },
       });
+      if (input.status !== "draft") tx.update(rounds).set({ status: input.status }).where(eq(rounds.id, roundId)).run();
       return roundId;
     },
     { behavior: "immediate" },
@@ -369,8 +371,9 @@ export function openRound(db: Db, actorId: number | null, roundId: number, now =
       if (!round) return { ok: false as const, reason: "notFound" as const };
       if (round.status !== "draft") return { ok: false as const, reason: "wrongState" as const };
       if (!tx.select({ cityId: roundCities.cityId }).from(roundCities).where(eq(roundCities.roundId, roundId)).get()) return { ok: false as const, reason: "noCities" as const };
-      tx.update(rounds).set({ status: "open", openedAt: now }).where(eq(rounds.id, roundId)).run();
+      // The audit entry first: the database lets the status move only right after it (drizzle/0007).
       appendAudit(tx, { actorId, action: "round.opened", entityType: "round", entityId: roundId, roundId, before: { status: "draft" }, after: { status: "open" } });
+      tx.update(rounds).set({ status: "open", openedAt: now }).where(eq(rounds.id, roundId)).run();
       return { ok: true as const };
     },
     { behavior: "immediate" },

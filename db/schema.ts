@@ -360,3 +360,19 @@ export const signInThrottle = sqliteTable("sign_in_throttle", {
   lastFailureAt: integer("last_failure_at", { mode: "timestamp_ms" }).notNull(),
   blockedUntil: integer("blocked_until", { mode: "timestamp_ms" }),
 }, (t) => [index("sign_in_throttle_last_failure_idx").on(t.lastFailureAt)]);
+
+/**
+ * Records this instance signed (lib/signing/signature.ts): a round's finalisation (digest, framework, audit
+ * head) and checkpoints of the audit chain's head. Append-only (triggers); a reopened and re-finalised round
+ * has one row per finalisation.
+ */
+export const signatures = sqliteTable("signatures", {
+  id: integer("id").primaryKey(),
+  kind: text("kind", { enum: ["finalisation", "checkpoint"] }).notNull(),
+  roundId: integer("round_id").references(() => rounds.id),
+  /** the signed record exactly as signed (canonical JSON is computed from it) */
+  record: json<Record<string, unknown>>("record").notNull(),
+  signature: text("signature").notNull(),
+  publicKey: text("public_key").notNull(),
+  createdAt: createdAt(),
+}, (t) => [index("signatures_round_idx").on(t.roundId, t.id), index("signatures_kind_idx").on(t.kind, t.id)]);

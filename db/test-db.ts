@@ -5,7 +5,8 @@ import { openDatabase, type Db } from "./client";
 import { runMigrations } from "./migrate";
 import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "./questionnaire";
 import { createRound } from "./rounds";
-import { items, modules, reviewAssignments, reviewStages } from "./schema";
+import { appendAudit } from "./audit";
+import { items, modules, reviewAssignments, reviewStages, rounds } from "./schema";
 import { loadFrameworkFile, seedBase } from "./seed";
 import { upsertUser } from "./users";
 import type { SessionUser } from "@/lib/domain";
@@ -59,4 +60,20 @@ export async function createModuleBRound(db: Db, name: string) {
     return getQuestionnaire(db, roundId, staff.cityId!, "B")!.submission!.id;
   };
   return { roundId, staff, other, initial, final, admin, itemId, submitB };
+}
+
+/**
+ * Moves a round's status as the app does: its audited transition first (the database refuses a bare status
+ * change, drizzle/0007). For tests that need a round in a state without walking the whole workflow.
+ */
+export function setRoundStatus(db: Db, roundId: number, status: "open" | "finalised") {
+  const round = db.select().from(rounds).where(eq(rounds.id, roundId)).get()!;
+  const action = status === "finalised" ? "round.finalised" : round.status === "draft" ? "round.opened" : "round.reopened";
+  db.transaction(
+    (tx) => {
+      appendAudit(tx, { actorId: null, action, entityType: "round", entityId: roundId, roundId, before: { status: round.status }, after: { status } });
+      tx.update(rounds).set({ status }).where(eq(rounds.id, roundId)).run();
+    },
+    { behavior: "immediate" },
+  );
 }

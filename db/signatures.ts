@@ -1,0 +1,79 @@
+import "server-only";
+import { and, asc, desc, eq } from "drizzle-orm";
+import { signingKeyPem } from "@/lib/config/signing-key";
+import { frameworkRevision } from "@/lib/framework/revision";
+import { signRecord, type AuditHead, type CheckpointRecord, type FinalisationRecord, type SignedRecord } from "@/lib/signing/signature";
+import { auditHead } from "./audit";
+import type { Db } from "./client";
+import { exportFramework } from "./rounds";
+import { signatures } from "./schema";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** A round's framework hash as signed: the same fingerprint the framework editor uses (lib/framework/revision.ts). */
+export function roundFrameworkHash(db: Db | Tx, roundId: number): string {
+  return frameworkRevision(exportFramework(db as Db, roundId));
+}
+
+/** Signs a finalisation inside the finalising transaction, right after its `round.finalised` audit entry. */
+export function signFinalisation(
+  tx: Db | Tx,
+  round: { id: number; name: string },
+  digest: string,
+  cities: number,
+  head: AuditHead,
+  now: Date,
+): SignedRecord<FinalisationRecord> {
+  const record: FinalisationRecord = {
+    kind: "cityeval.finalisation",
+    roundId: round.id,
+    roundName: round.name,
+    frameworkHash: roundFrameworkHash(tx, round.id),
+    digest,
+    cities,
+    auditHead: head,
+    signedAt: now.toISOString(),
+  };
+  return store(tx, "finalisation", round.id, signRecord(record, signingKeyPem()));
+}
+
+function store<R>(tx: Db | Tx, kind: "finalisation" | "checkpoint", roundId: number | null, signed: SignedRecord<R>): SignedRecord<R> {
+  tx.insert(signatures).values({ kind, roundId, record: signed.record as Record<string, unknown>, signature: signed.signature, publicKey: signed.publicKey }).run();
+  return signed;
+}
+
+const asSigned = <R>(row: typeof signatures.$inferSelect) => ({ id: row.id, createdAt: row.createdAt, signed: { record: row.record as R, signature: row.signature, publicKey: row.publicKey } });
+
+/** Every finalisation of the round ever signed, oldest first (a reopened round keeps its earlier ones). */
+export function listFinalisations(db: Db, roundId: number) {
+  return db.select().from(signatures).where(and(eq(signatures.kind, "finalisation"), eq(signatures.roundId, roundId))).orderBy(asc(signatures.id)).all().map(asSigned<FinalisationRecord>);
+}
+
+export function latestFinalisation(db: Db, roundId: number) {
+  return listFinalisations(db, roundId).at(-1) ?? null;
+}
+
+/** Every signed record, newest first: checkpoints and finalisations, each with its audit head. */
+export function listSignedHeads(db: Db) {
+  return db.select().from(signatures).orderBy(desc(signatures.id)).all().map(asSigned<FinalisationRecord | CheckpointRecord>);
+}
+
+export const CHECKPOINT_EVERY_MS = 24 * 60 * 60_000;
+
+/**
+ * Signs the audit chain's head unless a signed record (checkpoint or finalisation) less than a day old exists,
+ * so that a rewrite of the log before any signed head is detectable. Called on sign-in and on the audit page.
+ */
+export function ensureDailyCheckpoint(db: Db, now = new Date()): void {
+  db.transaction(
+    (tx) => {
+      const last = tx.select({ createdAt: signatures.createdAt }).from(signatures).orderBy(desc(signatures.id)).limit(1).get();
+      if (last && now.getTime() - last.createdAt.getTime() < CHECKPOINT_EVERY_MS) return;
+      const head = auditHead(tx);
+      if (!head) return;
+      const record: CheckpointRecord = { kind: "cityeval.audit-checkpoint", auditHead: head, signedAt: now.toISOString() };
+      store(tx, "checkpoint", null, signRecord(record, signingKeyPem()));
+    },
+    { behavior: "immediate" },
+  );
+}

@@ -1,0 +1,33 @@
+import fs from "node:fs";
+import path from "node:path";
+import { newSigningKeyPem } from "@/lib/signing/signature";
+import { dataDir } from "./paths";
+
+/**
+ * This instance's Ed25519 signing key (PKCS#8 PEM), kept outside the database: SIGNING_KEY from the
+ * environment, or generated once into DATA_DIR/signing-key (0600), like the auth secret. Whoever can write the
+ * database cannot forge a signature without it.
+ */
+let cached: string | undefined;
+
+export function signingKeyPem(): string {
+  cached ??= readOrCreate();
+  return cached;
+}
+
+function readOrCreate(): string {
+  if (process.env.SIGNING_KEY) return process.env.SIGNING_KEY.replace(/\\n/g, "\n");
+  const file = path.join(dataDir(), "signing-key");
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    fs.mkdirSync(dataDir(), { recursive: true, mode: 0o700 });
+    const pem = newSigningKeyPem();
+    try {
+      fs.writeFileSync(file, pem, { flag: "wx", mode: 0o600 });
+      return pem;
+    } catch {
+      return fs.readFileSync(file, "utf8"); // another process created it first
+    }
+  }
+}
