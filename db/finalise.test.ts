@@ -1,3 +1,5 @@
+import { signingKeyPem } from "@/lib/config/signing-key";
+import { newSigningKeyPem, publicKeyPemOf } from "@/lib/signing/signature";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -123,9 +125,9 @@ describe("finalisation", () => {
   });
 });
 
-describe("npm run recompute", () => {
-  it("exits 0 on an intact round and 1 when a stored result was tampered with", async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "recompute-"));
+describe("npm run verify", () => {
+  it("exits 0 on an intact round under the pinned key, 1 under another key and when a stored result was tampered with", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-"));
     const fileDb = openDatabase(path.join(dataDir, "cityeval.db"));
     runMigrations(fileDb);
     seedBase(fileDb);
@@ -136,14 +138,25 @@ describe("npm run recompute", () => {
       markNotSubmitted(fileDb, boss, { roundId: id, cityId: b.cityId, moduleId, reason: "逾期" });
     }
     expect(finaliseRound(fileDb, boss, id).ok).toBe(true);
-    const run = () => spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/recompute.ts", String(id)], { env: { ...process.env, DATA_DIR: dataDir }, encoding: "utf8" });
+    // The round was signed with this test process's key; a third party pins its public key.
+    const own = path.join(dataDir, "own.pem");
+    const other = path.join(dataDir, "other.pem");
+    fs.writeFileSync(own, publicKeyPemOf(signingKeyPem()));
+    fs.writeFileSync(other, publicKeyPemOf(newSigningKeyPem()));
+    const run = (key: string) =>
+      spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/verify.ts", String(id), "--public-key", key], { env: { ...process.env, DATA_DIR: dataDir }, encoding: "utf8" });
 
-    expect(run().status).toBe(0);
+    const intact = run(own);
+    expect(intact.status, intact.stdout + intact.stderr).toBe(0);
+    expect(intact.stdout).toContain("OK: everything holds");
+    const wrongKey = run(other);
+    expect(wrongKey.status).toBe(1);
+    expect(wrongKey.stdout).toMatch(/FAIL {2}signature/);
     fileDb.$client.exec("drop trigger results_update_finalised");
     fileDb.$client.prepare("update results set points = 1 where level = 'module' and code = 'B'").run();
-    const tampered = run();
+    const tampered = run(own);
     expect(tampered.status).toBe(1);
-    expect(tampered.stderr).toContain("DIFF");
+    expect(tampered.stdout).toMatch(/FAIL {2}results recomputed/);
     fileDb.$client.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);

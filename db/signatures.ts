@@ -34,11 +34,11 @@ export function signFinalisation(
     auditHead: head,
     signedAt: now.toISOString(),
   };
-  return store(tx, "finalisation", round.id, signRecord(record, signingKeyPem()));
+  return store(tx, "finalisation", round.id, signRecord(record, signingKeyPem()), now);
 }
 
-function store<R>(tx: Db | Tx, kind: "finalisation" | "checkpoint", roundId: number | null, signed: SignedRecord<R>): SignedRecord<R> {
-  tx.insert(signatures).values({ kind, roundId, record: signed.record as Record<string, unknown>, signature: signed.signature, publicKey: signed.publicKey }).run();
+function store<R>(tx: Db | Tx, kind: "finalisation" | "checkpoint", roundId: number | null, signed: SignedRecord<R>, now: Date): SignedRecord<R> {
+  tx.insert(signatures).values({ kind, roundId, record: signed.record as Record<string, unknown>, signature: signed.signature, publicKey: signed.publicKey, createdAt: now }).run();
   return signed;
 }
 
@@ -72,7 +72,7 @@ export function ensureDailyCheckpoint(db: Db, now = new Date()): void {
       const head = auditHead(tx);
       if (!head) return;
       const record: CheckpointRecord = { kind: "cityeval.audit-checkpoint", auditHead: head, signedAt: now.toISOString() };
-      store(tx, "checkpoint", null, signRecord(record, signingKeyPem()));
+      store(tx, "checkpoint", null, signRecord(record, signingKeyPem()), now);
     },
     { behavior: "immediate" },
   );

@@ -45,6 +45,7 @@ WHEN (NEW.digest IS NOT OLD.digest OR NEW.finalised_at IS NOT OLD.finalised_at O
   SELECT 1 FROM audit_log a
   WHERE a.id = (SELECT max(id) FROM audit_log)
     AND a.entity_type = 'round' AND a.entity_id = CAST(NEW.id AS TEXT) AND a.action = 'round.finalised'
+    AND json_extract(a."after", '$.digest') IS NEW.digest
 )
 BEGIN
   SELECT RAISE(ABORT, 'finalisation fields change only when a round is finalised');

@@ -3,7 +3,7 @@ import { E2E_DATA_DIR } from "./env";
 import { approveThroughStages, createTestRound, createUser, expect, fillAndSubmit, itemIdOf, test, visit } from "./fixtures";
 
 test("finalising is refused while a module is unverified, accepted after marking it not submitted; then the round is locked", async ({ adminPage: admin, pageFor }) => {
-  // A whole round's life (two roles, a CLI recompute, exports and a reopening) in one journey: three times the budget.
+  // A whole round's life (two roles, the CLI verify, exports and a reopening) in one journey: three times the budget.
   test.slow();
   const { roundId, reviewer, finalReviewer } = await createTestRound(["lishui", "zhoushan"]);
   const staff = await createUser("city_staff", "lishui");
@@ -51,10 +51,11 @@ test("finalising is refused while a module is unverified, accepted after marking
   expect(save.status()).toBe(409);
   expect((await save.json()).message).toBe("该评估轮次未开放或已定稿，不能修改。");
 
-  // Anyone can recompute the scores and the digest from the stored data.
-  const output = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/recompute.ts", String(roundId)], { env: { ...process.env, DATA_DIR: E2E_DATA_DIR }, encoding: "utf8" });
-  expect(output).toContain(`recomputed digest ${digest}`);
-  expect(output).toContain("OK: every score, rank and the digest match the snapshot");
+  // The operator verifies the signed finalisation: signature under the instance's key, scores, digest, chain.
+  const output = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/verify.ts", String(roundId)], { env: { ...process.env, DATA_DIR: E2E_DATA_DIR }, encoding: "utf8" });
+  expect(output).toContain(`digest ${digest}`);
+  expect(output).toContain("(this instance's)");
+  expect(output).toContain("OK: everything holds");
 
   // The report's average equals the mean of the exported totals.
   await visit(admin, `/rounds/${roundId}/report`);

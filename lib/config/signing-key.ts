@@ -31,3 +31,13 @@ function readOrCreate(): string {
     }
   }
 }
+
+/** The key if this instance has one (SIGNING_KEY or the file), without creating it: for verifying. */
+export function existingSigningKeyPem(): string | null {
+  if (cached || process.env.SIGNING_KEY) return signingKeyPem();
+  try {
+    return fs.readFileSync(path.join(dataDir(), "signing-key"), "utf8");
+  } catch {
+    return null;
+  }
+}

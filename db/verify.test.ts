@@ -1,0 +1,139 @@
+import fs from "node:fs";
+import { Readable } from "node:stream";
+import { and, eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { signingKeyPem } from "@/lib/config/signing-key";
+import { newSigningKeyPem, publicKeyPemOf, signRecord } from "@/lib/signing/signature";
+import { evidenceStore } from "@/lib/storage";
+import { auditRowHash, GENESIS_HASH } from "@/lib/audit/hash";
+import type { Db } from "./client";
+import { computeRoundResults, finaliseRound, listBlockers, markNotSubmitted, reopenRound } from "./finalise";
+import { addEvidence } from "./questionnaire";
+import { approveSubmission } from "./reviews";
+import { answers, auditLog, items, modules, results, rounds, submissions } from "./schema";
+import { ensureDailyCheckpoint, listFinalisations } from "./signatures";
+import { createModuleBRound, createTestDb, setRoundStatus } from "./test-db";
+import { verifyAudit, verifyRound } from "./verify";
+
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+
+let db: Db;
+let round: Awaited<ReturnType<typeof createModuleBRound>>;
+let evidenceKey: string;
+
+/** Hangzhou's module B (with a PDF) verified, everything else marked not submitted, the round finalised. */
+beforeEach(async () => {
+  db = createTestDb();
+  round = await createModuleBRound(db, "verify");
+  const { roundId, staff, initial, final, admin, itemId, submitB } = round;
+  const stored = await evidenceStore().put(Readable.from(PDF), "统计公报.pdf", 1024 * 1024);
+  evidenceKey = stored.storageKey;
+  expect(addEvidence(db, staff, itemId("B1.1"), { kind: "file", originalName: "统计公报.pdf", ...stored }).ok).toBe(true);
+  const id = submitB();
+  expect(approveSubmission(db, initial, id, 1).ok).toBe(true);
+  expect(approveSubmission(db, final, id, 1).ok).toBe(true);
+  for (const blocker of listBlockers(db, roundId)) {
+    const moduleId = db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, blocker.moduleCode))).get()!.id;
+    expect(markNotSubmitted(db, admin, { roundId, cityId: blocker.cityId, moduleId, reason: "截止日前未提交" }).ok).toBe(true);
+  }
+  expect(finaliseRound(db, admin, roundId).ok).toBe(true);
+});
+
+const failing = (roundId: number, pinned = publicKeyPemOf(signingKeyPem())) =>
+  verifyRound(db, roundId, pinned).checks.filter((c) => c.differences.length).map((c) => c.name);
+
+/** What somebody with write access to the database file can do: drop the triggers that would stop them. */
+function dropTriggers() {
+  for (const { name } of db.$client.prepare("select name from sqlite_master where type = 'trigger'").all() as { name: string }[]) db.$client.exec(`drop trigger "${name}"`);
+}
+
+describe("verifyRound", () => {
+  it("holds for an untouched finalised round, under its own key and under the pinned instance key", () => {
+    expect(verifyRound(db, round.roundId, publicKeyPemOf(signingKeyPem()))).toMatchObject({ ok: true });
+    expect(listFinalisations(db, round.roundId)).toHaveLength(1);
+    expect(failing(round.roundId, publicKeyPemOf(newSigningKeyPem()))).toEqual(["signature"]);
+  });
+
+  it("catches a consistent forgery: status flipped, answers changed, results and digest recomputed with the app's own engine", () => {
+    const { roundId, staff, itemId } = round;
+    // Without dropping the triggers the database refuses the first step.
+    expect(() => db.update(rounds).set({ status: "open" }).where(eq(rounds.id, roundId)).run()).toThrow(/audited transition/);
+    dropTriggers();
+    db.update(rounds).set({ status: "open" }).where(eq(rounds.id, roundId)).run();
+    const sub = db.select().from(submissions).where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, staff.cityId!), eq(submissions.status, "verified"))).get()!;
+    db.update(answers).set({ value: 100 }).where(and(eq(answers.submissionId, sub.id), eq(answers.itemId, itemId("B1.2")))).run();
+    const { rows, digest } = computeRoundResults(db, roundId);
+    db.delete(results).where(eq(results.roundId, roundId)).run();
+    db.insert(results).values(rows).run();
+    db.update(rounds).set({ status: "finalised", digest }).where(eq(rounds.id, roundId)).run();
+
+    // The signed digest (and the round.finalised entry) no longer match the stored and recomputed one, and the
+    // frozen snapshot no longer matches the answers.
+    expect(failing(roundId)).toEqual(["digest", "submission snapshots"]);
+    const snapshots = verifyRound(db, roundId).checks.find((c) => c.name === "submission snapshots")!;
+    expect(snapshots.differences[0]).toMatch(/answers differ from the frozen snapshot \(B1\.2\)/);
+  });
+
+  it("catches a forger's own signature unless the verifier has no pinned key", () => {
+    const { roundId } = round;
+    dropTriggers();
+    const forgedKey = newSigningKeyPem();
+    const [latest] = listFinalisations(db, roundId);
+    const forged = signRecord({ ...latest!.signed.record, digest: "f".repeat(64) }, forgedKey);
+    db.$client.prepare("insert into signatures (kind, round_id, record, signature, public_key) values ('finalisation', ?, ?, ?, ?)").run(roundId, JSON.stringify(forged.record), forged.signature, forged.publicKey);
+    expect(failing(roundId)).toContain("signature");
+  });
+
+  it("catches a rewritten audit chain by the signed head, even with every hash recomputed", () => {
+    dropTriggers();
+    const rows = db.select().from(auditLog).orderBy(auditLog.id).all();
+    let prev = GENESIS_HASH;
+    for (const row of rows) {
+      const after = row.action === "round.created" ? { ...(row.after as object), name: "rewritten" } : row.after;
+      const hash = auditRowHash(prev, { at: row.at.getTime(), actorId: row.actorId, action: row.action, entityType: row.entityType, entityId: row.entityId, roundId: row.roundId, cityId: row.cityId, before: row.before, after });
+      db.update(auditLog).set({ after, prevHash: prev, hash }).where(eq(auditLog.id, row.id)).run();
+      prev = hash;
+    }
+    expect(verifyAudit(db).checks.find((c) => c.name === "audit chain")!.differences).toEqual([]); // consistent in itself …
+    expect(failing(round.roundId)).toEqual(["audit chain up to the signed head"]); // … but not with what was signed
+    expect(verifyAudit(db).ok).toBe(false);
+  });
+
+  it("catches a changed evidence file", () => {
+    fs.writeFileSync(evidenceStore().pathOf(evidenceKey), Buffer.concat([PDF, Buffer.from("% altered\n")]));
+    expect(failing(round.roundId)).toEqual(["evidence files"]);
+  });
+
+  it("catches a changed framework point", () => {
+    dropTriggers();
+    db.update(items).set({ maxPoints: 150 }).where(eq(items.id, round.itemId("B1.1"))).run();
+    expect(failing(round.roundId)).toEqual(expect.arrayContaining(["framework"]));
+  });
+
+  it("signs a new record when a reopened round is finalised again, and keeps the old one", () => {
+    const { roundId, admin } = round;
+    expect(reopenRound(db, admin, roundId, "更正").ok).toBe(true);
+    expect(finaliseRound(db, admin, roundId).ok).toBe(true);
+    expect(listFinalisations(db, roundId)).toHaveLength(2);
+    expect(verifyRound(db, roundId).ok).toBe(true);
+  });
+
+  it("refuses a bare status change and framework edits of an open round in the database itself", () => {
+    const { roundId } = round;
+    expect(() => db.update(rounds).set({ digest: "0".repeat(64) }).where(eq(rounds.id, roundId)).run()).toThrow(/finalisation fields/);
+    setRoundStatus(db, roundId, "open"); // as the app would: after its audited transition
+    expect(() => db.update(items).set({ maxPoints: 1 }).where(eq(items.id, round.itemId("B1.1"))).run()).toThrow(/fixed/);
+    expect(() => db.$client.exec("delete from signatures")).toThrow(/append-only/);
+  });
+});
+
+describe("verifyAudit", () => {
+  it("reports the whole chain and every signed head; a daily checkpoint signs the head", () => {
+    const before = verifyAudit(db);
+    expect(before).toMatchObject({ ok: true });
+    ensureDailyCheckpoint(db, new Date(Date.now() + 25 * 3_600_000));
+    ensureDailyCheckpoint(db, new Date(Date.now() + 26 * 3_600_000)); // one a day
+    expect(db.$client.prepare("select count(*) as n from signatures where kind = 'checkpoint'").get()).toEqual({ n: 1 });
+    expect(verifyAudit(db).ok).toBe(true);
+  });
+});
