@@ -5,13 +5,11 @@
  */
 import "server-only";
 import { createHash } from "node:crypto";
-import canonicalize from "canonicalize";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { SessionUser } from "@/lib/domain";
-import { scoreFramework, type ScorableAnswer } from "@/lib/scoring/engine";
+import { cityCanonical, computeResults, type CityInput, type DigestFramework, type ItemInput, type ResultRow, type RoundInput } from "@/lib/scoring/round-results";
 import { formatPoints } from "@/lib/i18n/pick";
 import { valueInForce } from "@/lib/review/value-in-force";
-import { rank } from "@/lib/scoring/statistics";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
 import type { FinalisationRecord, SignedRecord } from "@/lib/signing/signature";
@@ -85,13 +83,14 @@ export function markNotSubmitted(
   );
 }
 
-export type ResultRow = Omit<typeof results.$inferInsert, "id">;
+export type { ResultRow };
 
 /**
- * Computes a round's results from its stored data: the verified answers with the values in force
- * (lib/review/value-in-force), not-submitted modules as 0. Used to finalise and to recompute.
+ * What a round's results are computed from, read from the database: the framework, and per participating city
+ * each module's status and, for verified modules, each item's value, value in force (lib/review/value-in-force)
+ * and evidence. The same shape is what a verification bundle carries (lib/verify/bundle.ts).
  */
-export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: number) {
+export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number): RoundInput {
   const shape = loadFrameworkShape(db, roundId);
   // One city alone (its preliminary scorecard) has no meaningful ranks; the whole round is what is frozen.
   const participants = db
@@ -118,67 +117,38 @@ export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: n
     evidenceOf.set(key, [...(evidenceOf.get(key) ?? []), e.sha256 ?? e.url ?? ""]);
   }
   const subOf = new Map(subs.map((s) => [`${s.cityId}:${s.moduleId}`, s]));
-
-  const rows: ResultRow[] = [];
-  const values: { cityId: number; itemCode: string; submitted: unknown; verified: unknown; notApplicable: boolean; evidence: string[] }[] = [];
-  const totals: { cityId: number; total: number; modules: Record<string, number>; rows: { total: ResultRow; modules: Record<string, ResultRow> } }[] = [];
-  for (const { cityId } of participants) {
-    const effective: Record<string, ScorableAnswer | undefined> = {};
-    const entered = new Map<string, (typeof values)[number]>();
-    const statusOf: Record<string, string> = {};
-    for (const mod of shape) {
-      const sub = subOf.get(`${cityId}:${mod.module.id}`);
-      statusOf[mod.code] = sub?.status ?? "not_started";
-      if (sub?.status !== "verified") continue; // not submitted (or not verified): every item scores 0
-      for (const item of mod.indicators.flatMap((i) => i.items)) {
-        const key = `${sub.id}:${item.id}`;
-        const answer = answerOf.get(key);
-        effective[item.code] = valueInForce(item, answer, adjustmentOf.get(key));
-        const value = {
-          cityId,
-          itemCode: item.code,
-          submitted: answer?.value ?? null,
-          verified: effective[item.code]?.urlJudgement ?? effective[item.code]?.value ?? null,
-          notApplicable: !!answer?.notApplicableReason,
-          evidence: (evidenceOf.get(key) ?? []).sort(),
-        };
-        values.push(value);
-        entered.set(item.code, value);
-      }
-    }
-    const card = scoreFramework(shape, effective);
-    const moduleRows: Record<string, ResultRow> = {};
-    for (const mod of shape) {
-      const status = statusOf[mod.code]!;
-      for (const ind of mod.indicators) {
-        for (const item of ind.items) {
-          const v = entered.get(item.code);
-          rows.push({ roundId, cityId, level: "item", code: item.code, points: card.items[item.code] ?? 0, submittedValue: v?.submitted ?? null, verifiedValue: v?.verified ?? null, reviewStatus: status, notSubmitted: status !== "verified" });
-        }
-        rows.push({ roundId, cityId, level: "indicator", code: ind.code, points: card.indicators[ind.code] ?? 0, reviewStatus: status, notSubmitted: status !== "verified" });
-      }
-      moduleRows[mod.code] = { roundId, cityId, level: "module", code: mod.code, points: card.modules[mod.code] ?? 0, reviewStatus: status, notSubmitted: status !== "verified" };
-      rows.push(moduleRows[mod.code]!);
-    }
-    const anyMissing = shape.some((m) => statusOf[m.code] !== "verified");
-    // A city that submitted no module at all took no part: listed as such, without a rank.
-    const absent = shape.every((m) => statusOf[m.code] !== "verified");
-    const totalRow: ResultRow = { roundId, cityId, level: "total", code: "", points: card.total, reviewStatus: absent ? "absent" : anyMissing ? "incomplete" : "verified", notSubmitted: anyMissing };
-    rows.push(totalRow);
-    if (!absent) totals.push({ cityId, total: card.total, modules: card.modules, rows: { total: totalRow, modules: moduleRows } });
-  }
-  // Ranks of totals and of each module among the cities that took part, ties sharing a rank.
-  for (const [entry, position] of rank(totals, (t) => t.total)) entry.rows.total.rank = position;
-  for (const mod of shape) {
-    for (const [entry, position] of rank(totals, (t) => t.modules[mod.code] ?? 0)) entry.rows.modules[mod.code]!.rank = position;
-  }
-  const framework = shape.map((m) => ({
+  const framework: DigestFramework = shape.map((m) => ({
     code: m.code,
     maxPoints: m.maxPoints,
     indicators: m.indicators.map((i) => ({ code: i.code, maxPoints: i.maxPoints, items: i.items.map((x) => ({ code: x.code, type: x.answerType, rule: x.rule, maxPoints: x.maxPoints })) })),
   }));
-  const canonical = canonicalize({ roundId, framework, values, results: rows.map((r) => ({ cityId: r.cityId, level: r.level, code: r.code, points: r.points, rank: r.rank ?? null, notSubmitted: r.notSubmitted })) }) ?? "";
-  return { rows, digest: createHash("sha256").update(canonical).digest("hex") };
+  const cities = participants.map(({ cityId }): CityInput => {
+    const modules: Record<string, string> = {};
+    const itemInputs: Record<string, ItemInput> = {};
+    for (const mod of shape) {
+      const sub = subOf.get(`${cityId}:${mod.module.id}`);
+      modules[mod.code] = sub?.status ?? "not_started";
+      if (sub?.status !== "verified") continue;
+      for (const item of mod.indicators.flatMap((i) => i.items)) {
+        const key = `${sub.id}:${item.id}`;
+        const answer = answerOf.get(key);
+        const inForce = valueInForce(item, answer, adjustmentOf.get(key)) ?? null;
+        if (!answer && !inForce && !evidenceOf.has(key)) continue;
+        itemInputs[item.code] = { submitted: answer?.value ?? null, inForce, notApplicable: !!answer?.notApplicableReason, evidence: (evidenceOf.get(key) ?? []).sort() };
+      }
+    }
+    return { cityId, modules, items: itemInputs };
+  });
+  return { roundId, framework, cities };
+}
+
+/** Computes a round's results from its stored data (lib/scoring/round-results.ts). Used to finalise and to verify. */
+export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: number) {
+  const input = loadRoundInput(db, roundId, onlyCityId);
+  const { rows, canonical } = computeResults(input);
+  const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+  const cityDigests = () => Object.fromEntries(input.cities.map((c) => [String(c.cityId), sha256(cityCanonical(input, c.cityId, rows))]));
+  return { rows, digest: sha256(canonical), cityDigests };
 }
 
 export type FinaliseResult =
@@ -199,7 +169,7 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
       if (blockers.length) return { ok: false, reason: "blocked", blockers };
       const openAppeals = countOpenAppeals(tx, roundId);
       if (openAppeals) return { ok: false, reason: "appealsOpen", count: openAppeals };
-      const { rows, digest } = computeRoundResults(tx, roundId);
+      const { rows, digest, cityDigests } = computeRoundResults(tx, roundId);
       tx.delete(results).where(eq(results.roundId, roundId)).run();
       for (let i = 0; i < rows.length; i += 500) tx.insert(results).values(rows.slice(i, i + 500)).run();
       const cityCount = new Set(rows.map((r) => r.cityId)).size;
@@ -208,7 +178,7 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
       // it is the head of the chain the signature covers.
       const head = appendAudit(tx, { actorId: user.id, action: "round.finalised", entityType: "round", entityId: roundId, roundId, before: { status: round.status }, after: { status: "finalised", digest, cities: cityCount } });
       tx.update(rounds).set({ status: "finalised", finalisedAt: now, finalisedBy: user.id, digest }).where(eq(rounds.id, roundId)).run();
-      const signed = signFinalisation(tx, round, digest, cityCount, head, now);
+      const signed = signFinalisation(tx, round, { digest, cityDigests: cityDigests(), cities: cityCount }, head, now);
       return { ok: true, digest, cities: cityCount, signed };
     },
     { behavior: "immediate" },

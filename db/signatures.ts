@@ -19,8 +19,7 @@ export function roundFrameworkHash(db: Db | Tx, roundId: number): string {
 export function signFinalisation(
   tx: Db | Tx,
   round: { id: number; name: string },
-  digest: string,
-  cities: number,
+  frozen: { digest: string; cityDigests: Record<string, string>; cities: number },
   head: AuditHead,
   now: Date,
 ): SignedRecord<FinalisationRecord> {
@@ -29,8 +28,9 @@ export function signFinalisation(
     roundId: round.id,
     roundName: round.name,
     frameworkHash: roundFrameworkHash(tx, round.id),
-    digest,
-    cities,
+    digest: frozen.digest,
+    cityDigests: frozen.cityDigests,
+    cities: frozen.cities,
     auditHead: head,
     signedAt: now.toISOString(),
   };

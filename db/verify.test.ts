@@ -69,7 +69,7 @@ describe("verifyRound", () => {
 
     // The signed digest (and the round.finalised entry) no longer match the stored and recomputed one, and the
     // frozen snapshot no longer matches the answers.
-    expect(failing(roundId)).toEqual(["digest", "submission snapshots"]);
+    expect(failing(roundId)).toEqual(["digest", "per-city digests", "submission snapshots"]);
     const snapshots = verifyRound(db, roundId).checks.find((c) => c.name === "submission snapshots")!;
     expect(snapshots.differences[0]).toMatch(/answers differ from the frozen snapshot \(B1\.2\)/);
   });

@@ -6,7 +6,7 @@ import { verifyRecord, type CheckpointRecord, type FinalisationRecord, type Sign
 import { evidenceStore } from "@/lib/storage";
 import { verifyAuditChain } from "./audit";
 import type { Db } from "./client";
-import { recomputeRound } from "./finalise";
+import { computeRoundResults, recomputeRound } from "./finalise";
 import { answers, auditLog, evidence, items, rounds, submissions, submissionVersions } from "./schema";
 import { latestFinalisation, listSignedHeads, roundFrameworkHash } from "./signatures";
 
@@ -60,6 +60,7 @@ export function verifyRound(db: Db, roundId: number, pinnedPublicKey?: string): 
         ...(recomputed.digest === record.digest ? [] : [`recomputed ${recomputed.digest}, signed ${record.digest}`]),
       ],
     },
+    { name: "per-city digests", differences: cityDigestDifferences(db, roundId, record) },
     { name: "finalisation audit entry", differences: finalisationEntryDifferences(db, roundId, record) },
     { name: "framework", differences: roundFrameworkHash(db, roundId) === record.frameworkHash ? [] : [`framework hash ${roundFrameworkHash(db, roundId)}, signed ${record.frameworkHash}`] },
     { name: "submission snapshots", differences: snapshotDifferences(db, roundId) },
@@ -67,6 +68,12 @@ export function verifyRound(db: Db, roundId: number, pinnedPublicKey?: string): 
     { name: "audit chain up to the signed head", differences: headDifferences(db, record.auditHead) },
   ];
   return verdict(checks);
+}
+
+function cityDigestDifferences(db: Db, roundId: number, record: FinalisationRecord): string[] {
+  const computed = computeRoundResults(db, roundId).cityDigests();
+  const ids = new Set([...Object.keys(computed), ...Object.keys(record.cityDigests ?? {})]);
+  return [...ids].filter((id) => computed[id] !== record.cityDigests?.[id]).map((id) => `city ${id}: recomputed ${computed[id] ?? "none"}, signed ${record.cityDigests?.[id] ?? "none"}`);
 }
 
 function finalisationEntryDifferences(db: Db, roundId: number, record: FinalisationRecord): string[] {

@@ -3,6 +3,7 @@ import NextAuth, { AuthError, CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
 import { createSession, endAllSessions, sessionUser } from "@/db/sessions";
+import { ensureDailyCheckpoint } from "@/db/signatures";
 import { updateUserLocale, verifyCredentials } from "@/db/users";
 import { sessionLimits } from "@/lib/config/limits";
 import { DEVICE_COOKIE, deviceIdOf } from "./device";
@@ -56,6 +57,8 @@ export const { handlers, signIn, signOut, unstable_update: updateSession } = Nex
         const outcome = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password, { client, deviceId });
         if (!outcome.ok) throw outcome.reason === "throttled" ? new SignInThrottled(outcome.retryAt) : new InvalidCredentials();
         const { user } = outcome;
+        // The audit chain's head is signed at least once a day that anyone works (db/signatures.ts).
+        ensureDailyCheckpoint(getDb());
         // A language chosen on the sign-in page becomes the user's preference.
         const chosen = (await cookies()).get(LOCALE_COOKIE)?.value;
         if (isLocale(chosen) && chosen !== user.locale) {

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { newSigningKeyPem } from "@/lib/signing/signature";
+import { newSigningKeyPem, publicKeyPemOf } from "@/lib/signing/signature";
 import { dataDir } from "./paths";
 
 /**
@@ -40,4 +40,9 @@ export function existingSigningKeyPem(): string | null {
   } catch {
     return null;
   }
+}
+
+/** This instance's public key (SPKI PEM), the one its signatures must verify under. */
+export function ownPublicKey(): string {
+  return publicKeyPemOf(signingKeyPem());
 }

@@ -16,6 +16,8 @@ export type FinalisationRecord = {
   frameworkHash: string;
   /** SHA-256 of the frozen results (db/finalise.ts computeRoundResults) */
   digest: string;
+  /** per city id, SHA-256 of its part (lib/scoring/round-results.ts cityCanonical): what a city's bundle checks */
+  cityDigests: Record<string, string>;
   cities: number;
   /** the audit log's last row when the round was finalised: its own `round.finalised` entry */
   auditHead: AuditHead;

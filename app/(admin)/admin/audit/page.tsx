@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { listAuditActions, listAuditEntries } from "@/db/audit";
+import { ensureDailyCheckpoint } from "@/db/signatures";
+import { verifyAudit } from "@/db/verify";
+import { ownPublicKey } from "@/lib/config/signing-key";
 import { getDb } from "@/db/client";
 import { cities, rounds, users } from "@/db/schema";
 import { auditFilterSchema, toAuditFilter } from "@/lib/audit/filter";
@@ -16,6 +19,10 @@ const LIMIT = 500;
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requireRole("admin");
   const db = getDb();
+  ensureDailyCheckpoint(db);
+  const checkedAt = new Date();
+  const chain = verifyAudit(db, ownPublicKey());
+  const firstBroken = chain.checks.flatMap((c) => c.differences)[0];
   const [t, locale, format] = [await getTranslations("audit"), await getLocale(), await getFormatter()];
   const raw = await searchParams;
   const parsed = auditFilterSchema.safeParse(raw);
@@ -29,6 +36,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
+      <p role="status" data-testid="chain-status" className={`rounded-md border px-3 py-2 text-sm ${chain.ok ? "border-emerald-200 bg-emerald-50 text-emerald-800" : "border-red-300 bg-red-50 text-red-800"}`}>
+        {chain.ok ? t("chainIntact", { rows: chain.rows, at: format.dateTime(checkedAt, { dateStyle: "medium", timeStyle: "medium" }) }) : t("chainBroken", { problem: firstBroken ?? "" })}
+      </p>
       {!parsed.success && <p role="alert" className="text-sm text-red-700">{t("badFilter")}</p>}
       <form role="search" className="flex flex-wrap items-end gap-3 text-sm">
         <label htmlFor="audit-round" className="flex flex-col gap-1">{t("round")}
