@@ -1,0 +1,74 @@
+import { and, eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { ownPublicKey } from "@/lib/config/signing-key";
+import { newSigningKeyPem, publicKeyPemOf } from "@/lib/signing/signature";
+import { verifyBundle, type Bundle } from "@/lib/verify/bundle";
+import { buildBundle } from "./bundle";
+import type { Db } from "./client";
+import { finaliseRound, listBlockers, markNotSubmitted } from "./finalise";
+import { approveSubmission, decideItem } from "./reviews";
+import { modules } from "./schema";
+import { createModuleBRound, createTestDb } from "./test-db";
+
+let db: Db;
+let round: Awaited<ReturnType<typeof createModuleBRound>>;
+
+/** Hangzhou's module B verified with B4.1 adjusted to 45; everything else not submitted; finalised and signed. */
+beforeEach(async () => {
+  db = createTestDb();
+  round = await createModuleBRound(db, "bundle");
+  const { roundId, initial, final, admin, itemId, submitB } = round;
+  const id = submitB();
+  expect(decideItem(db, initial, { submissionId: id, itemId: itemId("B4.1"), version: 1, action: "adjust", adjustedValue: 45, comment: "按统计局口径核减" }).ok).toBe(true);
+  expect(approveSubmission(db, initial, id, 1).ok).toBe(true);
+  expect(approveSubmission(db, final, id, 1).ok).toBe(true);
+  for (const blocker of listBlockers(db, roundId)) {
+    const moduleId = db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, blocker.moduleCode))).get()!.id;
+    expect(markNotSubmitted(db, admin, { roundId, cityId: blocker.cityId, moduleId, reason: "截止日前未提交" }).ok).toBe(true);
+  }
+  expect(finaliseRound(db, admin, roundId).ok).toBe(true);
+});
+
+/** As a third party receives it: a JSON file. */
+const asFile = (bundle: Bundle | null) => JSON.parse(JSON.stringify(bundle)) as Bundle;
+const failing = async (raw: unknown, pinned?: string) => (await verifyBundle(raw, pinned)).checks.filter((c) => c.differences.length).map((c) => c.name);
+
+describe("the verification bundle", () => {
+  it("of the whole round recomputes every score, rank and the signed digest, under the pinned key", async () => {
+    const bundle = asFile(buildBundle(db, round.roundId, { kind: "round" }));
+    expect(await verifyBundle(bundle, ownPublicKey())).toMatchObject({ ok: true });
+    expect(bundle.decisions).toEqual([{ cityId: round.staff.cityId, itemCode: "B4.1", stage: 1, action: "adjust", comment: "按统计局口径核减" }]);
+    expect(await failing(bundle, publicKeyPemOf(newSigningKeyPem()))).toEqual(["signature"]);
+  });
+
+  it("of one city holds only that city's inputs and results, and checks its scores, ranks and signed city digest", async () => {
+    const { staff, other } = round;
+    const bundle = asFile(buildBundle(db, round.roundId, { kind: "city", cityId: staff.cityId! }));
+    expect(bundle.input.cities.map((c) => c.cityId)).toEqual([staff.cityId]);
+    expect(new Set(bundle.results.map((r) => r.cityId))).toEqual(new Set([staff.cityId]));
+    expect(bundle.decisions.every((d) => d.cityId === staff.cityId)).toBe(true);
+    expect(await verifyBundle(bundle, ownPublicKey())).toMatchObject({ ok: true });
+    expect(buildBundle(db, round.roundId, { kind: "city", cityId: other.cityId! })).not.toBeNull();
+  });
+
+  it("catches a changed value in force, a changed published score and a changed rank", async () => {
+    const cityId = round.staff.cityId!;
+    const roundBundle = asFile(buildBundle(db, round.roundId, { kind: "round" }));
+    const value = asFile(roundBundle);
+    value.input.cities.find((c) => c.cityId === cityId)!.items["B4.1"]!.inForce = { value: 156.4, notApplicable: false };
+    expect(await failing(value)).toEqual(["scores and ranks recomputed from the inputs", "digest"]);
+
+    const cityBundle = asFile(buildBundle(db, round.roundId, { kind: "city", cityId }));
+    const score = asFile(cityBundle);
+    score.results.find((r) => r.level === "total")!.points += 100;
+    expect(await failing(score)).toEqual(["scores recomputed from the city's inputs", "ranks from every city's published points", "the city's signed digest"]);
+    const ranked = asFile(cityBundle);
+    ranked.results.find((r) => r.level === "total")!.rank = 7;
+    expect(await failing(ranked)).toEqual(["ranks from every city's published points", "the city's signed digest"]);
+  });
+
+  it("reports a file that is not a bundle instead of failing", async () => {
+    expect(await failing({ hello: "world" })).toEqual(["format"]);
+    expect(await failing(null)).toEqual(["format"]);
+  });
+});
