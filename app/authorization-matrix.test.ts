@@ -427,6 +427,26 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
       allow: ["admin", "reviewer1", "unassignedReviewer"],
     },
   ],
+  "GET /api/rounds/[id]/bundle": [
+    {
+      target: "city A's part of the finalised round's verification bundle",
+      input: (f) => ({ path: `/api/rounds/${f.finalisedRoundId}/bundle`, params: { id: String(f.finalisedRoundId) }, query: "city=hangzhou" }),
+      refuse: { anonymous: true, otherCityStaff: true, unassignedReviewer: true, otherStageReviewer: true, wrongRole: ["reviewer1"] },
+      allow: ["admin", "staffA"],
+    },
+    {
+      target: "the whole finalised round's verification bundle (every city's inputs)",
+      input: (f) => ({ path: `/api/rounds/${f.finalisedRoundId}/bundle`, params: { id: String(f.finalisedRoundId) } }),
+      refuse: {
+        anonymous: true,
+        otherCityStaff: { exempt: "city staff without ?city= get their own city's part, never the round's (lib/auth/policy.ts mayDownloadBundle)" },
+        unassignedReviewer: true,
+        otherStageReviewer: true,
+        wrongRole: ["reviewer1"],
+      },
+      allow: ["admin", "staffA"],
+    },
+  ],
   "GET /api/rounds/[id]/framework": [
     { target: "the open round's framework", input: (f) => ({ path: `/api/rounds/${f.open.roundId}/framework`, params: { id: String(f.open.roundId) } }), refuse: ADMIN_ONLY, allow: ["admin"] },
   ],

@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ownPublicKey } from "@/lib/config/signing-key";
@@ -66,6 +70,25 @@ describe("the verification bundle", () => {
     ranked.results.find((r) => r.level === "total")!.rank = 7;
     expect(await failing(ranked)).toEqual(["ranks from every city's published points", "the city's signed digest"]);
   });
+
+  it("is checked by `npm run verify -- --bundle` with no database: exit 0, and 1 naming what a tampered file breaks", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-"));
+    const bundle = asFile(buildBundle(db, round.roundId, { kind: "city", cityId: round.staff.cityId! }));
+    const key = path.join(dir, "key.pem");
+    fs.writeFileSync(key, ownPublicKey());
+    const run = (file: string) =>
+      spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/verify.ts", "--bundle", file, "--public-key", key], { env: { ...process.env, DATA_DIR: dir }, encoding: "utf8" });
+    fs.writeFileSync(path.join(dir, "good.json"), JSON.stringify(bundle));
+    const good = run(path.join(dir, "good.json"));
+    expect(good.status, good.stdout + good.stderr).toBe(0);
+    expect(good.stdout).toContain("OK: everything holds");
+    bundle.results.find((r) => r.level === "item" && r.code === "B4.1")!.points = 200;
+    fs.writeFileSync(path.join(dir, "bad.json"), JSON.stringify(bundle));
+    const bad = run(path.join(dir, "bad.json"));
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/FAIL {2}scores recomputed from the city's inputs\n.*B4\.1: published 200/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
 
   it("reports a file that is not a bundle instead of failing", async () => {
     expect(await failing({ hello: "world" })).toEqual(["format"]);

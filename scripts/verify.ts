@@ -3,6 +3,8 @@
  *                                         data, digest, finalisation audit entry, framework, submission snapshots,
  *                                         evidence files, audit chain up to the signed head.
  * `npm run verify -- --audit`             checks the whole audit chain and every signed head.
+ * `npm run verify -- --bundle <file>`     checks a verification bundle without any database: every score and rank
+ *                                         recomputed from it, its signed digest and its signature.
  * `--public-key <file.pem>`               pins the key a signature must verify under (by default this instance's).
  * Exits 0 when everything holds, 1 naming every difference, 2 on bad usage.
  */
@@ -15,16 +17,17 @@ import { verifyAudit, verifyRound, type Verification } from "@/db/verify";
 import { databasePath } from "@/lib/config/paths";
 import { existingSigningKeyPem } from "@/lib/config/signing-key";
 import { fingerprint, publicKeyPemOf } from "@/lib/signing/signature";
+import { bundleKeyFingerprint, verifyBundle } from "@/lib/verify/bundle";
 
 function usage(message: string): never {
   console.error(message);
-  console.error("usage: npm run verify -- <round id or name> | --audit   [--public-key file.pem]");
+  console.error("usage: npm run verify -- <round id or name> | --audit | --bundle file.json   [--public-key file.pem]");
   process.exit(2);
 }
 
 let args;
 try {
-  args = parseArgs({ allowPositionals: true, options: { audit: { type: "boolean" }, "public-key": { type: "string" } } });
+  args = parseArgs({ allowPositionals: true, options: { audit: { type: "boolean" }, bundle: { type: "string" }, "public-key": { type: "string" } } });
 } catch (error) {
   usage((error as Error).message);
 }
@@ -34,7 +37,7 @@ const pinned = values["public-key"] ? fs.readFileSync(values["public-key"], "utf
   return own ? publicKeyPemOf(own) : undefined;
 })();
 
-function report(outcome: Verification): never {
+function report(outcome: Pick<Verification, "ok" | "checks">): never {
   for (const check of outcome.checks) {
     console.log(`${check.differences.length ? "FAIL" : "ok  "}  ${check.name}`);
     for (const d of check.differences.slice(0, 50)) console.log(`        ${d}`);
@@ -42,6 +45,20 @@ function report(outcome: Verification): never {
   }
   console.log(outcome.ok ? "OK: everything holds" : "NOT VERIFIED: see the differences above");
   process.exit(outcome.ok ? 0 : 1);
+}
+
+if (values.bundle) {
+  // A third party's check: the file alone (and the key they pinned), no database.
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(values.bundle, "utf8"));
+  } catch (error) {
+    usage(`cannot read ${values.bundle}: ${(error as Error).message}`);
+  }
+  const pinnedKey = values["public-key"] ? fs.readFileSync(values["public-key"], "utf8") : undefined;
+  const carried = (raw as { signed?: { publicKey?: string } } | null)?.signed?.publicKey;
+  if (typeof carried === "string") console.log(`public key in the bundle ${await bundleKeyFingerprint(carried)}${pinnedKey ? `; pinned ${await bundleKeyFingerprint(pinnedKey)}` : " (not pinned: compare it with the one the report publishes)"}`);
+  report(await verifyBundle(raw, pinnedKey));
 }
 
 const db = openDatabase(databasePath());

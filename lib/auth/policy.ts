@@ -94,6 +94,14 @@ export function maySeeScorecard(actor: Actor, cityId: number): boolean {
   return actor.role !== "city_staff" || isStaffOf(actor, cityId);
 }
 
+/**
+ * A verification bundle (lib/verify/bundle.ts): the whole round's, with every city's inputs, for admins; one
+ * city's part for that city's staff and admins.
+ */
+export function mayDownloadBundle(actor: Actor, scope: { kind: "round" } | { kind: "city"; cityId: number }): boolean {
+  return isAdmin(actor) || (scope.kind === "city" && isStaffOf(actor, scope.cityId));
+}
+
 /** The ranking of every city as files (CSV, Excel): admins and reviewers, not city staff. */
 export function mayExportResults(actor: Actor): boolean {
   return actor.role === "admin" || actor.role === "reviewer";
