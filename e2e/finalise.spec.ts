@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { E2E_DATA_DIR } from "./env";
 import { approveThroughStages, createTestRound, createUser, expect, fillAndSubmit, itemIdOf, test, visit } from "./fixtures";
 
-test("finalising is refused while a module is unverified, accepted after marking it not submitted; then the round is locked", async ({ adminPage: admin, pageFor }) => {
+test("finalising is refused while a module is unverified, accepted after marking it not submitted; then the round is locked", async ({ adminPage: admin, pageFor, page }) => {
   // A whole round's life (two roles, the CLI verify, exports and a reopening) in one journey: three times the budget.
   test.slow();
   const { roundId, reviewer, finalReviewer } = await createTestRound(["lishui", "zhoushan"]);
@@ -67,8 +67,12 @@ test("finalising is refused while a module is unverified, accepted after marking
   const lines = text.slice(1).trim().split(/\r?\n/);
   expect(lines[0]).toContain("总分");
   const totalColumn = lines[0]!.split(",").indexOf("总分");
+  // After the data, a blank row and the signed record with the key's fingerprint shown on the report.
+  const fingerprint = (await admin.getByTestId("key-fingerprint").textContent())!;
+  expect(fingerprint).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
+  expect(text).toContain(`公钥指纹,${fingerprint}`);
   // Zhoushan submitted no module: listed as 未参评, without a rank, and out of the statistics.
-  const rows = lines.slice(1).map((line) => line.split(","));
+  const rows = lines.slice(1, lines.findIndex((line) => /^,*$/.test(line))).map((line) => line.split(","));
   expect(rows).toHaveLength(2);
   expect(rows.find((r) => r.includes("舟山"))![0]).toBe("未参评");
   const totals = rows.filter((r) => r[0] !== "未参评").map((r) => Number(r[totalColumn]));
@@ -81,6 +85,20 @@ test("finalising is refused while a module is unverified, accepted after marking
   await expect(staffPage.getByTestId("scorecard-total")).toContainText("排名 1 / 1");
   expect((await visit(staffPage, `/rounds/${roundId}/report/cities/zhoushan`))?.status()).toBe(404);
   expect((await staffPage.request.get(`/api/rounds/${roundId}/export?format=csv`)).status()).toBe(403);
+
+  // The city downloads its verification file; anyone checks it in the browser, with no account.
+  const bundle = await staffPage.request.get(`/api/rounds/${roundId}/bundle`);
+  expect(bundle.status()).toBe(200);
+  expect((await staffPage.request.get(`/api/rounds/${roundId}/bundle?city=zhoushan`)).status()).toBe(404);
+  await visit(page, "/verify");
+  await page.getByLabel("选择核验文件").setInputFiles({ name: "lishui.json", mimeType: "application/json", buffer: Buffer.from(await bundle.body()) });
+  await expect(page.getByRole("heading", { name: "核验通过：得分、排名与平台签名的定稿结果完全一致。" })).toBeVisible();
+  await expect(page.getByTestId("bundle-fingerprint")).toHaveText(fingerprint);
+  const forged = JSON.parse((await bundle.body()).toString("utf8"));
+  forged.results.find((r: { level: string }) => r.level === "total").points += 500;
+  await page.getByLabel("选择核验文件").setInputFiles({ name: "forged.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(forged)) });
+  await expect(page.getByRole("heading", { name: /核验未通过/ })).toBeVisible();
+  await expect(page.getByText("✗ 本市结果的摘要与签名一致")).toBeVisible();
   await visit(staffPage, `/rounds/${roundId}/report`);
   await expect(staffPage.getByRole("link", { name: "舟山" })).toHaveCount(0);
   await expect(staffPage.getByRole("row", { name: /舟山/ })).toContainText("未参评");

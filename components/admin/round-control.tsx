@@ -49,7 +49,7 @@ export function FinalisePanel({ roundId, blockers, summary }: { roundId: number;
       const result = await finaliseRoundAction({ roundId });
       setConfirming(null);
       if (result.ok) {
-        setMessage({ tone: "ok", text: t("finalised", { cities: result.data.cities }) });
+        setMessage({ tone: "ok", text: t("finalised", { cities: result.data.cities, digest: result.data.digest }) });
         router.refresh();
       } else {
         setMessage({ tone: "error", text: result.formError === "finaliseBlocked" ? t("blocked", { count: Number(result.details?.count ?? 0) }) : (errorText(result.formError) ?? "") });

@@ -53,7 +53,9 @@ export const bundleSchema = z.object({
 });
 export type Bundle = z.infer<typeof bundleSchema>;
 
-export type BundleCheck = { name: string; differences: string[] };
+export type BundleCheckId = "format" | "signature" | "scores" | "digest" | "cityScores" | "ranks" | "cityDigest";
+/** `id` names the check for people (messages: verify.checks.*); `name` for the command line. */
+export type BundleCheck = { id: BundleCheckId; name: string; differences: string[] };
 export type BundleVerification = { ok: boolean; checks: BundleCheck[] };
 
 const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -110,7 +112,7 @@ function rowDifferences(recomputed: ResultRow[], published: z.infer<typeof resul
  */
 export async function verifyBundle(raw: unknown, pinnedPublicKeyPem?: string): Promise<BundleVerification> {
   const parsed = bundleSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, checks: [{ name: "format", differences: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "file"}: ${i.message}`) }] };
+  if (!parsed.success) return { ok: false, checks: [{ id: "format", name: "format", differences: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "file"}: ${i.message}`) }] };
   const bundle = parsed.data;
   const { record } = bundle.signed;
   const checks: BundleCheck[] = [];
@@ -119,18 +121,18 @@ export async function verifyBundle(raw: unknown, pinnedPublicKeyPem?: string): P
   if (!(await signatureHolds(record, bundle.signed.signature, bundle.signed.publicKey))) signature.push("the signature does not match the record under the key in the bundle");
   if (pinnedPublicKeyPem !== undefined && !(await signatureHolds(record, bundle.signed.signature, pinnedPublicKeyPem))) signature.push("the signature does not match the record under the pinned public key");
   if (record.roundId !== bundle.round.id || bundle.input.roundId !== bundle.round.id) signature.push(`the record is of round ${record.roundId}, the bundle of round ${bundle.round.id}`);
-  checks.push({ name: "signature", differences: signature });
+  checks.push({ id: "signature", name: "signature", differences: signature });
 
   const input = bundle.input as RoundInput;
   const { rows, canonical } = computeResults(input);
   if (bundle.scope.kind === "round") {
-    checks.push({ name: "scores and ranks recomputed from the inputs", differences: rowDifferences(rows, bundle.results, true) });
+    checks.push({ id: "scores", name: "scores and ranks recomputed from the inputs", differences: rowDifferences(rows, bundle.results, true) });
     const digest = await sha256(canonical);
-    checks.push({ name: "digest", differences: digest === record.digest ? [] : [`recomputed ${digest}, signed ${record.digest}`] });
+    checks.push({ id: "digest", name: "digest", differences: digest === record.digest ? [] : [`recomputed ${digest}, signed ${record.digest}`] });
   } else {
     const { cityId } = bundle.scope;
     // Alone, the city's ranks cannot be recomputed by the engine: they come from every city's published points.
-    checks.push({ name: "scores recomputed from the city's inputs", differences: rowDifferences(rows, bundle.results, false) });
+    checks.push({ id: "cityScores", name: "scores recomputed from the city's inputs", differences: rowDifferences(rows, bundle.results, false) });
     const ranked = bundle.ranking.filter((r) => r.total !== null);
     const own = bundle.results.filter((r) => r.cityId === cityId && (r.level === "total" || r.level === "module"));
     const rankDifferences: string[] = [];
@@ -143,10 +145,10 @@ export async function verifyBundle(raw: unknown, pinnedPublicKeyPem?: string): P
     }
     const listed = bundle.ranking.find((r) => r.cityId === cityId)?.total ?? null;
     if (ownTotal?.rank != null && listed !== ownTotal.points) rankDifferences.push(`the ranking lists ${listed ?? "no"} total for the city, its results ${ownTotal.points}`);
-    checks.push({ name: "ranks from every city's published points", differences: rankDifferences });
+    checks.push({ id: "ranks", name: "ranks from every city's published points", differences: rankDifferences });
     const digest = await sha256(cityCanonical(input, cityId, bundle.results.map((r) => ({ ...r, roundId: input.roundId, reviewStatus: "" }))));
     const signedDigest = record.cityDigests[String(cityId)];
-    checks.push({ name: "the city's signed digest", differences: digest === signedDigest ? [] : [`recomputed ${digest}, signed ${signedDigest ?? "none"}`] });
+    checks.push({ id: "cityDigest", name: "the city's signed digest", differences: digest === signedDigest ? [] : [`recomputed ${digest}, signed ${signedDigest ?? "none"}`] });
   }
   return { ok: checks.every((c) => c.differences.length === 0), checks };
 }

@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getLocale, getTranslations } from "next-intl/server";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { BarChart } from "@/components/charts/bar-chart";
 import { getDb } from "@/db/client";
 import { getRoundReport } from "@/db/report";
-import { mayExportResults, maySeeScorecard } from "@/lib/auth/policy";
+import { listFinalisations } from "@/db/signatures";
+import { mayDownloadBundle, mayExportResults, maySeeScorecard } from "@/lib/auth/policy";
+import { fingerprint } from "@/lib/signing/signature";
 import { requireRole } from "@/lib/auth/session";
 import { pick, roundName } from "@/lib/i18n/pick";
 
@@ -29,7 +31,9 @@ const pts = (x: number) => x.toFixed(2);
 
 export default async function ReportPage({ params }: { params: Promise<Params> }) {
   const { user, report } = await load(params);
-  const [t, tr, tt, locale] = [await getTranslations("report"), await getTranslations("regions"), await getTranslations("tiers"), await getLocale()];
+  const [t, tr, tt, locale, format] = [await getTranslations("report"), await getTranslations("regions"), await getTranslations("tiers"), await getLocale(), await getFormatter()];
+  const finalisations = listFinalisations(getDb(), report.round.id);
+  const signed = finalisations.at(-1) ?? null;
   const { summary, round } = report;
   const exportable = mayExportResults(user);
   return (
@@ -38,6 +42,22 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
         <h1 className="text-2xl font-bold">{t("title")} · {roundName(locale, round)}</h1>
         {round.isDemo && <p className="text-sm font-medium text-amber-700">{t("demoNotice")}</p>}
         <p className="font-mono text-xs break-all text-slate-500">SHA-256 {round.digest}</p>
+        {signed && (
+          <div className="space-y-0.5 text-xs text-slate-600" data-testid="signature">
+            <p>
+              {t("signedBy")} <span className="font-mono break-all" data-testid="key-fingerprint">{fingerprint(signed.signed.publicKey)}</span>
+            </p>
+            <p>{t("signedHead", { row: signed.signed.record.auditHead.id, hash: signed.signed.record.auditHead.hash.slice(0, 16), at: format.dateTime(new Date(signed.signed.record.signedAt), { dateStyle: "medium", timeStyle: "short" }) })}</p>
+            {finalisations.length > 1 && (
+              <details>
+                <summary className="cursor-pointer">{t("earlierFinalisations", { count: finalisations.length - 1 })}</summary>
+                <ul className="ml-4 list-disc font-mono">
+                  {finalisations.slice(0, -1).map((f) => <li key={f.id}>{format.dateTime(new Date(f.signed.record.signedAt), { dateStyle: "medium", timeStyle: "short" })} · {f.signed.record.digest}</li>)}
+                </ul>
+              </details>
+            )}
+          </div>
+        )}
         <div className="no-print flex flex-wrap gap-3 pt-2 text-sm">
           {exportable && (
             <>
@@ -46,6 +66,13 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
               <a href={`/api/rounds/${round.id}/export?format=csv&level=items`} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("exportItemsCsv")}</a>
             </>
           )}
+          {signed && mayDownloadBundle(user, { kind: "round" }) && (
+            <a href={`/api/rounds/${round.id}/bundle`} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("bundleRound")}</a>
+          )}
+          {signed && user.cityId !== null && (
+            <a href={`/api/rounds/${round.id}/bundle`} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("bundleCity")}</a>
+          )}
+          {signed && <Link href="/verify" className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("verifyPage")}</Link>}
           {user.cityId !== null && (
             <Link href={`/rounds/${round.id}/report/cities/${report.ranking.find((r) => r.cityId === user.cityId)?.cityCode ?? ""}`} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("ownScorecard")}</Link>
           )}

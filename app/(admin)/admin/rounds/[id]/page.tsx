@@ -1,3 +1,5 @@
+import { latestFinalisation } from "@/db/signatures";
+import { fingerprint } from "@/lib/signing/signature";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
@@ -33,6 +35,7 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
   const round = await adminRound(params);
   const search = await searchParams;
   const db = getDb();
+  const signed = round.status === "finalised" ? latestFinalisation(db, round.id) : null;
   const [t, tc, ts, tr, tt, tRound, tRounds, locale, format] = [
     await getTranslations("assignments"),
     await getTranslations("control"),
@@ -103,6 +106,14 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
         <p className="text-sm text-slate-700">
           {tc("finalisedAt", { at: round.finalisedAt ? format.dateTime(round.finalisedAt, { dateStyle: "long", timeStyle: "short" }) : "" })}{" "}
           <span className="font-mono text-xs break-all" data-testid="digest">SHA-256 {round.digest}</span>
+          {signed && (
+            <>
+              <br />
+              {tc("signedWith")} <span className="font-mono text-xs break-all">{fingerprint(signed.signed.publicKey)}</span>
+              {" · "}
+              {tc("verifyHint", { id: round.id })}
+            </>
+          )}
         </p>
       )}
       <ul aria-label={tc("counts")} className="flex flex-wrap gap-3 text-sm">

@@ -3,7 +3,9 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { getRoundReport, listItemResults } from "@/db/report";
 import { ActionError, defineRoute } from "@/lib/action";
+import { latestFinalisation } from "@/db/signatures";
 import { mayExportResults } from "@/lib/auth/policy";
+import { canonicalBytes, fingerprint } from "@/lib/signing/signature";
 import { sheetToCsv } from "@/lib/csv";
 import { pick } from "@/lib/i18n/pick";
 import { formatScoredValue } from "@/lib/questionnaire/format";
@@ -63,11 +65,25 @@ export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer", "c
     ]);
   }
 
+  // Every export carries the signed record, so a copy of the file can be tied to what the platform signed.
+  const signed = latestFinalisation(db, report.round.id)?.signed;
+  const signatureRows = signed
+    ? [
+        [t("signedRecord"), canonicalBytes(signed.record).toString("utf8")],
+        [t("signature"), signed.signature],
+        [t("publicKey"), signed.publicKey.trim()],
+        [t("keyFingerprint"), fingerprint(signed.publicKey)],
+      ]
+    : [];
   const fileBase = `cityeval-round-${report.round.id}-${level === "items" ? "items" : "results"}`;
   if (format === "csv") {
-    const csv = await sheetToCsv(workbook, level === "items" ? t("itemsSheet") : t("citiesSheet"));
+    const sheetName = level === "items" ? t("itemsSheet") : t("citiesSheet");
+    const sheet = workbook.getWorksheet(sheetName)!;
+    if (signatureRows.length) sheet.addRows([[], ...signatureRows]);
+    const csv = await sheetToCsv(workbook, sheetName);
     return new Response(csv, { headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${fileBase}.csv"` } });
   }
+  if (signatureRows.length) workbook.addWorksheet(t("signatureSheet")).addRows(signatureRows);
   for (const sheet of [cities, itemsSheet]) sheet.getRow(1).font = { bold: true };
   const buffer = await workbook.xlsx.writeBuffer();
   return new Response(buffer, {
