@@ -72,15 +72,17 @@ export function BundleChecker() {
         <span className="font-medium">{t("drop")}</span>
         <span className="text-slate-600">{t("local")}</span>
         <input type="file" accept=".json,application/json" className="sr-only" aria-label={t("choose")} onChange={(e) => void check(e.target.files?.[0])} />
-        <span className="rounded-md border border-slate-300 bg-white px-3 py-1.5">{t("choose")}</span>
+        <span aria-hidden className="rounded-md border border-slate-300 bg-white px-3 py-1.5">{t("choose")}</span>
       </label>
       {busy && <p role="status">{t("checking")}</p>}
       {outcome?.kind === "unreadable" && <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">{t("unreadable", { name: outcome.name })}</p>}
       {outcome?.kind === "checked" && (
         <section aria-labelledby="verify-result" className="space-y-4 rounded-xl border border-slate-200 bg-white p-5">
-          <h2 id="verify-result" className={`text-lg font-semibold ${outcome.verification.ok ? "text-emerald-700" : "text-red-700"}`} role="status">
-            {outcome.verification.ok ? t("ok") : t("notOk")}
-          </h2>
+          <div role="status">
+            <h2 id="verify-result" className={`text-lg font-semibold ${outcome.verification.ok ? "text-emerald-700" : "text-red-700"}`}>
+              {outcome.verification.ok ? t("ok") : t("notOk")}
+            </h2>
+          </div>
           {outcome.summary && (
             <p className="text-sm">
               {outcome.summary.round}
