@@ -8,6 +8,7 @@ import { ownPublicKey } from "@/lib/config/signing-key";
 import { newSigningKeyPem, publicKeyPemOf } from "@/lib/signing/signature";
 import { verifyBundle, type Bundle } from "@/lib/verify/bundle";
 import { buildBundle } from "./bundle";
+import { getItemScorecard } from "./report";
 import type { Db } from "./client";
 import { finaliseRound, listBlockers, markNotSubmitted } from "./finalise";
 import { approveSubmission, decideItem } from "./reviews";
@@ -89,6 +90,17 @@ describe("the verification bundle", () => {
     expect(bad.stdout).toMatch(/FAIL {2}scores recomputed from the city's inputs\n.*B4\.1: published 200/);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 30_000);
+
+  it("comes with a derivation of every item's points on the city's scorecard, adding up to the published total", () => {
+    const card = getItemScorecard(db, round.roundId, round.staff.cityId!)!;
+    const entries = card.modules.flatMap((m) => m.indicators.flatMap((i) => i.items));
+    expect(entries.length).toBeGreaterThan(50);
+    for (const { item, result, derivation } of entries) expect(derivation.params.points, item.code).toBe((result.points / 100).toFixed(2));
+    const b41 = entries.find((e) => e.item.code === "B4.1")!;
+    expect(b41.derivation).toMatchObject({ key: "band", params: { value: 45 } }); // scored on the reviewer's 45, not 156.4
+    expect(entries.find((e) => e.item.code.startsWith("G"))!.derivation.key).toBe("moduleNotVerified");
+    expect(entries.reduce((sum, e) => sum + e.result.points, 0)).toBe(card.total.points);
+  });
 
   it("reports a file that is not a bundle instead of failing", async () => {
     expect(await failing({ hello: "world" })).toEqual(["format"]);

@@ -6,6 +6,8 @@
 import "server-only";
 import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { isInSubmittedVersion } from "@/lib/auth/policy";
+import type { ScorableAnswer, UrlJudgement } from "@/lib/scoring/engine";
+import { explainItemScore } from "@/lib/scoring/explain";
 import { groupMeans, mean, median, shareBetween, standardDeviation, tenPointBands, tiersByGaps } from "@/lib/scoring/statistics";
 import type { Db } from "./client";
 import { computeRoundResults } from "./finalise";
@@ -169,6 +171,17 @@ export function getPreliminaryScorecard(db: Db, roundId: number, cityId: number)
 
 type ScorecardRow = Pick<typeof results.$inferSelect, "level" | "code" | "points" | "submittedValue" | "verifiedValue" | "notSubmitted" | "reviewStatus">;
 
+/** The value in force as the engine scored it, rebuilt from a result row (lib/scoring/round-results.ts writes it). */
+function scoredAnswer(item: { answerType: string }, result: ScorecardRow, notApplicableReason: string | null, adjusted: boolean): ScorableAnswer | undefined {
+  if (result.notSubmitted) return undefined;
+  const notApplicable = !adjusted && !!notApplicableReason;
+  if (item.answerType === "url") {
+    const judgement = ["ok", "partial", "bad"].includes(result.verifiedValue as string) ? (result.verifiedValue as UrlJudgement) : null;
+    return { value: result.submittedValue, notApplicable, urlJudgement: judgement };
+  }
+  return { value: result.verifiedValue, notApplicable };
+}
+
 function buildItemScorecard(db: Db, roundId: number, cityId: number, resultRows: ScorecardRow[]) {
   const shape = loadFrameworkShape(db, roundId);
   if (!resultRows.length) return null;
@@ -229,6 +242,7 @@ function buildItemScorecard(db: Db, roundId: number, cityId: number, resultRows:
             // Decisions count once the module is verified; before that a reviewer may still change them.
             decisions: result.notSubmitted ? [] : decisions.filter((d) => d.itemId === item.id),
             evidence: files.filter((f) => f.itemId === item.id),
+            derivation: explainItemScore(item, scoredAnswer(item, result, reasons.get(item.id) ?? null, decisions.some((d) => d.itemId === item.id && d.action === "adjust")), !result.notSubmitted),
           };
         }),
       })),

@@ -8,6 +8,12 @@ import type { ItemScorecard } from "@/lib/scoring/scorecard";
  * Every item of one city: what it submitted, the value in force after review, the points, who decided what
  * at which stage and why, and the evidence with its SHA-256. Indicator and module subtotals add up to the total.
  */
+/** An option's label as people read it (the derivation carries its stored value). */
+function optionLabel(item: ItemScorecard["modules"][number]["indicators"][number]["items"][number]["item"], value: string, locale: string): string {
+  const option = item.options?.find((o) => o.value === value);
+  return option ? pick(locale, option.label.zh, option.label.en) : value;
+}
+
 export async function ItemScorecardTable({
   card,
   preliminary = false,
@@ -19,7 +25,7 @@ export async function ItemScorecardTable({
   /** more about an item under its row (the city's appeals) */
   extra?: (itemId: number) => React.ReactNode;
 }) {
-  const [t, tq, tr, locale] = [await getTranslations("report"), await getTranslations("questionnaire"), await getTranslations("review"), await getLocale()];
+  const [t, tq, tr, td, locale] = [await getTranslations("report"), await getTranslations("questionnaire"), await getTranslations("review"), await getTranslations("derivation"), await getLocale()];
   const labels = { yes: tq("yes"), no: tq("no"), empty: tq("empty"), notApplicable: tq("notApplicable") };
   const show = (item: Parameters<typeof formatScoredValue>[0], value: unknown, notApplicableReason: string | null = null) =>
     formatScoredValue(item, value, notApplicableReason, locale, labels, (j) => tr(`judgement.${j}`));
@@ -50,14 +56,17 @@ export async function ItemScorecardTable({
                 <td className="px-2 py-1 text-right tabular-nums" data-testid={`indicator-subtotal-${i.code}`}>{formatPoints(i.result.points)} / {formatPoints(i.maxPoints)}</td>
                 <td colSpan={2} />
               </tr>
-              {i.items.map(({ item, result, notApplicableReason, decisions, evidence }) => {
+              {i.items.map(({ item, result, notApplicableReason, decisions, evidence, derivation }) => {
                 const format = { ...item, unitZh: item.unitZh, unitEn: item.unitEn };
                 const adjusted = decisions.some((d) => d.action === "adjust");
                 const more = extra?.(item.id);
                 return (
                   <Fragment key={item.id}>
                   <tr data-testid={`scorecard-item-${item.code}`} className="border-t border-slate-100">
-                    <th scope="row" className="px-2 py-1 text-left font-normal"><span className="text-slate-400">{item.code}</span> {pick(locale, item.nameZh, item.nameEn)}</th>
+                    <th scope="row" className="px-2 py-1 text-left font-normal">
+                      <span className="text-slate-400">{item.code}</span> {pick(locale, item.nameZh, item.nameEn)}
+                      <span className="block text-xs text-slate-500" data-testid={`derivation-${item.code}`}>{td(derivation.key, derivation.key === "single" ? { ...derivation.params, option: optionLabel(item, String(derivation.params.option), locale) } : derivation.params)}</span>
+                    </th>
                     <td className="px-2 py-1">{result.submittedValue === null && !notApplicableReason ? "—" : show(format, result.submittedValue, notApplicableReason)}</td>
                     <td className="px-2 py-1">{result.notSubmitted ? t(preliminary ? "notVerifiedItem" : "notSubmittedItem") : result.verifiedValue === null && (adjusted || !notApplicableReason) ? "—" : show(format, result.verifiedValue, adjusted ? null : notApplicableReason)}</td>
                     <td className="px-2 py-1 text-right tabular-nums">{formatPoints(result.points)} / {formatPoints(item.maxPoints)}</td>

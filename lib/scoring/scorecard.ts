@@ -4,6 +4,7 @@
  * and the evidence with its SHA-256. db/report.ts builds it; this is the shape the page renders.
  */
 import type { ItemOption } from "@/lib/framework/schema";
+import type { Derivation } from "./explain";
 
 /** A result row: frozen at finalisation, or computed now for preliminary results. */
 export type ScorecardResult = {
@@ -57,6 +58,8 @@ export type ItemScorecard = {
         notApplicableReason: string | null;
         decisions: ScorecardDecision[];
         evidence: ScorecardEvidence[];
+        /** how the points come about from the value in force and the rule (lib/scoring/explain.ts) */
+        derivation: Derivation;
       }[];
     })[];
   })[];
