@@ -4,6 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { openDatabase } from "@/db/client";
+import { DEMO_ROUND_NAME } from "@/db/demo-round";
 import { formatDemoLogins, migrateAndSeed } from "@/db/seed";
 import { databasePath, dataDir } from "@/lib/config/paths";
 import { authSecret } from "@/lib/config/secret";
@@ -13,7 +14,10 @@ async function main() {
   const db = openDatabase(databasePath());
   const logins = await migrateAndSeed(db, console.log);
   db.$client.close();
-  console.log(`\nCityEval demo — data in ${dataDir()}\n\n${formatDemoLogins(logins)}\n\nOpen http://localhost:${port}\n`);
+  console.log(
+    `\nCityEval demo — data in ${dataDir()}\n\n${formatDemoLogins(logins)}\n\nOpen http://localhost:${port}\n` +
+      `Check the signed demo round: DATA_DIR=${dataDir()} npm run verify -- "${DEMO_ROUND_NAME}"  (and the audit log: npm run verify -- --audit)\n`,
+  );
 
   const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port], {
     stdio: "inherit",
