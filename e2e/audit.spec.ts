@@ -6,6 +6,8 @@ test("the admin filters the audit log by user and action and exports it; other r
   fillAndSubmit(roundId, staff);
 
   await visit(page, "/admin/audit");
+  // The page checks the hash chain and the signed heads every time it is opened.
+  await expect(page.getByTestId("chain-status")).toContainText(/^审计链完整：第 1 行至第 \d+ 行逐行核验无误/);
   await page.getByLabel("操作人").selectOption({ label: staff.email });
   await page.getByRole("combobox", { name: "操作", exact: true }).selectOption("submission.submitted");
   await page.getByRole("button", { name: "筛选" }).click();
