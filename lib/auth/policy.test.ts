@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import {
+  actingCityOf,
+  isInSubmittedVersion,
+  mayActForCity,
+  mayDecideAppeal,
+  mayDecideAtStage,
+  mayDownloadBundle,
+  mayDownloadEvidence,
+  mayExportResults,
+  maySeeCity,
+  maySeeScorecard,
+  maySeeSubmission,
+  type Actor,
+} from "./policy";
+
+const admin: Actor = { id: 1, role: "admin", cityId: null };
+const staffA: Actor = { id: 2, role: "city_staff", cityId: 10 };
+const staffB: Actor = { id: 3, role: "city_staff", cityId: 20 };
+const reviewer: Actor = { id: 4, role: "reviewer", cityId: null };
+const assigned = [{ moduleId: 5, stageId: 51 }];
+const submitted = { cityId: 10, moduleId: 5, version: 1 };
+
+describe("the authorization policy", () => {
+  it("gives a city's pages and actions to its own staff (admins see, never act)", () => {
+    expect([admin, staffA, staffB, reviewer].map((a) => maySeeCity(a, 10))).toEqual([true, true, false, false]);
+    expect([admin, staffA, staffB, reviewer].map((a) => mayActForCity(a, 10))).toEqual([false, true, false, false]);
+    expect([admin, staffA, reviewer].map(actingCityOf)).toEqual([null, 10, null]);
+  });
+
+  it("shows reviewers submitted versions of their modules only, and lets them decide only at their stage", () => {
+    expect(maySeeSubmission(reviewer, submitted, assigned)).toBe(true);
+    expect(maySeeSubmission(reviewer, { ...submitted, version: 0 }, assigned)).toBe(false); // a draft never submitted
+    expect(maySeeSubmission(reviewer, { ...submitted, moduleId: 6 }, assigned)).toBe(false);
+    expect(maySeeSubmission(staffB, submitted, [])).toBe(false);
+    expect(mayDecideAtStage(reviewer, { moduleId: 5, stageId: 51 }, assigned)).toBe(true);
+    expect(mayDecideAtStage(reviewer, { moduleId: 5, stageId: 52 }, assigned)).toBe(false);
+    expect(mayDecideAtStage(admin, { moduleId: 5, stageId: 51 }, assigned)).toBe(false);
+    expect(mayDecideAppeal(reviewer, { assignedTo: null }, { moduleId: 5, stageId: 51 }, assigned)).toBe(true);
+    expect(mayDecideAppeal(reviewer, { assignedTo: 99 }, { moduleId: 5, stageId: 51 }, assigned)).toBe(false); // handed to another
+  });
+
+  it("serves evidence of submitted versions to reviewers, deleted files to admins only", () => {
+    const ev = { ...submitted, deleted: false, submitted: true };
+    expect([admin, staffA, staffB, reviewer].map((a) => mayDownloadEvidence(a, ev, assigned))).toEqual([true, true, false, true]);
+    expect(mayDownloadEvidence(reviewer, { ...ev, submitted: false }, assigned)).toBe(false);
+    const deleted = { ...ev, deleted: true, submitted: false };
+    expect([admin, staffA, reviewer].map((a) => mayDownloadEvidence(a, deleted, assigned))).toEqual([true, false, false]);
+    const at = new Date("2026-01-02");
+    expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-01"), deletedAt: null }, at)).toBe(true);
+    expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-03"), deletedAt: null }, at)).toBe(false);
+    expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-01"), deletedAt: at }, at)).toBe(false);
+    expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-01"), deletedAt: null }, null)).toBe(false);
+  });
+
+  it("publishes scorecards, exports and bundles by role and city", () => {
+    expect([admin, staffA, reviewer].map((a) => maySeeScorecard(a, 20))).toEqual([true, false, true]);
+    expect([admin, staffA, reviewer].map(mayExportResults)).toEqual([true, false, true]);
+    expect([admin, staffA, reviewer].map((a) => mayDownloadBundle(a, { kind: "round" }))).toEqual([true, false, false]);
+    expect([admin, staffA, staffB, reviewer].map((a) => mayDownloadBundle(a, { kind: "city", cityId: 10 }))).toEqual([true, true, false, false]);
+  });
+});
