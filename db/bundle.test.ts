@@ -102,6 +102,20 @@ describe("the verification bundle", () => {
     expect(entries.reduce((sum, e) => sum + e.result.points, 0)).toBe(card.total.points);
   });
 
+  it("catches relabelled cities, a renamed round, an invented ranking entry and a flipped not-submitted flag", async () => {
+    const cityId = round.staff.cityId!;
+    const genuine = asFile(buildBundle(db, round.roundId, { kind: "city", cityId }));
+    const relabelled = asFile(genuine);
+    const [a, b] = relabelled.cities;
+    [a!.nameZh, b!.nameZh] = [b!.nameZh, a!.nameZh];
+    relabelled.round.name = "另一个轮次";
+    relabelled.ranking.push({ cityId: 9999, total: 1, modules: {} });
+    expect(await failing(relabelled)).toEqual(["round, cities and published ranking as signed"]);
+    const flipped = asFile(buildBundle(db, round.roundId, { kind: "round" }));
+    flipped.results.filter((r) => r.cityId === cityId && r.level === "module" && r.code === "B").forEach((r) => (r.notSubmitted = true));
+    expect(await failing(flipped)).toEqual(["scores and ranks recomputed from the inputs"]);
+  });
+
   it("reports a file that is not a bundle instead of failing", async () => {
     expect(await failing({ hello: "world" })).toEqual(["format"]);
     expect(await failing(null)).toEqual(["format"]);

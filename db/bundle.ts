@@ -1,11 +1,13 @@
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { FinalisationRecord } from "@/lib/signing/signature";
+import { ownPublicKey } from "@/lib/config/signing-key";
+import { verifyRecord, type FinalisationRecord } from "@/lib/signing/signature";
 import { BUNDLE_FORMAT, type Bundle } from "@/lib/verify/bundle";
 import type { Db } from "./client";
-import { loadRoundInput } from "./finalise";
+import { rankingOf } from "@/lib/scoring/round-results";
+import { listParticipants, loadRoundInput } from "./finalise";
 import { listAdjustmentsInForce } from "./reviews";
-import { cities, results, roundCities, rounds, submissions } from "./schema";
+import { results, rounds, submissions } from "./schema";
 import { latestFinalisation } from "./signatures";
 
 /**
@@ -16,19 +18,14 @@ import { latestFinalisation } from "./signatures";
 export function buildBundle(db: Db, roundId: number, scope: { kind: "round" } | { kind: "city"; cityId: number }): Bundle | null {
   const round = db.select().from(rounds).where(eq(rounds.id, roundId)).get();
   const latest = latestFinalisation(db, roundId);
-  if (!round || round.status !== "finalised" || !latest) return null;
+  // Only what this instance signed is published: a record stored under another key is no finalisation of ours.
+  if (!round || round.status !== "finalised" || !latest || !verifyRecord(latest.signed, ownPublicKey())) return null;
   const full = loadRoundInput(db, roundId);
   const only = scope.kind === "city" ? scope.cityId : null;
   if (only !== null && !full.cities.some((c) => c.cityId === only)) return null;
   const input = { ...full, cities: full.cities.filter((c) => only === null || c.cityId === only) };
   const stored = db.select().from(results).where(eq(results.roundId, roundId)).orderBy(asc(results.id)).all();
-  const participants = db
-    .select({ id: cities.id, code: cities.code, nameZh: cities.nameZh, nameEn: cities.nameEn, region: cities.region, tier: cities.tier })
-    .from(roundCities)
-    .innerJoin(cities, eq(cities.id, roundCities.cityId))
-    .where(eq(roundCities.roundId, roundId))
-    .orderBy(asc(cities.id))
-    .all();
+  const participants = listParticipants(db, roundId);
   const cityOfSubmission = new Map(
     db.select({ id: submissions.id, cityId: submissions.cityId }).from(submissions).where(and(eq(submissions.roundId, roundId), only === null ? undefined : inArray(submissions.cityId, [only]))).all().map((s) => [s.id, s.cityId]),
   );
@@ -41,11 +38,7 @@ export function buildBundle(db: Db, roundId: number, scope: { kind: "round" } | 
     results: stored
       .filter((r) => only === null || r.cityId === only)
       .map((r) => ({ cityId: r.cityId, level: r.level as "item" | "indicator" | "module" | "total", code: r.code, points: r.points, rank: r.rank ?? null, notSubmitted: r.notSubmitted })),
-    ranking: participants.map((c) => {
-      const total = stored.find((r) => r.cityId === c.id && r.level === "total");
-      const modules = Object.fromEntries(stored.filter((r) => r.cityId === c.id && r.level === "module").map((r) => [r.code, r.points]));
-      return { cityId: c.id, total: total && total.rank !== null ? total.points : null, modules };
-    }),
+    ranking: rankingOf(stored, participants.map((c) => c.id)),
     decisions: listAdjustmentsInForce(db, { roundId })
       .filter((a) => cityOfSubmission.has(a.submissionId))
       .map((a) => ({ cityId: cityOfSubmission.get(a.submissionId)!, itemCode: a.itemCode, stage: a.stagePosition, action: a.action, comment: a.comment })),

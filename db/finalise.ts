@@ -7,7 +7,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { SessionUser } from "@/lib/domain";
-import { cityCanonical, computeResults, type CityInput, type DigestFramework, type ItemInput, type ResultRow, type RoundInput } from "@/lib/scoring/round-results";
+import { cityCanonical, computeResults, participantsCanonical, rankingCanonical, rankingOf, type CityInput, type Participant, type DigestFramework, type ItemInput, type ResultRow, type RoundInput } from "@/lib/scoring/round-results";
 import { formatPoints } from "@/lib/i18n/pick";
 import { valueInForce } from "@/lib/review/value-in-force";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
@@ -148,7 +148,21 @@ export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: n
   const { rows, canonical } = computeResults(input);
   const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
   const cityDigests = () => Object.fromEntries(input.cities.map((c) => [String(c.cityId), sha256(cityCanonical(input, c.cityId, rows))]));
-  return { rows, digest: sha256(canonical), cityDigests };
+  // What the report names and ranks: the participants as they are now, and every city's published points.
+  const participantsHash = () => sha256(participantsCanonical(listParticipants(db, roundId)));
+  const rankingHash = () => sha256(rankingCanonical(rankingOf(rows, input.cities.map((c) => c.cityId))));
+  return { rows, digest: sha256(canonical), cityDigests, participantsHash, rankingHash };
+}
+
+/** The round's cities with what the report shows of them. */
+export function listParticipants(db: Db | Tx, roundId: number): Participant[] {
+  return db
+    .select({ id: cities.id, code: cities.code, nameZh: cities.nameZh, nameEn: cities.nameEn, region: cities.region, tier: cities.tier })
+    .from(roundCities)
+    .innerJoin(cities, eq(cities.id, roundCities.cityId))
+    .where(eq(roundCities.roundId, roundId))
+    .orderBy(asc(cities.id))
+    .all();
 }
 
 export type FinaliseResult =
@@ -169,7 +183,7 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
       if (blockers.length) return { ok: false, reason: "blocked", blockers };
       const openAppeals = countOpenAppeals(tx, roundId);
       if (openAppeals) return { ok: false, reason: "appealsOpen", count: openAppeals };
-      const { rows, digest, cityDigests } = computeRoundResults(tx, roundId);
+      const { rows, digest, cityDigests, participantsHash, rankingHash } = computeRoundResults(tx, roundId);
       tx.delete(results).where(eq(results.roundId, roundId)).run();
       for (let i = 0; i < rows.length; i += 500) tx.insert(results).values(rows.slice(i, i + 500)).run();
       const cityCount = new Set(rows.map((r) => r.cityId)).size;
@@ -178,7 +192,7 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
       // it is the head of the chain the signature covers.
       const head = appendAudit(tx, { actorId: user.id, action: "round.finalised", entityType: "round", entityId: roundId, roundId, before: { status: round.status }, after: { status: "finalised", digest, cities: cityCount } });
       tx.update(rounds).set({ status: "finalised", finalisedAt: now, finalisedBy: user.id, digest }).where(eq(rounds.id, roundId)).run();
-      const signed = signFinalisation(tx, round, { digest, cityDigests: cityDigests(), cities: cityCount }, head, now);
+      const signed = signFinalisation(tx, round, { digest, cityDigests: cityDigests(), participantsHash: participantsHash(), rankingHash: rankingHash(), cities: cityCount }, head, now);
       return { ok: true, digest, cities: cityCount, signed };
     },
     { behavior: "immediate" },
@@ -240,6 +254,11 @@ export function recomputeRound(db: Db, roundId: number): RecomputeReport {
     if (!s) differences.push(`${key(row)}: missing from the snapshot`);
     else if (s.points !== row.points || (s.rank ?? null) !== (row.rank ?? null)) {
       differences.push(`${key(row)}: stored ${s.points} (rank ${s.rank ?? "-"}), recomputed ${row.points} (rank ${row.rank ?? "-"})`);
+    } else {
+      // What the scorecard, the ranking's flags and the exports show must be what was computed, too.
+      const shown = (r: { submittedValue?: unknown; verifiedValue?: unknown; reviewStatus?: string | null; notSubmitted?: boolean }) =>
+        JSON.stringify([r.submittedValue ?? null, r.verifiedValue ?? null, r.reviewStatus ?? null, !!r.notSubmitted]);
+      if (shown(s) !== shown(row)) differences.push(`${key(row)}: stored values ${shown(s)}, recomputed ${shown(row)}`);
     }
     storedByKey.delete(key(row));
   }

@@ -19,7 +19,7 @@ export function roundFrameworkHash(db: Db | Tx, roundId: number): string {
 export function signFinalisation(
   tx: Db | Tx,
   round: { id: number; name: string },
-  frozen: { digest: string; cityDigests: Record<string, string>; cities: number },
+  frozen: { digest: string; cityDigests: Record<string, string>; participantsHash: string; rankingHash: string; cities: number },
   head: AuditHead,
   now: Date,
 ): SignedRecord<FinalisationRecord> {
@@ -30,6 +30,8 @@ export function signFinalisation(
     frameworkHash: roundFrameworkHash(tx, round.id),
     digest: frozen.digest,
     cityDigests: frozen.cityDigests,
+    participantsHash: frozen.participantsHash,
+    rankingHash: frozen.rankingHash,
     cities: frozen.cities,
     auditHead: head,
     signedAt: now.toISOString(),

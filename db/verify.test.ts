@@ -10,6 +10,7 @@ import type { Db } from "./client";
 import { computeRoundResults, finaliseRound, listBlockers, markNotSubmitted, reopenRound } from "./finalise";
 import { addEvidence } from "./questionnaire";
 import { approveSubmission } from "./reviews";
+import { appendAudit } from "./audit";
 import { answers, auditLog, items, modules, results, rounds, submissions } from "./schema";
 import { ensureDailyCheckpoint, listFinalisations } from "./signatures";
 import { createModuleBRound, createTestDb, setRoundStatus } from "./test-db";
@@ -48,7 +49,8 @@ function dropTriggers() {
 }
 
 describe("verifyRound", () => {
-  it("holds for an untouched finalised round, under its own key and under the pinned instance key", () => {
+  it("holds for an untouched finalised round under the pinned instance key, and fails with no key to check against", () => {
+    expect(verifyRound(db, round.roundId).checks.filter((c) => c.differences.length).map((c) => c.name)).toEqual(["signature"]);
     expect(verifyRound(db, round.roundId, publicKeyPemOf(signingKeyPem()))).toMatchObject({ ok: true });
     expect(listFinalisations(db, round.roundId)).toHaveLength(1);
     expect(failing(round.roundId, publicKeyPemOf(newSigningKeyPem()))).toEqual(["signature"]);
@@ -69,8 +71,8 @@ describe("verifyRound", () => {
 
     // The signed digest (and the round.finalised entry) no longer match the stored and recomputed one, and the
     // frozen snapshot no longer matches the answers.
-    expect(failing(roundId)).toEqual(["digest", "per-city digests", "submission snapshots"]);
-    const snapshots = verifyRound(db, roundId).checks.find((c) => c.name === "submission snapshots")!;
+    expect(failing(roundId)).toEqual(["digest", "per-city digests", "participants and published ranking", "submission snapshots"]);
+    const snapshots = verifyRound(db, roundId, publicKeyPemOf(signingKeyPem())).checks.find((c) => c.name === "submission snapshots")!;
     expect(snapshots.differences[0]).toMatch(/answers differ from the frozen snapshot \(B1\.2\)/);
   });
 
@@ -94,9 +96,31 @@ describe("verifyRound", () => {
       db.update(auditLog).set({ after, prevHash: prev, hash }).where(eq(auditLog.id, row.id)).run();
       prev = hash;
     }
-    expect(verifyAudit(db).checks.find((c) => c.name === "audit chain")!.differences).toEqual([]); // consistent in itself …
+    expect(verifyAudit(db, publicKeyPemOf(signingKeyPem())).checks.find((c) => c.name === "audit chain")!.differences).toEqual([]); // consistent in itself …
     expect(failing(round.roundId)).toEqual(["audit chain up to the signed head"]); // … but not with what was signed
-    expect(verifyAudit(db).ok).toBe(false);
+    expect(verifyAudit(db, publicKeyPemOf(signingKeyPem())).ok).toBe(false);
+  });
+
+  it("catches an earlier signed finalisation replayed after a reopening, with the status flipped by appended audit rows", () => {
+    const { roundId, admin } = round;
+    const [first] = listFinalisations(db, roundId);
+    expect(reopenRound(db, admin, roundId, "更正").ok).toBe(true);
+    expect(finaliseRound(db, admin, roundId).ok).toBe(true);
+    // The attacker needs no dropped trigger: audit rows carry no key, and inserting a signature row is allowed.
+    setRoundStatus(db, roundId, "open");
+    db.transaction((tx) => {
+      appendAudit(tx, { actorId: null, action: "round.finalised", entityType: "round", entityId: roundId, roundId, after: { digest: first!.signed.record.digest } });
+      tx.update(rounds).set({ status: "finalised", digest: first!.signed.record.digest }).where(eq(rounds.id, roundId)).run();
+    });
+    db.$client.prepare("insert into signatures (kind, round_id, record, signature, public_key) values ('finalisation', ?, ?, ?, ?)").run(roundId, JSON.stringify(first!.signed.record), first!.signed.signature, first!.signed.publicKey);
+    expect(failing(roundId)).toContain("finalisation audit entry");
+    expect(verifyAudit(db, publicKeyPemOf(signingKeyPem())).ok).toBe(true); // the chain itself is intact: only the round check can tell
+  });
+
+  it("catches a changed verified value or not-submitted flag of a stored result, not only points and ranks", () => {
+    dropTriggers();
+    db.update(results).set({ verifiedValue: 999 }).where(and(eq(results.roundId, round.roundId), eq(results.code, "B1.2"), eq(results.level, "item"), eq(results.cityId, round.staff.cityId!))).run();
+    expect(failing(round.roundId)).toEqual(["results recomputed from answers, decisions in force and not-submitted marks"]);
   });
 
   it("catches a changed evidence file", () => {
@@ -115,7 +139,7 @@ describe("verifyRound", () => {
     expect(reopenRound(db, admin, roundId, "更正").ok).toBe(true);
     expect(finaliseRound(db, admin, roundId).ok).toBe(true);
     expect(listFinalisations(db, roundId)).toHaveLength(2);
-    expect(verifyRound(db, roundId).ok).toBe(true);
+    expect(verifyRound(db, roundId, publicKeyPemOf(signingKeyPem())).ok).toBe(true);
   });
 
   it("refuses a bare status change and framework edits of an open round in the database itself", () => {
@@ -129,11 +153,11 @@ describe("verifyRound", () => {
 
 describe("verifyAudit", () => {
   it("reports the whole chain and every signed head; a daily checkpoint signs the head", () => {
-    const before = verifyAudit(db);
+    const before = verifyAudit(db, publicKeyPemOf(signingKeyPem()));
     expect(before).toMatchObject({ ok: true });
     ensureDailyCheckpoint(db, new Date(Date.now() + 25 * 3_600_000));
     ensureDailyCheckpoint(db, new Date(Date.now() + 26 * 3_600_000)); // one a day
     expect(db.$client.prepare("select count(*) as n from signatures where kind = 'checkpoint'").get()).toEqual({ n: 1 });
-    expect(verifyAudit(db).ok).toBe(true);
+    expect(verifyAudit(db, publicKeyPemOf(signingKeyPem())).ok).toBe(true);
   });
 });

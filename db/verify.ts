@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { verifyRecord, type CheckpointRecord, type FinalisationRecord, type SignedRecord } from "@/lib/signing/signature";
 import { evidenceStore } from "@/lib/storage";
 import { verifyAuditChain } from "./audit";
@@ -20,7 +20,9 @@ const verdict = (checks: Check[]): Verification => ({ ok: checks.every((c) => c.
 function signatureDifferences(signed: SignedRecord<unknown>, pinnedPublicKey?: string): string[] {
   const out: string[] = [];
   if (!verifyRecord(signed)) out.push("the signature does not match the record under the key stored with it");
-  if (pinnedPublicKey !== undefined && !verifyRecord(signed, pinnedPublicKey)) out.push("the signature does not match the record under the pinned public key");
+  // The key stored with a record proves nothing by itself: anyone who can write the database can store theirs.
+  if (pinnedPublicKey === undefined) out.push("no public key to check against: pin the instance's (--public-key, the fingerprint the report publishes)");
+  else if (!verifyRecord(signed, pinnedPublicKey)) out.push("the signature does not match the record under the pinned public key");
   return out;
 }
 
@@ -61,6 +63,7 @@ export function verifyRound(db: Db, roundId: number, pinnedPublicKey?: string): 
       ],
     },
     { name: "per-city digests", differences: cityDigestDifferences(db, roundId, record) },
+    { name: "participants and published ranking", differences: publishedDifferences(db, round, record) },
     { name: "finalisation audit entry", differences: finalisationEntryDifferences(db, roundId, record) },
     { name: "framework", differences: roundFrameworkHash(db, roundId) === record.frameworkHash ? [] : [`framework hash ${roundFrameworkHash(db, roundId)}, signed ${record.frameworkHash}`] },
     { name: "submission snapshots", differences: snapshotDifferences(db, roundId) },
@@ -76,10 +79,30 @@ function cityDigestDifferences(db: Db, roundId: number, record: FinalisationReco
   return [...ids].filter((id) => computed[id] !== record.cityDigests?.[id]).map((id) => `city ${id}: recomputed ${computed[id] ?? "none"}, signed ${record.cityDigests?.[id] ?? "none"}`);
 }
 
+/** The cities as the report names them, every city's published points, and the round's name, as signed. */
+function publishedDifferences(db: Db, round: { id: number; name: string }, record: FinalisationRecord): string[] {
+  const computed = computeRoundResults(db, round.id);
+  const out: string[] = [];
+  if (computed.participantsHash() !== record.participantsHash) out.push("the cities' codes, names, regions or tiers differ from those signed");
+  if (computed.rankingHash() !== record.rankingHash) out.push("every city's published points differ from those signed");
+  if (round.name !== record.roundName) out.push(`the round is named ${round.name}, signed ${record.roundName}`);
+  return out;
+}
+
 function finalisationEntryDifferences(db: Db, roundId: number, record: FinalisationRecord): string[] {
   const entry = db.select().from(auditLog).where(eq(auditLog.id, record.auditHead.id)).get();
   if (!entry) return [`audit row ${record.auditHead.id} is missing`];
   const out: string[] = [];
+  // The signed finalisation must be the round's last transition: an earlier one replayed after a reopening
+  // (or a status flipped back by appended audit rows) is not what was signed last.
+  const last = db
+    .select({ id: auditLog.id, action: auditLog.action })
+    .from(auditLog)
+    .where(and(eq(auditLog.entityType, "round"), eq(auditLog.entityId, String(roundId)), inArray(auditLog.action, ["round.finalised", "round.reopened"])))
+    .orderBy(desc(auditLog.id))
+    .limit(1)
+    .get();
+  if (last?.id !== entry.id) out.push(`the round's last transition is audit row ${last?.id ?? "none"} (${last?.action ?? "-"}), the signed finalisation is row ${entry.id}`);
   if (entry.action !== "round.finalised" || entry.entityId !== String(roundId)) out.push(`audit row ${entry.id} is ${entry.action} of ${entry.entityType} ${entry.entityId}, not round.finalised of round ${roundId}`);
   const digest = (entry.after as { digest?: string } | null)?.digest;
   if (digest !== record.digest) out.push(`the round.finalised entry records digest ${digest ?? "none"}, signed ${record.digest}`);

@@ -55,9 +55,9 @@ if (values.bundle) {
   } catch (error) {
     usage(`cannot read ${values.bundle}: ${(error as Error).message}`);
   }
-  const pinnedKey = values["public-key"] ? fs.readFileSync(values["public-key"], "utf8") : undefined;
+  const pinnedKey = pinned;
   const carried = (raw as { signed?: { publicKey?: string } } | null)?.signed?.publicKey;
-  if (typeof carried === "string") console.log(`public key in the bundle ${await bundleKeyFingerprint(carried)}${pinnedKey ? `; pinned ${await bundleKeyFingerprint(pinnedKey)}` : " (not pinned: compare it with the one the report publishes)"}`);
+  if (typeof carried === "string") console.log(`public key in the bundle ${await bundleKeyFingerprint(carried)}${pinnedKey ? `; pinned ${await bundleKeyFingerprint(pinnedKey)}` : " (NOT PINNED: compare it with the fingerprint the report publishes, or give --public-key)"}`);
   report(await verifyBundle(raw, pinnedKey));
 }
 

@@ -13,13 +13,14 @@ type Summary = { round: string; city: string | null; total: number | null; rank:
 
 /** Reads what the file says about itself, for the heading of the result (only after the checks ran). */
 function summarise(raw: unknown, locale: string): Summary | null {
-  const b = raw as { round?: { name?: string; nameEn?: string | null }; scope?: { kind?: string; cityId?: number }; cities?: { id: number; nameZh: string; nameEn: string }[]; results?: { cityId: number; level: string; points: number; rank: number | null }[]; ranking?: { total: number | null }[] } | null;
+  const b = raw as { signed?: { record?: { roundName?: string } }; round?: { name?: string; nameEn?: string | null }; scope?: { kind?: string; cityId?: number }; cities?: { id: number; nameZh: string; nameEn: string }[]; results?: { cityId: number; level: string; points: number; rank: number | null }[]; ranking?: { total: number | null }[] } | null;
   if (!b?.round?.name) return null;
   const cityId = b.scope?.kind === "city" ? b.scope.cityId : undefined;
   const city = b.cities?.find((c) => c.id === cityId);
   const total = b.results?.find((r) => r.cityId === cityId && r.level === "total");
   return {
-    round: locale === "en" && b.round.nameEn ? b.round.nameEn : b.round.name,
+    // The name as signed (the file's own label is checked against it).
+    round: b.signed?.record?.roundName ?? b.round.name,
     city: city ? pick(locale, city.nameZh, city.nameEn) : null,
     total: total ? total.points : null,
     rank: total?.rank ?? null,

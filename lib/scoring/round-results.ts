@@ -116,3 +116,27 @@ export function cityCanonical(input: RoundInput, cityId: number, rows: ResultRow
   const city = input.cities.find((c) => c.cityId === cityId);
   return canonicalize({ roundId: input.roundId, framework: input.framework, city: city ?? null, results: rows.filter((r) => r.cityId === cityId).map(digestRow) }) ?? "";
 }
+
+/** A participating city as the report names and groups it. */
+export type Participant = { id: number; code: string; nameZh: string; nameEn: string; region: string; tier: string };
+
+/** The canonical text of the participants (by id), signed so that a verified ranking names the right cities. */
+export function participantsCanonical(participants: Participant[]): string {
+  const rows = [...participants].sort((a, b) => a.id - b.id).map((c) => ({ id: c.id, code: c.code, nameZh: c.nameZh, nameEn: c.nameEn, region: c.region, tier: c.tier }));
+  return canonicalize(rows) ?? "";
+}
+
+export type RankingEntry = { cityId: number; total: number | null; modules: Record<string, number> };
+
+/** Every city's published points (total only when ranked), in city order: what a city's ranks are checked against. */
+export function rankingOf(rows: Pick<ResultRow, "cityId" | "level" | "code" | "points" | "rank">[], cityIds: number[]): RankingEntry[] {
+  return [...cityIds].sort((a, b) => a - b).map((cityId) => {
+    const total = rows.find((r) => r.cityId === cityId && r.level === "total");
+    const modules = Object.fromEntries(rows.filter((r) => r.cityId === cityId && r.level === "module").map((r) => [r.code, r.points]));
+    return { cityId, total: total && total.rank != null ? total.points : null, modules };
+  });
+}
+
+export function rankingCanonical(ranking: RankingEntry[]): string {
+  return canonicalize(ranking) ?? "";
+}

@@ -18,6 +18,10 @@ export type FinalisationRecord = {
   digest: string;
   /** per city id, SHA-256 of its part (lib/scoring/round-results.ts cityCanonical): what a city's bundle checks */
   cityDigests: Record<string, string>;
+  /** SHA-256 of the participants' codes, names, regions and tiers (participantsCanonical) */
+  participantsHash: string;
+  /** SHA-256 of every city's published points (rankingCanonical): what a city's ranks are checked against */
+  rankingHash: string;
   cities: number;
   /** the audit log's last row when the round was finalised: its own `round.finalised` entry */
   auditHead: AuditHead;

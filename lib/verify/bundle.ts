@@ -6,7 +6,7 @@
  */
 import canonicalize from "canonicalize";
 import { z } from "zod";
-import { cityCanonical, computeResults, type ResultRow, type RoundInput } from "@/lib/scoring/round-results";
+import { cityCanonical, computeResults, participantsCanonical, rankingCanonical, rankingOf, type ResultRow, type RoundInput } from "@/lib/scoring/round-results";
 import { rank } from "@/lib/scoring/statistics";
 
 export const BUNDLE_FORMAT = "cityeval.verification-bundle/1";
@@ -31,7 +31,9 @@ const roundInput = z.object({
 });
 const resultRow = z.object({ cityId: z.number().int(), level: z.enum(["item", "indicator", "module", "total"]), code: z.string(), points: z.number().int(), rank: z.number().int().nullable(), notSubmitted: z.boolean() });
 const signed = z.object({
-  record: z.object({ kind: z.literal("cityeval.finalisation"), roundId: z.number().int(), digest: z.string(), cityDigests: z.record(z.string(), z.string()) }).loose(),
+  record: z
+    .object({ kind: z.literal("cityeval.finalisation"), roundId: z.number().int(), roundName: z.string(), digest: z.string(), cityDigests: z.record(z.string(), z.string()), participantsHash: z.string(), rankingHash: z.string() })
+    .loose(),
   signature: z.string(),
   publicKey: z.string(),
 });
@@ -53,7 +55,7 @@ export const bundleSchema = z.object({
 });
 export type Bundle = z.infer<typeof bundleSchema>;
 
-export type BundleCheckId = "format" | "signature" | "scores" | "digest" | "cityScores" | "ranks" | "cityDigest";
+export type BundleCheckId = "format" | "signature" | "published" | "scores" | "digest" | "cityScores" | "ranks" | "cityDigest";
 /** `id` names the check for people (messages: verify.checks.*); `name` for the command line. */
 export type BundleCheck = { id: BundleCheckId; name: string; differences: string[] };
 export type BundleVerification = { ok: boolean; checks: BundleCheck[] };
@@ -96,8 +98,8 @@ function rowDifferences(recomputed: ResultRow[], published: z.infer<typeof resul
   for (const row of recomputed) {
     const p = byKey.get(key(row));
     if (!p) out.push(`${key(row)}: not in the bundle's results`);
-    else if (p.points !== row.points || (withRanks && (p.rank ?? null) !== (row.rank ?? null))) {
-      out.push(`${key(row)}: published ${p.points} (rank ${p.rank ?? "-"}), recomputed ${row.points}${withRanks ? ` (rank ${row.rank ?? "-"})` : ""}`);
+    else if (p.points !== row.points || p.notSubmitted !== row.notSubmitted || (withRanks && (p.rank ?? null) !== (row.rank ?? null))) {
+      out.push(`${key(row)}: published ${p.points} (rank ${p.rank ?? "-"}${p.notSubmitted ? ", not submitted" : ""}), recomputed ${row.points}${withRanks ? ` (rank ${row.rank ?? "-"})` : ""}${row.notSubmitted ? ", not submitted" : ""}`);
     }
     byKey.delete(key(row));
   }
@@ -123,10 +125,19 @@ export async function verifyBundle(raw: unknown, pinnedPublicKeyPem?: string): P
   if (record.roundId !== bundle.round.id || bundle.input.roundId !== bundle.round.id) signature.push(`the record is of round ${record.roundId}, the bundle of round ${bundle.round.id}`);
   checks.push({ id: "signature", name: "signature", differences: signature });
 
+  // The labels a reader sees (round, cities) and every city's published points are signed too.
+  const published: string[] = [];
+  if (bundle.round.name !== record.roundName) published.push(`the bundle names the round ${bundle.round.name}, signed ${record.roundName}`);
+  if ((await sha256(participantsCanonical(bundle.cities))) !== record.participantsHash) published.push("the cities' codes, names, regions or tiers differ from those signed");
+  if ((await sha256(rankingCanonical(bundle.ranking))) !== record.rankingHash) published.push("every city's published points differ from those signed");
+  checks.push({ id: "published", name: "round, cities and published ranking as signed", differences: published });
+
   const input = bundle.input as RoundInput;
   const { rows, canonical } = computeResults(input);
   if (bundle.scope.kind === "round") {
-    checks.push({ id: "scores", name: "scores and ranks recomputed from the inputs", differences: rowDifferences(rows, bundle.results, true) });
+    const ranking = rankingOf(rows, input.cities.map((c) => c.cityId));
+    const rankingDiffers = rankingCanonical(ranking) !== rankingCanonical(bundle.ranking) ? ["the bundle's ranking differs from the one recomputed"] : [];
+    checks.push({ id: "scores", name: "scores and ranks recomputed from the inputs", differences: [...rowDifferences(rows, bundle.results, true), ...rankingDiffers] });
     const digest = await sha256(canonical);
     checks.push({ id: "digest", name: "digest", differences: digest === record.digest ? [] : [`recomputed ${digest}, signed ${record.digest}`] });
   } else {

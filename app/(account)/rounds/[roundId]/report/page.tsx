@@ -7,7 +7,8 @@ import { getDb } from "@/db/client";
 import { getRoundReport } from "@/db/report";
 import { listFinalisations } from "@/db/signatures";
 import { mayDownloadBundle, mayExportResults, maySeeScorecard } from "@/lib/auth/policy";
-import { fingerprint } from "@/lib/signing/signature";
+import { ownPublicKey } from "@/lib/config/signing-key";
+import { fingerprint, verifyRecord } from "@/lib/signing/signature";
 import { requireRole } from "@/lib/auth/session";
 import { pick, roundName } from "@/lib/i18n/pick";
 
@@ -34,6 +35,10 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
   const [t, tr, tt, locale, format] = [await getTranslations("report"), await getTranslations("regions"), await getTranslations("tiers"), await getLocale(), await getFormatter()];
   const finalisations = listFinalisations(getDb(), report.round.id);
   const signed = finalisations.at(-1) ?? null;
+  // The fingerprint published is the instance key's own, never the one stored with a record (which anyone who
+  // can write the database could replace); a record it does not verify under is flagged.
+  const instanceKey = ownPublicKey();
+  const signatureHolds = !!signed && verifyRecord(signed.signed, instanceKey);
   const { summary, round } = report;
   const exportable = mayExportResults(user);
   return (
@@ -45,8 +50,9 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
         {signed && (
           <div className="space-y-0.5 text-xs text-slate-600" data-testid="signature">
             <p>
-              {t("signedBy")} <span className="font-mono break-all" data-testid="key-fingerprint">{fingerprint(signed.signed.publicKey)}</span>
+              {t("signedBy")} <span className="font-mono break-all" data-testid="key-fingerprint">{fingerprint(instanceKey)}</span>
             </p>
+            {!signatureHolds && <p role="alert" className="font-medium text-red-700">{t("signatureInvalid")}</p>}
             <p>{t("signedHead", { row: signed.signed.record.auditHead.id, hash: signed.signed.record.auditHead.hash.slice(0, 16), at: format.dateTime(new Date(signed.signed.record.signedAt), { dateStyle: "medium", timeStyle: "short" }) })}</p>
             {finalisations.length > 1 && (
               <details>

@@ -1,4 +1,5 @@
 import { latestFinalisation } from "@/db/signatures";
+import { ownPublicKey } from "@/lib/config/signing-key";
 import { fingerprint } from "@/lib/signing/signature";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -109,7 +110,7 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
           {signed && (
             <>
               <br />
-              {tc("signedWith")} <span className="font-mono text-xs break-all">{fingerprint(signed.signed.publicKey)}</span>
+              {tc("signedWith")} <span className="font-mono text-xs break-all">{fingerprint(ownPublicKey())}</span>
               {" · "}
               {tc("verifyHint", { id: round.id })}
             </>
