@@ -66,3 +66,22 @@ describe("cities", () => {
     expect(db.select().from(auditLog).all()).toHaveLength(auditBefore);
   });
 });
+
+describe("cities of a finalised round", () => {
+  it("keep names, region and tier: an edit is refused, an import too, and the seed leaves them", async () => {
+    const { createModuleBRound, createTestDb, setRoundStatus } = await import("./test-db");
+    const { citiesLockedByFinalisedRounds, getCityByCode, updateCity, upsertCities } = await import("./cities");
+    const db = createTestDb();
+    const { roundId } = await createModuleBRound(db, "published cities");
+    const hangzhou = getCityByCode(db, "hangzhou")!;
+    const fields = { nameZh: hangzhou.nameZh, nameEn: hangzhou.nameEn, provinceZh: hangzhou.provinceZh, provinceEn: hangzhou.provinceEn, region: hangzhou.region, tier: hangzhou.tier, confirmed: hangzhou.confirmed };
+    expect(updateCity(db, null, hangzhou.id, { ...fields, tier: "prefecture" })).toEqual({ ok: true }); // still open
+    setRoundStatus(db, roundId, "finalised");
+    expect(updateCity(db, null, hangzhou.id, { ...fields, nameZh: "杭州市" })).toEqual({ ok: false, reason: "cityInFinalisedRound" });
+    expect(updateCity(db, null, hangzhou.id, { ...fields, tier: "prefecture", provinceEn: "Zhejiang Province" })).toEqual({ ok: true }); // province is not published
+    expect(citiesLockedByFinalisedRounds(db, [{ ...hangzhou, region: "north" }])).toEqual(["hangzhou"]);
+    upsertCities(db, [{ ...fields, code: "hangzhou", tier: "sub_provincial" }]);
+    expect(getCityByCode(db, "hangzhou")!.tier).toBe("prefecture");
+    expect(() => db.$client.prepare("update cities set name_en = 'X' where code = 'hangzhou'").run()).toThrow(/finalised round keeps/);
+  });
+});

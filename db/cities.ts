@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { ImportedCity } from "@/lib/cities/import";
 import type { CitySeed } from "@/lib/cities/schema";
 import type { Db } from "./client";
@@ -23,6 +23,8 @@ export function upsertCities(db: Db, seed: CitySeed[]): void {
             tier: sql`excluded.tier`,
             confirmed: sql`excluded.confirmed`,
           },
+          // A city of a finalised round keeps what its signed report shows (drizzle/0007); the seed leaves it.
+          setWhere: sql`not exists (select 1 from round_cities rc join rounds r on r.id = rc.round_id where rc.city_id = ${cities.id} and r.status = 'finalised')`,
         })
         .run();
     }
@@ -54,12 +56,39 @@ export function createCity(db: Db, actorId: number | null, input: CitySeed): { o
   );
 }
 
-/** Edits a city's names, province, region and tier (its code identifies it and stays). */
-export function updateCity(db: Db, actorId: number | null, id: number, input: Omit<CitySeed, "code">): { ok: true } | { ok: false; reason: "notFound" } {
+/** What a finalised round's signed report shows of a city: fixed once it took part in one (drizzle/0007). */
+const PUBLISHED_FIELDS = ["nameZh", "nameEn", "region", "tier"] as const;
+
+function inFinalisedRound(tx: Pick<Db, "select">, cityId: number): boolean {
+  return !!tx
+    .select({ id: roundCities.cityId })
+    .from(roundCities)
+    .innerJoin(rounds, eq(rounds.id, roundCities.roundId))
+    .where(and(eq(roundCities.cityId, cityId), eq(rounds.status, "finalised")))
+    .get();
+}
+
+const changesPublished = (before: Record<string, unknown>, after: Partial<Record<(typeof PUBLISHED_FIELDS)[number], unknown>>) =>
+  PUBLISHED_FIELDS.some((field) => field in after && before[field] !== after[field]);
+
+/** Codes of the rows that would change what a finalised round's report shows of a city (refused). */
+export function citiesLockedByFinalisedRounds(db: Db, rows: ImportedCity[]): string[] {
+  return rows.filter((row) => {
+    const before = db.select().from(cities).where(eq(cities.code, row.code)).get();
+    return !!before && changesPublished(before, row) && inFinalisedRound(db, before.id);
+  }).map((row) => row.code);
+}
+
+/**
+ * Edits a city's names, province, region and tier (its code identifies it and stays); names, region and tier
+ * of a city that took part in a finalised round are what its signed report shows, and stay.
+ */
+export function updateCity(db: Db, actorId: number | null, id: number, input: Omit<CitySeed, "code">): { ok: true } | { ok: false; reason: "notFound" | "cityInFinalisedRound" } {
   return db.transaction(
     (tx) => {
       const before = tx.select().from(cities).where(eq(cities.id, id)).get();
       if (!before) return { ok: false as const, reason: "notFound" as const };
+      if (changesPublished(before, input) && inFinalisedRound(tx, id)) return { ok: false as const, reason: "cityInFinalisedRound" as const };
       tx.update(cities).set(input).where(eq(cities.id, id)).run();
       appendAudit(tx, { actorId, action: "city.updated", entityType: "city", entityId: id, before, after: input });
       return { ok: true as const };

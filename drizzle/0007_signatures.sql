@@ -55,7 +55,7 @@ END;
 CREATE TRIGGER modules_insert_fixed BEFORE INSERT ON modules WHEN (SELECT status FROM rounds WHERE id = NEW.round_id) <> 'draft'
 BEGIN SELECT RAISE(ABORT, 'the framework of an open or finalised round is fixed'); END;
 --> statement-breakpoint
-CREATE TRIGGER modules_update_fixed BEFORE UPDATE ON modules WHEN (SELECT status FROM rounds WHERE id = OLD.round_id) <> 'draft'
+CREATE TRIGGER modules_update_fixed BEFORE UPDATE ON modules WHEN (SELECT status FROM rounds WHERE id = OLD.round_id) <> 'draft' OR (SELECT status FROM rounds WHERE id = NEW.round_id) <> 'draft'
 BEGIN SELECT RAISE(ABORT, 'the framework of an open or finalised round is fixed'); END;
 --> statement-breakpoint
 CREATE TRIGGER modules_delete_fixed BEFORE DELETE ON modules WHEN (SELECT status FROM rounds WHERE id = OLD.round_id) <> 'draft'
@@ -64,16 +64,20 @@ BEGIN SELECT RAISE(ABORT, 'the framework of an open or finalised round is fixed'
 CREATE TRIGGER indicators_insert_fixed BEFORE INSERT ON indicators WHEN (SELECT r.status FROM modules m JOIN rounds r ON r.id = m.round_id WHERE m.id = NEW.module_id) <> 'draft'
 BEGIN SELECT RAISE(ABORT, 'the framework of an open or finalised round is fixed'); END;
 --> statement-breakpoint
-CREATE TRIGGER indicators_update_fixed BEFORE UPDATE ON indicators WHEN (SELECT r.status FROM modules m JOIN rounds r ON r.id = m.round_id WHERE m.id = OLD.module_id) <> 'draft'
+CREATE TRIGGER indicators_update_fixed BEFORE UPDATE ON indicators WHEN (SELECT r.status FROM modules m JOIN rounds r ON r.id = m.round_id WHERE m.id = OLD.module_id) <> 'draft' OR (SELECT r.status FROM modules m JOIN rounds r ON r.id = m.round_id WHERE m.id = NEW.module_id) <> 'draft'
 BEGIN SELECT RAISE(ABORT, 'the framework of an open or finalised round is fixed'); END;
 --> statement-breakpoint
 CREATE TRIGGER indicators_delete_fixed BEFORE DELETE ON indicators WHEN (SELECT r.status FROM modules m JOIN rounds r ON r.id = m.round_id WHERE m.id = OLD.module_id) <> 'draft'
 BEGIN SELECT RAISE(ABORT, 'the framework of an open or finalised round is fixed'); END;
 --> statement-breakpoint
-CREATE TRIGGER items_insert_fixed BEFORE INSERT ON items WHEN (SELECT status FROM rounds WHERE id = NEW.round_id) <> 'draft'
+CREATE TRIGGER items_insert_fixed BEFORE INSERT ON items
+WHEN (SELECT status FROM rounds WHERE id = NEW.round_id) <> 'draft'
+  OR (SELECT r.status FROM indicators i JOIN modules m ON m.id = i.module_id JOIN rounds r ON r.id = m.round_id WHERE i.id = NEW.indicator_id) <> 'draft'
 BEGIN SELECT RAISE(ABORT, 'the framework of an open or finalised round is fixed'); END;
 --> statement-breakpoint
-CREATE TRIGGER items_update_fixed BEFORE UPDATE ON items WHEN (SELECT status FROM rounds WHERE id = OLD.round_id) <> 'draft'
+CREATE TRIGGER items_update_fixed BEFORE UPDATE ON items
+WHEN (SELECT status FROM rounds WHERE id = OLD.round_id) <> 'draft' OR (SELECT status FROM rounds WHERE id = NEW.round_id) <> 'draft'
+  OR (SELECT r.status FROM indicators i JOIN modules m ON m.id = i.module_id JOIN rounds r ON r.id = m.round_id WHERE i.id = NEW.indicator_id) <> 'draft'
 BEGIN SELECT RAISE(ABORT, 'the framework of an open or finalised round is fixed'); END;
 --> statement-breakpoint
 CREATE TRIGGER items_delete_fixed BEFORE DELETE ON items WHEN (SELECT status FROM rounds WHERE id = OLD.round_id) <> 'draft'
@@ -82,20 +86,28 @@ BEGIN SELECT RAISE(ABORT, 'the framework of an open or finalised round is fixed'
 CREATE TRIGGER review_stages_insert_fixed BEFORE INSERT ON review_stages WHEN (SELECT status FROM rounds WHERE id = NEW.round_id) <> 'draft'
 BEGIN SELECT RAISE(ABORT, 'the stages of an open or finalised round are fixed'); END;
 --> statement-breakpoint
+CREATE TRIGGER review_stages_update_fixed BEFORE UPDATE OF round_id, position ON review_stages
+WHEN (SELECT status FROM rounds WHERE id = OLD.round_id) <> 'draft' OR (SELECT status FROM rounds WHERE id = NEW.round_id) <> 'draft'
+BEGIN SELECT RAISE(ABORT, 'the stages of an open or finalised round are fixed'); END;
+--> statement-breakpoint
 CREATE TRIGGER review_stages_delete_fixed BEFORE DELETE ON review_stages WHEN (SELECT status FROM rounds WHERE id = OLD.round_id) <> 'draft'
 BEGIN SELECT RAISE(ABORT, 'the stages of an open or finalised round are fixed'); END;
 --> statement-breakpoint
 CREATE TRIGGER round_cities_insert_fixed BEFORE INSERT ON round_cities WHEN (SELECT status FROM rounds WHERE id = NEW.round_id) <> 'draft'
 BEGIN SELECT RAISE(ABORT, 'the cities of an open or finalised round are fixed'); END;
 --> statement-breakpoint
+CREATE TRIGGER round_cities_update_fixed BEFORE UPDATE ON round_cities
+WHEN (SELECT status FROM rounds WHERE id = OLD.round_id) <> 'draft' OR (SELECT status FROM rounds WHERE id = NEW.round_id) <> 'draft'
+BEGIN SELECT RAISE(ABORT, 'the cities of an open or finalised round are fixed'); END;
+--> statement-breakpoint
 CREATE TRIGGER round_cities_delete_fixed BEFORE DELETE ON round_cities WHEN (SELECT status FROM rounds WHERE id = OLD.round_id) <> 'draft'
 BEGIN SELECT RAISE(ABORT, 'the cities of an open or finalised round are fixed'); END;
 --> statement-breakpoint
--- Region and tier of a city that took part in a finalised round are part of its published analysis.
-CREATE TRIGGER cities_published_fixed BEFORE UPDATE OF region, tier, code ON cities
-WHEN (NEW.region IS NOT OLD.region OR NEW.tier IS NOT OLD.tier OR NEW.code IS NOT OLD.code) AND EXISTS (
+-- Code, names, region and tier of a city that took part in a finalised round are what its signed report shows.
+CREATE TRIGGER cities_published_fixed BEFORE UPDATE OF region, tier, code, name_zh, name_en ON cities
+WHEN (NEW.region IS NOT OLD.region OR NEW.tier IS NOT OLD.tier OR NEW.code IS NOT OLD.code OR NEW.name_zh IS NOT OLD.name_zh OR NEW.name_en IS NOT OLD.name_en) AND EXISTS (
   SELECT 1 FROM round_cities rc JOIN rounds r ON r.id = rc.round_id WHERE rc.city_id = OLD.id AND r.status = 'finalised'
 )
 BEGIN
-  SELECT RAISE(ABORT, 'a city of a finalised round keeps its code, region and tier');
+  SELECT RAISE(ABORT, 'a city of a finalised round keeps its code, names, region and tier');
 END;

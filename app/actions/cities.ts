@@ -17,7 +17,7 @@ export const createCityAction = defineAction(citySchema, ADMIN, (input, { user }
 
 export const updateCityAction = defineAction(citySchema.omit({ code: true }).extend({ id: z.number().int().positive() }), ADMIN, ({ id, ...input }, { user }) => {
   const result = updateCity(getDb(), user.id, id, input);
-  if (!result.ok) throw new ActionError(result.reason, 404);
+  if (!result.ok) throw new ActionError(result.reason, result.reason === "notFound" ? 404 : 409);
   revalidatePath("/admin/cities");
 });
 

@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { revalidatePath } from "next/cache";
 import { NextResponse } from "next/server";
 import { getTranslations } from "next-intl/server";
-import { importCities, listCities } from "@/db/cities";
+import { citiesLockedByFinalisedRounds, importCities, listCities } from "@/db/cities";
 import { getDb } from "@/db/client";
 import { ActionError, defineRoute, readLimitedBody } from "@/lib/action";
 import { sheetToCsv } from "@/lib/csv";
@@ -42,7 +42,10 @@ export const POST = defineRoute(ADMIN, async (request, { user }) => {
   if (request.nextUrl.searchParams.get("apply") !== "1") return NextResponse.json({ rows: preview.rows, problems, counts: preview.counts });
 
   if (problems.length) throw new ActionError("importHasProblems", 422, { problems, count: problems.length });
-  const counts = importCities(getDb(), user.id, preview.rows.filter((r) => r.status !== "unchanged").map((r) => r.city));
+  const changed = preview.rows.filter((r) => r.status !== "unchanged").map((r) => r.city);
+  const locked = citiesLockedByFinalisedRounds(getDb(), changed);
+  if (locked.length) throw new ActionError("importCitiesInFinalisedRound", 409, { codes: locked.join(", ") });
+  const counts = importCities(getDb(), user.id, changed);
   revalidatePath("/admin/cities");
   return NextResponse.json({ ...counts, unchanged: preview.counts.unchanged + counts.unchanged });
 });
