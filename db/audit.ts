@@ -55,7 +55,7 @@ export function auditHead(db: Tx | Db): { id: number; hash: string } | null {
  * Recomputes the chain up to `upTo` (a row id; default the whole log); returns the id of the first row that
  * does not match, or null if intact.
  */
-export function verifyAuditChain(db: Db, upTo?: number): number | null {
+export function verifyAuditChain(db: Pick<Db, "select">, upTo?: number): number | null {
   let prevHash = GENESIS_HASH;
   for (const row of db.select().from(auditLog).where(upTo === undefined ? undefined : lte(auditLog.id, upTo)).orderBy(auditLog.id).all()) {
     const expected = auditRowHash(prevHash, {

@@ -7,7 +7,7 @@ import "server-only";
 import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { isInSubmittedVersion } from "@/lib/auth/policy";
 import type { ScorableAnswer, UrlJudgement } from "@/lib/scoring/engine";
-import { explainItemScore } from "@/lib/scoring/explain";
+import { explainItemScore, type Derivation } from "@/lib/scoring/explain";
 import { groupMeans, mean, median, shareBetween, standardDeviation, tenPointBands, tiersByGaps } from "@/lib/scoring/statistics";
 import type { Db } from "./client";
 import { computeRoundResults } from "./finalise";
@@ -182,6 +182,12 @@ function scoredAnswer(item: { answerType: string }, result: ScorecardRow, notApp
   return { value: result.verifiedValue, notApplicable };
 }
 
+/** The explanation, only if it arrives at the published points; never one that contradicts them. */
+function derivationOf(item: { maxPoints: number }, result: ScorecardRow, derivation: Derivation): Derivation {
+  const points = (result.points / 100).toFixed(2);
+  return derivation.params.points === points ? derivation : { key: "unexplained", params: { points, max: (item.maxPoints / 100).toFixed(2) } };
+}
+
 function buildItemScorecard(db: Db, roundId: number, cityId: number, resultRows: ScorecardRow[]) {
   const shape = loadFrameworkShape(db, roundId);
   if (!resultRows.length) return null;
@@ -242,7 +248,7 @@ function buildItemScorecard(db: Db, roundId: number, cityId: number, resultRows:
             // Decisions count once the module is verified; before that a reviewer may still change them.
             decisions: result.notSubmitted ? [] : decisions.filter((d) => d.itemId === item.id),
             evidence: files.filter((f) => f.itemId === item.id),
-            derivation: explainItemScore(item, scoredAnswer(item, result, reasons.get(item.id) ?? null, decisions.some((d) => d.itemId === item.id && d.action === "adjust")), !result.notSubmitted),
+            derivation: derivationOf(item, result, explainItemScore(item, scoredAnswer(item, result, reasons.get(item.id) ?? null, decisions.some((d) => d.itemId === item.id && d.action === "adjust")), !result.notSubmitted)),
           };
         }),
       })),

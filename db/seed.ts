@@ -7,6 +7,7 @@ import { cityFileSchema } from "@/lib/cities/schema";
 import { validateFramework } from "@/lib/framework/validate";
 import type { FrameworkFile } from "@/lib/framework/schema";
 import { upsertCities } from "./cities";
+import { signLegacyFinalisations } from "./signatures";
 import type { Db } from "./client";
 import { createRound, getRoundByName } from "./rounds";
 import { cities, modules, reviewAssignments, reviewStages, users } from "./schema";
@@ -124,6 +125,9 @@ export async function migrateAndSeed(db: Db, log: (line: string) => void = () =>
     log("Generating the finalised demo round (108 cities, first run only)…");
     seedDemoRound(db);
   }
+  const legacy = signLegacyFinalisations(db);
+  if (legacy.signed.length) log(`Signed ${legacy.signed.length} round(s) finalised before signing existed (their results recompute exactly).`);
+  if (legacy.refused.length) log(`NOT signed, their results no longer recompute: round(s) ${legacy.refused.join(", ")} — see npm run verify -- <round>.`);
   return logins;
 }
 

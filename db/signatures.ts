@@ -3,10 +3,11 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { signingKeyPem } from "@/lib/config/signing-key";
 import { frameworkRevision } from "@/lib/framework/revision";
 import { signRecord, type AuditHead, type CheckpointRecord, type FinalisationRecord, type SignedRecord } from "@/lib/signing/signature";
-import { auditHead } from "./audit";
+import { auditHead, verifyAuditChain } from "./audit";
 import type { Db } from "./client";
 import { exportFramework } from "./rounds";
-import { signatures } from "./schema";
+import { computeRoundResults, recomputeRound } from "./finalise";
+import { auditLog, rounds, signatures } from "./schema";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -22,6 +23,7 @@ export function signFinalisation(
   frozen: { digest: string; cityDigests: Record<string, string>; participantsHash: string; rankingHash: string; cities: number },
   head: AuditHead,
   now: Date,
+  options: { adopted?: true } = {},
 ): SignedRecord<FinalisationRecord> {
   const record: FinalisationRecord = {
     kind: "cityeval.finalisation",
@@ -35,6 +37,7 @@ export function signFinalisation(
     cities: frozen.cities,
     auditHead: head,
     signedAt: now.toISOString(),
+    ...options,
   };
   return store(tx, "finalisation", round.id, signRecord(record, signingKeyPem()), now);
 }
@@ -73,9 +76,46 @@ export function ensureDailyCheckpoint(db: Db, now = new Date()): void {
       if (last && now.getTime() - last.createdAt.getTime() < CHECKPOINT_EVERY_MS) return;
       const head = auditHead(tx);
       if (!head) return;
+      // Never vouch for a chain that does not verify: the audit page and `verify --audit` report it instead.
+      if (verifyAuditChain(tx, head.id) !== null) return;
       const record: CheckpointRecord = { kind: "cityeval.audit-checkpoint", auditHead: head, signedAt: now.toISOString() };
       store(tx, "checkpoint", null, signRecord(record, signingKeyPem()), now);
     },
     { behavior: "immediate" },
   );
+}
+
+/**
+ * Rounds finalised before finalisations were signed get their record now — only if their stored results
+ * recompute exactly — with their `round.finalised` entry as the head and `adopted` saying when it was signed.
+ * Returns the ids signed and those refused (their results no longer recompute: `npm run verify` says why).
+ */
+export function signLegacyFinalisations(db: Db, now = new Date()): { signed: number[]; refused: number[] } {
+  const outcome = { signed: [] as number[], refused: [] as number[] };
+  const finalised = db.select({ id: rounds.id, name: rounds.name }).from(rounds).where(eq(rounds.status, "finalised")).all();
+  for (const round of finalised) {
+    if (latestFinalisation(db, round.id)) continue;
+    const recomputed = recomputeRound(db, round.id);
+    const entry = db
+      .select({ id: auditLog.id, hash: auditLog.hash })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, "round"), eq(auditLog.entityId, String(round.id)), eq(auditLog.action, "round.finalised")))
+      .orderBy(desc(auditLog.id))
+      .limit(1)
+      .get();
+    if (!recomputed.ok || !entry) {
+      outcome.refused.push(round.id);
+      continue;
+    }
+    const computed = computeRoundResults(db, round.id);
+    db.transaction(
+      (tx) => {
+        const frozen = { digest: computed.digest, cityDigests: computed.cityDigests(), participantsHash: computed.participantsHash(), rankingHash: computed.rankingHash(), cities: new Set(computed.rows.map((r) => r.cityId)).size };
+        signFinalisation(tx, round, frozen, entry, now, { adopted: true });
+      },
+      { behavior: "immediate" },
+    );
+    outcome.signed.push(round.id);
+  }
+  return outcome;
 }

@@ -12,7 +12,7 @@ import { addEvidence } from "./questionnaire";
 import { approveSubmission } from "./reviews";
 import { appendAudit } from "./audit";
 import { answers, auditLog, items, modules, results, rounds, submissions } from "./schema";
-import { ensureDailyCheckpoint, listFinalisations } from "./signatures";
+import { ensureDailyCheckpoint, listFinalisations, signLegacyFinalisations } from "./signatures";
 import { createModuleBRound, createTestDb, setRoundStatus } from "./test-db";
 import { verifyAudit, verifyRound } from "./verify";
 
@@ -148,6 +148,23 @@ describe("verifyRound", () => {
     setRoundStatus(db, roundId, "open"); // as the app would: after its audited transition
     expect(() => db.update(items).set({ maxPoints: 1 }).where(eq(items.id, round.itemId("B1.1"))).run()).toThrow(/fixed/);
     expect(() => db.$client.exec("delete from signatures")).toThrow(/append-only/);
+  });
+});
+
+describe("rounds finalised before signing existed", () => {
+  it("are signed after a clean recompute, with their round.finalised entry as head; a tampered one is not", () => {
+    const { roundId } = round;
+    dropTriggers();
+    db.$client.exec("delete from signatures"); // as if finalised by an earlier version
+    expect(signLegacyFinalisations(db)).toEqual({ signed: [roundId], refused: [] });
+    const [adopted] = listFinalisations(db, roundId);
+    expect(adopted!.signed.record).toMatchObject({ adopted: true, roundId });
+    expect(failing(roundId)).toEqual([]);
+    expect(signLegacyFinalisations(db)).toEqual({ signed: [], refused: [] }); // once
+
+    db.$client.exec("delete from signatures");
+    db.update(results).set({ points: 1 }).where(and(eq(results.roundId, roundId), eq(results.level, "total"))).run();
+    expect(signLegacyFinalisations(db)).toEqual({ signed: [], refused: [roundId] });
   });
 });
 

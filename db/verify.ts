@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { verifyRecord, type CheckpointRecord, type FinalisationRecord, type SignedRecord } from "@/lib/signing/signature";
 import { evidenceStore } from "@/lib/storage";
-import { verifyAuditChain } from "./audit";
+import { auditHead, verifyAuditChain } from "./audit";
 import type { Db } from "./client";
 import { computeRoundResults, recomputeRound } from "./finalise";
 import { answers, auditLog, evidence, items, rounds, submissions, submissionVersions } from "./schema";
@@ -175,7 +175,7 @@ function evidenceFileDifferences(db: Db, roundId: number): string[] {
  * rewritten after a signed head is caught even if every hash was recomputed.
  */
 export function verifyAudit(db: Db, pinnedPublicKey?: string): Verification & { rows: number } {
-  const last = db.select({ id: auditLog.id }).from(auditLog).orderBy(asc(auditLog.id)).all().at(-1)?.id ?? 0;
+  const last = auditHead(db)?.id ?? 0;
   const broken = verifyAuditChain(db);
   const heads = listSignedHeads(db);
   const checks: Check[] = [

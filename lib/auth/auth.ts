@@ -57,8 +57,13 @@ export const { handlers, signIn, signOut, unstable_update: updateSession } = Nex
         const outcome = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password, { client, deviceId });
         if (!outcome.ok) throw outcome.reason === "throttled" ? new SignInThrottled(outcome.retryAt) : new InvalidCredentials();
         const { user } = outcome;
-        // The audit chain's head is signed at least once a day that anyone works (db/signatures.ts).
-        ensureDailyCheckpoint(getDb());
+        // The audit chain's head is signed at least once a day that anyone works (db/signatures.ts); a failure
+        // there (an unreadable key, a busy database) must not keep anyone from signing in.
+        try {
+          ensureDailyCheckpoint(getDb());
+        } catch (error) {
+          console.error("audit checkpoint not signed:", error);
+        }
         // A language chosen on the sign-in page becomes the user's preference.
         const chosen = (await cookies()).get(LOCALE_COOKIE)?.value;
         if (isLocale(chosen) && chosen !== user.locale) {

@@ -15,6 +15,12 @@ describe("explainItemScore", () => {
     [item({ kind: "multi", pointsEach: 0.5 }, 150), { value: ["a", "b", "c", "d"] }, "multi", { count: 4, points: "1.50" }], // capped at max
     [item({ kind: "url" }), { value: "https://x", urlJudgement: "partial" }, "url_partial", { points: "1.00" }],
     [item({ kind: "linear", lo: 0, hi: 100 }), { value: 50, notApplicable: true }, "notApplicable", { points: "0.00" }],
+    [item({ kind: "linear", lo: 60, hi: 100 }), { value: 50 }, "linearBelow", { lo: 60, points: "0.00" }],
+    [item({ kind: "linear", lo: 60, hi: 100 }), { value: 120 }, "linearAbove", { hi: 100, points: "2.00" }],
+    [item({ kind: "bands", bands: [{ op: ">=", value: 6, fraction: 0.5 }, { op: ">=", value: 12, fraction: 1 }] }), { value: 3 }, "belowBands", { bound: 6, points: "0.00" }], // ascending bands
+    [item({ kind: "single", fractions: { built: 1 } }), { value: 1 }, "notAnOption", { points: "0.00" }],
+    [item({ kind: "url" }), { value: "https://x" }, "url_unjudged", { points: "2.00" }],
+    [item({ kind: "url" }), { value: "" }, "noValue", { points: "0.00" }],
     [item({ kind: "linear", lo: 0, hi: 100 }), undefined, "noValue", { points: "0.00" }],
   ];
 

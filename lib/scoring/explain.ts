@@ -25,13 +25,16 @@ export function explainItemScore(item: ScorableItem, answer: ScorableAnswer | nu
     case "linear": {
       if (typeof value !== "number") return { key: "notANumber", params: base };
       const fraction = (value - rule.lo) / (rule.hi - rule.lo);
+      // The share is clamped to [0, 1]: at or below lo nothing, at or above hi the full points.
+      if (fraction <= 0) return { key: "linearBelow", params: { ...base, value, lo: rule.lo } };
+      if (fraction >= 1) return { key: "linearAbove", params: { ...base, value, hi: rule.hi } };
       return { key: "linear", params: { ...base, value, lo: rule.lo, hi: rule.hi, fraction: pct(fraction), exact: exact(item.maxPoints, fraction) } };
     }
     case "bands": {
       if (typeof value !== "number") return { key: "notANumber", params: base };
       const band = rule.bands.find((b) => (b.op === ">=" ? value >= b.value : value > b.value));
       if (!band) {
-        const lowest = rule.bands.at(-1)!;
+        const lowest = rule.bands.reduce((low, b) => (b.value < low.value ? b : low));
         return { key: "belowBands", params: { ...base, value, op: lowest.op === ">=" ? "≥" : ">", bound: lowest.value } };
       }
       return { key: "band", params: { ...base, value, op: band.op === ">=" ? "≥" : ">", bound: band.value, fraction: pct(band.fraction), exact: exact(item.maxPoints, band.fraction) } };
@@ -39,14 +42,16 @@ export function explainItemScore(item: ScorableItem, answer: ScorableAnswer | nu
     case "boolean":
       return { key: value === true ? "booleanYes" : "booleanNo", params: base };
     case "single":
+      if (typeof value !== "string") return { key: "notAnOption", params: base };
       return { key: "single", params: { ...base, option: String(value), fraction: pct(rule.fractions[String(value)] ?? 0), exact: exact(item.maxPoints, rule.fractions[String(value)] ?? 0) } };
     case "multi": {
       const count = Array.isArray(value) ? new Set(value.filter((v) => typeof v === "string")).size : 0;
       return { key: "multi", params: { ...base, count, each: rule.pointsEach.toFixed(2) } };
     }
     case "url": {
-      const judgement = answer.urlJudgement ?? "ok";
-      return { key: `url_${judgement}`, params: base };
+      if (typeof value !== "string" || value.trim() === "") return { key: "noValue", params: base };
+      // Until a reviewer judges it, a given link counts as working (lib/scoring/engine.ts).
+      return { key: answer.urlJudgement ? `url_${answer.urlJudgement}` : "url_unjudged", params: base };
     }
   }
 }

@@ -26,6 +26,8 @@ export type FinalisationRecord = {
   /** the audit log's last row when the round was finalised: its own `round.finalised` entry */
   auditHead: AuditHead;
   signedAt: string;
+  /** set on a round finalised before finalisations were signed, signed later after a clean recompute */
+  adopted?: true;
 };
 
 export type CheckpointRecord = { kind: "cityeval.audit-checkpoint"; auditHead: AuditHead; signedAt: string };
