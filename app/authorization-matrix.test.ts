@@ -403,10 +403,10 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
   "GET /api/cities/import": [{ target: "the cities template", input: () => ({ path: "/api/cities/import" }), refuse: ADMIN_ONLY, allow: ["admin"] }],
   "POST /api/cities/import": [
     {
-      target: "an applied import renaming city A",
+      target: "an applied import changing city A's province",
       input: (f) => {
         const city = cityRow(f);
-        const row = IMPORT_COLUMNS.map((c) => (c.field === "nameZh" ? "杭州（改名）" : String(city[c.field])));
+        const row = IMPORT_COLUMNS.map((c) => (c.field === "provinceZh" ? "浙江省（改）" : String(city[c.field])));
         return { path: "/api/cities/import", query: "apply=1", headers: { "content-type": "text/csv" }, body: `${IMPORT_COLUMNS.map((c) => c.header).join(",")}\n${row.join(",")}\n` };
       },
       refuse: ADMIN_ONLY,
@@ -511,10 +511,11 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
   ],
   "actions/cities#updateCityAction": [
     {
-      target: "city A's names",
+      // (City A took part in the finalised round: its names, region and tier are fixed; its province is not.)
+      target: "city A's province",
       input: (f) => {
-        const { nameEn, provinceZh, provinceEn, region, tier } = cityRow(f);
-        return { id: f.cityA, nameZh: "杭州（改名）", nameEn, provinceZh, provinceEn, region, tier };
+        const { nameZh, nameEn, provinceEn, region, tier } = cityRow(f);
+        return { id: f.cityA, nameZh, nameEn, provinceZh: "浙江省（改）", provinceEn, region, tier };
       },
       refuse: ADMIN_ONLY,
       allow: ["admin"],
