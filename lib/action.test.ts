@@ -21,6 +21,13 @@ describe("defineAction", () => {
     expect(await echo({ n: 2 })).toEqual({ ok: true, data: 4 });
   });
 
+  it("refuses text with a lone surrogate before anything runs", async () => {
+    signedIn = staff;
+    const named = defineAction(z.object({ name: z.string() }), { roles: ["city_staff"] }, ({ name }) => name);
+    expect(await named({ name: "ok\ud800" })).toEqual({ ok: false, formError: "textNotWellFormed", fieldErrors: { name: ["textNotWellFormed"] } });
+    expect(await named({ name: "杭州" })).toEqual({ ok: true, data: "杭州" });
+  });
+
   it("lets a user with a temporary password do nothing but change it", async () => {
     signedIn = { ...staff, mustChangePassword: true };
     expect(await echo({ n: 2 })).toEqual({ ok: false, formError: "passwordChangeRequired" });
@@ -70,6 +77,18 @@ describe("parseJsonBody", () => {
     expect(pulled).toBeLessThanOrEqual(JSON_MAX_BYTES + 2 * chunk.byteLength);
     const declared = new Request("http://test/api/answers", { method: "PUT", body: "{}", headers: { "content-length": String(JSON_MAX_BYTES + 1) } });
     await expect(parseJsonBody(declared, schema)).rejects.toMatchObject({ key: "bodyTooLarge", status: 413 });
+  });
+
+  it("refuses a body that is not a JSON object, and text with a lone surrogate, with translated keys", async () => {
+    const put = (body: string) => new Request("http://test/api/answers", { method: "PUT", body });
+    for (const body of ["null", "[1]", "3", '"x"']) await expect(parseJsonBody(put(body), schema)).rejects.toMatchObject({ key: "bodyNotObject", status: 400 });
+    const reason = z.object({ itemId: z.number(), notApplicableReason: z.string() });
+    await expect(parseJsonBody(put('{"itemId":1,"notApplicableReason":"abc\\ud800def"}'), reason)).rejects.toMatchObject({
+      key: "textNotWellFormed",
+      status: 400,
+      details: { fieldErrors: { notApplicableReason: ["textNotWellFormed"] } },
+    });
+    await expect(parseJsonBody(put('{"itemId":1,"value":["\\udc00"]}'), schema)).rejects.toMatchObject({ key: "textNotWellFormed", details: { fieldErrors: { "value.0": ["textNotWellFormed"] } } });
   });
 
   it("parses a body within the limit, and refuses broken JSON or UTF-8 with 400", async () => {

@@ -41,6 +41,26 @@ async function authorize(access: Access): Promise<{ user: SessionUser | null } |
   return { user };
 }
 
+/**
+ * The path of the first text that is not well-formed Unicode (a lone UTF-16 surrogate, which no database
+ * text, audit row or canonical JSON can hold), "" for the input itself, or null when every text is fine.
+ */
+export function malformedTextPath(value: unknown, path = ""): string | null {
+  if (typeof value === "string") return value.isWellFormed() ? null : path;
+  if (typeof value !== "object" || value === null) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (!key.isWellFormed()) return path;
+    const found = malformedTextPath(inner, path ? `${path}.${key}` : key);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+function refuseMalformedText(value: unknown) {
+  const path = malformedTextPath(value);
+  if (path !== null) throw new ActionError("textNotWellFormed", 400, path ? { fieldErrors: { [path]: ["textNotWellFormed"] } } : undefined);
+}
+
 function fieldErrorsOf(error: z.ZodError) {
   const { formErrors, fieldErrors } = z.flattenError(error);
   return { formError: formErrors[0] ?? "invalidInput", fieldErrors: fieldErrors as Record<string, string[]> };
@@ -56,6 +76,8 @@ export function defineAction<S extends z.ZodType, A extends Access, T>(
   run: (input: z.output<S>, ctx: Ctx<A>) => Promise<T> | T,
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
   return async (input) => {
+    const malformed = malformedTextPath(input);
+    if (malformed !== null) return { ok: false, formError: "textNotWellFormed", fieldErrors: malformed ? { [malformed]: ["textNotWellFormed"] } : undefined };
     const parsed = schema.safeParse(input);
     if (!parsed.success) return { ok: false, ...fieldErrorsOf(parsed.error) };
     const auth = await authorize(access);
@@ -91,6 +113,8 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   } catch {
     throw new ActionError("invalidInput", 400);
   }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ActionError("bodyNotObject", 400);
+  refuseMalformedText(body);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const { formError, fieldErrors } = fieldErrorsOf(parsed.error);

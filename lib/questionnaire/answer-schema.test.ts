@@ -43,6 +43,27 @@ describe("number items", () => {
     expect(refuse(count, { value: "2.5" })).toEqual([["value", "tooManyDecimals"]]);
     expect(refuse(percent, { value: Number.NaN })).toEqual([["value", "notANumber"]]);
   });
+
+  it("judge decimals on the number's value (exponent forms too), and commas only as thousands separators", () => {
+    expect(refuse(percent, { value: 1e-7 })).toEqual([["value", "tooManyDecimals"]]);
+    expect(refuse(percent, { value: 5e-324 })).toEqual([["value", "tooManyDecimals"]]);
+    expect(refuse(count, { value: 1e-7 })).toEqual([["value", "tooManyDecimals"]]);
+    expect(refuse(percent, { value: 0.001 })).toEqual([["value", "tooManyDecimals"]]);
+    expect(accept(percent, 0.01)).toBe(0.01);
+    expect(accept(count, 1e6)).toBe(1_000_000);
+    expect(refuse(percent, { value: "1,5" })).toEqual([["value", "notANumber"]]);
+    expect(refuse(count, { value: "12,34" })).toEqual([["value", "notANumber"]]);
+    expect(accept(count, "1,234,567")).toBe(1_234_567);
+    expect(accept(count, "12,345.")).toBe(12_345);
+  });
+});
+
+describe("wrong element types", () => {
+  it("get the item's own message, never zod's English text", () => {
+    const many: ItemConstraints = { ...base, answerType: "multi", options: [{ value: "a", label: { zh: "甲", en: "A" } }] };
+    expect(refuse(many, { value: [null] })).toEqual([["value.0", "chooseOne"]]);
+    expect(refuse(many, { value: [["a"]] })).toEqual([["value.0", "chooseOne"]]);
+  });
 });
 
 describe("choice, text and URL items", () => {

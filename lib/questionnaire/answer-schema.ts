@@ -14,22 +14,25 @@ export type ItemConstraints = {
 };
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+/** Commas only as thousands separators, in groups of three ("1,234,567.5"); "1,5" is not a number. */
+const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/;
 export const TEXT_MAX = 2000;
 export const REASON_MAX = 500;
 
 /** "" → null; "12.5" → 12.5; other text stays text so that z.number() refuses it. Never free text in a number. */
 function toNumberOrNull(raw: unknown): unknown {
   if (typeof raw !== "string") return raw;
-  const trimmed = raw.trim().replace(/,/g, "");
+  const text = raw.trim();
+  const trimmed = THOUSANDS.test(text) ? text.replace(/,/g, "") : text;
   if (trimmed === "") return null;
   return DECIMAL.test(trimmed) ? Number(trimmed) : trimmed;
 }
 
 const emptyToNull = (raw: unknown) => (typeof raw === "string" && raw.trim() === "" ? null : raw);
 
-function decimalsOf(value: number): number {
-  const [, fraction = ""] = String(value).split(".");
-  return fraction.length;
+/** Whether the number has at most `decimals` decimal places — judged on its value, so 1e-7 has seven. */
+function hasAtMostDecimals(value: number, decimals: number): boolean {
+  return Number(value.toFixed(decimals)) === value;
 }
 
 /** The schema of a non-empty value of this item (null means unanswered and is allowed). */
@@ -41,7 +44,7 @@ export function valueSchemaFor(item: ItemConstraints): z.ZodType<unknown> {
       if (item.minValue !== null) n = n.min(item.minValue, { error: "outOfRange" });
       if (item.maxValue !== null) n = n.max(item.maxValue, { error: "outOfRange" });
       const decimals = item.decimals ?? 6;
-      return z.preprocess(toNumberOrNull, n.refine((v) => decimalsOf(v) <= decimals, { error: "tooManyDecimals" }).nullable());
+      return z.preprocess(toNumberOrNull, n.refine((v) => hasAtMostDecimals(v, decimals), { error: "tooManyDecimals" }).nullable());
     }
     case "boolean":
       return z.preprocess((raw) => (raw === "true" ? true : raw === "false" ? false : emptyToNull(raw)), z.boolean({ error: "chooseOne" }).nullable());
@@ -51,7 +54,7 @@ export function valueSchemaFor(item: ItemConstraints): z.ZodType<unknown> {
       return z.preprocess(
         (raw) => (Array.isArray(raw) && raw.length === 0 ? null : raw),
         z
-          .array(z.string().refine((v) => optionValues.includes(v), { error: "chooseOne" }), { error: "chooseOne" })
+          .array(z.string({ error: "chooseOne" }).refine((v) => optionValues.includes(v), { error: "chooseOne" }), { error: "chooseOne" })
           .refine((values) => new Set(values).size === values.length, { error: "chooseOne" })
           // keep the framework's order so that equal selections compare equal
           .transform((values) => optionValues.filter((v) => values.includes(v)))
