@@ -326,9 +326,10 @@ const SELF_SERVICE = (why: string): Classes => ({ anonymous: true, otherCityStaf
 /**
  * Not in the matrix, and why (the test checks these are the only ones and that they still exist).
  * Auth.js's own endpoints are the sign-in machinery itself (CSRF token, credentials callback, session); the
- * health route is a public liveness probe that reads nothing.
+ * health route is a public liveness probe that reads nothing; the readiness route is a public probe that
+ * answers only which of its checks hold (no data, no paths) and changes nothing (its write is rolled back).
  */
-const EXCLUDED_ROUTES = ["GET /api/auth/[...nextauth]", "POST /api/auth/[...nextauth]", "GET /api/health"];
+const EXCLUDED_ROUTES = ["GET /api/auth/[...nextauth]", "POST /api/auth/[...nextauth]", "GET /api/health", "GET /api/ready"];
 
 const PER_FILE: Exempt = { exempt: "city staff, reviewers and admins all download evidence; who may is decided per file" };
 /** Evidence no reviewer may download (the assigned one is refused through `alsoRefuse`). */

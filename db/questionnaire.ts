@@ -465,6 +465,11 @@ export function isStorageKeyReferenced(db: Db, storageKey: string): boolean {
   return !!db.select({ id: evidence.id }).from(evidence).where(eq(evidence.storageKey, storageKey)).get();
 }
 
+/** Every storage key an evidence row refers to (deleted rows too: the audit trail keeps their files). */
+export function referencedStorageKeys(db: Db): Set<string> {
+  return new Set(db.selectDistinct({ key: evidence.storageKey }).from(evidence).all().flatMap((r) => (r.key ? [r.key] : [])));
+}
+
 /**
  * An evidence file the user may download: city staff of the submission's city, admins, and reviewers
  * assigned to the module. Anyone else gets null (and a 404), whether or not the id exists.

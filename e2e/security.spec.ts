@@ -57,6 +57,26 @@ test("Auth.js's endpoints take only small URL-encoded forms: a large body is ref
   expect(form.status()).toBe(302);
 });
 
+test("hostile text and bodies get a translated 400, never a 500; the readiness probe says the instance is ready", async ({ pageFor, request }) => {
+  const { roundId } = await createTestRound(["jinhua"]);
+  const page = await pageFor(await createUser("city_staff", "jinhua"));
+  const itemId = itemIdOf(roundId, "Q1.1");
+  const put = (body: string) => page.request.put("/api/answers", { headers: { "Content-Type": "application/json" }, data: body });
+  const surrogate = await put(`{"itemId":${itemId},"baseRevision":0,"value":null,"notApplicable":true,"notApplicableReason":"abc\\ud800def"}`);
+  expect(surrogate.status()).toBe(400);
+  expect((await surrogate.json()).message).toBe("输入的文字含有无法识别的字符（可能是复制粘贴时带入的残缺字符），请删除后重新输入。");
+  for (const body of ["null", "[]", "42", '"text"']) {
+    const refused = await put(body);
+    expect(refused.status(), body).toBe(400);
+    expect((await refused.json()).message).toBe("提交的内容格式不正确，未保存。");
+  }
+  const comma = await put(JSON.stringify({ itemId, baseRevision: 0, value: "1,5", notApplicable: false, notApplicableReason: "" }));
+  expect(comma.status()).toBe(400);
+  const ready = await request.get("/api/ready");
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toEqual({ ok: true, checks: { databaseWritable: true, migrationsCurrent: true, evidenceWritable: true, diskSpace: true } });
+});
+
 test("evidence downloads carry the detected type's extension, no invisible characters, and run nothing", async ({ pageFor }) => {
   const { roundId } = await createTestRound(["jiaxing"]);
   const page = await pageFor(await createUser("city_staff", "jiaxing"));

@@ -28,6 +28,14 @@ describe("defineAction", () => {
     expect(await named({ name: "杭州" })).toEqual({ ok: true, data: "杭州" });
   });
 
+  it("answers a database held locked by another process with a translated 'busy', never a crash", async () => {
+    signedIn = staff;
+    const locked = defineAction(z.object({}), { roles: ["city_staff"] }, () => {
+      throw Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+    });
+    expect(await locked({})).toEqual({ ok: false, formError: "databaseBusy" });
+  });
+
   it("lets a user with a temporary password do nothing but change it", async () => {
     signedIn = { ...staff, mustChangePassword: true };
     expect(await echo({ n: 2 })).toEqual({ ok: false, formError: "passwordChangeRequired" });

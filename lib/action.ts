@@ -86,6 +86,7 @@ export function defineAction<S extends z.ZodType, A extends Access, T>(
       return { ok: true, data: await run(parsed.data, auth as Ctx<A>) };
     } catch (error) {
       if (error instanceof ActionError) return { ok: false, formError: error.key, details: error.details };
+      if (isDatabaseBusy(error)) return { ok: false, formError: "databaseBusy" };
       throw error; // redirects and notFound propagate; anything else is a bug and must surface
     }
   };
@@ -190,9 +191,23 @@ export function defineRoute<P extends Record<string, string>, A extends Access>(
       return await run(request, { ...(auth as Ctx<A>), params: await context.params });
     } catch (error) {
       if (error instanceof ActionError) return errorResponse(error);
+      if (isDatabaseBusy(error)) {
+        const response = await errorResponse(new ActionError("databaseBusy", 503));
+        response.headers.set("Retry-After", "2");
+        return response;
+      }
       throw error;
     }
   };
+}
+
+/**
+ * Another process held the database's write lock longer than the busy timeout (a seed, a backup, a second
+ * server): nothing was written; the client may retry (autosave does). A 503, never a 500.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_SNAPSHOT" || code === "SQLITE_LOCKED";
 }
 
 /** HTTP status of a refusal from the workflow or the data layer. */

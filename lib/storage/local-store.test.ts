@@ -76,3 +76,20 @@ describe("LocalEvidenceStore", () => {
     expect(() => store.pathOf("../../etc/passwd")).toThrow();
   });
 });
+
+describe("debris of interrupted uploads", () => {
+  it("sweeps temporary files older than the threshold, never a recent one, and lists stored files", async () => {
+    const stored = await store.put(Readable.from(PDF), "a.pdf", 1024);
+    fs.mkdirSync(path.join(root, "tmp"), { recursive: true });
+    const stale = path.join(root, "tmp", "killed-upload");
+    const fresh = path.join(root, "tmp", "in-flight");
+    fs.writeFileSync(stale, Buffer.alloc(1000));
+    fs.writeFileSync(fresh, Buffer.alloc(10));
+    const hourAgo = (Date.now() - 3_600_000) / 1000;
+    fs.utimesSync(stale, hourAgo, hourAgo);
+    expect(await store.sweepTemp(30 * 60_000)).toEqual({ files: 1, bytes: 1000 });
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(fresh)).toBe(true);
+    expect((await store.listStored()).map((f) => f.storageKey)).toEqual([stored.storageKey]);
+  });
+});

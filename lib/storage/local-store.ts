@@ -41,6 +41,8 @@ export class LocalEvidenceStore {
     try {
       await pipeline(body, meter, fs.createWriteStream(tmp, { flags: "wx", mode: 0o600 }));
       if (size === 0) throw new StoreError("fileEmpty");
+      // On disk before its row is committed and the upload acknowledged: a power cut leaves no row without its file.
+      await syncPath(tmp);
       const mime = acceptedMime(await fileTypeFromFile(tmp), originalName);
       if (!mime) throw new StoreError("fileTypeNotAllowed");
       const sha256 = hash.digest("hex");
@@ -49,10 +51,45 @@ export class LocalEvidenceStore {
       await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       // Same content, same key: an identical file already stored is simply reused.
       await fs.promises.rename(tmp, target);
+      await syncPath(path.dirname(target)); // the rename itself
       return { sha256, size, mime, storageKey };
     } finally {
       await fs.promises.rm(tmp, { force: true });
     }
+  }
+
+  /**
+   * Removes temporary files of uploads that can no longer finish (a crash or kill in mid-upload leaves them):
+   * those last written more than `olderThanMs` ago. Returns how many and how many bytes.
+   */
+  async sweepTemp(olderThanMs: number, now = Date.now()): Promise<{ files: number; bytes: number }> {
+    const tmpDir = path.join(this.root, "tmp");
+    const swept = { files: 0, bytes: 0 };
+    const names = await fs.promises.readdir(tmpDir).catch(() => [] as string[]);
+    for (const name of names) {
+      const file = path.join(tmpDir, name);
+      const stat = await fs.promises.stat(file).catch(() => null);
+      if (!stat?.isFile() || now - stat.mtimeMs <= olderThanMs) continue;
+      await fs.promises.rm(file, { force: true });
+      swept.files += 1;
+      swept.bytes += stat.size;
+    }
+    return swept;
+  }
+
+  /** Every stored file: its key, size and last change (for the orphan report). */
+  async listStored(): Promise<{ storageKey: string; size: number; mtimeMs: number }[]> {
+    const out: { storageKey: string; size: number; mtimeMs: number }[] = [];
+    for (const prefix of await fs.promises.readdir(this.root).catch(() => [] as string[])) {
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      for (const name of await fs.promises.readdir(path.join(this.root, prefix))) {
+        const storageKey = `${prefix}/${name}`;
+        if (!/^[0-9a-f]{2}\/[0-9a-f]{64}$/.test(storageKey)) continue;
+        const stat = await fs.promises.stat(path.join(this.root, storageKey));
+        out.push({ storageKey, size: stat.size, mtimeMs: stat.mtimeMs });
+      }
+    }
+    return out;
   }
 
   pathOf(storageKey: string): string {
@@ -62,5 +99,15 @@ export class LocalEvidenceStore {
 
   open(storageKey: string): fs.ReadStream {
     return fs.createReadStream(this.pathOf(storageKey));
+  }
+}
+
+/** fsync of a file or a directory (for a rename), so that it survives a power cut. */
+async function syncPath(target: string): Promise<void> {
+  const handle = await fs.promises.open(target, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

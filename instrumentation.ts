@@ -1,0 +1,11 @@
+/**
+ * Runs once when the server starts (Next.js instrumentation): sweeps what uploads interrupted by a crash or a
+ * kill left in the evidence store's temporary directory. Nothing of this process is uploading yet; files last
+ * written within the hour are left, in case another process shares DATA_DIR.
+ */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { evidenceStore } = await import("@/lib/storage");
+  const swept = await evidenceStore().sweepTemp(60 * 60_000);
+  if (swept.files) console.log(`evidence: removed ${swept.files} temporary file(s) of interrupted uploads (${swept.bytes} bytes)`);
+}
