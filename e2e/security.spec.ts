@@ -1,8 +1,10 @@
+import { spawnSync } from "node:child_process";
 import type { BrowserContext, Page } from "@playwright/test";
 import contentDisposition from "content-disposition";
 import { eq } from "drizzle-orm";
 import { sessions } from "@/db/schema";
 import { resetPassword } from "@/db/users";
+import { E2E_DATA_DIR } from "./env";
 import { createTestRound, createUser, expect, itemIdOf, reload, test, testDb, visit } from "./fixtures";
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
@@ -75,6 +77,13 @@ test("hostile text and bodies get a translated 400, never a 500; the readiness p
   const ready = await request.get("/api/ready");
   expect(ready.status()).toBe(200);
   expect(await ready.json()).toEqual({ ok: true, checks: { databaseWritable: true, migrationsCurrent: true, evidenceWritable: true, diskSpace: true } });
+});
+
+test("seeding the DATA_DIR of a running server is refused with a clear message, and changes nothing", async ({ request }) => {
+  expect((await request.get("/api/ready")).status()).toBe(200); // the server is up and has claimed its DATA_DIR
+  const seed = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/seed.ts"], { env: { ...process.env, DATA_DIR: E2E_DATA_DIR }, encoding: "utf8" });
+  expect(seed.status).toBe(1);
+  expect(seed.stderr).toMatch(/^Seeding refused: a CityEval server \(process \d+\) is using /);
 });
 
 test("evidence downloads carry the detected type's extension, no invisible characters, and run nothing", async ({ pageFor }) => {

@@ -8,9 +8,11 @@ import { DEMO_ROUND_NAME } from "@/db/demo-round";
 import { formatDemoLogins, migrateAndSeed } from "@/db/seed";
 import { databasePath, dataDir } from "@/lib/config/paths";
 import { authSecret } from "@/lib/config/secret";
+import { refuseWhileServerRuns } from "@/lib/config/server-lock";
 
 async function main() {
   const port = process.env.PORT ?? "3000";
+  refuseWhileServerRuns(dataDir(), "npm run demo");
   const db = openDatabase(databasePath());
   const logins = await migrateAndSeed(db, console.log);
   db.$client.close();

@@ -6,12 +6,14 @@
 import path from "node:path";
 import { restore } from "@/db/backup";
 import { dataDir } from "@/lib/config/paths";
+import { refuseWhileServerRuns } from "@/lib/config/server-lock";
 
 const dir = process.argv[2];
 if (!dir) {
   console.error("usage: DATA_DIR=<empty data dir> npm run restore -- <backup directory>");
   process.exit(2);
 }
+refuseWhileServerRuns(dataDir(), "Restoring");
 const problems = restore(path.resolve(dir), dataDir());
 for (const p of problems) console.error(`PROBLEM ${p}`);
 console.log(problems.length ? "NOT restored cleanly: see the problems above" : `OK: restored into ${dataDir()}; integrity and audit chain checked`);

@@ -1,8 +1,10 @@
-import { databasePath } from "@/lib/config/paths";
+import { databasePath, dataDir } from "@/lib/config/paths";
+import { refuseWhileServerRuns } from "@/lib/config/server-lock";
 import { openDatabase } from "@/db/client";
 import { formatDemoLogins, migrateAndSeed } from "@/db/seed";
 
 async function main() {
+  refuseWhileServerRuns(dataDir(), "Seeding");
   const db = openDatabase(databasePath());
   const logins = await migrateAndSeed(db, console.log);
   db.$client.close();
