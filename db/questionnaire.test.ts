@@ -53,6 +53,11 @@ function completeModuleE(user: SessionUser) {
 }
 
 describe("saveAnswer", () => {
+  it("leaves no draft behind when a first save is refused as stale", () => {
+    expect(saveAnswer(db, staffA, { itemId: itemId("E1.1"), baseRevision: 3, value: 1, notApplicableReason: null })).toEqual({ ok: false, reason: "notFound" });
+    expect(getQuestionnaire(db, roundId, staffA.cityId!, "E")!.submission).toBeNull();
+  });
+
   it("creates the draft on first save and bumps the revision on each change", () => {
     const first = saveAnswer(db, staffA, { itemId: itemId("B1.2"), baseRevision: 0, value: 80, notApplicableReason: null });
     expect(first).toMatchObject({ ok: true, revision: 1 });

@@ -349,6 +349,9 @@ export function saveAnswer(
       if (cityId === null) return { ok: false, reason: "roleNotAllowed" };
       let ctx = queries.saveContext.get({ itemId: input.itemId, cityId });
       if (!ctx) {
+        // Nothing saved in this module yet: only a save based on no revision can be the first, and a refused one
+        // must not leave the draft it would have created.
+        if (input.baseRevision !== 0) return { ok: false, reason: "notFound" };
         // First edit of this module (or an item outside the city's rounds): the full check creates the draft.
         const open = openForEdit(tx, user, input.itemId, now);
         if (!open.ok) return open;
