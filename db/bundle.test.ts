@@ -2,7 +2,6 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ownPublicKey } from "@/lib/config/signing-key";
 import { newSigningKeyPem, publicKeyPemOf } from "@/lib/signing/signature";
@@ -10,9 +9,7 @@ import { verifyBundle, type Bundle } from "@/lib/verify/bundle";
 import { buildBundle } from "./bundle";
 import { getItemScorecard } from "./report";
 import type { Db } from "./client";
-import { finaliseRound, listBlockers, markNotSubmitted } from "./finalise";
 import { approveSubmission, decideItem } from "./reviews";
-import { modules } from "./schema";
 import { createModuleBRound, createTestDb } from "./test-db";
 
 let db: Db;
@@ -22,16 +19,12 @@ let round: Awaited<ReturnType<typeof createModuleBRound>>;
 beforeEach(async () => {
   db = createTestDb();
   round = await createModuleBRound(db, "bundle");
-  const { roundId, initial, final, admin, itemId, submitB } = round;
+  const { initial, final, itemId, submitB } = round;
   const id = submitB();
   expect(decideItem(db, initial, { submissionId: id, itemId: itemId("B4.1"), version: 1, action: "adjust", adjustedValue: 45, comment: "按统计局口径核减" }).ok).toBe(true);
   expect(approveSubmission(db, initial, id, 1).ok).toBe(true);
   expect(approveSubmission(db, final, id, 1).ok).toBe(true);
-  for (const blocker of listBlockers(db, roundId)) {
-    const moduleId = db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, blocker.moduleCode))).get()!.id;
-    expect(markNotSubmitted(db, admin, { roundId, cityId: blocker.cityId, moduleId, reason: "截止日前未提交" }).ok).toBe(true);
-  }
-  expect(finaliseRound(db, admin, roundId).ok).toBe(true);
+  round.closeAndFinalise();
 });
 
 /** As a third party receives it: a JSON file. */

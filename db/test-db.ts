@@ -6,6 +6,7 @@ import { runMigrations } from "./migrate";
 import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "./questionnaire";
 import { createRound } from "./rounds";
 import { appendAudit } from "./audit";
+import { finaliseRound, listBlockers, markNotSubmitted } from "./finalise";
 import { items, modules, reviewAssignments, reviewStages, rounds } from "./schema";
 import { loadFrameworkFile, seedBase } from "./seed";
 import { upsertUser } from "./users";
@@ -59,7 +60,17 @@ export async function createModuleBRound(db: Db, name: string) {
     if (!submitted.ok) throw new Error(`submit B: ${submitted.reason}`);
     return getQuestionnaire(db, roundId, staff.cityId!, "B")!.submission!.id;
   };
-  return { roundId, staff, other, initial, final, admin, itemId, submitB };
+  /** Marks every module not verified as not submitted, as an admin closing the round would, and finalises it. */
+  const closeAndFinalise = () => {
+    for (const blocker of listBlockers(db, roundId)) {
+      const moduleId = db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, blocker.moduleCode))).get()!.id;
+      const marked = markNotSubmitted(db, admin, { roundId, cityId: blocker.cityId, moduleId, reason: "截止日前未提交" });
+      if (!marked.ok) throw new Error(`mark not submitted: ${marked.reason}`);
+    }
+    const finalised = finaliseRound(db, admin, roundId);
+    if (!finalised.ok) throw new Error(`finalise: ${finalised.reason}`);
+  };
+  return { roundId, staff, other, initial, final, admin, itemId, submitB, closeAndFinalise };
 }
 
 /**

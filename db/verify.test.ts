@@ -7,11 +7,11 @@ import { newSigningKeyPem, publicKeyPemOf, signRecord } from "@/lib/signing/sign
 import { evidenceStore } from "@/lib/storage";
 import { auditRowHash, GENESIS_HASH } from "@/lib/audit/hash";
 import type { Db } from "./client";
-import { computeRoundResults, finaliseRound, listBlockers, markNotSubmitted, reopenRound } from "./finalise";
+import { computeRoundResults, finaliseRound, reopenRound } from "./finalise";
 import { addEvidence } from "./questionnaire";
 import { approveSubmission } from "./reviews";
 import { appendAudit } from "./audit";
-import { answers, auditLog, items, modules, results, rounds, submissions } from "./schema";
+import { answers, auditLog, items, results, rounds, submissions } from "./schema";
 import { ensureDailyCheckpoint, listFinalisations, signLegacyFinalisations } from "./signatures";
 import { createModuleBRound, createTestDb, setRoundStatus } from "./test-db";
 import { verifyAudit, verifyRound } from "./verify";
@@ -26,18 +26,14 @@ let evidenceKey: string;
 beforeEach(async () => {
   db = createTestDb();
   round = await createModuleBRound(db, "verify");
-  const { roundId, staff, initial, final, admin, itemId, submitB } = round;
+  const { staff, initial, final, itemId, submitB } = round;
   const stored = await evidenceStore().put(Readable.from(PDF), "统计公报.pdf", 1024 * 1024);
   evidenceKey = stored.storageKey;
   expect(addEvidence(db, staff, itemId("B1.1"), { kind: "file", originalName: "统计公报.pdf", ...stored }).ok).toBe(true);
   const id = submitB();
   expect(approveSubmission(db, initial, id, 1).ok).toBe(true);
   expect(approveSubmission(db, final, id, 1).ok).toBe(true);
-  for (const blocker of listBlockers(db, roundId)) {
-    const moduleId = db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, blocker.moduleCode))).get()!.id;
-    expect(markNotSubmitted(db, admin, { roundId, cityId: blocker.cityId, moduleId, reason: "截止日前未提交" }).ok).toBe(true);
-  }
-  expect(finaliseRound(db, admin, roundId).ok).toBe(true);
+  round.closeAndFinalise();
 });
 
 const failing = (roundId: number, pinned = publicKeyPemOf(signingKeyPem())) =>
