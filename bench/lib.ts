@@ -4,6 +4,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { productionServerArgs } from "@/lib/server/command";
 
 export const BENCH_SECRET = "bench-only-secret-0123456789-abcdefghijklmnop";
 
@@ -13,8 +14,8 @@ export function tempDataDir(): string {
 
 export async function startServer(dataDir: string, port: number, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildProcess> {
   if (!fs.existsSync(".next/BUILD_ID")) throw new Error("run `npx next build` first");
-  const server = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, DATA_DIR: dataDir, AUTH_SECRET: BENCH_SECRET, NODE_ENV: "production", ...env },
+  const server = spawn(process.execPath, [...nodeArgs, ...productionServerArgs(port, "127.0.0.1")], {
+    env: { ...process.env, DATA_DIR: dataDir, AUTH_SECRET: BENCH_SECRET, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   for (let i = 0; i < 100; i++) {

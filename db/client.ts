@@ -3,7 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { serverBusyTimeoutMs } from "@/lib/config/limits";
 import { databasePath } from "@/lib/config/paths";
+import { logger } from "@/lib/server/logger";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -12,7 +14,8 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 const PRIVATE_DIR = 0o700;
 const PRIVATE_FILE = 0o600;
 
-export function openDatabase(file: string): Db {
+/** `busyTimeoutMs`: how long a write waits for another connection's lock before SQLITE_BUSY. */
+export function openDatabase(file: string, { busyTimeoutMs = 5000 }: { busyTimeoutMs?: number } = {}): Db {
   if (file !== ":memory:") {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR });
     // Created empty with the right mode before SQLite opens it (an existing file is tightened too).
@@ -22,7 +25,7 @@ export function openDatabase(file: string): Db {
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma(`busy_timeout = ${Math.round(busyTimeoutMs)}`);
   // FULL: a commit is on disk before it is acknowledged, so a power cut loses no acknowledged save.
   sqlite.pragma("synchronous = FULL");
   return drizzle(sqlite, { schema }) as Db;
@@ -33,11 +36,14 @@ const globalForDb = globalThis as unknown as { cityevalDb?: Db };
 
 export function getDb(): Db {
   if (!globalForDb.cityevalDb) {
-    const db = openDatabase(databasePath());
+    const db = openDatabase(databasePath(), { busyTimeoutMs: serverBusyTimeoutMs() });
     globalForDb.cityevalDb = db;
     // However the process ends (SIGTERM, SIGINT, a normal exit), the WAL is folded into the database file and
     // emptied, so that a copy of cityeval.db alone is complete; "exit" handlers run synchronously, as SQLite does.
-    process.once("exit", () => closeDatabase(db));
+    process.once("exit", () => {
+      closeDatabase(db);
+      logger.info("database: WAL checkpointed into the database file and closed");
+    });
   }
   return globalForDb.cityevalDb;
 }

@@ -1,9 +1,13 @@
+import { unstable_rethrow } from "next/navigation";
 import { NextResponse, type NextRequest } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import type { Role } from "@/lib/domain";
 import type { SessionUser } from "@/lib/domain";
 import { currentUser } from "@/lib/auth/session";
+import { logger } from "@/lib/server/logger";
+import { splitErrorKey, unexpectedKey } from "@/lib/error-reference";
+import { requestContext } from "@/lib/server/request-context";
 
 /** What every server action returns. Messages are keys of the "errors" namespace in messages/*.json. */
 export type ActionResult<T = undefined> =
@@ -77,26 +81,47 @@ export function defineAction<S extends z.ZodType, A extends Access, T>(
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
   return async (input) => {
     const malformed = malformedTextPath(input);
-    if (malformed !== null) return { ok: false, formError: "textNotWellFormed", fieldErrors: malformed ? { [malformed]: ["textNotWellFormed"] } : undefined };
+    if (malformed !== null) return refused({ ok: false, formError: "textNotWellFormed", fieldErrors: malformed ? { [malformed]: ["textNotWellFormed"] } : undefined });
     const parsed = schema.safeParse(input);
-    if (!parsed.success) return { ok: false, ...fieldErrorsOf(parsed.error) };
+    if (!parsed.success) return refused({ ok: false, ...fieldErrorsOf(parsed.error) });
     const auth = await authorize(access);
-    if (auth instanceof ActionError) return { ok: false, formError: auth.key };
+    if (auth instanceof ActionError) return refused({ ok: false, formError: auth.key });
     try {
       return { ok: true, data: await run(parsed.data, auth as Ctx<A>) };
     } catch (error) {
-      if (error instanceof ActionError) return { ok: false, formError: error.key, details: error.details };
-      if (isDatabaseBusy(error)) return { ok: false, formError: "databaseBusy" };
-      throw error; // redirects and notFound propagate; anything else is a bug and must surface
+      if (error instanceof ActionError) return refused({ ok: false, formError: error.key, details: error.details });
+      if (isDatabaseBusy(error)) return refused({ ok: false, formError: "databaseBusy" });
+      unstable_rethrow(error); // redirects and notFound are how an action navigates
+      return { ok: false, formError: unexpectedKey(reportUnexpected(error)) };
     }
   };
 }
 
+/** An expected refusal: the request's log line names it; no stack trace, nothing to investigate. */
+function refused(result: Extract<ActionResult, { ok: false }>): Extract<ActionResult, { ok: false }> {
+  const context = requestContext();
+  if (context) context.refusal = result.formError ?? "invalidInput";
+  return result;
+}
+
+/**
+ * A bug: logged with its stack under the request's id, which the user sees as 错误编号 (`reference`) so that
+ * support can find the line.
+ */
+function reportUnexpected(error: unknown): string | undefined {
+  const reference = requestContext()?.requestId;
+  logger.error({ reqId: reference, err: error }, "unexpected error");
+  return reference;
+}
+
 /** A JSON error response with the key, its translation and any details. */
 export async function errorResponse(error: ActionError): Promise<NextResponse> {
+  const { key, reference } = splitErrorKey(error.key);
+  if (!reference) refused({ ok: false, formError: error.key });
   const t = await getTranslations("errors");
-  const message = t.has(error.key) ? t(error.key, (error.details ?? {}) as Record<string, string | number>) : t("unexpected");
-  return NextResponse.json({ error: error.key, message, ...error.details }, { status: error.status });
+  const values = { ...error.details, ...(reference ? { reference } : {}) } as Record<string, string | number>;
+  const message = t.has(key) ? t(key, values) : t("unexpected");
+  return NextResponse.json({ error: reference ? "unexpected" : error.key, message, ...error.details, ...(reference ? { reference } : {}) }, { status: error.status });
 }
 
 /** Largest JSON body a route handler reads: an answer with its reason is a few hundred bytes. */
@@ -196,7 +221,8 @@ export function defineRoute<P extends Record<string, string>, A extends Access>(
         response.headers.set("Retry-After", "2");
         return response;
       }
-      throw error;
+      unstable_rethrow(error);
+      return errorResponse(new ActionError(unexpectedKey(reportUnexpected(error)), 500));
     }
   };
 }

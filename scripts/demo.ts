@@ -9,6 +9,7 @@ import { formatDemoLogins, migrateAndSeed } from "@/db/seed";
 import { databasePath, dataDir } from "@/lib/config/paths";
 import { authSecret } from "@/lib/config/secret";
 import { refuseWhileServerRuns } from "@/lib/config/server-lock";
+import { productionServerArgs } from "@/lib/server/command";
 
 async function main() {
   const port = process.env.PORT ?? "3000";
@@ -21,7 +22,7 @@ async function main() {
       `Check the signed demo round: DATA_DIR=${dataDir()} npm run verify -- "${DEMO_ROUND_NAME}"  (and the audit log: npm run verify -- --audit)\n`,
   );
 
-  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port], {
+  const server = spawn(process.execPath, productionServerArgs(port), {
     stdio: "inherit",
     env: { ...process.env, AUTH_SECRET: authSecret(), AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? "true" },
   });

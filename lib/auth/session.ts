@@ -6,6 +6,7 @@ import { sessionUser } from "@/db/sessions";
 import type { Role, SessionUser } from "@/lib/domain";
 import { sessionLimits } from "@/lib/config/limits";
 import { authSecret } from "@/lib/config/secret";
+import { requestContext } from "@/lib/server/request-context";
 
 const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"];
 
@@ -39,7 +40,10 @@ async function sessionClaims(): Promise<Claims | null> {
  */
 export async function currentUser(): Promise<SessionUser | null> {
   const claims = await sessionClaims();
-  return claims === null ? null : sessionUser(getDb(), claims.sid, claims.uid, sessionLimits());
+  const user = claims === null ? null : sessionUser(getDb(), claims.sid, claims.uid, sessionLimits());
+  const context = requestContext();
+  if (context && user) context.userId = user.id; // for the request's log line
+  return user;
 }
 
 /** For pages: anonymous visitors go to sign-in; a signed-in user without one of the roles gets a 404. */

@@ -4,7 +4,7 @@ export function evidenceMaxBytes(): number {
   return Math.floor((Number.isFinite(mb) && mb > 0 ? mb : 50) * 1024 * 1024);
 }
 
-/** Positive number of minutes from the environment, or the default. */
+/** Positive number from the environment, or the default. */
 function minutes(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   return Number.isFinite(value) && value > 0 ? value : fallback;
@@ -16,4 +16,14 @@ function minutes(name: string, fallback: number): number {
  */
 export function sessionLimits(): { maxAgeMs: number; idleMs: number } {
   return { maxAgeMs: minutes("SESSION_MAX_HOURS", 8) * 3_600_000, idleMs: minutes("SESSION_IDLE_MINUTES", 30) * 60_000 };
+}
+
+/**
+ * How long the server waits for another process's write lock on the database (DB_BUSY_TIMEOUT_MS, default
+ * 1000). better-sqlite3 waits on the event loop, so every request stalls meanwhile: short, and a request that
+ * still finds the database locked is answered 503 "busy, retry" (autosave retries by itself). Scripts such as
+ * seeding keep a longer wait; they have nothing else to do.
+ */
+export function serverBusyTimeoutMs(): number {
+  return minutes("DB_BUSY_TIMEOUT_MS", 1000);
 }

@@ -28,8 +28,13 @@ export function liveServerPid(dataDir: string): number | null {
   return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : null;
 }
 
-/** Marks this process as the server of the DATA_DIR until it exits. */
+/**
+ * Marks this process as the server of the DATA_DIR until it exits; refuses if another live server has it. So
+ * a server owns its DATA_DIR alone: at start no upload can be in flight, and it sees every upload.
+ */
 export function claimDataDir(dataDir: string): void {
+  const other = liveServerPid(dataDir);
+  if (other !== null) throw new Error(`another CityEval server (process ${other}) is using ${dataDir}`);
   const file = path.join(dataDir, FILE);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(file, String(process.pid), { mode: 0o600 });

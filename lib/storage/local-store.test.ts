@@ -72,6 +72,18 @@ describe("LocalEvidenceStore", () => {
     expect(filesOnDisk()).toHaveLength(1);
   });
 
+  it("removes a refused upload's file only when no row refers to it and no other upload of it may still commit", async () => {
+    const first = await store.put(Readable.from([PDF]), "a.pdf", 1024);
+    const second = await store.put(Readable.from([PDF]), "b.pdf", 1024);
+    await store.settle(first.storageKey, () => false); // refused while the second upload is still committing
+    expect(filesOnDisk()).toHaveLength(1);
+    await store.settle(second.storageKey, () => true); // committed: its row refers to the file
+    expect(filesOnDisk()).toHaveLength(1);
+    const third = await store.put(Readable.from([PDF]), "c.pdf", 1024);
+    await store.settle(third.storageKey, () => false); // refused, and no row refers to it any more
+    expect(filesOnDisk()).toEqual([]);
+  });
+
   it("refuses storage keys that could escape its root", () => {
     expect(() => store.pathOf("../../etc/passwd")).toThrow();
   });

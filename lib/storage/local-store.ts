@@ -21,6 +21,12 @@ export class StoreError extends Error {
  * `<root>/<sha256[0..2]>/<sha256>`. A refused upload leaves nothing behind.
  */
 export class LocalEvidenceStore {
+  /**
+   * Stored files whose upload has not committed its row or been refused yet, with how many such uploads there
+   * are: the server owns DATA_DIR (lib/config/server-lock.ts), so this process sees every upload.
+   */
+  private readonly uncommitted = new Map<string, number>();
+
   constructor(private readonly root: string) {}
 
   async put(body: Readable, originalName: string, maxBytes: number): Promise<StoredFile> {
@@ -52,10 +58,22 @@ export class LocalEvidenceStore {
       // Same content, same key: an identical file already stored is simply reused.
       await fs.promises.rename(tmp, target);
       await syncPath(path.dirname(target)); // the rename itself
+      this.uncommitted.set(storageKey, (this.uncommitted.get(storageKey) ?? 0) + 1);
       return { sha256, size, mime, storageKey };
     } finally {
       await fs.promises.rm(tmp, { force: true });
     }
+  }
+
+  /**
+   * The upload that stored `storageKey` committed its row or was refused. A file no row refers to is removed,
+   * unless another upload of the same content may still commit a row for it.
+   */
+  async settle(storageKey: string, isReferenced: () => boolean): Promise<void> {
+    const left = (this.uncommitted.get(storageKey) ?? 1) - 1;
+    if (left > 0) return void this.uncommitted.set(storageKey, left);
+    this.uncommitted.delete(storageKey);
+    if (!isReferenced()) await fs.promises.rm(this.pathOf(storageKey), { force: true });
   }
 
   /**

@@ -8,7 +8,6 @@ import { evidenceMaxBytes } from "@/lib/config/limits";
 import { evidenceStore } from "@/lib/storage";
 import { cleanFileName } from "@/lib/storage/file-kinds";
 import { StoreError } from "@/lib/storage/local-store";
-import fs from "node:fs";
 
 const STORE_STATUS = { fileTooLarge: 413, fileTypeNotAllowed: 415, fileEmpty: 400 } as const;
 
@@ -42,12 +41,14 @@ export const POST = defineRoute({ roles: ["city_staff"] }, async (request, { use
     if (error instanceof StoreError) throw new ActionError(error.reason, STORE_STATUS[error.reason], { max: maxMb });
     throw error;
   }
-  const added = addEvidence(db, user, itemId, { kind: "file", originalName: name, ...stored });
-  if (!added.ok) {
-    // The module changed state while the file streamed in: keep nothing that no row refers to.
-    if (!isStorageKeyReferenced(db, stored.storageKey)) await fs.promises.rm(store.pathOf(stored.storageKey), { force: true });
-    throw new ActionError(added.reason, refusalStatus(added.reason));
+  let added;
+  try {
+    added = addEvidence(db, user, itemId, { kind: "file", originalName: name, ...stored });
+  } finally {
+    // Refused (the module changed state while the file streamed in) or failed: keep no file that no row refers to.
+    await store.settle(stored.storageKey, () => isStorageKeyReferenced(db, stored.storageKey));
   }
+  if (!added.ok) throw new ActionError(added.reason, refusalStatus(added.reason));
   return NextResponse.json(
     { id: added.id, itemId, kind: "file", originalName: name, size: stored.size, mime: stored.mime, sha256: stored.sha256, uploaderName: user.name, uploadedAt: new Date().toISOString(), url: null },
     { status: 201 },

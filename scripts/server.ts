@@ -1,0 +1,50 @@
+/**
+ * `npm start`: the production server (after `next build`). Next.js's request handler behind our own HTTP server,
+ * for a log line per request (lib/server/serve.ts) and a graceful shutdown: on SIGTERM or SIGINT it stops taking
+ * requests, lets running ones finish for up to SHUTDOWN_GRACE_SECONDS (10), then exits, which checkpoints the
+ * WAL into the database file and closes it (db/client.ts). A second signal exits at once.
+ *
+ *   node --import tsx scripts/server.ts [--port 3000] [--hostname 0.0.0.0]
+ */
+import { parseArgs } from "node:util";
+import { dataDir } from "@/lib/config/paths";
+import { refuseWhileServerRuns } from "@/lib/config/server-lock";
+import { logger } from "@/lib/server/logger";
+import { createAppServer } from "@/lib/server/serve";
+
+async function main() {
+  const { values } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
+  const port = Number(values.port ?? process.env.PORT ?? 3000);
+  const hostname = values.hostname ?? "0.0.0.0";
+  const graceMs = Number(process.env.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000;
+  (process.env as Record<string, string>).NODE_ENV = "production";
+  refuseWhileServerRuns(dataDir(), "npm start");
+
+  const { default: next } = await import("next");
+  const app = next({ dev: false, dir: process.cwd(), hostname, port });
+  await app.prepare();
+  const { server, shutdown } = createAppServer(app.getRequestHandler(), { logger, graceMs });
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, graceMs }, "shutting down: no new requests, waiting for running ones");
+    const result = await shutdown();
+    await app.close().catch((error: unknown) => logger.error({ err: error }, "next.js close failed"));
+    logger.info(result, result.drained ? "stopped: every running request finished" : "stopped: grace period over, unfinished requests cut");
+    process.exit(0); // the exit handlers checkpoint and close the database
+  };
+  process.on("SIGTERM", (signal) => void stop(signal));
+  process.on("SIGINT", (signal) => void stop(signal));
+
+  server.listen(port, hostname, () => logger.info({ url: `http://${hostname}:${port}`, pid: process.pid }, "ready"));
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, "server failed to start");
+  process.exit(1);
+});
