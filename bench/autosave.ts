@@ -4,6 +4,9 @@
  *    each client on its own item, chaining its own revisions) next to the empty route handler /api/health of
  *    the same production server, and the ratio. Target: ratio ≥ 0.5, p95 < 50 ms.
  * 2. Server memory growth (process tree RSS) while one 200 MB evidence file streams in. Target: < 50 MB.
+ * 3. What durability costs: the same save through the data layer on one connection, synchronous=FULL (what the
+ *    server runs: a commit is on disk before it is acknowledged) next to NORMAL (a power cut may lose the last
+ *    commits), and the ratio.
  * Prints figures only; it asserts nothing.
  */
 import fs from "node:fs";
@@ -14,6 +17,7 @@ import { openDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { items } from "@/db/schema";
 import { seedBase } from "@/db/seed";
+import { saveAnswer } from "@/db/questionnaire";
 import { upsertUser } from "@/db/users";
 import { fmt, runLoad, request, signIn, startServer, tempDataDir, treeRssKb, type LoadResult } from "./lib";
 
@@ -124,4 +128,44 @@ async function main() {
   }
 }
 
-void main();
+/** Saves per second through the data layer with the given synchronous mode (the server's path minus HTTP). */
+async function dataLayerSaves(mode: "FULL" | "NORMAL", saves: number): Promise<{ perSecond: number; meanMs: number }> {
+  const dataDir = tempDataDir();
+  const db = openDatabase(`${dataDir}/cityeval.db`);
+  try {
+    runMigrations(db);
+    const { roundId } = seedBase(db);
+    db.$client.pragma(`synchronous = ${mode}`);
+    const cityId = getCityByCode(db, "shanghai")!.id;
+    const id = await upsertUser(db, { email: "bench-sync@bench.local", name: "bench", password: "bench-password", role: "city_staff", cityId });
+    const user = { id, email: "bench-sync@bench.local", name: "bench", role: "city_staff" as const, cityId, locale: "zh-CN" as const };
+    const itemIds = db.select({ id: items.id }).from(items).where(and(eq(items.roundId, roundId), eq(items.answerType, "number"))).all().slice(0, 20).map((i) => i.id);
+    const revisions = new Map<number, number>();
+    const save = (n: number) => {
+      const itemId = itemIds[n % itemIds.length]!;
+      const result = saveAnswer(db, user, { itemId, baseRevision: revisions.get(itemId) ?? 0, value: (n % 50) + 1, notApplicableReason: null });
+      if (!result.ok) throw new Error(`save refused: ${result.reason}`);
+      revisions.set(itemId, result.revision);
+    };
+    for (let n = 0; n < 200; n++) save(n); // warm-up
+    const started = performance.now();
+    for (let n = 200; n < 200 + saves; n++) save(n);
+    const ms = performance.now() - started;
+    return { perSecond: (saves / ms) * 1000, meanMs: ms / saves };
+  } finally {
+    db.$client.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function durabilityCost() {
+  const saves = 2000;
+  const normal = await dataLayerSaves("NORMAL", saves);
+  const full = await dataLayerSaves("FULL", saves);
+  console.log(`\nWhat durability costs — ${saves} saves through the data layer, one connection, WAL`);
+  console.log(`synchronous=NORMAL  ${fmt(normal.perSecond, 0).padStart(7)} saves/s  ${fmt(normal.meanMs, 2)} ms each`);
+  console.log(`synchronous=FULL    ${fmt(full.perSecond, 0).padStart(7)} saves/s  ${fmt(full.meanMs, 2)} ms each  (the server's setting)`);
+  console.log(`ratio FULL / NORMAL: ${fmt(full.perSecond / normal.perSecond, 2)}`);
+}
+
+void main().then(durabilityCost);

@@ -1,5 +1,6 @@
 /** Shared pieces of the benchmarks: a production server on a throwaway database, sign-in, load, memory. */
 import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -50,13 +51,16 @@ export type LoadResult = { requests: number; errors: number; seconds: number; rp
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
-export function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
+export function request(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: init.method ?? "GET", headers: init.headers, agent }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
     });
     req.on("error", reject);
     req.end(init.body);
@@ -118,3 +122,48 @@ export function treeRssKb(rootPid: number): number {
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/** A file the evidence store accepts (a PDF by its magic bytes) of `bytes` random bytes: no two are alike. */
+export function randomPdf(bytes: number): Buffer {
+  const body = crypto.randomBytes(bytes);
+  Buffer.from("%PDF-1.4\n").copy(body);
+  return body;
+}
+
+/**
+ * Uploads one evidence file as the raw request body in 256 KB pieces, `paceMs` apart (0: as fast as the
+ * connection takes them); `onProgress` hears how many bytes were written. Resolves with the status and body.
+ */
+export function uploadEvidence(
+  base: string,
+  cookie: string,
+  itemId: number,
+  file: Buffer,
+  options: { name?: string; paceMs?: number; ownConnection?: boolean; onProgress?: (sent: number) => void } = {},
+): Promise<{ status: number; body: string }> {
+  const piece = 256 * 1024;
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}/api/evidence?itemId=${itemId}`, {
+      method: "POST",
+      agent: options.ownConnection ? false : agent,
+      headers: { Cookie: cookie, "Content-Type": "application/pdf", "Content-Length": String(file.length), "X-File-Name": encodeURIComponent(options.name ?? "证明材料.pdf") },
+    });
+    req.on("response", (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    void (async () => {
+      for (let sent = 0; sent < file.length; sent += piece) {
+        const chunk = file.subarray(sent, sent + piece);
+        if (!req.write(chunk)) await new Promise((r) => req.once("drain", r));
+        options.onProgress?.(sent + chunk.length);
+        if (options.paceMs) await new Promise((r) => setTimeout(r, options.paceMs));
+      }
+      req.end();
+    })().catch(reject);
+  });
+}

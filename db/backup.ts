@@ -47,7 +47,9 @@ export async function backup(db: Db, evidenceRoot: string, dir: string, now = ne
   if (fs.existsSync(dir) && fs.readdirSync(dir).length) throw new Error(`${dir} is not empty`);
   fs.mkdirSync(path.join(dir, "evidence"), { recursive: true, mode: 0o700 });
   const dbFile = path.join(dir, DATABASE_FILE);
-  await db.$client.backup(dbFile);
+  // All remaining pages in one step: a step runs in one read transaction, so the copy is a consistent snapshot
+  // and the server's writes (another process) cannot restart it over and over, as they would between small steps.
+  await db.$client.backup(dbFile, { progress: () => 0x7fffffff });
   fs.chmodSync(dbFile, 0o600);
   const copy = openDatabase(dbFile);
   const keys = [...referencedStorageKeys(copy)].sort();

@@ -57,3 +57,13 @@ export function closeDatabase(db: Db): void {
     db.$client.close();
   }
 }
+
+/**
+ * Another process held the database's write lock longer than the busy timeout (a seed, a backup, a second
+ * server): nothing was written; the client may retry (autosave does). Route handlers answer 503,
+ * server actions a translated "busy" (lib/action.ts), never a 500.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_SNAPSHOT" || code === "SQLITE_LOCKED";
+}

@@ -1,5 +1,9 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "./client";
+import { openDatabase, type Db } from "./client";
+import { runMigrations } from "./migrate";
 import { sessions } from "./schema";
 import { createSession, endAllSessions, sessionUser, TOUCH_EVERY_MS } from "./sessions";
 import { createTestDb, createTestUser } from "./test-db";
@@ -66,5 +70,25 @@ describe("sessions", () => {
     expect(live(ids)).toBe(0);
     expect(setUserActive(db, admin.id, staff.id, true)).toEqual({ ok: true });
     expect(live(ids)).toBe(0); // reactivation does not revive them
+  });
+});
+
+describe("sessions while another process holds the write lock", () => {
+  it("still let the user in: the last-seen time is written by a later request", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sessions-busy-"));
+    const file = path.join(dir, "cityeval.db");
+    const server = openDatabase(file, { busyTimeoutMs: 20 });
+    runMigrations(server);
+    const user = await createTestUser(server, "staff@x.org", "reviewer");
+    const sid = createSession(server, user.id, limits, start);
+    const other = openDatabase(file);
+    other.$client.exec("BEGIN IMMEDIATE");
+    expect(sessionUser(server, sid, user.id, limits, at(TOUCH_EVERY_MS * 2))?.id).toBe(user.id);
+    other.$client.exec("ROLLBACK");
+    sessionUser(server, sid, user.id, limits, at(TOUCH_EVERY_MS * 3));
+    expect(server.select().from(sessions).get()!.lastSeenAt).toEqual(at(TOUCH_EVERY_MS * 3));
+    other.$client.close();
+    server.$client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import type { SessionUser } from "@/lib/domain";
-import type { Db } from "./client";
+import { isDatabaseBusy, type Db } from "./client";
 import { sessions, users } from "./schema";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -39,11 +39,23 @@ export function sessionUser(db: Db, sessionId: string, userId: number, limits: S
   if (!row) return null;
   const { session } = row;
   if (session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > limits.idleMs) {
-    db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+    unlessBusy(() => db.delete(sessions).where(eq(sessions.id, sessionId)).run());
     return null;
   }
-  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId)).run();
+  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) unlessBusy(() => db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId)).run());
   return row.user;
+}
+
+/**
+ * Housekeeping on a read (last seen, removing an ended session) must not fail the request when another process
+ * holds the write lock: the answer does not depend on it, and a later request does it.
+ */
+function unlessBusy(write: () => unknown): void {
+  try {
+    write();
+  } catch (error) {
+    if (!isDatabaseBusy(error)) throw error;
+  }
 }
 
 /** Ends every session of the user at once, wherever their cookies are. */

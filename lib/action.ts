@@ -4,6 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import type { Role } from "@/lib/domain";
 import type { SessionUser } from "@/lib/domain";
+import { isDatabaseBusy } from "@/db/client";
 import { currentUser } from "@/lib/auth/session";
 import { logger } from "@/lib/server/logger";
 import { splitErrorKey, unexpectedKey } from "@/lib/error-reference";
@@ -84,9 +85,9 @@ export function defineAction<S extends z.ZodType, A extends Access, T>(
     if (malformed !== null) return refused({ ok: false, formError: "textNotWellFormed", fieldErrors: malformed ? { [malformed]: ["textNotWellFormed"] } : undefined });
     const parsed = schema.safeParse(input);
     if (!parsed.success) return refused({ ok: false, ...fieldErrorsOf(parsed.error) });
-    const auth = await authorize(access);
-    if (auth instanceof ActionError) return refused({ ok: false, formError: auth.key });
     try {
+      const auth = await authorize(access);
+      if (auth instanceof ActionError) return refused({ ok: false, formError: auth.key });
       return { ok: true, data: await run(parsed.data, auth as Ctx<A>) };
     } catch (error) {
       if (error instanceof ActionError) return refused({ ok: false, formError: error.key, details: error.details });
@@ -210,9 +211,9 @@ export function defineRoute<P extends Record<string, string>, A extends Access>(
 ): (request: NextRequest, context: { params: Promise<P> }) => Promise<Response> {
   return async (request, context) => {
     if (!isAllowedOrigin(request.method, request.headers.get("origin"), ownHosts(request))) return errorResponse(new ActionError("foreignOrigin", 403));
-    const auth = await authorize(access);
-    if (auth instanceof ActionError) return errorResponse(auth);
     try {
+      const auth = await authorize(access);
+      if (auth instanceof ActionError) return errorResponse(auth);
       return await run(request, { ...(auth as Ctx<A>), params: await context.params });
     } catch (error) {
       if (error instanceof ActionError) return errorResponse(error);
@@ -227,14 +228,6 @@ export function defineRoute<P extends Record<string, string>, A extends Access>(
   };
 }
 
-/**
- * Another process held the database's write lock longer than the busy timeout (a seed, a backup, a second
- * server): nothing was written; the client may retry (autosave does). A 503, never a 500.
- */
-export function isDatabaseBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_SNAPSHOT" || code === "SQLITE_LOCKED";
-}
 
 /** HTTP status of a refusal from the workflow or the data layer. */
 export function refusalStatus(reason: string): number {

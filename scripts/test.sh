@@ -30,5 +30,6 @@ phase lint npx eslint --max-warnings 0 .
 phase unit npx vitest run
 phase build npx next build
 phase bundle npx tsx scripts/check-client-bundle.ts
+phase durability npx tsx --conditions=react-server scripts/check-durability.ts
 phase e2e npx playwright test
 finish
