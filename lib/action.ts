@@ -66,6 +66,14 @@ function refuseMalformedText(value: unknown) {
   if (path !== null) throw new ActionError("textNotWellFormed", 400, path ? { fieldErrors: { [path]: ["textNotWellFormed"] } } : undefined);
 }
 
+/**
+ * Parses with a schema whose own messages are keys of the "errors" namespace; a check that names none (a wrong
+ * type, say) reports "invalidField" instead of zod's English text, so that every field error is translated.
+ */
+export function parseWithKeys<S extends z.ZodType>(schema: S, input: unknown) {
+  return schema.safeParse(input, { error: () => "invalidField" });
+}
+
 function fieldErrorsOf(error: z.ZodError) {
   const { formErrors, fieldErrors } = z.flattenError(error);
   return { formError: formErrors[0] ?? "invalidInput", fieldErrors: fieldErrors as Record<string, string[]> };
@@ -83,7 +91,7 @@ export function defineAction<S extends z.ZodType, A extends Access, T>(
   return async (input) => {
     const malformed = malformedTextPath(input);
     if (malformed !== null) return refused({ ok: false, formError: "textNotWellFormed", fieldErrors: malformed ? { [malformed]: ["textNotWellFormed"] } : undefined });
-    const parsed = schema.safeParse(input);
+    const parsed = parseWithKeys(schema, input);
     if (!parsed.success) return refused({ ok: false, ...fieldErrorsOf(parsed.error) });
     try {
       const auth = await authorize(access);
@@ -142,7 +150,7 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ActionError("bodyNotObject", 400);
   refuseMalformedText(body);
-  const parsed = schema.safeParse(body);
+  const parsed = parseWithKeys(schema, body);
   if (!parsed.success) {
     const { formError, fieldErrors } = fieldErrorsOf(parsed.error);
     throw new ActionError(formError, 400, { fieldErrors });

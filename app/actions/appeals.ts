@@ -6,7 +6,7 @@ import { z } from "zod";
 import { assignAppeal, decideAppeal, fileAppeal } from "@/db/appeals";
 import { getDb } from "@/db/client";
 import { appeals, items } from "@/db/schema";
-import { ActionError, defineAction, refusalStatus } from "@/lib/action";
+import { ActionError, defineAction, parseWithKeys, refusalStatus } from "@/lib/action";
 import { decideAppealSchema, fileAppealSchema } from "@/lib/review/appeals";
 import { adjustValueSchemaFor, isAdjustable } from "@/lib/review/decision-schema";
 
@@ -28,7 +28,7 @@ export const decideAppealAction = defineAction(decideAppealSchema, { roles: ["re
     // The amended value is checked like an adjustment of the item: of its type and within its limits.
     const item = db.select({ item: items }).from(appeals).innerJoin(items, eq(items.id, appeals.itemId)).where(eq(appeals.id, input.appealId)).get()?.item;
     if (!item || !isAdjustable(item)) refuse("notFound");
-    const parsed = adjustValueSchemaFor(item).safeParse(input.value);
+    const parsed = parseWithKeys(adjustValueSchemaFor(item), input.value);
     if (!parsed.success) throw new ActionError(parsed.error.issues[0]?.message ?? "invalidInput", 400, { fieldErrors: { value: [parsed.error.issues[0]?.message ?? "invalidInput"] } });
     amendedValue = parsed.data;
   }

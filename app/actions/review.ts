@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { approveSubmission, bulkApprove, decideItem, reopenSubmission, replyToQuery, returnSubmission, withdrawItemDecision } from "@/db/reviews";
 import { items } from "@/db/schema";
-import { ActionError, defineAction, refusalStatus } from "@/lib/action";
+import { ActionError, defineAction, parseWithKeys, refusalStatus } from "@/lib/action";
 import { REASON_MAX } from "@/lib/questionnaire/answer-schema";
 import { adjustValueSchemaFor, isAdjustable, itemDecisionSchema } from "@/lib/review/decision-schema";
 import { eq } from "drizzle-orm";
@@ -26,7 +26,7 @@ export const decideItemAction = defineAction(
     if (decision.action === "adjust") {
       const item = db.select().from(items).where(eq(items.id, itemId)).get();
       if (!item || !isAdjustable(item)) refuse("notFound");
-      const parsed = adjustValueSchemaFor(item).safeParse(decision.value);
+      const parsed = parseWithKeys(adjustValueSchemaFor(item), decision.value);
       if (!parsed.success) throw new ActionError(parsed.error.issues[0]?.message ?? "invalidInput", 400, { fieldErrors: { value: [parsed.error.issues[0]?.message ?? "invalidInput"] } });
       adjustedValue = parsed.data;
     }

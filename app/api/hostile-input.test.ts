@@ -45,6 +45,8 @@ function fingerprint(): string {
   return hash.digest("hex");
 }
 
+const ERROR_KEYS = Object.keys((JSON.parse(fs.readFileSync("messages/zh-CN.json", "utf8")) as { errors: Record<string, string> }).errors);
+
 const context = { params: Promise.resolve({}) };
 const put = (body: BodyInit) => PUT(new NextRequest("http://test/api/answers", { method: "PUT", body, headers: { "content-type": "application/json" } }), context);
 
@@ -70,6 +72,11 @@ describe("hostile input", () => {
           const response = await put(body);
           expect(response.status, body).toBeLessThan(500);
           if (response.status >= 400) expect(fingerprint(), body).toBe(before);
+          if (response.status === 400) {
+            // Every message is one of ours, translated: never zod's English text.
+            const refusal = (await response.json()) as { error: string; fieldErrors?: Record<string, string[]> };
+            for (const key of [refusal.error, ...Object.values(refusal.fieldErrors ?? {}).flat()]) expect(ERROR_KEYS, body).toContain(key);
+          }
         },
       ),
       { numRuns: 300, seed: 20261128 },

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { getItemForCity, saveAnswer } from "@/db/questionnaire";
-import { ActionError, defineRoute, parseJsonBody, refusalStatus } from "@/lib/action";
+import { ActionError, defineRoute, parseJsonBody, parseWithKeys, refusalStatus } from "@/lib/action";
 import { answerSchemaFor } from "@/lib/questionnaire/answer-schema";
 
 const bodySchema = z.object({
@@ -10,7 +10,10 @@ const bodySchema = z.object({
   baseRevision: z.number().int().min(0),
   value: z.unknown(),
   notApplicable: z.boolean().optional(),
-  notApplicableReason: z.string().optional(),
+  notApplicableReason: z
+    .string()
+    .nullish()
+    .transform((reason) => reason ?? undefined),
 });
 
 /** Autosave of one answer. The value is validated with the schema derived from the item, as in the form. */
@@ -19,7 +22,7 @@ export const PUT = defineRoute({ roles: ["city_staff"] }, async (request, { user
   const db = getDb();
   const item = user.cityId === null ? null : getItemForCity(db, body.itemId, user.cityId);
   if (!item) throw new ActionError("notFound", 404);
-  const parsed = answerSchemaFor(item).safeParse(body);
+  const parsed = parseWithKeys(answerSchemaFor(item), body);
   if (!parsed.success) {
     const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
     throw new ActionError(Object.values(fieldErrors)[0]?.[0] ?? "invalidInput", 400, { fieldErrors });
