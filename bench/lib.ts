@@ -62,7 +62,12 @@ export function request(
       res.on("data", (chunk: string) => (body += chunk));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
     });
-    req.on("error", reject);
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      // The server closed an idle kept-alive connection just as this request was sent on it: the request never
+      // reached it, and a browser would send it again on a new connection (Node.js's documented remedy).
+      if (req.reusedSocket && error.code === "ECONNRESET") request(url, init).then(resolve, reject);
+      else reject(error);
+    });
     req.end(init.body);
   });
 }

@@ -27,22 +27,26 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const CLIENTS = Number(process.env.RUSH_CLIENTS ?? 200);
 const SECONDS = Number(process.env.RUSH_SECONDS ?? 60);
 const PASSWORD = "rush-password";
+// The pause before each item, in ms: reading it, finding the figure, typing it.
+const [PAUSE_MIN, PAUSE_MAX] = (process.env.RUSH_PAUSE_MS ?? "300-1000").split("-").map(Number) as [number, number];
 
 type Kind = "page: city" | "page: questionnaire" | "autosave" | "upload" | "evidence link" | "submit";
 const KINDS: Kind[] = ["page: city", "page: questionnaire", "autosave", "upload", "evidence link", "submit"];
 const stats = new Map<Kind, { ms: number[]; errors: number; server5xx: number; bytes: number }>(KINDS.map((k) => [k, { ms: [], errors: 0, server5xx: 0, bytes: 0 }]));
 const firstErrors: string[] = [];
+let benchStart = performance.now();
 
 async function timed(kind: Kind, run: () => Promise<{ status: number; body: string }>, ok: (r: { status: number; body: string }) => boolean, bytes = 0) {
   const s = stats.get(kind)!;
   const t0 = performance.now();
   const result = await run().catch((error: unknown) => ({ status: 0, body: String(error) }));
   s.ms.push(performance.now() - t0);
+  if (process.env.RUSH_DEBUG && performance.now() - t0 > 5000) console.log(`slow ${kind} ${(performance.now() - t0).toFixed(0)} ms, started at ${((t0 - benchStart) / 1000).toFixed(1)} s`);
   s.bytes += bytes;
   if (result.status >= 500) s.server5xx++;
   if (!ok(result)) {
     s.errors++;
-    if (firstErrors.length < 10) firstErrors.push(`${kind}: ${result.status} ${result.body.slice(0, 200)}`);
+    if (firstErrors.length < 10) firstErrors.push(`${kind}: ${result.status} ${result.body.slice(0, 300).replace(/\s+/g, " ")}`);
   }
   return result;
 }
@@ -93,6 +97,7 @@ async function main() {
     let peakKb = treeRssKb(server.pid!);
     const sampler = setInterval(() => (peakKb = Math.max(peakKb, treeRssKb(server.pid!))), 500);
     const started = performance.now();
+    benchStart = started;
     const end = started + SECONDS * 1000;
     const running = () => performance.now() < end;
     let submitted = 0;
@@ -115,7 +120,7 @@ async function main() {
         let n = 0;
         for (const item of mod.indicators.flatMap((x) => x.items)) {
           if (!running()) return;
-          await pause(300, 1000);
+          await pause(PAUSE_MIN, PAUSE_MAX);
           const answer = answers.get(`${code}:${item.id}`)!;
           await timed(
             "autosave",
@@ -123,14 +128,18 @@ async function main() {
               request(`${BASE}/api/answers`, {
                 method: "PUT",
                 headers: { ...headers, "Content-Type": "application/json" },
-                body: JSON.stringify({ itemId: item.id, baseRevision: 0, ...answer }),
+                body: JSON.stringify({
+                  itemId: item.id,
+                  baseRevision: 0,
+                  ...(answer.notApplicableReason ? { value: null, notApplicable: true, notApplicableReason: answer.notApplicableReason } : { value: answer.value }),
+                }),
               }),
             (r) => r.status === 200,
           );
           if (item.evidenceRequired && !answer.notApplicableReason) {
-            if (!uploaded) {
+            if (!uploaded && process.env.RUSH_NO_UPLOADS !== "1") {
               const size = Math.round((1 + Math.random() * 19) * 1024 * 1024);
-              await timed("upload", () => uploadEvidence(BASE, cookie, item.id, randomPdf(size)), (r) => r.status === 201, size);
+              await timed("upload", () => uploadEvidence(BASE, cookie, item.id, randomPdf(size), { ownConnection: true }), (r) => r.status === 201, size);
               uploaded = true;
             } else {
               await timed(

@@ -2,7 +2,8 @@
  * `npm start`: the production server (after `next build`). Next.js's request handler behind our own HTTP server,
  * for a log line per request (lib/server/serve.ts) and a graceful shutdown: on SIGTERM or SIGINT it stops taking
  * requests, lets running ones finish for up to SHUTDOWN_GRACE_SECONDS (10), then exits, which checkpoints the
- * WAL into the database file and closes it (db/client.ts). A second signal exits at once.
+ * WAL into the database file and closes it (db/client.ts). A second signal exits at once. At most
+ * PAGE_RENDER_CONCURRENCY (4) pages render at once; the others wait their turn (lib/server/serve.ts › Gate).
  *
  *   node --import tsx scripts/server.ts [--port 3000] [--hostname 0.0.0.0]
  */
@@ -23,7 +24,8 @@ async function main() {
   const { default: next } = await import("next");
   const app = next({ dev: false, dir: process.cwd(), hostname, port });
   await app.prepare();
-  const { server, shutdown } = createAppServer(app.getRequestHandler(), { logger, graceMs });
+  const pageConcurrency = Number(process.env.PAGE_RENDER_CONCURRENCY ?? 4);
+  const { server, shutdown } = createAppServer(app.getRequestHandler(), { logger, graceMs, pageConcurrency });
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {

@@ -3,14 +3,14 @@ import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { requestContext } from "./request-context";
-import { createAppServer, type RequestHandler } from "./serve";
+import { createAppServer, Gate, rendersPage, type RequestHandler } from "./serve";
 
 type Line = Record<string, unknown>;
 
-function start(handle: RequestHandler, graceMs = 5_000) {
+function start(handle: RequestHandler, graceMs = 5_000, pageConcurrency = 4) {
   const lines: Line[] = [];
   const logger = pino({ base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line) as Line) });
-  const app = createAppServer(handle, { logger, graceMs });
+  const app = createAppServer(handle, { logger, graceMs, pageConcurrency });
   return new Promise<typeof app & { lines: Line[]; url: string }>((resolve) =>
     app.server.listen(0, "127.0.0.1", () => resolve({ ...app, lines, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` })),
   );
@@ -90,5 +90,62 @@ describe("the HTTP server in front of Next.js", () => {
     await until(() => app.inFlight() === 1);
     expect(await app.shutdown()).toMatchObject({ drained: false, unfinished: 1 });
     expect(await hung).toBe("cut");
+  });
+});
+
+describe("page renders wait their turn", () => {
+  it("knows a page render from a save, an upload, a server action or a static file", () => {
+    expect(rendersPage("GET", "/rounds/1/cities/wuhan/modules/B?x=1")).toBe(true);
+    expect(rendersPage("HEAD", "/")).toBe(true);
+    expect(rendersPage("POST", "/rounds/1/cities/wuhan/modules/B")).toBe(false); // a server action
+    expect(rendersPage("PUT", "/api/answers")).toBe(false);
+    expect(rendersPage("GET", "/api/evidence/3")).toBe(false);
+    expect(rendersPage("GET", "/_next/static/chunks/a.js")).toBe(false);
+    expect(rendersPage("GET", "/icon.svg")).toBe(false);
+  });
+
+  it("a gate admits its limit at once and the rest in arrival order", async () => {
+    const gate = new Gate(2);
+    const order: string[] = [];
+    await gate.enter();
+    await gate.enter();
+    const third = gate.enter().then(() => order.push("third"));
+    const fourth = gate.enter().then(() => order.push("fourth"));
+    expect(gate.queued).toBe(2);
+    gate.leave();
+    await third;
+    expect(order).toEqual(["third"]);
+    gate.leave();
+    await fourth;
+    expect(order).toEqual(["third", "fourth"]);
+    expect(gate.queued).toBe(0);
+  });
+
+  it("a save is answered while pages beyond the limit wait", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const app = await start(async (req, res) => {
+      if (req.url === "/slow-page") await released;
+      res.end(req.url);
+    }, 5_000, 1);
+    const separate = { agent: false } as const;
+    const call = (url: string, method = "GET") =>
+      new Promise<string>((resolve, reject) => {
+        http.request(`${app.url}${url}`, { method, ...separate }, (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () => resolve(body));
+        }).on("error", reject).end();
+      });
+    const slow = call("/slow-page");
+    await until(() => app.inFlight() === 1);
+    const waiting = call("/other-page");
+    await until(() => app.pagesQueued() === 1);
+    expect(await call("/api/answers", "PUT")).toBe("/api/answers"); // not behind the pages
+    expect(app.pagesQueued()).toBe(1);
+    release();
+    expect(await slow).toBe("/slow-page");
+    expect(await waiting).toBe("/other-page");
+    app.server.close();
   });
 });

@@ -8,13 +8,55 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Prom
 export type DrainResult = { drained: boolean; unfinished: number; waitedMs: number };
 
 /**
- * The HTTP server in front of Next.js's request handler. Per request: an id (X-Request-Id, in the request's
- * context for the application code) and one log line with the user, route, status and time. `shutdown()`
- * stops taking requests (the listener closes; a request arriving on a kept-alive connection gets 503 with
- * Retry-After), lets the running ones finish for at most `graceMs`, then closes the remaining connections.
+ * Whether a request renders a page (a document or a React Server Components payload): the expensive kind,
+ * which waits its turn when many arrive at once. Saves, uploads, server actions (POST) and static files do not.
  */
-export function createAppServer(handle: RequestHandler, options: { logger: Logger; graceMs: number }) {
+export function rendersPage(method: string | undefined, url: string | undefined): boolean {
+  if (method !== "GET" && method !== "HEAD") return false;
+  const path = url ?? "/";
+  return !path.startsWith("/api/") && !path.startsWith("/_next/") && !/\.[a-z0-9]+$/i.test(path.split("?")[0]!);
+}
+
+/**
+ * At most `limit` holders at once; the others wait in arrival order. Used for page renders: Node.js shares its
+ * one thread among every request in progress, so a burst of 200 renders started together finishes together,
+ * late, and drags every autosave behind each of its steps. Admitted in order, renders finish one after another
+ * and a save waits for at most `limit` of them.
+ */
+export class Gate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+
+  async enter(): Promise<void> {
+    if (this.active < this.limit) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  leave(): void {
+    const next = this.waiting.shift();
+    if (next) next(); // the place passes straight to the next in line
+    else this.active--;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+}
+
+/**
+ * The HTTP server in front of Next.js's request handler. Per request: an id (X-Request-Id, in the request's
+ * context for the application code) and one log line with the user, route, status and time (including any
+ * wait for a page-render place, `pageConcurrency` at once). `shutdown()` stops taking requests (the listener
+ * closes; a request arriving on a kept-alive connection gets 503 with Retry-After), lets the running and waiting
+ * ones finish for at most `graceMs`, then closes the remaining connections.
+ */
+export function createAppServer(handle: RequestHandler, options: { logger: Logger; graceMs: number; pageConcurrency?: number }) {
   const { logger, graceMs } = options;
+  const pages = new Gate(options.pageConcurrency ?? 4);
   let inFlight = 0;
   let draining = false;
   let onIdle: (() => void) | null = null;
@@ -49,13 +91,23 @@ export function createAppServer(handle: RequestHandler, options: { logger: Logge
       return;
     }
     requestContextStore().run(context, () => {
-      handle(req, res).catch((error: unknown) => {
+      void serve(req, res).catch((error: unknown) => {
         logger.error({ reqId: context.requestId, err: error }, "request failed");
         if (!res.headersSent) res.writeHead(500).end();
         else res.destroy();
       });
     });
   });
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!rendersPage(req.method, req.url)) return handle(req, res);
+    await pages.enter();
+    try {
+      if (!res.destroyed) await handle(req, res); // a client that gave up while waiting costs no render
+    } finally {
+      pages.leave();
+    }
+  }
 
   async function shutdown(): Promise<DrainResult> {
     const started = performance.now();
@@ -76,5 +128,5 @@ export function createAppServer(handle: RequestHandler, options: { logger: Logge
     return { drained: unfinished === 0, unfinished, waitedMs: Math.round(performance.now() - started) };
   }
 
-  return { server, shutdown, inFlight: () => inFlight };
+  return { server, shutdown, inFlight: () => inFlight, pagesQueued: () => pages.queued };
 }
