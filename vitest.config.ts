@@ -18,6 +18,7 @@ export default defineConfig({
     environment: "node",
     // Files the code keeps in DATA_DIR (the signing key made at the first finalisation, evidence) go to a
     // throwaway directory, never into the working copy.
-    env: { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "cityeval-vitest-")) },
+    // Expected failures are logged as the server would: keep them out of the test output.
+    env: { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "cityeval-vitest-")), LOG_LEVEL: "silent" },
   },
 });

@@ -1,10 +1,16 @@
+import { NextRequest } from "next/server";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { SessionUser } from "@/lib/domain";
 
 let signedIn: SessionUser | null = null;
 vi.mock("@/lib/auth/session", () => ({ currentUser: async () => signedIn }));
-const { ActionError, defineAction, isAllowedOrigin, JSON_MAX_BYTES, parseJsonBody, readLimitedBody } = await import("./action");
+vi.mock("next-intl/server", () => {
+  const t = Object.assign((key: string, values?: Record<string, unknown>) => (values?.reference ? `${key} ${String(values.reference)}` : key), { has: () => true });
+  return { getTranslations: async () => t };
+});
+const { ActionError, defineAction, defineRoute, isAllowedOrigin, JSON_MAX_BYTES, parseJsonBody, readLimitedBody } = await import("./action");
+const { requestContextStore } = await import("@/lib/server/request-context");
 
 describe("defineAction", () => {
   const staff: SessionUser = { id: 7, email: "s@test", name: "s", role: "city_staff", cityId: 1, locale: "zh-CN" };
@@ -34,6 +40,34 @@ describe("defineAction", () => {
       throw Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
     });
     expect(await locked({})).toEqual({ ok: false, formError: "databaseBusy" });
+  });
+
+  it("answers a bug with the request's id as 错误编号 (logged with its stack), and names an expected refusal in the request's log context", async () => {
+    signedIn = staff;
+    const broken = defineAction(z.object({}), { roles: ["city_staff"] }, () => {
+      throw new TypeError("a bug");
+    });
+    const refusing = defineAction(z.object({}), { roles: ["city_staff"] }, () => {
+      throw new ActionError("roundNotOpen", 409);
+    });
+    const context = { requestId: "7H3K9QW2XA" } as { requestId: string; refusal?: string };
+    expect(await requestContextStore().run(context, () => broken({}))).toEqual({ ok: false, formError: "unexpected#7H3K9QW2XA" });
+    expect(context.refusal).toBeUndefined();
+    expect(await requestContextStore().run(context, () => refusing({}))).toMatchObject({ ok: false, formError: "roundNotOpen" });
+    expect(context.refusal).toBe("roundNotOpen");
+    expect(await broken({})).toEqual({ ok: false, formError: "unexpected" }); // outside a request: no id to give
+  });
+
+  it("a route handler's bug is a 500 whose message and body carry the reference", async () => {
+    signedIn = staff;
+    const route = defineRoute({ roles: ["city_staff"] }, async () => {
+      throw new TypeError("a bug");
+    });
+    const response = await requestContextStore().run({ requestId: "7H3K9QW2XA" }, () =>
+      route(new NextRequest("http://test/api/x"), { params: Promise.resolve({}) }),
+    );
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: "unexpected", reference: "7H3K9QW2XA", message: "unexpectedWithReference 7H3K9QW2XA" });
   });
 
   it("lets a user with a temporary password do nothing but change it", async () => {
