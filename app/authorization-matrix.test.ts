@@ -95,6 +95,10 @@ vi.mock("next/navigation", () => ({
   notFound: () => {
     throw new navigation.NavigationSignal("notFound");
   },
+  // What the action wrapper lets through, as Next.js's own does for its redirect and notFound errors.
+  unstable_rethrow: (error: unknown) => {
+    if (error instanceof navigation.NavigationSignal) throw error;
+  },
 }));
 vi.mock("next/headers", () => {
   const jar = new Map<string, string>();

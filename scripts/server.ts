@@ -7,11 +7,24 @@
  *
  *   node --import tsx scripts/server.ts [--port 3000] [--hostname 0.0.0.0]
  */
+import fs from "node:fs";
+import type { IncomingMessage } from "node:http";
 import { parseArgs } from "node:util";
+import { LOCALES } from "@/lib/domain";
+import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE } from "@/lib/i18n/config";
 import { dataDir } from "@/lib/config/paths";
 import { refuseWhileServerRuns } from "@/lib/config/server-lock";
 import { logger } from "@/lib/server/logger";
 import { createAppServer } from "@/lib/server/serve";
+
+/** "The server is restarting", in the language of the visitor's locale cookie (as the app picks it). */
+const restarting = Object.fromEntries(
+  LOCALES.map((locale) => [locale, (JSON.parse(fs.readFileSync(`messages/${locale}.json`, "utf8")) as { errors: { serverRestarting: string } }).errors.serverRestarting]),
+);
+function stoppingMessage(req: IncomingMessage): string {
+  const chosen = new RegExp(`(?:^|;\\s*)${LOCALE_COOKIE}=([^;]+)`).exec(req.headers.cookie ?? "")?.[1];
+  return restarting[isLocale(chosen) ? chosen : DEFAULT_LOCALE]!;
+}
 
 async function main() {
   const { values } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
@@ -25,7 +38,7 @@ async function main() {
   const app = next({ dev: false, dir: process.cwd(), hostname, port });
   await app.prepare();
   const pageConcurrency = Number(process.env.PAGE_RENDER_CONCURRENCY ?? 4);
-  const { server, shutdown } = createAppServer(app.getRequestHandler(), { logger, graceMs, pageConcurrency });
+  const { server, shutdown } = createAppServer(app.getRequestHandler(), { logger, graceMs, pageConcurrency, stoppingMessage });
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {

@@ -54,7 +54,10 @@ export class Gate {
  * closes; a request arriving on a kept-alive connection gets 503 with Retry-After), lets the running and waiting
  * ones finish for at most `graceMs`, then closes the remaining connections.
  */
-export function createAppServer(handle: RequestHandler, options: { logger: Logger; graceMs: number; pageConcurrency?: number }) {
+export function createAppServer(
+  handle: RequestHandler,
+  options: { logger: Logger; graceMs: number; pageConcurrency?: number; stoppingMessage?: (req: IncomingMessage) => string },
+) {
   const { logger, graceMs } = options;
   const pages = new Gate(options.pageConcurrency ?? 4);
   let inFlight = 0;
@@ -87,7 +90,7 @@ export function createAppServer(handle: RequestHandler, options: { logger: Logge
     });
     if (draining) {
       res.writeHead(503, { "Content-Type": "application/json; charset=utf-8", "Retry-After": "5", Connection: "close" });
-      res.end(JSON.stringify({ error: "shuttingDown", message: "服务器正在重启，请稍后重试。The server is restarting; please retry shortly." }));
+      res.end(JSON.stringify({ error: "serverRestarting", message: options.stoppingMessage?.(req) ?? "serverRestarting" }));
       return;
     }
     requestContextStore().run(context, () => {
