@@ -85,6 +85,7 @@ export function createAppServer(
         ...(res.writableFinished ? {} : { aborted: true }),
       };
       if (status >= 500) logger.error(line, "request");
+      else if (line.route.startsWith("/_next/static/")) logger.debug(line, "request"); // a page's scripts and styles
       else logger.info(line, "request");
       if (draining && inFlight === 0) onIdle?.();
     });
