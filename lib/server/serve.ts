@@ -78,7 +78,7 @@ export function createAppServer(
         reqId: context.requestId,
         userId: context.userId,
         method: req.method,
-        route: (req.url ?? "").split("?")[0],
+        route: (req.url ?? "").split("?")[0] ?? "",
         status,
         ms: Math.round(performance.now() - started),
         ...(context.refusal ? { refusal: context.refusal } : {}),
