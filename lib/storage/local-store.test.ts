@@ -84,6 +84,36 @@ describe("LocalEvidenceStore", () => {
     expect(filesOnDisk()).toEqual([]);
   });
 
+  it("a refused upload waits while another upload of the same content moves its file in, and then leaves it", async () => {
+    let hold: Promise<void> | null = null;
+    let release!: () => void;
+    let syncing!: () => void;
+    const inSync = new Promise<void>((resolve) => (syncing = resolve));
+    const slow = new LocalEvidenceStore(root, async (target) => {
+      if (hold && !path.relative(root, target).startsWith("tmp")) {
+        syncing();
+        await hold; // the second upload's file is in place, its directory not yet synced
+      }
+    });
+    const first = await slow.put(Readable.from([PDF]), "a.pdf", 1024);
+    hold = new Promise<void>((resolve) => (release = resolve));
+    const second = slow.put(Readable.from([PDF]), "b.pdf", 1024);
+    await inSync;
+    const refused = slow.settle(first.storageKey, () => false); // the first upload is refused meanwhile
+    release();
+    await refused;
+    expect(filesOnDisk()).toHaveLength(1); // kept for the second upload, which may still commit its row
+    await slow.settle((await second).storageKey, () => false); // refused too: now nothing needs it
+    expect(filesOnDisk()).toEqual([]);
+  });
+
+  it("makes the file and its directory durable before the upload is acknowledged", async () => {
+    const synced: string[] = [];
+    const watched = new LocalEvidenceStore(root, async (target) => void synced.push(path.relative(root, target)));
+    const stored = await watched.put(Readable.from([PDF]), "a.pdf", 1024);
+    expect(synced).toEqual([expect.stringMatching(/^tmp\/[0-9a-f-]{36}$/), stored.storageKey.slice(0, 2)]);
+  });
+
   it("refuses storage keys that could escape its root", () => {
     expect(() => store.pathOf("../../etc/passwd")).toThrow();
   });
@@ -102,6 +132,10 @@ describe("debris of interrupted uploads", () => {
     expect(await store.sweepTemp(30 * 60_000)).toEqual({ files: 1, bytes: 1000 });
     expect(fs.existsSync(stale)).toBe(false);
     expect(fs.existsSync(fresh)).toBe(true);
+    const ahead = (Date.now() + 3_600_000) / 1000; // written before a clock was set back
+    fs.utimesSync(fresh, ahead, ahead);
+    expect(await store.sweepTemp(0)).toEqual({ files: 1, bytes: 10 }); // at start: every one
+    expect(fs.existsSync(fresh)).toBe(false);
     expect((await store.listStored()).map((f) => f.storageKey)).toEqual([stored.storageKey]);
   });
 });

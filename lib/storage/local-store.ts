@@ -26,8 +26,29 @@ export class LocalEvidenceStore {
    * are: the server owns DATA_DIR (lib/config/server-lock.ts), so this process sees every upload.
    */
   private readonly uncommitted = new Map<string, number>();
+  /** Per storage key, the tail of the operations on its file: moving a file in and removing one take turns. */
+  private readonly keyTurns = new Map<string, Promise<void>>();
 
-  constructor(private readonly root: string) {}
+  /** `sync` makes a file or a directory durable (fsync); tests watch it. */
+  constructor(
+    private readonly root: string,
+    private readonly sync: (target: string) => Promise<void> = syncPath,
+  ) {}
+
+  /** Runs `work` once every earlier operation on the same key's file has finished. */
+  private async inTurn<T>(storageKey: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.keyTurns.get(storageKey) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = previous.then(() => new Promise<void>((resolve) => (done = resolve)));
+    this.keyTurns.set(storageKey, mine);
+    await previous;
+    try {
+      return await work();
+    } finally {
+      done();
+      if (this.keyTurns.get(storageKey) === mine) this.keyTurns.delete(storageKey);
+    }
+  }
 
   async put(body: Readable, originalName: string, maxBytes: number): Promise<StoredFile> {
     const tmpDir = path.join(this.root, "tmp");
@@ -48,17 +69,26 @@ export class LocalEvidenceStore {
       await pipeline(body, meter, fs.createWriteStream(tmp, { flags: "wx", mode: 0o600 }));
       if (size === 0) throw new StoreError("fileEmpty");
       // On disk before its row is committed and the upload acknowledged: a power cut leaves no row without its file.
-      await syncPath(tmp);
+      await this.sync(tmp);
       const mime = acceptedMime(await fileTypeFromFile(tmp), originalName);
       if (!mime) throw new StoreError("fileTypeNotAllowed");
       const sha256 = hash.digest("hex");
       const storageKey = path.posix.join(sha256.slice(0, 2), sha256);
       const target = this.pathOf(storageKey);
-      await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-      // Same content, same key: an identical file already stored is simply reused.
-      await fs.promises.rename(tmp, target);
-      await syncPath(path.dirname(target)); // the rename itself
-      this.uncommitted.set(storageKey, (this.uncommitted.get(storageKey) ?? 0) + 1);
+      // Counted as uncommitted before the file is in place, in turn with any removal of the same key's file
+      // (settle): a refused upload of the same content can never remove it from under this one.
+      await this.inTurn(storageKey, async () => {
+        this.uncommitted.set(storageKey, (this.uncommitted.get(storageKey) ?? 0) + 1);
+        try {
+          await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+          // Same content, same key: an identical file already stored is simply reused.
+          await fs.promises.rename(tmp, target);
+          await this.sync(path.dirname(target)); // the rename itself
+        } catch (error) {
+          this.release(storageKey);
+          throw error;
+        }
+      });
       return { sha256, size, mime, storageKey };
     } finally {
       await fs.promises.rm(tmp, { force: true });
@@ -70,15 +100,22 @@ export class LocalEvidenceStore {
    * unless another upload of the same content may still commit a row for it.
    */
   async settle(storageKey: string, isReferenced: () => boolean): Promise<void> {
+    await this.inTurn(storageKey, async () => {
+      if (this.release(storageKey) === 0 && !isReferenced()) await fs.promises.rm(this.pathOf(storageKey), { force: true });
+    });
+  }
+
+  /** One upload of the key fewer in flight; how many are left. */
+  private release(storageKey: string): number {
     const left = (this.uncommitted.get(storageKey) ?? 1) - 1;
-    if (left > 0) return void this.uncommitted.set(storageKey, left);
-    this.uncommitted.delete(storageKey);
-    if (!isReferenced()) await fs.promises.rm(this.pathOf(storageKey), { force: true });
+    if (left > 0) this.uncommitted.set(storageKey, left);
+    else this.uncommitted.delete(storageKey);
+    return left;
   }
 
   /**
    * Removes temporary files of uploads that can no longer finish (a crash or kill in mid-upload leaves them):
-   * those last written more than `olderThanMs` ago. Returns how many and how many bytes.
+   * those last written more than `olderThanMs` ago (all of them for 0). Returns how many and how many bytes.
    */
   async sweepTemp(olderThanMs: number, now = Date.now()): Promise<{ files: number; bytes: number }> {
     const tmpDir = path.join(this.root, "tmp");
@@ -87,7 +124,8 @@ export class LocalEvidenceStore {
     for (const name of names) {
       const file = path.join(tmpDir, name);
       const stat = await fs.promises.stat(file).catch(() => null);
-      if (!stat?.isFile() || now - stat.mtimeMs <= olderThanMs) continue;
+      // With no age given, every file goes, even one whose time is ahead of a clock set back after a power cut.
+      if (!stat?.isFile() || (olderThanMs > 0 && now - stat.mtimeMs <= olderThanMs)) continue;
       await fs.promises.rm(file, { force: true });
       swept.files += 1;
       swept.bytes += stat.size;
