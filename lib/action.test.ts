@@ -133,6 +133,15 @@ describe("parseJsonBody", () => {
     await expect(parseJsonBody(put('{"itemId":1,"value":["\\udc00"]}'), schema)).rejects.toMatchObject({ key: "textNotWellFormed", details: { fieldErrors: { "value.0": ["textNotWellFormed"] } } });
   });
 
+  it("walks 30,000 nested arrays (60 KB) without overflowing the stack, and finds a lone surrogate at the bottom", async () => {
+    const put = (body: string) => new Request("http://test/api/answers", { method: "PUT", body });
+    const depth = 30_000;
+    expect(await parseJsonBody(put(`{"itemId":1,"value":${"[".repeat(depth)}${"]".repeat(depth)}}`), schema)).toEqual({ itemId: 1 });
+    const bottom = await parseJsonBody(put(`{"itemId":1,"value":${"[".repeat(depth)}"\\ud800"${"]".repeat(depth)}}`), schema).catch((e: unknown) => e);
+    expect(bottom).toMatchObject({ key: "textNotWellFormed", status: 400 });
+    expect(Object.keys((bottom as InstanceType<typeof ActionError>).details!.fieldErrors as object)[0]).toBe(`value${".0".repeat(depth)}`);
+  });
+
   it("parses a body within the limit, and refuses broken JSON or UTF-8 with 400", async () => {
     const put = (body: BodyInit) => new Request("http://test/api/answers", { method: "PUT", body });
     expect(await parseJsonBody(put('{"itemId":3}'), schema)).toEqual({ itemId: 3 });

@@ -49,14 +49,30 @@ async function authorize(access: Access): Promise<{ user: SessionUser | null } |
 /**
  * The path of the first text that is not well-formed Unicode (a lone UTF-16 surrogate, which no database
  * text, audit row or canonical JSON can hold), "" for the input itself, or null when every text is fine.
+ * Walks the value with its own stack, so that thousands of nested arrays cannot overflow the call stack.
  */
-export function malformedTextPath(value: unknown, path = ""): string | null {
-  if (typeof value === "string") return value.isWellFormed() ? null : path;
-  if (typeof value !== "object" || value === null) return null;
-  for (const [key, inner] of Object.entries(value)) {
-    if (!key.isWellFormed()) return path;
-    const found = malformedTextPath(inner, path ? `${path}.${key}` : key);
-    if (found !== null) return found;
+export function malformedTextPath(value: unknown): string | null {
+  type Node = { value: unknown; key: string; parent: Node | null };
+  // The path is spelled out only for the text found: building it at every level would cost the square of the depth.
+  const pathOf = (node: Node | null): string => {
+    const keys: string[] = [];
+    for (let at = node; at?.parent; at = at.parent) keys.push(at.key);
+    return keys.reverse().join(".");
+  };
+  const pending: Node[] = [{ value, key: "", parent: null }];
+  while (pending.length) {
+    const node = pending.pop()!;
+    if (typeof node.value === "string") {
+      if (!node.value.isWellFormed()) return pathOf(node);
+      continue;
+    }
+    if (typeof node.value !== "object" || node.value === null) continue;
+    const entries = Object.entries(node.value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, inner] = entries[i]!;
+      if (!key.isWellFormed()) return pathOf(node);
+      pending.push({ value: inner, key, parent: node });
+    }
   }
   return null;
 }

@@ -83,6 +83,16 @@ describe("hostile input", () => {
     );
   });
 
+  it("autosave answers a value nested 30,000 levels deep (60 KB) with a 400, not a 500", async () => {
+    const itemId = round.itemId("B1.1");
+    for (const inner of ["", '"\\ud800"', '"x"']) {
+      const before = fingerprint();
+      const response = await put(`{"itemId":${itemId},"baseRevision":0,"value":${"[".repeat(30_000)}${inner}${"]".repeat(30_000)}}`);
+      expect(response.status).toBe(400);
+      expect(fingerprint()).toBe(before);
+    }
+  });
+
   it("evidence upload answers random names and bytes with a 2xx or a 4xx, and a refused one leaves no row and no file", async () => {
     const itemId = round.itemId("B1.1");
     await fc.assert(
