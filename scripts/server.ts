@@ -12,6 +12,7 @@ import type { IncomingMessage } from "node:http";
 import { parseArgs } from "node:util";
 import { LOCALES } from "@/lib/domain";
 import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE } from "@/lib/i18n/config";
+import { serverSettings } from "@/lib/config/limits";
 import { dataDir } from "@/lib/config/paths";
 import { refuseWhileServerRuns } from "@/lib/config/server-lock";
 import { logger } from "@/lib/server/logger";
@@ -30,14 +31,13 @@ async function main() {
   const { values } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
   const port = Number(values.port ?? process.env.PORT ?? 3000);
   const hostname = values.hostname ?? "0.0.0.0";
-  const graceMs = Number(process.env.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000;
+  const { graceMs, pageConcurrency } = serverSettings();
   (process.env as Record<string, string>).NODE_ENV = "production";
   refuseWhileServerRuns(dataDir(), "npm start");
 
   const { default: next } = await import("next");
   const app = next({ dev: false, dir: process.cwd(), hostname, port });
   await app.prepare();
-  const pageConcurrency = Number(process.env.PAGE_RENDER_CONCURRENCY ?? 4);
   const { server, shutdown } = createAppServer(app.getRequestHandler(), { logger, graceMs, pageConcurrency, stoppingMessage });
 
   let stopping = false;

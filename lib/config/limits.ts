@@ -4,8 +4,8 @@ export function evidenceMaxBytes(): number {
   return Math.floor((Number.isFinite(mb) && mb > 0 ? mb : 50) * 1024 * 1024);
 }
 
-/** Positive number from the environment, or the default. */
-function minutes(name: string, fallback: number): number {
+/** Positive number from the environment, or the default (for a missing, empty, zero or garbled value). */
+function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
@@ -15,7 +15,7 @@ function minutes(name: string, fallback: number): number {
  * SESSION_IDLE_MINUTES without a request (default 30). Autosave counts as activity.
  */
 export function sessionLimits(): { maxAgeMs: number; idleMs: number } {
-  return { maxAgeMs: minutes("SESSION_MAX_HOURS", 8) * 3_600_000, idleMs: minutes("SESSION_IDLE_MINUTES", 30) * 60_000 };
+  return { maxAgeMs: positive("SESSION_MAX_HOURS", 8) * 3_600_000, idleMs: positive("SESSION_IDLE_MINUTES", 30) * 60_000 };
 }
 
 /**
@@ -25,5 +25,13 @@ export function sessionLimits(): { maxAgeMs: number; idleMs: number } {
  * seeding keep a longer wait; they have nothing else to do.
  */
 export function serverBusyTimeoutMs(): number {
-  return minutes("DB_BUSY_TIMEOUT_MS", 1000);
+  return positive("DB_BUSY_TIMEOUT_MS", 1000);
+}
+
+/**
+ * The HTTP server's settings: how long running requests may take to finish after SIGTERM
+ * (SHUTDOWN_GRACE_SECONDS, 10) and how many pages render at once (PAGE_RENDER_CONCURRENCY, 4).
+ */
+export function serverSettings(): { graceMs: number; pageConcurrency: number } {
+  return { graceMs: positive("SHUTDOWN_GRACE_SECONDS", 10) * 1000, pageConcurrency: Math.max(1, Math.floor(positive("PAGE_RENDER_CONCURRENCY", 4))) };
 }

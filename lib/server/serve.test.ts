@@ -7,10 +7,10 @@ import { createAppServer, Gate, rendersPage, type RequestHandler } from "./serve
 
 type Line = Record<string, unknown>;
 
-function start(handle: RequestHandler, graceMs = 5_000, pageConcurrency = 4) {
+function start(handle: RequestHandler, graceMs = 5_000, pageConcurrency = 4, pageHoldMs = 2_000) {
   const lines: Line[] = [];
   const logger = pino({ base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line) as Line) });
-  const app = createAppServer(handle, { logger, graceMs, pageConcurrency });
+  const app = createAppServer(handle, { logger, graceMs, pageConcurrency, pageHoldMs });
   return new Promise<typeof app & { lines: Line[]; url: string }>((resolve) =>
     app.server.listen(0, "127.0.0.1", () => resolve({ ...app, lines, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` })),
   );
@@ -147,5 +147,26 @@ describe("page renders wait their turn", () => {
     expect(await slow).toBe("/slow-page");
     expect(await waiting).toBe("/other-page");
     app.server.close();
+  });
+
+  it("a client that reads a page slowly, or not at all, holds its place for a bounded time only", async () => {
+    const app = await start(async (req, res) => {
+      if (req.url === "/stalled") {
+        res.write("part of the page"); // and the client never reads the rest
+        return new Promise(() => {});
+      }
+      res.end(req.url);
+    }, 200, 1, 100);
+    http.get(`${app.url}/stalled`, { agent: false }, () => {}).on("error", () => {});
+    await until(() => app.inFlight() === 1);
+    const next = await new Promise<string>((resolve, reject) => {
+      http.get(`${app.url}/next-page`, { agent: false }, (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve(body));
+      }).on("error", reject);
+    });
+    expect(next).toBe("/next-page");
+    await app.shutdown();
   });
 });

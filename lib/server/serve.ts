@@ -56,7 +56,7 @@ export class Gate {
  */
 export function createAppServer(
   handle: RequestHandler,
-  options: { logger: Logger; graceMs: number; pageConcurrency?: number; stoppingMessage?: (req: IncomingMessage) => string },
+  options: { logger: Logger; graceMs: number; pageConcurrency?: number; pageHoldMs?: number; stoppingMessage?: (req: IncomingMessage) => string },
 ) {
   const { logger, graceMs } = options;
   const pages = new Gate(options.pageConcurrency ?? 4);
@@ -106,10 +106,21 @@ export function createAppServer(
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!rendersPage(req.method, req.url)) return handle(req, res);
     await pages.enter();
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      pages.leave();
+    };
+    // The handler finishes when the client has read the whole page: a slow or stalled reader must not hold a
+    // place, so after `pageHoldMs` (a render takes a fraction of that) the place passes on and the response
+    // goes on outside the gate.
+    const timer = setTimeout(leave, options.pageHoldMs ?? 2000);
     try {
       if (!res.destroyed) await handle(req, res); // a client that gave up while waiting costs no render
     } finally {
-      pages.leave();
+      clearTimeout(timer);
+      leave();
     }
   }
 
