@@ -547,7 +547,7 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
       target: "the caller's own notifications (reviewer 1 has unread ones)",
       input: () => undefined,
       refuse: SELF_SERVICE("no id in the input: it marks only the caller's own notifications"),
-      // Not built on defineAction: it returns nothing either way. An anonymous call is refused by doing nothing,
+      // A form action: it returns nothing either way (defineAction's result stays on the server). An anonymous call is refused by doing nothing,
       // which the fingerprint checks; the allowed call must then visibly write.
       refusedIf: (result) => result === undefined,
       allowedIf: (result) => result === undefined,

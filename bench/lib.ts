@@ -16,7 +16,7 @@ export function tempDataDir(): string {
 export async function startServer(dataDir: string, port: number, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildProcess> {
   if (!fs.existsSync(".next/BUILD_ID")) throw new Error("run `npx next build` first");
   const server = spawn(process.execPath, [...nodeArgs, ...productionServerArgs(port, "127.0.0.1")], {
-    env: { ...process.env, DATA_DIR: dataDir, AUTH_SECRET: BENCH_SECRET, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
+    env: { ...process.env, DATA_DIR: dataDir, AUTH_SECRET: BENCH_SECRET, NODE_ENV: "production", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   for (let i = 0; i < 100; i++) {

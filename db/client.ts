@@ -41,18 +41,20 @@ export function getDb(): Db {
     // However the process ends (SIGTERM, SIGINT, a normal exit), the WAL is folded into the database file and
     // emptied, so that a copy of cityeval.db alone is complete; "exit" handlers run synchronously, as SQLite does.
     process.once("exit", () => {
-      closeDatabase(db);
-      logger.info("database: WAL checkpointed into the database file and closed");
+      const folded = closeDatabase(db);
+      if (folded) logger.info("database: WAL checkpointed into the database file and closed");
+      else logger.warn("database: closed, but another connection (a backup?) kept the WAL from being folded in; it is replayed at the next start");
     });
   }
   return globalForDb.cityevalDb;
 }
 
-/** Checkpoints the WAL into the database file (TRUNCATE) and closes it. */
-export function closeDatabase(db: Db): void {
-  if (!db.$client.open) return;
+/** Checkpoints the WAL into the database file (TRUNCATE) and closes it; false if a reader kept it from folding. */
+export function closeDatabase(db: Db): boolean {
+  if (!db.$client.open) return true;
   try {
-    db.$client.pragma("wal_checkpoint(TRUNCATE)");
+    const [result] = db.$client.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+    return result?.busy === 0;
   } finally {
     db.$client.close();
   }
@@ -64,6 +66,6 @@ export function closeDatabase(db: Db): void {
  * server actions a translated "busy" (lib/action.ts), never a 500.
  */
 export function isDatabaseBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_SNAPSHOT" || code === "SQLITE_LOCKED";
+  const code = String((error as { code?: unknown } | null)?.code ?? "");
+  return code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"); // and their extended codes (_RECOVERY, _SNAPSHOT …)
 }

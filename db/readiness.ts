@@ -1,6 +1,7 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
+import { logger } from "@/lib/server/logger";
 import type { Db } from "./client";
 
 /** Below this much free disk the instance is not ready: an evidence upload of the largest size must fit. */
@@ -20,7 +21,7 @@ export async function readiness(db: Db, dataDir: string, minFreeBytes = MIN_FREE
     try {
       return await check();
     } catch (error) {
-      console.error(`readiness: ${name}:`, error);
+      logger.warn({ check: name, reason: error instanceof Error ? error.message : String(error) }, "not ready");
       return false;
     }
   };

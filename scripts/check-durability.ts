@@ -38,6 +38,7 @@ const PORT = 3240;
 const BASE = `http://127.0.0.1:${PORT}`;
 const CITIES = ["shanghai", "wuhan", "chengdu"];
 const PASSWORD = "durability-password";
+const WATCHDOG_MS = 10 * 60_000;
 
 const failures: string[] = [];
 const expect = (ok: boolean, what: string) => {
@@ -105,6 +106,8 @@ async function main() {
 
   const env = { EVIDENCE_MAX_MB: "10", SHUTDOWN_GRACE_SECONDS: "20" };
   let server = await startServer(dataDir, PORT, env);
+  // However this check ends (a failure, an exception, the watchdog), it leaves no server behind.
+  process.on("exit", () => server.kill("SIGKILL"));
   const cookies = new Map<number, string>();
   const signInAll = async () => {
     for (const s of staff) cookies.set(s.cityId, await signIn(BASE, s.email, PASSWORD));
@@ -180,7 +183,8 @@ async function main() {
 
   const exited = (child: ChildProcess) =>
     new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
-  const tmpFiles = () => fs.readdirSync(path.join(dataDir, "evidence", "tmp"), { withFileTypes: true }).filter((e) => e.isFile()).length;
+  const tmpDir = path.join(dataDir, "evidence", "tmp");
+  const tmpFiles = () => (fs.existsSync(tmpDir) ? fs.readdirSync(tmpDir, { withFileTypes: true }).filter((e) => e.isFile()).length : 0);
 
   // 1. kill -9 during the mixed load
   console.log(`1. SIGKILL during autosaves and uploads, ${KILLS} times`);
@@ -188,12 +192,23 @@ async function main() {
     let killed = false;
     const killAfter = 1000 + Math.random() * (SECONDS * 1000 - 1000);
     const load = mixedLoad(() => killed);
-    await new Promise((r) => setTimeout(r, killAfter));
+    if (round === 1) {
+      // The first kill lands in the middle of an upload for sure: a large, paced one is streaming into a
+      // temporary file (seen on disk) when the server dies.
+      const file = randomPdf(6 * 1024 * 1024);
+      let sent = 0;
+      uploadEvidence(BASE, cookies.get(staff[2]!.cityId)!, numberItems[13]!.id, file, { paceMs: 100, ownConnection: true, onProgress: (n) => (sent = n) }).catch(() => {});
+      for (let waited = 0; (sent < file.length / 3 || tmpFiles() === 0) && waited < 20_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    } else {
+      await new Promise((r) => setTimeout(r, killAfter));
+    }
+    killed = true; // before the kill: no client starts a request the check would not know about
     server.kill("SIGKILL");
     await exited(server);
-    killed = true;
     const { saves, uploaded } = await load;
     const debris = tmpFiles();
+    expect(saves > 0, `kill ${round}: no save was acknowledged before the kill; the check proved nothing`);
+    if (round === 1) expect(debris > 0, "kill 1: the kill in the middle of an upload left no temporary file to clean up; the check proved nothing");
     const found = checkDataDir(dataDir, `kill ${round}`, new Map(savers.map((s) => [s, s.acked])), uploads, false);
     // The restarted server takes up where the clients' last answers left off (a save in flight may have landed).
     const db = openDatabase(dbFile);
@@ -212,7 +227,7 @@ async function main() {
     const left = tmpFiles();
     expect(left === 0, `kill ${round}: ${left} temporary upload file(s) left after the restart`);
     console.log(
-      `   kill ${round} after ${(killAfter / 1000).toFixed(1)} s: ${saves} saves and ${uploaded} uploads acknowledged; ` +
+      `   kill ${round}${round === 1 ? " halfway through an upload" : ` after ${(killAfter / 1000).toFixed(1)} s`}: ${saves} saves and ${uploaded} uploads acknowledged; ` +
         `${found.evidenceRows} evidence rows checked with their files; ${debris} interrupted upload(s) in tmp, ${left} after restart`,
     );
   }
@@ -229,7 +244,11 @@ async function main() {
   });
   await halfway;
   server.kill("SIGTERM");
-  const refused = await new Promise((r) => setTimeout(r, 300)).then(() => fetch(`${BASE}/api/health`).then(() => false, () => true));
+  let refused = false;
+  for (let waited = 0; !refused && waited < 5000; waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    refused = await fetch(`${BASE}/api/health`).then(() => false, () => true);
+  }
   expect(refused, "after SIGTERM the server still took a new connection");
   const slowResult = await slow;
   const code = await exited(server);
@@ -293,6 +312,7 @@ async function main() {
   await exited(server);
   for (const dir of [dataDir, backupDir, restoreDir]) fs.rmSync(dir, { recursive: true, force: true });
 
+  expect(uploads.length > 0, "no upload was acknowledged at all; the check proved nothing about evidence");
   console.log(`\n${acknowledgedSaves} saves and ${uploads.length} uploads acknowledged in all.`);
   if (failures.length) {
     console.error(`FAILED: ${failures.length} problem(s)\n${failures.map((f) => `  - ${f}`).join("\n")}`);
@@ -311,6 +331,12 @@ function runScript(script: string, scriptArgs: string[], dataDir: string): Promi
     child.on("exit", (code) => resolve({ code, output: output.trim() }));
   });
 }
+
+// A check that hangs on a starved machine fails with a message rather than stalling the whole test run.
+setTimeout(() => {
+  console.error(`FAILED: the durability check did not finish within ${WATCHDOG_MS / 60_000} minutes`);
+  process.exit(1);
+}, WATCHDOG_MS).unref();
 
 main().catch((error: unknown) => {
   console.error(error);

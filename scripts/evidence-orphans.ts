@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import { openDatabase } from "@/db/client";
-import { referencedStorageKeys } from "@/db/questionnaire";
+import { isStorageKeyReferenced, referencedStorageKeys } from "@/db/questionnaire";
 import { databasePath } from "@/lib/config/paths";
 import { evidenceStore } from "@/lib/storage";
 
@@ -16,10 +16,17 @@ const referenced = referencedStorageKeys(db);
 const store = evidenceStore();
 const orphans = (await store.listStored()).filter((f) => !referenced.has(f.storageKey));
 let removed = 0;
+/** Still an old orphan right now: a new upload of the same content may have moved its file in since the listing. */
+function stillOldOrphan(storageKey: string): boolean {
+  const mtimeMs = fs.statSync(store.pathOf(storageKey), { throwIfNoEntry: false })?.mtimeMs;
+  return mtimeMs !== undefined && Date.now() - mtimeMs > SAFE_AGE_MS && !isStorageKeyReferenced(db, storageKey);
+}
+
 for (const file of orphans) {
   const old = Date.now() - file.mtimeMs > SAFE_AGE_MS;
-  console.log(`${file.storageKey}  ${file.size} bytes  ${new Date(file.mtimeMs).toISOString()}${remove ? (old ? "  removed" : "  kept (less than a day old)") : ""}`);
-  if (remove && old) {
+  const removing = remove && old && stillOldOrphan(file.storageKey);
+  console.log(`${file.storageKey}  ${file.size} bytes  ${new Date(file.mtimeMs).toISOString()}${remove ? (removing ? "  removed" : "  kept (less than a day old, or in use again)") : ""}`);
+  if (removing) {
     fs.rmSync(store.pathOf(file.storageKey), { force: true });
     removed += 1;
   }

@@ -4,7 +4,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { z } from "zod";
-import { getDb } from "@/db/client";
+import { getDb, isDatabaseBusy } from "@/db/client";
 import { LOCALES } from "@/lib/domain";
 import { getSessionUserByEmail, updateUserLocale } from "@/db/users";
 import { ActionError, defineAction } from "@/lib/action";
@@ -34,10 +34,23 @@ async function signInOrRefuse(email: string, password: string) {
       store.set(DEVICE_COOKIE, newDeviceToken(email, authSecret()), { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS });
     }
   } catch (error) {
+    // Another process held the database's write lock while the sign-in was recorded: say so, not "wrong password".
+    if (causes(error).some(isDatabaseBusy)) throw new ActionError("databaseBusy", 503);
     if (error instanceof SignInThrottled) throw new ActionError("signInThrottled", 429, { minutes: Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 60_000)) });
     if (error instanceof CredentialsSignin || error instanceof AuthError) throw new ActionError("invalidCredentials");
     throw error;
   }
+}
+
+/** The error and what it wraps: Auth.js hands on an error thrown while signing in as the `cause` of its own. */
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let at = error; at && chain.length < 5; at = (at as { cause?: { err?: unknown } | unknown }).cause) {
+    chain.push(at);
+    const wrapped = (at as { cause?: { err?: unknown } }).cause?.err;
+    if (wrapped) chain.push(wrapped);
+  }
+  return chain;
 }
 
 export const signInAction = defineAction(signInSchema, { public: true }, async ({ email, password }) => {

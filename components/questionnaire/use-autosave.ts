@@ -84,6 +84,9 @@ class AnswerSaver {
     this.inFlight = true;
     this.report({ status: "saving" });
     let outcome: "saved" | "retry" | "stop" = "retry";
+    // A server that answered (busy, restarting, or a bug with its 错误编号) says why, and maybe when to retry.
+    let retryMessage: string | undefined;
+    let retryAfterMs = 0;
     try {
       const response = await fetch("/api/answers", {
         method: "PUT",
@@ -108,6 +111,9 @@ class AnswerSaver {
       } else if (response.status >= 400 && response.status < 500) {
         this.report({ status: response.status === 400 ? "invalid" : "refused", message: body.message });
         outcome = "stop";
+      } else {
+        retryMessage = body.message;
+        retryAfterMs = Number(response.headers.get("retry-after") ?? 0) * 1000 || 0;
       }
     } catch {
       outcome = "retry";
@@ -116,8 +122,8 @@ class AnswerSaver {
     }
     if (outcome === "retry") {
       this.latest ??= payload;
-      this.report({ status: "retrying" });
-      this.later(this.retryDelay);
+      this.report({ status: "retrying", message: retryMessage });
+      this.later(Math.min(Math.max(this.retryDelay, retryAfterMs), MAX_RETRY_MS));
       this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
     } else if (outcome === "saved") {
       if (this.latest) void this.send();

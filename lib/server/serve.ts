@@ -84,7 +84,8 @@ export function createAppServer(
         ...(context.refusal ? { refusal: context.refusal } : {}),
         ...(res.writableFinished ? {} : { aborted: true }),
       };
-      if (status >= 500) logger.error(line, "request");
+      if (status === 503) logger.warn(line, "request"); // busy or restarting: expected, and retried
+      else if (status >= 500) logger.error(line, "request");
       else if (line.route.startsWith("/_next/static/")) logger.debug(line, "request"); // a page's scripts and styles
       else logger.info(line, "request");
       if (draining && inFlight === 0) onIdle?.();
