@@ -10,11 +10,10 @@ import { appealRefusal, isCorrectionWindowOpen } from "@/lib/review/appeals";
 import { actingCityOf, mayDecideAppeal } from "@/lib/auth/policy";
 import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
-import type { Db } from "./client";
+import type { Db, Tx } from "./client";
 import { listAdjustmentsInForce } from "./reviews";
 import { appeals, cities, indicators, itemReviews, items, notifications, reviewAssignments, reviewStages, rounds, submissions, users } from "./schema";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type Appeal = typeof appeals.$inferSelect;
 type Submission = typeof submissions.$inferSelect;
 export type AppealRefusal = "notFound" | "roleNotAllowed" | "windowClosed" | "notVerified" | "notScored" | "alreadyAppealed" | "notAssigned" | "alreadyDecided";

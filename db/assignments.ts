@@ -2,10 +2,9 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { Actor, Assignment } from "@/lib/auth/policy";
 import { appendAudit } from "./audit";
-import type { Db } from "./client";
+import type { Db, Tx } from "./client";
 import { modules, reviewAssignments, reviewStages, users } from "./schema";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** The modules and stages a reviewer is assigned to, the facts lib/auth/policy.ts decides on (none for other roles). */
 export function reviewerAssignments(db: Db | Tx, user: Actor): Assignment[] {

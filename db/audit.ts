@@ -7,12 +7,12 @@ import { auditLog, cities, rounds, users } from "./schema";
 export type AuditEntry = Omit<AuditFields, "at" | "entityId" | "roundId" | "cityId" | "before" | "after"> &
   Partial<Pick<AuditFields, "roundId" | "cityId" | "before" | "after">> & { entityId?: string | number | null };
 
-type Tx = Pick<Db, "select" | "insert">;
+type AuditWriter = Pick<Db, "select" | "insert">;
 
 const lastHashQueries = new WeakMap<object, { get: () => { hash: string } | undefined }>();
 
 /** The newest row's hash; prepared once per connection when given the database itself (hot paths). */
-function lastHash(tx: Tx | Db): string {
+function lastHash(tx: AuditWriter | Db): string {
   const query = () => tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
   if (!("$client" in tx)) return query().get()?.hash ?? GENESIS_HASH;
   let prepared = lastHashQueries.get(tx);
@@ -28,7 +28,7 @@ function lastHash(tx: Tx | Db): string {
  * opened with `behavior: "immediate"` so that two writers cannot chain onto the same previous row.
  * (better-sqlite3 has one connection, so passing the database inside a transaction writes within it.)
  */
-export function appendAudit(tx: Tx | Db, entry: AuditEntry): { id: number; hash: string } {
+export function appendAudit(tx: AuditWriter | Db, entry: AuditEntry): { id: number; hash: string } {
   const prevHash = lastHash(tx);
   const fields: AuditFields = {
     at: Date.now(),
@@ -47,7 +47,7 @@ export function appendAudit(tx: Tx | Db, entry: AuditEntry): { id: number; hash:
 }
 
 /** The newest row of the audit log (the chain's head), or null when it is empty. */
-export function auditHead(db: Tx | Db): { id: number; hash: string } | null {
+export function auditHead(db: AuditWriter | Db): { id: number; hash: string } | null {
   return db.select({ id: auditLog.id, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get() ?? null;
 }
 

@@ -9,6 +9,8 @@ import { logger } from "@/lib/server/logger";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** The handle inside `db.transaction((tx) => …)`: functions that take part in a caller's transaction take `Db | Tx`. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** Owner-only: the database holds password hashes and every city's data (its -wal and -shm files inherit the mode). */
 const PRIVATE_DIR = 0o700;

@@ -14,13 +14,12 @@ import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
 import type { FinalisationRecord, SignedRecord } from "@/lib/signing/signature";
 import { signFinalisation } from "./signatures";
-import type { Db } from "./client";
+import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./questionnaire";
 import { countOpenAppeals } from "./appeals";
 import { listAdjustmentsInForce } from "./reviews";
 import { answers, cities, evidence, notifications, results, roundCities, rounds, submissions, users } from "./schema";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export type Blocker = { cityId: number; cityCode: string; cityNameZh: string; cityNameEn: string; moduleCode: string; status: string };
 

@@ -14,7 +14,7 @@ import { decide, isPastDeadline, type WorkflowRefusal } from "@/lib/workflow/tra
 import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import { carryDecisions, changedSinceLastVersion, listAdjustmentsInForce, notifyStageReviewers, reopenedItemIds } from "./reviews";
-import type { Db } from "./client";
+import type { Db, Tx } from "./client";
 import {
   answers,
   cities,
@@ -31,7 +31,6 @@ import {
 } from "./schema";
 import type { VersionSnapshot } from "@/lib/domain";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export type QuestionnaireItem = typeof items.$inferSelect;
 export type StoredAnswer = {

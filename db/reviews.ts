@@ -11,7 +11,7 @@ import { adjustmentInForce, changedItemCodes } from "@/lib/review/value-in-force
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
-import type { Db } from "./client";
+import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./questionnaire";
 import {
   answers,
@@ -31,7 +31,6 @@ import {
   users,
 } from "./schema";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type ReviewRefusal = WorkflowRefusal | "notFound" | "staleVersion" | "alreadyDecided" | "resolveQueriesFirst" | "decideChangedItemsFirst";
 type Refused = { ok: false; reason: ReviewRefusal; itemCodes?: string[] };
 

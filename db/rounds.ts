@@ -4,7 +4,7 @@ import { frameworkRevision } from "@/lib/framework/revision";
 import { toHundredths, type FrameworkFile } from "@/lib/framework/schema";
 import { appendAudit } from "./audit";
 import { loadFrameworkShape } from "./questionnaire";
-import type { Db } from "./client";
+import type { Db, Tx } from "./client";
 import {
   cities,
   indicators,
@@ -19,7 +19,6 @@ import {
 } from "./schema";
 import type { RoundStatus, SubmissionStatus } from "@/lib/domain";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export const DEFAULT_REVIEW_STAGES = [
   { zh: "初审", en: "Preliminary review" },

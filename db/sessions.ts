@@ -2,10 +2,9 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import type { SessionUser } from "@/lib/domain";
-import { isDatabaseBusy, type Db } from "./client";
+import { isDatabaseBusy, type Db, type Tx } from "./client";
 import { sessions, users } from "./schema";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** A session's last-seen time is written at most this often: the autosave path must not write on every keystroke. */
 export const TOUCH_EVERY_MS = 60_000;

@@ -4,12 +4,11 @@ import { signingKeyPem } from "@/lib/config/signing-key";
 import { frameworkRevision } from "@/lib/framework/revision";
 import { signRecord, type AuditHead, type CheckpointRecord, type FinalisationRecord, type SignedRecord } from "@/lib/signing/signature";
 import { auditHead, verifyAuditChain } from "./audit";
-import type { Db } from "./client";
+import type { Db, Tx } from "./client";
 import { exportFramework } from "./rounds";
 import { computeRoundResults, recomputeRound } from "./finalise";
 import { auditLog, rounds, signatures } from "./schema";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** A round's framework hash as signed: the same fingerprint the framework editor uses (lib/framework/revision.ts). */
 export function roundFrameworkHash(db: Db | Tx, roundId: number): string {

@@ -3,12 +3,11 @@ import { and, eq, gt, lt, sql } from "drizzle-orm";
 import { hashPassword, TIMING_DUMMY_HASH, verifyPassword } from "@/lib/auth/password";
 import { afterFailure, blockedUntil, FORGET_AFTER_MS, throttleKey, withKeyLocks } from "@/lib/auth/throttle";
 import { appendAudit } from "./audit";
-import type { Db } from "./client";
+import type { Db, Tx } from "./client";
 import type { Locale, Role, SessionUser } from "@/lib/domain";
 import { endAllSessions } from "./sessions";
 import { signInThrottle, users } from "./schema";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 const sessionColumns = {
   id: users.id,

@@ -253,9 +253,23 @@ export function defineRoute<P extends Record<string, string>, A extends Access>(
 }
 
 
-/** HTTP status of a refusal from the workflow or the data layer. */
+/** HTTP status of each refusal from the workflow or the data layer that is not a plain conflict (409). */
+const REFUSAL_STATUS: Record<string, number> = {
+  notFound: 404,
+  forbidden: 403,
+  roleNotAllowed: 403,
+  notAssigned: 403,
+  sameReviewerTwice: 403,
+  wrongPassword: 400,
+  frameworkChanged: 412,
+};
+
+/** HTTP status of a refusal from the workflow or the data layer: the one map of reason → status. */
 export function refusalStatus(reason: string): number {
-  if (reason === "notFound") return 404;
-  if (reason === "roleNotAllowed" || reason === "notAssigned" || reason === "sameReviewerTwice") return 403;
-  return 409;
+  return REFUSAL_STATUS[reason] ?? 409;
+}
+
+/** Refuses with the reason a workflow or data-layer function gave, as its translated 4xx. */
+export function refuse(reason: string): never {
+  throw new ActionError(reason, refusalStatus(reason));
 }

@@ -6,13 +6,9 @@ import { z } from "zod";
 import { assignAppeal, decideAppeal, fileAppeal } from "@/db/appeals";
 import { getDb } from "@/db/client";
 import { appeals, items } from "@/db/schema";
-import { ActionError, defineAction, parseWithKeys, refusalStatus } from "@/lib/action";
+import { ActionError, defineAction, parseWithKeys, refuse } from "@/lib/action";
 import { decideAppealSchema, fileAppealSchema } from "@/lib/review/appeals";
 import { adjustValueSchemaFor, isAdjustable } from "@/lib/review/decision-schema";
-
-function refuse(reason: string): never {
-  throw new ActionError(reason, reason === "notAssigned" ? 403 : refusalStatus(reason));
-}
 
 export const fileAppealAction = defineAction(fileAppealSchema, { roles: ["city_staff"] }, ({ itemId, reason, evidenceUrl }, { user }) => {
   const result = fileAppeal(getDb(), user, { itemId, reason, evidenceUrl });

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createCity, setParticipation, updateCity } from "@/db/cities";
 import { getDb } from "@/db/client";
-import { ActionError, defineAction } from "@/lib/action";
+import { ActionError, defineAction, refuse } from "@/lib/action";
 import { citySchema } from "@/lib/cities/schema";
 
 const ADMIN = { roles: ["admin"] } as const;
@@ -17,7 +17,7 @@ export const createCityAction = defineAction(citySchema, ADMIN, (input, { user }
 
 export const updateCityAction = defineAction(citySchema.omit({ code: true }).extend({ id: z.number().int().positive() }), ADMIN, ({ id, ...input }, { user }) => {
   const result = updateCity(getDb(), user.id, id, input);
-  if (!result.ok) throw new ActionError(result.reason, result.reason === "notFound" ? 404 : 409);
+  if (!result.ok) refuse(result.reason);
   revalidatePath("/admin/cities");
 });
 
@@ -26,7 +26,7 @@ export const setParticipationAction = defineAction(
   ADMIN,
   ({ roundId, cityIds }, { user }) => {
     const result = setParticipation(getDb(), user.id, roundId, cityIds);
-    if (!result.ok) throw new ActionError(result.reason, result.reason === "notFound" ? 404 : 409);
+    if (!result.ok) refuse(result.reason);
     revalidatePath(`/admin/rounds/${roundId}`);
   },
 );

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { finaliseRound, markNotSubmitted, reopenRound } from "@/db/finalise";
-import { ActionError, defineAction, refusalStatus } from "@/lib/action";
+import { ActionError, defineAction, refusalStatus, refuse } from "@/lib/action";
 import { REASON_MAX } from "@/lib/questionnaire/answer-schema";
 
 const ADMIN = { roles: ["admin"] } as const;
@@ -32,7 +32,7 @@ export const finaliseRoundAction = defineAction(z.object({ roundId: id }), ADMIN
   if (!result.ok) {
     if (result.reason === "blocked") throw new ActionError("finaliseBlocked", 409, { count: result.blockers.length });
     if (result.reason === "appealsOpen") throw new ActionError("appealsOpen", 409, { count: result.count });
-    throw new ActionError(result.reason, refusalStatus(result.reason));
+    refuse(result.reason);
   }
   revalidatePath("/", "layout");
   return { digest: result.digest, cities: result.cities };
@@ -40,6 +40,6 @@ export const finaliseRoundAction = defineAction(z.object({ roundId: id }), ADMIN
 
 export const reopenRoundAction = defineAction(z.object({ roundId: id, reason }), ADMIN, ({ roundId, reason: why }, { user }) => {
   const result = reopenRound(getDb(), user, roundId, why);
-  if (!result.ok) throw new ActionError(result.reason, refusalStatus(result.reason));
+  if (!result.ok) refuse(result.reason);
   revalidatePath("/", "layout");
 });

@@ -4,7 +4,7 @@ import { getFormatter } from "next-intl/server";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { addEvidence, deleteEvidence, submitModule } from "@/db/questionnaire";
-import { ActionError, defineAction, refusalStatus } from "@/lib/action";
+import { ActionError, defineAction, refuse } from "@/lib/action";
 
 const STAFF = { roles: ["city_staff"] } as const;
 
@@ -13,14 +13,14 @@ export const addLinkEvidenceAction = defineAction(
   STAFF,
   ({ itemId, url }, { user }) => {
     const result = addEvidence(getDb(), user, itemId, { kind: "url", url });
-    if (!result.ok) throw new ActionError(result.reason, refusalStatus(result.reason));
+    if (!result.ok) refuse(result.reason);
     return { id: result.id, uploadedAt: new Date().toISOString(), uploaderName: user.name };
   },
 );
 
 export const deleteEvidenceAction = defineAction(z.object({ evidenceId: z.number().int().positive() }), STAFF, ({ evidenceId }, { user }) => {
   const result = deleteEvidence(getDb(), user, evidenceId);
-  if (!result.ok) throw new ActionError(result.reason, refusalStatus(result.reason));
+  if (!result.ok) refuse(result.reason);
 });
 
 export const submitModuleAction = defineAction(
@@ -34,6 +34,6 @@ export const submitModuleAction = defineAction(
       const format = await getFormatter();
       throw new ActionError("pastDeadline", 409, { deadline: format.dateTime(result.deadline, { dateStyle: "long", timeStyle: "short" }) });
     }
-    throw new ActionError(result.reason, refusalStatus(result.reason));
+    refuse(result.reason);
   },
 );

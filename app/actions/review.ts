@@ -5,17 +5,13 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { approveSubmission, bulkApprove, decideItem, reopenSubmission, replyToQuery, returnSubmission, withdrawItemDecision } from "@/db/reviews";
 import { items } from "@/db/schema";
-import { ActionError, defineAction, parseWithKeys, refusalStatus } from "@/lib/action";
+import { ActionError, defineAction, parseWithKeys, refusalStatus, refuse } from "@/lib/action";
 import { REASON_MAX } from "@/lib/questionnaire/answer-schema";
 import { adjustValueSchemaFor, isAdjustable, itemDecisionSchema } from "@/lib/review/decision-schema";
 import { eq } from "drizzle-orm";
 
 const REVIEWER = { roles: ["reviewer"] } as const;
 const ids = { submissionId: z.number().int().positive(), version: z.number().int().positive() };
-
-function refuse(reason: string): never {
-  throw new ActionError(reason, refusalStatus(reason));
-}
 
 export const decideItemAction = defineAction(
   z.object({ ...ids, itemId: z.number().int().positive(), decision: itemDecisionSchema }),

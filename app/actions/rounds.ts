@@ -7,14 +7,14 @@ import { getDb } from "@/db/client";
 import { cloneRound, createDraftRound, openRound, updateRoundSettings } from "@/db/rounds";
 import { listFrameworkYears, loadFrameworkFile } from "@/db/seed";
 import { starterFramework } from "@/lib/framework/starter";
-import { ActionError, defineAction, refusalStatus } from "@/lib/action";
+import { ActionError, defineAction, refuse } from "@/lib/action";
 import { cloneRoundSchema, createRoundSchema, endOfDayCst, roundSettingsSchema } from "@/lib/rounds/settings-schema";
 
 const ADMIN = { roles: ["admin"] } as const;
 
 export const cloneRoundAction = defineAction(cloneRoundSchema, ADMIN, ({ sourceId, name, year }, { user }) => {
   const result = cloneRound(getDb(), user.id, sourceId, { name, year });
-  if (!result.ok) throw new ActionError(result.reason, result.reason === "nameTaken" ? 409 : 404);
+  if (!result.ok) refuse(result.reason);
   redirect(`/admin/rounds/${result.id}`);
 });
 
@@ -37,12 +37,12 @@ export const updateRoundSettingsAction = defineAction(roundSettingsSchema, ADMIN
     preliminaryResults: input.preliminaryResults,
     appealDeadline: endOfDayCst(input.appealDeadline),
   });
-  if (!result.ok) throw new ActionError(result.reason, result.reason === "nameTaken" ? 409 : refusalStatus(result.reason));
+  if (!result.ok) refuse(result.reason);
   revalidatePath(`/admin/rounds/${input.roundId}`);
 });
 
 export const openRoundAction = defineAction(z.object({ roundId: z.number().int().positive() }), ADMIN, ({ roundId }, { user }) => {
   const result = openRound(getDb(), user.id, roundId);
-  if (!result.ok) throw new ActionError(result.reason, refusalStatus(result.reason));
+  if (!result.ok) refuse(result.reason);
   revalidatePath("/", "layout");
 });

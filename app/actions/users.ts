@@ -5,17 +5,16 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { changeOwnPassword, createUserByAdmin, resetPassword, setUserActive, unlockUser } from "@/db/users";
-import { ActionError, defineAction } from "@/lib/action";
+import { defineAction, refuse } from "@/lib/action";
 import { changePasswordSchema, createUserSchema, PASSWORD_MIN } from "@/lib/auth/schemas";
 import { signIn } from "@/lib/auth/auth";
 import { homePath } from "@/lib/auth/session";
 
 const ADMIN = { roles: ["admin"] } as const;
-const STATUS = { notFound: 404, emailTaken: 409, lastAdmin: 409, wrongPassword: 400 } as const;
 const userId = z.number().int().positive();
 
-function check(result: { ok: true } | { ok: false; reason: keyof typeof STATUS }) {
-  if (!result.ok) throw new ActionError(result.reason, STATUS[result.reason]);
+function check(result: { ok: true } | { ok: false; reason: string }) {
+  if (!result.ok) refuse(result.reason);
   revalidatePath("/admin/users");
 }
 
@@ -38,7 +37,7 @@ export const setUserActiveAction = defineAction(z.object({ userId, active: z.boo
 
 export const changePasswordAction = defineAction(changePasswordSchema, { roles: ["admin", "reviewer", "city_staff"], temporaryPassword: true }, async ({ current, next }, { user }) => {
   const result = await changeOwnPassword(getDb(), user.id, current, next);
-  if (!result.ok) throw new ActionError(result.reason, STATUS[result.reason]);
+  if (!result.ok) refuse(result.reason);
   // Every session of the user has ended, copies of this cookie included; this browser gets a new one
   // (unless signing in is throttled for this address right now: then the sign-in page, with the new password).
   const signedIn = await signIn("credentials", { email: user.email, password: next, redirect: false }).then(() => true, () => false);

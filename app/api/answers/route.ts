@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { getItemForCity, saveAnswer } from "@/db/questionnaire";
-import { ActionError, defineRoute, parseJsonBody, parseWithKeys, refusalStatus } from "@/lib/action";
+import { ActionError, defineRoute, parseJsonBody, parseWithKeys, refuse } from "@/lib/action";
 import { answerSchemaFor } from "@/lib/questionnaire/answer-schema";
 
 const bodySchema = z.object({
@@ -36,5 +36,5 @@ export const PUT = defineRoute({ roles: ["city_staff"] }, async (request, { user
       name: current.updatedByName ?? "",
     });
   }
-  throw new ActionError(result.reason, refusalStatus(result.reason));
+  refuse(result.reason);
 });

@@ -3,7 +3,7 @@ import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import { NextResponse } from "next/server";
 import { getDb } from "@/db/client";
 import { addEvidence, canEditItem, isStorageKeyReferenced } from "@/db/questionnaire";
-import { ActionError, defineRoute, refusalStatus } from "@/lib/action";
+import { ActionError, defineRoute, refuse } from "@/lib/action";
 import { evidenceMaxBytes } from "@/lib/config/limits";
 import { evidenceStore } from "@/lib/storage";
 import { cleanFileName } from "@/lib/storage/file-kinds";
@@ -31,7 +31,7 @@ export const POST = defineRoute({ roles: ["city_staff"] }, async (request, { use
   if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw new ActionError("fileTooLarge", 413, { max: maxMb });
   const db = getDb();
   const allowed = canEditItem(db, user, itemId);
-  if (!allowed.ok) throw new ActionError(allowed.reason, refusalStatus(allowed.reason));
+  if (!allowed.ok) refuse(allowed.reason);
 
   const store = evidenceStore();
   let stored;
@@ -48,7 +48,7 @@ export const POST = defineRoute({ roles: ["city_staff"] }, async (request, { use
     // Refused (the module changed state while the file streamed in) or failed: keep no file that no row refers to.
     await store.settle(stored.storageKey, () => isStorageKeyReferenced(db, stored.storageKey));
   }
-  if (!added.ok) throw new ActionError(added.reason, refusalStatus(added.reason));
+  if (!added.ok) refuse(added.reason);
   return NextResponse.json(
     { id: added.id, itemId, kind: "file", originalName: name, size: stored.size, mime: stored.mime, sha256: stored.sha256, uploaderName: user.name, uploadedAt: new Date().toISOString(), url: null },
     { status: 201 },

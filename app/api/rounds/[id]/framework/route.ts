@@ -4,7 +4,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { exportFramework, getRound, replaceFramework } from "@/db/rounds";
-import { ActionError, defineRoute, readLimitedBody } from "@/lib/action";
+import { ActionError, defineRoute, readLimitedBody, refuse } from "@/lib/action";
 import type { FrameworkFile } from "@/lib/framework/schema";
 import { validateFramework } from "@/lib/framework/validate";
 import { UnreadableWorkbookError, XLSX_CONTENT_TYPE, frameworkToWorkbook, workbookToFramework, type WorkbookProblem } from "@/lib/framework/workbook";
@@ -75,6 +75,6 @@ export const PUT = defineRoute<{ id: string }, typeof ADMIN>(ADMIN, async (reque
   // The editor sends the revision it loaded, so that saving never silently undoes a change made meanwhile.
   const expected = request.headers.get("if-match")?.replace(/^"|"$/g, "") || undefined;
   const replaced = replaceFramework(getDb(), user.id, round.id, result.framework, expected);
-  if (!replaced.ok) throw new ActionError(replaced.reason, replaced.reason === "notFound" ? 404 : replaced.reason === "frameworkChanged" ? 412 : 409);
+  if (!replaced.ok) refuse(replaced.reason);
   return NextResponse.json({ ok: true, revision: replaced.revision });
 });
