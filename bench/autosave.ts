@@ -17,7 +17,7 @@ import { openDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { items } from "@/db/schema";
 import { seedBase } from "@/db/seed";
-import { saveAnswer } from "@/db/questionnaire";
+import { saveAnswer } from "@/db/answers";
 import { upsertUser } from "@/db/users";
 import { fmt, runLoad, request, signIn, startServer, tempDataDir, treeRssKb, type LoadResult } from "./lib";
 

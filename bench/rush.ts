@@ -15,7 +15,7 @@ import fs from "node:fs";
 import { getCityByCode } from "@/db/cities";
 import { openDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { loadFrameworkShape } from "@/db/questionnaire";
+import { loadFrameworkShape } from "@/db/framework";
 import { cities } from "@/db/schema";
 import { seedBase } from "@/db/seed";
 import { upsertUser } from "@/db/users";

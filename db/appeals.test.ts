@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { assignAppeal, decideAppeal, fileAppeal, listAppealsForCity, listAppealsForReviewer } from "./appeals";
 import type { Db } from "./client";
 import { finaliseRound, listBlockers, markNotSubmitted } from "./finalise";
-import { saveAnswer } from "./questionnaire";
+import { saveAnswer } from "./answers";
 import { approveSubmission, decideItem, listAdjustmentsInForce, reopenSubmission } from "./reviews";
 import { auditLog, modules, notifications, rounds } from "./schema";
 import { createModuleBRound, createTestDb, createTestUser } from "./test-db";

@@ -7,7 +7,9 @@ import { LocalEvidenceStore } from "@/lib/storage/local-store";
 import { backup, checkBackup, restore } from "./backup";
 import { openDatabase, type Db } from "./client";
 import { runMigrations } from "./migrate";
-import { addEvidence, getQuestionnaire, saveAnswer } from "./questionnaire";
+import { saveAnswer } from "./answers";
+import { addEvidence } from "./evidence";
+import { getQuestionnaire } from "./submissions";
 import { answers } from "./schema";
 import { createModuleBRound, MODULE_B_VALUES } from "./test-db";
 

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { auditHead, verifyAuditChain } from "./audit";
 import { openDatabase, type Db } from "./client";
-import { referencedStorageKeys } from "./questionnaire";
+import { referencedStorageKeys } from "./evidence";
 
 export const MANIFEST = "manifest.json";
 const DATABASE_FILE = "cityeval.db";

@@ -5,7 +5,7 @@ import { verifyRecord, type FinalisationRecord } from "@/lib/signing/signature";
 import { BUNDLE_FORMAT, type Bundle } from "@/lib/verify/bundle";
 import type { Db } from "./client";
 import { rankingOf } from "@/lib/scoring/round-results";
-import { listParticipants, loadRoundInput } from "./finalise";
+import { listParticipants, loadRoundInput } from "./results";
 import { listAdjustmentsInForce } from "./reviews";
 import { results, rounds, submissions } from "./schema";
 import { latestFinalisation } from "./signatures";

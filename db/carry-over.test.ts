@@ -5,8 +5,11 @@
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "./client";
-import { computeRoundResults, finaliseRound, listBlockers, markNotSubmitted, recomputeRound } from "./finalise";
-import { addEvidence, listModuleSummaries, saveAnswer, submitModule } from "./questionnaire";
+import { finaliseRound, listBlockers, markNotSubmitted } from "./finalise";
+import { computeRoundResults, recomputeRound } from "./results";
+import { saveAnswer } from "./answers";
+import { addEvidence } from "./evidence";
+import { listModuleSummaries, submitModule } from "./submissions";
 import { listItemResults } from "./report";
 import { approveSubmission, decideItem, getReviewData, itemsNeedingDecision, listAdjustmentsInForce, reopenSubmission, replyToQuery, returnSubmission, withdrawItemDecision } from "./reviews";
 import { itemReviews, modules, notifications, reviewStages, submissions } from "./schema";

@@ -1,7 +1,7 @@
 import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { seedDemoRound } from "./demo-round";
-import { recomputeRound } from "./finalise";
+import { recomputeRound } from "./results";
 import { getRoundReport } from "./report";
 import { itemReviews, submissions } from "./schema";
 import { seedBase, seedDemoAccounts } from "./seed";

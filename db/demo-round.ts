@@ -7,11 +7,14 @@ import { and, eq, gt, inArray, max } from "drizzle-orm";
 import { answerFor, cityLevels, DemoRandom } from "@/lib/demo/generate";
 import type { Db } from "./client";
 import { finaliseRound } from "./finalise";
-import { addEvidence, loadFrameworkShape, saveAnswer, submitModule } from "./questionnaire";
+import { saveAnswer } from "./answers";
+import { addEvidence } from "./evidence";
+import { loadFrameworkShape } from "./framework";
+import { submitModule } from "./submissions";
 import { approveSubmission } from "./reviews";
 import { createRound, getRoundByName } from "./rounds";
 import { cities, modules, notifications, reviewAssignments, reviewStages, rounds, submissions, users } from "./schema";
-import { loadFrameworkFile } from "./seed";
+import { loadFrameworkFile } from "./data-files";
 import { getSessionUserByEmail } from "./users";
 import type { SessionUser } from "@/lib/domain";
 

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { addEvidence, deleteEvidence, getEvidenceForDownload, saveAnswer } from "./questionnaire";
+import { saveAnswer } from "./answers";
+import { addEvidence, deleteEvidence, getEvidenceForDownload } from "./evidence";
 import { getPreliminaryScorecard } from "./report";
 import { decideItem, getReviewData, returnSubmission } from "./reviews";
 import { createModuleBRound, createTestDb, createTestUser } from "./test-db";

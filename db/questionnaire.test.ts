@@ -1,15 +1,10 @@
+/** The city's questionnaire end to end: answers (db/answers.ts), evidence (db/evidence.ts), submitting (db/submissions.ts). */
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "./client";
-import {
-  addEvidence,
-  deleteEvidence,
-  getEvidenceForDownload,
-  getQuestionnaire,
-  listModuleSummaries,
-  saveAnswer,
-  submitModule,
-} from "./questionnaire";
+import { saveAnswer } from "./answers";
+import { addEvidence, deleteEvidence, getEvidenceForDownload } from "./evidence";
+import { getQuestionnaire, listModuleSummaries, submitModule } from "./submissions";
 import { auditLog, items, notifications, reviewAssignments, reviewStages, modules, rounds, submissionVersions } from "./schema";
 import { seedBase } from "./seed";
 import { createTestDb, createTestUser, setRoundStatus } from "./test-db";

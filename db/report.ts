@@ -10,8 +10,8 @@ import type { ScorableAnswer, UrlJudgement } from "@/lib/scoring/engine";
 import { explainItemScore, type Derivation } from "@/lib/scoring/explain";
 import { groupMeans, mean, median, shareBetween, standardDeviation, tenPointBands, tiersByGaps } from "@/lib/scoring/statistics";
 import type { Db } from "./client";
-import { computeRoundResults } from "./finalise";
-import { loadFrameworkShape } from "./questionnaire";
+import { computeRoundResults } from "./results";
+import { loadFrameworkShape } from "./framework";
 import type { CityTier, Region } from "@/lib/domain";
 import { answers, cities, evidence, itemReviews, items, results, reviewStages, rounds, submissions, submissionVersions, users } from "./schema";
 

@@ -12,7 +12,7 @@ import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
-import { loadFrameworkShape } from "./questionnaire";
+import { loadFrameworkShape } from "./framework";
 import {
   answers,
   auditLog,

@@ -6,7 +6,8 @@ import { starterFramework } from "@/lib/framework/starter";
 import { addAssignment, listRoundAssignments, listStages } from "./assignments";
 import { auditLog, items, modules, roundCities, reviewStages, rounds } from "./schema";
 import { cloneRound, createDraftRound, exportFramework, getRound, openRound, replaceFramework, updateRoundSettings } from "./rounds";
-import { loadFrameworkFile, seedBase } from "./seed";
+import { seedBase } from "./seed";
+import { loadFrameworkFile } from "./data-files";
 import { createTestDb, createTestUser } from "./test-db";
 
 describe("rounds", () => {

@@ -3,7 +3,7 @@ import { and, count, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import { frameworkRevision } from "@/lib/framework/revision";
 import { toHundredths, type FrameworkFile } from "@/lib/framework/schema";
 import { appendAudit } from "./audit";
-import { loadFrameworkShape } from "./questionnaire";
+import { loadFrameworkShape } from "./framework";
 import type { Db, Tx } from "./client";
 import {
   cities,

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { listRoundsOverview } from "./rounds";
 import { cities, items, reviewAssignments, reviewStages, rounds, users } from "./schema";
 import { OPEN_ROUND_NAME, seedBase, seedDemoAccounts } from "./seed";
-import { listModuleSummaries } from "./questionnaire";
+import { listModuleSummaries } from "./submissions";
 import { createTestDb } from "./test-db";
 
 describe("the seed", () => {

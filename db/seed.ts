@@ -1,12 +1,8 @@
 import "server-only";
-import fs from "node:fs";
-import path from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
-import { cityFileSchema } from "@/lib/cities/schema";
-import { validateFramework } from "@/lib/framework/validate";
-import type { FrameworkFile } from "@/lib/framework/schema";
 import { upsertCities } from "./cities";
+import { loadCityFile, loadFrameworkFile } from "./data-files";
 import { signLegacyFinalisations } from "./signatures";
 import type { Db } from "./client";
 import { createRound, getRoundByName } from "./rounds";
@@ -16,31 +12,6 @@ import { runMigrations } from "./migrate";
 import { upsertUser } from "./users";
 
 export const OPEN_ROUND_NAME = "第九届(2019)中国智慧城市发展水平评估";
-
-function readJson(relative: string): unknown {
-  return JSON.parse(fs.readFileSync(path.resolve(process.cwd(), relative), "utf8"));
-}
-
-export function loadFrameworkFile(year: number): FrameworkFile {
-  const result = validateFramework(readJson(`data/frameworks/${year}.json`));
-  if (!result.ok) {
-    const list = result.problems.map((p) => `${p.at}: ${p.key} ${JSON.stringify(p.params ?? {})}`).join("\n");
-    throw new Error(`data/frameworks/${year}.json is invalid:\n${list}`);
-  }
-  return result.framework;
-}
-
-/** Years that have a framework file in data/frameworks. */
-export function listFrameworkYears(): number[] {
-  return fs
-    .readdirSync(path.resolve(process.cwd(), "data/frameworks"))
-    .flatMap((file) => (/^\d{4}\.json$/.test(file) ? [Number(file.slice(0, 4))] : []))
-    .sort((a, b) => b - a);
-}
-
-export function loadCityFile() {
-  return cityFileSchema.parse(readJson("data/cities.json"));
-}
 
 /** Cities and the open 2019 round with all 108 cities. Safe to run again: existing rows are kept. */
 export function seedBase(db: Db): { roundId: number } {

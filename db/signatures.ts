@@ -6,7 +6,7 @@ import { signRecord, type AuditHead, type CheckpointRecord, type FinalisationRec
 import { auditHead, verifyAuditChain } from "./audit";
 import type { Db, Tx } from "./client";
 import { exportFramework } from "./rounds";
-import { computeRoundResults, recomputeRound } from "./finalise";
+import { computeRoundResults, recomputeRound } from "./results";
 import { auditLog, rounds, signatures } from "./schema";
 
 

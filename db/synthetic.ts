@@ -5,11 +5,11 @@
 import "server-only";
 import { answerFor, cityLevels, DemoRandom } from "@/lib/demo/generate";
 import type { Db } from "./client";
-import { loadFrameworkShape } from "./questionnaire";
+import { loadFrameworkShape } from "./framework";
 import { createRound } from "./rounds";
 import { REGIONS } from "@/lib/domain";
 import { answers, cities, reviewStages, submissions } from "./schema";
-import { loadFrameworkFile } from "./seed";
+import { loadFrameworkFile } from "./data-files";
 import { eq } from "drizzle-orm";
 
 export function seedSyntheticVerifiedRound(db: Db, cityCount: number, name: string): number {

@@ -3,12 +3,15 @@ import { and, eq } from "drizzle-orm";
 import { getCityByCode } from "./cities";
 import { openDatabase, type Db } from "./client";
 import { runMigrations } from "./migrate";
-import { addEvidence, getQuestionnaire, saveAnswer, submitModule } from "./questionnaire";
+import { saveAnswer } from "./answers";
+import { addEvidence } from "./evidence";
+import { getQuestionnaire, submitModule } from "./submissions";
 import { createRound } from "./rounds";
 import { appendAudit } from "./audit";
 import { finaliseRound, listBlockers, markNotSubmitted } from "./finalise";
 import { items, modules, reviewAssignments, reviewStages, rounds } from "./schema";
-import { loadFrameworkFile, seedBase } from "./seed";
+import { seedBase } from "./seed";
+import { loadFrameworkFile } from "./data-files";
 import { upsertUser } from "./users";
 import type { SessionUser } from "@/lib/domain";
 

@@ -7,8 +7,9 @@ import { newSigningKeyPem, publicKeyPemOf, signRecord } from "@/lib/signing/sign
 import { evidenceStore } from "@/lib/storage";
 import { auditRowHash, GENESIS_HASH } from "@/lib/audit/hash";
 import type { Db } from "./client";
-import { computeRoundResults, finaliseRound, reopenRound } from "./finalise";
-import { addEvidence } from "./questionnaire";
+import { finaliseRound, reopenRound } from "./finalise";
+import { computeRoundResults } from "./results";
+import { addEvidence } from "./evidence";
 import { approveSubmission } from "./reviews";
 import { appendAudit } from "./audit";
 import { answers, auditLog, items, results, rounds, submissions } from "./schema";

@@ -6,7 +6,7 @@ import { verifyRecord, type CheckpointRecord, type FinalisationRecord, type Sign
 import { evidenceStore } from "@/lib/storage";
 import { auditHead, verifyAuditChain } from "./audit";
 import type { Db } from "./client";
-import { computeRoundResults, recomputeRound } from "./finalise";
+import { computeRoundResults, recomputeRound } from "./results";
 import { answers, auditLog, evidence, items, rounds, submissions, submissionVersions } from "./schema";
 import { latestFinalisation, listSignedHeads, roundFrameworkHash } from "./signatures";
 

@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { exportFramework, getRound } from "@/db/rounds";
-import { loadFrameworkFile } from "@/db/seed";
+import { loadFrameworkFile } from "@/db/data-files";
 import { createTestRound, createUser, expect, test, testDb, visit } from "./fixtures";
 
 test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds an item, opens the round, and city staff see the new item", async ({ adminPage: page, pageFor }) => {

@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import { openDatabase } from "@/db/client";
-import { isStorageKeyReferenced, referencedStorageKeys } from "@/db/questionnaire";
+import { isStorageKeyReferenced, referencedStorageKeys } from "@/db/evidence";
 import { databasePath } from "@/lib/config/paths";
 import { evidenceStore } from "@/lib/storage";
 

@@ -3,7 +3,8 @@
 import { getFormatter } from "next-intl/server";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { addEvidence, deleteEvidence, submitModule } from "@/db/questionnaire";
+import { addEvidence, deleteEvidence } from "@/db/evidence";
+import { submitModule } from "@/db/submissions";
 import { ActionError, defineAction, refuse } from "@/lib/action";
 
 const STAFF = { roles: ["city_staff"] } as const;

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { cloneRound, createDraftRound, openRound, updateRoundSettings } from "@/db/rounds";
-import { listFrameworkYears, loadFrameworkFile } from "@/db/seed";
+import { listFrameworkYears, loadFrameworkFile } from "@/db/data-files";
 import { starterFramework } from "@/lib/framework/starter";
 import { ActionError, defineAction, refuse } from "@/lib/action";
 import { cloneRoundSchema, createRoundSchema, endOfDayCst, roundSettingsSchema } from "@/lib/rounds/settings-schema";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadFrameworkFile } from "@/db/seed";
+import { loadFrameworkFile } from "@/db/data-files";
 import { allCodes, draftItemPreview, draftToFile, fileToDraft, newIndicator, newItem, newModule, withRule, withType } from "./draft";
 import { starterFramework } from "./starter";
 import { validateFramework } from "./validate";

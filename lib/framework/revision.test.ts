@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadFrameworkFile } from "@/db/seed";
+import { loadFrameworkFile } from "@/db/data-files";
 import { frameworkRevision } from "./revision";
 import type { FrameworkFile } from "./schema";
 

@@ -7,7 +7,7 @@ import { StatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db/client";
 import { listRoundsOverview } from "@/db/rounds";
-import { listFrameworkYears } from "@/db/seed";
+import { listFrameworkYears } from "@/db/data-files";
 import { MODULE_STATUSES } from "@/lib/domain";
 import { requireRole } from "@/lib/auth/session";
 

@@ -3,7 +3,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { QueueTable } from "@/components/review/queue-table";
 import { getDb } from "@/db/client";
 import { REGIONS } from "@/lib/domain";
-import { listAssignments, listReviewQueue } from "@/db/submissions";
+import { listAssignments, listReviewQueue } from "@/db/review-queue";
 import type { QueueEntry } from "@/lib/review/queue";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";

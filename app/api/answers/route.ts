@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { getItemForCity, saveAnswer } from "@/db/questionnaire";
+import { getItemForCity, saveAnswer } from "@/db/answers";
 import { ActionError, defineRoute, parseJsonBody, parseWithKeys, refuse } from "@/lib/action";
 import { answerSchemaFor } from "@/lib/questionnaire/answer-schema";
 

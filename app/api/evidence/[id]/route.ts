@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import contentDisposition from "content-disposition";
 import { getDb } from "@/db/client";
-import { getEvidenceForDownload } from "@/db/questionnaire";
+import { getEvidenceForDownload } from "@/db/evidence";
 import { ActionError, defineRoute } from "@/lib/action";
 import { evidenceStore } from "@/lib/storage";
 import { downloadName, isInlinePreviewable } from "@/lib/storage/file-kinds";

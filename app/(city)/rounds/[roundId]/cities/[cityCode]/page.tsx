@@ -4,7 +4,7 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { FinishedRounds } from "@/components/finished-rounds";
 import { StatusBadge } from "@/components/status-badge";
 import { ProgressBar } from "@/components/ui/progress-bar";
-import { listModuleSummaries } from "@/db/questionnaire";
+import { listModuleSummaries } from "@/db/submissions";
 import { getModuleResults } from "@/db/report";
 import { getReturnNote } from "@/db/reviews";
 import { listFinalisedRoundsForCity } from "@/db/rounds";

@@ -5,7 +5,7 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { Questionnaire } from "@/components/questionnaire/questionnaire";
 import type { ClientAdjustment, ClientAnswer, ClientEvidence, ClientIndicator, ClientQuery, ItemState } from "@/components/questionnaire/types";
 import { StatusBadge } from "@/components/status-badge";
-import { getQuestionnaire } from "@/db/questionnaire";
+import { getQuestionnaire } from "@/db/submissions";
 import { getReturnNote, listAdjustmentsInForce, listCityTimeline, listQueriesForCity, reopenedItemIds } from "@/db/reviews";
 import { evidenceMaxBytes } from "@/lib/config/limits";
 import { formatPoints, pick } from "@/lib/i18n/pick";

@@ -1,0 +1,68 @@
+/**
+ * Who may edit which item of a city's questionnaire now, and the draft submission a first edit opens. Every
+ * write re-checks this inside its own immediate transaction and asks lib/workflow.
+ */
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { SessionUser } from "@/lib/domain";
+import { actingCityOf } from "@/lib/auth/policy";
+import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
+import type { Db, Tx } from "./client";
+import { reopenedItemIds } from "./reviews";
+import { indicators, items, roundCities, rounds, submissions } from "./schema";
+
+/** The city's submission of a module, or null before its first edit. */
+export function getSubmission(db: Db | Tx, roundId: number, cityId: number, moduleId: number) {
+  return (
+    db
+      .select()
+      .from(submissions)
+      .where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, cityId), eq(submissions.moduleId, moduleId)))
+      .get() ?? null
+  );
+}
+
+export type EditRefusal = WorkflowRefusal | "notFound" | "itemLocked";
+
+/** The item, its round and the city's submission (null before the first edit), if the user may edit it now. */
+export function checkEditable(db: Db | Tx, user: SessionUser, itemId: number) {
+  const cityId = actingCityOf(user);
+  if (cityId === null) return { ok: false as const, reason: "roleNotAllowed" as const };
+  const row = db
+    .select({ item: items, round: rounds, moduleId: indicators.moduleId })
+    .from(items)
+    .innerJoin(indicators, eq(indicators.id, items.indicatorId))
+    .innerJoin(rounds, eq(rounds.id, items.roundId))
+    .innerJoin(roundCities, and(eq(roundCities.roundId, items.roundId), eq(roundCities.cityId, cityId)))
+    .where(eq(items.id, itemId))
+    .get();
+  if (!row) return { ok: false as const, reason: "notFound" as const };
+  const submission = getSubmission(db, row.round.id, cityId, row.moduleId);
+  const decision = decide("edit", { role: user.role, state: submission?.status ?? "draft", roundStatus: row.round.status });
+  if (!decision.ok) return decision;
+  // In a returned module only the queried items reopen; everything else stays locked with its approval.
+  if (submission?.status === "returned" && !reopenedItemIds(db, submission.id, submission.version).has(itemId)) {
+    return { ok: false as const, reason: "itemLocked" as const };
+  }
+  return { ok: true as const, cityId, ...row, submission };
+}
+
+/** Like checkEditable, creating the draft submission on first edit; inside the caller's write transaction. */
+export function openForEdit(tx: Tx, user: SessionUser, itemId: number, now: Date) {
+  const check = checkEditable(tx, user, itemId);
+  if (!check.ok) return check;
+  const submission =
+    check.submission ??
+    tx
+      .insert(submissions)
+      .values({ roundId: check.round.id, cityId: check.cityId, moduleId: check.moduleId, status: "draft", version: 0, updatedAt: now })
+      .returning()
+      .get();
+  return { ...check, submission };
+}
+
+/** Whether the city staff member may add evidence to the item now (checked again when the row is written). */
+export function canEditItem(db: Db, user: SessionUser, itemId: number): { ok: true } | { ok: false; reason: EditRefusal } {
+  const check = checkEditable(db, user, itemId);
+  return check.ok ? { ok: true } : check;
+}
