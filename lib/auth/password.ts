@@ -1,8 +1,12 @@
 import { hash, verify } from "@node-rs/argon2";
 
-// Argon2id with the library's defaults (OWASP-recommended memory and time cost).
+// Argon2id with the library's defaults (OWASP-recommended memory and time cost). Under Vitest only, which sets
+// VITEST and hashes hundreds of test accounts, the smallest cost: a running server never has VITEST set, and
+// verifying reads the cost from the stored hash, so a test hash can never weaken a real one.
+const TEST_ONLY_COST = process.env.VITEST ? { memoryCost: 1024, timeCost: 1 } : undefined;
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password);
+  return hash(password, TEST_ONLY_COST);
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
