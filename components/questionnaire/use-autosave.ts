@@ -19,7 +19,7 @@ const MAX_RETRY_MS = 30_000;
  * A 401 (the session ended) keeps the change and asks for a new sign-in (components/session-ended-dialog.tsx);
  * once signed in again, the change is sent on the revision it was based on.
  */
-class AnswerSaver {
+export class AnswerSaver {
   private latest: SavePayload | null = null;
   private inFlight = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
