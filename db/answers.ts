@@ -7,7 +7,7 @@ import { decide } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { openForEdit, type EditRefusal } from "./editing";
-import { reopenedItemIds } from "./reviews";
+import { reopenedItemIds } from "./item-decisions";
 import { answers, indicators, items, roundCities, rounds, submissions, users } from "./schema";
 
 export type StoredAnswer = {

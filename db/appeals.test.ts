@@ -4,7 +4,8 @@ import { assignAppeal, decideAppeal, fileAppeal, listAppealsForCity, listAppeals
 import type { Db } from "./client";
 import { finaliseRound, listBlockers, markNotSubmitted } from "./finalise";
 import { saveAnswer } from "./answers";
-import { approveSubmission, decideItem, listAdjustmentsInForce, reopenSubmission } from "./reviews";
+import { decideItem, listAdjustmentsInForce } from "./item-decisions";
+import { approveSubmission, reopenSubmission } from "./reviews";
 import { auditLog, modules, notifications, rounds } from "./schema";
 import { createModuleBRound, createTestDb, createTestUser } from "./test-db";
 import type { SessionUser } from "@/lib/domain";

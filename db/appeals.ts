@@ -11,7 +11,7 @@ import { actingCityOf, mayDecideAppeal } from "@/lib/auth/policy";
 import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
-import { listAdjustmentsInForce } from "./reviews";
+import { listAdjustmentsInForce } from "./item-decisions";
 import { appeals, cities, indicators, itemReviews, items, notifications, reviewAssignments, reviewStages, rounds, submissions, users } from "./schema";
 
 type Appeal = typeof appeals.$inferSelect;

@@ -9,7 +9,8 @@ import { verifyBundle, type Bundle } from "@/lib/verify/bundle";
 import { buildBundle } from "./bundle";
 import { getItemScorecard } from "./report";
 import type { Db } from "./client";
-import { approveSubmission, decideItem } from "./reviews";
+import { decideItem } from "./item-decisions";
+import { approveSubmission } from "./reviews";
 import { createModuleBRound, createTestDb } from "./test-db";
 
 let db: Db;

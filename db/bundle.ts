@@ -6,7 +6,7 @@ import { BUNDLE_FORMAT, type Bundle } from "@/lib/verify/bundle";
 import type { Db } from "./client";
 import { rankingOf } from "@/lib/scoring/round-results";
 import { listParticipants, loadRoundInput } from "./results";
-import { listAdjustmentsInForce } from "./reviews";
+import { listAdjustmentsInForce } from "./item-decisions";
 import { results, rounds, submissions } from "./schema";
 import { latestFinalisation } from "./signatures";
 

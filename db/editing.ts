@@ -8,7 +8,7 @@ import type { SessionUser } from "@/lib/domain";
 import { actingCityOf } from "@/lib/auth/policy";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import type { Db, Tx } from "./client";
-import { reopenedItemIds } from "./reviews";
+import { reopenedItemIds } from "./item-decisions";
 import { indicators, items, roundCities, rounds, submissions } from "./schema";
 
 /** The city's submission of a module, or null before its first edit. */

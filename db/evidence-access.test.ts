@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { saveAnswer } from "./answers";
 import { addEvidence, deleteEvidence, getEvidenceForDownload } from "./evidence";
 import { getPreliminaryScorecard } from "./report";
-import { decideItem, getReviewData, returnSubmission } from "./reviews";
+import { decideItem } from "./item-decisions";
+import { getReviewData, returnSubmission } from "./reviews";
 import { createModuleBRound, createTestDb, createTestUser } from "./test-db";
 import type { Db } from "./client";
 

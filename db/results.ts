@@ -9,7 +9,7 @@ import { cityCanonical, computeResults, participantsCanonical, rankingCanonical,
 import { valueInForce } from "@/lib/review/value-in-force";
 import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";
-import { listAdjustmentsInForce } from "./reviews";
+import { listAdjustmentsInForce } from "./item-decisions";
 import { answers, cities, evidence, results, roundCities, rounds, submissions } from "./schema";
 
 export type { ResultRow };

@@ -17,7 +17,8 @@ import type { Db } from "./client";
 import { getSubmission, type EditRefusal } from "./editing";
 import { listEvidence } from "./evidence";
 import { loadFrameworkShape } from "./framework";
-import { carryDecisions, changedSinceLastVersion, listAdjustmentsInForce, notifyStageReviewers } from "./reviews";
+import { carryDecisions, changedSinceLastVersion, listAdjustmentsInForce } from "./item-decisions";
+import { notifyStageReviewers } from "./notifications";
 import { answers, cities, evidence, modules, reviewStages, roundCities, rounds, submissions, submissionVersions } from "./schema";
 
 export type { MissingEntry };

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { decideItem } from "@/db/reviews";
+import { decideItem } from "@/db/item-decisions";
 import { approveThroughStages, createTestRound, createUser, expect, fillAndSubmit, itemIdOf, test, testDb, visit, type TestUser } from "./fixtures";
 
 const row = (page: Page, code: string) => page.getByTestId(`scorecard-item-${code}`);

@@ -3,7 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { approveSubmission, bulkApprove, decideItem, reopenSubmission, replyToQuery, returnSubmission, withdrawItemDecision } from "@/db/reviews";
+import { decideItem, withdrawItemDecision } from "@/db/item-decisions";
+import { replyToQuery } from "@/db/review-feedback";
+import { approveSubmission, bulkApprove, reopenSubmission, returnSubmission } from "@/db/reviews";
 import { items } from "@/db/schema";
 import { ActionError, defineAction, parseWithKeys, refusalStatus, refuse } from "@/lib/action";
 import { REASON_MAX } from "@/lib/questionnaire/answer-schema";

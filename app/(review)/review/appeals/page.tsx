@@ -3,7 +3,7 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { DecideAppealForm } from "@/components/appeals/decide-appeal-form";
 import { listAppealsForReviewer } from "@/db/appeals";
 import { getDb } from "@/db/client";
-import { listAdjustmentsInForce } from "@/db/reviews";
+import { listAdjustmentsInForce } from "@/db/item-decisions";
 import { items } from "@/db/schema";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";
