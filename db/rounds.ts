@@ -1,24 +1,11 @@
 import "server-only";
 import { and, count, desc, eq, inArray, isNotNull } from "drizzle-orm";
-import { frameworkRevision } from "@/lib/framework/revision";
-import { toHundredths, type FrameworkFile } from "@/lib/framework/schema";
+import { type FrameworkFile } from "@/lib/framework/schema";
 import { appendAudit } from "./audit";
-import { loadFrameworkShape } from "./framework";
-import type { Db, Tx } from "./client";
-import {
-  cities,
-  indicators,
-  items,
-  modules,
-  reviewAssignments,
-  results,
-  reviewStages,
-  roundCities,
-  rounds,
-  submissions,
-} from "./schema";
+import type { Db } from "./client";
+import { cities, modules, results, reviewStages, roundCities, rounds, submissions } from "./schema";
 import type { RoundStatus, SubmissionStatus } from "@/lib/domain";
-
+import { exportFramework, insertFramework } from "./framework";
 
 export const DEFAULT_REVIEW_STAGES = [
   { zh: "初审", en: "Preliminary review" },
@@ -79,57 +66,6 @@ export function createRound(db: Db, input: NewRound, framework: FrameworkFile, a
     },
     { behavior: "immediate" },
   );
-}
-
-function insertFramework(tx: Tx, roundId: number, framework: FrameworkFile): void {
-  framework.modules.forEach((mod, mi) => {
-    const { id: moduleId } = tx
-      .insert(modules)
-      .values({ roundId, code: mod.code, nameZh: mod.name.zh, nameEn: mod.name.en, maxPoints: toHundredths(mod.points), position: mi + 1 })
-      .returning({ id: modules.id })
-      .get();
-    mod.indicators.forEach((ind, ii) => {
-      const { id: indicatorId } = tx
-        .insert(indicators)
-        .values({
-          moduleId,
-          code: ind.code,
-          nameZh: ind.name.zh,
-          nameEn: ind.name.en,
-          maxPoints: toHundredths(ind.points),
-          position: ii + 1,
-          proposed: ind.proposed,
-        })
-        .returning({ id: indicators.id })
-        .get();
-      tx.insert(items)
-        .values(
-          ind.items.map((item, position) => ({
-            indicatorId,
-            roundId,
-            code: item.code,
-            nameZh: item.name.zh,
-            nameEn: item.name.en,
-            answerType: item.type,
-            unitZh: item.unit?.zh ?? null,
-            unitEn: item.unit?.en ?? null,
-            options: item.options ?? null,
-            minValue: item.min ?? null,
-            maxValue: item.max ?? null,
-            decimals: item.decimals ?? null,
-            required: item.required,
-            scoringRule: item.rule,
-            maxPoints: toHundredths(item.points),
-            evidenceKinds: item.evidence.kinds,
-            evidenceRequired: item.evidence.required,
-            helpZh: item.help?.zh ?? null,
-            helpEn: item.help?.en ?? null,
-            position: position + 1,
-          })),
-        )
-        .run();
-    });
-  });
 }
 
 export function getRoundByName(db: Db, name: string) {
@@ -258,45 +194,6 @@ export function listFinalisedRoundsForCity(db: Db, cityId: number) {
     }));
 }
 
-/** A round's framework in the file format of data/frameworks (points back in decimals). */
-export function exportFramework(db: Db, roundId: number): FrameworkFile {
-  const round = getRound(db, roundId);
-  if (!round) throw new Error(`no round ${roundId}`);
-  const shape = loadFrameworkShape(db, roundId);
-  const localized = (zh: string | null, en: string | null) => (zh && en ? { zh, en } : undefined);
-  return {
-    year: round.year,
-    name: { zh: round.name, en: round.name },
-    total: shape.reduce((sum, m) => sum + m.maxPoints, 0) / 100,
-    modules: shape.map((m) => ({
-      code: m.code,
-      name: { zh: m.module.nameZh, en: m.module.nameEn },
-      points: m.maxPoints / 100,
-      indicators: m.indicators.map((i) => ({
-        code: i.code,
-        name: { zh: i.indicator.nameZh, en: i.indicator.nameEn },
-        points: i.maxPoints / 100,
-        proposed: i.indicator.proposed,
-        items: i.items.map((item) => ({
-          code: item.code,
-          name: { zh: item.nameZh, en: item.nameEn },
-          type: item.answerType,
-          unit: localized(item.unitZh, item.unitEn),
-          options: item.options ?? undefined,
-          min: item.minValue ?? undefined,
-          max: item.maxValue ?? undefined,
-          decimals: item.decimals ?? undefined,
-          required: item.required,
-          rule: item.scoringRule,
-          points: item.maxPoints / 100,
-          evidence: { kinds: item.evidenceKinds, required: item.evidenceRequired },
-          help: localized(item.helpZh, item.helpEn),
-        })),
-      })),
-    })),
-  };
-}
-
 /**
  * A new draft round copied from an earlier one: its framework, review stages and participating cities.
  * The copy shares no rows with the source, so editing either never changes the other.
@@ -374,45 +271,6 @@ export function openRound(db: Db, actorId: number | null, roundId: number, now =
       appendAudit(tx, { actorId, action: "round.opened", entityType: "round", entityId: roundId, roundId, before: { status: "draft" }, after: { status: "open" } });
       tx.update(rounds).set({ status: "open", openedAt: now }).where(eq(rounds.id, roundId)).run();
       return { ok: true as const };
-    },
-    { behavior: "immediate" },
-  );
-}
-
-/**
- * Replaces a draft round's framework with a validated one. Only drafts: opening a round freezes its framework.
- */
-export function replaceFramework(
-  db: Db,
-  actorId: number | null,
-  roundId: number,
-  framework: FrameworkFile,
-  /** the revision the editor loaded (`frameworkRevision`); a file import replaces whatever is there */
-  expectedRevision?: string,
-): { ok: true; revision: string } | { ok: false; reason: "notFound" | "frameworkFrozen" | "frameworkChanged" } {
-  return db.transaction(
-    (tx) => {
-      const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
-      if (!round) return { ok: false as const, reason: "notFound" as const };
-      if (round.status !== "draft") return { ok: false as const, reason: "frameworkFrozen" as const };
-      if (expectedRevision !== undefined && frameworkRevision(exportFramework(db, roundId)) !== expectedRevision) {
-        return { ok: false as const, reason: "frameworkChanged" as const };
-      }
-      // Reviewer assignments hang off module rows; keep them for every module whose code survives.
-      const assigned = tx
-        .select({ code: modules.code, stageId: reviewAssignments.stageId, reviewerId: reviewAssignments.reviewerId })
-        .from(reviewAssignments)
-        .innerJoin(modules, eq(modules.id, reviewAssignments.moduleId))
-        .where(eq(reviewAssignments.roundId, roundId))
-        .all();
-      tx.delete(modules).where(eq(modules.roundId, roundId)).run();
-      insertFramework(tx, roundId, framework);
-      const moduleIds = new Map(tx.select({ id: modules.id, code: modules.code }).from(modules).where(eq(modules.roundId, roundId)).all().map((m) => [m.code, m.id]));
-      const kept = assigned.flatMap((a) => (moduleIds.has(a.code) ? [{ roundId, moduleId: moduleIds.get(a.code)!, stageId: a.stageId, reviewerId: a.reviewerId }] : []));
-      if (kept.length) tx.insert(reviewAssignments).values(kept).run();
-      const itemCount = framework.modules.flatMap((m) => m.indicators).flatMap((i) => i.items).length;
-      appendAudit(tx, { actorId, action: "round.framework_replaced", entityType: "round", entityId: roundId, roundId, after: { modules: framework.modules.length, items: itemCount, total: framework.total } });
-      return { ok: true as const, revision: frameworkRevision(framework) };
     },
     { behavior: "immediate" },
   );

@@ -5,7 +5,7 @@ import { frameworkRevision } from "@/lib/framework/revision";
 import { signRecord, type AuditHead, type CheckpointRecord, type FinalisationRecord, type SignedRecord } from "@/lib/signing/signature";
 import { auditHead, verifyAuditChain } from "./audit";
 import type { Db, Tx } from "./client";
-import { exportFramework } from "./rounds";
+import { exportFramework } from "./framework";
 import { computeRoundResults, recomputeRound } from "./results";
 import { auditLog, rounds, signatures } from "./schema";
 

@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
-import { exportFramework, getRound } from "@/db/rounds";
+import { getRound } from "@/db/rounds";
+import { exportFramework } from "@/db/framework";
 import { loadFrameworkFile } from "@/db/data-files";
 import { createTestRound, createUser, expect, test, testDb, visit } from "./fixtures";
 

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { FrameworkEditor } from "@/components/admin/framework-editor";
 import { getDb } from "@/db/client";
-import { exportFramework } from "@/db/rounds";
+import { exportFramework } from "@/db/framework";
 import { frameworkRevision } from "@/lib/framework/revision";
 import { adminRound } from "../admin-round";
 
