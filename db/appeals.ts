@@ -13,6 +13,7 @@ import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { listAdjustmentsInForce } from "./item-decisions";
 import { appeals, cities, indicators, itemReviews, items, notifications, reviewAssignments, reviewStages, rounds, submissions, users } from "./schema";
+import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
 
 type Appeal = typeof appeals.$inferSelect;
 type Submission = typeof submissions.$inferSelect;
@@ -88,9 +89,9 @@ export function decideAppeal(
   user: SessionUser,
   input: { appealId: number; outcome: "upheld" | "amended"; reason: string; amendedValue?: unknown },
   now = new Date(),
-): { ok: true } | { ok: false; reason: AppealRefusal | "roundNotOpen" } {
+): { ok: true } | { ok: false; reason: AppealRefusal | RoundRefusal } {
   return db.transaction(
-    (tx): { ok: true } | { ok: false; reason: AppealRefusal | "roundNotOpen" } => {
+    (tx): { ok: true } | { ok: false; reason: AppealRefusal | RoundRefusal } => {
       if (user.role !== "reviewer") return { ok: false, reason: "roleNotAllowed" };
       const appeal = tx.select().from(appeals).where(eq(appeals.id, input.appealId)).get();
       const sub = appeal && tx.select().from(submissions).where(eq(submissions.id, appeal.submissionId)).get();
@@ -98,7 +99,8 @@ export function decideAppeal(
       const stage = { moduleId: sub.moduleId, stageId: decidingStage(tx, sub, appeal.itemId).id };
       if (!mayDecideAppeal(user, appeal, stage, reviewerAssignments(tx, user))) return { ok: false, reason: "notAssigned" };
       const round = tx.select().from(rounds).where(eq(rounds.id, appeal.roundId)).get()!;
-      if (round.status !== "open") return { ok: false, reason: "roundNotOpen" };
+      const decision = decideRound("decide_appeal", { status: round.status, role: user.role });
+      if (!decision.ok) return decision;
       if (appeal.status !== "open") return { ok: false, reason: "alreadyDecided" };
       // An admin may have reopened the module meanwhile: the appeal waits until it is verified again.
       if (sub.status !== "verified") return { ok: false, reason: "notVerified" };

@@ -33,7 +33,7 @@ describe("cities", () => {
     const ids = ["beijing", "shanghai", "lhasa"].map((c) => getCityByCode(db, c)!.id);
     expect(setParticipation(db, null, clone.id, [...ids, ids[0]!, 999_999])).toEqual({ ok: true });
     expect(db.select().from(roundCities).where(eq(roundCities.roundId, clone.id)).all().map((r) => r.cityId).sort()).toEqual([...ids].sort());
-    expect(setParticipation(db, null, roundId, ids)).toEqual({ ok: false, reason: "wrongState" });
+    expect(setParticipation(db, null, roundId, ids)).toEqual({ ok: false, reason: "roundNotDraft" });
   });
 
   it("imports new and changed cities with one audit row each, leaving unchanged ones alone", async () => {

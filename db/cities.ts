@@ -5,6 +5,7 @@ import type { CitySeed } from "@/lib/cities/schema";
 import type { Db } from "./client";
 import { appendAudit } from "./audit";
 import { cities, roundCities, rounds } from "./schema";
+import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
 
 /** Inserts the cities, or updates the names and classification of those whose code exists. */
 export function upsertCities(db: Db, seed: CitySeed[]): void {
@@ -130,12 +131,13 @@ export function importCities(db: Db, actorId: number | null, rows: ImportedCity[
 }
 
 /** Sets the participating cities of a draft round (once open, participation is fixed). */
-export function setParticipation(db: Db, actorId: number | null, roundId: number, cityIds: number[]): { ok: true } | { ok: false; reason: "notFound" | "wrongState" } {
+export function setParticipation(db: Db, actorId: number | null, roundId: number, cityIds: number[]): { ok: true } | { ok: false; reason: "notFound" | RoundRefusal } {
   return db.transaction(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       if (!round) return { ok: false as const, reason: "notFound" as const };
-      if (round.status !== "draft") return { ok: false as const, reason: "wrongState" as const };
+      const decision = decideRound("set_participation", { status: round.status });
+      if (!decision.ok) return decision;
       const known = new Set(tx.select({ id: cities.id }).from(cities).all().map((c) => c.id));
       const ids = [...new Set(cityIds)].filter((id) => known.has(id));
       tx.delete(roundCities).where(eq(roundCities.roundId, roundId)).run();

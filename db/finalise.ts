@@ -17,6 +17,7 @@ import { loadFrameworkShape } from "./framework";
 import { countOpenAppeals } from "./appeals";
 import { computeRoundResults } from "./results";
 import { cities, notifications, results, roundCities, rounds, submissions, users } from "./schema";
+import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
 
 
 export type Blocker = { cityId: number; cityCode: string; cityNameZh: string; cityNameEn: string; moduleCode: string; status: string };
@@ -82,18 +83,18 @@ export function markNotSubmitted(
 
 export type FinaliseResult =
   | { ok: true; digest: string; cities: number; signed: SignedRecord<FinalisationRecord> }
-  | { ok: false; reason: "notFound" | "roundNotOpen" | "roleNotAllowed" }
+  | { ok: false; reason: "notFound" | RoundRefusal }
   | { ok: false; reason: "blocked"; blockers: Blocker[] }
   | { ok: false; reason: "appealsOpen"; count: number };
 
 /** Finalises an open round once nothing blocks it; the round is then locked (server and database). */
 export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = new Date()): FinaliseResult {
-  if (user.role !== "admin") return { ok: false, reason: "roleNotAllowed" };
   return db.transaction(
     (tx): FinaliseResult => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
-      if (!round) return { ok: false, reason: "notFound" };
-      if (round.status !== "open") return { ok: false, reason: "roundNotOpen" };
+      if (!round) return { ok: false, reason: user.role === "admin" ? "notFound" : "roleNotAllowed" };
+      const decision = decideRound("finalise", { status: round.status, role: user.role });
+      if (!decision.ok) return decision;
       const blockers = listBlockers(tx, roundId);
       if (blockers.length) return { ok: false, reason: "blocked", blockers };
       const openAppeals = countOpenAppeals(tx, roundId);
@@ -137,14 +138,13 @@ function notifyResultsPublished(tx: Tx, round: typeof rounds.$inferSelect, rows:
 }
 
 /** Reopening a finalised round: an admin with a reason, logged; results stay until the next finalisation. */
-export function reopenRound(db: Db, user: SessionUser, roundId: number, reason: string, now = new Date()): { ok: true } | { ok: false; reason: "notFound" | "wrongState" | "roleNotAllowed" | "reasonRequired" } {
-  if (user.role !== "admin") return { ok: false, reason: "roleNotAllowed" };
-  if (!reason.trim()) return { ok: false, reason: "reasonRequired" };
+export function reopenRound(db: Db, user: SessionUser, roundId: number, reason: string, now = new Date()): { ok: true } | { ok: false; reason: "notFound" | RoundRefusal } {
   return db.transaction(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
-      if (!round) return { ok: false as const, reason: "notFound" as const };
-      if (round.status !== "finalised") return { ok: false as const, reason: "wrongState" as const };
+      if (!round) return { ok: false as const, reason: user.role === "admin" ? ("notFound" as const) : ("roleNotAllowed" as const) };
+      const decision = decideRound("reopen", { status: round.status, role: user.role, reason });
+      if (!decision.ok) return decision;
       appendAudit(tx, { actorId: user.id, action: "round.reopened", entityType: "round", entityId: roundId, roundId, before: { status: "finalised", digest: round.digest, at: now.toISOString() }, after: { status: "open", reason: reason.trim() } });
       tx.update(rounds).set({ status: "open" }).where(eq(rounds.id, roundId)).run();
       return { ok: true as const };

@@ -10,6 +10,7 @@ import { appendAudit } from "./audit";
 import type { ScoringRule } from "@/lib/framework/schema";
 import type { Db, Tx } from "./client";
 import { indicators, items, modules, reviewAssignments, rounds } from "./schema";
+import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
 
 export type QuestionnaireItem = typeof items.$inferSelect;
 export type ShapeItem = QuestionnaireItem & { rule: ScoringRule };
@@ -144,12 +145,13 @@ export function replaceFramework(
   framework: FrameworkFile,
   /** the revision the editor loaded (`frameworkRevision`); a file import replaces whatever is there */
   expectedRevision?: string,
-): { ok: true; revision: string } | { ok: false; reason: "notFound" | "frameworkFrozen" | "frameworkChanged" } {
+): { ok: true; revision: string } | { ok: false; reason: "notFound" | "frameworkChanged" | RoundRefusal } {
   return db.transaction(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       if (!round) return { ok: false as const, reason: "notFound" as const };
-      if (round.status !== "draft") return { ok: false as const, reason: "frameworkFrozen" as const };
+      const decision = decideRound("edit_framework", { status: round.status });
+      if (!decision.ok) return decision;
       if (expectedRevision !== undefined && frameworkRevision(exportFramework(db, roundId)) !== expectedRevision) {
         return { ok: false as const, reason: "frameworkChanged" as const };
       }

@@ -48,7 +48,7 @@ describe("rounds", () => {
     const logged = db.select().from(auditLog).where(eq(auditLog.action, "round.settings_changed")).get()!;
     expect(logged.after).toMatchObject({ submissionDeadline: deadline.toISOString() });
     expect(openRound(db, null, clone.id)).toEqual({ ok: true });
-    expect(openRound(db, null, clone.id)).toEqual({ ok: false, reason: "wrongState" });
+    expect(openRound(db, null, clone.id)).toEqual({ ok: false, reason: "roundNotDraft" });
   });
 });
 
@@ -66,9 +66,9 @@ describe("replaceFramework", () => {
     expect(replaceFramework(db, null, clone.id, framework, loaded)).toEqual({ ok: false, reason: "frameworkChanged" });
     expect(replaceFramework(db, null, clone.id, framework)).toMatchObject({ ok: true });
     expect(exportFramework(db, clone.id).modules[0]!.indicators[0]!.items[0]!.rule).toEqual(framework.modules[0]!.indicators[0]!.items[0]!.rule);
-    expect(replaceFramework(db, null, roundId, framework)).toEqual({ ok: false, reason: "frameworkFrozen" });
+    expect(replaceFramework(db, null, roundId, framework)).toEqual({ ok: false, reason: "roundNotDraft" });
     openRound(db, null, clone.id);
-    expect(replaceFramework(db, null, clone.id, framework)).toEqual({ ok: false, reason: "frameworkFrozen" });
+    expect(replaceFramework(db, null, clone.id, framework)).toEqual({ ok: false, reason: "roundNotDraft" });
   });
 });
 

@@ -6,6 +6,7 @@ import type { Db } from "./client";
 import { cities, modules, results, reviewStages, roundCities, rounds, submissions } from "./schema";
 import type { RoundStatus, SubmissionStatus } from "@/lib/domain";
 import { exportFramework, insertFramework } from "./framework";
+import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
 
 export const DEFAULT_REVIEW_STAGES = [
   { zh: "初审", en: "Preliminary review" },
@@ -233,12 +234,13 @@ export type RoundSettings = {
 };
 
 /** Edits a round's name, year, cut-off and deadlines; every change (extensions included) is logged. */
-export function updateRoundSettings(db: Db, actorId: number | null, roundId: number, settings: RoundSettings): { ok: true } | { ok: false; reason: "notFound" | "roundNotOpen" | "nameTaken" } {
+export function updateRoundSettings(db: Db, actorId: number | null, roundId: number, settings: RoundSettings): { ok: true } | { ok: false; reason: "notFound" | "nameTaken" | RoundRefusal } {
   return db.transaction(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       if (!round) return { ok: false as const, reason: "notFound" as const };
-      if (round.status === "finalised") return { ok: false as const, reason: "roundNotOpen" as const };
+      const decision = decideRound("edit_settings", { status: round.status });
+      if (!decision.ok) return decision;
       const clash = tx.select({ id: rounds.id }).from(rounds).where(eq(rounds.name, settings.name)).get();
       if (clash && clash.id !== roundId) return { ok: false as const, reason: "nameTaken" as const };
       tx.update(rounds).set(settings).where(eq(rounds.id, roundId)).run();
@@ -260,13 +262,14 @@ export function updateRoundSettings(db: Db, actorId: number | null, roundId: num
 }
 
 /** Opens a draft round that has participating cities for reporting; its framework is frozen from then on. */
-export function openRound(db: Db, actorId: number | null, roundId: number, now = new Date()): { ok: true } | { ok: false; reason: "notFound" | "wrongState" | "noCities" } {
+export function openRound(db: Db, actorId: number | null, roundId: number, now = new Date()): { ok: true } | { ok: false; reason: "notFound" | RoundRefusal } {
   return db.transaction(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       if (!round) return { ok: false as const, reason: "notFound" as const };
-      if (round.status !== "draft") return { ok: false as const, reason: "wrongState" as const };
-      if (!tx.select({ cityId: roundCities.cityId }).from(roundCities).where(eq(roundCities.roundId, roundId)).get()) return { ok: false as const, reason: "noCities" as const };
+      const cityCount = tx.select({ n: count() }).from(roundCities).where(eq(roundCities.roundId, roundId)).get()?.n ?? 0;
+      const decision = decideRound("open", { status: round.status, cityCount });
+      if (!decision.ok) return decision;
       // The audit entry first: the database lets the status move only right after it (drizzle/0007).
       appendAudit(tx, { actorId, action: "round.opened", entityType: "round", entityId: roundId, roundId, before: { status: "draft" }, after: { status: "open" } });
       tx.update(rounds).set({ status: "open", openedAt: now }).where(eq(rounds.id, roundId)).run();

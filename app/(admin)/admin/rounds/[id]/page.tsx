@@ -23,6 +23,7 @@ import { getRoundMatrix, listModules } from "@/db/rounds";
 import { pick, roundName } from "@/lib/i18n/pick";
 import { isPastDeadline } from "@/lib/workflow/transitions";
 import { adminRound } from "./admin-round";
+import { roundAllows } from "@/lib/workflow/round-lifecycle";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: (await adminRound(params)).name };
@@ -65,7 +66,7 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
       (!search.tier || c.tier === search.tier) &&
       (!search.status || modules.some((m) => statusOf(c.id, m.id) === search.status)),
   );
-  const blockers = round.status === "open" ? listBlockers(db, round.id) : [];
+  const blockers = roundAllows("finalise", round.status) ? listBlockers(db, round.id) : [];
   const select = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
   return (
     <div className="space-y-6">
@@ -74,9 +75,9 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
         <h1 className="text-2xl font-bold">{roundName(locale, round)}</h1>
         <Badge tone={round.status === "open" ? "green" : round.status === "finalised" ? "violet" : "slate"}>{tRound(round.status)}</Badge>
       </div>
-      {round.status !== "finalised" && (
+      {roundAllows("edit_settings", round.status) && (
         <RoundSettingsForm
-          canOpen={round.status === "draft"}
+          canOpen={roundAllows("open", round.status)}
           defaults={{
             roundId: round.id,
             name: round.name,
@@ -92,11 +93,11 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
       )}
       <p>
         <Link href={`/admin/rounds/${round.id}/framework`} className="inline-flex rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
-          {tRounds(round.status === "draft" ? "editFramework" : "viewFramework")}
+          {tRounds(roundAllows("edit_framework", round.status) ? "editFramework" : "viewFramework")}
         </Link>
       </p>
-      <FrameworkFile roundId={round.id} editable={round.status === "draft"} />
-      {round.status === "draft" && (
+      <FrameworkFile roundId={round.id} editable={roundAllows("edit_framework", round.status)} />
+      {roundAllows("set_participation", round.status) && (
         <ParticipationForm
           roundId={round.id}
           cities={listCities(db).map((c) => ({ id: c.id, name: pick(locale, c.nameZh, c.nameEn) }))}
@@ -122,7 +123,7 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
           <li key={s} className="flex items-center gap-1.5"><StatusBadge status={s} /><span className="font-medium tabular-nums">{counts[s] ?? 0}</span></li>
         ))}
       </ul>
-      {round.status === "open" && (
+      {roundAllows("finalise", round.status) && (
         <FinalisePanel
           roundId={round.id}
           blockers={blockers.map((b) => ({ cityId: b.cityId, moduleId: modules.find((m) => m.code === b.moduleCode)!.id, label: `${pick(locale, b.cityNameZh, b.cityNameEn)} · ${b.moduleCode} · ${ts(b.status as "draft")}` }))}
@@ -140,7 +141,7 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
           }}
         />
       )}
-      {round.status === "finalised" && <ReopenRoundForm roundId={round.id} />}
+      {roundAllows("reopen", round.status) && <ReopenRoundForm roundId={round.id} />}
       {appeals.length > 0 && (
         <section aria-labelledby="appeals-heading" className="space-y-2 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
           <h2 id="appeals-heading" className="text-lg font-semibold">{tAppeals("roundTitle", { open: appeals.filter((a) => a.appeal.status === "open").length, total: appeals.length })}</h2>

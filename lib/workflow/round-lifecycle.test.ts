@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { ROLES, type Role, type RoundStatus } from "@/lib/domain";
+import { decideRound, ROUND_ACTIONS, ROUND_STATUSES, type RoundAction, type RoundDecision } from "./round-lifecycle";
+
+/** Every cell of the table: action × round state → outcome, for the role that may act. */
+const EXPECTED: Record<RoundAction, Record<RoundStatus, RoundDecision>> = {
+  open: { draft: { ok: true, to: "open" }, open: { ok: false, reason: "roundNotDraft" }, finalised: { ok: false, reason: "roundNotDraft" } },
+  edit_framework: { draft: { ok: true, to: "draft" }, open: { ok: false, reason: "roundNotDraft" }, finalised: { ok: false, reason: "roundNotDraft" } },
+  set_participation: { draft: { ok: true, to: "draft" }, open: { ok: false, reason: "roundNotDraft" }, finalised: { ok: false, reason: "roundNotDraft" } },
+  edit_settings: { draft: { ok: true, to: "draft" }, open: { ok: true, to: "open" }, finalised: { ok: false, reason: "roundFinalised" } },
+  finalise: { draft: { ok: false, reason: "roundNotOpen" }, open: { ok: true, to: "finalised" }, finalised: { ok: false, reason: "roundNotOpen" } },
+  reopen: { draft: { ok: false, reason: "roundNotFinalised" }, open: { ok: false, reason: "roundNotFinalised" }, finalised: { ok: true, to: "open" } },
+  decide_appeal: { draft: { ok: false, reason: "roundNotOpen" }, open: { ok: true, to: "open" }, finalised: { ok: false, reason: "roundNotOpen" } },
+};
+const WHO: Record<RoundAction, Role> = {
+  open: "admin",
+  edit_framework: "admin",
+  set_participation: "admin",
+  edit_settings: "admin",
+  finalise: "admin",
+  reopen: "admin",
+  decide_appeal: "reviewer",
+};
+const ready = { cityCount: 3, reason: "更正数据" };
+
+describe("the round lifecycle table", () => {
+  for (const action of ROUND_ACTIONS) {
+    for (const status of ROUND_STATUSES) {
+      it(`${action} on a ${status} round: ${JSON.stringify(EXPECTED[action][status])}`, () => {
+        expect(decideRound(action, { status, role: WHO[action], ...ready })).toEqual(EXPECTED[action][status]);
+        expect(decideRound(action, { status, ...ready })).toEqual(EXPECTED[action][status]); // an actor id alone: the wrapper checked the role
+      });
+      for (const role of ROLES.filter((r) => r !== WHO[action])) {
+        it(`${action} on a ${status} round is refused to ${role}`, () => {
+          expect(decideRound(action, { status, role, ...ready })).toEqual({ ok: false, reason: "roleNotAllowed" });
+        });
+      }
+    }
+  }
+
+  it("a round opens only with participating cities, and reopens only with a reason", () => {
+    expect(decideRound("open", { status: "draft", cityCount: 0 })).toEqual({ ok: false, reason: "noCities" });
+    expect(decideRound("reopen", { status: "finalised", reason: "  " })).toEqual({ ok: false, reason: "reasonRequired" });
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * The one round lifecycle: what may be done to a round in which state, by whom, and where it leads.
+ * draft → (open) → open → (finalise) → finalised → (reopen) → open. A draft's framework, stages and cities
+ * may change; opening freezes them; finalising freezes the results. Submissions move through their own table
+ * (transitions.ts), which refuses everything unless the round is open. The data layer asks `decideRound`
+ * inside the transaction that applies the change, after re-reading the round.
+ */
+import type { Role, RoundStatus } from "@/lib/domain";
+
+export type RoundAction =
+  | "open" // an admin opens a draft for reporting
+  | "edit_framework" // replace the framework (file import or editor)
+  | "set_participation" // choose the participating cities
+  | "edit_settings" // name, year, cut-off date, deadlines
+  | "finalise" // score, rank, sign and publish
+  | "reopen" // back to open, to correct a finalised round
+  | "decide_appeal"; // a reviewer decides a city's appeal against a verified item
+
+export const ROUND_ACTIONS: RoundAction[] = ["open", "edit_framework", "set_participation", "edit_settings", "finalise", "reopen", "decide_appeal"];
+export const ROUND_STATUSES: RoundStatus[] = ["draft", "open", "finalised"];
+
+type Rule = { roles: Role[]; from: RoundStatus[]; to?: RoundStatus };
+
+const TABLE: Record<RoundAction, Rule> = {
+  open: { roles: ["admin"], from: ["draft"], to: "open" },
+  edit_framework: { roles: ["admin"], from: ["draft"] },
+  set_participation: { roles: ["admin"], from: ["draft"] },
+  edit_settings: { roles: ["admin"], from: ["draft", "open"] },
+  finalise: { roles: ["admin"], from: ["open"], to: "finalised" },
+  reopen: { roles: ["admin"], from: ["finalised"], to: "open" },
+  decide_appeal: { roles: ["reviewer"], from: ["open"] },
+};
+
+/** The one set of refusal keys (messages › errors): what the round would have to be. */
+export type RoundRefusal = "roleNotAllowed" | "roundNotDraft" | "roundNotOpen" | "roundNotFinalised" | "roundFinalised" | "reasonRequired" | "noCities";
+
+const NEEDS: Record<RoundStatus, RoundRefusal> = { draft: "roundNotDraft", open: "roundNotOpen", finalised: "roundNotFinalised" };
+
+export type RoundContext = {
+  status: RoundStatus;
+  /**
+   * The acting user's role. Data-layer functions called with an actor id only (from admin actions, whose
+   * wrapper checked the role, or from seeding) leave it out.
+   */
+  role?: Role;
+  /** open: how many cities take part */
+  cityCount?: number;
+  /** reopen: the admin's reason */
+  reason?: string;
+};
+
+export type RoundDecision = { ok: true; to: RoundStatus } | { ok: false; reason: RoundRefusal };
+
+export function decideRound(action: RoundAction, ctx: RoundContext): RoundDecision {
+  const rule = TABLE[action];
+  if (ctx.role !== undefined && !rule.roles.includes(ctx.role)) return { ok: false, reason: "roleNotAllowed" };
+  if (!rule.from.includes(ctx.status)) {
+    // Allowed in more than one state: then it is refused only once the round is finalised.
+    return { ok: false, reason: rule.from.length === 1 ? NEEDS[rule.from[0]!] : "roundFinalised" };
+  }
+  if (action === "open" && !ctx.cityCount) return { ok: false, reason: "noCities" };
+  if (action === "reopen" && !ctx.reason?.trim()) return { ok: false, reason: "reasonRequired" };
+  return { ok: true, to: rule.to ?? ctx.status };
+}
+
+/** Whether the action is possible in this state at all (for showing or hiding a control; the server decides). */
+export function roundAllows(action: RoundAction, status: RoundStatus): boolean {
+  return TABLE[action].from.includes(status);
+}
