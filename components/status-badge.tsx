@@ -1,8 +1,8 @@
 import { useTranslations } from "next-intl";
-import type { SubmissionStatus } from "@/lib/domain";
+import type { ModuleStatus } from "@/lib/domain";
 import { Badge, type BadgeTone } from "./ui/badge";
 
-const TONES: Record<SubmissionStatus | "not_started", BadgeTone> = {
+const TONES: Record<ModuleStatus, BadgeTone> = {
   not_started: "slate",
   draft: "blue",
   submitted: "violet",
@@ -12,7 +12,7 @@ const TONES: Record<SubmissionStatus | "not_started", BadgeTone> = {
   not_submitted: "red",
 };
 
-export function StatusBadge({ status }: { status: SubmissionStatus | "not_started" }) {
+export function StatusBadge({ status }: { status: ModuleStatus }) {
   const t = useTranslations("status");
   return <Badge tone={TONES[status]}>{t(status)}</Badge>;
 }

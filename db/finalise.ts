@@ -18,6 +18,7 @@ import { countOpenAppeals } from "./appeals";
 import { computeRoundResults } from "./results";
 import { cities, notifications, results, roundCities, rounds, submissions, users } from "./schema";
 import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
+import { isSettled, moduleStatusLookup } from "@/lib/workflow/module-status";
 
 
 export type Blocker = { cityId: number; cityCode: string; cityNameZh: string; cityNameEn: string; moduleCode: string; status: string };
@@ -32,12 +33,14 @@ export function listBlockers(db: Db | Tx, roundId: number): Blocker[] {
     .where(eq(roundCities.roundId, roundId))
     .orderBy(asc(cities.id))
     .all();
-  const subs = db.select({ cityId: submissions.cityId, moduleId: submissions.moduleId, status: submissions.status }).from(submissions).where(eq(submissions.roundId, roundId)).all();
+  const statusOf = moduleStatusLookup(
+    db.select({ cityId: submissions.cityId, moduleId: submissions.moduleId, status: submissions.status }).from(submissions).where(eq(submissions.roundId, roundId)).all(),
+  );
   const blockers: Blocker[] = [];
   for (const city of participants) {
     for (const mod of shape) {
-      const status = subs.find((s) => s.cityId === city.id && s.moduleId === mod.module.id)?.status ?? "not_started";
-      if (status !== "verified" && status !== "not_submitted") {
+      const status = statusOf(city.id, mod.module.id);
+      if (!isSettled(status)) {
         blockers.push({ cityId: city.id, cityCode: city.code, cityNameZh: city.nameZh, cityNameEn: city.nameEn, moduleCode: mod.code, status });
       }
     }

@@ -11,6 +11,7 @@ import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";
 import { listAdjustmentsInForce } from "./item-decisions";
 import { answers, cities, evidence, results, roundCities, rounds, submissions } from "./schema";
+import { moduleStatus } from "@/lib/workflow/module-status";
 
 export type { ResultRow };
 
@@ -56,7 +57,7 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
     const itemInputs: Record<string, ItemInput> = {};
     for (const mod of shape) {
       const sub = subOf.get(`${cityId}:${mod.module.id}`);
-      modules[mod.code] = sub?.status ?? "not_started";
+      modules[mod.code] = moduleStatus(sub);
       if (sub?.status !== "verified") continue;
       for (const item of mod.indicators.flatMap((i) => i.items)) {
         const key = `${sub.id}:${item.id}`;

@@ -4,9 +4,10 @@ import { type FrameworkFile } from "@/lib/framework/schema";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { cities, modules, results, reviewStages, roundCities, rounds, submissions } from "./schema";
-import type { RoundStatus, SubmissionStatus } from "@/lib/domain";
+import type { ModuleStatus, RoundStatus } from "@/lib/domain";
 import { exportFramework, insertFramework } from "./framework";
 import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
+import { moduleStatusLookup } from "@/lib/workflow/module-status";
 
 export const DEFAULT_REVIEW_STAGES = [
   { zh: "初审", en: "Preliminary review" },
@@ -115,7 +116,7 @@ export type RoundOverview = {
   cities: number;
   modules: number;
   /** submissions per status; modules that no city has started yet count as "not_started" */
-  byStatus: Partial<Record<SubmissionStatus | "not_started", number>>;
+  byStatus: Partial<Record<ModuleStatus, number>>;
 };
 
 export function listRoundsOverview(db: Db): RoundOverview[] {
@@ -171,12 +172,10 @@ export function getRoundMatrix(db: Db, roundId: number) {
     .where(eq(roundCities.roundId, roundId))
     .orderBy(cities.id)
     .all();
-  const statuses = db
-    .select({ cityId: submissions.cityId, moduleId: submissions.moduleId, status: submissions.status })
-    .from(submissions)
-    .where(eq(submissions.roundId, roundId))
-    .all();
-  return { cities: cityRows, statuses };
+  const statusOf = moduleStatusLookup(
+    db.select({ cityId: submissions.cityId, moduleId: submissions.moduleId, status: submissions.status }).from(submissions).where(eq(submissions.roundId, roundId)).all(),
+  );
+  return { cities: cityRows, statusOf };
 }
 
 /** Finalised rounds the city took part in, newest first, with its published total and rank (null if not ranked). */

@@ -4,7 +4,7 @@
  */
 import "server-only";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
-import type { SessionUser, VersionSnapshot } from "@/lib/domain";
+import type { ModuleStatus, SessionUser, VersionSnapshot } from "@/lib/domain";
 import { actingCityOf } from "@/lib/auth/policy";
 import { isAnswered } from "@/lib/questionnaire/answer-schema";
 import { findMissing, type MissingEntry } from "@/lib/questionnaire/missing";
@@ -20,6 +20,7 @@ import { loadFrameworkShape } from "./framework";
 import { carryDecisions, changedSinceLastVersion, listAdjustmentsInForce } from "./item-decisions";
 import { notifyStageReviewers } from "./notifications";
 import { answers, cities, evidence, modules, reviewStages, roundCities, rounds, submissions, submissionVersions } from "./schema";
+import { moduleStatus } from "@/lib/workflow/module-status";
 
 export type { MissingEntry };
 
@@ -44,7 +45,7 @@ export type ModuleSummary = {
   nameZh: string;
   nameEn: string;
   maxPoints: number;
-  status: (typeof submissions.$inferSelect)["status"] | "not_started";
+  status: ModuleStatus;
   version: number;
   answered: number;
   total: number;
@@ -87,7 +88,7 @@ export function listModuleSummaries(db: Db, roundId: number, cityId: number): Mo
       nameZh: m.module.nameZh,
       nameEn: m.module.nameEn,
       maxPoints: m.maxPoints,
-      status: sub?.status ?? "not_started",
+      status: moduleStatus(sub),
       version: sub?.version ?? 0,
       answered: answeredIds.size,
       total: moduleItems.length,

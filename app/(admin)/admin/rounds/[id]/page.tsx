@@ -23,6 +23,7 @@ import { getRoundMatrix, listModules } from "@/db/rounds";
 import { pick, roundName } from "@/lib/i18n/pick";
 import { isPastDeadline } from "@/lib/workflow/transitions";
 import { adminRound } from "./admin-round";
+import { isWithCity } from "@/lib/workflow/module-status";
 import { roundAllows } from "@/lib/workflow/round-lifecycle";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -30,8 +31,6 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 }
 
 type Search = { status?: string; region?: string; tier?: string };
-
-const OPEN_STATUSES = ["not_started", "draft", "returned"];
 
 export default async function RoundPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Search> }) {
   const round = await adminRound(params);
@@ -56,7 +55,7 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
   const appeals = listAppealsForRound(db, round.id);
   const tAppeals = await getTranslations("appeals");
   const matrix = getRoundMatrix(db, round.id);
-  const statusOf = (cityId: number, moduleId: number) => matrix.statuses.find((s) => s.cityId === cityId && s.moduleId === moduleId)?.status ?? "not_started";
+  const { statusOf } = matrix;
   const counts: Record<string, number> = {};
   for (const city of matrix.cities) for (const m of modules) counts[statusOf(city.id, m.id)] = (counts[statusOf(city.id, m.id)] ?? 0) + 1;
   const overdue = round.status === "open" && isPastDeadline(round.submissionDeadline);
@@ -203,7 +202,7 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
                     return (
                       <td key={m.id} className="px-3 py-1.5">
                         <StatusBadge status={status} />
-                        {overdue && OPEN_STATUSES.includes(status) && <span className="ml-1 text-xs font-medium text-red-700">{tc("overdue")}</span>}
+                        {overdue && isWithCity(status) && <span className="ml-1 text-xs font-medium text-red-700">{tc("overdue")}</span>}
                       </td>
                     );
                   })}

@@ -16,6 +16,7 @@ import { valueInForce } from "@/lib/review/value-in-force";
 import { scoreItem } from "@/lib/scoring/engine";
 import { decide } from "@/lib/workflow/transitions";
 import { loadCityRound, type CityRoundParams } from "../../load";
+import { moduleStatus } from "@/lib/workflow/module-status";
 
 type Params = CityRoundParams & { moduleCode: string };
 
@@ -37,7 +38,7 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
   const { db, user, city, round, questionnaire } = await load(params);
   const [t, tr, locale, format] = [await getTranslations("questionnaire"), await getTranslations("review"), await getLocale(), await getFormatter()];
   const { module: mod, submission } = questionnaire;
-  const status = submission?.status ?? "not_started";
+  const status = moduleStatus(submission);
   const editable = decide("edit", { role: user.role, state: submission?.status ?? "draft", roundStatus: round.status }).ok;
 
   const answersById: Record<number, ClientAnswer> = {};

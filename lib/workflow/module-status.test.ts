@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { MODULE_STATUSES } from "@/lib/domain";
+import { isSettled, isWithCity, moduleStatus, moduleStatusLookup } from "./module-status";
+
+describe("a city × module's status", () => {
+  it("is its submission's, or not_started before the first edit", () => {
+    expect(moduleStatus(undefined)).toBe("not_started");
+    expect(moduleStatus(null)).toBe("not_started");
+    expect(moduleStatus({ status: "returned" })).toBe("returned");
+    const statusOf = moduleStatusLookup([{ cityId: 1, moduleId: 2, status: "in_review" }]);
+    expect(statusOf(1, 2)).toBe("in_review");
+    expect(statusOf(2, 1)).toBe("not_started");
+  });
+
+  it("lets a round be finalised only when verified or closed as not submitted", () => {
+    expect(MODULE_STATUSES.filter(isSettled)).toEqual(["verified", "not_submitted"]);
+  });
+
+  it("is overdue after the submission deadline while still with the city", () => {
+    expect(MODULE_STATUSES.filter(isWithCity)).toEqual(["not_started", "draft", "returned"]);
+  });
+});
