@@ -23,6 +23,22 @@ export default defineConfig([
       ],
     },
   },
+  // Routes stay thin: every query is a named function in db/ (pages, layouts, handlers and actions call those).
+  {
+    files: ["app/**/*.ts", "app/**/*.tsx"],
+    ignores: ["app/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { regex: "^@/db/schema$", message: "app/ runs no queries of its own: call a named function of db/ (add one if needed)." },
+            { group: ["drizzle-orm", "drizzle-orm/*", "better-sqlite3"], message: "app/ runs no queries of its own: call a named function of db/." },
+          ],
+        },
+      ],
+    },
+  },
   // Playwright fixtures hand their value to a callback named `use`; there is no React in e2e/.
   { files: ["e2e/**/*.ts"], rules: { "react-hooks/rules-of-hooks": "off" } },
   {

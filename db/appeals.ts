@@ -176,6 +176,11 @@ function appealQuery(db: Db) {
 }
 
 /** A city's appeals in a round, newest first. */
+/** The item an appeal is about (its amended value is checked against it), or null. */
+export function getAppealItem(db: Db, appealId: number) {
+  return db.select({ item: items }).from(appeals).innerJoin(items, eq(items.id, appeals.itemId)).where(eq(appeals.id, appealId)).get()?.item ?? null;
+}
+
 export function listAppealsForCity(db: Db, roundId: number, cityId: number) {
   return appealQuery(db).where(and(eq(appeals.roundId, roundId), eq(submissions.cityId, cityId))).orderBy(desc(appeals.filedAt), desc(appeals.id)).all();
 }

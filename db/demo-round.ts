@@ -56,7 +56,7 @@ export function seedDemoRound(db: Db, { finalise = true, name = DEMO_ROUND_NAME 
   const known = new Set(db.select({ email: users.email }).from(users).where(inArray(users.email, allCities.map((c) => entryEmail(c.code)))).all().map((u) => u.email));
   for (const city of allCities) {
     if (!known.has(entryEmail(city.code))) {
-      db.insert(users).values({ email: entryEmail(city.code), name: `${city.nameZh}（演示数据）`, passwordHash: "!", role: "city_staff", cityId: city.id, active: false }).run();
+      db.insert(users).values({ email: entryEmail(city.code), name: `${city.nameZh}（演示数据）`, passwordHash: "!", role: "city_staff", cityId: city.id, active: false, synthetic: true }).run();
     }
   }
 

@@ -17,6 +17,11 @@ export type ShapeItem = QuestionnaireItem & { rule: ScoringRule };
 export type ShapeIndicator = { code: string; maxPoints: number; indicator: typeof indicators.$inferSelect; items: ShapeItem[] };
 export type ShapeModule = { code: string; maxPoints: number; module: typeof modules.$inferSelect; indicators: ShapeIndicator[] };
 
+/** One item of any round's framework, or null. */
+export function getItem(db: Db | Tx, itemId: number): QuestionnaireItem | null {
+  return db.select().from(items).where(eq(items.id, itemId)).get() ?? null;
+}
+
 /** Items of a round's modules in framework order, nested as the scoring engine expects. */
 export function loadFrameworkShape(db: Db | Tx, roundId: number, moduleIds?: number[]): ShapeModule[] {
   const rows = db

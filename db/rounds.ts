@@ -74,6 +74,11 @@ export function getRoundByName(db: Db, name: string) {
   return db.select().from(rounds).where(eq(rounds.name, name)).get() ?? null;
 }
 
+/** Every round's id and name, for filters. */
+export function listRoundNames(db: Db): { id: number; name: string }[] {
+  return db.select({ id: rounds.id, name: rounds.name }).from(rounds).orderBy(desc(rounds.year), rounds.id).all();
+}
+
 export function getRound(db: Db, id: number) {
   return db.select().from(rounds).where(eq(rounds.id, id)).get() ?? null;
 }

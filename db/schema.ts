@@ -46,6 +46,8 @@ export const users = sqliteTable("users", {
   locale: text("locale", { enum: LOCALES }).notNull().default("zh-CN"),
   active: integer("active", { mode: "boolean" }).notNull().default(true),
   mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
+  /** an account no person uses (the demo round's data entry per city): never listed, never signs in */
+  synthetic: integer("synthetic", { mode: "boolean" }).notNull().default(false),
   lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
   createdAt: createdAt(),
 }, (t) => [

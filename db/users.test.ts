@@ -4,7 +4,7 @@ import type { Db } from "./client";
 import { auditLog, users } from "./schema";
 import { createTestDb } from "./test-db";
 import { FIRST_DELAY_MS, FREE_FAILURES } from "@/lib/auth/throttle";
-import { getActiveSessionUser, upsertUser, verifyCredentials } from "./users";
+import { getActiveSessionUser, listUserOptions, listUsers, upsertUser, verifyCredentials } from "./users";
 
 let db: Db;
 let userId: number;
@@ -97,5 +97,15 @@ describe("the users table", () => {
   it("requires a city for city staff and forbids one for other roles", async () => {
     await expect(upsertUser(db, { email: "a@example.org", name: "A", password: "x", role: "city_staff" })).rejects.toThrow(/CHECK constraint/);
     await expect(upsertUser(db, { email: "b@example.org", name: "B", password: "x", role: "reviewer", cityId: 1 })).rejects.toThrow();
+  });
+});
+
+describe("synthetic accounts", () => {
+  it("(the demo round's data entry) are told apart by their column and never listed", async () => {
+    const db = createTestDb();
+    const person = await upsertUser(db, { email: "data-analyst@x.org", name: "A person whose address starts with data-", password: "pw", role: "admin" });
+    db.insert(users).values({ email: "entry@cityeval.demo", name: "上海（演示数据）", passwordHash: "!", role: "admin", active: false, synthetic: true }).run();
+    expect(listUsers(db).map((u) => u.id)).toEqual([person]);
+    expect(listUserOptions(db)).toEqual([{ id: person, email: "data-analyst@x.org" }]);
   });
 });

@@ -143,6 +143,7 @@ export type UserListEntry = {
   lastSignInAt: Date | null;
 };
 
+/** The accounts people use (synthetic ones are never listed), with whether sign-in is blocked for them. */
 export function listUsers(db: Db, now = new Date()): UserListEntry[] {
   const blocked = new Set(
     db
@@ -155,6 +156,7 @@ export function listUsers(db: Db, now = new Date()): UserListEntry[] {
   return db
     .select()
     .from(users)
+    .where(eq(users.synthetic, false))
     .orderBy(users.role, users.email)
     .all()
     .map((u) => ({
@@ -168,6 +170,11 @@ export function listUsers(db: Db, now = new Date()): UserListEntry[] {
       mustChangePassword: u.mustChangePassword,
       lastSignInAt: u.lastSignInAt,
     }));
+}
+
+/** Every account a person uses, by e-mail (the audit log's filter). */
+export function listUserOptions(db: Db): { id: number; email: string }[] {
+  return db.select({ id: users.id, email: users.email }).from(users).where(eq(users.synthetic, false)).orderBy(users.email).all();
 }
 
 export type UserRefusal = "notFound" | "emailTaken" | "lastAdmin" | "wrongPassword";

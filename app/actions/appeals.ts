@@ -1,11 +1,9 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { assignAppeal, decideAppeal, fileAppeal } from "@/db/appeals";
+import { assignAppeal, decideAppeal, fileAppeal, getAppealItem } from "@/db/appeals";
 import { getDb } from "@/db/client";
-import { appeals, items } from "@/db/schema";
 import { ActionError, defineAction, parseWithKeys, refuse } from "@/lib/action";
 import { decideAppealSchema, fileAppealSchema } from "@/lib/review/appeals";
 import { adjustValueSchemaFor, isAdjustable } from "@/lib/review/decision-schema";
@@ -22,7 +20,7 @@ export const decideAppealAction = defineAction(decideAppealSchema, { roles: ["re
   let amendedValue: unknown = null;
   if (input.outcome === "amended") {
     // The amended value is checked like an adjustment of the item: of its type and within its limits.
-    const item = db.select({ item: items }).from(appeals).innerJoin(items, eq(items.id, appeals.itemId)).where(eq(appeals.id, input.appealId)).get()?.item;
+    const item = getAppealItem(db, input.appealId);
     if (!item || !isAdjustable(item)) refuse("notFound");
     const parsed = parseWithKeys(adjustValueSchemaFor(item), input.value);
     if (!parsed.success) throw new ActionError(parsed.error.issues[0]?.message ?? "invalidInput", 400, { fieldErrors: { value: [parsed.error.issues[0]?.message ?? "invalidInput"] } });

@@ -6,11 +6,10 @@ import { getDb } from "@/db/client";
 import { decideItem, withdrawItemDecision } from "@/db/item-decisions";
 import { replyToQuery } from "@/db/review-feedback";
 import { approveSubmission, bulkApprove, reopenSubmission, returnSubmission } from "@/db/reviews";
-import { items } from "@/db/schema";
 import { ActionError, defineAction, parseWithKeys, refusalStatus, refuse } from "@/lib/action";
 import { REASON_MAX } from "@/lib/questionnaire/answer-schema";
 import { adjustValueSchemaFor, isAdjustable, itemDecisionSchema } from "@/lib/review/decision-schema";
-import { eq } from "drizzle-orm";
+import { getItem } from "@/db/framework";
 
 const REVIEWER = { roles: ["reviewer"] } as const;
 const ids = { submissionId: z.number().int().positive(), version: z.number().int().positive() };
@@ -22,7 +21,7 @@ export const decideItemAction = defineAction(
     const db = getDb();
     let adjustedValue: unknown = null;
     if (decision.action === "adjust") {
-      const item = db.select().from(items).where(eq(items.id, itemId)).get();
+      const item = getItem(db, itemId);
       if (!item || !isAdjustable(item)) refuse("notFound");
       const parsed = parseWithKeys(adjustValueSchemaFor(item), decision.value);
       if (!parsed.success) throw new ActionError(parsed.error.issues[0]?.message ?? "invalidInput", 400, { fieldErrors: { value: [parsed.error.issues[0]?.message ?? "invalidInput"] } });

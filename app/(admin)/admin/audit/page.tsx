@@ -5,10 +5,12 @@ import { ensureDailyCheckpoint } from "@/db/signatures";
 import { verifyAudit } from "@/db/verify";
 import { ownPublicKey } from "@/lib/config/signing-key";
 import { getDb } from "@/db/client";
-import { cities, rounds, users } from "@/db/schema";
 import { auditFilterSchema, toAuditFilter } from "@/lib/audit/filter";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";
+import { listCities } from "@/db/cities";
+import { listRoundNames } from "@/db/rounds";
+import { listUserOptions } from "@/db/users";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("audit"))("title") };
@@ -28,9 +30,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const parsed = auditFilterSchema.safeParse(raw);
   const filter = parsed.success ? parsed.data : {};
   const entries = listAuditEntries(db, toAuditFilter(filter), LIMIT);
-  const roundOptions = db.select({ id: rounds.id, name: rounds.name }).from(rounds).all();
-  const cityOptions = db.select({ id: cities.id, nameZh: cities.nameZh, nameEn: cities.nameEn }).from(cities).orderBy(cities.id).all();
-  const userOptions = db.select({ id: users.id, email: users.email }).from(users).orderBy(users.email).all().filter((u) => !u.email.startsWith("data-"));
+  const roundOptions = listRoundNames(db);
+  const cityOptions = listCities(db);
+  const userOptions = listUserOptions(db);
   const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => [k, String(v)])).toString();
   const select = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
   return (

@@ -3,10 +3,10 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { CreateUserForm, UserActions } from "@/components/admin/user-admin";
 import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db/client";
-import { cities } from "@/db/schema";
 import { listUsers } from "@/db/users";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";
+import { listCities } from "@/db/cities";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("users"))("title") };
@@ -16,9 +16,9 @@ export default async function UsersPage() {
   await requireRole("admin");
   const db = getDb();
   const [t, tr, locale, format] = [await getTranslations("users"), await getTranslations("roles"), await getLocale(), await getFormatter()];
-  const cityRows = db.select({ id: cities.id, nameZh: cities.nameZh, nameEn: cities.nameEn }).from(cities).orderBy(cities.id).all();
+  const cityRows = listCities(db);
   const cityName = new Map(cityRows.map((c) => [c.id, pick(locale, c.nameZh, c.nameEn)]));
-  const users = listUsers(db).filter((u) => !u.email.startsWith("data-"));
+  const users = listUsers(db);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("title")}</h1>

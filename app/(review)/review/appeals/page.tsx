@@ -4,10 +4,9 @@ import { DecideAppealForm } from "@/components/appeals/decide-appeal-form";
 import { listAppealsForReviewer } from "@/db/appeals";
 import { getDb } from "@/db/client";
 import { listAdjustmentsInForce } from "@/db/item-decisions";
-import { items } from "@/db/schema";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";
-import { eq } from "drizzle-orm";
+import { getItem } from "@/db/framework";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("appeals"))("queueTitle") };
@@ -25,7 +24,7 @@ export default async function AppealsQueuePage() {
       {rows.length === 0 && <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-600">{t("queueEmpty")}</p>}
       <ul className="space-y-4">
         {rows.map(({ appeal, itemCode, itemNameZh, itemNameEn, cityNameZh, cityNameEn }) => {
-          const item = db.select().from(items).where(eq(items.id, appeal.itemId)).get()!;
+          const item = getItem(db, appeal.itemId)!;
           const adjustment = listAdjustmentsInForce(db, { submissionIds: [appeal.submissionId] }).find((a) => a.itemId === appeal.itemId);
           const label = `${pick(locale, cityNameZh, cityNameEn)} · ${itemCode} ${pick(locale, itemNameZh, itemNameEn)}`;
           return (

@@ -1,3 +1,4 @@
+import { cache } from "react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -14,12 +15,17 @@ import { pick, roundName } from "@/lib/i18n/pick";
 
 type Params = { roundId: string };
 
-async function load(params: Promise<Params>) {
+// Once per request, although generateMetadata and the page both ask (React cache, keyed by the route's ids).
+const loadFor = cache(async (roundId: string) => {
   const user = await requireRole("admin", "reviewer", "city_staff");
-  const { roundId } = await params;
   const report = /^\d+$/.test(roundId) ? getRoundReport(getDb(), Number(roundId)) : null;
   if (!report) notFound();
   return { user, report };
+});
+
+async function load(params: Promise<Params>) {
+  const { roundId } = await params;
+  return loadFor(roundId);
 }
 
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {

@@ -1,3 +1,4 @@
+import { cache } from "react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -20,14 +21,19 @@ import { decide } from "@/lib/workflow/transitions";
 
 type Params = { id: string };
 
-async function load(params: Promise<Params>) {
+// Once per request, although generateMetadata and the page both ask (React cache, keyed by the route's ids).
+const loadFor = cache(async (id: string) => {
   const user = await requireRole("reviewer", "admin");
-  const { id } = await params;
   const db = getDb();
   const submissionId = /^\d+$/.test(id) ? Number(id) : 0;
   const data = submissionId ? getReviewData(db, user, submissionId) : null;
   if (!data) notFound();
   return { db, user, data };
+});
+
+async function load(params: Promise<Params>) {
+  const { id } = await params;
+  return loadFor(id);
 }
 
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {

@@ -1,3 +1,4 @@
+import { cache } from "react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -18,9 +19,9 @@ type Strategy = { title: { zh: string; en: string }; summary: { zh: string; en: 
 const strategyByModule: Record<string, Strategy[]> = strategies.modules;
 
 /** Admins and reviewers see every scorecard; city staff only their own city's. */
-async function load(params: Promise<Params>) {
+// Once per request, although generateMetadata and the page both ask (React cache, keyed by the route's ids).
+const loadFor = cache(async (roundId: string, cityCode: string) => {
   const user = await requireRole("admin", "reviewer", "city_staff");
-  const { roundId, cityCode } = await params;
   const db = getDb();
   const city = getCityByCode(db, cityCode);
   if (!city || !/^\d+$/.test(roundId) || !maySeeScorecard(user, city.id)) notFound();
@@ -28,6 +29,11 @@ async function load(params: Promise<Params>) {
   const items = getItemScorecard(db, Number(roundId), city.id);
   if (!card || !items) notFound();
   return { city, card, items };
+});
+
+async function load(params: Promise<Params>) {
+  const { roundId, cityCode } = await params;
+  return loadFor(roundId, cityCode);
 }
 
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
