@@ -9,7 +9,7 @@ vi.mock("next-intl/server", () => {
   const t = Object.assign((key: string, values?: Record<string, unknown>) => (values?.reference ? `${key} ${String(values.reference)}` : key), { has: () => true });
   return { getTranslations: async () => t };
 });
-const { ActionError, defineAction, defineRoute, isAllowedOrigin, JSON_MAX_BYTES, parseJsonBody, readLimitedBody } = await import("./action");
+const { ActionError, defineAction, defineRoute, isAllowedOrigin, JSON_MAX_BYTES, parseJsonBody, readLimitedBody, toErrorKey } = await import("./action");
 const { requestContextStore } = await import("@/lib/server/request-context");
 
 describe("defineAction", () => {
@@ -161,5 +161,15 @@ describe("the origin check of route handlers", () => {
     expect(isAllowedOrigin("POST", "https://cityeval.example.gov.cn.evil.example", own)).toBe(false);
     expect(isAllowedOrigin("POST", null, own)).toBe(true);
     expect(isAllowedOrigin("GET", "https://evil.example", own)).toBe(true);
+  });
+});
+
+describe("error keys", () => {
+  it("a schema's message is kept when it is a translated key, and becomes the generic field error otherwise", () => {
+    expect(toErrorKey("outOfRange")).toBe("outOfRange");
+    expect(toErrorKey("Invalid input: expected number, received string")).toBe("invalidField");
+    expect(toErrorKey(undefined)).toBe("invalidField");
+    // @ts-expect-error a refusal without a translation does not compile
+    void new ActionError("noSuchMessage");
   });
 });

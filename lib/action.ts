@@ -1,4 +1,5 @@
 import { unstable_rethrow } from "next/navigation";
+import zhCN from "@/messages/zh-CN.json";
 import { NextResponse, type NextRequest } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
@@ -16,12 +17,26 @@ export type ActionResult<T = undefined> =
   | { ok: false; formError?: string; fieldErrors?: Record<string, string[]>; details?: Record<string, unknown> };
 
 /**
+ * A key of the "errors" namespace of messages/*.json: a refusal without a translation is a type error (the
+ * messages test keeps zh-CN and en alike). An unexpected error's key carries its reference (lib/error-reference.ts).
+ */
+export type ErrorKey = keyof (typeof zhCN)["errors"];
+type RefusalKey = ErrorKey | `unexpected#${string}`;
+
+const ERROR_KEYS = new Set(Object.keys(zhCN.errors));
+
+/** A schema's message as a key: schemas give keys; anything else (not expected) is the generic field error. */
+export function toErrorKey(message: string | undefined): ErrorKey {
+  return message !== undefined && ERROR_KEYS.has(message) ? (message as ErrorKey) : "invalidField";
+}
+
+/**
  * Thrown by an action or route body to refuse with a translated message and, for route handlers, an HTTP
  * status: `throw new ActionError("roundNotOpen", 409)`.
  */
 export class ActionError extends Error {
   constructor(
-    public readonly key: string,
+    public readonly key: RefusalKey,
     public readonly status = 400,
     public readonly details?: Record<string, unknown>,
   ) {
@@ -92,7 +107,8 @@ export function parseWithKeys<S extends z.ZodType>(schema: S, input: unknown) {
 
 function fieldErrorsOf(error: z.ZodError) {
   const { formErrors, fieldErrors } = z.flattenError(error);
-  return { formError: formErrors[0] ?? "invalidInput", fieldErrors: fieldErrors as Record<string, string[]> };
+  const keys = Object.fromEntries(Object.entries(fieldErrors as Record<string, string[]>).map(([field, messages]) => [field, messages.map(toErrorKey)]));
+  return { formError: formErrors[0] === undefined ? ("invalidInput" as const) : toErrorKey(formErrors[0]), fieldErrors: keys };
 }
 
 /**
@@ -265,11 +281,11 @@ const REFUSAL_STATUS: Record<string, number> = {
 };
 
 /** HTTP status of a refusal from the workflow or the data layer: the one map of reason → status. */
-export function refusalStatus(reason: string): number {
+export function refusalStatus(reason: ErrorKey): number {
   return REFUSAL_STATUS[reason] ?? 409;
 }
 
 /** Refuses with the reason a workflow or data-layer function gave, as its translated 4xx. */
-export function refuse(reason: string): never {
+export function refuse(reason: ErrorKey): never {
   throw new ActionError(reason, refusalStatus(reason));
 }

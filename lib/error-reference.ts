@@ -5,7 +5,7 @@
  */
 const UNEXPECTED = "unexpected";
 
-export function unexpectedKey(reference: string | undefined): string {
+export function unexpectedKey(reference: string | undefined): "unexpected" | `unexpected#${string}` {
   return reference ? `${UNEXPECTED}#${reference}` : UNEXPECTED;
 }
 

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { assignAppeal, decideAppeal, fileAppeal, getAppealItem } from "@/db/appeals";
 import { getDb } from "@/db/client";
-import { ActionError, defineAction, parseWithKeys, refuse } from "@/lib/action";
+import { ActionError, defineAction, parseWithKeys, refuse, toErrorKey } from "@/lib/action";
 import { decideAppealSchema, fileAppealSchema } from "@/lib/review/appeals";
 import { adjustValueSchemaFor, isAdjustable } from "@/lib/review/decision-schema";
 
@@ -23,7 +23,7 @@ export const decideAppealAction = defineAction(decideAppealSchema, { roles: ["re
     const item = getAppealItem(db, input.appealId);
     if (!item || !isAdjustable(item)) refuse("notFound");
     const parsed = parseWithKeys(adjustValueSchemaFor(item), input.value);
-    if (!parsed.success) throw new ActionError(parsed.error.issues[0]?.message ?? "invalidInput", 400, { fieldErrors: { value: [parsed.error.issues[0]?.message ?? "invalidInput"] } });
+    if (!parsed.success) throw new ActionError(toErrorKey(parsed.error.issues[0]?.message), 400, { fieldErrors: { value: [toErrorKey(parsed.error.issues[0]?.message)] } });
     amendedValue = parsed.data;
   }
   const result = decideAppeal(db, user, { appealId: input.appealId, outcome: input.outcome, reason: input.reason, amendedValue });

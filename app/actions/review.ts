@@ -6,7 +6,7 @@ import { getDb } from "@/db/client";
 import { decideItem, withdrawItemDecision } from "@/db/item-decisions";
 import { replyToQuery } from "@/db/review-feedback";
 import { approveSubmission, bulkApprove, reopenSubmission, returnSubmission } from "@/db/reviews";
-import { ActionError, defineAction, parseWithKeys, refusalStatus, refuse } from "@/lib/action";
+import { ActionError, defineAction, parseWithKeys, refusalStatus, refuse, toErrorKey } from "@/lib/action";
 import { REASON_MAX } from "@/lib/questionnaire/answer-schema";
 import { adjustValueSchemaFor, isAdjustable, itemDecisionSchema } from "@/lib/review/decision-schema";
 import { getItem } from "@/db/framework";
@@ -24,7 +24,7 @@ export const decideItemAction = defineAction(
       const item = getItem(db, itemId);
       if (!item || !isAdjustable(item)) refuse("notFound");
       const parsed = parseWithKeys(adjustValueSchemaFor(item), decision.value);
-      if (!parsed.success) throw new ActionError(parsed.error.issues[0]?.message ?? "invalidInput", 400, { fieldErrors: { value: [parsed.error.issues[0]?.message ?? "invalidInput"] } });
+      if (!parsed.success) throw new ActionError(toErrorKey(parsed.error.issues[0]?.message), 400, { fieldErrors: { value: [toErrorKey(parsed.error.issues[0]?.message)] } });
       adjustedValue = parsed.data;
     }
     const result = decideItem(db, user, { submissionId, itemId, version, ...decision, adjustedValue, comment: decision.comment ?? null } as Parameters<typeof decideItem>[2]);

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { changeOwnPassword, createUserByAdmin, resetPassword, setUserActive, unlockUser } from "@/db/users";
-import { defineAction, refuse } from "@/lib/action";
+import { defineAction, refuse, type ErrorKey } from "@/lib/action";
 import { changePasswordSchema, createUserSchema, PASSWORD_MIN } from "@/lib/auth/schemas";
 import { signIn } from "@/lib/auth/auth";
 import { homePath } from "@/lib/auth/session";
@@ -13,7 +13,7 @@ import { homePath } from "@/lib/auth/session";
 const ADMIN = { roles: ["admin"] } as const;
 const userId = z.number().int().positive();
 
-function check(result: { ok: true } | { ok: false; reason: string }) {
+function check(result: { ok: true } | { ok: false; reason: ErrorKey }) {
   if (!result.ok) refuse(result.reason);
   revalidatePath("/admin/users");
 }

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { getItemForCity, saveAnswer } from "@/db/answers";
-import { ActionError, defineRoute, parseJsonBody, parseWithKeys, refuse } from "@/lib/action";
+import { ActionError, defineRoute, parseJsonBody, parseWithKeys, refuse, toErrorKey } from "@/lib/action";
 import { answerSchemaFor } from "@/lib/questionnaire/answer-schema";
 
 const bodySchema = z.object({
@@ -25,7 +25,7 @@ export const PUT = defineRoute({ roles: ["city_staff"] }, async (request, { user
   const parsed = parseWithKeys(answerSchemaFor(item), body);
   if (!parsed.success) {
     const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
-    throw new ActionError(Object.values(fieldErrors)[0]?.[0] ?? "invalidInput", 400, { fieldErrors });
+    throw new ActionError(toErrorKey(Object.values(fieldErrors)[0]?.[0]), 400, { fieldErrors });
   }
   const result = saveAnswer(db, user, { itemId: item.id, baseRevision: body.baseRevision, ...parsed.data });
   if (result.ok) return NextResponse.json({ revision: result.revision, updatedAt: result.updatedAt.toISOString() });
