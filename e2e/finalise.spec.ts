@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { E2E_DATA_DIR } from "./env";
 import { approveThroughStages, createTestRound, createUser, expect, fillAndSubmit, itemIdOf, test, visit } from "./fixtures";
+import { zh } from "./messages";
 
 test("finalising is refused while a module is unverified, accepted after marking it not submitted; then the round is locked", async ({ adminPage: admin, pageFor, page }) => {
   // A whole round's life (two roles, the CLI verify, exports and a reopening) in one journey: three times the budget.
@@ -49,7 +50,7 @@ test("finalising is refused while a module is unverified, accepted after marking
   const staffPage = await pageFor(staff);
   const save = await staffPage.request.put("/api/answers", { data: { itemId: itemIdOf(roundId, "Q1.1"), baseRevision: 1, value: 99 } });
   expect(save.status()).toBe(409);
-  expect((await save.json()).message).toBe("该评估轮次未开放或已定稿，不能修改。");
+  expect((await save.json()).message).toBe(zh("errors.roundNotOpen"));
 
   // The operator verifies the signed finalisation: signature under the instance's key, scores, digest, chain.
   const output = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/verify.ts", String(roundId)], { env: { ...process.env, DATA_DIR: E2E_DATA_DIR }, encoding: "utf8" });

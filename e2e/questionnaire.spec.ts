@@ -2,6 +2,7 @@ import type { Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import { notifications } from "@/db/schema";
 import { createTestRound, createUser, expect, itemIdOf, reload, test, testDb, visit } from "./fixtures";
+import { zh } from "./messages";
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 
@@ -87,7 +88,7 @@ test("a staff member fills a whole module, attaches evidence, is refused while s
   // The server refuses a save now, whatever the browser sends; the stage-1 reviewer was notified.
   const refused = await page.request.put("/api/answers", { data: { itemId: itemIdOf(roundId, "Q1.1"), baseRevision: 1, value: 1 } });
   expect(refused.status()).toBe(409);
-  expect((await refused.json()).message).toBe("该模块当前状态下不能修改。");
+  expect((await refused.json()).message).toBe(zh("errors.wrongState"));
   const notified = testDb().select().from(notifications).where(and(eq(notifications.userId, reviewer.id), eq(notifications.kind, "submitted"))).all();
   expect(notified).toHaveLength(1);
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { getRound } from "@/db/rounds";
 import { createTestRound, createUser, expect, test, testDb, visit } from "./fixtures";
+import { zh } from "./messages";
 
 test("an admin clones a round into a draft, sets its deadline, opens it, and the city sees it", async ({ adminPage: page, pageFor }) => {
   const { roundId } = await createTestRound(["yibin"]);
@@ -39,7 +40,7 @@ test("an admin clones a round into a draft, sets its deadline, opens it, and the
   await expect(page.getByText("本轮已开放，指标体系已冻结。")).toBeVisible();
   const frozen = await page.request.put(page.url().replace("/admin/rounds/", "/api/rounds/") + "/framework", { data: framework });
   expect(frozen.status()).toBe(409);
-  expect((await frozen.json()).message).toBe("评估轮次已开放，指标体系已冻结，不能修改。");
+  expect(await frozen.json()).toMatchObject({ error: "roundNotDraft", message: zh("errors.roundNotDraft") });
 
   const staff = await pageFor(await createUser("city_staff", "yibin"));
   await visit(staff, "/city");
