@@ -3,7 +3,9 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import type { FrameworkFile } from "./schema";
 import { validateFramework } from "./validate";
-import { FRAMEWORK_SHEET, ITEMS_SHEET, UnreadableWorkbookError, frameworkToWorkbook, workbookToFramework, type WorkbookProblem } from "./workbook";
+import { FRAMEWORK_SHEET, ITEMS_SHEET, UnreadableWorkbookError, type WorkbookProblem } from "./workbook";
+import { workbookToFramework } from "./workbook-read";
+import { frameworkToWorkbook } from "./workbook-write";
 
 const parsed2019 = validateFramework(JSON.parse(fs.readFileSync("data/frameworks/2019.json", "utf8")));
 if (!parsed2019.ok) throw new Error("the 2019 framework must be valid");

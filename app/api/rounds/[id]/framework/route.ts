@@ -8,7 +8,9 @@ import { exportFramework, replaceFramework } from "@/db/framework";
 import { ActionError, defineRoute, readLimitedBody, refuse } from "@/lib/action";
 import type { FrameworkFile } from "@/lib/framework/schema";
 import { validateFramework } from "@/lib/framework/validate";
-import { UnreadableWorkbookError, XLSX_CONTENT_TYPE, frameworkToWorkbook, workbookToFramework, type WorkbookProblem } from "@/lib/framework/workbook";
+import { UnreadableWorkbookError, XLSX_CONTENT_TYPE, type WorkbookProblem } from "@/lib/framework/workbook";
+import { workbookToFramework } from "@/lib/framework/workbook-read";
+import { frameworkToWorkbook } from "@/lib/framework/workbook-write";
 
 const ADMIN = { roles: ["admin"] } as const;
 const MAX_MB = 2;
