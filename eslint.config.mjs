@@ -15,9 +15,13 @@ export default defineConfig([
           patterns: [
             {
               regex: "^(@/|(\\.\\./)+)db(/|$)",
-              message: "components/ never import db/ (server-only; its schema must not reach a browser chunk): take the data as props, and shared enums and types from @/lib/domain.",
+              message:
+                "components/ never import db/ (server-only; its schema must not reach a browser chunk): take the data as props, and shared enums and types from @/lib/domain.",
             },
-            { group: ["drizzle-orm", "drizzle-orm/*", "better-sqlite3"], message: "components/ never touch the database: take the data as props." },
+            {
+              group: ["drizzle-orm", "drizzle-orm/*", "better-sqlite3"],
+              message: "components/ never touch the database: take the data as props.",
+            },
           ],
         },
       ],
@@ -32,8 +36,14 @@ export default defineConfig([
         "error",
         {
           patterns: [
-            { regex: "^@/db/schema$", message: "app/ runs no queries of its own: call a named function of db/ (add one if needed)." },
-            { group: ["drizzle-orm", "drizzle-orm/*", "better-sqlite3"], message: "app/ runs no queries of its own: call a named function of db/." },
+            {
+              regex: "^@/db/schema$",
+              message: "app/ runs no queries of its own: call a named function of db/ (add one if needed).",
+            },
+            {
+              group: ["drizzle-orm", "drizzle-orm/*", "better-sqlite3"],
+              message: "app/ runs no queries of its own: call a named function of db/.",
+            },
           ],
         },
       ],
@@ -47,14 +57,33 @@ export default defineConfig([
     rules: {
       "no-restricted-syntax": [
         "error",
-        { selector: "CallExpression[callee.property.name='goto']", message: "Use visit(page, url) from ./fixtures: it waits until the page is hydrated." },
-        { selector: "CallExpression[callee.property.name='reload']", message: "Use reload(page) from ./fixtures: it waits until the page is hydrated." },
+        {
+          selector: "CallExpression[callee.property.name='goto']",
+          message: "Use visit(page, url) from ./fixtures: it waits until the page is hydrated.",
+        },
+        {
+          selector: "CallExpression[callee.property.name='reload']",
+          message: "Use reload(page) from ./fixtures: it waits until the page is hydrated.",
+        },
       ],
       "no-restricted-imports": [
         "error",
-        { name: "@playwright/test", importNames: ["test", "expect"], message: "Import test and expect from ./fixtures (signed-in pages, contexts closed after each test)." },
+        {
+          name: "@playwright/test",
+          importNames: ["test", "expect"],
+          message: "Import test and expect from ./fixtures (signed-in pages, contexts closed after each test).",
+        },
       ],
     },
   },
-  globalIgnores([".next/**", "out/**", "build/**", "next-env.d.ts", ".data/**", ".data-*/**", "test-results/**", "playwright-report/**"]),
+  globalIgnores([
+    ".next/**",
+    "out/**",
+    "build/**",
+    "next-env.d.ts",
+    ".data/**",
+    ".data-*/**",
+    "test-results/**",
+    "playwright-report/**",
+  ]),
 ]);

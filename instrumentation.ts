@@ -6,7 +6,11 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const [{ evidenceStore }, { claimDataDir }, { dataDir }] = await Promise.all([import("@/lib/storage"), import("@/lib/config/server-lock"), import("@/lib/config/paths")]);
+  const [{ evidenceStore }, { claimDataDir }, { dataDir }] = await Promise.all([
+    import("@/lib/storage"),
+    import("@/lib/config/server-lock"),
+    import("@/lib/config/paths"),
+  ]);
   claimDataDir(dataDir());
   const { logger } = await import("@/lib/server/logger");
   const swept = await evidenceStore().sweepTemp(0);
@@ -25,7 +29,14 @@ export async function onRequestError(
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { logger } = await import("@/lib/server/logger");
   logger.error(
-    { reqId: request.headers["x-request-id"], digest: (error as { digest?: string } | null)?.digest, method: request.method, route: context.routePath, routeType: context.routeType, err: error },
+    {
+      reqId: request.headers["x-request-id"],
+      digest: (error as { digest?: string } | null)?.digest,
+      method: request.method,
+      route: context.routePath,
+      routeType: context.routeType,
+      err: error,
+    },
     "request failed",
   );
 }

@@ -10,7 +10,10 @@ const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
 const everywhere = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "same-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()" },
+  {
+    key: "Permissions-Policy",
+    value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",
+  },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
 ];
 
@@ -23,7 +26,10 @@ const nextConfig = {
     return [
       { source: "/:path*", headers: everywhere },
       { source: "/((?!api/evidence/).*)", headers: [{ key: "X-Frame-Options", value: "DENY" }] },
-      { source: "/api/((?!evidence/).*)", headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }] },
+      {
+        source: "/api/((?!evidence/).*)",
+        headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }],
+      },
       // HSTS only where the app is reached over https (a TLS proxy in front sets X-Forwarded-Proto).
       {
         source: "/:path*",

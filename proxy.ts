@@ -1,4 +1,4 @@
-import { NextResponse, type NextRequest } from "next/server";
+import { type NextRequest, NextResponse } from "next/server";
 import { newNonce, pageContentSecurityPolicy } from "@/lib/security-headers";
 
 // Runs before every page (not the API, whose upload bodies must stream past untouched, nor static files).
@@ -12,7 +12,8 @@ export function proxy(request: NextRequest) {
   // A server action answers for itself (401-like refusal, or signing in again in place); a redirect would turn
   // its POST into a request for the sign-in page.
   const isServerAction = request.headers.has("next-action");
-  if (!hasSession && !isServerAction && !PUBLIC_PAGES.includes(request.nextUrl.pathname)) return NextResponse.redirect(new URL("/signin", request.url));
+  if (!hasSession && !isServerAction && !PUBLIC_PAGES.includes(request.nextUrl.pathname))
+    return NextResponse.redirect(new URL("/signin", request.url));
 
   const nonce = newNonce();
   const https = request.headers.get("x-forwarded-proto") === "https" || request.nextUrl.protocol === "https:";

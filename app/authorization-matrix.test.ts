@@ -14,19 +14,19 @@ import { fileURLToPath } from "node:url";
 import { and, eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { saveAnswer } from "@/db/answers";
 import { fileAppeal } from "@/db/appeals";
 import { listStages } from "@/db/assignments";
 import { getCityByCode, getCityById, upsertCities } from "@/db/cities";
 import type { Db } from "@/db/client";
-import { finaliseRound, markNotSubmitted } from "@/db/finalise";
-import { saveAnswer } from "@/db/answers";
+import { loadCityFile, loadFrameworkFile } from "@/db/data-files";
 import { addEvidence, deleteEvidence, type EvidenceInput } from "@/db/evidence";
-import { submitModule } from "@/db/submissions";
+import { finaliseRound, markNotSubmitted } from "@/db/finalise";
 import { decideItem } from "@/db/item-decisions";
 import { approveSubmission, returnSubmission } from "@/db/reviews";
 import { createRound } from "@/db/rounds";
 import { itemReviews, items, modules, reviewAssignments, rounds, submissions } from "@/db/schema";
-import { loadCityFile, loadFrameworkFile } from "@/db/data-files";
+import { submitModule } from "@/db/submissions";
 import { createTestDb, MODULE_B_VALUES } from "@/db/test-db";
 import { getActiveSessionUser, upsertUser } from "@/db/users";
 import { hashPassword } from "@/lib/auth/password";
@@ -79,13 +79,28 @@ vi.mock("next-auth", () => {
   }
   const handler = async () => new Response(null, { status: 204 });
   const done = async () => undefined;
-  const NextAuth = () => ({ handlers: { GET: handler, POST: handler }, auth: done, signIn: done, signOut: done, unstable_update: done });
+  const NextAuth = () => ({
+    handlers: { GET: handler, POST: handler },
+    auth: done,
+    signIn: done,
+    signOut: done,
+    unstable_update: done,
+  });
   return { default: NextAuth, AuthError, CredentialsSignin };
 });
 vi.mock("next-auth/providers/credentials", () => ({ default: (config: unknown) => config }));
 vi.mock("next-intl/server", () => {
-  const t = Object.assign((key: string) => key, { has: () => true, raw: (key: string) => key, rich: (key: string) => key, markup: (key: string) => key });
-  return { getTranslations: async () => t, getFormatter: async () => ({ dateTime: () => "date", number: String }), getLocale: async () => "zh-CN" };
+  const t = Object.assign((key: string) => key, {
+    has: () => true,
+    raw: (key: string) => key,
+    rich: (key: string) => key,
+    markup: (key: string) => key,
+  });
+  return {
+    getTranslations: async () => t,
+    getFormatter: async () => ({ dateTime: () => "date", number: String }),
+    getLocale: async () => "zh-CN",
+  };
 });
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
 vi.mock("next/navigation", () => ({
@@ -137,7 +152,15 @@ type Fixture = {
   users: Record<SignedIn, SessionUser>;
   cityA: number;
   /** open round: A's module B submitted (stage 1, one item accepted), A's module G a draft never submitted */
-  open: { roundId: number; name: string; submissionId: number; moduleG: number; stage1: number; reviewer1OnB: number; item: (code: string) => number };
+  open: {
+    roundId: number;
+    name: string;
+    submissionId: number;
+    moduleG: number;
+    stage1: number;
+    reviewer1OnB: number;
+    item: (code: string) => number;
+  };
   /**
    * Files of city A: in the submitted module B; deleted from it before it was submitted; in the draft module G;
    * in the returned module B, one deleted after it had been submitted and one uploaded after the return.
@@ -152,7 +175,8 @@ type Fixture = {
 };
 
 const PASSWORD = "matrix-password-1";
-const pdf = (label: string) => new Uint8Array(Buffer.from(`%PDF-1.4\n% ${label}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`));
+const pdf = (label: string) =>
+  new Uint8Array(Buffer.from(`%PDF-1.4\n% ${label}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`));
 
 function must<T extends { ok: boolean }>(result: T, what: string): Extract<T, { ok: true }> {
   if (!result.ok) throw new Error(`seeding ${what}: ${JSON.stringify(result)}`);
@@ -180,9 +204,20 @@ async function seed(db: Db): Promise<Fixture> {
   const { staffA, reviewer1, reviewer2, admin } = users;
 
   const framework = loadFrameworkFile(2019);
-  const newRound = (name: string) => createRound(db, { name, year: 2019, status: "open", cityIds: [cityA, cityB] }, framework, admin.id);
-  const moduleId = (roundId: number, code: string) => db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, code))).get()!.id;
-  const itemOf = (roundId: number) => (code: string) => db.select().from(items).where(and(eq(items.roundId, roundId), eq(items.code, code))).get()!.id;
+  const newRound = (name: string) =>
+    createRound(db, { name, year: 2019, status: "open", cityIds: [cityA, cityB] }, framework, admin.id);
+  const moduleId = (roundId: number, code: string) =>
+    db
+      .select()
+      .from(modules)
+      .where(and(eq(modules.roundId, roundId), eq(modules.code, code)))
+      .get()!.id;
+  const itemOf = (roundId: number) => (code: string) =>
+    db
+      .select()
+      .from(items)
+      .where(and(eq(items.roundId, roundId), eq(items.code, code)))
+      .get()!.id;
   /** reviewer1 at stage 1 and reviewer2 at stage 2 of each module; the id of reviewer1's assignment to the first */
   const assign = (roundId: number, codes: string[]) => {
     const [stage1, stage2] = listStages(db, roundId);
@@ -190,18 +225,41 @@ async function seed(db: Db): Promise<Fixture> {
       [
         { stageId: stage1!.id, reviewerId: reviewer1.id },
         { stageId: stage2!.id, reviewerId: reviewer2.id },
-      ].map((a) => db.insert(reviewAssignments).values({ roundId, moduleId: moduleId(roundId, code), ...a }).returning().get().id),
+      ].map(
+        (a) =>
+          db
+            .insert(reviewAssignments)
+            .values({ roundId, moduleId: moduleId(roundId, code), ...a })
+            .returning()
+            .get().id,
+      ),
     );
     return { stage1: stage1!.id, reviewer1OnFirst: ids[0]! };
   };
   const submitB = (roundId: number, now?: Date) => {
     const item = itemOf(roundId);
     for (const [code, value] of Object.entries(MODULE_B_VALUES)) {
-      must(saveAnswer(db, staffA, { itemId: item(code), baseRevision: 0, value, notApplicableReason: null }), `answer ${code}`);
-      must(addEvidence(db, staffA, item(code), { kind: "url", url: `https://stats.hangzhou.example.gov.cn/${code}` }), `link ${code}`);
+      must(
+        saveAnswer(db, staffA, { itemId: item(code), baseRevision: 0, value, notApplicableReason: null }),
+        `answer ${code}`,
+      );
+      must(
+        addEvidence(db, staffA, item(code), { kind: "url", url: `https://stats.hangzhou.example.gov.cn/${code}` }),
+        `link ${code}`,
+      );
     }
     must(submitModule(db, staffA, roundId, "B", now), "submit B");
-    return db.select().from(submissions).where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, cityA), eq(submissions.moduleId, moduleId(roundId, "B")))).get()!.id;
+    return db
+      .select()
+      .from(submissions)
+      .where(
+        and(
+          eq(submissions.roundId, roundId),
+          eq(submissions.cityId, cityA),
+          eq(submissions.moduleId, moduleId(roundId, "B")),
+        ),
+      )
+      .get()!.id;
   };
   const storedPdf = async (label: string): Promise<EvidenceInput> => ({
     kind: "file",
@@ -219,12 +277,21 @@ async function seed(db: Db): Promise<Fixture> {
   const openId = newRound(openName);
   const openItem = itemOf(openId);
   const { stage1, reviewer1OnFirst } = assign(openId, ["B", "G"]);
-  const submitted = must(addEvidence(db, staffA, openItem("B1.1"), await storedPdf("submitted"), at(0)), "file B1.1").id;
+  const submitted = must(
+    addEvidence(db, staffA, openItem("B1.1"), await storedPdf("submitted"), at(0)),
+    "file B1.1",
+  ).id;
   const deleted = must(addEvidence(db, staffA, openItem("B1.2"), await storedPdf("deleted"), at(0)), "file B1.2").id;
   must(deleteEvidence(db, staffA, deleted, at(1)), "delete B1.2");
   const openSubmission = submitB(openId, at(2));
-  must(decideItem(db, reviewer1, { submissionId: openSubmission, itemId: openItem("B1.2"), version: 1, action: "accept" }), "accept B1.2");
-  must(saveAnswer(db, staffA, { itemId: openItem("G1.1"), baseRevision: 0, value: 5, notApplicableReason: null }), "answer G1.1");
+  must(
+    decideItem(db, reviewer1, { submissionId: openSubmission, itemId: openItem("B1.2"), version: 1, action: "accept" }),
+    "accept B1.2",
+  );
+  must(
+    saveAnswer(db, staffA, { itemId: openItem("G1.1"), baseRevision: 0, value: 5, notApplicableReason: null }),
+    "answer G1.1",
+  );
   const draft = must(addEvidence(db, staffA, openItem("G1.3"), await storedPdf("draft")), "file G1.3").id;
 
   // The correction window: B verified after a stage-1 adjustment of B4.1, which city A appeals (decided by stage 1).
@@ -232,34 +299,93 @@ async function seed(db: Db): Promise<Fixture> {
   const appealsItem = itemOf(appealsId);
   assign(appealsId, ["B"]);
   const appealsSubmission = submitB(appealsId);
-  must(decideItem(db, reviewer1, { submissionId: appealsSubmission, itemId: appealsItem("B4.1"), version: 1, action: "adjust", adjustedValue: 45, comment: "核减" }), "adjust B4.1");
+  must(
+    decideItem(db, reviewer1, {
+      submissionId: appealsSubmission,
+      itemId: appealsItem("B4.1"),
+      version: 1,
+      action: "adjust",
+      adjustedValue: 45,
+      comment: "核减",
+    }),
+    "adjust B4.1",
+  );
   must(approveSubmission(db, reviewer1, appealsSubmission, 1), "approve stage 1");
   must(approveSubmission(db, reviewer2, appealsSubmission, 1), "approve stage 2");
-  db.update(rounds).set({ preliminaryResults: true, appealDeadline: new Date("2100-12-31T15:59:59Z") }).where(eq(rounds.id, appealsId)).run();
+  db.update(rounds)
+    .set({ preliminaryResults: true, appealDeadline: new Date("2100-12-31T15:59:59Z") })
+    .where(eq(rounds.id, appealsId))
+    .run();
   const appealId = must(fileAppeal(db, staffA, { itemId: appealsItem("B4.1"), reason: "请复核" }), "appeal B4.1").id;
 
   // A module returned with a query on B2.1, whose file the city then replaces.
   const returnedId = newRound("矩阵：退回修改");
   const returnedItem = itemOf(returnedId);
   assign(returnedId, ["B"]);
-  const deletedAfterSubmission = must(addEvidence(db, staffA, returnedItem("B2.1"), await storedPdf("deleted-after-submission"), at(0)), "file B2.1").id;
+  const deletedAfterSubmission = must(
+    addEvidence(db, staffA, returnedItem("B2.1"), await storedPdf("deleted-after-submission"), at(0)),
+    "file B2.1",
+  ).id;
   const returnedSubmission = submitB(returnedId, at(2));
-  must(decideItem(db, reviewer1, { submissionId: returnedSubmission, itemId: returnedItem("B2.1"), version: 1, action: "query", comment: "请补充依据" }), "query B2.1");
+  must(
+    decideItem(db, reviewer1, {
+      submissionId: returnedSubmission,
+      itemId: returnedItem("B2.1"),
+      version: 1,
+      action: "query",
+      comment: "请补充依据",
+    }),
+    "query B2.1",
+  );
   must(returnSubmission(db, reviewer1, returnedSubmission, 1, "请修改"), "return");
-  const queryId = db.select().from(itemReviews).where(and(eq(itemReviews.submissionId, returnedSubmission), eq(itemReviews.action, "query"))).get()!.id;
+  const queryId = db
+    .select()
+    .from(itemReviews)
+    .where(and(eq(itemReviews.submissionId, returnedSubmission), eq(itemReviews.action, "query")))
+    .get()!.id;
   must(deleteEvidence(db, staffA, deletedAfterSubmission, at(3)), "delete B2.1");
-  const afterReturn = must(addEvidence(db, staffA, returnedItem("B2.1"), await storedPdf("after-return"), at(4)), "new file B2.1").id;
+  const afterReturn = must(
+    addEvidence(db, staffA, returnedItem("B2.1"), await storedPdf("after-return"), at(4)),
+    "new file B2.1",
+  ).id;
 
   // A finalised round (the one-item starter framework keeps it quick) and a draft one.
-  const finalisedId = createRound(db, { name: "矩阵：已定稿", year: 2019, status: "open", cityIds: [cityA, cityB] }, starterFramework(2019), admin.id);
-  for (const cityId of [cityA, cityB]) must(markNotSubmitted(db, admin, { roundId: finalisedId, cityId, moduleId: moduleId(finalisedId, "A"), reason: "未提交" }), "not submitted");
+  const finalisedId = createRound(
+    db,
+    { name: "矩阵：已定稿", year: 2019, status: "open", cityIds: [cityA, cityB] },
+    starterFramework(2019),
+    admin.id,
+  );
+  for (const cityId of [cityA, cityB])
+    must(
+      markNotSubmitted(db, admin, {
+        roundId: finalisedId,
+        cityId,
+        moduleId: moduleId(finalisedId, "A"),
+        reason: "未提交",
+      }),
+      "not submitted",
+    );
   must(finaliseRound(db, admin, finalisedId), "finalise");
-  const draftId = createRound(db, { name: "矩阵：草稿", year: 2020, status: "draft", cityIds: [cityA, cityB] }, starterFramework(2020), admin.id);
+  const draftId = createRound(
+    db,
+    { name: "矩阵：草稿", year: 2020, status: "draft", cityIds: [cityA, cityB] },
+    starterFramework(2020),
+    admin.id,
+  );
 
   return {
     users,
     cityA,
-    open: { roundId: openId, name: openName, submissionId: openSubmission, moduleG: moduleId(openId, "G"), stage1, reviewer1OnB: reviewer1OnFirst, item: openItem },
+    open: {
+      roundId: openId,
+      name: openName,
+      submissionId: openSubmission,
+      moduleG: moduleId(openId, "G"),
+      stage1,
+      reviewer1OnB: reviewer1OnFirst,
+      item: openItem,
+    },
     evidence: { submitted, deleted, draft, deletedAfterSubmission, afterReturn },
     appeals: { roundId: appealsId, submissionId: appealsSubmission, appealId, item: appealsItem },
     returned: { roundId: returnedId, queryId },
@@ -286,9 +412,20 @@ type Classes = {
   otherStageReviewer: true | Exempt;
   wrongRole: readonly SignedIn[] | Exempt;
 };
-const CLASS_CALLER = { anonymous: "anonymous", otherCityStaff: "staffB", unassignedReviewer: "unassignedReviewer", otherStageReviewer: "reviewer2" } as const satisfies Record<string, Caller>;
+const CLASS_CALLER = {
+  anonymous: "anonymous",
+  otherCityStaff: "staffB",
+  unassignedReviewer: "unassignedReviewer",
+  otherStageReviewer: "reviewer2",
+} as const satisfies Record<string, Caller>;
 
-type RouteCall = { path: string; params?: Record<string, string>; query?: string; headers?: Record<string, string>; body?: string | Uint8Array<ArrayBuffer> };
+type RouteCall = {
+  path: string;
+  params?: Record<string, string>;
+  query?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array<ArrayBuffer>;
+};
 
 type Case<I> = {
   /** what the input aims at */
@@ -312,13 +449,34 @@ type Case<I> = {
   knownIssues?: Partial<Record<Caller, string>>;
 };
 
-const ADMIN_ONLY: Classes = { anonymous: true, otherCityStaff: true, unassignedReviewer: true, otherStageReviewer: true, wrongRole: ["staffA", "reviewer1"] };
-const REVIEWER_ONLY: Classes = { anonymous: true, otherCityStaff: true, unassignedReviewer: true, otherStageReviewer: true, wrongRole: ["staffA", "admin"] };
-const STAFF_ONLY: Classes = { anonymous: true, otherCityStaff: true, unassignedReviewer: true, otherStageReviewer: true, wrongRole: ["reviewer1", "admin"] };
+const ADMIN_ONLY: Classes = {
+  anonymous: true,
+  otherCityStaff: true,
+  unassignedReviewer: true,
+  otherStageReviewer: true,
+  wrongRole: ["staffA", "reviewer1"],
+};
+const REVIEWER_ONLY: Classes = {
+  anonymous: true,
+  otherCityStaff: true,
+  unassignedReviewer: true,
+  otherStageReviewer: true,
+  wrongRole: ["staffA", "admin"],
+};
+const STAFF_ONLY: Classes = {
+  anonymous: true,
+  otherCityStaff: true,
+  unassignedReviewer: true,
+  otherStageReviewer: true,
+  wrongRole: ["reviewer1", "admin"],
+};
 /** Endpoints whose input names a framework item (the same for every city): the city is the caller's own. */
 const STAFF_OWN_CITY: Classes = {
   ...STAFF_ONLY,
-  otherCityStaff: { exempt: "the input is a framework item shared by every participating city; the city written to is the caller's own, from the session" },
+  otherCityStaff: {
+    exempt:
+      "the input is a framework item shared by every participating city; the city written to is the caller's own, from the session",
+  },
 };
 const OUTSIDER = { outsiderStaff: "staff of a city that does not take part in the round" } as const;
 const PUBLIC = (why: string): Classes => ({
@@ -328,7 +486,13 @@ const PUBLIC = (why: string): Classes => ({
   otherStageReviewer: { exempt: why },
   wrongRole: { exempt: why },
 });
-const SELF_SERVICE = (why: string): Classes => ({ anonymous: true, otherCityStaff: { exempt: why }, unassignedReviewer: { exempt: why }, otherStageReviewer: { exempt: why }, wrongRole: { exempt: why } });
+const SELF_SERVICE = (why: string): Classes => ({
+  anonymous: true,
+  otherCityStaff: { exempt: why },
+  unassignedReviewer: { exempt: why },
+  otherStageReviewer: { exempt: why },
+  wrongRole: { exempt: why },
+});
 
 /**
  * Not in the matrix, and why (the test checks these are the only ones and that they still exist).
@@ -336,12 +500,28 @@ const SELF_SERVICE = (why: string): Classes => ({ anonymous: true, otherCityStaf
  * health route is a public liveness probe that reads nothing; the readiness route is a public probe that
  * answers only which of its checks hold (no data, no paths) and changes nothing (its write is rolled back).
  */
-const EXCLUDED_ROUTES = ["GET /api/auth/[...nextauth]", "POST /api/auth/[...nextauth]", "GET /api/health", "GET /api/ready"];
+const EXCLUDED_ROUTES = [
+  "GET /api/auth/[...nextauth]",
+  "POST /api/auth/[...nextauth]",
+  "GET /api/health",
+  "GET /api/ready",
+];
 
-const PER_FILE: Exempt = { exempt: "city staff, reviewers and admins all download evidence; who may is decided per file" };
+const PER_FILE: Exempt = {
+  exempt: "city staff, reviewers and admins all download evidence; who may is decided per file",
+};
 /** Evidence no reviewer may download (the assigned one is refused through `alsoRefuse`). */
-const NO_REVIEWER: Classes = { anonymous: true, otherCityStaff: true, unassignedReviewer: true, otherStageReviewer: true, wrongRole: PER_FILE };
-const download = (file: keyof Fixture["evidence"]) => (f: Fixture) => ({ path: `/api/evidence/${f.evidence[file]}`, params: { id: String(f.evidence[file]) } });
+const NO_REVIEWER: Classes = {
+  anonymous: true,
+  otherCityStaff: true,
+  unassignedReviewer: true,
+  otherStageReviewer: true,
+  wrongRole: PER_FILE,
+};
+const download = (file: keyof Fixture["evidence"]) => (f: Fixture) => ({
+  path: `/api/evidence/${f.evidence[file]}`,
+  params: { id: String(f.evidence[file]) },
+});
 
 /** City A as stored (every field a client would send back). */
 const cityRow = (f: Fixture) => getCityById(state.db!, f.cityA)!;
@@ -350,7 +530,11 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
   "PUT /api/answers": [
     {
       target: "an answer to item G1.1 of the open round (A's draft)",
-      input: (f) => ({ path: "/api/answers", headers: { "content-type": "application/json" }, body: JSON.stringify({ itemId: f.open.item("G1.1"), baseRevision: 1, value: 6 }) }),
+      input: (f) => ({
+        path: "/api/answers",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ itemId: f.open.item("G1.1"), baseRevision: 1, value: 6 }),
+      }),
       refuse: STAFF_OWN_CITY,
       alsoRefuse: OUTSIDER,
       allow: ["staffA"],
@@ -359,7 +543,12 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
   "POST /api/evidence": [
     {
       target: "a file for item G1.3 of the open round (A's draft)",
-      input: (f) => ({ path: "/api/evidence", query: `itemId=${f.open.item("G1.3")}`, headers: { "x-file-name": "upload.pdf", "content-type": "application/pdf" }, body: pdf("upload") }),
+      input: (f) => ({
+        path: "/api/evidence",
+        query: `itemId=${f.open.item("G1.3")}`,
+        headers: { "x-file-name": "upload.pdf", "content-type": "application/pdf" },
+        body: pdf("upload"),
+      }),
       refuse: STAFF_OWN_CITY,
       alsoRefuse: OUTSIDER,
       allow: ["staffA"],
@@ -373,7 +562,10 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
         anonymous: true,
         otherCityStaff: true,
         unassignedReviewer: true,
-        otherStageReviewer: { exempt: "reviewers of every stage of the module read a submitted version's evidence (lib/auth/policy.ts maySeeSubmission)" },
+        otherStageReviewer: {
+          exempt:
+            "reviewers of every stage of the module read a submitted version's evidence (lib/auth/policy.ts maySeeSubmission)",
+        },
         wrongRole: PER_FILE,
       },
       allow: ["staffA", "reviewer1", "reviewer2", "admin"],
@@ -389,33 +581,61 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
       target: "a file deleted from A's module B before it was submitted",
       input: download("deleted"),
       refuse: NO_REVIEWER,
-      alsoRefuse: { reviewer1: "assigned to module B, but deleted files are for admins only", staffA: "the city's own staff: deleted files are for admins only" },
+      alsoRefuse: {
+        reviewer1: "assigned to module B, but deleted files are for admins only",
+        staffA: "the city's own staff: deleted files are for admins only",
+      },
       allow: ["admin"],
     },
     {
       target: "a file of A's returned module B, deleted after it had been submitted",
       input: download("deletedAfterSubmission"),
       refuse: NO_REVIEWER,
-      alsoRefuse: { reviewer1: "assigned to module B and reviewed that version, but deleted files are for admins only", staffA: "the city's own staff: deleted files are for admins only" },
+      alsoRefuse: {
+        reviewer1: "assigned to module B and reviewed that version, but deleted files are for admins only",
+        staffA: "the city's own staff: deleted files are for admins only",
+      },
       allow: ["admin"],
     },
     {
       target: "a file uploaded to A's returned module B after the return, not yet resubmitted",
       input: download("afterReturn"),
       refuse: NO_REVIEWER,
-      alsoRefuse: { reviewer1: "assigned to module B, but the file is in no submitted version yet: it is the city's alone until resubmitted" },
+      alsoRefuse: {
+        reviewer1:
+          "assigned to module B, but the file is in no submitted version yet: it is the city's alone until resubmitted",
+      },
       allow: ["staffA", "admin"],
     },
   ],
-  "GET /api/audit": [{ target: "the whole audit log as CSV", input: () => ({ path: "/api/audit" }), refuse: ADMIN_ONLY, allow: ["admin"] }],
-  "GET /api/cities/import": [{ target: "the cities template", input: () => ({ path: "/api/cities/import" }), refuse: ADMIN_ONLY, allow: ["admin"] }],
+  "GET /api/audit": [
+    {
+      target: "the whole audit log as CSV",
+      input: () => ({ path: "/api/audit" }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
+  ],
+  "GET /api/cities/import": [
+    {
+      target: "the cities template",
+      input: () => ({ path: "/api/cities/import" }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
+  ],
   "POST /api/cities/import": [
     {
       target: "an applied import changing city A's province",
       input: (f) => {
         const city = cityRow(f);
         const row = IMPORT_COLUMNS.map((c) => (c.field === "provinceZh" ? "浙江省（改）" : String(city[c.field])));
-        return { path: "/api/cities/import", query: "apply=1", headers: { "content-type": "text/csv" }, body: `${IMPORT_COLUMNS.map((c) => c.header).join(",")}\n${row.join(",")}\n` };
+        return {
+          path: "/api/cities/import",
+          query: "apply=1",
+          headers: { "content-type": "text/csv" },
+          body: `${IMPORT_COLUMNS.map((c) => c.header).join(",")}\n${row.join(",")}\n`,
+        };
       },
       refuse: ADMIN_ONLY,
       allow: ["admin"],
@@ -424,12 +644,20 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
   "GET /api/rounds/[id]/export": [
     {
       target: "the item-level results of the finalised round",
-      input: (f) => ({ path: `/api/rounds/${f.finalisedRoundId}/export`, params: { id: String(f.finalisedRoundId) }, query: "format=csv&level=items" }),
+      input: (f) => ({
+        path: `/api/rounds/${f.finalisedRoundId}/export`,
+        params: { id: String(f.finalisedRoundId) },
+        query: "format=csv&level=items",
+      }),
       refuse: {
         anonymous: true,
         otherCityStaff: true,
-        unassignedReviewer: { exempt: "every reviewer may export a finalised round's results (lib/auth/policy.ts mayExportResults)" },
-        otherStageReviewer: { exempt: "every reviewer may export a finalised round's results (lib/auth/policy.ts mayExportResults)" },
+        unassignedReviewer: {
+          exempt: "every reviewer may export a finalised round's results (lib/auth/policy.ts mayExportResults)",
+        },
+        otherStageReviewer: {
+          exempt: "every reviewer may export a finalised round's results (lib/auth/policy.ts mayExportResults)",
+        },
         wrongRole: ["staffA"],
       },
       allow: ["admin", "reviewer1", "unassignedReviewer"],
@@ -438,8 +666,18 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
   "GET /api/rounds/[id]/bundle": [
     {
       target: "city A's part of the finalised round's verification bundle",
-      input: (f) => ({ path: `/api/rounds/${f.finalisedRoundId}/bundle`, params: { id: String(f.finalisedRoundId) }, query: "city=hangzhou" }),
-      refuse: { anonymous: true, otherCityStaff: true, unassignedReviewer: true, otherStageReviewer: true, wrongRole: ["reviewer1"] },
+      input: (f) => ({
+        path: `/api/rounds/${f.finalisedRoundId}/bundle`,
+        params: { id: String(f.finalisedRoundId) },
+        query: "city=hangzhou",
+      }),
+      refuse: {
+        anonymous: true,
+        otherCityStaff: true,
+        unassignedReviewer: true,
+        otherStageReviewer: true,
+        wrongRole: ["reviewer1"],
+      },
       allow: ["admin", "staffA"],
     },
     {
@@ -447,7 +685,10 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
       input: (f) => ({ path: `/api/rounds/${f.finalisedRoundId}/bundle`, params: { id: String(f.finalisedRoundId) } }),
       refuse: {
         anonymous: true,
-        otherCityStaff: { exempt: "city staff without ?city= get their own city's part, never the round's (lib/auth/policy.ts mayDownloadBundle)" },
+        otherCityStaff: {
+          exempt:
+            "city staff without ?city= get their own city's part, never the round's (lib/auth/policy.ts mayDownloadBundle)",
+        },
         unassignedReviewer: true,
         otherStageReviewer: true,
         wrongRole: ["reviewer1"],
@@ -456,7 +697,12 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
     },
   ],
   "GET /api/rounds/[id]/framework": [
-    { target: "the open round's framework", input: (f) => ({ path: `/api/rounds/${f.open.roundId}/framework`, params: { id: String(f.open.roundId) } }), refuse: ADMIN_ONLY, allow: ["admin"] },
+    {
+      target: "the open round's framework",
+      input: (f) => ({ path: `/api/rounds/${f.open.roundId}/framework`, params: { id: String(f.open.roundId) } }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
   ],
   "PUT /api/rounds/[id]/framework": [
     {
@@ -487,32 +733,65 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
     },
   ],
   "actions/appeals#decideAppealAction": [
-    { target: "A's open appeal on B4.1 (adjusted at stage 1), upheld", input: (f) => ({ appealId: f.appeals.appealId, outcome: "upheld", reason: "维持" }), refuse: REVIEWER_ONLY, allow: ["reviewer1"] },
+    {
+      target: "A's open appeal on B4.1 (adjusted at stage 1), upheld",
+      input: (f) => ({ appealId: f.appeals.appealId, outcome: "upheld", reason: "维持" }),
+      refuse: REVIEWER_ONLY,
+      allow: ["reviewer1"],
+    },
     {
       target: "A's open appeal on B4.1 (adjusted at stage 1), amended to a valid value",
-      input: (f) => ({ appealId: f.appeals.appealId, outcome: "amended", reason: "按 2019 年公报改为 120", value: 120 }),
+      input: (f) => ({
+        appealId: f.appeals.appealId,
+        outcome: "amended",
+        reason: "按 2019 年公报改为 120",
+        value: 120,
+      }),
       refuse: REVIEWER_ONLY,
       allow: ["reviewer1"],
     },
   ],
   "actions/appeals#assignAppealAction": [
-    { target: "A's open appeal, handed to another reviewer", input: (f) => ({ appealId: f.appeals.appealId, reviewerId: f.users.unassignedReviewer.id }), refuse: ADMIN_ONLY, allow: ["admin"] },
+    {
+      target: "A's open appeal, handed to another reviewer",
+      input: (f) => ({ appealId: f.appeals.appealId, reviewerId: f.users.unassignedReviewer.id }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
   ],
   "actions/assignments#addAssignmentAction": [
     {
       target: "a new assignment to module G at stage 1",
-      input: (f) => ({ roundId: f.open.roundId, moduleId: f.open.moduleG, stageId: f.open.stage1, reviewerId: f.users.unassignedReviewer.id }),
+      input: (f) => ({
+        roundId: f.open.roundId,
+        moduleId: f.open.moduleG,
+        stageId: f.open.stage1,
+        reviewerId: f.users.unassignedReviewer.id,
+      }),
       refuse: ADMIN_ONLY,
       allow: ["admin"],
     },
   ],
   "actions/assignments#removeAssignmentAction": [
-    { target: "reviewer 1's assignment to module B", input: (f) => ({ roundId: f.open.roundId, assignmentId: f.open.reviewer1OnB }), refuse: ADMIN_ONLY, allow: ["admin"] },
+    {
+      target: "reviewer 1's assignment to module B",
+      input: (f) => ({ roundId: f.open.roundId, assignmentId: f.open.reviewer1OnB }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
   ],
   "actions/cities#createCityAction": [
     {
       target: "a new city",
-      input: () => ({ code: "matrix-city", nameZh: "矩阵市", nameEn: "Matrix City", provinceZh: "浙江", provinceEn: "Zhejiang", region: "east", tier: "prefecture" }),
+      input: () => ({
+        code: "matrix-city",
+        nameZh: "矩阵市",
+        nameEn: "Matrix City",
+        provinceZh: "浙江",
+        provinceEn: "Zhejiang",
+        region: "east",
+        tier: "prefecture",
+      }),
       refuse: ADMIN_ONLY,
       allow: ["admin"],
     },
@@ -530,20 +809,36 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
     },
   ],
   "actions/cities#setParticipationAction": [
-    { target: "the draft round's cities", input: (f) => ({ roundId: f.draftRoundId, cityIds: [f.cityA] }), refuse: ADMIN_ONLY, allow: ["admin"] },
+    {
+      target: "the draft round's cities",
+      input: (f) => ({ roundId: f.draftRoundId, cityIds: [f.cityA] }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
   ],
   "actions/finalise#markNotSubmittedAction": [
     {
       target: "A's draft module G marked not submitted",
-      input: (f) => ({ roundId: f.open.roundId, cells: [{ cityId: f.cityA, moduleId: f.open.moduleG }], reason: "逾期" }),
+      input: (f) => ({
+        roundId: f.open.roundId,
+        cells: [{ cityId: f.cityA, moduleId: f.open.moduleG }],
+        reason: "逾期",
+      }),
       refuse: ADMIN_ONLY,
       allow: ["admin"],
     },
   ],
   // No allowed run: the open round has unfinished modules, so even the admin is (rightly) told it is blocked.
-  "actions/finalise#finaliseRoundAction": [{ target: "the open round", input: (f) => ({ roundId: f.open.roundId }), refuse: ADMIN_ONLY }],
+  "actions/finalise#finaliseRoundAction": [
+    { target: "the open round", input: (f) => ({ roundId: f.open.roundId }), refuse: ADMIN_ONLY },
+  ],
   "actions/finalise#reopenRoundAction": [
-    { target: "the finalised round", input: (f) => ({ roundId: f.finalisedRoundId, reason: "更正" }), refuse: ADMIN_ONLY, allow: ["admin"] },
+    {
+      target: "the finalised round",
+      input: (f) => ({ roundId: f.finalisedRoundId, reason: "更正" }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
   ],
   "actions/notifications#markAllReadAction": [
     {
@@ -577,18 +872,34 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
     },
   ],
   "actions/questionnaire#submitModuleAction": [
-    { target: "module B of the round where A's is returned", input: (f) => ({ roundId: f.returned.roundId, moduleCode: "B" }), refuse: STAFF_OWN_CITY, alsoRefuse: OUTSIDER, allow: ["staffA"] },
+    {
+      target: "module B of the round where A's is returned",
+      input: (f) => ({ roundId: f.returned.roundId, moduleCode: "B" }),
+      refuse: STAFF_OWN_CITY,
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
   ],
   "actions/review#decideItemAction": [
     {
       target: "item B1.1 of A's module B at stage 1",
-      input: (f) => ({ submissionId: f.open.submissionId, version: 1, itemId: f.open.item("B1.1"), decision: { action: "accept" } }),
+      input: (f) => ({
+        submissionId: f.open.submissionId,
+        version: 1,
+        itemId: f.open.item("B1.1"),
+        decision: { action: "accept" },
+      }),
       refuse: REVIEWER_ONLY,
       allow: ["reviewer1"],
     },
     {
       target: "an adjustment of item B4.1 of A's module B at stage 1, to a valid value",
-      input: (f) => ({ submissionId: f.open.submissionId, version: 1, itemId: f.open.item("B4.1"), decision: { action: "adjust", value: 45, comment: "按统计局口径核减" } }),
+      input: (f) => ({
+        submissionId: f.open.submissionId,
+        version: 1,
+        itemId: f.open.item("B4.1"),
+        decision: { action: "adjust", value: 45, comment: "按统计局口径核减" },
+      }),
       refuse: REVIEWER_ONLY,
       allow: ["reviewer1"],
     },
@@ -602,11 +913,20 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
     },
   ],
   "actions/review#approveAction": [
-    { target: "A's module B at stage 1", input: (f) => ({ submissionId: f.open.submissionId, version: 1 }), refuse: REVIEWER_ONLY, allow: ["reviewer1"] },
+    {
+      target: "A's module B at stage 1",
+      input: (f) => ({ submissionId: f.open.submissionId, version: 1 }),
+      refuse: REVIEWER_ONLY,
+      allow: ["reviewer1"],
+    },
   ],
   // No allowed run: returning needs a query first, so even reviewer 1 is (rightly) refused with returnNeedsQuery.
   "actions/review#returnAction": [
-    { target: "A's module B at stage 1", input: (f) => ({ submissionId: f.open.submissionId, version: 1, comment: "请修改" }), refuse: REVIEWER_ONLY },
+    {
+      target: "A's module B at stage 1",
+      input: (f) => ({ submissionId: f.open.submissionId, version: 1, comment: "请修改" }),
+      refuse: REVIEWER_ONLY,
+    },
   ],
   "actions/review#bulkApproveAction": [
     {
@@ -620,57 +940,121 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
     },
   ],
   "actions/review#replyToQueryAction": [
-    { target: "the query on B2.1 of A's returned module", input: (f) => ({ itemReviewId: f.returned.queryId, reply: "已补充" }), refuse: STAFF_ONLY, alsoRefuse: OUTSIDER, allow: ["staffA"] },
+    {
+      target: "the query on B2.1 of A's returned module",
+      input: (f) => ({ itemReviewId: f.returned.queryId, reply: "已补充" }),
+      refuse: STAFF_ONLY,
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
   ],
   "actions/review#reopenAction": [
-    { target: "A's verified module B", input: (f) => ({ submissionId: f.appeals.submissionId, reason: "抽查" }), refuse: ADMIN_ONLY, allow: ["admin"] },
+    {
+      target: "A's verified module B",
+      input: (f) => ({ submissionId: f.appeals.submissionId, reason: "抽查" }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
   ],
   "actions/rounds#cloneRoundAction": [
-    { target: "a copy of the open round", input: (f) => ({ sourceId: f.open.roundId, name: "矩阵：克隆", year: 2021 }), refuse: ADMIN_ONLY, allow: ["admin"], allowedIf: redirected },
+    {
+      target: "a copy of the open round",
+      input: (f) => ({ sourceId: f.open.roundId, name: "矩阵：克隆", year: 2021 }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+      allowedIf: redirected,
+    },
   ],
   "actions/rounds#createRoundAction": [
-    { target: "a new round", input: () => ({ name: "矩阵：新轮次", year: 2021, base: "starter", allCities: false }), refuse: ADMIN_ONLY, allow: ["admin"], allowedIf: redirected },
+    {
+      target: "a new round",
+      input: () => ({ name: "矩阵：新轮次", year: 2021, base: "starter", allCities: false }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+      allowedIf: redirected,
+    },
   ],
   "actions/rounds#updateRoundSettingsAction": [
-    { target: "the open round's settings", input: (f) => ({ roundId: f.open.roundId, name: f.open.name, year: 2019, submissionDeadline: "2099-12-31" }), refuse: ADMIN_ONLY, allow: ["admin"] },
+    {
+      target: "the open round's settings",
+      input: (f) => ({ roundId: f.open.roundId, name: f.open.name, year: 2019, submissionDeadline: "2099-12-31" }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
   ],
-  "actions/rounds#openRoundAction": [{ target: "the draft round", input: (f) => ({ roundId: f.draftRoundId }), refuse: ADMIN_ONLY, allow: ["admin"] }],
+  "actions/rounds#openRoundAction": [
+    { target: "the draft round", input: (f) => ({ roundId: f.draftRoundId }), refuse: ADMIN_ONLY, allow: ["admin"] },
+  ],
   "actions/session#signInAction": [
     {
       target: "city A staff's account",
       input: (f) => ({ email: f.users.staffA.email, password: "not-the-password" }),
-      refuse: PUBLIC("public by design: signing in is what an anonymous visitor does (wrong passwords and lockout: db/users.test.ts, e2e)"),
+      refuse: PUBLIC(
+        "public by design: signing in is what an anonymous visitor does (wrong passwords and lockout: db/users.test.ts, e2e)",
+      ),
     },
   ],
   "actions/session#resumeSessionAction": [
     {
       target: "city A staff's account, signing in again after the session ended",
       input: (f) => ({ email: f.users.staffA.email, password: "not-the-password" }),
-      refuse: PUBLIC("public by design: it is signing in (same credentials check and throttle as signInAction), for a visitor whose session ended"),
+      refuse: PUBLIC(
+        "public by design: it is signing in (same credentials check and throttle as signInAction), for a visitor whose session ended",
+      ),
     },
   ],
   "actions/session#setLocaleAction": [
     {
       target: "the caller's language",
       input: () => ({ locale: "en" }),
-      refuse: PUBLIC("public by design: the sign-in page's language is a cookie; a signed-in caller changes only their own row (no id in the input)"),
+      refuse: PUBLIC(
+        "public by design: the sign-in page's language is a cookie; a signed-in caller changes only their own row (no id in the input)",
+      ),
     },
   ],
-  "actions/session#signOutAction": [{ target: "the caller's session", input: () => undefined, refuse: PUBLIC("public by design: signing out ends the caller's own session and writes nothing") }],
+  "actions/session#signOutAction": [
+    {
+      target: "the caller's session",
+      input: () => undefined,
+      refuse: PUBLIC("public by design: signing out ends the caller's own session and writes nothing"),
+    },
+  ],
   "actions/users#createUserAction": [
     {
       target: "a new reviewer account",
-      input: () => ({ email: "new-reviewer@matrix.test", name: "新专家", role: "reviewer", password: "temporary-password-1" }),
+      input: () => ({
+        email: "new-reviewer@matrix.test",
+        name: "新专家",
+        role: "reviewer",
+        password: "temporary-password-1",
+      }),
       refuse: ADMIN_ONLY,
       allow: ["admin"],
     },
   ],
   "actions/users#resetPasswordAction": [
-    { target: "city A staff's password", input: (f) => ({ userId: f.users.staffA.id, password: "temporary-password-1" }), refuse: ADMIN_ONLY, allow: ["admin"] },
+    {
+      target: "city A staff's password",
+      input: (f) => ({ userId: f.users.staffA.id, password: "temporary-password-1" }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
   ],
-  "actions/users#unlockUserAction": [{ target: "city A staff's account", input: (f) => ({ userId: f.users.staffA.id }), refuse: ADMIN_ONLY, allow: ["admin"] }],
+  "actions/users#unlockUserAction": [
+    {
+      target: "city A staff's account",
+      input: (f) => ({ userId: f.users.staffA.id }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
+  ],
   "actions/users#setUserActiveAction": [
-    { target: "city A staff's account, deactivated", input: (f) => ({ userId: f.users.staffA.id, active: false }), refuse: ADMIN_ONLY, allow: ["admin"] },
+    {
+      target: "city A staff's account, deactivated",
+      input: (f) => ({ userId: f.users.staffA.id, active: false }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
   ],
   "actions/users#changePasswordAction": [
     {
@@ -694,16 +1078,23 @@ type Handler = (request: NextRequest, context: { params: Promise<Record<string, 
 type Action = (input: unknown) => Promise<unknown>;
 
 function sourceFiles(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).map((f) => f.split(path.sep).join("/")).filter((f) => /\.(ts|tsx|js|jsx|mjs)$/.test(f) && !/\.test\.|\.spec\./.test(f));
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .map((f) => f.split(path.sep).join("/"))
+    .filter((f) => /\.(ts|tsx|js|jsx|mjs)$/.test(f) && !/\.test\.|\.spec\./.test(f));
 }
 
 /** Every route handler of the app tree, as "METHOD /url/[param]" (route groups are not part of the URL). */
 async function enumerateRoutes(): Promise<Map<string, Handler>> {
   const handlers = new Map<string, Handler>();
   for (const file of sourceFiles(APP_DIR).filter((f) => /(^|\/)route\.\w+$/.test(f))) {
-    const url = `/${file.split("/").slice(0, -1).filter((segment) => !/^\(.+\)$/.test(segment)).join("/")}`;
+    const url = `/${file
+      .split("/")
+      .slice(0, -1)
+      .filter((segment) => !/^\(.+\)$/.test(segment))
+      .join("/")}`;
     const mod = (await import(/* @vite-ignore */ path.join(APP_DIR, file))) as Record<string, unknown>;
-    for (const method of HTTP_METHODS) if (typeof mod[method] === "function") handlers.set(`${method} ${url}`, mod[method] as Handler);
+    for (const method of HTTP_METHODS)
+      if (typeof mod[method] === "function") handlers.set(`${method} ${url}`, mod[method] as Handler);
   }
   return handlers;
 }
@@ -715,7 +1106,8 @@ async function enumerateActions(): Promise<{ actions: Map<string, Action>; probl
   const actions = new Map<string, Action>();
   const problems: string[] = [];
   for (const file of sourceFiles(path.join(APP_DIR, "actions"))) {
-    if (!USE_SERVER.test(fs.readFileSync(path.join(APP_DIR, "actions", file), "utf8"))) problems.push(`app/actions/${file} does not start with "use server"`);
+    if (!USE_SERVER.test(fs.readFileSync(path.join(APP_DIR, "actions", file), "utf8")))
+      problems.push(`app/actions/${file} does not start with "use server"`);
     const mod = (await import(/* @vite-ignore */ path.join(APP_DIR, "actions", file))) as Record<string, unknown>;
     for (const [name, value] of Object.entries(mod)) {
       if (typeof value === "function") actions.set(`actions/${file.replace(/\.\w+$/, "")}#${name}`, value as Action);
@@ -726,20 +1118,32 @@ async function enumerateActions(): Promise<{ actions: Map<string, Action>; probl
   for (const dir of ["app", "components", "lib"]) {
     for (const file of sourceFiles(path.join(ROOT, dir))) {
       if (dir === "app" && file.startsWith("actions/")) continue;
-      if (/(["'])use server\1/.test(fs.readFileSync(path.join(ROOT, dir, file), "utf8"))) problems.push(`${dir}/${file} declares server actions outside app/actions`);
+      if (/(["'])use server\1/.test(fs.readFileSync(path.join(ROOT, dir, file), "utf8")))
+        problems.push(`${dir}/${file} declares server actions outside app/actions`);
     }
   }
   return { actions, problems };
 }
 
-type Outcome = { kind: "response"; status: number; body: string } | { kind: "result"; result: unknown } | { kind: "signal"; signal: InstanceType<typeof NavigationSignal> };
+type Outcome =
+  | { kind: "response"; status: number; body: string }
+  | { kind: "result"; result: unknown }
+  | { kind: "signal"; signal: InstanceType<typeof NavigationSignal> };
 
 function isOk(result: unknown): result is { ok: true; data: unknown } {
   return typeof result === "object" && result !== null && (result as { ok?: unknown }).ok === true;
 }
 
 /** What counts as an authorization refusal from the data layer or the action wrapper (not a validation error). */
-const REFUSAL_KEYS = ["unauthenticated", "forbidden", "roleNotAllowed", "notFound", "notAssigned", "sameReviewerTwice", "passwordChangeRequired"];
+const REFUSAL_KEYS = [
+  "unauthenticated",
+  "forbidden",
+  "roleNotAllowed",
+  "notFound",
+  "notAssigned",
+  "sameReviewerTwice",
+  "passwordChangeRequired",
+];
 /** For routes: 401 (not signed in), 403 (role, assignment) and 404 (not yours, or not there). No 400 is accepted. */
 const REFUSAL_STATUSES = [401, 403, 404];
 
@@ -751,7 +1155,8 @@ function summary(outcome: Outcome): string {
 
 function isRefusal(outcome: Outcome, c: Case<unknown>): boolean {
   if (outcome.kind === "response") return REFUSAL_STATUSES.includes(outcome.status);
-  if (outcome.kind === "signal") return outcome.signal.kind === "notFound" || /^\/(signin|account\/password)\b/.test(outcome.signal.url);
+  if (outcome.kind === "signal")
+    return outcome.signal.kind === "notFound" || /^\/(signin|account\/password)\b/.test(outcome.signal.url);
   const result = outcome.result as { ok?: unknown; formError?: unknown } | undefined;
   if (c.refusedIf?.(outcome.result)) return true;
   return result?.ok === false && REFUSAL_KEYS.includes(String(result.formError));
@@ -760,7 +1165,10 @@ function isRefusal(outcome: Outcome, c: Case<unknown>): boolean {
 function isAnonymousRefusal(outcome: Outcome, c: Case<unknown>): boolean {
   if (outcome.kind === "response") return outcome.status === 401;
   if (c.refusedIf) return isRefusal(outcome, c);
-  return outcome.kind === "result" && (outcome.result as { formError?: unknown } | undefined)?.formError === "unauthenticated";
+  return (
+    outcome.kind === "result" &&
+    (outcome.result as { formError?: unknown } | undefined)?.formError === "unauthenticated"
+  );
 }
 
 function isAllowed(outcome: Outcome, c: Case<unknown>): boolean {
@@ -773,15 +1181,35 @@ function isAllowed(outcome: Outcome, c: Case<unknown>): boolean {
 function fingerprint(): Record<string, string> {
   const sqlite = state.db!.$client;
   const prints: Record<string, string> = {};
-  for (const table of sqlite.prepare("select name from sqlite_master where type = 'table' order by name").pluck().all() as string[]) {
+  for (const table of sqlite
+    .prepare("select name from sqlite_master where type = 'table' order by name")
+    .pluck()
+    .all() as string[]) {
     const hash = createHash("sha256");
-    for (const row of sqlite.prepare(`select * from "${table.replaceAll('"', '""')}" order by rowid`).raw().iterate()) hash.update(`${JSON.stringify(row)}\n`);
+    for (const row of sqlite
+      .prepare(`select * from "${table.replaceAll('"', '""')}" order by rowid`)
+      .raw()
+      .iterate())
+      hash.update(`${JSON.stringify(row)}\n`);
     prints[table] = hash.digest("hex");
   }
   const root = path.join(process.env.DATA_DIR!, "evidence");
-  const files = fs.existsSync(root) ? (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile()).sort() : [];
+  const files = fs.existsSync(root)
+    ? (fs.readdirSync(root, { recursive: true }) as string[])
+        .filter((f) => fs.statSync(path.join(root, f)).isFile())
+        .sort()
+    : [];
   prints["evidence files"] = createHash("sha256")
-    .update(files.map((f) => `${f} ${createHash("sha256").update(fs.readFileSync(path.join(root, f))).digest("hex")}`).join("\n"))
+    .update(
+      files
+        .map(
+          (f) =>
+            `${f} ${createHash("sha256")
+              .update(fs.readFileSync(path.join(root, f)))
+              .digest("hex")}`,
+        )
+        .join("\n"),
+    )
     .digest("hex");
   return prints;
 }
@@ -798,7 +1226,11 @@ async function invoke(key: string, c: Case<unknown>, caller: Caller): Promise<Ou
     if (key in ROUTES) {
       const [method] = key.split(" ");
       const call = c.input(fixture) as RouteCall;
-      const request = new NextRequest(`http://cityeval.test${call.path}${call.query ? `?${call.query}` : ""}`, { method, headers: call.headers, body: call.body });
+      const request = new NextRequest(`http://cityeval.test${call.path}${call.query ? `?${call.query}` : ""}`, {
+        method,
+        headers: call.headers,
+        body: call.body,
+      });
       const handler = routes.get(key);
       if (!handler) throw new Error(`no handler for ${key}`);
       const response = await handler(request, { params: Promise.resolve(call.params ?? {}) });
@@ -845,11 +1277,22 @@ describe("the authorization matrix", () => {
   it("accounts for every class of caller in every entry, and never both refuses and allows one", () => {
     for (const [key, cases] of [...Object.entries(ROUTES), ...Object.entries(ACTIONS)] as [string, Case<unknown>[]][]) {
       for (const c of cases) {
-        const exemptions = Object.values(c.refuse).filter((rule): rule is Exempt => typeof rule === "object" && "exempt" in rule);
-        expect(exemptions.every((e) => e.exempt.trim().length > 20), `${key}: every exemption says why`).toBe(true);
+        const exemptions = Object.values(c.refuse).filter(
+          (rule): rule is Exempt => typeof rule === "object" && "exempt" in rule,
+        );
+        expect(
+          exemptions.every((e) => e.exempt.trim().length > 20),
+          `${key}: every exemption says why`,
+        ).toBe(true);
         const refused = refusedCallers(c).map(([caller]) => caller);
-        expect((c.allow ?? []).filter((caller) => refused.includes(caller)), `${key}: callers both refused and allowed`).toEqual([]);
-        expect(Object.keys(c.knownIssues ?? {}).filter((caller) => !refused.includes(caller as Caller)), `${key}: known issues of callers not refused`).toEqual([]);
+        expect(
+          (c.allow ?? []).filter((caller) => refused.includes(caller)),
+          `${key}: callers both refused and allowed`,
+        ).toEqual([]);
+        expect(
+          Object.keys(c.knownIssues ?? {}).filter((caller) => !refused.includes(caller as Caller)),
+          `${key}: known issues of callers not refused`,
+        ).toEqual([]);
       }
     }
   });
@@ -857,15 +1300,32 @@ describe("the authorization matrix", () => {
   it("has an entry for every route handler and server action of the code, and none for anything else", () => {
     expect(actionProblems).toEqual([]);
     // The exclusions exist and are the only routes left out.
-    expect(EXCLUDED_ROUTES.filter((key) => !routes.has(key)), "excluded routes that no longer exist").toEqual([]);
+    expect(
+      EXCLUDED_ROUTES.filter((key) => !routes.has(key)),
+      "excluded routes that no longer exist",
+    ).toEqual([]);
     const enumeratedRoutes = [...routes.keys()].filter((key) => !EXCLUDED_ROUTES.includes(key)).sort();
-    expect(enumeratedRoutes.filter((key) => !(key in ROUTES)), "route handlers without an entry in the matrix").toEqual([]);
-    expect(Object.keys(ROUTES).filter((key) => !routes.has(key)), "matrix entries without a route handler").toEqual([]);
+    expect(
+      enumeratedRoutes.filter((key) => !(key in ROUTES)),
+      "route handlers without an entry in the matrix",
+    ).toEqual([]);
+    expect(
+      Object.keys(ROUTES).filter((key) => !routes.has(key)),
+      "matrix entries without a route handler",
+    ).toEqual([]);
     expect(Object.keys(ROUTES).filter((key) => EXCLUDED_ROUTES.includes(key))).toEqual([]);
     const enumeratedActions = [...actions.keys()].sort();
-    expect(enumeratedActions.filter((key) => !(key in ACTIONS)), "server actions without an entry in the matrix").toEqual([]);
-    expect(Object.keys(ACTIONS).filter((key) => !actions.has(key)), "matrix entries without a server action").toEqual([]);
-    expect(enumeratedRoutes.length + enumeratedActions.length).toBe(Object.keys(ROUTES).length + Object.keys(ACTIONS).length);
+    expect(
+      enumeratedActions.filter((key) => !(key in ACTIONS)),
+      "server actions without an entry in the matrix",
+    ).toEqual([]);
+    expect(
+      Object.keys(ACTIONS).filter((key) => !actions.has(key)),
+      "matrix entries without a server action",
+    ).toEqual([]);
+    expect(enumeratedRoutes.length + enumeratedActions.length).toBe(
+      Object.keys(ROUTES).length + Object.keys(ACTIONS).length,
+    );
   });
 
   for (const [key, cases] of [...Object.entries(ROUTES), ...Object.entries(ACTIONS)] as [string, Case<unknown>[]][]) {
@@ -875,13 +1335,16 @@ describe("the authorization matrix", () => {
       for (const c of cases) {
         for (const [caller, why] of refusedCallers(c)) {
           const issue = c.knownIssues?.[caller];
-          (issue ? it.fails : it)(`${issue ? `KNOWN ISSUE (${issue}): ` : ""}${c.target}: refuses ${CALLERS[caller]} (${why}) and changes nothing`, async () => {
-            const before = fingerprint();
-            const outcome = await invoke(key, c, caller);
-            const label = `${key} as ${caller}: ${summary(outcome)}`;
-            expect(caller === "anonymous" ? isAnonymousRefusal(outcome, c) : isRefusal(outcome, c), label).toBe(true);
-            expect(fingerprint(), `${label}: the data changed`).toEqual(before);
-          });
+          (issue ? it.fails : it)(
+            `${issue ? `KNOWN ISSUE (${issue}): ` : ""}${c.target}: refuses ${CALLERS[caller]} (${why}) and changes nothing`,
+            async () => {
+              const before = fingerprint();
+              const outcome = await invoke(key, c, caller);
+              const label = `${key} as ${caller}: ${summary(outcome)}`;
+              expect(caller === "anonymous" ? isAnonymousRefusal(outcome, c) : isRefusal(outcome, c), label).toBe(true);
+              expect(fingerprint(), `${label}: the data changed`).toEqual(before);
+            },
+          );
         }
         for (const caller of c.allow ?? []) {
           it(`${c.target}: allows ${CALLERS[caller]}`, async () => {

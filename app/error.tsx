@@ -15,11 +15,16 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
       <p className="mt-2 text-slate-600">{t("pageFailedBody")}</p>
       {error.digest && (
         <p className="mt-3 text-sm text-slate-600">
-          {t("reference")}<span className="font-mono font-semibold select-all">{error.digest}</span>
+          {t("reference")}
+          <span className="font-mono font-semibold select-all">{error.digest}</span>
         </p>
       )}
       <div className="mt-6 flex gap-3">
-        <button type="button" onClick={reset} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+        <button
+          type="button"
+          onClick={reset}
+          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+        >
           {t("tryAgain")}
         </button>
         <Link href="/" className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50">

@@ -12,14 +12,14 @@
 import fs from "node:fs";
 import http from "node:http";
 import { and, eq } from "drizzle-orm";
+import { saveAnswer } from "@/db/answers";
 import { getCityByCode } from "@/db/cities";
 import { openDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { items } from "@/db/schema";
 import { seedBase } from "@/db/seed";
-import { saveAnswer } from "@/db/answers";
 import { upsertUser } from "@/db/users";
-import { fmt, runLoad, request, signIn, startServer, tempDataDir, treeRssKb, type LoadResult } from "./lib";
+import { fmt, type LoadResult, request, runLoad, signIn, startServer, tempDataDir, treeRssKb } from "./lib";
 
 const PORT = 3210;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -33,12 +33,22 @@ async function main() {
   const db = openDatabase(`${dataDir}/cityeval.db`);
   runMigrations(db);
   const { roundId } = seedBase(db);
-  const numberItems = db.select().from(items).where(and(eq(items.roundId, roundId), eq(items.answerType, "number"))).all();
+  const numberItems = db
+    .select()
+    .from(items)
+    .where(and(eq(items.roundId, roundId), eq(items.answerType, "number")))
+    .all();
   const perCity = CLIENTS / CITIES.length;
   const staff = [];
   for (const code of CITIES) {
     const email = `bench-${code}@bench.local`;
-    await upsertUser(db, { email, name: `bench ${code}`, password: "bench-password", role: "city_staff", cityId: getCityByCode(db, code)!.id });
+    await upsertUser(db, {
+      email,
+      name: `bench ${code}`,
+      password: "bench-password",
+      role: "city_staff",
+      cityId: getCityByCode(db, code)!.id,
+    });
     staff.push(email);
   }
   db.$client.close();
@@ -81,11 +91,17 @@ async function main() {
 
     const row = (name: string, r: LoadResult) =>
       `${name.padEnd(28)} ${fmt(r.rps, 0).padStart(8)} ${fmt(r.p50).padStart(8)} ${fmt(r.p95).padStart(8)} ${fmt(r.p99).padStart(8)} ${String(r.errors).padStart(7)}`;
-    console.log(`\nAutosave vs empty route handler — ${CLIENTS} concurrent clients, ${SECONDS} s each, production server`);
-    console.log(`${"".padEnd(28)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"errors".padStart(7)}`);
+    console.log(
+      `\nAutosave vs empty route handler — ${CLIENTS} concurrent clients, ${SECONDS} s each, production server`,
+    );
+    console.log(
+      `${"".padEnd(28)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"errors".padStart(7)}`,
+    );
     console.log(row("GET /api/health (empty)", baseline));
     console.log(row("PUT /api/answers (autosave)", saves));
-    console.log(`ratio autosave / empty: ${fmt(saves.rps / baseline.rps, 2)}  (target ≥ 0.50; autosave p95 target < 50 ms)`);
+    console.log(
+      `ratio autosave / empty: ${fmt(saves.rps / baseline.rps, 2)}  (target ≥ 0.50; autosave p95 target < 50 ms)`,
+    );
 
     console.log(`\nStreaming a ${UPLOAD_MB} MB evidence upload`);
     const cookie = cookies[0]!;
@@ -98,7 +114,12 @@ async function main() {
       const size = UPLOAD_MB * 1024 * 1024;
       const req = http.request(`${BASE}/api/evidence?itemId=${item.id}`, {
         method: "POST",
-        headers: { Cookie: cookie, "Content-Type": "application/octet-stream", "Content-Length": String(size), "X-File-Name": encodeURIComponent("大文件.pdf") },
+        headers: {
+          Cookie: cookie,
+          "Content-Type": "application/octet-stream",
+          "Content-Length": String(size),
+          "X-File-Name": encodeURIComponent("大文件.pdf"),
+        },
       });
       req.on("response", (res) => {
         res.resume();
@@ -121,7 +142,9 @@ async function main() {
     clearInterval(sampler);
     const seconds = (performance.now() - started) / 1000;
     console.log(`status ${status} in ${fmt(seconds, 1)} s (${fmt(UPLOAD_MB / seconds, 0)} MB/s)`);
-    console.log(`server RSS before ${fmt(before / 1024)} MB, peak ${fmt(peak / 1024)} MB, growth ${fmt((peak - before) / 1024)} MB  (target < 50 MB)`);
+    console.log(
+      `server RSS before ${fmt(before / 1024)} MB, peak ${fmt(peak / 1024)} MB, growth ${fmt((peak - before) / 1024)} MB  (target < 50 MB)`,
+    );
   } finally {
     server.kill();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -137,13 +160,37 @@ async function dataLayerSaves(mode: "FULL" | "NORMAL", saves: number): Promise<{
     const { roundId } = seedBase(db);
     db.$client.pragma(`synchronous = ${mode}`);
     const cityId = getCityByCode(db, "shanghai")!.id;
-    const id = await upsertUser(db, { email: "bench-sync@bench.local", name: "bench", password: "bench-password", role: "city_staff", cityId });
-    const user = { id, email: "bench-sync@bench.local", name: "bench", role: "city_staff" as const, cityId, locale: "zh-CN" as const };
-    const itemIds = db.select({ id: items.id }).from(items).where(and(eq(items.roundId, roundId), eq(items.answerType, "number"))).all().slice(0, 20).map((i) => i.id);
+    const id = await upsertUser(db, {
+      email: "bench-sync@bench.local",
+      name: "bench",
+      password: "bench-password",
+      role: "city_staff",
+      cityId,
+    });
+    const user = {
+      id,
+      email: "bench-sync@bench.local",
+      name: "bench",
+      role: "city_staff" as const,
+      cityId,
+      locale: "zh-CN" as const,
+    };
+    const itemIds = db
+      .select({ id: items.id })
+      .from(items)
+      .where(and(eq(items.roundId, roundId), eq(items.answerType, "number")))
+      .all()
+      .slice(0, 20)
+      .map((i) => i.id);
     const revisions = new Map<number, number>();
     const save = (n: number) => {
       const itemId = itemIds[n % itemIds.length]!;
-      const result = saveAnswer(db, user, { itemId, baseRevision: revisions.get(itemId) ?? 0, value: (n % 50) + 1, notApplicableReason: null });
+      const result = saveAnswer(db, user, {
+        itemId,
+        baseRevision: revisions.get(itemId) ?? 0,
+        value: (n % 50) + 1,
+        notApplicableReason: null,
+      });
       if (!result.ok) throw new Error(`save refused: ${result.reason}`);
       revisions.set(itemId, result.revision);
     };
@@ -164,7 +211,9 @@ async function durabilityCost() {
   const full = await dataLayerSaves("FULL", saves);
   console.log(`\nWhat durability costs — ${saves} saves through the data layer, one connection, WAL`);
   console.log(`synchronous=NORMAL  ${fmt(normal.perSecond, 0).padStart(7)} saves/s  ${fmt(normal.meanMs, 2)} ms each`);
-  console.log(`synchronous=FULL    ${fmt(full.perSecond, 0).padStart(7)} saves/s  ${fmt(full.meanMs, 2)} ms each  (the server's setting)`);
+  console.log(
+    `synchronous=FULL    ${fmt(full.perSecond, 0).padStart(7)} saves/s  ${fmt(full.meanMs, 2)} ms each  (the server's setting)`,
+  );
   console.log(`ratio FULL / NORMAL: ${fmt(full.perSecond / normal.perSecond, 2)}`);
 }
 

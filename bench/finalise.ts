@@ -11,10 +11,9 @@ import fs from "node:fs";
 import { openDatabase } from "@/db/client";
 import { seedDemoRound } from "@/db/demo-round";
 import { finaliseRound } from "@/db/finalise";
-import { migrateAndSeed } from "@/db/seed";
+import { DEMO_PASSWORD, migrateAndSeed } from "@/db/seed";
 import { seedSyntheticVerifiedRound } from "@/db/synthetic";
 import { getSessionUserByEmail } from "@/db/users";
-import { DEMO_PASSWORD } from "@/db/seed";
 import { fmt, request, signIn, startServer, tempDataDir } from "./lib";
 
 const PORT = 3220;
@@ -40,7 +39,9 @@ async function main() {
   const rssBefore = process.memoryUsage().rss;
   const [r3000, s3000] = timed(() => finaliseRound(db, admin, round3000));
   const peakMb = process.resourceUsage().maxRSS / 1024;
-  console.log(`finalise 3,000 cities × 58 items: ${fmt(s3000, 2)} s (${r3000.ok ? `ok, ${r3000.cities} cities` : r3000.reason}), peak RSS ${fmt(peakMb, 0)} MB (before ${fmt(rssBefore / 1024 / 1024, 0)} MB)  targets < 15 s, < 1 GB`);
+  console.log(
+    `finalise 3,000 cities × 58 items: ${fmt(s3000, 2)} s (${r3000.ok ? `ok, ${r3000.cities} cities` : r3000.reason}), peak RSS ${fmt(peakMb, 0)} MB (before ${fmt(rssBefore / 1024 / 1024, 0)} MB)  targets < 15 s, < 1 GB`,
+  );
   db.$client.close();
 
   const server = await startServer(dataDir, PORT);
@@ -56,7 +57,9 @@ async function main() {
     }
     times.sort((a, b) => a - b);
     const at = (q: number) => times[Math.floor(q * (times.length - 1))]!;
-    console.log(`report page, 108 cities (50 sequential requests after 10 warm-up): p50 ${fmt(at(0.5))} ms, p95 ${fmt(at(0.95))} ms  target p95 < 150 ms`);
+    console.log(
+      `report page, 108 cities (50 sequential requests after 10 warm-up): p50 ${fmt(at(0.5))} ms, p95 ${fmt(at(0.95))} ms  target p95 < 150 ms`,
+    );
   } finally {
     server.kill();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /** Shared pieces of the benchmarks: a production server on a throwaway database, sign-in, load, memory. */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -13,7 +13,12 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "cityeval-bench-"));
 }
 
-export async function startServer(dataDir: string, port: number, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildProcess> {
+export async function startServer(
+  dataDir: string,
+  port: number,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<ChildProcess> {
   if (!fs.existsSync(".next/BUILD_ID")) throw new Error("run `npx next build` first");
   const server = spawn(process.execPath, [...nodeArgs, ...productionServerArgs(port, "127.0.0.1")], {
     env: { ...process.env, DATA_DIR: dataDir, AUTH_SECRET: BENCH_SECRET, NODE_ENV: "production", ...env },
@@ -35,7 +40,10 @@ export async function startServer(dataDir: string, port: number, env: Record<str
 export async function signIn(base: string, email: string, password: string): Promise<string> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const csrfCookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const response = await fetch(`${base}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
@@ -47,7 +55,15 @@ export async function signIn(base: string, email: string, password: string): Pro
   return session.split(";")[0]!;
 }
 
-export type LoadResult = { requests: number; errors: number; seconds: number; rps: number; p50: number; p95: number; p99: number };
+export type LoadResult = {
+  requests: number;
+  errors: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+};
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
@@ -76,7 +92,11 @@ export function request(
  * `clients` concurrent clients, each sending its next request as soon as the previous one answered, for
  * `seconds`. Each client keeps its own state (the autosave benchmark chains revisions per client).
  */
-export async function runLoad(clients: number, seconds: number, makeClient: (index: number) => () => Promise<boolean>): Promise<LoadResult> {
+export async function runLoad(
+  clients: number,
+  seconds: number,
+  makeClient: (index: number) => () => Promise<boolean>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   const start = performance.now();
@@ -95,7 +115,15 @@ export async function runLoad(clients: number, seconds: number, makeClient: (ind
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { requests: latencies.length, errors, seconds: elapsed, rps: latencies.length / elapsed, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+  return {
+    requests: latencies.length,
+    errors,
+    seconds: elapsed,
+    rps: latencies.length / elapsed,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+  };
 }
 
 /** Resident memory (kB) of a process and all its descendants, from /proc. */
@@ -151,7 +179,12 @@ export function uploadEvidence(
     const req = http.request(`${base}/api/evidence?itemId=${itemId}`, {
       method: "POST",
       agent: options.ownConnection ? false : agent,
-      headers: { Cookie: cookie, "Content-Type": "application/pdf", "Content-Length": String(file.length), "X-File-Name": encodeURIComponent(options.name ?? "证明材料.pdf") },
+      headers: {
+        Cookie: cookie,
+        "Content-Type": "application/pdf",
+        "Content-Length": String(file.length),
+        "X-File-Name": encodeURIComponent(options.name ?? "证明材料.pdf"),
+      },
     });
     req.on("response", (res) => {
       let body = "";

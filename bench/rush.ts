@@ -14,12 +14,12 @@
 import fs from "node:fs";
 import { getCityByCode } from "@/db/cities";
 import { openDatabase } from "@/db/client";
-import { runMigrations } from "@/db/migrate";
 import { loadFrameworkShape } from "@/db/framework";
+import { runMigrations } from "@/db/migrate";
 import { cities } from "@/db/schema";
 import { seedBase } from "@/db/seed";
 import { upsertUser } from "@/db/users";
-import { answerFor, DemoRandom, type DemoAnswer } from "@/lib/demo/generate";
+import { answerFor, type DemoAnswer, DemoRandom } from "@/lib/demo/generate";
 import { fmt, randomPdf, request, signIn, startServer, tempDataDir, treeRssKb, uploadEvidence } from "./lib";
 
 const PORT = 3230;
@@ -32,28 +32,41 @@ const [PAUSE_MIN, PAUSE_MAX] = (process.env.RUSH_PAUSE_MS ?? "300-1000").split("
 
 type Kind = "page: city" | "page: questionnaire" | "autosave" | "upload" | "evidence link" | "submit";
 const KINDS: Kind[] = ["page: city", "page: questionnaire", "autosave", "upload", "evidence link", "submit"];
-const stats = new Map<Kind, { ms: number[]; errors: number; server5xx: number; bytes: number }>(KINDS.map((k) => [k, { ms: [], errors: 0, server5xx: 0, bytes: 0 }]));
+const stats = new Map<Kind, { ms: number[]; errors: number; server5xx: number; bytes: number }>(
+  KINDS.map((k) => [k, { ms: [], errors: 0, server5xx: 0, bytes: 0 }]),
+);
 const firstErrors: string[] = [];
 let benchStart = performance.now();
 
-async function timed(kind: Kind, run: () => Promise<{ status: number; body: string }>, ok: (r: { status: number; body: string }) => boolean, bytes = 0) {
+async function timed(
+  kind: Kind,
+  run: () => Promise<{ status: number; body: string }>,
+  ok: (r: { status: number; body: string }) => boolean,
+  bytes = 0,
+) {
   const s = stats.get(kind)!;
   const t0 = performance.now();
   const result = await run().catch((error: unknown) => ({ status: 0, body: String(error) }));
   s.ms.push(performance.now() - t0);
-  if (process.env.RUSH_DEBUG && performance.now() - t0 > 5000) console.log(`slow ${kind} ${(performance.now() - t0).toFixed(0)} ms, started at ${((t0 - benchStart) / 1000).toFixed(1)} s`);
+  if (process.env.RUSH_DEBUG && performance.now() - t0 > 5000)
+    console.log(
+      `slow ${kind} ${(performance.now() - t0).toFixed(0)} ms, started at ${((t0 - benchStart) / 1000).toFixed(1)} s`,
+    );
   s.bytes += bytes;
   if (result.status >= 500) s.server5xx++;
   if (!ok(result)) {
     s.errors++;
-    if (firstErrors.length < 10) firstErrors.push(`${kind}: ${result.status} ${result.body.slice(0, 300).replace(/\s+/g, " ")}`);
+    if (firstErrors.length < 10)
+      firstErrors.push(`${kind}: ${result.status} ${result.body.slice(0, 300).replace(/\s+/g, " ")}`);
   }
   return result;
 }
 
 /** The id Next.js gave a server action in this build (what the browser sends in the Next-Action header). */
 function actionId(name: string, file: string): string {
-  const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, { exportedName?: string; filename?: string }> };
+  const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+    node: Record<string, { exportedName?: string; filename?: string }>;
+  };
   const found = Object.entries(manifest.node).find(([, v]) => v.exportedName === name && v.filename === file);
   if (!found) throw new Error(`server action ${name} not found in the build`);
   return found[0];
@@ -67,16 +80,32 @@ async function main() {
   runMigrations(db);
   const { roundId } = seedBase(db);
   const shape = loadFrameworkShape(db, roundId);
-  const cityCodes = db.select({ code: cities.code }).from(cities).orderBy(cities.id).all().map((c) => c.code).slice(0, Math.ceil(CLIENTS / 2));
+  const cityCodes = db
+    .select({ code: cities.code })
+    .from(cities)
+    .orderBy(cities.id)
+    .all()
+    .map((c) => c.code)
+    .slice(0, Math.ceil(CLIENTS / 2));
   for (const code of cityCodes) {
-    await upsertUser(db, { email: `rush-${code}@bench.local`, name: `rush ${code}`, password: PASSWORD, role: "city_staff", cityId: getCityByCode(db, code)!.id });
+    await upsertUser(db, {
+      email: `rush-${code}@bench.local`,
+      name: `rush ${code}`,
+      password: PASSWORD,
+      role: "city_staff",
+      cityId: getCityByCode(db, code)!.id,
+    });
   }
   db.$client.close();
   const random = new DemoRandom(42);
   const answers = new Map<string, DemoAnswer>(); // per city and item: a valid value
   for (const code of cityCodes) {
     for (const mod of shape) {
-      for (const item of mod.indicators.flatMap((i) => i.items)) answers.set(`${code}:${item.id}`, answerFor({ ...item, moduleCode: mod.code, rule: item.scoringRule }, 0.55, random));
+      for (const item of mod.indicators.flatMap((i) => i.items))
+        answers.set(
+          `${code}:${item.id}`,
+          answerFor({ ...item, moduleCode: mod.code, rule: item.scoringRule }, 0.55, random),
+        );
     }
   }
   const submitAction = actionId("submitModuleAction", "app/actions/questionnaire.ts");
@@ -87,12 +116,18 @@ async function main() {
     console.log(`Signing in ${cityCodes.length} city staff members …`);
     const cookies = new Map<string, string>();
     for (let i = 0; i < cityCodes.length; i += 4) {
-      await Promise.all(cityCodes.slice(i, i + 4).map(async (code) => cookies.set(code, await signIn(BASE, `rush-${code}@bench.local`, PASSWORD))));
+      await Promise.all(
+        cityCodes
+          .slice(i, i + 4)
+          .map(async (code) => cookies.set(code, await signIn(BASE, `rush-${code}@bench.local`, PASSWORD))),
+      );
     }
     // Warm every page and route once (JIT, module loading), as a server that has been up for a while is.
     const warm = cityCodes[0]!;
     await request(`${BASE}/rounds/${roundId}/cities/${warm}`, { headers: { Cookie: cookies.get(warm)! } });
-    await request(`${BASE}/rounds/${roundId}/cities/${warm}/modules/${shape[0]!.code}`, { headers: { Cookie: cookies.get(warm)! } });
+    await request(`${BASE}/rounds/${roundId}/cities/${warm}/modules/${shape[0]!.code}`, {
+      headers: { Cookie: cookies.get(warm)! },
+    });
 
     let peakKb = treeRssKb(server.pid!);
     const sampler = setInterval(() => (peakKb = Math.max(peakKb, treeRssKb(server.pid!))), 500);
@@ -131,7 +166,9 @@ async function main() {
                 body: JSON.stringify({
                   itemId: item.id,
                   baseRevision: 0,
-                  ...(answer.notApplicableReason ? { value: null, notApplicable: true, notApplicableReason: answer.notApplicableReason } : { value: answer.value }),
+                  ...(answer.notApplicableReason
+                    ? { value: null, notApplicable: true, notApplicableReason: answer.notApplicableReason }
+                    : { value: answer.value }),
                 }),
               }),
             (r) => r.status === 200,
@@ -139,7 +176,12 @@ async function main() {
           if (item.evidenceRequired && !answer.notApplicableReason) {
             if (!uploaded && process.env.RUSH_NO_UPLOADS !== "1") {
               const size = Math.round((1 + Math.random() * 19) * 1024 * 1024);
-              await timed("upload", () => uploadEvidence(BASE, cookie, item.id, randomPdf(size), { ownConnection: true }), (r) => r.status === 201, size);
+              await timed(
+                "upload",
+                () => uploadEvidence(BASE, cookie, item.id, randomPdf(size), { ownConnection: true }),
+                (r) => r.status === 201,
+                size,
+              );
               uploaded = true;
             } else {
               await timed(
@@ -147,8 +189,15 @@ async function main() {
                 () =>
                   request(page, {
                     method: "POST",
-                    headers: { ...headers, "Next-Action": linkAction, "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component" },
-                    body: JSON.stringify([{ itemId: item.id, url: `https://www.example.gov.cn/${code}/${item.code.toLowerCase()}` }]),
+                    headers: {
+                      ...headers,
+                      "Next-Action": linkAction,
+                      "Content-Type": "text/plain;charset=UTF-8",
+                      Accept: "text/x-component",
+                    },
+                    body: JSON.stringify([
+                      { itemId: item.id, url: `https://www.example.gov.cn/${code}/${item.code.toLowerCase()}` },
+                    ]),
                   }),
                 (r) => r.status === 200 && r.body.includes('"ok":true'),
               );
@@ -163,7 +212,12 @@ async function main() {
           () =>
             request(page, {
               method: "POST",
-              headers: { ...headers, "Next-Action": submitAction, "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component" },
+              headers: {
+                ...headers,
+                "Next-Action": submitAction,
+                "Content-Type": "text/plain;charset=UTF-8",
+                Accept: "text/x-component",
+              },
               body: JSON.stringify([{ roundId, moduleCode: mod.code }]),
             }),
           (r) => r.status === 200 && r.body.includes('"ok":true'),
@@ -175,7 +229,11 @@ async function main() {
         await pause(1000, 3000);
         await timed("page: city", () => request(cityPage, { headers }), html);
         await pause(1000, 3000);
-        await timed("page: questionnaire", () => request(`${cityPage}/modules/${mine[Math.floor(Math.random() * mine.length)]!.code}`, { headers }), html);
+        await timed(
+          "page: questionnaire",
+          () => request(`${cityPage}/modules/${mine[Math.floor(Math.random() * mine.length)]!.code}`, { headers }),
+          html,
+        );
       }
     };
     await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i)));
@@ -183,8 +241,12 @@ async function main() {
     clearInterval(sampler);
 
     const at = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-    console.log(`\nDeadline rush — ${CLIENTS} clients for ${fmt(elapsed, 0)} s against the production server (${cityCodes.length} cities, 2019 framework)`);
-    console.log(`${"".padEnd(20)} ${"count".padStart(6)} ${"req/s".padStart(7)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"errors".padStart(7)} ${"5xx".padStart(5)}`);
+    console.log(
+      `\nDeadline rush — ${CLIENTS} clients for ${fmt(elapsed, 0)} s against the production server (${cityCodes.length} cities, 2019 framework)`,
+    );
+    console.log(
+      `${"".padEnd(20)} ${"count".padStart(6)} ${"req/s".padStart(7)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"errors".padStart(7)} ${"5xx".padStart(5)}`,
+    );
     let total = 0;
     let errors = 0;
     let fivexx = 0;
@@ -199,8 +261,12 @@ async function main() {
       );
     }
     const upload = stats.get("upload")!;
-    console.log(`all                  ${String(total).padStart(6)} ${fmt(total / elapsed, 1).padStart(7)}   errors ${errors}, 5xx ${fivexx}`);
-    console.log(`modules submitted: ${submitted}; evidence uploaded: ${fmt(upload.bytes / 1024 / 1024, 0)} MB (${fmt(upload.bytes / 1024 / 1024 / elapsed, 1)} MB/s)`);
+    console.log(
+      `all                  ${String(total).padStart(6)} ${fmt(total / elapsed, 1).padStart(7)}   errors ${errors}, 5xx ${fivexx}`,
+    );
+    console.log(
+      `modules submitted: ${submitted}; evidence uploaded: ${fmt(upload.bytes / 1024 / 1024, 0)} MB (${fmt(upload.bytes / 1024 / 1024 / elapsed, 1)} MB/s)`,
+    );
     console.log(`server peak RSS: ${fmt(peakKb / 1024, 0)} MB`);
     console.log(`targets: 0 errors, 0 5xx, autosave p95 < 250 ms`);
     for (const e of firstErrors) console.log(`  first errors: ${e}`);

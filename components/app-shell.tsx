@@ -7,12 +7,24 @@ import { LanguageSwitch } from "./language-switch";
 import { SessionEndedDialog } from "./session-ended-dialog";
 
 /** The header and main area of every signed-in page; `unread` is the user's count of unread notifications. */
-export async function AppShell({ user, unread, children }: { user: SessionUser; unread: number; children: React.ReactNode }) {
+export async function AppShell({
+  user,
+  unread,
+  children,
+}: {
+  user: SessionUser;
+  unread: number;
+  children: React.ReactNode;
+}) {
   const t = await getTranslations();
-  const navLabel = user.role === "admin" ? t("nav.rounds") : user.role === "reviewer" ? t("nav.reviewQueue") : t("nav.dashboard");
+  const navLabel =
+    user.role === "admin" ? t("nav.rounds") : user.role === "reviewer" ? t("nav.reviewQueue") : t("nav.dashboard");
   return (
     <>
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         {t("nav.skipToContent")}
       </a>
       <header className="no-print border-b border-slate-200 bg-white">
@@ -45,14 +57,19 @@ export async function AppShell({ user, unread, children }: { user: SessionUser; 
             <Link href="/notifications" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
               {t("nav.notifications")}
               {unread > 0 && (
-                <span className="ml-1 rounded-full bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white" aria-label={t("nav.unread", { count: unread })}>
+                <span
+                  className="ml-1 rounded-full bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white"
+                  aria-label={t("nav.unread", { count: unread })}
+                >
                   {unread}
                 </span>
               )}
             </Link>
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
-            <span className="text-slate-600">{t("nav.signedInAs", { name: user.name, role: t(`roles.${user.role}`) })}</span>
+            <span className="text-slate-600">
+              {t("nav.signedInAs", { name: user.name, role: t(`roles.${user.role}`) })}
+            </span>
             <Link href="/account/password" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
               {t("nav.password")}
             </Link>

@@ -1,7 +1,7 @@
 "use client";
 
-import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
+import { useLocale, useTranslations } from "next-intl";
 import { useTransition } from "react";
 import { setLocaleAction } from "@/app/actions/session";
 import { LOCALES, type Locale } from "@/lib/domain";
@@ -15,7 +15,11 @@ export function LanguageSwitch() {
   const [pending, startTransition] = useTransition();
 
   return (
-    <div role="group" aria-label={t("language")} className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 text-sm">
+    <div
+      role="group"
+      aria-label={t("language")}
+      className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 text-sm"
+    >
       {LOCALES.map((locale) => (
         <button
           key={locale}

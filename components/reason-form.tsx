@@ -46,12 +46,37 @@ export function ReasonForm({
         setConfirming(true);
       }}
     >
-      <label htmlFor={id} className="block font-medium">{label}</label>
-      <textarea id={id} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} className="block w-full rounded-md border border-slate-300 px-2 py-1.5" />
-      <button type="submit" disabled={pending} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{submitLabel}</button>
-      {error && <p role="alert" className="text-red-700">{errorText(error)}</p>}
+      <label htmlFor={id} className="block font-medium">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        rows={2}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        className="block w-full rounded-md border border-slate-300 px-2 py-1.5"
+      />
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+      >
+        {submitLabel}
+      </button>
+      {error && (
+        <p role="alert" className="text-red-700">
+          {errorText(error)}
+        </p>
+      )}
       {confirm && (
-        <ConfirmDialog open={confirming} title={confirm.title} confirmLabel={confirm.label} onConfirm={send} onCancel={() => setConfirming(false)} pending={pending}>
+        <ConfirmDialog
+          open={confirming}
+          title={confirm.title}
+          confirmLabel={confirm.label}
+          onConfirm={send}
+          onCancel={() => setConfirming(false)}
+          pending={pending}
+        >
           <p>{confirm.body}</p>
           <p className="rounded bg-slate-50 p-2">{reason.trim()}</p>
         </ConfirmDialog>

@@ -6,7 +6,7 @@ import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { resumeSessionAction } from "@/app/actions/session";
-import { signInSchema, type SignInInput } from "@/lib/auth/schemas";
+import { type SignInInput, signInSchema } from "@/lib/auth/schemas";
 import { announceSessionResumed, onSessionEnded } from "./session-events";
 import { Button } from "./ui/button";
 import { TextField } from "./ui/text-field";
@@ -24,7 +24,10 @@ export function SessionEndedDialog({ email, userId }: { email: string; userId: n
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const [formError, setFormError] = useState<{ key?: string; params?: Record<string, unknown> }>();
-  const { register, handleSubmit, setError, reset, formState } = useForm<SignInInput>({ resolver: zodResolver(signInSchema), defaultValues: { email, password: "" } });
+  const { register, handleSubmit, setError, reset, formState } = useForm<SignInInput>({
+    resolver: zodResolver(signInSchema),
+    defaultValues: { email, password: "" },
+  });
 
   const [open, setOpen] = useState(false);
   useEffect(() => onSessionEnded(() => setOpen(true)), []);
@@ -60,7 +63,9 @@ export function SessionEndedDialog({ email, userId }: { email: string; userId: n
       className="m-auto w-full max-w-md rounded-xl border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       <form onSubmit={onSubmit} noValidate className="space-y-4 p-5 text-sm">
-        <h2 id={titleId} className="text-lg font-semibold">{t("sessionEndedTitle")}</h2>
+        <h2 id={titleId} className="text-lg font-semibold">
+          {t("sessionEndedTitle")}
+        </h2>
         <p className="text-slate-700">{errorText("sessionEnded")}</p>
         {formError?.key && (
           <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-red-700">
@@ -68,7 +73,14 @@ export function SessionEndedDialog({ email, userId }: { email: string; userId: n
           </p>
         )}
         <TextField label={t("email")} type="email" autoComplete="username" readOnly {...register("email")} />
-        <TextField label={t("password")} type="password" autoComplete="current-password" autoFocus error={errorText(formState.errors.password?.message)} {...register("password")} />
+        <TextField
+          label={t("password")}
+          type="password"
+          autoComplete="current-password"
+          autoFocus
+          error={errorText(formState.errors.password?.message)}
+          {...register("password")}
+        />
         <Button type="submit" className="w-full" disabled={formState.isSubmitting}>
           {formState.isSubmitting ? t("submitting") : t("signInAndContinue")}
         </Button>

@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { signInAction } from "@/app/actions/session";
-import { signInSchema, type SignInInput } from "@/lib/auth/schemas";
+import { type SignInInput, signInSchema } from "@/lib/auth/schemas";
 import { Button } from "./ui/button";
 import { TextField } from "./ui/text-field";
 import { useErrorText } from "./use-error-text";
@@ -34,8 +34,20 @@ export function SignInForm() {
           {errorText(formError.key, formError.params)}
         </p>
       )}
-      <TextField label={t("email")} type="email" autoComplete="username" error={errorText(formState.errors.email?.message)} {...register("email")} />
-      <TextField label={t("password")} type="password" autoComplete="current-password" error={errorText(formState.errors.password?.message)} {...register("password")} />
+      <TextField
+        label={t("email")}
+        type="email"
+        autoComplete="username"
+        error={errorText(formState.errors.email?.message)}
+        {...register("email")}
+      />
+      <TextField
+        label={t("password")}
+        type="password"
+        autoComplete="current-password"
+        error={errorText(formState.errors.password?.message)}
+        {...register("password")}
+      />
       <Button type="submit" className="w-full" disabled={formState.isSubmitting}>
         {formState.isSubmitting ? t("submitting") : t("submit")}
       </Button>

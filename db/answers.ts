@@ -1,12 +1,12 @@
 /** The city's answers: reading them, and saving one with optimistic concurrency (the autosave path). */
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
-import type { SessionUser } from "@/lib/domain";
 import { actingCityOf } from "@/lib/auth/policy";
+import type { SessionUser } from "@/lib/domain";
 import { decide } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
-import { openForEdit, type EditRefusal } from "./editing";
+import { type EditRefusal, openForEdit } from "./editing";
 import { reopenedItemIds } from "./item-decisions";
 import { answers, indicators, items, roundCities, rounds, submissions, users } from "./schema";
 
@@ -82,12 +82,23 @@ function prepareHotQueries(db: Db) {
       .from(items)
       .innerJoin(indicators, eq(indicators.id, items.indicatorId))
       .innerJoin(rounds, eq(rounds.id, items.roundId))
-      .innerJoin(submissions, and(eq(submissions.roundId, items.roundId), eq(submissions.cityId, p("cityId")), eq(submissions.moduleId, indicators.moduleId)))
+      .innerJoin(
+        submissions,
+        and(
+          eq(submissions.roundId, items.roundId),
+          eq(submissions.cityId, p("cityId")),
+          eq(submissions.moduleId, indicators.moduleId),
+        ),
+      )
       .leftJoin(answers, and(eq(answers.submissionId, submissions.id), eq(answers.itemId, items.id)))
       .leftJoin(users, eq(users.id, answers.updatedBy))
       .where(eq(items.id, p("itemId")))
       .prepare(),
-    touchSubmission: db.update(submissions).set({ updatedAt: sql`${p("now")}` }).where(eq(submissions.id, p("submissionId"))).prepare(),
+    touchSubmission: db
+      .update(submissions)
+      .set({ updatedAt: sql`${p("now")}` })
+      .where(eq(submissions.id, p("submissionId")))
+      .prepare(),
   };
 }
 
@@ -124,22 +135,40 @@ export function saveAnswer(
       }
       const decision = decide("edit", { role: user.role, state: ctx.submissionStatus, roundStatus: ctx.roundStatus });
       if (!decision.ok) return decision;
-      if (ctx.submissionStatus === "returned" && !reopenedItemIds(tx, ctx.submissionId, ctx.submissionVersion).has(input.itemId)) {
+      if (
+        ctx.submissionStatus === "returned" &&
+        !reopenedItemIds(tx, ctx.submissionId, ctx.submissionVersion).has(input.itemId)
+      ) {
         return { ok: false, reason: "itemLocked" };
       }
 
-      const existing = ctx.answerRevision === null ? null : { value: ctx.answerValue, notApplicableReason: ctx.answerReason, revision: ctx.answerRevision };
+      const existing =
+        ctx.answerRevision === null
+          ? null
+          : { value: ctx.answerValue, notApplicableReason: ctx.answerReason, revision: ctx.answerRevision };
       const currentRevision = existing?.revision ?? 0;
       if (input.baseRevision !== currentRevision) {
         if (!existing) return { ok: false, reason: "notFound" };
-        return { ok: false, reason: "staleRevision", current: { ...existing, updatedAt: ctx.answerUpdatedAt!, updatedByName: ctx.answerUpdatedBy } };
+        return {
+          ok: false,
+          reason: "staleRevision",
+          current: { ...existing, updatedAt: ctx.answerUpdatedAt!, updatedByName: ctx.answerUpdatedBy },
+        };
       }
       const unchanged =
-        existing && JSON.stringify(existing.value) === JSON.stringify(input.value) && existing.notApplicableReason === input.notApplicableReason;
+        existing &&
+        JSON.stringify(existing.value) === JSON.stringify(input.value) &&
+        existing.notApplicableReason === input.notApplicableReason;
       if (unchanged) return { ok: true, revision: existing.revision, updatedAt: ctx.answerUpdatedAt! };
 
       const revision = currentRevision + 1;
-      const values = { value: input.value, notApplicableReason: input.notApplicableReason, revision, updatedBy: user.id, updatedAt: now };
+      const values = {
+        value: input.value,
+        notApplicableReason: input.notApplicableReason,
+        revision,
+        updatedBy: user.id,
+        updatedAt: now,
+      };
       tx.insert(answers)
         .values({ submissionId: ctx.submissionId, itemId: input.itemId, ...values })
         .onConflictDoUpdate({ target: [answers.submissionId, answers.itemId], set: values })

@@ -5,24 +5,49 @@
  */
 import "server-only";
 import { and, asc, desc, eq } from "drizzle-orm";
+import { actingCityOf, mayDecideAppeal } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import { appealRefusal, isCorrectionWindowOpen } from "@/lib/review/appeals";
-import { actingCityOf, mayDecideAppeal } from "@/lib/auth/policy";
+import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
 import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { listAdjustmentsInForce } from "./item-decisions";
-import { appeals, cities, indicators, itemReviews, items, notifications, reviewAssignments, reviewStages, rounds, submissions, users } from "./schema";
-import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
+import {
+  appeals,
+  cities,
+  indicators,
+  itemReviews,
+  items,
+  notifications,
+  reviewAssignments,
+  reviewStages,
+  rounds,
+  submissions,
+  users,
+} from "./schema";
 
 type Appeal = typeof appeals.$inferSelect;
 type Submission = typeof submissions.$inferSelect;
-export type AppealRefusal = "notFound" | "roleNotAllowed" | "windowClosed" | "notVerified" | "notScored" | "alreadyAppealed" | "notAssigned" | "alreadyDecided";
+export type AppealRefusal =
+  | "notFound"
+  | "roleNotAllowed"
+  | "windowClosed"
+  | "notVerified"
+  | "notScored"
+  | "alreadyAppealed"
+  | "notAssigned"
+  | "alreadyDecided";
 
 /** The stage whose decision on the item is in force: the adjusting stage, or else the last stage (which approved it). */
 function decidingStage(db: Db | Tx, sub: Submission, itemId: number) {
   const adjustment = listAdjustmentsInForce(db, { submissionIds: [sub.id] }).find((a) => a.itemId === itemId);
-  const stages = db.select().from(reviewStages).where(eq(reviewStages.roundId, sub.roundId)).orderBy(asc(reviewStages.position)).all();
+  const stages = db
+    .select()
+    .from(reviewStages)
+    .where(eq(reviewStages.roundId, sub.roundId))
+    .orderBy(asc(reviewStages.position))
+    .all();
   return (adjustment && stages.find((s) => s.position === adjustment.stagePosition)) ?? stages.at(-1)!;
 }
 
@@ -38,12 +63,27 @@ function deciders(db: Db | Tx, appeal: Appeal, sub: Submission): number[] {
     .map((r) => r.id);
 }
 
-function notify(tx: Tx, userIds: number[], kind: string, params: Record<string, string | number>, href: string, now: Date) {
-  if (userIds.length) tx.insert(notifications).values(userIds.map((userId) => ({ userId, kind, params, href, createdAt: now }))).run();
+function notify(
+  tx: Tx,
+  userIds: number[],
+  kind: string,
+  params: Record<string, string | number>,
+  href: string,
+  now: Date,
+) {
+  if (userIds.length)
+    tx.insert(notifications)
+      .values(userIds.map((userId) => ({ userId, kind, params, href, createdAt: now })))
+      .run();
 }
 
 function itemWithModule(db: Db | Tx, itemId: number) {
-  return db.select({ item: items, moduleId: indicators.moduleId }).from(items).innerJoin(indicators, eq(indicators.id, items.indicatorId)).where(eq(items.id, itemId)).get();
+  return db
+    .select({ item: items, moduleId: indicators.moduleId })
+    .from(items)
+    .innerJoin(indicators, eq(indicators.id, items.indicatorId))
+    .where(eq(items.id, itemId))
+    .get();
 }
 
 /** City staff appeal the decision on one item of their verified module, while the window is open. */
@@ -61,19 +101,65 @@ export function fileAppeal(
       if (!found) return { ok: false, reason: "notFound" };
       const { item, moduleId } = found;
       const round = tx.select().from(rounds).where(eq(rounds.id, item.roundId)).get()!;
-      const sub = tx.select().from(submissions).where(and(eq(submissions.roundId, round.id), eq(submissions.cityId, cityId), eq(submissions.moduleId, moduleId))).get();
+      const sub = tx
+        .select()
+        .from(submissions)
+        .where(
+          and(eq(submissions.roundId, round.id), eq(submissions.cityId, cityId), eq(submissions.moduleId, moduleId)),
+        )
+        .get();
       if (!sub) return { ok: false, reason: "notFound" };
-      const pending = tx.select({ id: appeals.id }).from(appeals).where(and(eq(appeals.submissionId, sub.id), eq(appeals.itemId, item.id), eq(appeals.status, "open"))).get();
-      const refusal = appealRefusal({ windowOpen: isCorrectionWindowOpen(round, now), verified: sub.status === "verified", maxPoints: item.maxPoints, openAppeal: !!pending });
+      const pending = tx
+        .select({ id: appeals.id })
+        .from(appeals)
+        .where(and(eq(appeals.submissionId, sub.id), eq(appeals.itemId, item.id), eq(appeals.status, "open")))
+        .get();
+      const refusal = appealRefusal({
+        windowOpen: isCorrectionWindowOpen(round, now),
+        verified: sub.status === "verified",
+        maxPoints: item.maxPoints,
+        openAppeal: !!pending,
+      });
       if (refusal) return { ok: false, reason: refusal };
       const appeal = tx
         .insert(appeals)
-        .values({ roundId: round.id, submissionId: sub.id, itemId: item.id, version: sub.version, filedBy: user.id, reason: input.reason.trim(), evidenceUrl: input.evidenceUrl || null, filedAt: now })
+        .values({
+          roundId: round.id,
+          submissionId: sub.id,
+          itemId: item.id,
+          version: sub.version,
+          filedBy: user.id,
+          reason: input.reason.trim(),
+          evidenceUrl: input.evidenceUrl || null,
+          filedAt: now,
+        })
         .returning()
         .get();
-      appendAudit(tx, { actorId: user.id, action: "appeal.filed", entityType: "submission", entityId: sub.id, roundId: round.id, cityId: sub.cityId, before: null, after: { appealId: appeal.id, itemCode: item.code, version: sub.version, reason: appeal.reason, evidenceUrl: appeal.evidenceUrl } });
+      appendAudit(tx, {
+        actorId: user.id,
+        action: "appeal.filed",
+        entityType: "submission",
+        entityId: sub.id,
+        roundId: round.id,
+        cityId: sub.cityId,
+        before: null,
+        after: {
+          appealId: appeal.id,
+          itemCode: item.code,
+          version: sub.version,
+          reason: appeal.reason,
+          evidenceUrl: appeal.evidenceUrl,
+        },
+      });
       const city = tx.select().from(cities).where(eq(cities.id, sub.cityId)).get()!;
-      notify(tx, deciders(tx, appeal, sub), "appealFiled", { cityZh: city.nameZh, cityEn: city.nameEn, item: item.code }, "/review/appeals", now);
+      notify(
+        tx,
+        deciders(tx, appeal, sub),
+        "appealFiled",
+        { cityZh: city.nameZh, cityEn: city.nameEn, item: item.code },
+        "/review/appeals",
+        now,
+      );
       return { ok: true, id: appeal.id };
     },
     { behavior: "immediate" },
@@ -97,7 +183,8 @@ export function decideAppeal(
       const sub = appeal && tx.select().from(submissions).where(eq(submissions.id, appeal.submissionId)).get();
       if (!appeal || !sub) return { ok: false, reason: "notFound" };
       const stage = { moduleId: sub.moduleId, stageId: decidingStage(tx, sub, appeal.itemId).id };
-      if (!mayDecideAppeal(user, appeal, stage, reviewerAssignments(tx, user))) return { ok: false, reason: "notAssigned" };
+      if (!mayDecideAppeal(user, appeal, stage, reviewerAssignments(tx, user)))
+        return { ok: false, reason: "notAssigned" };
       const round = tx.select().from(rounds).where(eq(rounds.id, appeal.roundId)).get()!;
       const decision = decideRound("decide_appeal", { status: round.status, role: user.role });
       if (!decision.ok) return decision;
@@ -108,13 +195,35 @@ export function decideAppeal(
       const reason = input.reason.trim();
       if (input.outcome === "amended") {
         const stage = decidingStage(tx, sub, item.id);
-        const key = and(eq(itemReviews.submissionId, sub.id), eq(itemReviews.itemId, item.id), eq(itemReviews.version, sub.version), eq(itemReviews.stageId, stage.id));
-        const decision = { action: "adjust" as const, adjustedValue: input.amendedValue, comment: reason, reviewerId: user.id, createdAt: now, carriedFromVersion: null };
-        if (tx.select({ id: itemReviews.id }).from(itemReviews).where(key).get()) tx.update(itemReviews).set(decision).where(key).run();
-        else tx.insert(itemReviews).values({ submissionId: sub.id, itemId: item.id, version: sub.version, stageId: stage.id, ...decision }).run();
+        const key = and(
+          eq(itemReviews.submissionId, sub.id),
+          eq(itemReviews.itemId, item.id),
+          eq(itemReviews.version, sub.version),
+          eq(itemReviews.stageId, stage.id),
+        );
+        const decision = {
+          action: "adjust" as const,
+          adjustedValue: input.amendedValue,
+          comment: reason,
+          reviewerId: user.id,
+          createdAt: now,
+          carriedFromVersion: null,
+        };
+        if (tx.select({ id: itemReviews.id }).from(itemReviews).where(key).get())
+          tx.update(itemReviews).set(decision).where(key).run();
+        else
+          tx.insert(itemReviews)
+            .values({ submissionId: sub.id, itemId: item.id, version: sub.version, stageId: stage.id, ...decision })
+            .run();
       }
       tx.update(appeals)
-        .set({ status: input.outcome, decidedBy: user.id, decidedAt: now, decisionReason: reason, amendedValue: input.outcome === "amended" ? input.amendedValue : null })
+        .set({
+          status: input.outcome,
+          decidedBy: user.id,
+          decidedAt: now,
+          decisionReason: reason,
+          amendedValue: input.outcome === "amended" ? input.amendedValue : null,
+        })
         .where(eq(appeals.id, appeal.id))
         .run();
       appendAudit(tx, {
@@ -125,11 +234,29 @@ export function decideAppeal(
         roundId: sub.roundId,
         cityId: sub.cityId,
         before: { appealId: appeal.id, status: appeal.status },
-        after: { appealId: appeal.id, itemCode: item.code, status: input.outcome, reason, amendedValue: input.outcome === "amended" ? input.amendedValue : null },
+        after: {
+          appealId: appeal.id,
+          itemCode: item.code,
+          status: input.outcome,
+          reason,
+          amendedValue: input.outcome === "amended" ? input.amendedValue : null,
+        },
       });
       const city = tx.select().from(cities).where(eq(cities.id, sub.cityId)).get()!;
-      const staff = tx.select({ id: users.id }).from(users).where(and(eq(users.cityId, sub.cityId), eq(users.active, true))).all().map((u) => u.id);
-      notify(tx, staff, input.outcome === "amended" ? "appealAmended" : "appealUpheld", { item: item.code, reason }, `/rounds/${sub.roundId}/cities/${city.code}/results`, now);
+      const staff = tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.cityId, sub.cityId), eq(users.active, true)))
+        .all()
+        .map((u) => u.id);
+      notify(
+        tx,
+        staff,
+        input.outcome === "amended" ? "appealAmended" : "appealUpheld",
+        { item: item.code, reason },
+        `/rounds/${sub.roundId}/cities/${city.code}/results`,
+        now,
+      );
       return { ok: true };
     },
     { behavior: "immediate" },
@@ -137,18 +264,43 @@ export function decideAppeal(
 }
 
 /** An admin hands an open appeal to a reviewer of their choice. */
-export function assignAppeal(db: Db, user: SessionUser, appealId: number, reviewerId: number): { ok: true } | { ok: false; reason: "notFound" | "roleNotAllowed" | "alreadyDecided" } {
+export function assignAppeal(
+  db: Db,
+  user: SessionUser,
+  appealId: number,
+  reviewerId: number,
+): { ok: true } | { ok: false; reason: "notFound" | "roleNotAllowed" | "alreadyDecided" } {
   return db.transaction(
     (tx): { ok: true } | { ok: false; reason: "notFound" | "roleNotAllowed" | "alreadyDecided" } => {
       if (user.role !== "admin") return { ok: false, reason: "roleNotAllowed" };
       const appeal = tx.select().from(appeals).where(eq(appeals.id, appealId)).get();
-      const reviewer = tx.select().from(users).where(and(eq(users.id, reviewerId), eq(users.role, "reviewer"), eq(users.active, true))).get();
+      const reviewer = tx
+        .select()
+        .from(users)
+        .where(and(eq(users.id, reviewerId), eq(users.role, "reviewer"), eq(users.active, true)))
+        .get();
       if (!appeal || !reviewer) return { ok: false, reason: "notFound" };
       if (appeal.status !== "open") return { ok: false, reason: "alreadyDecided" };
       tx.update(appeals).set({ assignedTo: reviewer.id }).where(eq(appeals.id, appealId)).run();
       const sub = tx.select().from(submissions).where(eq(submissions.id, appeal.submissionId)).get()!;
-      appendAudit(tx, { actorId: user.id, action: "appeal.assigned", entityType: "submission", entityId: sub.id, roundId: sub.roundId, cityId: sub.cityId, before: { assignedTo: appeal.assignedTo }, after: { appealId, assignedTo: reviewer.id } });
-      notify(tx, [reviewer.id], "appealAssigned", { item: tx.select({ code: items.code }).from(items).where(eq(items.id, appeal.itemId)).get()!.code }, "/review/appeals", new Date());
+      appendAudit(tx, {
+        actorId: user.id,
+        action: "appeal.assigned",
+        entityType: "submission",
+        entityId: sub.id,
+        roundId: sub.roundId,
+        cityId: sub.cityId,
+        before: { assignedTo: appeal.assignedTo },
+        after: { appealId, assignedTo: reviewer.id },
+      });
+      notify(
+        tx,
+        [reviewer.id],
+        "appealAssigned",
+        { item: tx.select({ code: items.code }).from(items).where(eq(items.id, appeal.itemId)).get()!.code },
+        "/review/appeals",
+        new Date(),
+      );
       return { ok: true };
     },
     { behavior: "immediate" },
@@ -178,11 +330,21 @@ function appealQuery(db: Db) {
 /** A city's appeals in a round, newest first. */
 /** The item an appeal is about (its amended value is checked against it), or null. */
 export function getAppealItem(db: Db, appealId: number) {
-  return db.select({ item: items }).from(appeals).innerJoin(items, eq(items.id, appeals.itemId)).where(eq(appeals.id, appealId)).get()?.item ?? null;
+  return (
+    db
+      .select({ item: items })
+      .from(appeals)
+      .innerJoin(items, eq(items.id, appeals.itemId))
+      .where(eq(appeals.id, appealId))
+      .get()?.item ?? null
+  );
 }
 
 export function listAppealsForCity(db: Db, roundId: number, cityId: number) {
-  return appealQuery(db).where(and(eq(appeals.roundId, roundId), eq(submissions.cityId, cityId))).orderBy(desc(appeals.filedAt), desc(appeals.id)).all();
+  return appealQuery(db)
+    .where(and(eq(appeals.roundId, roundId), eq(submissions.cityId, cityId)))
+    .orderBy(desc(appeals.filedAt), desc(appeals.id))
+    .all();
 }
 
 /** Every appeal of a round (the admin's view), open ones first. */
@@ -192,15 +354,23 @@ export function listAppealsForRound(db: Db, roundId: number) {
 
 /** The open appeals a reviewer may decide. */
 export function listAppealsForReviewer(db: Db, user: SessionUser) {
-  return appealQuery(db).where(eq(appeals.status, "open")).orderBy(asc(appeals.filedAt)).all().filter(({ appeal }) => {
-    const sub = db.select().from(submissions).where(eq(submissions.id, appeal.submissionId)).get()!;
-    return deciders(db, appeal, sub).includes(user.id);
-  });
+  return appealQuery(db)
+    .where(eq(appeals.status, "open"))
+    .orderBy(asc(appeals.filedAt))
+    .all()
+    .filter(({ appeal }) => {
+      const sub = db.select().from(submissions).where(eq(submissions.id, appeal.submissionId)).get()!;
+      return deciders(db, appeal, sub).includes(user.id);
+    });
 }
 
 /** How many appeals of the round are still open (finalising waits for them). */
 export function countOpenAppeals(db: Db | Tx, roundId: number): number {
-  return db.select({ id: appeals.id }).from(appeals).where(and(eq(appeals.roundId, roundId), eq(appeals.status, "open"))).all().length;
+  return db
+    .select({ id: appeals.id })
+    .from(appeals)
+    .where(and(eq(appeals.roundId, roundId), eq(appeals.status, "open")))
+    .all().length;
 }
 
 export type AppealRow = ReturnType<typeof listAppealsForCity>[number];

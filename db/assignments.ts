@@ -5,16 +5,26 @@ import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { modules, reviewAssignments, reviewStages, users } from "./schema";
 
-
 /** The modules and stages a reviewer is assigned to, the facts lib/auth/policy.ts decides on (none for other roles). */
 export function reviewerAssignments(db: Db | Tx, user: Actor): Assignment[] {
   if (user.role !== "reviewer") return [];
-  return db.select({ moduleId: reviewAssignments.moduleId, stageId: reviewAssignments.stageId }).from(reviewAssignments).where(eq(reviewAssignments.reviewerId, user.id)).all();
+  return db
+    .select({ moduleId: reviewAssignments.moduleId, stageId: reviewAssignments.stageId })
+    .from(reviewAssignments)
+    .where(eq(reviewAssignments.reviewerId, user.id))
+    .all();
 }
 
 export function listRoundAssignments(db: Db, roundId: number) {
   return db
-    .select({ id: reviewAssignments.id, moduleId: reviewAssignments.moduleId, stageId: reviewAssignments.stageId, reviewerId: users.id, reviewerName: users.name, reviewerEmail: users.email })
+    .select({
+      id: reviewAssignments.id,
+      moduleId: reviewAssignments.moduleId,
+      stageId: reviewAssignments.stageId,
+      reviewerId: users.id,
+      reviewerName: users.name,
+      reviewerEmail: users.email,
+    })
     .from(reviewAssignments)
     .innerJoin(users, eq(users.id, reviewAssignments.reviewerId))
     .where(eq(reviewAssignments.roundId, roundId))
@@ -23,24 +33,62 @@ export function listRoundAssignments(db: Db, roundId: number) {
 }
 
 export function listActiveReviewers(db: Db) {
-  return db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(and(eq(users.role, "reviewer"), eq(users.active, true))).orderBy(asc(users.name)).all();
+  return db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(and(eq(users.role, "reviewer"), eq(users.active, true)))
+    .orderBy(asc(users.name))
+    .all();
 }
 
 export function listStages(db: Db, roundId: number) {
-  return db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(asc(reviewStages.position)).all();
+  return db
+    .select()
+    .from(reviewStages)
+    .where(eq(reviewStages.roundId, roundId))
+    .orderBy(asc(reviewStages.position))
+    .all();
 }
 
 /** Assigns a reviewer to a module at a stage of the same round; refuses ids that do not belong together. */
-export function addAssignment(db: Db, actorId: number, input: { roundId: number; moduleId: number; stageId: number; reviewerId: number }): boolean {
+export function addAssignment(
+  db: Db,
+  actorId: number,
+  input: { roundId: number; moduleId: number; stageId: number; reviewerId: number },
+): boolean {
   return db.transaction(
     (tx) => {
-      const mod = tx.select().from(modules).where(and(eq(modules.id, input.moduleId), eq(modules.roundId, input.roundId))).get();
-      const stage = tx.select().from(reviewStages).where(and(eq(reviewStages.id, input.stageId), eq(reviewStages.roundId, input.roundId))).get();
-      const reviewer = tx.select().from(users).where(and(eq(users.id, input.reviewerId), eq(users.role, "reviewer"), eq(users.active, true))).get();
+      const mod = tx
+        .select()
+        .from(modules)
+        .where(and(eq(modules.id, input.moduleId), eq(modules.roundId, input.roundId)))
+        .get();
+      const stage = tx
+        .select()
+        .from(reviewStages)
+        .where(and(eq(reviewStages.id, input.stageId), eq(reviewStages.roundId, input.roundId)))
+        .get();
+      const reviewer = tx
+        .select()
+        .from(users)
+        .where(and(eq(users.id, input.reviewerId), eq(users.role, "reviewer"), eq(users.active, true)))
+        .get();
       if (!mod || !stage || !reviewer) return false;
-      const inserted = tx.insert(reviewAssignments).values(input).onConflictDoNothing().returning({ id: reviewAssignments.id }).get();
+      const inserted = tx
+        .insert(reviewAssignments)
+        .values(input)
+        .onConflictDoNothing()
+        .returning({ id: reviewAssignments.id })
+        .get();
       if (inserted) {
-        appendAudit(tx, { actorId, action: "assignment.added", entityType: "review_assignment", entityId: inserted.id, roundId: input.roundId, after: { module: mod.code, stage: stage.position, reviewer: reviewer.email } });
+        appendAudit(tx, {
+          actorId,
+          action: "assignment.added",
+          entityType: "review_assignment",
+          entityId: inserted.id,
+          roundId: input.roundId,
+          after: { module: mod.code, stage: stage.position, reviewer: reviewer.email },
+        });
       }
       return true;
     },
@@ -51,10 +99,21 @@ export function addAssignment(db: Db, actorId: number, input: { roundId: number;
 export function removeAssignment(db: Db, actorId: number, roundId: number, assignmentId: number): boolean {
   return db.transaction(
     (tx) => {
-      const row = tx.select().from(reviewAssignments).where(and(eq(reviewAssignments.id, assignmentId), eq(reviewAssignments.roundId, roundId))).get();
+      const row = tx
+        .select()
+        .from(reviewAssignments)
+        .where(and(eq(reviewAssignments.id, assignmentId), eq(reviewAssignments.roundId, roundId)))
+        .get();
       if (!row) return false;
       tx.delete(reviewAssignments).where(eq(reviewAssignments.id, assignmentId)).run();
-      appendAudit(tx, { actorId, action: "assignment.removed", entityType: "review_assignment", entityId: assignmentId, roundId, before: { moduleId: row.moduleId, stageId: row.stageId, reviewerId: row.reviewerId } });
+      appendAudit(tx, {
+        actorId,
+        action: "assignment.removed",
+        entityType: "review_assignment",
+        entityId: assignmentId,
+        roundId,
+        before: { moduleId: row.moduleId, stageId: row.stageId, reviewerId: row.reviewerId },
+      });
       return true;
     },
     { behavior: "immediate" },

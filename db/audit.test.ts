@@ -7,7 +7,14 @@ describe("the audit log", () => {
   it("chains each row to the previous one and verifies intact", () => {
     const db = createTestDb();
     appendAudit(db, { actorId: null, action: "a", entityType: "round", entityId: 1, before: null, after: { x: 1 } });
-    appendAudit(db, { actorId: null, action: "b", entityType: "round", entityId: 1, before: { x: 1 }, after: { x: 2 } });
+    appendAudit(db, {
+      actorId: null,
+      action: "b",
+      entityType: "round",
+      entityId: 1,
+      before: { x: 1 },
+      after: { x: 2 },
+    });
     const rows = db.select().from(auditLog).orderBy(auditLog.id).all();
     expect(rows[1]!.prevHash).toBe(rows[0]!.hash);
     expect(verifyAuditChain(db)).toBeNull();
@@ -33,10 +40,32 @@ describe("the audit log", () => {
 describe("listAuditEntries", () => {
   it("filters by round, city, user, action prefix and time", () => {
     const db = createTestDb();
-    appendAudit(db, { actorId: null, action: "answer.saved", entityType: "answer", entityId: "1", roundId: 1, cityId: 2 });
-    appendAudit(db, { actorId: null, action: "evidence.added", entityType: "evidence", entityId: 5, roundId: 1, cityId: 3 });
-    appendAudit(db, { actorId: null, action: "answer.saved", entityType: "answer", entityId: "2", roundId: 2, cityId: 2 });
-    const actions = (filter: Parameters<typeof listAuditEntries>[1]) => listAuditEntries(db, filter).map((r) => `${r.entry.action}#${r.entry.entityId}`);
+    appendAudit(db, {
+      actorId: null,
+      action: "answer.saved",
+      entityType: "answer",
+      entityId: "1",
+      roundId: 1,
+      cityId: 2,
+    });
+    appendAudit(db, {
+      actorId: null,
+      action: "evidence.added",
+      entityType: "evidence",
+      entityId: 5,
+      roundId: 1,
+      cityId: 3,
+    });
+    appendAudit(db, {
+      actorId: null,
+      action: "answer.saved",
+      entityType: "answer",
+      entityId: "2",
+      roundId: 2,
+      cityId: 2,
+    });
+    const actions = (filter: Parameters<typeof listAuditEntries>[1]) =>
+      listAuditEntries(db, filter).map((r) => `${r.entry.action}#${r.entry.entityId}`);
     expect(actions({})).toEqual(["answer.saved#2", "evidence.added#5", "answer.saved#1"]);
     expect(actions({ roundId: 1 })).toEqual(["evidence.added#5", "answer.saved#1"]);
     expect(actions({ cityId: 2, action: "answer" })).toEqual(["answer.saved#2", "answer.saved#1"]);

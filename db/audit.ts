@@ -1,6 +1,6 @@
 import "server-only";
 import { and, desc, eq, gte, like, lte } from "drizzle-orm";
-import { auditRowHash, GENESIS_HASH, type AuditFields } from "@/lib/audit/hash";
+import { type AuditFields, auditRowHash, GENESIS_HASH } from "@/lib/audit/hash";
 import type { Db } from "./client";
 import { auditLog, cities, rounds, users } from "./schema";
 
@@ -42,13 +42,19 @@ export function appendAudit(tx: AuditWriter | Db, entry: AuditEntry): { id: numb
     after: entry.after ?? null,
   };
   const hash = auditRowHash(prevHash, fields);
-  const { id } = tx.insert(auditLog).values({ ...fields, at: new Date(fields.at), prevHash, hash }).returning({ id: auditLog.id }).get();
+  const { id } = tx
+    .insert(auditLog)
+    .values({ ...fields, at: new Date(fields.at), prevHash, hash })
+    .returning({ id: auditLog.id })
+    .get();
   return { id, hash };
 }
 
 /** The newest row of the audit log (the chain's head), or null when it is empty. */
 export function auditHead(db: AuditWriter | Db): { id: number; hash: string } | null {
-  return db.select({ id: auditLog.id, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get() ?? null;
+  return (
+    db.select({ id: auditLog.id, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get() ?? null
+  );
 }
 
 /**
@@ -57,7 +63,12 @@ export function auditHead(db: AuditWriter | Db): { id: number; hash: string } | 
  */
 export function verifyAuditChain(db: Pick<Db, "select">, upTo?: number): number | null {
   let prevHash = GENESIS_HASH;
-  for (const row of db.select().from(auditLog).where(upTo === undefined ? undefined : lte(auditLog.id, upTo)).orderBy(auditLog.id).all()) {
+  for (const row of db
+    .select()
+    .from(auditLog)
+    .where(upTo === undefined ? undefined : lte(auditLog.id, upTo))
+    .orderBy(auditLog.id)
+    .all()) {
     const expected = auditRowHash(prevHash, {
       at: row.at.getTime(),
       actorId: row.actorId,
@@ -75,12 +86,26 @@ export function verifyAuditChain(db: Pick<Db, "select">, upTo?: number): number 
   return null;
 }
 
-export type AuditFilter = { roundId?: number; cityId?: number; actorId?: number; action?: string; from?: Date; to?: Date };
+export type AuditFilter = {
+  roundId?: number;
+  cityId?: number;
+  actorId?: number;
+  action?: string;
+  from?: Date;
+  to?: Date;
+};
 
 /** The audit log, newest first, filtered by round, city, user, action and time. */
 export function listAuditEntries(db: Db, filter: AuditFilter, limit = 500) {
   return db
-    .select({ entry: auditLog, actorName: users.name, actorEmail: users.email, roundName: rounds.name, cityZh: cities.nameZh, cityEn: cities.nameEn })
+    .select({
+      entry: auditLog,
+      actorName: users.name,
+      actorEmail: users.email,
+      roundName: rounds.name,
+      cityZh: cities.nameZh,
+      cityEn: cities.nameEn,
+    })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorId))
     .leftJoin(rounds, eq(rounds.id, auditLog.roundId))
@@ -102,5 +127,10 @@ export function listAuditEntries(db: Db, filter: AuditFilter, limit = 500) {
 
 /** The distinct actions recorded so far, for the filter. */
 export function listAuditActions(db: Db): string[] {
-  return db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(auditLog.action).all().map((r) => r.action);
+  return db
+    .selectDistinct({ action: auditLog.action })
+    .from(auditLog)
+    .orderBy(auditLog.action)
+    .all()
+    .map((r) => r.action);
 }

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { auditHead, verifyAuditChain } from "./audit";
-import { openDatabase, type Db } from "./client";
+import { type Db, openDatabase } from "./client";
 import { referencedStorageKeys } from "./evidence";
 
 export const MANIFEST = "manifest.json";
@@ -29,11 +29,13 @@ export function checkBackup(dir: string): string[] {
   const out: string[] = [];
   const dbFile = path.join(dir, manifest.database.file);
   if (!fs.existsSync(dbFile)) out.push(`${manifest.database.file} is missing`);
-  else if (sha256Of(dbFile) !== manifest.database.sha256) out.push(`${manifest.database.file}: SHA-256 differs from the manifest`);
+  else if (sha256Of(dbFile) !== manifest.database.sha256)
+    out.push(`${manifest.database.file}: SHA-256 differs from the manifest`);
   for (const { storageKey } of manifest.evidence) {
     const file = keyPath(path.join(dir, "evidence"), storageKey);
     if (!fs.existsSync(file)) out.push(`evidence ${storageKey} is missing`);
-    else if (sha256Of(file) !== storageKey.split("/")[1]) out.push(`evidence ${storageKey}: content differs from its hash`);
+    else if (sha256Of(file) !== storageKey.split("/")[1])
+      out.push(`evidence ${storageKey}: content differs from its hash`);
   }
   return out;
 }
@@ -43,7 +45,12 @@ export function checkBackup(dir: string): string[] {
  * server keeps writing), then every evidence file that copy refers to (files are content-addressed and never
  * change, so copying them after the database is safe), a manifest with hashes, and a check of the copy.
  */
-export async function backup(db: Db, evidenceRoot: string, dir: string, now = new Date()): Promise<{ manifest: Manifest; problems: string[] }> {
+export async function backup(
+  db: Db,
+  evidenceRoot: string,
+  dir: string,
+  now = new Date(),
+): Promise<{ manifest: Manifest; problems: string[] }> {
   if (fs.existsSync(dir) && fs.readdirSync(dir).length) throw new Error(`${dir} is not empty`);
   fs.mkdirSync(path.join(dir, "evidence"), { recursive: true, mode: 0o700 });
   const dbFile = path.join(dir, DATABASE_FILE);
@@ -73,7 +80,9 @@ export async function backup(db: Db, evidenceRoot: string, dir: string, now = ne
     auditHead: head,
   };
   fs.writeFileSync(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2), { mode: 0o600 });
-  const missing = keys.filter((k) => !evidence.some((e) => e.storageKey === k)).map((k) => `evidence ${k} is referenced but missing from the live store`);
+  const missing = keys
+    .filter((k) => !evidence.some((e) => e.storageKey === k))
+    .map((k) => `evidence ${k} is referenced but missing from the live store`);
   return { manifest, problems: [...missing, ...checkBackup(dir)] };
 }
 

@@ -5,11 +5,11 @@ import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ownPublicKey } from "@/lib/config/signing-key";
 import { newSigningKeyPem, publicKeyPemOf } from "@/lib/signing/signature";
-import { verifyBundle, type Bundle } from "@/lib/verify/bundle";
+import { type Bundle, verifyBundle } from "@/lib/verify/bundle";
 import { buildBundle } from "./bundle";
-import { getItemScorecard } from "./report";
 import type { Db } from "./client";
 import { decideItem } from "./item-decisions";
+import { getItemScorecard } from "./report";
 import { approveSubmission } from "./reviews";
 import { createModuleBRound, createTestDb } from "./test-db";
 
@@ -22,7 +22,16 @@ beforeEach(async () => {
   round = await createModuleBRound(db, "bundle");
   const { initial, final, itemId, submitB } = round;
   const id = submitB();
-  expect(decideItem(db, initial, { submissionId: id, itemId: itemId("B4.1"), version: 1, action: "adjust", adjustedValue: 45, comment: "按统计局口径核减" }).ok).toBe(true);
+  expect(
+    decideItem(db, initial, {
+      submissionId: id,
+      itemId: itemId("B4.1"),
+      version: 1,
+      action: "adjust",
+      adjustedValue: 45,
+      comment: "按统计局口径核减",
+    }).ok,
+  ).toBe(true);
   expect(approveSubmission(db, initial, id, 1).ok).toBe(true);
   expect(approveSubmission(db, final, id, 1).ok).toBe(true);
   round.closeAndFinalise();
@@ -30,13 +39,16 @@ beforeEach(async () => {
 
 /** As a third party receives it: a JSON file. */
 const asFile = (bundle: Bundle | null) => JSON.parse(JSON.stringify(bundle)) as Bundle;
-const failing = async (raw: unknown, pinned?: string) => (await verifyBundle(raw, pinned)).checks.filter((c) => c.differences.length).map((c) => c.name);
+const failing = async (raw: unknown, pinned?: string) =>
+  (await verifyBundle(raw, pinned)).checks.filter((c) => c.differences.length).map((c) => c.name);
 
 describe("the verification bundle", () => {
   it("of the whole round recomputes every score, rank and the signed digest, under the pinned key", async () => {
     const bundle = asFile(buildBundle(db, round.roundId, { kind: "round" }));
     expect(await verifyBundle(bundle, ownPublicKey())).toMatchObject({ ok: true });
-    expect(bundle.decisions).toEqual([{ cityId: round.staff.cityId, itemCode: "B4.1", stage: 1, action: "adjust", comment: "按统计局口径核减" }]);
+    expect(bundle.decisions).toEqual([
+      { cityId: round.staff.cityId, itemCode: "B4.1", stage: 1, action: "adjust", comment: "按统计局口径核减" },
+    ]);
     expect(await failing(bundle, publicKeyPemOf(newSigningKeyPem()))).toEqual(["signature"]);
   });
 
@@ -54,13 +66,20 @@ describe("the verification bundle", () => {
     const cityId = round.staff.cityId!;
     const roundBundle = asFile(buildBundle(db, round.roundId, { kind: "round" }));
     const value = asFile(roundBundle);
-    value.input.cities.find((c) => c.cityId === cityId)!.items["B4.1"]!.inForce = { value: 156.4, notApplicable: false };
+    value.input.cities.find((c) => c.cityId === cityId)!.items["B4.1"]!.inForce = {
+      value: 156.4,
+      notApplicable: false,
+    };
     expect(await failing(value)).toEqual(["scores and ranks recomputed from the inputs", "digest"]);
 
     const cityBundle = asFile(buildBundle(db, round.roundId, { kind: "city", cityId }));
     const score = asFile(cityBundle);
     score.results.find((r) => r.level === "total")!.points += 100;
-    expect(await failing(score)).toEqual(["scores recomputed from the city's inputs", "ranks from every city's published points", "the city's signed digest"]);
+    expect(await failing(score)).toEqual([
+      "scores recomputed from the city's inputs",
+      "ranks from every city's published points",
+      "the city's signed digest",
+    ]);
     const ranked = asFile(cityBundle);
     ranked.results.find((r) => r.level === "total")!.rank = 7;
     expect(await failing(ranked)).toEqual(["ranks from every city's published points", "the city's signed digest"]);
@@ -72,7 +91,19 @@ describe("the verification bundle", () => {
     const key = path.join(dir, "key.pem");
     fs.writeFileSync(key, ownPublicKey());
     const run = (file: string) =>
-      spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/verify.ts", "--bundle", file, "--public-key", key], { env: { ...process.env, DATA_DIR: dir }, encoding: "utf8" });
+      spawnSync(
+        process.execPath,
+        [
+          "node_modules/tsx/dist/cli.mjs",
+          "--conditions=react-server",
+          "scripts/verify.ts",
+          "--bundle",
+          file,
+          "--public-key",
+          key,
+        ],
+        { env: { ...process.env, DATA_DIR: dir }, encoding: "utf8" },
+      );
     fs.writeFileSync(path.join(dir, "good.json"), JSON.stringify(bundle));
     const good = run(path.join(dir, "good.json"));
     expect(good.status, good.stdout + good.stderr).toBe(0);
@@ -89,7 +120,8 @@ describe("the verification bundle", () => {
     const card = getItemScorecard(db, round.roundId, round.staff.cityId!)!;
     const entries = card.modules.flatMap((m) => m.indicators.flatMap((i) => i.items));
     expect(entries.length).toBeGreaterThan(50);
-    for (const { item, result, derivation } of entries) expect(derivation.params.points, item.code).toBe((result.points / 100).toFixed(2));
+    for (const { item, result, derivation } of entries)
+      expect(derivation.params.points, item.code).toBe((result.points / 100).toFixed(2));
     const b41 = entries.find((e) => e.item.code === "B4.1")!;
     expect(b41.derivation).toMatchObject({ key: "band", params: { value: 45 } }); // scored on the reviewer's 45, not 156.4
     expect(entries.find((e) => e.item.code.startsWith("G"))!.derivation.key).toBe("moduleNotVerified");
@@ -106,7 +138,9 @@ describe("the verification bundle", () => {
     relabelled.ranking.push({ cityId: 9999, total: 1, modules: {} });
     expect(await failing(relabelled)).toEqual(["round, cities and published ranking as signed"]);
     const flipped = asFile(buildBundle(db, round.roundId, { kind: "round" }));
-    flipped.results.filter((r) => r.cityId === cityId && r.level === "module" && r.code === "B").forEach((r) => (r.notSubmitted = true));
+    flipped.results
+      .filter((r) => r.cityId === cityId && r.level === "module" && r.code === "B")
+      .forEach((r) => (r.notSubmitted = true));
     expect(await failing(flipped)).toEqual(["scores and ranks recomputed from the inputs"]);
   });
 

@@ -1,12 +1,12 @@
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { ownPublicKey } from "@/lib/config/signing-key";
-import { verifyRecord, type FinalisationRecord } from "@/lib/signing/signature";
+import { rankingOf } from "@/lib/scoring/round-results";
+import { type FinalisationRecord, verifyRecord } from "@/lib/signing/signature";
 import { BUNDLE_FORMAT, type Bundle } from "@/lib/verify/bundle";
 import type { Db } from "./client";
-import { rankingOf } from "@/lib/scoring/round-results";
-import { listParticipants, loadRoundInput } from "./results";
 import { listAdjustmentsInForce } from "./item-decisions";
+import { listParticipants, loadRoundInput } from "./results";
 import { results, rounds, submissions } from "./schema";
 import { latestFinalisation } from "./signatures";
 
@@ -15,7 +15,11 @@ import { latestFinalisation } from "./signatures";
  * score and rank and to check the signature without the server. A city's bundle holds only its own inputs and
  * results, and every city's published points (for its ranks). Null when the round is not finalised and signed.
  */
-export function buildBundle(db: Db, roundId: number, scope: { kind: "round" } | { kind: "city"; cityId: number }): Bundle | null {
+export function buildBundle(
+  db: Db,
+  roundId: number,
+  scope: { kind: "round" } | { kind: "city"; cityId: number },
+): Bundle | null {
   const round = db.select().from(rounds).where(eq(rounds.id, roundId)).get();
   const latest = latestFinalisation(db, roundId);
   // Only what this instance signed is published: a record stored under another key is no finalisation of ours.
@@ -27,7 +31,12 @@ export function buildBundle(db: Db, roundId: number, scope: { kind: "round" } | 
   const stored = db.select().from(results).where(eq(results.roundId, roundId)).orderBy(asc(results.id)).all();
   const participants = listParticipants(db, roundId);
   const cityOfSubmission = new Map(
-    db.select({ id: submissions.id, cityId: submissions.cityId }).from(submissions).where(and(eq(submissions.roundId, roundId), only === null ? undefined : inArray(submissions.cityId, [only]))).all().map((s) => [s.id, s.cityId]),
+    db
+      .select({ id: submissions.id, cityId: submissions.cityId })
+      .from(submissions)
+      .where(and(eq(submissions.roundId, roundId), only === null ? undefined : inArray(submissions.cityId, [only])))
+      .all()
+      .map((s) => [s.id, s.cityId]),
   );
   return {
     format: BUNDLE_FORMAT,
@@ -37,11 +46,27 @@ export function buildBundle(db: Db, roundId: number, scope: { kind: "round" } | 
     input,
     results: stored
       .filter((r) => only === null || r.cityId === only)
-      .map((r) => ({ cityId: r.cityId, level: r.level as "item" | "indicator" | "module" | "total", code: r.code, points: r.points, rank: r.rank ?? null, notSubmitted: r.notSubmitted })),
-    ranking: rankingOf(stored, participants.map((c) => c.id)),
+      .map((r) => ({
+        cityId: r.cityId,
+        level: r.level as "item" | "indicator" | "module" | "total",
+        code: r.code,
+        points: r.points,
+        rank: r.rank ?? null,
+        notSubmitted: r.notSubmitted,
+      })),
+    ranking: rankingOf(
+      stored,
+      participants.map((c) => c.id),
+    ),
     decisions: listAdjustmentsInForce(db, { roundId })
       .filter((a) => cityOfSubmission.has(a.submissionId))
-      .map((a) => ({ cityId: cityOfSubmission.get(a.submissionId)!, itemCode: a.itemCode, stage: a.stagePosition, action: a.action, comment: a.comment })),
+      .map((a) => ({
+        cityId: cityOfSubmission.get(a.submissionId)!,
+        itemCode: a.itemCode,
+        stage: a.stagePosition,
+        action: a.action,
+        comment: a.comment,
+      })),
     signed: latest.signed as Bundle["signed"] & { record: FinalisationRecord },
   };
 }

@@ -1,16 +1,32 @@
 import { eq } from "drizzle-orm";
-import type { ImportedCity } from "@/lib/cities/import";
 import { describe, expect, it } from "vitest";
+import type { ImportedCity } from "@/lib/cities/import";
 import { createCity, getCityByCode, importCities, setParticipation, updateCity } from "./cities";
 import { cloneRound } from "./rounds";
 import { auditLog, cities, roundCities } from "./schema";
 import { seedBase } from "./seed";
 import { createTestDb, createTestUser } from "./test-db";
 
-const details = { nameZh: "雄安", nameEn: "Xiong'an", provinceZh: "河北", provinceEn: "Hebei", region: "north" as const, tier: "prefecture" as const, confirmed: false };
+const details = {
+  nameZh: "雄安",
+  nameEn: "Xiong'an",
+  provinceZh: "河北",
+  provinceEn: "Hebei",
+  region: "north" as const,
+  tier: "prefecture" as const,
+  confirmed: false,
+};
 const xiongan = { code: "xiongan", ...details };
 /** A city as an import file row gives it (no id, no confirmed flag). */
-const importRow = ({ code, nameZh, nameEn, provinceZh, provinceEn, region, tier }: ImportedCity): ImportedCity => ({ code, nameZh, nameEn, provinceZh, provinceEn, region, tier });
+const importRow = ({ code, nameZh, nameEn, provinceZh, provinceEn, region, tier }: ImportedCity): ImportedCity => ({
+  code,
+  nameZh,
+  nameEn,
+  provinceZh,
+  provinceEn,
+  region,
+  tier,
+});
 
 describe("cities", () => {
   it("adds a city with a new code and edits it", () => {
@@ -32,7 +48,15 @@ describe("cities", () => {
     if (!clone.ok) throw new Error("clone");
     const ids = ["beijing", "shanghai", "lhasa"].map((c) => getCityByCode(db, c)!.id);
     expect(setParticipation(db, null, clone.id, [...ids, ids[0]!, 999_999])).toEqual({ ok: true });
-    expect(db.select().from(roundCities).where(eq(roundCities.roundId, clone.id)).all().map((r) => r.cityId).sort()).toEqual([...ids].sort());
+    expect(
+      db
+        .select()
+        .from(roundCities)
+        .where(eq(roundCities.roundId, clone.id))
+        .all()
+        .map((r) => r.cityId)
+        .sort(),
+    ).toEqual([...ids].sort());
     expect(setParticipation(db, null, roundId, ids)).toEqual({ ok: false, reason: "roundNotDraft" });
   });
 
@@ -43,7 +67,11 @@ describe("cities", () => {
     const hangzhou = getCityByCode(db, "hangzhou")!;
     const wuhan = getCityByCode(db, "wuhan")!;
     const auditBefore = db.select().from(auditLog).all().length;
-    const counts = importCities(db, admin.id, [importRow(hangzhou), { ...importRow(wuhan), nameEn: "Wuhan City" }, importRow(xiongan)]);
+    const counts = importCities(db, admin.id, [
+      importRow(hangzhou),
+      { ...importRow(wuhan), nameEn: "Wuhan City" },
+      importRow(xiongan),
+    ]);
     expect(counts).toEqual({ created: 1, updated: 1, unchanged: 1 });
     expect(getCityByCode(db, "wuhan")!.nameEn).toBe("Wuhan City");
     expect(getCityByCode(db, "xiongan")).toMatchObject({ nameZh: "雄安", confirmed: true });
@@ -74,14 +102,29 @@ describe("cities of a finalised round", () => {
     const db = createTestDb();
     const { roundId } = await createModuleBRound(db, "published cities");
     const hangzhou = getCityByCode(db, "hangzhou")!;
-    const fields = { nameZh: hangzhou.nameZh, nameEn: hangzhou.nameEn, provinceZh: hangzhou.provinceZh, provinceEn: hangzhou.provinceEn, region: hangzhou.region, tier: hangzhou.tier, confirmed: hangzhou.confirmed };
+    const fields = {
+      nameZh: hangzhou.nameZh,
+      nameEn: hangzhou.nameEn,
+      provinceZh: hangzhou.provinceZh,
+      provinceEn: hangzhou.provinceEn,
+      region: hangzhou.region,
+      tier: hangzhou.tier,
+      confirmed: hangzhou.confirmed,
+    };
     expect(updateCity(db, null, hangzhou.id, { ...fields, tier: "prefecture" })).toEqual({ ok: true }); // still open
     setRoundStatus(db, roundId, "finalised");
-    expect(updateCity(db, null, hangzhou.id, { ...fields, nameZh: "杭州市" })).toEqual({ ok: false, reason: "cityInFinalisedRound" });
-    expect(updateCity(db, null, hangzhou.id, { ...fields, tier: "prefecture", provinceEn: "Zhejiang Province" })).toEqual({ ok: true }); // province is not published
+    expect(updateCity(db, null, hangzhou.id, { ...fields, nameZh: "杭州市" })).toEqual({
+      ok: false,
+      reason: "cityInFinalisedRound",
+    });
+    expect(
+      updateCity(db, null, hangzhou.id, { ...fields, tier: "prefecture", provinceEn: "Zhejiang Province" }),
+    ).toEqual({ ok: true }); // province is not published
     expect(citiesLockedByFinalisedRounds(db, [{ ...hangzhou, region: "north" }])).toEqual(["hangzhou"]);
     upsertCities(db, [{ ...fields, code: "hangzhou", tier: "sub_provincial" }]);
     expect(getCityByCode(db, "hangzhou")!.tier).toBe("prefecture");
-    expect(() => db.$client.prepare("update cities set name_en = 'X' where code = 'hangzhou'").run()).toThrow(/finalised round keeps/);
+    expect(() => db.$client.prepare("update cities set name_en = 'X' where code = 'hangzhou'").run()).toThrow(
+      /finalised round keeps/,
+    );
   });
 });

@@ -2,10 +2,10 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { ImportedCity } from "@/lib/cities/import";
 import type { CitySeed } from "@/lib/cities/schema";
-import type { Db } from "./client";
-import { appendAudit } from "./audit";
-import { cities, roundCities, rounds } from "./schema";
 import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
+import { appendAudit } from "./audit";
+import type { Db } from "./client";
+import { cities, roundCities, rounds } from "./schema";
 
 /** Inserts the cities, or updates the names and classification of those whose code exists. */
 export function upsertCities(db: Db, seed: CitySeed[]): void {
@@ -45,10 +45,15 @@ export function listCities(db: Db) {
 }
 
 /** Adds a city; its code must be new. */
-export function createCity(db: Db, actorId: number | null, input: CitySeed): { ok: true; id: number } | { ok: false; reason: "cityCodeTaken" } {
+export function createCity(
+  db: Db,
+  actorId: number | null,
+  input: CitySeed,
+): { ok: true; id: number } | { ok: false; reason: "cityCodeTaken" } {
   return db.transaction(
     (tx) => {
-      if (tx.select({ id: cities.id }).from(cities).where(eq(cities.code, input.code)).get()) return { ok: false as const, reason: "cityCodeTaken" as const };
+      if (tx.select({ id: cities.id }).from(cities).where(eq(cities.code, input.code)).get())
+        return { ok: false as const, reason: "cityCodeTaken" as const };
       const { id } = tx.insert(cities).values(input).returning({ id: cities.id }).get();
       appendAudit(tx, { actorId, action: "city.created", entityType: "city", entityId: id, after: input });
       return { ok: true as const, id };
@@ -69,27 +74,37 @@ function inFinalisedRound(tx: Pick<Db, "select">, cityId: number): boolean {
     .get();
 }
 
-const changesPublished = (before: Record<string, unknown>, after: Partial<Record<(typeof PUBLISHED_FIELDS)[number], unknown>>) =>
-  PUBLISHED_FIELDS.some((field) => field in after && before[field] !== after[field]);
+const changesPublished = (
+  before: Record<string, unknown>,
+  after: Partial<Record<(typeof PUBLISHED_FIELDS)[number], unknown>>,
+) => PUBLISHED_FIELDS.some((field) => field in after && before[field] !== after[field]);
 
 /** Codes of the rows that would change what a finalised round's report shows of a city (refused). */
 export function citiesLockedByFinalisedRounds(db: Db, rows: ImportedCity[]): string[] {
-  return rows.filter((row) => {
-    const before = db.select().from(cities).where(eq(cities.code, row.code)).get();
-    return !!before && changesPublished(before, row) && inFinalisedRound(db, before.id);
-  }).map((row) => row.code);
+  return rows
+    .filter((row) => {
+      const before = db.select().from(cities).where(eq(cities.code, row.code)).get();
+      return !!before && changesPublished(before, row) && inFinalisedRound(db, before.id);
+    })
+    .map((row) => row.code);
 }
 
 /**
  * Edits a city's names, province, region and tier (its code identifies it and stays); names, region and tier
  * of a city that took part in a finalised round are what its signed report shows, and stay.
  */
-export function updateCity(db: Db, actorId: number | null, id: number, input: Omit<CitySeed, "code">): { ok: true } | { ok: false; reason: "notFound" | "cityInFinalisedRound" } {
+export function updateCity(
+  db: Db,
+  actorId: number | null,
+  id: number,
+  input: Omit<CitySeed, "code">,
+): { ok: true } | { ok: false; reason: "notFound" | "cityInFinalisedRound" } {
   return db.transaction(
     (tx) => {
       const before = tx.select().from(cities).where(eq(cities.id, id)).get();
       if (!before) return { ok: false as const, reason: "notFound" as const };
-      if (changesPublished(before, input) && inFinalisedRound(tx, id)) return { ok: false as const, reason: "cityInFinalisedRound" as const };
+      if (changesPublished(before, input) && inFinalisedRound(tx, id))
+        return { ok: false as const, reason: "cityInFinalisedRound" as const };
       tx.update(cities).set(input).where(eq(cities.id, id)).run();
       appendAudit(tx, { actorId, action: "city.updated", entityType: "city", entityId: id, before, after: input });
       return { ok: true as const };
@@ -103,7 +118,11 @@ export function updateCity(db: Db, actorId: number | null, id: number, input: Om
  * row per changed city. One immediate transaction: the file is applied whole or not at all; each row is
  * compared again inside it, so the counts and audit rows tell what really changed since the preview.
  */
-export function importCities(db: Db, actorId: number | null, rows: ImportedCity[]): { created: number; updated: number; unchanged: number } {
+export function importCities(
+  db: Db,
+  actorId: number | null,
+  rows: ImportedCity[],
+): { created: number; updated: number; unchanged: number } {
   return db.transaction(
     (tx) => {
       const counts = { created: 0, updated: 0, unchanged: 0 };
@@ -118,7 +137,14 @@ export function importCities(db: Db, actorId: number | null, rows: ImportedCity[
         const { code, ...details } = city;
         if ((Object.keys(details) as (keyof typeof details)[]).some((field) => before[field] !== details[field])) {
           tx.update(cities).set(details).where(eq(cities.code, code)).run();
-          appendAudit(tx, { actorId, action: "city.updated", entityType: "city", entityId: before.id, before, after: details });
+          appendAudit(tx, {
+            actorId,
+            action: "city.updated",
+            entityType: "city",
+            entityId: before.id,
+            before,
+            after: details,
+          });
           counts.updated += 1;
         } else {
           counts.unchanged += 1;
@@ -131,18 +157,39 @@ export function importCities(db: Db, actorId: number | null, rows: ImportedCity[
 }
 
 /** Sets the participating cities of a draft round (once open, participation is fixed). */
-export function setParticipation(db: Db, actorId: number | null, roundId: number, cityIds: number[]): { ok: true } | { ok: false; reason: "notFound" | RoundRefusal } {
+export function setParticipation(
+  db: Db,
+  actorId: number | null,
+  roundId: number,
+  cityIds: number[],
+): { ok: true } | { ok: false; reason: "notFound" | RoundRefusal } {
   return db.transaction(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       if (!round) return { ok: false as const, reason: "notFound" as const };
       const decision = decideRound("set_participation", { status: round.status });
       if (!decision.ok) return decision;
-      const known = new Set(tx.select({ id: cities.id }).from(cities).all().map((c) => c.id));
+      const known = new Set(
+        tx
+          .select({ id: cities.id })
+          .from(cities)
+          .all()
+          .map((c) => c.id),
+      );
       const ids = [...new Set(cityIds)].filter((id) => known.has(id));
       tx.delete(roundCities).where(eq(roundCities.roundId, roundId)).run();
-      if (ids.length) tx.insert(roundCities).values(ids.map((cityId) => ({ roundId, cityId }))).run();
-      appendAudit(tx, { actorId, action: "round.participation_set", entityType: "round", entityId: roundId, roundId, after: { cities: ids.length } });
+      if (ids.length)
+        tx.insert(roundCities)
+          .values(ids.map((cityId) => ({ roundId, cityId })))
+          .run();
+      appendAudit(tx, {
+        actorId,
+        action: "round.participation_set",
+        entityType: "round",
+        entityId: roundId,
+        roundId,
+        after: { cities: ids.length },
+      });
       return { ok: true as const };
     },
     { behavior: "immediate" },

@@ -35,9 +35,23 @@ describe("the database connection", () => {
   });
 
   it("knows a locked database by every busy or locked code, extended ones included", () => {
-    for (const code of ["SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_RECOVERY", "SQLITE_BUSY_TIMEOUT", "SQLITE_LOCKED", "SQLITE_LOCKED_SHAREDCACHE"]) {
+    for (const code of [
+      "SQLITE_BUSY",
+      "SQLITE_BUSY_SNAPSHOT",
+      "SQLITE_BUSY_RECOVERY",
+      "SQLITE_BUSY_TIMEOUT",
+      "SQLITE_LOCKED",
+      "SQLITE_LOCKED_SHAREDCACHE",
+    ]) {
       expect(isDatabaseBusy(Object.assign(new Error("locked"), { code }))).toBe(true);
     }
-    for (const error of [new Error("x"), Object.assign(new Error("x"), { code: "SQLITE_CONSTRAINT" }), null, undefined, "SQLITE_BUSY"]) expect(isDatabaseBusy(error)).toBe(false);
+    for (const error of [
+      new Error("x"),
+      Object.assign(new Error("x"), { code: "SQLITE_CONSTRAINT" }),
+      null,
+      undefined,
+      "SQLITE_BUSY",
+    ])
+      expect(isDatabaseBusy(error)).toBe(false);
   });
 });

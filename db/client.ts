@@ -2,7 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { serverBusyTimeoutMs } from "@/lib/config/limits";
 import { databasePath } from "@/lib/config/paths";
 import { logger } from "@/lib/server/logger";
@@ -45,7 +45,10 @@ export function getDb(): Db {
     process.once("exit", () => {
       const folded = closeDatabase(db);
       if (folded) logger.info("database: WAL checkpointed into the database file and closed");
-      else logger.warn("database: closed, but another connection (a backup?) kept the WAL from being folded in; it is replayed at the next start");
+      else
+        logger.warn(
+          "database: closed, but another connection (a backup?) kept the WAL from being folded in; it is replayed at the next start",
+        );
     });
   }
   return globalForDb.cityevalDb;

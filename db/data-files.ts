@@ -6,8 +6,8 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { cityFileSchema } from "@/lib/cities/schema";
-import { validateFramework } from "@/lib/framework/validate";
 import type { FrameworkFile } from "@/lib/framework/schema";
+import { validateFramework } from "@/lib/framework/validate";
 
 function readJson(relative: string): unknown {
   return JSON.parse(fs.readFileSync(path.resolve(process.cwd(), relative), "utf8"));

@@ -1,8 +1,8 @@
 import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { seedDemoRound } from "./demo-round";
-import { recomputeRound } from "./results";
 import { getRoundReport } from "./report";
+import { recomputeRound } from "./results";
 import { itemReviews, submissions } from "./schema";
 import { seedBase, seedDemoAccounts } from "./seed";
 import { createTestDb } from "./test-db";
@@ -26,12 +26,26 @@ describe("the demo round", () => {
     expect(report.share50to70).toBeGreaterThanOrEqual(0.6);
     expect(report.share50to70).toBeLessThanOrEqual(0.75);
     // The published order of module score rates: 智慧民生 > 智慧治理 > 创新环境 > 智慧基础 > 数字经济.
-    expect(Object.entries(rates).sort((a, b) => b[1]! - a[1]!).map(([code]) => code)).toEqual(["P", "G", "I", "B", "E"]);
-    expect(report.regionTiers.map((tier) => tier.map((r) => r.key).sort())).toEqual([["east"], ["south", "southwest"], ["central", "north"], ["northeast", "northwest"]]);
+    expect(
+      Object.entries(rates)
+        .sort((a, b) => b[1]! - a[1]!)
+        .map(([code]) => code),
+    ).toEqual(["P", "G", "I", "B", "E"]);
+    expect(report.regionTiers.map((tier) => tier.map((r) => r.key).sort())).toEqual([
+      ["east"],
+      ["south", "southwest"],
+      ["central", "north"],
+      ["northeast", "northwest"],
+    ]);
     expect(Math.min(tierMean.municipality!, tierMean.sub_provincial!)).toBeGreaterThan(tierMean.prefecture!);
     expect(recomputeRound(db, roundId).ok).toBe(true);
     // The generator approves through the reviewers' path: every item of every city carries a decision at both stages.
-    const decided = db.select({ n: count() }).from(itemReviews).innerJoin(submissions, eq(submissions.id, itemReviews.submissionId)).where(eq(submissions.roundId, roundId)).get()!.n;
+    const decided = db
+      .select({ n: count() })
+      .from(itemReviews)
+      .innerJoin(submissions, eq(submissions.id, itemReviews.submissionId))
+      .where(eq(submissions.roundId, roundId))
+      .get()!.n;
     expect(decided).toBe(108 * 58 * 2);
   }, 120_000);
 });

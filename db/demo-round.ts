@@ -5,18 +5,18 @@
 import "server-only";
 import { and, eq, gt, inArray, max } from "drizzle-orm";
 import { answerFor, cityLevels, DemoRandom } from "@/lib/demo/generate";
-import type { Db } from "./client";
-import { finaliseRound } from "./finalise";
+import type { SessionUser } from "@/lib/domain";
 import { saveAnswer } from "./answers";
+import type { Db } from "./client";
+import { loadFrameworkFile } from "./data-files";
 import { addEvidence } from "./evidence";
+import { finaliseRound } from "./finalise";
 import { loadFrameworkShape } from "./framework";
-import { submitModule } from "./submissions";
 import { approveSubmission } from "./reviews";
 import { createRound, getRoundByName } from "./rounds";
 import { cities, modules, notifications, reviewAssignments, reviewStages, rounds, submissions, users } from "./schema";
-import { loadFrameworkFile } from "./data-files";
+import { submitModule } from "./submissions";
 import { getSessionUserByEmail } from "./users";
-import type { SessionUser } from "@/lib/domain";
 
 export const DEMO_ROUND_NAME = "2019 演示轮次";
 const DEMO_ROUND_NAME_EN = "2019 demo round";
@@ -30,37 +30,85 @@ function must(user: SessionUser | null, email: string): SessionUser {
 export function seedDemoRound(db: Db, { finalise = true, name = DEMO_ROUND_NAME } = {}): number {
   // Demo databases made before the round had a Chinese name keep their round, renamed.
   const legacy = name === DEMO_ROUND_NAME ? getRoundByName(db, "2019 demo") : undefined;
-  if (legacy?.isDemo) db.update(rounds).set({ name: DEMO_ROUND_NAME, nameEn: DEMO_ROUND_NAME_EN }).where(eq(rounds.id, legacy.id)).run();
+  if (legacy?.isDemo)
+    db.update(rounds).set({ name: DEMO_ROUND_NAME, nameEn: DEMO_ROUND_NAME_EN }).where(eq(rounds.id, legacy.id)).run();
   const existing = getRoundByName(db, name);
   if (existing) return existing.id;
   const admin = must(getSessionUserByEmail(db, "admin@cityeval.demo"), "admin@cityeval.demo");
-  const firstStage = ["reviewer1@cityeval.demo", "reviewer2@cityeval.demo"].map((e) => must(getSessionUserByEmail(db, e), e));
+  const firstStage = ["reviewer1@cityeval.demo", "reviewer2@cityeval.demo"].map((e) =>
+    must(getSessionUserByEmail(db, e), e),
+  );
   const finalStage = must(getSessionUserByEmail(db, "reviewer3@cityeval.demo"), "reviewer3@cityeval.demo");
   const allCities = db.select().from(cities).orderBy(cities.id).all();
   const roundId = createRound(
     db,
-    { name, nameEn: name === DEMO_ROUND_NAME ? DEMO_ROUND_NAME_EN : null, year: 2019, status: "open", isDemo: true, dataCutoffDate: "2019-06-30", cityIds: allCities.map((c) => c.id) },
+    {
+      name,
+      nameEn: name === DEMO_ROUND_NAME ? DEMO_ROUND_NAME_EN : null,
+      year: 2019,
+      status: "open",
+      isDemo: true,
+      dataCutoffDate: "2019-06-30",
+      cityIds: allCities.map((c) => c.id),
+    },
     loadFrameworkFile(2019),
     admin.id,
   );
   const mods = db.select().from(modules).where(eq(modules.roundId, roundId)).all();
-  const [stage1, stage2] = db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(reviewStages.position).all();
+  const [stage1, stage2] = db
+    .select()
+    .from(reviewStages)
+    .where(eq(reviewStages.roundId, roundId))
+    .orderBy(reviewStages.position)
+    .all();
   const reviewerOf = (code: string) => (["B", "G", "P"].includes(code) ? firstStage[0]! : firstStage[1]!);
   for (const m of mods) {
-    db.insert(reviewAssignments).values({ roundId, moduleId: m.id, stageId: stage1!.id, reviewerId: reviewerOf(m.code).id }).onConflictDoNothing().run();
-    db.insert(reviewAssignments).values({ roundId, moduleId: m.id, stageId: stage2!.id, reviewerId: finalStage.id }).onConflictDoNothing().run();
+    db.insert(reviewAssignments)
+      .values({ roundId, moduleId: m.id, stageId: stage1!.id, reviewerId: reviewerOf(m.code).id })
+      .onConflictDoNothing()
+      .run();
+    db.insert(reviewAssignments)
+      .values({ roundId, moduleId: m.id, stageId: stage2!.id, reviewerId: finalStage.id })
+      .onConflictDoNothing()
+      .run();
   }
 
   // One data-entry account per city, unable to sign in, entered the synthetic answers.
   const entryEmail = (code: string) => `data-${code}@cityeval.demo`;
-  const known = new Set(db.select({ email: users.email }).from(users).where(inArray(users.email, allCities.map((c) => entryEmail(c.code)))).all().map((u) => u.email));
+  const known = new Set(
+    db
+      .select({ email: users.email })
+      .from(users)
+      .where(
+        inArray(
+          users.email,
+          allCities.map((c) => entryEmail(c.code)),
+        ),
+      )
+      .all()
+      .map((u) => u.email),
+  );
   for (const city of allCities) {
     if (!known.has(entryEmail(city.code))) {
-      db.insert(users).values({ email: entryEmail(city.code), name: `${city.nameZh}（演示数据）`, passwordHash: "!", role: "city_staff", cityId: city.id, active: false, synthetic: true }).run();
+      db.insert(users)
+        .values({
+          email: entryEmail(city.code),
+          name: `${city.nameZh}（演示数据）`,
+          passwordHash: "!",
+          role: "city_staff",
+          cityId: city.id,
+          active: false,
+          synthetic: true,
+        })
+        .run();
     }
   }
 
-  const lastNotification = db.select({ id: max(notifications.id) }).from(notifications).get()?.id ?? 0;
+  const lastNotification =
+    db
+      .select({ id: max(notifications.id) })
+      .from(notifications)
+      .get()?.id ?? 0;
   const shape = loadFrameworkShape(db, roundId);
   const random = new DemoRandom(2019);
   const levels = cityLevels(random, allCities);
@@ -72,12 +120,25 @@ export function seedDemoRound(db: Db, { finalise = true, name = DEMO_ROUND_NAME 
         const answer = answerFor({ ...item, moduleCode: mod.code, rule: item.scoringRule }, level, random);
         saveAnswer(db, staff, { itemId: item.id, baseRevision: 0, ...answer });
         if (item.evidenceRequired && !answer.notApplicableReason) {
-          addEvidence(db, staff, item.id, { kind: "url", url: `https://www.example.gov.cn/${city.code}/${item.code.toLowerCase()}` });
+          addEvidence(db, staff, item.id, {
+            kind: "url",
+            url: `https://www.example.gov.cn/${city.code}/${item.code.toLowerCase()}`,
+          });
         }
       }
       const submitted = submitModule(db, staff, roundId, mod.code);
       if (!submitted.ok) throw new Error(`demo ${city.code} ${mod.code}: ${submitted.reason}`);
-      const sub = db.select().from(submissions).where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, city.id), eq(submissions.moduleId, mod.module.id))).get()!;
+      const sub = db
+        .select()
+        .from(submissions)
+        .where(
+          and(
+            eq(submissions.roundId, roundId),
+            eq(submissions.cityId, city.id),
+            eq(submissions.moduleId, mod.module.id),
+          ),
+        )
+        .get()!;
       for (const reviewer of [reviewerOf(mod.code), finalStage]) {
         const approved = approveSubmission(db, reviewer, sub.id, sub.version);
         if (!approved.ok) throw new Error(`demo approval ${city.code} ${mod.code}: ${approved.reason}`);

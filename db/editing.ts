@@ -4,8 +4,8 @@
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import type { SessionUser } from "@/lib/domain";
 import { actingCityOf } from "@/lib/auth/policy";
+import type { SessionUser } from "@/lib/domain";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import type { Db, Tx } from "./client";
 import { reopenedItemIds } from "./item-decisions";
@@ -38,7 +38,11 @@ export function checkEditable(db: Db | Tx, user: SessionUser, itemId: number) {
     .get();
   if (!row) return { ok: false as const, reason: "notFound" as const };
   const submission = getSubmission(db, row.round.id, cityId, row.moduleId);
-  const decision = decide("edit", { role: user.role, state: submission?.status ?? "draft", roundStatus: row.round.status });
+  const decision = decide("edit", {
+    role: user.role,
+    state: submission?.status ?? "draft",
+    roundStatus: row.round.status,
+  });
   if (!decision.ok) return decision;
   // In a returned module only the queried items reopen; everything else stays locked with its approval.
   if (submission?.status === "returned" && !reopenedItemIds(db, submission.id, submission.version).has(itemId)) {
@@ -55,14 +59,25 @@ export function openForEdit(tx: Tx, user: SessionUser, itemId: number, now: Date
     check.submission ??
     tx
       .insert(submissions)
-      .values({ roundId: check.round.id, cityId: check.cityId, moduleId: check.moduleId, status: "draft", version: 0, updatedAt: now })
+      .values({
+        roundId: check.round.id,
+        cityId: check.cityId,
+        moduleId: check.moduleId,
+        status: "draft",
+        version: 0,
+        updatedAt: now,
+      })
       .returning()
       .get();
   return { ...check, submission };
 }
 
 /** Whether the city staff member may add evidence to the item now (checked again when the row is written). */
-export function canEditItem(db: Db, user: SessionUser, itemId: number): { ok: true } | { ok: false; reason: EditRefusal } {
+export function canEditItem(
+  db: Db,
+  user: SessionUser,
+  itemId: number,
+): { ok: true } | { ok: false; reason: EditRefusal } {
   const check = checkEditable(db, user, itemId);
   return check.ok ? { ok: true } : check;
 }

@@ -1,13 +1,20 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { saveAnswer } from "./answers";
+import type { Db } from "./client";
 import { addEvidence, deleteEvidence, getEvidenceForDownload } from "./evidence";
-import { getPreliminaryScorecard } from "./report";
 import { decideItem } from "./item-decisions";
+import { getPreliminaryScorecard } from "./report";
 import { getReviewData, returnSubmission } from "./reviews";
 import { createModuleBRound, createTestDb, createTestUser } from "./test-db";
-import type { Db } from "./client";
 
-const file = (tag: string) => ({ kind: "file" as const, sha256: tag.padEnd(64, "0"), size: 10, mime: "application/pdf", originalName: `${tag}.pdf`, storageKey: `${tag}.bin` });
+const file = (tag: string) => ({
+  kind: "file" as const,
+  sha256: tag.padEnd(64, "0"),
+  size: 10,
+  mime: "application/pdf",
+  originalName: `${tag}.pdf`,
+  storageKey: `${tag}.bin`,
+});
 
 let db: Db;
 let round: Awaited<ReturnType<typeof createModuleBRound>>;
@@ -24,11 +31,18 @@ describe("evidence downloads follow lib/auth/policy.ts", () => {
     expect(getEvidenceForDownload(db, initial, before.id)).toBeNull(); // a draft is the city's alone
 
     const submissionId = submitB();
-    for (const reviewer of [initial, final, admin, staff]) expect(getEvidenceForDownload(db, reviewer, before.id)?.id).toBe(before.id);
+    for (const reviewer of [initial, final, admin, staff])
+      expect(getEvidenceForDownload(db, reviewer, before.id)?.id).toBe(before.id);
     expect(getEvidenceForDownload(db, other, before.id)).toBeNull();
 
     // The reviewer queries B1.1 and returns the module: the city replaces the file in its new draft.
-    const query = decideItem(db, initial, { submissionId, itemId: itemId("B1.1"), version: 1, action: "query", comment: "请补充 2018 年数据" });
+    const query = decideItem(db, initial, {
+      submissionId,
+      itemId: itemId("B1.1"),
+      version: 1,
+      action: "query",
+      comment: "请补充 2018 年数据",
+    });
     expect(query.ok).toBe(true);
     expect(returnSubmission(db, initial, submissionId, 1, "见 B1.1 的问题").ok).toBe(true);
     const replacement = addEvidence(db, staff, itemId("B1.1"), file("redraft"));
@@ -41,10 +55,16 @@ describe("evidence downloads follow lib/auth/policy.ts", () => {
     expect(getEvidenceForDownload(db, staff, before.id)).toBeNull();
     expect(getEvidenceForDownload(db, admin, before.id)?.id).toBe(before.id); // the audit trail keeps it
     // The city's revised answer is a draft until resubmitted: reviewers see the submitted one.
-    expect(saveAnswer(db, staff, { itemId: itemId("B1.1"), baseRevision: 1, value: 99999, notApplicableReason: null }).ok).toBe(true);
-    expect(getReviewData(db, initial, submissionId)!.answerRows.find((a) => a.itemId === itemId("B1.1"))!.value).toBe(12);
+    expect(
+      saveAnswer(db, staff, { itemId: itemId("B1.1"), baseRevision: 1, value: 99999, notApplicableReason: null }).ok,
+    ).toBe(true);
+    expect(getReviewData(db, initial, submissionId)!.answerRows.find((a) => a.itemId === itemId("B1.1"))!.value).toBe(
+      12,
+    );
     // So do the scorecards every reviewer may open (the finalised one is built the same way).
-    const scored = getPreliminaryScorecard(db, round.roundId, staff.cityId!)!.modules.flatMap((m) => m.indicators.flatMap((i) => i.items)).find((i) => i.item.code === "B1.1")!;
+    const scored = getPreliminaryScorecard(db, round.roundId, staff.cityId!)!
+      .modules.flatMap((m) => m.indicators.flatMap((i) => i.items))
+      .find((i) => i.item.code === "B1.1")!;
     expect(scored.evidence.map((e) => e.id)).not.toContain(replacement.id);
     // The review screen lists only what the reviewer may open.
     const listed = getReviewData(db, initial, submissionId)!.evidenceRows.map((e) => e.id);

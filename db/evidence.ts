@@ -1,12 +1,12 @@
 /** Evidence rows of a city's answers: listing, adding (files and links), removing, and who may download a file. */
 import "server-only";
 import { and, asc, eq, isNull } from "drizzle-orm";
-import type { SessionUser } from "@/lib/domain";
 import { isInSubmittedVersion, mayActForCity, mayDownloadEvidence } from "@/lib/auth/policy";
+import type { SessionUser } from "@/lib/domain";
 import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
-import { openForEdit, type EditRefusal } from "./editing";
+import { type EditRefusal, openForEdit } from "./editing";
 import { evidence, submissions, submissionVersions, users } from "./schema";
 
 export type EvidenceEntry = {
@@ -95,7 +95,13 @@ export function deleteEvidence(db: Db, user: SessionUser, evidenceId: number, no
         entityId: evidenceId,
         roundId: open.submission.roundId,
         cityId: open.submission.cityId,
-        before: { itemCode: open.item.code, kind: row.kind, url: row.url, sha256: row.sha256, originalName: row.originalName },
+        before: {
+          itemCode: open.item.code,
+          kind: row.kind,
+          url: row.url,
+          sha256: row.sha256,
+          originalName: row.originalName,
+        },
       });
       return { ok: true };
     },
@@ -110,7 +116,13 @@ export function isStorageKeyReferenced(db: Db, storageKey: string): boolean {
 
 /** Every storage key an evidence row refers to (deleted rows too: the audit trail keeps their files). */
 export function referencedStorageKeys(db: Db): Set<string> {
-  return new Set(db.selectDistinct({ key: evidence.storageKey }).from(evidence).all().flatMap((r) => (r.key ? [r.key] : [])));
+  return new Set(
+    db
+      .selectDistinct({ key: evidence.storageKey })
+      .from(evidence)
+      .all()
+      .flatMap((r) => (r.key ? [r.key] : [])),
+  );
 }
 
 /**
@@ -129,7 +141,9 @@ export function getEvidenceForDownload(db: Db, user: SessionUser, evidenceId: nu
   const lastSubmitted = db
     .select({ at: submissionVersions.createdAt })
     .from(submissionVersions)
-    .where(and(eq(submissionVersions.submissionId, row.evidence.submissionId), eq(submissionVersions.version, row.version)))
+    .where(
+      and(eq(submissionVersions.submissionId, row.evidence.submissionId), eq(submissionVersions.version, row.version)),
+    )
     .get();
   const deleted = row.evidence.deletedAt !== null;
   const submitted = isInSubmittedVersion(row.evidence, lastSubmitted?.at ?? null);

@@ -1,27 +1,27 @@
-import { signingKeyPem } from "@/lib/config/signing-key";
-import { newSigningKeyPem, publicKeyPemOf } from "@/lib/signing/signature";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getCityByCode } from "./cities";
-import { openDatabase, type Db } from "./client";
-import { finaliseRound, listBlockers, markNotSubmitted, reopenRound } from "./finalise";
-import { computeRoundResults, recomputeRound } from "./results";
-import { runMigrations } from "./migrate";
+import { signingKeyPem } from "@/lib/config/signing-key";
+import type { SessionUser } from "@/lib/domain";
+import { newSigningKeyPem, publicKeyPemOf } from "@/lib/signing/signature";
 import { saveAnswer } from "./answers";
+import { getCityByCode } from "./cities";
+import { type Db, openDatabase } from "./client";
+import { loadFrameworkFile } from "./data-files";
 import { addEvidence } from "./evidence";
-import { submitModule } from "./submissions";
+import { finaliseRound, listBlockers, markNotSubmitted, reopenRound } from "./finalise";
 import { decideItem } from "./item-decisions";
+import { runMigrations } from "./migrate";
+import { computeRoundResults, recomputeRound } from "./results";
 import { approveSubmission } from "./reviews";
 import { createRound } from "./rounds";
 import { items, modules, results, reviewAssignments, reviewStages, rounds, submissions } from "./schema";
 import { seedBase } from "./seed";
-import { loadFrameworkFile } from "./data-files";
+import { submitModule } from "./submissions";
 import { createTestDb, createTestUser } from "./test-db";
-import type { SessionUser } from "@/lib/domain";
 
 let db: Db;
 let roundId: number;
@@ -30,10 +30,30 @@ let r1: SessionUser;
 let r2: SessionUser;
 const CITY_CODES = ["shanghai", "hangzhou", "lhasa"];
 
-const mod = (code: string) => db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, code))).get()!;
-const itemId = (code: string) => db.select().from(items).where(and(eq(items.roundId, roundId), eq(items.code, code))).get()!.id;
+const mod = (code: string) =>
+  db
+    .select()
+    .from(modules)
+    .where(and(eq(modules.roundId, roundId), eq(modules.code, code)))
+    .get()!;
+const itemId = (code: string) =>
+  db
+    .select()
+    .from(items)
+    .where(and(eq(items.roundId, roundId), eq(items.code, code)))
+    .get()!.id;
 
-const E_VALUES: Record<string, unknown> = { "E1.1": 12, "E1.2": 350, "E1.3": 2, "E2.1": 55, "E2.2": 20, "E2.3": 40, "E3.1": 25, "E3.2": ["demo_city"], "E3.3": true };
+const E_VALUES: Record<string, unknown> = {
+  "E1.1": 12,
+  "E1.2": 350,
+  "E1.3": 2,
+  "E2.1": 55,
+  "E2.2": 20,
+  "E2.3": 40,
+  "E3.1": 25,
+  "E3.2": ["demo_city"],
+  "E3.3": true,
+};
 
 /** Module E of the city, submitted and approved at both stages (with an optional stage-2 adjustment). */
 async function verifyE(cityCode: string, adjust?: { code: string; value: unknown }) {
@@ -43,9 +63,27 @@ async function verifyE(cityCode: string, adjust?: { code: string; value: unknown
     addEvidence(db, staff, itemId(code), { kind: "url", url: `https://x.org/${cityCode}/${code}` });
   }
   expect(submitModule(db, staff, roundId, "E").ok).toBe(true);
-  const sub = db.select().from(submissions).where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, staff.cityId!), eq(submissions.moduleId, mod("E").id))).get()!;
+  const sub = db
+    .select()
+    .from(submissions)
+    .where(
+      and(
+        eq(submissions.roundId, roundId),
+        eq(submissions.cityId, staff.cityId!),
+        eq(submissions.moduleId, mod("E").id),
+      ),
+    )
+    .get()!;
   expect(approveSubmission(db, r1, sub.id, 1).ok).toBe(true);
-  if (adjust) decideItem(db, r2, { submissionId: sub.id, itemId: itemId(adjust.code), version: 1, action: "adjust", adjustedValue: adjust.value, comment: "核减" });
+  if (adjust)
+    decideItem(db, r2, {
+      submissionId: sub.id,
+      itemId: itemId(adjust.code),
+      version: 1,
+      action: "adjust",
+      adjustedValue: adjust.value,
+      comment: "核减",
+    });
   expect(approveSubmission(db, r2, sub.id, 1)).toEqual({ ok: true, verified: true });
   return staff;
 }
@@ -58,9 +96,18 @@ beforeEach(async () => {
   admin = await createTestUser(db, "admin@x.org", "admin");
   r1 = await createTestUser(db, "r1@x.org", "reviewer");
   r2 = await createTestUser(db, "r2@x.org", "reviewer");
-  const stages = db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(reviewStages.position).all();
-  db.insert(reviewAssignments).values({ roundId, moduleId: mod("E").id, stageId: stages[0]!.id, reviewerId: r1.id }).run();
-  db.insert(reviewAssignments).values({ roundId, moduleId: mod("E").id, stageId: stages[1]!.id, reviewerId: r2.id }).run();
+  const stages = db
+    .select()
+    .from(reviewStages)
+    .where(eq(reviewStages.roundId, roundId))
+    .orderBy(reviewStages.position)
+    .all();
+  db.insert(reviewAssignments)
+    .values({ roundId, moduleId: mod("E").id, stageId: stages[0]!.id, reviewerId: r1.id })
+    .run();
+  db.insert(reviewAssignments)
+    .values({ roundId, moduleId: mod("E").id, stageId: stages[1]!.id, reviewerId: r2.id })
+    .run();
 });
 
 describe("finalisation", () => {
@@ -70,17 +117,38 @@ describe("finalisation", () => {
     expect(listBlockers(db, roundId)).toHaveLength(3 * 5 - 2);
     const refused = finaliseRound(db, admin, roundId);
     expect(refused.ok).toBe(false);
-    if (!refused.ok && refused.reason === "blocked") expect(refused.blockers[0]).toMatchObject({ cityCode: "shanghai", moduleCode: "B", status: "not_started" });
+    if (!refused.ok && refused.reason === "blocked")
+      expect(refused.blockers[0]).toMatchObject({ cityCode: "shanghai", moduleCode: "B", status: "not_started" });
 
-    expect(markNotSubmitted(db, admin, { roundId, cityId: getCityByCode(db, "lhasa")!.id, moduleId: mod("B").id, reason: " " })).toEqual({ ok: false, reason: "reasonRequired" });
-    expect(markNotSubmitted(db, r1, { roundId, cityId: getCityByCode(db, "lhasa")!.id, moduleId: mod("B").id, reason: "x" })).toEqual({ ok: false, reason: "roleNotAllowed" });
+    expect(
+      markNotSubmitted(db, admin, {
+        roundId,
+        cityId: getCityByCode(db, "lhasa")!.id,
+        moduleId: mod("B").id,
+        reason: " ",
+      }),
+    ).toEqual({ ok: false, reason: "reasonRequired" });
+    expect(
+      markNotSubmitted(db, r1, { roundId, cityId: getCityByCode(db, "lhasa")!.id, moduleId: mod("B").id, reason: "x" }),
+    ).toEqual({ ok: false, reason: "roleNotAllowed" });
     for (const b of listBlockers(db, roundId)) {
-      expect(markNotSubmitted(db, admin, { roundId, cityId: b.cityId, moduleId: mod(b.moduleCode).id, reason: "逾期未提交" })).toEqual({ ok: true });
+      expect(
+        markNotSubmitted(db, admin, {
+          roundId,
+          cityId: b.cityId,
+          moduleId: mod(b.moduleCode).id,
+          reason: "逾期未提交",
+        }),
+      ).toEqual({ ok: true });
     }
     const done = finaliseRound(db, admin, roundId);
     expect(done).toMatchObject({ ok: true, cities: 3 });
 
-    const totals = db.select().from(results).where(and(eq(results.roundId, roundId), eq(results.level, "total"))).all();
+    const totals = db
+      .select()
+      .from(results)
+      .where(and(eq(results.roundId, roundId), eq(results.level, "total")))
+      .all();
     // E for shanghai: 2 + 1.13 + 0.6 + 1.25 + 0.6 + 1.05 + 1.67 + 0.5 + 1 = 9.80; hangzhou loses E3.1 (1.67)
     // Lhasa submitted no module at all: 未参评, without a rank; the others are ranked with 0 for missing modules.
     expect(totals.map((t) => [t.cityId, t.points, t.rank, t.notSubmitted, t.reviewStatus])).toEqual([
@@ -88,16 +156,32 @@ describe("finalisation", () => {
       [getCityByCode(db, "hangzhou")!.id, 813, 2, true, "incomplete"],
       [getCityByCode(db, "lhasa")!.id, 0, null, true, "absent"],
     ]);
-    const e31 = db.select().from(results).where(and(eq(results.roundId, roundId), eq(results.code, "E3.1"), eq(results.cityId, getCityByCode(db, "hangzhou")!.id))).get()!;
+    const e31 = db
+      .select()
+      .from(results)
+      .where(
+        and(
+          eq(results.roundId, roundId),
+          eq(results.code, "E3.1"),
+          eq(results.cityId, getCityByCode(db, "hangzhou")!.id),
+        ),
+      )
+      .get()!;
     expect(e31).toMatchObject({ points: 0, submittedValue: 25, verifiedValue: 5, reviewStatus: "verified" });
-    expect(db.select().from(rounds).where(eq(rounds.id, roundId)).get()).toMatchObject({ status: "finalised", digest: done.ok ? done.digest : "" });
+    expect(db.select().from(rounds).where(eq(rounds.id, roundId)).get()).toMatchObject({
+      status: "finalised",
+      digest: done.ok ? done.digest : "",
+    });
   });
 
   it("locks the round: the server refuses a save and the database refuses direct writes", async () => {
     const staff = await verifyE("shanghai");
-    for (const b of listBlockers(db, roundId)) markNotSubmitted(db, admin, { roundId, cityId: b.cityId, moduleId: mod(b.moduleCode).id, reason: "逾期" });
+    for (const b of listBlockers(db, roundId))
+      markNotSubmitted(db, admin, { roundId, cityId: b.cityId, moduleId: mod(b.moduleCode).id, reason: "逾期" });
     expect(finaliseRound(db, admin, roundId).ok).toBe(true);
-    expect(saveAnswer(db, staff, { itemId: itemId("B1.1"), baseRevision: 0, value: 1, notApplicableReason: null })).toEqual({ ok: false, reason: "roundNotOpen" });
+    expect(
+      saveAnswer(db, staff, { itemId: itemId("B1.1"), baseRevision: 0, value: 1, notApplicableReason: null }),
+    ).toEqual({ ok: false, reason: "roundNotOpen" });
     expect(() => db.$client.prepare("update answers set value = '99'").run()).toThrow(/round is finalised/);
     expect(() => db.$client.prepare("delete from evidence").run()).toThrow(/round is finalised/);
     expect(() => db.$client.prepare("update results set points = 10000").run()).toThrow(/round is finalised/);
@@ -107,10 +191,16 @@ describe("finalisation", () => {
 
   it("recomputes to the same scores and digest, and detects a tampered row", async () => {
     await verifyE("shanghai");
-    for (const b of listBlockers(db, roundId)) markNotSubmitted(db, admin, { roundId, cityId: b.cityId, moduleId: mod(b.moduleCode).id, reason: "逾期" });
+    for (const b of listBlockers(db, roundId))
+      markNotSubmitted(db, admin, { roundId, cityId: b.cityId, moduleId: mod(b.moduleCode).id, reason: "逾期" });
     const done = finaliseRound(db, admin, roundId);
     const clean = recomputeRound(db, roundId);
-    expect(clean).toEqual({ ok: true, storedDigest: done.ok ? done.digest : "", digest: done.ok ? done.digest : "", differences: [] });
+    expect(clean).toEqual({
+      ok: true,
+      storedDigest: done.ok ? done.digest : "",
+      digest: done.ok ? done.digest : "",
+      differences: [],
+    });
     expect(computeRoundResults(db, roundId).digest).toBe(clean.digest);
 
     db.$client.exec("drop trigger results_update_finalised");
@@ -121,7 +211,8 @@ describe("finalisation", () => {
   });
 
   it("is reopened only by an admin with a reason", async () => {
-    for (const b of listBlockers(db, roundId)) markNotSubmitted(db, admin, { roundId, cityId: b.cityId, moduleId: mod(b.moduleCode).id, reason: "逾期" });
+    for (const b of listBlockers(db, roundId))
+      markNotSubmitted(db, admin, { roundId, cityId: b.cityId, moduleId: mod(b.moduleCode).id, reason: "逾期" });
     expect(finaliseRound(db, admin, roundId).ok).toBe(true);
     expect(reopenRound(db, r1, roundId, "x")).toEqual({ ok: false, reason: "roleNotAllowed" });
     expect(reopenRound(db, admin, roundId, "")).toEqual({ ok: false, reason: "reasonRequired" });
@@ -136,10 +227,19 @@ describe("npm run verify", () => {
     const fileDb = openDatabase(path.join(dataDir, "cityeval.db"));
     runMigrations(fileDb);
     seedBase(fileDb);
-    const id = createRound(fileDb, { name: "cli round", year: 2019, status: "open", cityIds: [getCityByCode(fileDb, "shanghai")!.id] }, loadFrameworkFile(2019), null);
+    const id = createRound(
+      fileDb,
+      { name: "cli round", year: 2019, status: "open", cityIds: [getCityByCode(fileDb, "shanghai")!.id] },
+      loadFrameworkFile(2019),
+      null,
+    );
     const boss = await createTestUser(fileDb, "boss@x.org", "admin");
     for (const b of listBlockers(fileDb, id)) {
-      const moduleId = fileDb.select().from(modules).where(and(eq(modules.roundId, id), eq(modules.code, b.moduleCode))).get()!.id;
+      const moduleId = fileDb
+        .select()
+        .from(modules)
+        .where(and(eq(modules.roundId, id), eq(modules.code, b.moduleCode)))
+        .get()!.id;
       markNotSubmitted(fileDb, boss, { roundId: id, cityId: b.cityId, moduleId, reason: "逾期" });
     }
     expect(finaliseRound(fileDb, boss, id).ok).toBe(true);
@@ -149,7 +249,18 @@ describe("npm run verify", () => {
     fs.writeFileSync(own, publicKeyPemOf(signingKeyPem()));
     fs.writeFileSync(other, publicKeyPemOf(newSigningKeyPem()));
     const run = (key: string) =>
-      spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/verify.ts", String(id), "--public-key", key], { env: { ...process.env, DATA_DIR: dataDir }, encoding: "utf8" });
+      spawnSync(
+        process.execPath,
+        [
+          "node_modules/tsx/dist/cli.mjs",
+          "--conditions=react-server",
+          "scripts/verify.ts",
+          String(id),
+          "--public-key",
+          key,
+        ],
+        { env: { ...process.env, DATA_DIR: dataDir }, encoding: "utf8" },
+      );
 
     const intact = run(own);
     expect(intact.status, intact.stdout + intact.stderr).toBe(0);

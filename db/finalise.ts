@@ -6,22 +6,28 @@
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { SessionUser } from "@/lib/domain";
-import { type ResultRow } from "@/lib/scoring/round-results";
 import { formatPoints } from "@/lib/i18n/pick";
-import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
-import { appendAudit } from "./audit";
+import { type ResultRow } from "@/lib/scoring/round-results";
 import type { FinalisationRecord, SignedRecord } from "@/lib/signing/signature";
-import { signFinalisation } from "./signatures";
+import { isSettled, moduleStatusLookup } from "@/lib/workflow/module-status";
+import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
+import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
+import { countOpenAppeals } from "./appeals";
+import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";
-import { countOpenAppeals } from "./appeals";
 import { computeRoundResults } from "./results";
 import { cities, notifications, results, roundCities, rounds, submissions, users } from "./schema";
-import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
-import { isSettled, moduleStatusLookup } from "@/lib/workflow/module-status";
+import { signFinalisation } from "./signatures";
 
-
-export type Blocker = { cityId: number; cityCode: string; cityNameZh: string; cityNameEn: string; moduleCode: string; status: string };
+export type Blocker = {
+  cityId: number;
+  cityCode: string;
+  cityNameZh: string;
+  cityNameEn: string;
+  moduleCode: string;
+  status: string;
+};
 
 /** Every participating city × module that is neither verified nor marked not submitted. */
 export function listBlockers(db: Db | Tx, roundId: number): Blocker[] {
@@ -34,14 +40,25 @@ export function listBlockers(db: Db | Tx, roundId: number): Blocker[] {
     .orderBy(asc(cities.id))
     .all();
   const statusOf = moduleStatusLookup(
-    db.select({ cityId: submissions.cityId, moduleId: submissions.moduleId, status: submissions.status }).from(submissions).where(eq(submissions.roundId, roundId)).all(),
+    db
+      .select({ cityId: submissions.cityId, moduleId: submissions.moduleId, status: submissions.status })
+      .from(submissions)
+      .where(eq(submissions.roundId, roundId))
+      .all(),
   );
   const blockers: Blocker[] = [];
   for (const city of participants) {
     for (const mod of shape) {
       const status = statusOf(city.id, mod.module.id);
       if (!isSettled(status)) {
-        blockers.push({ cityId: city.id, cityCode: city.code, cityNameZh: city.nameZh, cityNameEn: city.nameEn, moduleCode: mod.code, status });
+        blockers.push({
+          cityId: city.id,
+          cityCode: city.code,
+          cityNameZh: city.nameZh,
+          cityNameEn: city.nameEn,
+          moduleCode: mod.code,
+          status,
+        });
       }
     }
   }
@@ -58,16 +75,39 @@ export function markNotSubmitted(
   return db.transaction(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, input.roundId)).get();
-      const participates = tx.select().from(roundCities).where(and(eq(roundCities.roundId, input.roundId), eq(roundCities.cityId, input.cityId))).get();
+      const participates = tx
+        .select()
+        .from(roundCities)
+        .where(and(eq(roundCities.roundId, input.roundId), eq(roundCities.cityId, input.cityId)))
+        .get();
       const inRound = loadFrameworkShape(tx, input.roundId).some((m) => m.module.id === input.moduleId);
       if (!round || !participates || !inRound) return { ok: false as const, reason: "notFound" as const };
-      const sub = tx.select().from(submissions).where(and(eq(submissions.roundId, input.roundId), eq(submissions.cityId, input.cityId), eq(submissions.moduleId, input.moduleId))).get();
-      const decision = decide("mark_not_submitted", { role: user.role, state: sub?.status ?? "draft", roundStatus: round.status, reason: input.reason });
+      const sub = tx
+        .select()
+        .from(submissions)
+        .where(
+          and(
+            eq(submissions.roundId, input.roundId),
+            eq(submissions.cityId, input.cityId),
+            eq(submissions.moduleId, input.moduleId),
+          ),
+        )
+        .get();
+      const decision = decide("mark_not_submitted", {
+        role: user.role,
+        state: sub?.status ?? "draft",
+        roundStatus: round.status,
+        reason: input.reason,
+      });
       if (!decision.ok) return decision;
       const values = { status: decision.to, notSubmittedReason: input.reason.trim(), updatedAt: now };
       const id = sub
         ? (tx.update(submissions).set(values).where(eq(submissions.id, sub.id)).run(), sub.id)
-        : tx.insert(submissions).values({ roundId: input.roundId, cityId: input.cityId, moduleId: input.moduleId, version: 0, ...values }).returning({ id: submissions.id }).get().id;
+        : tx
+            .insert(submissions)
+            .values({ roundId: input.roundId, cityId: input.cityId, moduleId: input.moduleId, version: 0, ...values })
+            .returning({ id: submissions.id })
+            .get().id;
       appendAudit(tx, {
         actorId: user.id,
         action: "submission.not_submitted",
@@ -104,14 +144,40 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
       if (openAppeals) return { ok: false, reason: "appealsOpen", count: openAppeals };
       const { rows, digest, cityDigests, participantsHash, rankingHash } = computeRoundResults(tx, roundId);
       tx.delete(results).where(eq(results.roundId, roundId)).run();
-      for (let i = 0; i < rows.length; i += 500) tx.insert(results).values(rows.slice(i, i + 500)).run();
+      for (let i = 0; i < rows.length; i += 500)
+        tx.insert(results)
+          .values(rows.slice(i, i + 500))
+          .run();
       const cityCount = new Set(rows.map((r) => r.cityId)).size;
       notifyResultsPublished(tx, round, rows, now);
       // The audit entry first: the database lets the status and digest change only right after it (drizzle/0007);
       // it is the head of the chain the signature covers.
-      const head = appendAudit(tx, { actorId: user.id, action: "round.finalised", entityType: "round", entityId: roundId, roundId, before: { status: round.status }, after: { status: "finalised", digest, cities: cityCount } });
-      tx.update(rounds).set({ status: "finalised", finalisedAt: now, finalisedBy: user.id, digest }).where(eq(rounds.id, roundId)).run();
-      const signed = signFinalisation(tx, round, { digest, cityDigests: cityDigests(), participantsHash: participantsHash(), rankingHash: rankingHash(), cities: cityCount }, head, now);
+      const head = appendAudit(tx, {
+        actorId: user.id,
+        action: "round.finalised",
+        entityType: "round",
+        entityId: roundId,
+        roundId,
+        before: { status: round.status },
+        after: { status: "finalised", digest, cities: cityCount },
+      });
+      tx.update(rounds)
+        .set({ status: "finalised", finalisedAt: now, finalisedBy: user.id, digest })
+        .where(eq(rounds.id, roundId))
+        .run();
+      const signed = signFinalisation(
+        tx,
+        round,
+        {
+          digest,
+          cityDigests: cityDigests(),
+          participantsHash: participantsHash(),
+          rankingHash: rankingHash(),
+          cities: cityCount,
+        },
+        head,
+        now,
+      );
       return { ok: true, digest, cities: cityCount, signed };
     },
     { behavior: "immediate" },
@@ -122,13 +188,40 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
 function notifyResultsPublished(tx: Tx, round: typeof rounds.$inferSelect, rows: ResultRow[], now: Date) {
   const totals = rows.filter((r) => r.level === "total");
   const ranked = totals.filter((r) => r.rank !== null).length;
-  const cityRows = tx.select({ id: cities.id, code: cities.code }).from(cities).where(inArray(cities.id, totals.map((r) => r.cityId))).all();
+  const cityRows = tx
+    .select({ id: cities.id, code: cities.code })
+    .from(cities)
+    .where(
+      inArray(
+        cities.id,
+        totals.map((r) => r.cityId),
+      ),
+    )
+    .all();
   const codeOf = new Map(cityRows.map((c) => [c.id, c.code]));
-  const staff = tx.select({ id: users.id, cityId: users.cityId }).from(users).where(and(eq(users.active, true), inArray(users.cityId, totals.map((r) => r.cityId)))).all();
+  const staff = tx
+    .select({ id: users.id, cityId: users.cityId })
+    .from(users)
+    .where(
+      and(
+        eq(users.active, true),
+        inArray(
+          users.cityId,
+          totals.map((r) => r.cityId),
+        ),
+      ),
+    )
+    .all();
   const byCity = new Map(totals.map((r) => [r.cityId, r]));
   const values = staff.map((u) => {
     const total = byCity.get(u.cityId!)!;
-    const published = { roundZh: round.name, roundEn: round.nameEn || round.name, points: formatPoints(total.points), rank: total.rank ?? 0, ranked };
+    const published = {
+      roundZh: round.name,
+      roundEn: round.nameEn || round.name,
+      points: formatPoints(total.points),
+      rank: total.rank ?? 0,
+      ranked,
+    };
     return {
       userId: u.id,
       kind: total.rank === null ? "resultsPublishedUnranked" : "resultsPublished",
@@ -137,18 +230,39 @@ function notifyResultsPublished(tx: Tx, round: typeof rounds.$inferSelect, rows:
       createdAt: now,
     };
   });
-  for (let i = 0; i < values.length; i += 500) tx.insert(notifications).values(values.slice(i, i + 500)).run();
+  for (let i = 0; i < values.length; i += 500)
+    tx.insert(notifications)
+      .values(values.slice(i, i + 500))
+      .run();
 }
 
 /** Reopening a finalised round: an admin with a reason, logged; results stay until the next finalisation. */
-export function reopenRound(db: Db, user: SessionUser, roundId: number, reason: string, now = new Date()): { ok: true } | { ok: false; reason: "notFound" | RoundRefusal } {
+export function reopenRound(
+  db: Db,
+  user: SessionUser,
+  roundId: number,
+  reason: string,
+  now = new Date(),
+): { ok: true } | { ok: false; reason: "notFound" | RoundRefusal } {
   return db.transaction(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
-      if (!round) return { ok: false as const, reason: user.role === "admin" ? ("notFound" as const) : ("roleNotAllowed" as const) };
+      if (!round)
+        return {
+          ok: false as const,
+          reason: user.role === "admin" ? ("notFound" as const) : ("roleNotAllowed" as const),
+        };
       const decision = decideRound("reopen", { status: round.status, role: user.role, reason });
       if (!decision.ok) return decision;
-      appendAudit(tx, { actorId: user.id, action: "round.reopened", entityType: "round", entityId: roundId, roundId, before: { status: "finalised", digest: round.digest, at: now.toISOString() }, after: { status: "open", reason: reason.trim() } });
+      appendAudit(tx, {
+        actorId: user.id,
+        action: "round.reopened",
+        entityType: "round",
+        entityId: roundId,
+        roundId,
+        before: { status: "finalised", digest: round.digest, at: now.toISOString() },
+        after: { status: "open", reason: reason.trim() },
+      });
       tx.update(rounds).set({ status: "open" }).where(eq(rounds.id, roundId)).run();
       return { ok: true as const };
     },

@@ -5,17 +5,27 @@
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { frameworkRevision } from "@/lib/framework/revision";
-import { toHundredths, type FrameworkFile } from "@/lib/framework/schema";
-import { appendAudit } from "./audit";
 import type { ScoringRule } from "@/lib/framework/schema";
+import { type FrameworkFile, toHundredths } from "@/lib/framework/schema";
+import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
+import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { indicators, items, modules, reviewAssignments, rounds } from "./schema";
-import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
 
 export type QuestionnaireItem = typeof items.$inferSelect;
 export type ShapeItem = QuestionnaireItem & { rule: ScoringRule };
-export type ShapeIndicator = { code: string; maxPoints: number; indicator: typeof indicators.$inferSelect; items: ShapeItem[] };
-export type ShapeModule = { code: string; maxPoints: number; module: typeof modules.$inferSelect; indicators: ShapeIndicator[] };
+export type ShapeIndicator = {
+  code: string;
+  maxPoints: number;
+  indicator: typeof indicators.$inferSelect;
+  items: ShapeItem[];
+};
+export type ShapeModule = {
+  code: string;
+  maxPoints: number;
+  module: typeof modules.$inferSelect;
+  indicators: ShapeIndicator[];
+};
 
 /** One item of any round's framework, or null. */
 export function getItem(db: Db | Tx, itemId: number): QuestionnaireItem | null {
@@ -54,7 +64,14 @@ export function insertFramework(tx: Tx, roundId: number, framework: FrameworkFil
   framework.modules.forEach((mod, mi) => {
     const { id: moduleId } = tx
       .insert(modules)
-      .values({ roundId, code: mod.code, nameZh: mod.name.zh, nameEn: mod.name.en, maxPoints: toHundredths(mod.points), position: mi + 1 })
+      .values({
+        roundId,
+        code: mod.code,
+        nameZh: mod.name.zh,
+        nameEn: mod.name.en,
+        maxPoints: toHundredths(mod.points),
+        position: mi + 1,
+      })
       .returning({ id: modules.id })
       .get();
     mod.indicators.forEach((ind, ii) => {
@@ -169,11 +186,29 @@ export function replaceFramework(
         .all();
       tx.delete(modules).where(eq(modules.roundId, roundId)).run();
       insertFramework(tx, roundId, framework);
-      const moduleIds = new Map(tx.select({ id: modules.id, code: modules.code }).from(modules).where(eq(modules.roundId, roundId)).all().map((m) => [m.code, m.id]));
-      const kept = assigned.flatMap((a) => (moduleIds.has(a.code) ? [{ roundId, moduleId: moduleIds.get(a.code)!, stageId: a.stageId, reviewerId: a.reviewerId }] : []));
+      const moduleIds = new Map(
+        tx
+          .select({ id: modules.id, code: modules.code })
+          .from(modules)
+          .where(eq(modules.roundId, roundId))
+          .all()
+          .map((m) => [m.code, m.id]),
+      );
+      const kept = assigned.flatMap((a) =>
+        moduleIds.has(a.code)
+          ? [{ roundId, moduleId: moduleIds.get(a.code)!, stageId: a.stageId, reviewerId: a.reviewerId }]
+          : [],
+      );
       if (kept.length) tx.insert(reviewAssignments).values(kept).run();
       const itemCount = framework.modules.flatMap((m) => m.indicators).flatMap((i) => i.items).length;
-      appendAudit(tx, { actorId, action: "round.framework_replaced", entityType: "round", entityId: roundId, roundId, after: { modules: framework.modules.length, items: itemCount, total: framework.total } });
+      appendAudit(tx, {
+        actorId,
+        action: "round.framework_replaced",
+        entityType: "round",
+        entityId: roundId,
+        roundId,
+        after: { modules: framework.modules.length, items: itemCount, total: framework.total },
+      });
       return { ok: true as const, revision: frameworkRevision(framework) };
     },
     { behavior: "immediate" },

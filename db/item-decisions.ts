@@ -10,8 +10,8 @@ import { decide } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";
+import { movedOn, type Refused, reviewContext } from "./review-context";
 import { itemReviews, items, reviewStages, submissions, submissionVersions, users } from "./schema";
-import { movedOn, reviewContext, type Refused } from "./review-context";
 
 export type ItemDecision =
   | { action: "accept"; comment?: string | null }
@@ -31,12 +31,21 @@ export function decideItem(
       if (!ctx) return { ok: false, reason: "notFound" };
       const { sub, stage } = ctx;
       const item = tx.select().from(items).where(eq(items.id, input.itemId)).get();
-      const inModule = item && loadFrameworkShape(tx, sub.roundId, [sub.moduleId])[0]?.indicators.some((i) => i.items.some((x) => x.id === item.id));
+      const inModule =
+        item &&
+        loadFrameworkShape(tx, sub.roundId, [sub.moduleId])[0]?.indicators.some((i) =>
+          i.items.some((x) => x.id === item.id),
+        );
       if (!item || !inModule) return { ok: false, reason: "notFound" };
       if (movedOn(tx, user, ctx, input.version)) return { ok: false, reason: "alreadyDecided" };
       const decision = decide("review_item", ctx.workflow);
       if (!decision.ok) return decision;
-      const key = and(eq(itemReviews.submissionId, sub.id), eq(itemReviews.itemId, item.id), eq(itemReviews.version, sub.version), eq(itemReviews.stageId, stage!.id));
+      const key = and(
+        eq(itemReviews.submissionId, sub.id),
+        eq(itemReviews.itemId, item.id),
+        eq(itemReviews.version, sub.version),
+        eq(itemReviews.stageId, stage!.id),
+      );
       const before = tx.select().from(itemReviews).where(key).get();
       const values = {
         action: input.action,
@@ -48,8 +57,12 @@ export function decideItem(
         carriedFromVersion: null,
       };
       if (before) tx.update(itemReviews).set(values).where(key).run();
-      else tx.insert(itemReviews).values({ submissionId: sub.id, itemId: item.id, version: sub.version, stageId: stage!.id, ...values }).run();
-      if (sub.status !== decision.to) tx.update(submissions).set({ status: decision.to, updatedAt: now }).where(eq(submissions.id, sub.id)).run();
+      else
+        tx.insert(itemReviews)
+          .values({ submissionId: sub.id, itemId: item.id, version: sub.version, stageId: stage!.id, ...values })
+          .run();
+      if (sub.status !== decision.to)
+        tx.update(submissions).set({ status: decision.to, updatedAt: now }).where(eq(submissions.id, sub.id)).run();
       appendAudit(tx, {
         actorId: user.id,
         action: `item.${input.action}`,
@@ -57,8 +70,17 @@ export function decideItem(
         entityId: sub.id,
         roundId: sub.roundId,
         cityId: sub.cityId,
-        before: before ? { itemCode: item.code, action: before.action, adjustedValue: before.adjustedValue, comment: before.comment } : null,
-        after: { itemCode: item.code, version: sub.version, stage: stage!.position, action: input.action, adjustedValue: values.adjustedValue, comment: values.comment },
+        before: before
+          ? { itemCode: item.code, action: before.action, adjustedValue: before.adjustedValue, comment: before.comment }
+          : null,
+        after: {
+          itemCode: item.code,
+          version: sub.version,
+          stage: stage!.position,
+          action: input.action,
+          adjustedValue: values.adjustedValue,
+          comment: values.comment,
+        },
       });
       return { ok: true };
     },
@@ -67,7 +89,11 @@ export function decideItem(
 }
 
 /** A reviewer withdraws their stage's decision on an item of the current version (a carried one included). */
-export function withdrawItemDecision(db: Db, user: SessionUser, input: { submissionId: number; itemId: number; version: number }): { ok: true } | Refused {
+export function withdrawItemDecision(
+  db: Db,
+  user: SessionUser,
+  input: { submissionId: number; itemId: number; version: number },
+): { ok: true } | Refused {
   return db.transaction(
     (tx): { ok: true } | Refused => {
       const ctx = reviewContext(tx, user, input.submissionId);
@@ -76,7 +102,12 @@ export function withdrawItemDecision(db: Db, user: SessionUser, input: { submiss
       if (movedOn(tx, user, ctx, input.version)) return { ok: false, reason: "alreadyDecided" };
       const decision = decide("review_item", ctx.workflow);
       if (!decision.ok) return decision;
-      const key = and(eq(itemReviews.submissionId, sub.id), eq(itemReviews.itemId, input.itemId), eq(itemReviews.version, sub.version), eq(itemReviews.stageId, stage!.id));
+      const key = and(
+        eq(itemReviews.submissionId, sub.id),
+        eq(itemReviews.itemId, input.itemId),
+        eq(itemReviews.version, sub.version),
+        eq(itemReviews.stageId, stage!.id),
+      );
       const before = tx.select().from(itemReviews).where(key).get();
       if (!before) return { ok: false, reason: "notFound" };
       tx.delete(itemReviews).where(key).run();
@@ -88,7 +119,15 @@ export function withdrawItemDecision(db: Db, user: SessionUser, input: { submiss
         entityId: sub.id,
         roundId: sub.roundId,
         cityId: sub.cityId,
-        before: { itemCode: item.code, version: sub.version, stage: stage!.position, action: before.action, adjustedValue: before.adjustedValue, comment: before.comment, carriedFromVersion: before.carriedFromVersion },
+        before: {
+          itemCode: item.code,
+          version: sub.version,
+          stage: stage!.position,
+          action: before.action,
+          adjustedValue: before.adjustedValue,
+          comment: before.comment,
+          carriedFromVersion: before.carriedFromVersion,
+        },
         after: null,
       });
       return { ok: true };
@@ -102,7 +141,13 @@ export function reopenedItemIds(db: Db | Tx, submissionId: number, version: numb
   const rows = db
     .select({ itemId: itemReviews.itemId })
     .from(itemReviews)
-    .where(and(eq(itemReviews.submissionId, submissionId), eq(itemReviews.version, version), eq(itemReviews.action, "query")))
+    .where(
+      and(
+        eq(itemReviews.submissionId, submissionId),
+        eq(itemReviews.version, version),
+        eq(itemReviews.action, "query"),
+      ),
+    )
     .all();
   return new Set(rows.map((r) => r.itemId));
 }
@@ -112,11 +157,23 @@ export function reopenedItemIds(db: Db | Tx, submissionId: number, version: numb
  * `toVersion`, at the same stage and by the same reviewer, marked with the version they were made on.
  * Queries are not carried: resubmitting answers them.
  */
-export function carryDecisions(tx: Tx, submissionId: number, fromVersion: number, toVersion: number, changedItemIds: Set<number>) {
+export function carryDecisions(
+  tx: Tx,
+  submissionId: number,
+  fromVersion: number,
+  toVersion: number,
+  changedItemIds: Set<number>,
+) {
   const rows = tx
     .select()
     .from(itemReviews)
-    .where(and(eq(itemReviews.submissionId, submissionId), eq(itemReviews.version, fromVersion), ne(itemReviews.action, "query")))
+    .where(
+      and(
+        eq(itemReviews.submissionId, submissionId),
+        eq(itemReviews.version, fromVersion),
+        ne(itemReviews.action, "query"),
+      ),
+    )
     .all()
     .filter((r) => !changedItemIds.has(r.itemId));
   if (!rows.length) return;
@@ -139,12 +196,22 @@ export function carryDecisions(tx: Tx, submissionId: number, fromVersion: number
 }
 
 /** The codes of the items the city changed in `version` compared with the version before it. */
-export function changedSinceLastVersion(db: Db | Tx, submissionId: number, version: number, itemCodes: string[]): Set<string> {
+export function changedSinceLastVersion(
+  db: Db | Tx,
+  submissionId: number,
+  version: number,
+  itemCodes: string[],
+): Set<string> {
   if (version < 2) return new Set();
   const [previous, current] = db
     .select()
     .from(submissionVersions)
-    .where(and(eq(submissionVersions.submissionId, submissionId), or(eq(submissionVersions.version, version - 1), eq(submissionVersions.version, version))))
+    .where(
+      and(
+        eq(submissionVersions.submissionId, submissionId),
+        or(eq(submissionVersions.version, version - 1), eq(submissionVersions.version, version)),
+      ),
+    )
     .orderBy(asc(submissionVersions.version))
     .all();
   return current ? changedItemCodes(previous?.snapshot, current.snapshot, itemCodes) : new Set();
@@ -155,7 +222,13 @@ export function decidedItemIds(db: Db | Tx, submissionId: number, version: numbe
     db
       .select({ itemId: itemReviews.itemId })
       .from(itemReviews)
-      .where(and(eq(itemReviews.submissionId, submissionId), eq(itemReviews.version, version), eq(itemReviews.stageId, stageId)))
+      .where(
+        and(
+          eq(itemReviews.submissionId, submissionId),
+          eq(itemReviews.version, version),
+          eq(itemReviews.stageId, stageId),
+        ),
+      )
       .all()
       .map((r) => r.itemId),
   );
@@ -166,12 +239,18 @@ export function decidedItemIds(db: Db | Tx, submissionId: number, version: numbe
  * has not decided again: the stage's approval waits for a fresh decision on each. A stage that never saw an
  * earlier version judges the whole version afresh.
  */
-export function itemsNeedingDecision(db: Db | Tx, sub: Pick<typeof submissions.$inferSelect, "id" | "version" | "roundId" | "moduleId">, stageId: number): string[] {
+export function itemsNeedingDecision(
+  db: Db | Tx,
+  sub: Pick<typeof submissions.$inferSelect, "id" | "version" | "roundId" | "moduleId">,
+  stageId: number,
+): string[] {
   if (sub.version < 2) return [];
   const lastSeen = db
     .select({ version: itemReviews.version })
     .from(itemReviews)
-    .where(and(eq(itemReviews.submissionId, sub.id), eq(itemReviews.stageId, stageId), ne(itemReviews.version, sub.version)))
+    .where(
+      and(eq(itemReviews.submissionId, sub.id), eq(itemReviews.stageId, stageId), ne(itemReviews.version, sub.version)),
+    )
     .orderBy(desc(itemReviews.version))
     .get()?.version;
   if (lastSeen === undefined) return [];
@@ -180,10 +259,16 @@ export function itemsNeedingDecision(db: Db | Tx, sub: Pick<typeof submissions.$
   const then = snapshots.find((v) => v.version === lastSeen)?.snapshot;
   const now = snapshots.find((v) => v.version === sub.version)?.snapshot;
   if (!then || !now) return [];
-  const changed = changedItemCodes(then, now, moduleItems.map((i) => i.code));
+  const changed = changedItemCodes(
+    then,
+    now,
+    moduleItems.map((i) => i.code),
+  );
   const decidedThen = decidedItemIds(db, sub.id, lastSeen, stageId);
   const decidedNow = decidedItemIds(db, sub.id, sub.version, stageId);
-  return moduleItems.filter((i) => changed.has(i.code) && decidedThen.has(i.id) && !decidedNow.has(i.id)).map((i) => i.code);
+  return moduleItems
+    .filter((i) => changed.has(i.code) && decidedThen.has(i.id) && !decidedNow.has(i.id))
+    .map((i) => i.code);
 }
 
 /** The adjustment in force on each adjusted item of the submissions (their current versions), by the one rule. */
@@ -205,14 +290,23 @@ export function listAdjustmentsInForce(db: Db | Tx, of: { submissionIds: number[
       carriedFromVersion: itemReviews.carriedFromVersion,
     })
     .from(itemReviews)
-    .innerJoin(submissions, and(eq(submissions.id, itemReviews.submissionId), eq(submissions.version, itemReviews.version)))
+    .innerJoin(
+      submissions,
+      and(eq(submissions.id, itemReviews.submissionId), eq(submissions.version, itemReviews.version)),
+    )
     .innerJoin(items, eq(items.id, itemReviews.itemId))
     .innerJoin(reviewStages, eq(reviewStages.id, itemReviews.stageId))
     .innerJoin(users, eq(users.id, itemReviews.reviewerId))
-    .where(and("roundId" in of ? eq(submissions.roundId, of.roundId) : inArray(itemReviews.submissionId, of.submissionIds), eq(itemReviews.action, "adjust")))
+    .where(
+      and(
+        "roundId" in of ? eq(submissions.roundId, of.roundId) : inArray(itemReviews.submissionId, of.submissionIds),
+        eq(itemReviews.action, "adjust"),
+      ),
+    )
     .all();
   const byItem = new Map<string, typeof rows>();
-  for (const row of rows) byItem.set(`${row.submissionId}:${row.itemId}`, [...(byItem.get(`${row.submissionId}:${row.itemId}`) ?? []), row]);
+  for (const row of rows)
+    byItem.set(`${row.submissionId}:${row.itemId}`, [...(byItem.get(`${row.submissionId}:${row.itemId}`) ?? []), row]);
   return [...byItem.values()].map((decisions) => adjustmentInForce(decisions)!);
 }
 

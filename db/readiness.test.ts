@@ -9,9 +9,16 @@ describe("readiness", () => {
   it("holds for a migrated, writable instance, and says which check fails", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ready-"));
     const db = createTestDb();
-    expect(await readiness(db, dir)).toEqual({ databaseWritable: true, migrationsCurrent: true, evidenceWritable: true, diskSpace: true });
+    expect(await readiness(db, dir)).toEqual({
+      databaseWritable: true,
+      migrationsCurrent: true,
+      evidenceWritable: true,
+      diskSpace: true,
+    });
     expect((await readiness(db, dir, Number.MAX_SAFE_INTEGER)).diskSpace).toBe(false);
-    db.$client.exec("delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)");
+    db.$client.exec(
+      "delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)",
+    );
     expect((await readiness(db, dir)).migrationsCurrent).toBe(false);
     db.$client.close();
     expect((await readiness(db, dir)).databaseWritable).toBe(false);

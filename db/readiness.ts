@@ -10,8 +10,12 @@ export const MIN_FREE_BYTES = 512 * 1024 * 1024;
 /** The migrations the code ships with (drizzle/meta/_journal.json) against those the database has applied. */
 function migrationsCurrent(db: Db): boolean {
   // Drizzle's migrator itself goes by the newest applied migration's timestamp.
-  const journal = JSON.parse(fs.readFileSync(path.resolve(process.cwd(), "drizzle", "meta", "_journal.json"), "utf8")) as { entries: { when: number }[] };
-  const applied = db.$client.prepare("select max(created_at) as last from __drizzle_migrations").get() as { last: number | null };
+  const journal = JSON.parse(
+    fs.readFileSync(path.resolve(process.cwd(), "drizzle", "meta", "_journal.json"), "utf8"),
+  ) as { entries: { when: number }[] };
+  const applied = db.$client.prepare("select max(created_at) as last from __drizzle_migrations").get() as {
+    last: number | null;
+  };
   return (applied.last ?? 0) >= Math.max(...journal.entries.map((e) => e.when));
 }
 

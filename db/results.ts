@@ -5,13 +5,25 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { cityCanonical, computeResults, participantsCanonical, rankingCanonical, rankingOf, type CityInput, type Participant, type DigestFramework, type ItemInput, type ResultRow, type RoundInput } from "@/lib/scoring/round-results";
 import { valueInForce } from "@/lib/review/value-in-force";
+import {
+  type CityInput,
+  cityCanonical,
+  computeResults,
+  type DigestFramework,
+  type ItemInput,
+  type Participant,
+  participantsCanonical,
+  type ResultRow,
+  type RoundInput,
+  rankingCanonical,
+  rankingOf,
+} from "@/lib/scoring/round-results";
+import { moduleStatus } from "@/lib/workflow/module-status";
 import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";
 import { listAdjustmentsInForce } from "./item-decisions";
 import { answers, cities, evidence, results, roundCities, rounds, submissions } from "./schema";
-import { moduleStatus } from "@/lib/workflow/module-status";
 
 export type { ResultRow };
 
@@ -26,19 +38,34 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
   const participants = db
     .select({ cityId: roundCities.cityId })
     .from(roundCities)
-    .where(and(eq(roundCities.roundId, roundId), onlyCityId === undefined ? undefined : eq(roundCities.cityId, onlyCityId)))
+    .where(
+      and(eq(roundCities.roundId, roundId), onlyCityId === undefined ? undefined : eq(roundCities.cityId, onlyCityId)),
+    )
     .orderBy(asc(roundCities.cityId))
     .all();
   const subs = db.select().from(submissions).where(eq(submissions.roundId, roundId)).all();
   // Everything is read once per round (joined on the round, never one query per city) and indexed by key.
   const inRound = eq(submissions.roundId, roundId);
   const answerOf = new Map(
-    db.select({ answer: answers }).from(answers).innerJoin(submissions, eq(submissions.id, answers.submissionId)).where(inRound).all().map(({ answer }) => [`${answer.submissionId}:${answer.itemId}`, answer]),
+    db
+      .select({ answer: answers })
+      .from(answers)
+      .innerJoin(submissions, eq(submissions.id, answers.submissionId))
+      .where(inRound)
+      .all()
+      .map(({ answer }) => [`${answer.submissionId}:${answer.itemId}`, answer]),
   );
-  const adjustmentOf = new Map(listAdjustmentsInForce(db, { roundId }).map((a) => [`${a.submissionId}:${a.itemId}`, a]));
+  const adjustmentOf = new Map(
+    listAdjustmentsInForce(db, { roundId }).map((a) => [`${a.submissionId}:${a.itemId}`, a]),
+  );
   const evidenceOf = new Map<string, string[]>();
   for (const e of db
-    .select({ submissionId: evidence.submissionId, itemId: evidence.itemId, sha256: evidence.sha256, url: evidence.url })
+    .select({
+      submissionId: evidence.submissionId,
+      itemId: evidence.itemId,
+      sha256: evidence.sha256,
+      url: evidence.url,
+    })
     .from(evidence)
     .innerJoin(submissions, eq(submissions.id, evidence.submissionId))
     .where(and(inRound, isNull(evidence.deletedAt)))
@@ -50,7 +77,11 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
   const framework: DigestFramework = shape.map((m) => ({
     code: m.code,
     maxPoints: m.maxPoints,
-    indicators: m.indicators.map((i) => ({ code: i.code, maxPoints: i.maxPoints, items: i.items.map((x) => ({ code: x.code, type: x.answerType, rule: x.rule, maxPoints: x.maxPoints })) })),
+    indicators: m.indicators.map((i) => ({
+      code: i.code,
+      maxPoints: i.maxPoints,
+      items: i.items.map((x) => ({ code: x.code, type: x.answerType, rule: x.rule, maxPoints: x.maxPoints })),
+    })),
   }));
   const cities = participants.map(({ cityId }): CityInput => {
     const modules: Record<string, string> = {};
@@ -64,7 +95,12 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
         const answer = answerOf.get(key);
         const inForce = valueInForce(item, answer, adjustmentOf.get(key)) ?? null;
         if (!answer && !inForce && !evidenceOf.has(key)) continue;
-        itemInputs[item.code] = { submitted: answer?.value ?? null, inForce, notApplicable: !!answer?.notApplicableReason, evidence: (evidenceOf.get(key) ?? []).sort() };
+        itemInputs[item.code] = {
+          submitted: answer?.value ?? null,
+          inForce,
+          notApplicable: !!answer?.notApplicableReason,
+          evidence: (evidenceOf.get(key) ?? []).sort(),
+        };
       }
     }
     return { cityId, modules, items: itemInputs };
@@ -77,17 +113,33 @@ export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: n
   const input = loadRoundInput(db, roundId, onlyCityId);
   const { rows, canonical } = computeResults(input);
   const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-  const cityDigests = () => Object.fromEntries(input.cities.map((c) => [String(c.cityId), sha256(cityCanonical(input, c.cityId, rows))]));
+  const cityDigests = () =>
+    Object.fromEntries(input.cities.map((c) => [String(c.cityId), sha256(cityCanonical(input, c.cityId, rows))]));
   // What the report names and ranks: the participants as they are now, and every city's published points.
   const participantsHash = () => sha256(participantsCanonical(listParticipants(db, roundId)));
-  const rankingHash = () => sha256(rankingCanonical(rankingOf(rows, input.cities.map((c) => c.cityId))));
+  const rankingHash = () =>
+    sha256(
+      rankingCanonical(
+        rankingOf(
+          rows,
+          input.cities.map((c) => c.cityId),
+        ),
+      ),
+    );
   return { rows, digest: sha256(canonical), cityDigests, participantsHash, rankingHash };
 }
 
 /** The round's cities with what the report shows of them. */
 export function listParticipants(db: Db | Tx, roundId: number): Participant[] {
   return db
-    .select({ id: cities.id, code: cities.code, nameZh: cities.nameZh, nameEn: cities.nameEn, region: cities.region, tier: cities.tier })
+    .select({
+      id: cities.id,
+      code: cities.code,
+      nameZh: cities.nameZh,
+      nameEn: cities.nameEn,
+      region: cities.region,
+      tier: cities.tier,
+    })
     .from(roundCities)
     .innerJoin(cities, eq(cities.id, roundCities.cityId))
     .where(eq(roundCities.roundId, roundId))
@@ -110,10 +162,17 @@ export function recomputeRound(db: Db, roundId: number): RecomputeReport {
     const s = storedByKey.get(key(row));
     if (!s) differences.push(`${key(row)}: missing from the snapshot`);
     else if (s.points !== row.points || (s.rank ?? null) !== (row.rank ?? null)) {
-      differences.push(`${key(row)}: stored ${s.points} (rank ${s.rank ?? "-"}), recomputed ${row.points} (rank ${row.rank ?? "-"})`);
+      differences.push(
+        `${key(row)}: stored ${s.points} (rank ${s.rank ?? "-"}), recomputed ${row.points} (rank ${row.rank ?? "-"})`,
+      );
     } else {
       // What the scorecard, the ranking's flags and the exports show must be what was computed, too.
-      const shown = (r: { submittedValue?: unknown; verifiedValue?: unknown; reviewStatus?: string | null; notSubmitted?: boolean }) =>
+      const shown = (r: {
+        submittedValue?: unknown;
+        verifiedValue?: unknown;
+        reviewStatus?: string | null;
+        notSubmitted?: boolean;
+      }) =>
         JSON.stringify([r.submittedValue ?? null, r.verifiedValue ?? null, r.reviewStatus ?? null, !!r.notSubmitted]);
       if (shown(s) !== shown(row)) differences.push(`${key(row)}: stored values ${shown(s)}, recomputed ${shown(row)}`);
     }

@@ -4,14 +4,20 @@
  */
 import "server-only";
 import { and, asc, eq, ne } from "drizzle-orm";
-import type { SessionUser } from "@/lib/domain";
 import { mayDecideAtStage } from "@/lib/auth/policy";
+import type { SessionUser } from "@/lib/domain";
 import { type WorkflowRefusal } from "@/lib/workflow/transitions";
 import { reviewerAssignments } from "./assignments";
 import type { Db, Tx } from "./client";
-import { cities, itemReviews, modules, reviewAssignments, reviews, reviewStages, rounds, submissions } from "./schema";
+import { cities, itemReviews, modules, reviewAssignments, reviewStages, reviews, rounds, submissions } from "./schema";
 
-export type ReviewRefusal = WorkflowRefusal | "notFound" | "staleVersion" | "alreadyDecided" | "resolveQueriesFirst" | "decideChangedItemsFirst";
+export type ReviewRefusal =
+  | WorkflowRefusal
+  | "notFound"
+  | "staleVersion"
+  | "alreadyDecided"
+  | "resolveQueriesFirst"
+  | "decideChangedItemsFirst";
 
 export type Refused = { ok: false; reason: ReviewRefusal; itemCodes?: string[] };
 
@@ -20,18 +26,37 @@ export function reviewContext(tx: Db | Tx, user: SessionUser, submissionId: numb
   const sub = tx.select().from(submissions).where(eq(submissions.id, submissionId)).get();
   if (!sub) return null;
   const round = tx.select().from(rounds).where(eq(rounds.id, sub.roundId)).get()!;
-  const stages = tx.select().from(reviewStages).where(eq(reviewStages.roundId, sub.roundId)).orderBy(asc(reviewStages.position)).all();
+  const stages = tx
+    .select()
+    .from(reviewStages)
+    .where(eq(reviewStages.roundId, sub.roundId))
+    .orderBy(asc(reviewStages.position))
+    .all();
   const stage = stages.find((s) => s.id === sub.stageId) ?? null;
   const assigned = mayDecideAtStage(user, sub, reviewerAssignments(tx, user));
   const otherStage = (table: typeof reviews | typeof itemReviews) =>
     !!tx
       .select({ id: table.id })
       .from(table)
-      .where(and(eq(table.submissionId, sub.id), eq(table.version, sub.version), eq(table.reviewerId, user.id), stage ? ne(table.stageId, stage.id) : undefined))
+      .where(
+        and(
+          eq(table.submissionId, sub.id),
+          eq(table.version, sub.version),
+          eq(table.reviewerId, user.id),
+          stage ? ne(table.stageId, stage.id) : undefined,
+        ),
+      )
       .get();
   const reviewedAtOtherStage = otherStage(reviews) || otherStage(itemReviews);
   const lastStage = !!stage && stage.position === stages.at(-1)?.position;
-  const workflow = { role: user.role, state: sub.status, roundStatus: round.status, assigned, reviewedAtOtherStage, lastStage };
+  const workflow = {
+    role: user.role,
+    state: sub.status,
+    roundStatus: round.status,
+    assigned,
+    reviewedAtOtherStage,
+    lastStage,
+  };
   return { sub, round, stages, stage, workflow };
 }
 
@@ -39,7 +64,12 @@ export function reviewContext(tx: Db | Tx, user: SessionUser, submissionId: numb
  * Whether the page a reviewer acted on is out of date: a newer version, or the submission has left their
  * stage (another reviewer decided first). Tells them so rather than a bare refusal.
  */
-export function movedOn(tx: Db | Tx, user: SessionUser, ctx: NonNullable<ReturnType<typeof reviewContext>>, version: number): boolean {
+export function movedOn(
+  tx: Db | Tx,
+  user: SessionUser,
+  ctx: NonNullable<ReturnType<typeof reviewContext>>,
+  version: number,
+): boolean {
   if (user.role !== "reviewer") return false;
   const mine = tx
     .select({ position: reviewStages.position })
@@ -57,5 +87,15 @@ export function movedOn(tx: Db | Tx, user: SessionUser, ctx: NonNullable<ReturnT
 export function names(tx: Db | Tx, sub: typeof submissions.$inferSelect) {
   const city = tx.select().from(cities).where(eq(cities.id, sub.cityId)).get()!;
   const mod = tx.select().from(modules).where(eq(modules.id, sub.moduleId)).get()!;
-  return { city, mod, params: { cityZh: city.nameZh, cityEn: city.nameEn, moduleZh: mod.nameZh, moduleEn: mod.nameEn, version: sub.version } };
+  return {
+    city,
+    mod,
+    params: {
+      cityZh: city.nameZh,
+      cityEn: city.nameEn,
+      moduleZh: mod.nameZh,
+      moduleEn: mod.nameEn,
+      version: sub.version,
+    },
+  };
 }

@@ -1,26 +1,39 @@
 /** What the city sees and answers of its review: the queries on its items, the return note, the timeline. */
 import "server-only";
 import { and, asc, desc, eq } from "drizzle-orm";
-import type { SessionUser } from "@/lib/domain";
 import { mayActForCity } from "@/lib/auth/policy";
+import type { SessionUser } from "@/lib/domain";
 import { decide } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
-import { itemReviews, items, reviews, reviewStages, rounds, submissions, submissionVersions, users } from "./schema";
 import type { Refused } from "./review-context";
+import { itemReviews, items, reviewStages, reviews, rounds, submissions, submissionVersions, users } from "./schema";
 
 /** The city's answer to a reviewer's query on the returned version. */
-export function replyToQuery(db: Db, user: SessionUser, itemReviewId: number, reply: string, now = new Date()): { ok: true } | Refused {
+export function replyToQuery(
+  db: Db,
+  user: SessionUser,
+  itemReviewId: number,
+  reply: string,
+  now = new Date(),
+): { ok: true } | Refused {
   return db.transaction(
     (tx): { ok: true } | Refused => {
-      const row = tx.select().from(itemReviews).where(and(eq(itemReviews.id, itemReviewId), eq(itemReviews.action, "query"))).get();
+      const row = tx
+        .select()
+        .from(itemReviews)
+        .where(and(eq(itemReviews.id, itemReviewId), eq(itemReviews.action, "query")))
+        .get();
       const sub = row && tx.select().from(submissions).where(eq(submissions.id, row.submissionId)).get();
       if (!row || !sub || !mayActForCity(user, sub.cityId)) return { ok: false, reason: "notFound" };
       const round = tx.select().from(rounds).where(eq(rounds.id, sub.roundId)).get()!;
       const decision = decide("reply", { role: user.role, state: sub.status, roundStatus: round.status });
       if (!decision.ok) return decision;
       if (row.version !== sub.version) return { ok: false, reason: "staleVersion" };
-      tx.update(itemReviews).set({ cityReply: reply.trim(), repliedBy: user.id, repliedAt: now }).where(eq(itemReviews.id, row.id)).run();
+      tx.update(itemReviews)
+        .set({ cityReply: reply.trim(), repliedBy: user.id, repliedAt: now })
+        .where(eq(itemReviews.id, row.id))
+        .run();
       const item = tx.select({ code: items.code }).from(items).where(eq(items.id, row.itemId)).get()!;
       appendAudit(tx, {
         actorId: user.id,
@@ -61,7 +74,13 @@ export function listQueriesForCity(db: Db, submissionId: number) {
 export function getReturnNote(db: Db | Tx, submissionId: number) {
   return (
     db
-      .select({ comment: reviews.comment, at: reviews.createdAt, version: reviews.version, stageNameZh: reviewStages.nameZh, stageNameEn: reviewStages.nameEn })
+      .select({
+        comment: reviews.comment,
+        at: reviews.createdAt,
+        version: reviews.version,
+        stageNameZh: reviewStages.nameZh,
+        stageNameEn: reviewStages.nameEn,
+      })
       .from(reviews)
       .innerJoin(submissions, and(eq(submissions.id, reviews.submissionId), eq(submissions.version, reviews.version)))
       .innerJoin(reviewStages, eq(reviewStages.id, reviews.stageId))
@@ -81,7 +100,14 @@ export function listCityTimeline(db: Db | Tx, submissionId: number) {
     .all()
     .map((v) => ({ kind: "submitted" as const, ...v, stageNameZh: null, stageNameEn: null, comment: null }));
   const decided = db
-    .select({ version: reviews.version, at: reviews.createdAt, decision: reviews.decision, comment: reviews.comment, stageNameZh: reviewStages.nameZh, stageNameEn: reviewStages.nameEn })
+    .select({
+      version: reviews.version,
+      at: reviews.createdAt,
+      decision: reviews.decision,
+      comment: reviews.comment,
+      stageNameZh: reviewStages.nameZh,
+      stageNameEn: reviewStages.nameEn,
+    })
     .from(reviews)
     .innerJoin(reviewStages, eq(reviewStages.id, reviews.stageId))
     .where(eq(reviews.submissionId, submissionId))

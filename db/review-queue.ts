@@ -1,8 +1,8 @@
 import "server-only";
 import { and, asc, eq, isNotNull, or, sql } from "drizzle-orm";
-import type { Db } from "./client";
 import type { QueueEntry } from "@/lib/review/queue";
-import { cities, itemReviews, modules, reviewAssignments, reviews, reviewStages, rounds, submissions } from "./schema";
+import type { Db } from "./client";
+import { cities, itemReviews, modules, reviewAssignments, reviewStages, reviews, rounds, submissions } from "./schema";
 
 /** Submissions in review at a stage and module the reviewer is assigned to. */
 export function listReviewQueue(db: Db, reviewerId: number, now = new Date()): QueueEntry[] {
@@ -47,13 +47,24 @@ export function listReviewQueue(db: Db, reviewerId: number, now = new Date()): Q
     )
     .orderBy(asc(submissions.submittedAt))
     .all();
-  return rows.map(({ flagged, ...r }) => ({ ...r, clean: !flagged, daysWaiting: r.submittedAt ? Math.floor((now.getTime() - r.submittedAt.getTime()) / 86_400_000) : 0 }));
+  return rows.map(({ flagged, ...r }) => ({
+    ...r,
+    clean: !flagged,
+    daysWaiting: r.submittedAt ? Math.floor((now.getTime() - r.submittedAt.getTime()) / 86_400_000) : 0,
+  }));
 }
 
 /** Modules and stages assigned to a reviewer in open rounds, for the empty-queue explanation. */
 export function listAssignments(db: Db, reviewerId: number) {
   return db
-    .select({ moduleCode: modules.code, moduleNameZh: modules.nameZh, moduleNameEn: modules.nameEn, stagePosition: reviewStages.position, stageNameZh: reviewStages.nameZh, stageNameEn: reviewStages.nameEn })
+    .select({
+      moduleCode: modules.code,
+      moduleNameZh: modules.nameZh,
+      moduleNameEn: modules.nameEn,
+      stagePosition: reviewStages.position,
+      stageNameZh: reviewStages.nameZh,
+      stageNameEn: reviewStages.nameEn,
+    })
     .from(reviewAssignments)
     .innerJoin(modules, eq(modules.id, reviewAssignments.moduleId))
     .innerJoin(reviewStages, eq(reviewStages.id, reviewAssignments.stageId))

@@ -5,23 +5,40 @@
  */
 import "server-only";
 import { and, asc, desc, eq, isNull, or } from "drizzle-orm";
-import type { SessionUser } from "@/lib/domain";
 import { isInSubmittedVersion, maySeeSubmission } from "@/lib/auth/policy";
+import type { SessionUser } from "@/lib/domain";
 import { decide } from "@/lib/workflow/transitions";
 import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";
-import { answers, auditLog, evidence, itemReviews, reviews, reviewStages, submissions, submissionVersions, users } from "./schema";
 import { carryDecisions, decidedItemIds, itemsNeedingDecision, listAdjustmentsInForce } from "./item-decisions";
 import { activeStaffOf, notify, notifyStageReviewers } from "./notifications";
-import { movedOn, names, reviewContext, type Refused } from "./review-context";
+import { movedOn, names, type Refused, reviewContext } from "./review-context";
+import {
+  answers,
+  auditLog,
+  evidence,
+  itemReviews,
+  reviewStages,
+  reviews,
+  submissions,
+  submissionVersions,
+  users,
+} from "./schema";
 
 export function queriesAt(tx: Db | Tx, submissionId: number, version: number, stageId: number) {
   return tx
     .select()
     .from(itemReviews)
-    .where(and(eq(itemReviews.submissionId, submissionId), eq(itemReviews.version, version), eq(itemReviews.stageId, stageId), eq(itemReviews.action, "query")))
+    .where(
+      and(
+        eq(itemReviews.submissionId, submissionId),
+        eq(itemReviews.version, version),
+        eq(itemReviews.stageId, stageId),
+        eq(itemReviews.action, "query"),
+      ),
+    )
     .all();
 }
 
@@ -29,7 +46,13 @@ export function queriesAt(tx: Db | Tx, submissionId: number, version: number, st
  * Approves the version at the reviewer's stage: on to the next stage, or verified after the last one.
  * The (submission, version, stage) key of `reviews` lets only one of two concurrent decisions through.
  */
-export function approveSubmission(db: Db, user: SessionUser, submissionId: number, version: number, now = new Date()): { ok: true; verified: boolean } | Refused {
+export function approveSubmission(
+  db: Db,
+  user: SessionUser,
+  submissionId: number,
+  version: number,
+  now = new Date(),
+): { ok: true; verified: boolean } | Refused {
   return db.transaction(
     (tx): { ok: true; verified: boolean } | Refused => {
       const ctx = reviewContext(tx, user, submissionId);
@@ -47,10 +70,29 @@ export function approveSubmission(db: Db, user: SessionUser, submissionId: numbe
       const accepted = moduleItems.filter((item) => !decided.has(item.id));
       if (accepted.length) {
         tx.insert(itemReviews)
-          .values(accepted.map((item) => ({ submissionId: sub.id, itemId: item.id, version: sub.version, stageId: stage!.id, reviewerId: user.id, action: "accept" as const, createdAt: now })))
+          .values(
+            accepted.map((item) => ({
+              submissionId: sub.id,
+              itemId: item.id,
+              version: sub.version,
+              stageId: stage!.id,
+              reviewerId: user.id,
+              action: "accept" as const,
+              createdAt: now,
+            })),
+          )
           .run();
       }
-      tx.insert(reviews).values({ submissionId: sub.id, version: sub.version, stageId: stage!.id, reviewerId: user.id, decision: "approved", createdAt: now }).run();
+      tx.insert(reviews)
+        .values({
+          submissionId: sub.id,
+          version: sub.version,
+          stageId: stage!.id,
+          reviewerId: user.id,
+          decision: "approved",
+          createdAt: now,
+        })
+        .run();
       const verified = decision.to === "verified";
       const next = verified ? stage! : stages[stages.indexOf(stage!) + 1]!;
       tx.update(submissions)
@@ -65,14 +107,35 @@ export function approveSubmission(db: Db, user: SessionUser, submissionId: numbe
         roundId: sub.roundId,
         cityId: sub.cityId,
         before: { status: sub.status, stage: stage!.position, version: sub.version },
-        after: { status: decision.to, stage: next.position, version: sub.version, accepted: accepted.map((i) => i.code) },
+        after: {
+          status: decision.to,
+          stage: next.position,
+          version: sub.version,
+          accepted: accepted.map((i) => i.code),
+        },
       });
       const { city, mod, params } = names(tx, sub);
       if (verified) {
         const adjusted = listAdjustmentsInForce(tx, { submissionIds: [sub.id] }).map((a) => a.itemCode);
         const href = `/rounds/${sub.roundId}/cities/${city.code}/modules/${mod.code}`;
-        if (adjusted.length) notify(tx, activeStaffOf(tx, sub.cityId).map((u) => u.id), "verifiedWithAdjustments", { ...params, items: adjusted.join("、") }, href, now);
-        else notify(tx, activeStaffOf(tx, sub.cityId).map((u) => u.id), "verified", params, href, now);
+        if (adjusted.length)
+          notify(
+            tx,
+            activeStaffOf(tx, sub.cityId).map((u) => u.id),
+            "verifiedWithAdjustments",
+            { ...params, items: adjusted.join("、") },
+            href,
+            now,
+          );
+        else
+          notify(
+            tx,
+            activeStaffOf(tx, sub.cityId).map((u) => u.id),
+            "verified",
+            params,
+            href,
+            now,
+          );
       } else {
         notifyStageReviewers(tx, sub.id, sub.moduleId, next.id, params, now);
       }
@@ -83,7 +146,14 @@ export function approveSubmission(db: Db, user: SessionUser, submissionId: numbe
 }
 
 /** Returns the version for revision: needs at least one query; only the queried items reopen for the city. */
-export function returnSubmission(db: Db, user: SessionUser, submissionId: number, version: number, comment: string | null, now = new Date()): { ok: true; queries: number } | Refused {
+export function returnSubmission(
+  db: Db,
+  user: SessionUser,
+  submissionId: number,
+  version: number,
+  comment: string | null,
+  now = new Date(),
+): { ok: true; queries: number } | Refused {
   return db.transaction(
     (tx): { ok: true; queries: number } | Refused => {
       const ctx = reviewContext(tx, user, submissionId);
@@ -93,7 +163,17 @@ export function returnSubmission(db: Db, user: SessionUser, submissionId: number
       if (movedOn(tx, user, ctx, version)) return { ok: false, reason: "alreadyDecided" };
       const decision = decide("return", { ...ctx.workflow, hasQuery: queries.length > 0 });
       if (!decision.ok) return decision;
-      tx.insert(reviews).values({ submissionId: sub.id, version: sub.version, stageId: stage!.id, reviewerId: user.id, decision: "returned", comment: comment?.trim() || null, createdAt: now }).run();
+      tx.insert(reviews)
+        .values({
+          submissionId: sub.id,
+          version: sub.version,
+          stageId: stage!.id,
+          reviewerId: user.id,
+          decision: "returned",
+          comment: comment?.trim() || null,
+          createdAt: now,
+        })
+        .run();
       tx.update(submissions).set({ status: decision.to, updatedAt: now }).where(eq(submissions.id, sub.id)).run();
       appendAudit(tx, {
         actorId: user.id,
@@ -103,13 +183,35 @@ export function returnSubmission(db: Db, user: SessionUser, submissionId: number
         roundId: sub.roundId,
         cityId: sub.cityId,
         before: { status: sub.status, version: sub.version },
-        after: { status: decision.to, version: sub.version, stage: stage!.position, queries: queries.length, comment: comment?.trim() || null },
+        after: {
+          status: decision.to,
+          version: sub.version,
+          stage: stage!.position,
+          queries: queries.length,
+          comment: comment?.trim() || null,
+        },
       });
       const { city, mod, params } = names(tx, sub);
       const note = comment?.trim();
       const href = `/rounds/${sub.roundId}/cities/${city.code}/modules/${mod.code}`;
-      if (note) notify(tx, activeStaffOf(tx, sub.cityId).map((u) => u.id), "returnedWithNote", { ...params, queries: queries.length, note }, href, now);
-      else notify(tx, activeStaffOf(tx, sub.cityId).map((u) => u.id), "returned", { ...params, queries: queries.length }, href, now);
+      if (note)
+        notify(
+          tx,
+          activeStaffOf(tx, sub.cityId).map((u) => u.id),
+          "returnedWithNote",
+          { ...params, queries: queries.length, note },
+          href,
+          now,
+        );
+      else
+        notify(
+          tx,
+          activeStaffOf(tx, sub.cityId).map((u) => u.id),
+          "returned",
+          { ...params, queries: queries.length },
+          href,
+          now,
+        );
       return { ok: true, queries: queries.length };
     },
     { behavior: "immediate" },
@@ -122,11 +224,22 @@ export function returnSubmission(db: Db, user: SessionUser, submissionId: number
  */
 export function getReviewData(db: Db, user: SessionUser, submissionId: number) {
   const ctx = reviewContext(db, user, submissionId);
-  if (!ctx || ctx.sub.version === 0 || user.role === "city_staff" || !maySeeSubmission(user, ctx.sub, reviewerAssignments(db, user))) return null;
+  if (
+    !ctx ||
+    ctx.sub.version === 0 ||
+    user.role === "city_staff" ||
+    !maySeeSubmission(user, ctx.sub, reviewerAssignments(db, user))
+  )
+    return null;
   const { sub } = ctx;
   const [shape] = loadFrameworkShape(db, sub.roundId, [sub.moduleId]);
   const { city, mod } = names(db, sub);
-  const versions = db.select().from(submissionVersions).where(eq(submissionVersions.submissionId, sub.id)).orderBy(asc(submissionVersions.version)).all();
+  const versions = db
+    .select()
+    .from(submissionVersions)
+    .where(eq(submissionVersions.submissionId, sub.id))
+    .orderBy(asc(submissionVersions.version))
+    .all();
   const itemReviewRows = db
     .select({ review: itemReviews, reviewerName: users.name, stagePosition: reviewStages.position })
     .from(itemReviews)
@@ -144,7 +257,13 @@ export function getReviewData(db: Db, user: SessionUser, submissionId: number) {
     .orderBy(asc(reviews.createdAt))
     .all();
   const timeline = db
-    .select({ at: auditLog.at, action: auditLog.action, before: auditLog.before, after: auditLog.after, actorName: users.name })
+    .select({
+      at: auditLog.at,
+      action: auditLog.action,
+      before: auditLog.before,
+      after: auditLog.after,
+      actorName: users.name,
+    })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorId))
     .where(and(eq(auditLog.entityType, "submission"), eq(auditLog.entityId, String(sub.id))))
@@ -155,7 +274,11 @@ export function getReviewData(db: Db, user: SessionUser, submissionId: number) {
   const itemIdOf = new Map((shape?.indicators.flatMap((i) => i.items) ?? []).map((i) => [i.code, i.id]));
   const answerRows: { itemId: number; value: unknown; notApplicableReason: string | null }[] = locked
     ? db.select().from(answers).where(eq(answers.submissionId, sub.id)).all()
-    : (versions.at(-1)?.snapshot.answers ?? []).flatMap((a) => (itemIdOf.has(a.itemCode) ? [{ itemId: itemIdOf.get(a.itemCode)!, value: a.value, notApplicableReason: a.notApplicableReason }] : []));
+    : (versions.at(-1)?.snapshot.answers ?? []).flatMap((a) =>
+        itemIdOf.has(a.itemCode)
+          ? [{ itemId: itemIdOf.get(a.itemCode)!, value: a.value, notApplicableReason: a.notApplicableReason }]
+          : [],
+      );
   // Files the city uploaded after its last submission belong to its next draft, not to this review.
   const lastSubmittedAt = versions.at(-1)?.createdAt ?? null;
   const evidenceRows = db
@@ -165,7 +288,19 @@ export function getReviewData(db: Db, user: SessionUser, submissionId: number) {
     .all()
     .filter((e) => isInSubmittedVersion(e, lastSubmittedAt));
   const needsDecision = ctx.stage && ctx.sub.status !== "verified" ? itemsNeedingDecision(db, sub, ctx.stage.id) : [];
-  return { ...ctx, city, module: mod, shape, versions, itemReviewRows, decisions, timeline, answerRows, evidenceRows, needsDecision };
+  return {
+    ...ctx,
+    city,
+    module: mod,
+    shape,
+    versions,
+    itemReviewRows,
+    decisions,
+    timeline,
+    answerRows,
+    evidenceRows,
+    needsDecision,
+  };
 }
 
 /** Submissions at the reviewer's stages with no open query and no adjustment in their current version. */
@@ -178,7 +313,13 @@ export function bulkApprove(db: Db, user: SessionUser, submissionIds: number[], 
       db
         .select({ id: itemReviews.id })
         .from(itemReviews)
-        .where(and(eq(itemReviews.submissionId, sub.id), eq(itemReviews.version, sub.version), or(eq(itemReviews.action, "query"), eq(itemReviews.action, "adjust"))))
+        .where(
+          and(
+            eq(itemReviews.submissionId, sub.id),
+            eq(itemReviews.version, sub.version),
+            or(eq(itemReviews.action, "query"), eq(itemReviews.action, "adjust")),
+          ),
+        )
         .get();
     if (!sub || flagged) {
       results.push({ submissionId, ok: false, reason: sub ? "notClean" : "notFound" });
@@ -194,7 +335,13 @@ export function bulkApprove(db: Db, user: SessionUser, submissionIds: number[], 
  * An admin reopens a verified module, with a reason: the same answers become a new version that goes back
  * to the first stage, so that every stage reviews it again and the earlier decisions stay on record.
  */
-export function reopenSubmission(db: Db, user: SessionUser, submissionId: number, reason: string, now = new Date()): { ok: true; version: number } | Refused {
+export function reopenSubmission(
+  db: Db,
+  user: SessionUser,
+  submissionId: number,
+  reason: string,
+  now = new Date(),
+): { ok: true; version: number } | Refused {
   return db.transaction(
     (tx): { ok: true; version: number } | Refused => {
       const ctx = reviewContext(tx, user, submissionId);
@@ -202,10 +349,19 @@ export function reopenSubmission(db: Db, user: SessionUser, submissionId: number
       const { sub, stages } = ctx;
       const decision = decide("reopen", { ...ctx.workflow, reason });
       if (!decision.ok) return decision;
-      const frozen = tx.select().from(submissionVersions).where(and(eq(submissionVersions.submissionId, sub.id), eq(submissionVersions.version, sub.version))).get()!;
+      const frozen = tx
+        .select()
+        .from(submissionVersions)
+        .where(and(eq(submissionVersions.submissionId, sub.id), eq(submissionVersions.version, sub.version)))
+        .get()!;
       const version = sub.version + 1;
-      tx.insert(submissionVersions).values({ submissionId: sub.id, version, snapshot: frozen.snapshot, submittedBy: user.id, createdAt: now }).run();
-      tx.update(submissions).set({ status: decision.to, version, stageId: stages[0]!.id, verifiedAt: null, updatedAt: now }).where(eq(submissions.id, sub.id)).run();
+      tx.insert(submissionVersions)
+        .values({ submissionId: sub.id, version, snapshot: frozen.snapshot, submittedBy: user.id, createdAt: now })
+        .run();
+      tx.update(submissions)
+        .set({ status: decision.to, version, stageId: stages[0]!.id, verifiedAt: null, updatedAt: now })
+        .where(eq(submissions.id, sub.id))
+        .run();
       // The answers are the same: every decision stays in force until a reviewer withdraws or replaces it.
       carryDecisions(tx, sub.id, sub.version, version, new Set());
       appendAudit(tx, {

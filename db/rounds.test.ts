@@ -1,14 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { validateFramework } from "@/lib/framework/validate";
 import { frameworkRevision } from "@/lib/framework/revision";
 import { starterFramework } from "@/lib/framework/starter";
+import { validateFramework } from "@/lib/framework/validate";
 import { addAssignment, listRoundAssignments, listStages } from "./assignments";
-import { auditLog, items, modules, roundCities, reviewStages, rounds } from "./schema";
-import { cloneRound, createDraftRound, getRound, openRound, updateRoundSettings } from "./rounds";
-import { exportFramework, replaceFramework } from "./framework";
-import { seedBase } from "./seed";
 import { loadFrameworkFile } from "./data-files";
+import { exportFramework, replaceFramework } from "./framework";
+import { cloneRound, createDraftRound, getRound, openRound, updateRoundSettings } from "./rounds";
+import { auditLog, items, modules, reviewStages, roundCities, rounds } from "./schema";
+import { seedBase } from "./seed";
 import { createTestDb, createTestUser } from "./test-db";
 
 describe("rounds", () => {
@@ -26,16 +26,38 @@ describe("rounds", () => {
     const clone = cloneRound(db, null, roundId, { name: "第十届(2020)", year: 2020 });
     expect(clone.ok).toBe(true);
     if (!clone.ok) return;
-    expect(db.select().from(rounds).where(eq(rounds.id, clone.id)).get()).toMatchObject({ status: "draft", year: 2020, clonedFromRoundId: roundId });
+    expect(db.select().from(rounds).where(eq(rounds.id, clone.id)).get()).toMatchObject({
+      status: "draft",
+      year: 2020,
+      clonedFromRoundId: roundId,
+    });
     expect(db.select().from(roundCities).where(eq(roundCities.roundId, clone.id)).all()).toHaveLength(108);
-    expect(db.select().from(reviewStages).where(eq(reviewStages.roundId, clone.id)).all().map((s) => s.nameZh)).toEqual(["初审", "复审"]);
+    expect(
+      db
+        .select()
+        .from(reviewStages)
+        .where(eq(reviewStages.roundId, clone.id))
+        .all()
+        .map((s) => s.nameZh),
+    ).toEqual(["初审", "复审"]);
     expect(exportFramework(db, clone.id).modules).toEqual(exportFramework(db, roundId).modules);
 
     // Independent afterwards: raising a threshold in the copy leaves the source alone.
-    const item = (id: number) => db.select().from(items).where(and(eq(items.roundId, id), eq(items.code, "B1.1"))).get()!;
-    db.update(items).set({ scoringRule: { kind: "bands", bands: [{ op: ">=", value: 20, fraction: 1 }] } }).where(eq(items.id, item(clone.id).id)).run();
+    const item = (id: number) =>
+      db
+        .select()
+        .from(items)
+        .where(and(eq(items.roundId, id), eq(items.code, "B1.1")))
+        .get()!;
+    db.update(items)
+      .set({ scoringRule: { kind: "bands", bands: [{ op: ">=", value: 20, fraction: 1 }] } })
+      .where(eq(items.id, item(clone.id).id))
+      .run();
     expect(item(roundId).scoringRule).toEqual(loadFrameworkFile(2019).modules[0]!.indicators[0]!.items[0]!.rule);
-    expect(cloneRound(db, null, roundId, { name: "第十届(2020)", year: 2020 })).toEqual({ ok: false, reason: "nameTaken" });
+    expect(cloneRound(db, null, roundId, { name: "第十届(2020)", year: 2020 })).toEqual({
+      ok: false,
+      reason: "nameTaken",
+    });
   });
 
   it("logs deadline changes and opens a draft once", () => {
@@ -44,7 +66,18 @@ describe("rounds", () => {
     const clone = cloneRound(db, null, roundId, { name: "2020", year: 2020 });
     if (!clone.ok) throw new Error("clone");
     const deadline = new Date("2021-06-30T15:59:00Z");
-    expect(updateRoundSettings(db, null, clone.id, { name: "2020", nameEn: null, year: 2020, dataCutoffDate: "2020-12-31", submissionDeadline: deadline, reviewDeadline: null, preliminaryResults: false, appealDeadline: null })).toEqual({ ok: true });
+    expect(
+      updateRoundSettings(db, null, clone.id, {
+        name: "2020",
+        nameEn: null,
+        year: 2020,
+        dataCutoffDate: "2020-12-31",
+        submissionDeadline: deadline,
+        reviewDeadline: null,
+        preliminaryResults: false,
+        appealDeadline: null,
+      }),
+    ).toEqual({ ok: true });
     const logged = db.select().from(auditLog).where(eq(auditLog.action, "round.settings_changed")).get()!;
     expect(logged.after).toMatchObject({ submissionDeadline: deadline.toISOString() });
     expect(openRound(db, null, clone.id)).toEqual({ ok: true });
@@ -59,13 +92,24 @@ describe("replaceFramework", () => {
     const clone = cloneRound(db, null, roundId, { name: "2020", year: 2020 });
     if (!clone.ok) throw new Error("clone");
     const framework = exportFramework(db, clone.id);
-    framework.modules[0]!.indicators[0]!.items[0]!.rule = { kind: "bands", bands: [{ op: ">=", value: 20, fraction: 1 }, { op: ">", value: 0, fraction: 0.5 }] };
+    framework.modules[0]!.indicators[0]!.items[0]!.rule = {
+      kind: "bands",
+      bands: [
+        { op: ">=", value: 20, fraction: 1 },
+        { op: ">", value: 0, fraction: 0.5 },
+      ],
+    };
     const loaded = frameworkRevision(exportFramework(db, clone.id));
-    expect(replaceFramework(db, null, clone.id, framework, loaded)).toEqual({ ok: true, revision: frameworkRevision(framework) });
+    expect(replaceFramework(db, null, clone.id, framework, loaded)).toEqual({
+      ok: true,
+      revision: frameworkRevision(framework),
+    });
     // An editor still holding the copy it loaded before that save is refused; a file import is not.
     expect(replaceFramework(db, null, clone.id, framework, loaded)).toEqual({ ok: false, reason: "frameworkChanged" });
     expect(replaceFramework(db, null, clone.id, framework)).toMatchObject({ ok: true });
-    expect(exportFramework(db, clone.id).modules[0]!.indicators[0]!.items[0]!.rule).toEqual(framework.modules[0]!.indicators[0]!.items[0]!.rule);
+    expect(exportFramework(db, clone.id).modules[0]!.indicators[0]!.items[0]!.rule).toEqual(
+      framework.modules[0]!.indicators[0]!.items[0]!.rule,
+    );
     expect(replaceFramework(db, null, roundId, framework)).toEqual({ ok: false, reason: "roundNotDraft" });
     openRound(db, null, clone.id);
     expect(replaceFramework(db, null, clone.id, framework)).toEqual({ ok: false, reason: "roundNotDraft" });
@@ -80,9 +124,24 @@ describe("replaceFramework and assignments", () => {
     if (!clone.ok) throw new Error("clone");
     const reviewer = await createTestUser(db, "r@test", "reviewer");
     const [stage] = listStages(db, clone.id);
-    const moduleId = (code: string) => db.select().from(modules).where(and(eq(modules.roundId, clone.id), eq(modules.code, code))).get()!.id;
-    addAssignment(db, reviewer.id, { roundId: clone.id, moduleId: moduleId("B"), stageId: stage!.id, reviewerId: reviewer.id });
-    addAssignment(db, reviewer.id, { roundId: clone.id, moduleId: moduleId("E"), stageId: stage!.id, reviewerId: reviewer.id });
+    const moduleId = (code: string) =>
+      db
+        .select()
+        .from(modules)
+        .where(and(eq(modules.roundId, clone.id), eq(modules.code, code)))
+        .get()!.id;
+    addAssignment(db, reviewer.id, {
+      roundId: clone.id,
+      moduleId: moduleId("B"),
+      stageId: stage!.id,
+      reviewerId: reviewer.id,
+    });
+    addAssignment(db, reviewer.id, {
+      roundId: clone.id,
+      moduleId: moduleId("E"),
+      stageId: stage!.id,
+      reviewerId: reviewer.id,
+    });
 
     const framework = exportFramework(db, clone.id);
     const dropped = framework.modules.find((m) => m.code === "E")!;
@@ -102,7 +161,12 @@ describe("createDraftRound", () => {
   it("creates a draft from a framework with the default stages, all cities or none, and refuses a taken name", () => {
     const db = createTestDb();
     seedBase(db);
-    const created = createDraftRound(db, null, { name: "2021 新一轮", year: 2021, allCities: true }, starterFramework(2021));
+    const created = createDraftRound(
+      db,
+      null,
+      { name: "2021 新一轮", year: 2021, allCities: true },
+      starterFramework(2021),
+    );
     if (!created.ok) throw new Error("create");
     expect(getRound(db, created.id)).toMatchObject({ status: "draft", year: 2021 });
     expect(db.select().from(roundCities).where(eq(roundCities.roundId, created.id)).all()).toHaveLength(108);
@@ -112,6 +176,8 @@ describe("createDraftRound", () => {
     if (!empty.ok) throw new Error("create");
     expect(db.select().from(roundCities).where(eq(roundCities.roundId, empty.id)).all()).toHaveLength(0);
     expect(openRound(db, null, empty.id)).toEqual({ ok: false, reason: "noCities" });
-    expect(createDraftRound(db, null, { name: "2021 新一轮", year: 2021, allCities: true }, starterFramework(2021))).toEqual({ ok: false, reason: "nameTaken" });
+    expect(
+      createDraftRound(db, null, { name: "2021 新一轮", year: 2021, allCities: true }, starterFramework(2021)),
+    ).toEqual({ ok: false, reason: "nameTaken" });
   });
 });

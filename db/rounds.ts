@@ -1,13 +1,13 @@
 import "server-only";
 import { and, count, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import type { ModuleStatus, RoundStatus } from "@/lib/domain";
 import { type FrameworkFile } from "@/lib/framework/schema";
+import { moduleStatusLookup } from "@/lib/workflow/module-status";
+import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
-import { cities, modules, results, reviewStages, roundCities, rounds, submissions } from "./schema";
-import type { ModuleStatus, RoundStatus } from "@/lib/domain";
 import { exportFramework, insertFramework } from "./framework";
-import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
-import { moduleStatusLookup } from "@/lib/workflow/module-status";
+import { cities, modules, results, reviewStages, roundCities, rounds, submissions } from "./schema";
 
 export const DEFAULT_REVIEW_STAGES = [
   { zh: "初审", en: "Preliminary review" },
@@ -49,10 +49,14 @@ export function createRound(db: Db, input: NewRound, framework: FrameworkFile, a
         .returning({ id: rounds.id })
         .get();
       (input.stages ?? DEFAULT_REVIEW_STAGES).forEach((stage, i) => {
-        tx.insert(reviewStages).values({ roundId, position: i + 1, nameZh: stage.zh, nameEn: stage.en }).run();
+        tx.insert(reviewStages)
+          .values({ roundId, position: i + 1, nameZh: stage.zh, nameEn: stage.en })
+          .run();
       });
       if (input.cityIds.length) {
-        tx.insert(roundCities).values(input.cityIds.map((cityId) => ({ roundId, cityId }))).run();
+        tx.insert(roundCities)
+          .values(input.cityIds.map((cityId) => ({ roundId, cityId })))
+          .run();
       }
       insertFramework(tx, roundId, framework);
       appendAudit(tx, {
@@ -129,10 +133,22 @@ export function listRoundsOverview(db: Db): RoundOverview[] {
   if (!all.length) return [];
   const ids = all.map((r) => r.id);
   const cityCounts = new Map(
-    db.select({ roundId: roundCities.roundId, n: count() }).from(roundCities).where(inArray(roundCities.roundId, ids)).groupBy(roundCities.roundId).all().map((r) => [r.roundId, r.n]),
+    db
+      .select({ roundId: roundCities.roundId, n: count() })
+      .from(roundCities)
+      .where(inArray(roundCities.roundId, ids))
+      .groupBy(roundCities.roundId)
+      .all()
+      .map((r) => [r.roundId, r.n]),
   );
   const moduleCounts = new Map(
-    db.select({ roundId: modules.roundId, n: count() }).from(modules).where(inArray(modules.roundId, ids)).groupBy(modules.roundId).all().map((r) => [r.roundId, r.n]),
+    db
+      .select({ roundId: modules.roundId, n: count() })
+      .from(modules)
+      .where(inArray(modules.roundId, ids))
+      .groupBy(modules.roundId)
+      .all()
+      .map((r) => [r.roundId, r.n]),
   );
   const statusRows = db
     .select({ roundId: submissions.roundId, status: submissions.status, n: count() })
@@ -171,14 +187,25 @@ export function listRoundsOverview(db: Db): RoundOverview[] {
 /** The round's participating cities and the status of each city × module, for the control page. */
 export function getRoundMatrix(db: Db, roundId: number) {
   const cityRows = db
-    .select({ id: cities.id, code: cities.code, nameZh: cities.nameZh, nameEn: cities.nameEn, region: cities.region, tier: cities.tier })
+    .select({
+      id: cities.id,
+      code: cities.code,
+      nameZh: cities.nameZh,
+      nameEn: cities.nameEn,
+      region: cities.region,
+      tier: cities.tier,
+    })
     .from(roundCities)
     .innerJoin(cities, eq(cities.id, roundCities.cityId))
     .where(eq(roundCities.roundId, roundId))
     .orderBy(cities.id)
     .all();
   const statusOf = moduleStatusLookup(
-    db.select({ cityId: submissions.cityId, moduleId: submissions.moduleId, status: submissions.status }).from(submissions).where(eq(submissions.roundId, roundId)).all(),
+    db
+      .select({ cityId: submissions.cityId, moduleId: submissions.moduleId, status: submissions.status })
+      .from(submissions)
+      .where(eq(submissions.roundId, roundId))
+      .all(),
   );
   return { cities: cityRows, statusOf };
 }
@@ -186,7 +213,16 @@ export function getRoundMatrix(db: Db, roundId: number) {
 /** Finalised rounds the city took part in, newest first, with its published total and rank (null if not ranked). */
 export function listFinalisedRoundsForCity(db: Db, cityId: number) {
   return db
-    .select({ id: rounds.id, name: rounds.name, nameEn: rounds.nameEn, year: rounds.year, isDemo: rounds.isDemo, finalisedAt: rounds.finalisedAt, total: results.points, rank: results.rank })
+    .select({
+      id: rounds.id,
+      name: rounds.name,
+      nameEn: rounds.nameEn,
+      year: rounds.year,
+      isDemo: rounds.isDemo,
+      finalisedAt: rounds.finalisedAt,
+      total: results.points,
+      rank: results.rank,
+    })
     .from(rounds)
     .innerJoin(roundCities, eq(roundCities.roundId, rounds.id))
     .leftJoin(results, and(eq(results.roundId, rounds.id), eq(results.cityId, cityId), eq(results.level, "total")))
@@ -195,7 +231,11 @@ export function listFinalisedRoundsForCity(db: Db, cityId: number) {
     .all()
     .map((r) => ({
       ...r,
-      ranked: db.select({ n: count() }).from(results).where(and(eq(results.roundId, r.id), eq(results.level, "total"), isNotNull(results.rank))).get()!.n,
+      ranked: db
+        .select({ n: count() })
+        .from(results)
+        .where(and(eq(results.roundId, r.id), eq(results.level, "total"), isNotNull(results.rank)))
+        .get()!.n,
     }));
 }
 
@@ -203,15 +243,37 @@ export function listFinalisedRoundsForCity(db: Db, cityId: number) {
  * A new draft round copied from an earlier one: its framework, review stages and participating cities.
  * The copy shares no rows with the source, so editing either never changes the other.
  */
-export function cloneRound(db: Db, actorId: number | null, sourceId: number, input: { name: string; year: number }): { ok: true; id: number } | { ok: false; reason: "notFound" | "nameTaken" } {
+export function cloneRound(
+  db: Db,
+  actorId: number | null,
+  sourceId: number,
+  input: { name: string; year: number },
+): { ok: true; id: number } | { ok: false; reason: "notFound" | "nameTaken" } {
   const source = getRound(db, sourceId);
   if (!source) return { ok: false, reason: "notFound" };
   if (getRoundByName(db, input.name)) return { ok: false, reason: "nameTaken" };
-  const stages = db.select().from(reviewStages).where(eq(reviewStages.roundId, sourceId)).orderBy(reviewStages.position).all();
-  const cityIds = db.select({ id: roundCities.cityId }).from(roundCities).where(eq(roundCities.roundId, sourceId)).all().map((c) => c.id);
+  const stages = db
+    .select()
+    .from(reviewStages)
+    .where(eq(reviewStages.roundId, sourceId))
+    .orderBy(reviewStages.position)
+    .all();
+  const cityIds = db
+    .select({ id: roundCities.cityId })
+    .from(roundCities)
+    .where(eq(roundCities.roundId, sourceId))
+    .all()
+    .map((c) => c.id);
   const id = createRound(
     db,
-    { name: input.name, year: input.year, status: "draft", dataCutoffDate: null, stages: stages.map((s) => ({ zh: s.nameZh, en: s.nameEn })), cityIds },
+    {
+      name: input.name,
+      year: input.year,
+      status: "draft",
+      dataCutoffDate: null,
+      stages: stages.map((s) => ({ zh: s.nameZh, en: s.nameEn })),
+      cityIds,
+    },
     exportFramework(db, sourceId),
     actorId,
   );
@@ -220,10 +282,29 @@ export function cloneRound(db: Db, actorId: number | null, sourceId: number, inp
 }
 
 /** A new draft round from a framework (a file of data/frameworks or the starter), with the default review stages. */
-export function createDraftRound(db: Db, actorId: number | null, input: { name: string; year: number; allCities: boolean }, framework: FrameworkFile): { ok: true; id: number } | { ok: false; reason: "nameTaken" } {
+export function createDraftRound(
+  db: Db,
+  actorId: number | null,
+  input: { name: string; year: number; allCities: boolean },
+  framework: FrameworkFile,
+): { ok: true; id: number } | { ok: false; reason: "nameTaken" } {
   if (getRoundByName(db, input.name)) return { ok: false, reason: "nameTaken" };
-  const cityIds = input.allCities ? db.select({ id: cities.id }).from(cities).all().map((c) => c.id) : [];
-  return { ok: true, id: createRound(db, { name: input.name, year: input.year, status: "draft", cityIds }, { ...framework, year: input.year }, actorId) };
+  const cityIds = input.allCities
+    ? db
+        .select({ id: cities.id })
+        .from(cities)
+        .all()
+        .map((c) => c.id)
+    : [];
+  return {
+    ok: true,
+    id: createRound(
+      db,
+      { name: input.name, year: input.year, status: "draft", cityIds },
+      { ...framework, year: input.year },
+      actorId,
+    ),
+  };
 }
 
 export type RoundSettings = {
@@ -238,7 +319,12 @@ export type RoundSettings = {
 };
 
 /** Edits a round's name, year, cut-off and deadlines; every change (extensions included) is logged. */
-export function updateRoundSettings(db: Db, actorId: number | null, roundId: number, settings: RoundSettings): { ok: true } | { ok: false; reason: "notFound" | "nameTaken" | RoundRefusal } {
+export function updateRoundSettings(
+  db: Db,
+  actorId: number | null,
+  roundId: number,
+  settings: RoundSettings,
+): { ok: true } | { ok: false; reason: "notFound" | "nameTaken" | RoundRefusal } {
   return db.transaction(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
@@ -258,7 +344,15 @@ export function updateRoundSettings(db: Db, actorId: number | null, roundId: num
         preliminaryResults: r.preliminaryResults,
         appealDeadline: r.appealDeadline?.toISOString() ?? null,
       });
-      appendAudit(tx, { actorId, action: "round.settings_changed", entityType: "round", entityId: roundId, roundId, before: pick(round), after: pick(settings) });
+      appendAudit(tx, {
+        actorId,
+        action: "round.settings_changed",
+        entityType: "round",
+        entityId: roundId,
+        roundId,
+        before: pick(round),
+        after: pick(settings),
+      });
       return { ok: true as const };
     },
     { behavior: "immediate" },
@@ -266,16 +360,30 @@ export function updateRoundSettings(db: Db, actorId: number | null, roundId: num
 }
 
 /** Opens a draft round that has participating cities for reporting; its framework is frozen from then on. */
-export function openRound(db: Db, actorId: number | null, roundId: number, now = new Date()): { ok: true } | { ok: false; reason: "notFound" | RoundRefusal } {
+export function openRound(
+  db: Db,
+  actorId: number | null,
+  roundId: number,
+  now = new Date(),
+): { ok: true } | { ok: false; reason: "notFound" | RoundRefusal } {
   return db.transaction(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       if (!round) return { ok: false as const, reason: "notFound" as const };
-      const cityCount = tx.select({ n: count() }).from(roundCities).where(eq(roundCities.roundId, roundId)).get()?.n ?? 0;
+      const cityCount =
+        tx.select({ n: count() }).from(roundCities).where(eq(roundCities.roundId, roundId)).get()?.n ?? 0;
       const decision = decideRound("open", { status: round.status, cityCount });
       if (!decision.ok) return decision;
       // The audit entry first: the database lets the status move only right after it (drizzle/0007).
-      appendAudit(tx, { actorId, action: "round.opened", entityType: "round", entityId: roundId, roundId, before: { status: "draft" }, after: { status: "open" } });
+      appendAudit(tx, {
+        actorId,
+        action: "round.opened",
+        entityType: "round",
+        entityId: roundId,
+        roundId,
+        before: { status: "draft" },
+        after: { status: "open" },
+      });
       tx.update(rounds).set({ status: "open", openedAt: now }).where(eq(rounds.id, roundId)).run();
       return { ok: true as const };
     },

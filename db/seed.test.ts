@@ -28,7 +28,13 @@ describe("the seed", () => {
     expect(counts()).toEqual(first);
 
     const [overview] = listRoundsOverview(db);
-    expect(overview).toMatchObject({ name: OPEN_ROUND_NAME, status: "open", cities: 108, modules: 5, byStatus: { not_started: 540 } });
+    expect(overview).toMatchObject({
+      name: OPEN_ROUND_NAME,
+      status: "open",
+      cities: 108,
+      modules: 5,
+      byStatus: { not_started: 540 },
+    });
   });
 
   it("shows a city five modules, none started, with their item counts", () => {

@@ -2,13 +2,13 @@ import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import { upsertCities } from "./cities";
-import { loadCityFile, loadFrameworkFile } from "./data-files";
-import { signLegacyFinalisations } from "./signatures";
 import type { Db } from "./client";
-import { createRound, getRoundByName } from "./rounds";
-import { cities, modules, reviewAssignments, reviewStages, users } from "./schema";
+import { loadCityFile, loadFrameworkFile } from "./data-files";
 import { DEMO_ROUND_NAME, seedDemoRound } from "./demo-round";
 import { runMigrations } from "./migrate";
+import { createRound, getRoundByName } from "./rounds";
+import { cities, modules, reviewAssignments, reviewStages, users } from "./schema";
+import { signLegacyFinalisations } from "./signatures";
 import { upsertUser } from "./users";
 
 export const OPEN_ROUND_NAME = "第九届(2019)中国智慧城市发展水平评估";
@@ -18,7 +18,11 @@ export function seedBase(db: Db): { roundId: number } {
   upsertCities(db, loadCityFile());
   const existing = getRoundByName(db, OPEN_ROUND_NAME);
   if (existing) return { roundId: existing.id };
-  const cityIds = db.select({ id: cities.id }).from(cities).all().map((c) => c.id);
+  const cityIds = db
+    .select({ id: cities.id })
+    .from(cities)
+    .all()
+    .map((c) => c.id);
   const roundId = createRound(
     db,
     {
@@ -42,7 +46,11 @@ const DEMO_ADMIN_EMAIL = "admin@cityeval.demo";
 
 /** A demo instance is one whose demo accounts exist and are active (`npm run demo` creates them). */
 export function isDemoInstance(db: Db): boolean {
-  return !!db.select({ id: users.id }).from(users).where(and(eq(users.email, DEMO_ADMIN_EMAIL), eq(users.active, true))).get();
+  return !!db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.email, DEMO_ADMIN_EMAIL), eq(users.active, true)))
+    .get();
 }
 
 export type DemoLogin = { email: string; role: string; who: string };
@@ -52,7 +60,13 @@ export async function seedDemoAccounts(db: Db, roundId: number): Promise<DemoLog
   const logins: DemoLogin[] = [];
   // Every demo account has the documented password: one hash (with its own salt) instead of nine.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const add = async (email: string, name: string, role: "admin" | "reviewer" | "city_staff", who: string, cityId: number | null = null) => {
+  const add = async (
+    email: string,
+    name: string,
+    role: "admin" | "reviewer" | "city_staff",
+    who: string,
+    cityId: number | null = null,
+  ) => {
     const id = await upsertUser(db, { email, name, passwordHash, role, cityId });
     logins.push({ email, role, who });
     return id;
@@ -64,8 +78,17 @@ export async function seedDemoAccounts(db: Db, roundId: number): Promise<DemoLog
     const city = cityRows.find((c) => c.code === code)!;
     await add(`${code}@cityeval.demo`, `${city.nameZh}填报员`, "city_staff", `${city.nameZh} ${city.nameEn}`, city.id);
   }
-  const mods = db.select().from(modules).where(inArray(modules.roundId, [roundId])).all();
-  const stages = db.select().from(reviewStages).where(inArray(reviewStages.roundId, [roundId])).orderBy(reviewStages.position).all();
+  const mods = db
+    .select()
+    .from(modules)
+    .where(inArray(modules.roundId, [roundId]))
+    .all();
+  const stages = db
+    .select()
+    .from(reviewStages)
+    .where(inArray(reviewStages.roundId, [roundId]))
+    .orderBy(reviewStages.position)
+    .all();
   const [first, second] = stages;
   const byCode = (codes: string[]) => mods.filter((m) => codes.includes(m.code));
   const reviewers: [string, string, { stageId: number; modules: typeof mods }[]][] = [
@@ -74,10 +97,20 @@ export async function seedDemoAccounts(db: Db, roundId: number): Promise<DemoLog
     ["reviewer3@cityeval.demo", "复审专家 丙", [{ stageId: second!.id, modules: mods }]],
   ];
   for (const [email, name, assignments] of reviewers) {
-    const id = await add(email, name, "reviewer", assignments.map((a) => `${stages.find((s) => s.id === a.stageId)!.nameZh} ${a.modules.map((m) => m.code).join("")}`).join(", "));
+    const id = await add(
+      email,
+      name,
+      "reviewer",
+      assignments
+        .map((a) => `${stages.find((s) => s.id === a.stageId)!.nameZh} ${a.modules.map((m) => m.code).join("")}`)
+        .join(", "),
+    );
     for (const a of assignments) {
       for (const m of a.modules) {
-        db.insert(reviewAssignments).values({ roundId, moduleId: m.id, stageId: a.stageId, reviewerId: id }).onConflictDoNothing().run();
+        db.insert(reviewAssignments)
+          .values({ roundId, moduleId: m.id, stageId: a.stageId, reviewerId: id })
+          .onConflictDoNothing()
+          .run();
       }
     }
   }
@@ -97,8 +130,12 @@ export async function migrateAndSeed(db: Db, log: (line: string) => void = () =>
     seedDemoRound(db);
   }
   const legacy = signLegacyFinalisations(db);
-  if (legacy.signed.length) log(`Signed ${legacy.signed.length} round(s) finalised before signing existed (their results recompute exactly).`);
-  if (legacy.refused.length) log(`NOT signed, their results no longer recompute: round(s) ${legacy.refused.join(", ")} — see npm run verify -- <round>.`);
+  if (legacy.signed.length)
+    log(`Signed ${legacy.signed.length} round(s) finalised before signing existed (their results recompute exactly).`);
+  if (legacy.refused.length)
+    log(
+      `NOT signed, their results no longer recompute: round(s) ${legacy.refused.join(", ")} — see npm run verify -- <round>.`,
+    );
   return logins;
 }
 

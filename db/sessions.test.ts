@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "./client";
+import { type Db, openDatabase } from "./client";
 import { runMigrations } from "./migrate";
 import { sessions } from "./schema";
 import { createSession, endAllSessions, sessionUser, TOUCH_EVERY_MS } from "./sessions";

@@ -2,9 +2,8 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import type { SessionUser } from "@/lib/domain";
-import { isDatabaseBusy, type Db, type Tx } from "./client";
+import { type Db, isDatabaseBusy, type Tx } from "./client";
 import { sessions, users } from "./schema";
-
 
 /** A session's last-seen time is written at most this often: the autosave path must not write on every keystroke. */
 export const TOUCH_EVERY_MS = 60_000;
@@ -16,7 +15,9 @@ export function createSession(db: Db | Tx, userId: number, limits: SessionLimits
   const id = randomBytes(32).toString("base64url");
   // Expired sessions of anyone go at the same time, so the table never grows beyond the live ones.
   db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
-  db.insert(sessions).values({ id, userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + limits.maxAgeMs) }).run();
+  db.insert(sessions)
+    .values({ id, userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + limits.maxAgeMs) })
+    .run();
   return id;
 }
 
@@ -25,11 +26,25 @@ export function createSession(db: Db | Tx, userId: number, limits: SessionLimits
  * deactivation), has been idle longer than `idleMs`, is past its absolute end, or is not this user's.
  * A live session's last-seen time moves forward.
  */
-export function sessionUser(db: Db, sessionId: string, userId: number, limits: SessionLimits, now = new Date()): SessionUser | null {
+export function sessionUser(
+  db: Db,
+  sessionId: string,
+  userId: number,
+  limits: SessionLimits,
+  now = new Date(),
+): SessionUser | null {
   const row = db
     .select({
       session: sessions,
-      user: { id: users.id, email: users.email, name: users.name, role: users.role, cityId: users.cityId, locale: users.locale, mustChangePassword: users.mustChangePassword },
+      user: {
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        role: users.role,
+        cityId: users.cityId,
+        locale: users.locale,
+        mustChangePassword: users.mustChangePassword,
+      },
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -41,7 +56,8 @@ export function sessionUser(db: Db, sessionId: string, userId: number, limits: S
     unlessBusy(() => db.delete(sessions).where(eq(sessions.id, sessionId)).run());
     return null;
   }
-  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) unlessBusy(() => db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId)).run());
+  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS)
+    unlessBusy(() => db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId)).run());
   return row.user;
 }
 

@@ -4,29 +4,43 @@
  */
 import "server-only";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
-import type { ModuleStatus, SessionUser, VersionSnapshot } from "@/lib/domain";
 import { actingCityOf } from "@/lib/auth/policy";
+import type { ModuleStatus, SessionUser, VersionSnapshot } from "@/lib/domain";
 import { isAnswered } from "@/lib/questionnaire/answer-schema";
 import { findMissing, type MissingEntry } from "@/lib/questionnaire/missing";
 import { valueInForce } from "@/lib/review/value-in-force";
-import { scoreFramework, type ScorableAnswer } from "@/lib/scoring/engine";
+import { type ScorableAnswer, scoreFramework } from "@/lib/scoring/engine";
+import { moduleStatus } from "@/lib/workflow/module-status";
 import { decide, isPastDeadline } from "@/lib/workflow/transitions";
 import { listAnswers } from "./answers";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
-import { getSubmission, type EditRefusal } from "./editing";
+import { type EditRefusal, getSubmission } from "./editing";
 import { listEvidence } from "./evidence";
 import { loadFrameworkShape } from "./framework";
 import { carryDecisions, changedSinceLastVersion, listAdjustmentsInForce } from "./item-decisions";
 import { notifyStageReviewers } from "./notifications";
-import { answers, cities, evidence, modules, reviewStages, roundCities, rounds, submissions, submissionVersions } from "./schema";
-import { moduleStatus } from "@/lib/workflow/module-status";
+import {
+  answers,
+  cities,
+  evidence,
+  modules,
+  reviewStages,
+  roundCities,
+  rounds,
+  submissions,
+  submissionVersions,
+} from "./schema";
 
 export type { MissingEntry };
 
 /** A module's questionnaire for one city, or null when the module is not part of the round. */
 export function getQuestionnaire(db: Db, roundId: number, cityId: number, moduleCode: string) {
-  const mod = db.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, moduleCode))).get();
+  const mod = db
+    .select()
+    .from(modules)
+    .where(and(eq(modules.roundId, roundId), eq(modules.code, moduleCode)))
+    .get();
   if (!mod) return null;
   const [shape] = loadFrameworkShape(db, roundId, [mod.id]);
   const submission = getSubmission(db, roundId, cityId, mod.id);
@@ -61,11 +75,19 @@ export type ModuleSummary = {
 /** Per module of the round: status, progress, missing evidence and the provisional score of one city. */
 export function listModuleSummaries(db: Db, roundId: number, cityId: number): ModuleSummary[] {
   const shape = loadFrameworkShape(db, roundId);
-  const subs = db.select().from(submissions).where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, cityId))).all();
+  const subs = db
+    .select()
+    .from(submissions)
+    .where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, cityId)))
+    .all();
   const subIds = subs.map((s) => s.id);
   const answerRows = subIds.length ? db.select().from(answers).where(inArray(answers.submissionId, subIds)).all() : [];
   const evidenceRows = subIds.length
-    ? db.select({ itemId: evidence.itemId }).from(evidence).where(and(inArray(evidence.submissionId, subIds), isNull(evidence.deletedAt))).all()
+    ? db
+        .select({ itemId: evidence.itemId })
+        .from(evidence)
+        .where(and(inArray(evidence.submissionId, subIds), isNull(evidence.deletedAt)))
+        .all()
     : [];
   // The provisional score by the one rule: reviewers' adjustments in force replace the city's values.
   const adjustmentOf = new Map(listAdjustmentsInForce(db, { submissionIds: subIds }).map((a) => [a.itemId, a]));
@@ -113,21 +135,42 @@ export type SubmitResult =
  * answers and evidence hashes as a new version, locks the module for the city, and notifies the first
  * stage's reviewers.
  */
-export function submitModule(db: Db, user: SessionUser, roundId: number, moduleCode: string, now = new Date()): SubmitResult {
+export function submitModule(
+  db: Db,
+  user: SessionUser,
+  roundId: number,
+  moduleCode: string,
+  now = new Date(),
+): SubmitResult {
   return db.transaction(
     (tx): SubmitResult => {
       const cityId = actingCityOf(user);
       if (cityId === null) return { ok: false, reason: "roleNotAllowed" };
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
-      const mod = tx.select().from(modules).where(and(eq(modules.roundId, roundId), eq(modules.code, moduleCode))).get();
+      const mod = tx
+        .select()
+        .from(modules)
+        .where(and(eq(modules.roundId, roundId), eq(modules.code, moduleCode)))
+        .get();
       const city = tx.select().from(cities).where(eq(cities.id, cityId)).get();
-      const participates = tx.select().from(roundCities).where(and(eq(roundCities.roundId, roundId), eq(roundCities.cityId, cityId))).get();
+      const participates = tx
+        .select()
+        .from(roundCities)
+        .where(and(eq(roundCities.roundId, roundId), eq(roundCities.cityId, cityId)))
+        .get();
       if (!round || !mod || !city || !participates) return { ok: false, reason: "notFound" };
       const submission = getSubmission(tx, roundId, cityId, mod.id);
       const pastDeadline = isPastDeadline(round.submissionDeadline, now);
-      const decision = decide("submit", { role: user.role, state: submission?.status ?? "draft", roundStatus: round.status, pastDeadline });
+      const decision = decide("submit", {
+        role: user.role,
+        state: submission?.status ?? "draft",
+        roundStatus: round.status,
+        pastDeadline,
+      });
       if (!decision.ok) {
-        return decision.reason === "pastDeadline" ? { ok: false, reason: "pastDeadline", deadline: round.submissionDeadline! } : decision;
+        return decision.reason === "pastDeadline"
+          ? { ok: false, reason: "pastDeadline", deadline: round.submissionDeadline! }
+          : decision;
       }
       const [shape] = loadFrameworkShape(tx, roundId, [mod.id]);
       const moduleItems = shape?.indicators.flatMap((i) => i.items) ?? [];
@@ -138,20 +181,48 @@ export function submitModule(db: Db, user: SessionUser, roundId: number, moduleC
 
       const codeOf = new Map(moduleItems.map((i) => [i.id, i.code]));
       const snapshot: VersionSnapshot = {
-        answers: answerRows.map((a) => ({ itemCode: codeOf.get(a.itemId)!, value: a.value, notApplicableReason: a.notApplicableReason })),
-        evidence: evidenceRows.map((e) => ({ itemCode: codeOf.get(e.itemId)!, kind: e.kind, sha256: e.sha256, url: e.url, originalName: e.originalName })),
+        answers: answerRows.map((a) => ({
+          itemCode: codeOf.get(a.itemId)!,
+          value: a.value,
+          notApplicableReason: a.notApplicableReason,
+        })),
+        evidence: evidenceRows.map((e) => ({
+          itemCode: codeOf.get(e.itemId)!,
+          kind: e.kind,
+          sha256: e.sha256,
+          url: e.url,
+          originalName: e.originalName,
+        })),
       };
       const version = submission.version + 1;
-      const [firstStage] = tx.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(asc(reviewStages.position)).all();
+      const [firstStage] = tx
+        .select()
+        .from(reviewStages)
+        .where(eq(reviewStages.roundId, roundId))
+        .orderBy(asc(reviewStages.position))
+        .all();
       tx.update(submissions)
         .set({ status: decision.to, version, stageId: firstStage?.id ?? null, submittedAt: now, updatedAt: now })
         .where(eq(submissions.id, submission.id))
         .run();
-      tx.insert(submissionVersions).values({ submissionId: submission.id, version, snapshot, submittedBy: user.id, createdAt: now }).run();
+      tx.insert(submissionVersions)
+        .values({ submissionId: submission.id, version, snapshot, submittedBy: user.id, createdAt: now })
+        .run();
       if (submission.version > 0) {
         // Decisions on the items the city left unchanged stay in force in the new version.
-        const changed = changedSinceLastVersion(tx, submission.id, version, moduleItems.map((i) => i.code));
-        carryDecisions(tx, submission.id, submission.version, version, new Set(moduleItems.filter((i) => changed.has(i.code)).map((i) => i.id)));
+        const changed = changedSinceLastVersion(
+          tx,
+          submission.id,
+          version,
+          moduleItems.map((i) => i.code),
+        );
+        carryDecisions(
+          tx,
+          submission.id,
+          submission.version,
+          version,
+          new Set(moduleItems.filter((i) => changed.has(i.code)).map((i) => i.id)),
+        );
       }
       appendAudit(tx, {
         actorId: user.id,
@@ -164,7 +235,13 @@ export function submitModule(db: Db, user: SessionUser, roundId: number, moduleC
         after: { status: decision.to, version, stage: firstStage?.position ?? null },
       });
       if (firstStage) {
-        const params = { cityZh: city.nameZh, cityEn: city.nameEn, moduleZh: mod.nameZh, moduleEn: mod.nameEn, version };
+        const params = {
+          cityZh: city.nameZh,
+          cityEn: city.nameEn,
+          moduleZh: mod.nameZh,
+          moduleEn: mod.nameEn,
+          version,
+        };
         notifyStageReviewers(tx, submission.id, mod.id, firstStage.id, params, now);
       }
       return { ok: true, version };

@@ -1,10 +1,19 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import type { SessionUser } from "@/lib/domain";
 import { getCityByCode } from "./cities";
 import type { Db } from "./client";
 import { seedBase } from "./seed";
 import { createTestDb, createTestUser } from "./test-db";
-import { changeOwnPassword, createUserByAdmin, listUsers, mustChangePassword, resetPassword, setUserActive, unlockUser, verifyCredentials } from "./users";
-import type { SessionUser } from "@/lib/domain";
+import {
+  changeOwnPassword,
+  createUserByAdmin,
+  listUsers,
+  mustChangePassword,
+  resetPassword,
+  setUserActive,
+  unlockUser,
+  verifyCredentials,
+} from "./users";
 
 let db: Db;
 let admin: SessionUser;
@@ -17,12 +26,28 @@ beforeEach(async () => {
 
 describe("user administration", () => {
   it("creates an account whose temporary password must be changed, refusing a taken email", async () => {
-    const created = await createUserByAdmin(db, admin.id, { email: "New@X.org", name: "新用户", password: "temporary-pass", role: "city_staff", cityId: getCityByCode(db, "xian")!.id });
+    const created = await createUserByAdmin(db, admin.id, {
+      email: "New@X.org",
+      name: "新用户",
+      password: "temporary-pass",
+      role: "city_staff",
+      cityId: getCityByCode(db, "xian")!.id,
+    });
     expect(created.ok).toBe(true);
     if (!created.ok) return;
-    expect(await createUserByAdmin(db, admin.id, { email: "new@x.org", name: "again", password: "temporary-pass", role: "reviewer" })).toEqual({ ok: false, reason: "emailTaken" });
+    expect(
+      await createUserByAdmin(db, admin.id, {
+        email: "new@x.org",
+        name: "again",
+        password: "temporary-pass",
+        role: "reviewer",
+      }),
+    ).toEqual({ ok: false, reason: "emailTaken" });
     expect(mustChangePassword(db, created.id)).toBe(true);
-    expect(await changeOwnPassword(db, created.id, "wrong", "a-new-password")).toEqual({ ok: false, reason: "wrongPassword" });
+    expect(await changeOwnPassword(db, created.id, "wrong", "a-new-password")).toEqual({
+      ok: false,
+      reason: "wrongPassword",
+    });
     expect(await changeOwnPassword(db, created.id, "temporary-pass", "a-new-password")).toEqual({ ok: true });
     expect(mustChangePassword(db, created.id)).toBe(false);
     expect((await verifyCredentials(db, "new@x.org", "a-new-password", { client: null })).ok).toBe(true);

@@ -2,12 +2,11 @@ import "server-only";
 import { and, eq, gt, lt, sql } from "drizzle-orm";
 import { hashPassword, TIMING_DUMMY_HASH, verifyPassword } from "@/lib/auth/password";
 import { afterFailure, blockedUntil, FORGET_AFTER_MS, throttleKey, withKeyLocks } from "@/lib/auth/throttle";
+import type { Locale, Role, SessionUser } from "@/lib/domain";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
-import type { Locale, Role, SessionUser } from "@/lib/domain";
-import { endAllSessions } from "./sessions";
 import { signInThrottle, users } from "./schema";
-
+import { endAllSessions } from "./sessions";
 
 const sessionColumns = {
   id: users.id,
@@ -42,15 +41,24 @@ export type AttemptOrigin = { client: string | null; deviceId?: string | null };
  * address, inactive account, wrong password and a blocked key give the same answers whether or not the account
  * exists. A block of a real account, and its end, are audited. Attempts on one key run one at a time.
  */
-export async function verifyCredentials(db: Db, email: string, password: string, origin: AttemptOrigin, now = new Date()): Promise<SignInOutcome> {
+export async function verifyCredentials(
+  db: Db,
+  email: string,
+  password: string,
+  origin: AttemptOrigin,
+  now = new Date(),
+): Promise<SignInOutcome> {
   const address = normaliseEmail(email);
-  const own = origin.deviceId ? { kind: "device" as const, key: throttleKey("device", origin.deviceId) } : { kind: "account" as const, key: throttleKey("account", address) };
+  const own = origin.deviceId
+    ? { kind: "device" as const, key: throttleKey("device", origin.deviceId) }
+    : { kind: "account" as const, key: throttleKey("account", address) };
   const keys = [own, ...(origin.client ? [{ kind: "ip" as const, key: throttleKey("ip", origin.client) }] : [])];
   return withKeyLocks(
     keys.map((k) => k.key),
     async () => {
       const blocked = keys.map((k) => blockedUntil(readThrottle(db, k.key), now)).filter((d): d is Date => d !== null);
-      if (blocked.length) return { ok: false, reason: "throttled", retryAt: new Date(Math.max(...blocked.map((d) => d.getTime()))) };
+      if (blocked.length)
+        return { ok: false, reason: "throttled", retryAt: new Date(Math.max(...blocked.map((d) => d.getTime()))) };
 
       const user = db.select().from(users).where(eq(users.email, address)).get();
       const known = !!user && user.active;
@@ -60,7 +68,13 @@ export async function verifyCredentials(db: Db, email: string, password: string,
           const previous = readThrottle(tx, own.key);
           // The end of an earlier block of this account: recorded at the first attempt after it.
           if (user && own.kind === "account" && previous?.blockedUntil && previous.blockedUntil <= now) {
-            appendAudit(tx, { actorId: null, action: "user.lock_ended", entityType: "user", entityId: user.id, after: { blockedUntil: previous.blockedUntil.toISOString() } });
+            appendAudit(tx, {
+              actorId: null,
+              action: "user.lock_ended",
+              entityType: "user",
+              entityId: user.id,
+              after: { blockedUntil: previous.blockedUntil.toISOString() },
+            });
             tx.update(signInThrottle).set({ blockedUntil: null }).where(eq(signInThrottle.key, own.key)).run();
           }
           if (known && passwordOk) {
@@ -69,14 +83,35 @@ export async function verifyCredentials(db: Db, email: string, password: string,
             if (own.kind === "device") tx.delete(signInThrottle).where(eq(signInThrottle.key, own.key)).run();
             tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, user.id)).run();
             appendAudit(tx, { actorId: user.id, action: "user.signed_in", entityType: "user", entityId: user.id });
-            return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role, cityId: user.cityId, locale: user.locale } };
+            return {
+              ok: true,
+              user: {
+                id: user.id,
+                email: user.email,
+                name: user.name,
+                role: user.role,
+                cityId: user.cityId,
+                locale: user.locale,
+              },
+            };
           }
-          tx.delete(signInThrottle).where(lt(signInThrottle.lastFailureAt, new Date(now.getTime() - FORGET_AFTER_MS))).run();
+          tx.delete(signInThrottle)
+            .where(lt(signInThrottle.lastFailureAt, new Date(now.getTime() - FORGET_AFTER_MS)))
+            .run();
           for (const { kind, key } of keys) {
             const next = afterFailure(kind, readThrottle(tx, key), now);
-            tx.insert(signInThrottle).values({ key, ...next }).onConflictDoUpdate({ target: signInThrottle.key, set: next }).run();
+            tx.insert(signInThrottle)
+              .values({ key, ...next })
+              .onConflictDoUpdate({ target: signInThrottle.key, set: next })
+              .run();
             if (kind === "account" && user && next.blockedUntil) {
-              appendAudit(tx, { actorId: null, action: "user.locked", entityType: "user", entityId: user.id, after: { failures: next.failures, blockedUntil: next.blockedUntil.toISOString() } });
+              appendAudit(tx, {
+                actorId: null,
+                action: "user.locked",
+                entityType: "user",
+                entityId: user.id,
+                after: { failures: next.failures, blockedUntil: next.blockedUntil.toISOString() },
+              });
             }
           }
           return { ok: false, reason: "invalid" };
@@ -89,7 +124,13 @@ export async function verifyCredentials(db: Db, email: string, password: string,
 
 /** The current state of a signed-in user, or null when the account is gone or deactivated. */
 export function getActiveSessionUser(db: Db, id: number): SessionUser | null {
-  return db.select({ ...sessionColumns, mustChangePassword: users.mustChangePassword }).from(users).where(and(eq(users.id, id), eq(users.active, true))).get() ?? null;
+  return (
+    db
+      .select({ ...sessionColumns, mustChangePassword: users.mustChangePassword })
+      .from(users)
+      .where(and(eq(users.id, id), eq(users.active, true)))
+      .get() ?? null
+  );
 }
 
 export function updateUserLocale(db: Db, id: number, locale: Locale): void {
@@ -115,12 +156,27 @@ export async function upsertUser(db: Db, input: NewUser, actorId: number | null 
       const existing = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
       if (existing) {
         // Keeps the user's language; resets everything a demo needs to work again.
-        tx.update(users).set({ ...values, active: true }).where(eq(users.id, existing.id)).run();
-        tx.delete(signInThrottle).where(eq(signInThrottle.key, throttleKey("account", email))).run();
+        tx.update(users)
+          .set({ ...values, active: true })
+          .where(eq(users.id, existing.id))
+          .run();
+        tx.delete(signInThrottle)
+          .where(eq(signInThrottle.key, throttleKey("account", email)))
+          .run();
         return existing.id;
       }
-      const { id } = tx.insert(users).values({ ...values, locale: input.locale ?? "zh-CN" }).returning({ id: users.id }).get();
-      appendAudit(tx, { actorId, action: "user.created", entityType: "user", entityId: id, after: { email, role: input.role, cityId: input.cityId ?? null } });
+      const { id } = tx
+        .insert(users)
+        .values({ ...values, locale: input.locale ?? "zh-CN" })
+        .returning({ id: users.id })
+        .get();
+      appendAudit(tx, {
+        actorId,
+        action: "user.created",
+        entityType: "user",
+        entityId: id,
+        after: { email, role: input.role, cityId: input.cityId ?? null },
+      });
       return id;
     },
     { behavior: "immediate" },
@@ -128,7 +184,13 @@ export async function upsertUser(db: Db, input: NewUser, actorId: number | null 
 }
 
 export function getSessionUserByEmail(db: Db, email: string): SessionUser | null {
-  return db.select(sessionColumns).from(users).where(eq(users.email, normaliseEmail(email))).get() ?? null;
+  return (
+    db
+      .select(sessionColumns)
+      .from(users)
+      .where(eq(users.email, normaliseEmail(email)))
+      .get() ?? null
+  );
 }
 
 export type UserListEntry = {
@@ -174,30 +236,58 @@ export function listUsers(db: Db, now = new Date()): UserListEntry[] {
 
 /** Every account a person uses, by e-mail (the audit log's filter). */
 export function listUserOptions(db: Db): { id: number; email: string }[] {
-  return db.select({ id: users.id, email: users.email }).from(users).where(eq(users.synthetic, false)).orderBy(users.email).all();
+  return db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(eq(users.synthetic, false))
+    .orderBy(users.email)
+    .all();
 }
 
 export type UserRefusal = "notFound" | "emailTaken" | "lastAdmin" | "wrongPassword";
 
 /** An admin creates an account with a temporary password that must be changed at first sign-in. */
-export async function createUserByAdmin(db: Db, actorId: number, input: NewUser): Promise<{ ok: true; id: number } | { ok: false; reason: UserRefusal }> {
+export async function createUserByAdmin(
+  db: Db,
+  actorId: number,
+  input: NewUser,
+): Promise<{ ok: true; id: number } | { ok: false; reason: UserRefusal }> {
   const email = normaliseEmail(input.email);
-  if (db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) return { ok: false, reason: "emailTaken" };
+  if (db.select({ id: users.id }).from(users).where(eq(users.email, email)).get())
+    return { ok: false, reason: "emailTaken" };
   const id = await upsertUser(db, { ...input, email }, actorId);
   db.update(users).set({ mustChangePassword: true }).where(eq(users.id, id)).run();
   return { ok: true, id };
 }
 
 /** Sets a temporary password (to be changed at next sign-in) and lifts any lock. */
-export async function resetPassword(db: Db, actorId: number, userId: number, temporaryPassword: string): Promise<{ ok: true } | { ok: false; reason: UserRefusal }> {
+export async function resetPassword(
+  db: Db,
+  actorId: number,
+  userId: number,
+  temporaryPassword: string,
+): Promise<{ ok: true } | { ok: false; reason: UserRefusal }> {
   const passwordHash = await hashPassword(temporaryPassword);
   return db.transaction(
     (tx) => {
-      const updated = tx.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, userId)).returning({ id: users.id, email: users.email }).get();
+      const updated = tx
+        .update(users)
+        .set({ passwordHash, mustChangePassword: true })
+        .where(eq(users.id, userId))
+        .returning({ id: users.id, email: users.email })
+        .get();
       if (!updated) return { ok: false as const, reason: "notFound" as const };
-      tx.delete(signInThrottle).where(eq(signInThrottle.key, throttleKey("account", updated.email))).run();
+      tx.delete(signInThrottle)
+        .where(eq(signInThrottle.key, throttleKey("account", updated.email)))
+        .run();
       const sessionsEnded = endAllSessions(tx, userId);
-      appendAudit(tx, { actorId, action: "user.password_reset", entityType: "user", entityId: userId, after: { sessionsEnded } });
+      appendAudit(tx, {
+        actorId,
+        action: "user.password_reset",
+        entityType: "user",
+        entityId: userId,
+        after: { sessionsEnded },
+      });
       return { ok: true as const };
     },
     { behavior: "immediate" },
@@ -209,7 +299,9 @@ export function unlockUser(db: Db, actorId: number, userId: number): { ok: true 
     (tx) => {
       const user = tx.select({ email: users.email }).from(users).where(eq(users.id, userId)).get();
       if (!user) return { ok: false as const, reason: "notFound" as const };
-      tx.delete(signInThrottle).where(eq(signInThrottle.key, throttleKey("account", user.email))).run();
+      tx.delete(signInThrottle)
+        .where(eq(signInThrottle.key, throttleKey("account", user.email)))
+        .run();
       appendAudit(tx, { actorId, action: "user.unlocked", entityType: "user", entityId: userId });
       return { ok: true as const };
     },
@@ -218,18 +310,34 @@ export function unlockUser(db: Db, actorId: number, userId: number): { ok: true 
 }
 
 /** Activates or deactivates an account; the last active admin cannot be deactivated. */
-export function setUserActive(db: Db, actorId: number, userId: number, active: boolean): { ok: true } | { ok: false; reason: UserRefusal } {
+export function setUserActive(
+  db: Db,
+  actorId: number,
+  userId: number,
+  active: boolean,
+): { ok: true } | { ok: false; reason: UserRefusal } {
   return db.transaction(
     (tx) => {
       const user = tx.select().from(users).where(eq(users.id, userId)).get();
       if (!user) return { ok: false as const, reason: "notFound" as const };
       if (!active && user.role === "admin" && user.active) {
-        const admins = tx.select({ n: sql<number>`count(*)` }).from(users).where(and(eq(users.role, "admin"), eq(users.active, true))).get()!.n;
+        const admins = tx
+          .select({ n: sql<number>`count(*)` })
+          .from(users)
+          .where(and(eq(users.role, "admin"), eq(users.active, true)))
+          .get()!.n;
         if (admins <= 1) return { ok: false as const, reason: "lastAdmin" as const };
       }
       tx.update(users).set({ active }).where(eq(users.id, userId)).run();
       const sessionsEnded = active ? 0 : endAllSessions(tx, userId);
-      appendAudit(tx, { actorId, action: active ? "user.activated" : "user.deactivated", entityType: "user", entityId: userId, before: { active: user.active }, after: { active, sessionsEnded } });
+      appendAudit(tx, {
+        actorId,
+        action: active ? "user.activated" : "user.deactivated",
+        entityType: "user",
+        entityId: userId,
+        before: { active: user.active },
+        after: { active, sessionsEnded },
+      });
       return { ok: true as const };
     },
     { behavior: "immediate" },
@@ -237,7 +345,12 @@ export function setUserActive(db: Db, actorId: number, userId: number, active: b
 }
 
 /** A user changes their own password, proving the current one; every session of theirs ends (the caller starts a new one). */
-export async function changeOwnPassword(db: Db, userId: number, current: string, next: string): Promise<{ ok: true } | { ok: false; reason: UserRefusal }> {
+export async function changeOwnPassword(
+  db: Db,
+  userId: number,
+  current: string,
+  next: string,
+): Promise<{ ok: true } | { ok: false; reason: UserRefusal }> {
   const user = db.select().from(users).where(eq(users.id, userId)).get();
   if (!user) return { ok: false, reason: "notFound" };
   if (!(await verifyPassword(user.passwordHash, current))) return { ok: false, reason: "wrongPassword" };
@@ -246,7 +359,13 @@ export async function changeOwnPassword(db: Db, userId: number, current: string,
     (tx) => {
       tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, userId)).run();
       const sessionsEnded = endAllSessions(tx, userId);
-      appendAudit(tx, { actorId: userId, action: "user.password_changed", entityType: "user", entityId: userId, after: { sessionsEnded } });
+      appendAudit(tx, {
+        actorId: userId,
+        action: "user.password_changed",
+        entityType: "user",
+        entityId: userId,
+        after: { sessionsEnded },
+      });
     },
     { behavior: "immediate" },
   );

@@ -2,16 +2,16 @@ import fs from "node:fs";
 import { Readable } from "node:stream";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
+import { auditRowHash, GENESIS_HASH } from "@/lib/audit/hash";
 import { signingKeyPem } from "@/lib/config/signing-key";
 import { newSigningKeyPem, publicKeyPemOf, signRecord } from "@/lib/signing/signature";
 import { evidenceStore } from "@/lib/storage";
-import { auditRowHash, GENESIS_HASH } from "@/lib/audit/hash";
+import { appendAudit } from "./audit";
 import type { Db } from "./client";
+import { addEvidence } from "./evidence";
 import { finaliseRound, reopenRound } from "./finalise";
 import { computeRoundResults } from "./results";
-import { addEvidence } from "./evidence";
 import { approveSubmission } from "./reviews";
-import { appendAudit } from "./audit";
 import { answers, auditLog, items, results, rounds, submissions } from "./schema";
 import { ensureDailyCheckpoint, listFinalisations, signLegacyFinalisations } from "./signatures";
 import { createModuleBRound, createTestDb, setRoundStatus } from "./test-db";
@@ -30,7 +30,9 @@ beforeEach(async () => {
   const { staff, initial, final, itemId, submitB } = round;
   const stored = await evidenceStore().put(Readable.from(PDF), "统计公报.pdf", 1024 * 1024);
   evidenceKey = stored.storageKey;
-  expect(addEvidence(db, staff, itemId("B1.1"), { kind: "file", originalName: "统计公报.pdf", ...stored }).ok).toBe(true);
+  expect(addEvidence(db, staff, itemId("B1.1"), { kind: "file", originalName: "统计公报.pdf", ...stored }).ok).toBe(
+    true,
+  );
   const id = submitB();
   expect(approveSubmission(db, initial, id, 1).ok).toBe(true);
   expect(approveSubmission(db, final, id, 1).ok).toBe(true);
@@ -38,16 +40,25 @@ beforeEach(async () => {
 });
 
 const failing = (roundId: number, pinned = publicKeyPemOf(signingKeyPem())) =>
-  verifyRound(db, roundId, pinned).checks.filter((c) => c.differences.length).map((c) => c.name);
+  verifyRound(db, roundId, pinned)
+    .checks.filter((c) => c.differences.length)
+    .map((c) => c.name);
 
 /** What somebody with write access to the database file can do: drop the triggers that would stop them. */
 function dropTriggers() {
-  for (const { name } of db.$client.prepare("select name from sqlite_master where type = 'trigger'").all() as { name: string }[]) db.$client.exec(`drop trigger "${name}"`);
+  for (const { name } of db.$client.prepare("select name from sqlite_master where type = 'trigger'").all() as {
+    name: string;
+  }[])
+    db.$client.exec(`drop trigger "${name}"`);
 }
 
 describe("verifyRound", () => {
   it("holds for an untouched finalised round under the pinned instance key, and fails with no key to check against", () => {
-    expect(verifyRound(db, round.roundId).checks.filter((c) => c.differences.length).map((c) => c.name)).toEqual(["signature"]);
+    expect(
+      verifyRound(db, round.roundId)
+        .checks.filter((c) => c.differences.length)
+        .map((c) => c.name),
+    ).toEqual(["signature"]);
     expect(verifyRound(db, round.roundId, publicKeyPemOf(signingKeyPem()))).toMatchObject({ ok: true });
     expect(listFinalisations(db, round.roundId)).toHaveLength(1);
     expect(failing(round.roundId, publicKeyPemOf(newSigningKeyPem()))).toEqual(["signature"]);
@@ -56,11 +67,26 @@ describe("verifyRound", () => {
   it("catches a consistent forgery: status flipped, answers changed, results and digest recomputed with the app's own engine", () => {
     const { roundId, staff, itemId } = round;
     // Without dropping the triggers the database refuses the first step.
-    expect(() => db.update(rounds).set({ status: "open" }).where(eq(rounds.id, roundId)).run()).toThrow(/audited transition/);
+    expect(() => db.update(rounds).set({ status: "open" }).where(eq(rounds.id, roundId)).run()).toThrow(
+      /audited transition/,
+    );
     dropTriggers();
     db.update(rounds).set({ status: "open" }).where(eq(rounds.id, roundId)).run();
-    const sub = db.select().from(submissions).where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, staff.cityId!), eq(submissions.status, "verified"))).get()!;
-    db.update(answers).set({ value: 100 }).where(and(eq(answers.submissionId, sub.id), eq(answers.itemId, itemId("B1.2")))).run();
+    const sub = db
+      .select()
+      .from(submissions)
+      .where(
+        and(
+          eq(submissions.roundId, roundId),
+          eq(submissions.cityId, staff.cityId!),
+          eq(submissions.status, "verified"),
+        ),
+      )
+      .get()!;
+    db.update(answers)
+      .set({ value: 100 })
+      .where(and(eq(answers.submissionId, sub.id), eq(answers.itemId, itemId("B1.2"))))
+      .run();
     const { rows, digest } = computeRoundResults(db, roundId);
     db.delete(results).where(eq(results.roundId, roundId)).run();
     db.insert(results).values(rows).run();
@@ -68,8 +94,15 @@ describe("verifyRound", () => {
 
     // The signed digest (and the round.finalised entry) no longer match the stored and recomputed one, and the
     // frozen snapshot no longer matches the answers.
-    expect(failing(roundId)).toEqual(["digest", "per-city digests", "participants and published ranking", "submission snapshots"]);
-    const snapshots = verifyRound(db, roundId, publicKeyPemOf(signingKeyPem())).checks.find((c) => c.name === "submission snapshots")!;
+    expect(failing(roundId)).toEqual([
+      "digest",
+      "per-city digests",
+      "participants and published ranking",
+      "submission snapshots",
+    ]);
+    const snapshots = verifyRound(db, roundId, publicKeyPemOf(signingKeyPem())).checks.find(
+      (c) => c.name === "submission snapshots",
+    )!;
     expect(snapshots.differences[0]).toMatch(/answers differ from the frozen snapshot \(B1\.2\)/);
   });
 
@@ -79,7 +112,11 @@ describe("verifyRound", () => {
     const forgedKey = newSigningKeyPem();
     const [latest] = listFinalisations(db, roundId);
     const forged = signRecord({ ...latest!.signed.record, digest: "f".repeat(64) }, forgedKey);
-    db.$client.prepare("insert into signatures (kind, round_id, record, signature, public_key) values ('finalisation', ?, ?, ?, ?)").run(roundId, JSON.stringify(forged.record), forged.signature, forged.publicKey);
+    db.$client
+      .prepare(
+        "insert into signatures (kind, round_id, record, signature, public_key) values ('finalisation', ?, ?, ?, ?)",
+      )
+      .run(roundId, JSON.stringify(forged.record), forged.signature, forged.publicKey);
     expect(failing(roundId)).toContain("signature");
   });
 
@@ -89,11 +126,23 @@ describe("verifyRound", () => {
     let prev = GENESIS_HASH;
     for (const row of rows) {
       const after = row.action === "round.created" ? { ...(row.after as object), name: "rewritten" } : row.after;
-      const hash = auditRowHash(prev, { at: row.at.getTime(), actorId: row.actorId, action: row.action, entityType: row.entityType, entityId: row.entityId, roundId: row.roundId, cityId: row.cityId, before: row.before, after });
+      const hash = auditRowHash(prev, {
+        at: row.at.getTime(),
+        actorId: row.actorId,
+        action: row.action,
+        entityType: row.entityType,
+        entityId: row.entityId,
+        roundId: row.roundId,
+        cityId: row.cityId,
+        before: row.before,
+        after,
+      });
       db.update(auditLog).set({ after, prevHash: prev, hash }).where(eq(auditLog.id, row.id)).run();
       prev = hash;
     }
-    expect(verifyAudit(db, publicKeyPemOf(signingKeyPem())).checks.find((c) => c.name === "audit chain")!.differences).toEqual([]); // consistent in itself …
+    expect(
+      verifyAudit(db, publicKeyPemOf(signingKeyPem())).checks.find((c) => c.name === "audit chain")!.differences,
+    ).toEqual([]); // consistent in itself …
     expect(failing(round.roundId)).toEqual(["audit chain up to the signed head"]); // … but not with what was signed
     expect(verifyAudit(db, publicKeyPemOf(signingKeyPem())).ok).toBe(false);
   });
@@ -106,18 +155,44 @@ describe("verifyRound", () => {
     // The attacker needs no dropped trigger: audit rows carry no key, and inserting a signature row is allowed.
     setRoundStatus(db, roundId, "open");
     db.transaction((tx) => {
-      appendAudit(tx, { actorId: null, action: "round.finalised", entityType: "round", entityId: roundId, roundId, after: { digest: first!.signed.record.digest } });
-      tx.update(rounds).set({ status: "finalised", digest: first!.signed.record.digest }).where(eq(rounds.id, roundId)).run();
+      appendAudit(tx, {
+        actorId: null,
+        action: "round.finalised",
+        entityType: "round",
+        entityId: roundId,
+        roundId,
+        after: { digest: first!.signed.record.digest },
+      });
+      tx.update(rounds)
+        .set({ status: "finalised", digest: first!.signed.record.digest })
+        .where(eq(rounds.id, roundId))
+        .run();
     });
-    db.$client.prepare("insert into signatures (kind, round_id, record, signature, public_key) values ('finalisation', ?, ?, ?, ?)").run(roundId, JSON.stringify(first!.signed.record), first!.signed.signature, first!.signed.publicKey);
+    db.$client
+      .prepare(
+        "insert into signatures (kind, round_id, record, signature, public_key) values ('finalisation', ?, ?, ?, ?)",
+      )
+      .run(roundId, JSON.stringify(first!.signed.record), first!.signed.signature, first!.signed.publicKey);
     expect(failing(roundId)).toContain("finalisation audit entry");
     expect(verifyAudit(db, publicKeyPemOf(signingKeyPem())).ok).toBe(true); // the chain itself is intact: only the round check can tell
   });
 
   it("catches a changed verified value or not-submitted flag of a stored result, not only points and ranks", () => {
     dropTriggers();
-    db.update(results).set({ verifiedValue: 999 }).where(and(eq(results.roundId, round.roundId), eq(results.code, "B1.2"), eq(results.level, "item"), eq(results.cityId, round.staff.cityId!))).run();
-    expect(failing(round.roundId)).toEqual(["results recomputed from answers, decisions in force and not-submitted marks"]);
+    db.update(results)
+      .set({ verifiedValue: 999 })
+      .where(
+        and(
+          eq(results.roundId, round.roundId),
+          eq(results.code, "B1.2"),
+          eq(results.level, "item"),
+          eq(results.cityId, round.staff.cityId!),
+        ),
+      )
+      .run();
+    expect(failing(round.roundId)).toEqual([
+      "results recomputed from answers, decisions in force and not-submitted marks",
+    ]);
   });
 
   it("catches a changed evidence file", () => {
@@ -127,7 +202,10 @@ describe("verifyRound", () => {
 
   it("catches a changed framework point", () => {
     dropTriggers();
-    db.update(items).set({ maxPoints: 150 }).where(eq(items.id, round.itemId("B1.1"))).run();
+    db.update(items)
+      .set({ maxPoints: 150 })
+      .where(eq(items.id, round.itemId("B1.1")))
+      .run();
     expect(failing(round.roundId)).toEqual(expect.arrayContaining(["framework"]));
   });
 
@@ -141,9 +219,21 @@ describe("verifyRound", () => {
 
   it("refuses a bare status change and framework edits of an open round in the database itself", () => {
     const { roundId } = round;
-    expect(() => db.update(rounds).set({ digest: "0".repeat(64) }).where(eq(rounds.id, roundId)).run()).toThrow(/finalisation fields/);
+    expect(() =>
+      db
+        .update(rounds)
+        .set({ digest: "0".repeat(64) })
+        .where(eq(rounds.id, roundId))
+        .run(),
+    ).toThrow(/finalisation fields/);
     setRoundStatus(db, roundId, "open"); // as the app would: after its audited transition
-    expect(() => db.update(items).set({ maxPoints: 1 }).where(eq(items.id, round.itemId("B1.1"))).run()).toThrow(/fixed/);
+    expect(() =>
+      db
+        .update(items)
+        .set({ maxPoints: 1 })
+        .where(eq(items.id, round.itemId("B1.1")))
+        .run(),
+    ).toThrow(/fixed/);
     expect(() => db.$client.exec("delete from signatures")).toThrow(/append-only/);
   });
 });
@@ -160,7 +250,10 @@ describe("rounds finalised before signing existed", () => {
     expect(signLegacyFinalisations(db)).toEqual({ signed: [], refused: [] }); // once
 
     db.$client.exec("delete from signatures");
-    db.update(results).set({ points: 1 }).where(and(eq(results.roundId, roundId), eq(results.level, "total"))).run();
+    db.update(results)
+      .set({ points: 1 })
+      .where(and(eq(results.roundId, roundId), eq(results.level, "total")))
+      .run();
     expect(signLegacyFinalisations(db)).toEqual({ signed: [], refused: [roundId] });
   });
 });
@@ -171,7 +264,9 @@ describe("verifyAudit", () => {
     expect(before).toMatchObject({ ok: true });
     ensureDailyCheckpoint(db, new Date(Date.now() + 25 * 3_600_000));
     ensureDailyCheckpoint(db, new Date(Date.now() + 26 * 3_600_000)); // one a day
-    expect(db.$client.prepare("select count(*) as n from signatures where kind = 'checkpoint'").get()).toEqual({ n: 1 });
+    expect(db.$client.prepare("select count(*) as n from signatures where kind = 'checkpoint'").get()).toEqual({
+      n: 1,
+    });
     expect(verifyAudit(db, publicKeyPemOf(signingKeyPem())).ok).toBe(true);
   });
 });

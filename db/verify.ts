@@ -2,7 +2,12 @@ import "server-only";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
-import { verifyRecord, type CheckpointRecord, type FinalisationRecord, type SignedRecord } from "@/lib/signing/signature";
+import {
+  type CheckpointRecord,
+  type FinalisationRecord,
+  type SignedRecord,
+  verifyRecord,
+} from "@/lib/signing/signature";
 import { evidenceStore } from "@/lib/storage";
 import { auditHead, verifyAuditChain } from "./audit";
 import type { Db } from "./client";
@@ -21,8 +26,10 @@ function signatureDifferences(signed: SignedRecord<unknown>, pinnedPublicKey?: s
   const out: string[] = [];
   if (!verifyRecord(signed)) out.push("the signature does not match the record under the key stored with it");
   // The key stored with a record proves nothing by itself: anyone who can write the database can store theirs.
-  if (pinnedPublicKey === undefined) out.push("no public key to check against: pin the instance's (--public-key, the fingerprint the report publishes)");
-  else if (!verifyRecord(signed, pinnedPublicKey)) out.push("the signature does not match the record under the pinned public key");
+  if (pinnedPublicKey === undefined)
+    out.push("no public key to check against: pin the instance's (--public-key, the fingerprint the report publishes)");
+  else if (!verifyRecord(signed, pinnedPublicKey))
+    out.push("the signature does not match the record under the pinned public key");
   return out;
 }
 
@@ -47,14 +54,28 @@ export function verifyRound(db: Db, roundId: number, pinnedPublicKey?: string): 
   if (!round) return verdict([{ name: "round", differences: [`no round ${roundId}`] }]);
   const latest = latestFinalisation(db, roundId);
   if (round.status !== "finalised" || !latest) {
-    return verdict([{ name: "round", differences: [`round ${roundId} is ${round.status}${latest ? "" : " and has no signed finalisation"}`] }]);
+    return verdict([
+      {
+        name: "round",
+        differences: [`round ${roundId} is ${round.status}${latest ? "" : " and has no signed finalisation"}`],
+      },
+    ]);
   }
   const signed = latest.signed as SignedRecord<FinalisationRecord>;
   const record = signed.record;
   const recomputed = recomputeRound(db, roundId);
   const checks: Check[] = [
-    { name: "signature", differences: [...signatureDifferences(signed, pinnedPublicKey), ...(record.roundId === roundId ? [] : [`the record is of round ${record.roundId}`])] },
-    { name: "results recomputed from answers, decisions in force and not-submitted marks", differences: recomputed.differences.filter((d) => !d.startsWith("digest:")) },
+    {
+      name: "signature",
+      differences: [
+        ...signatureDifferences(signed, pinnedPublicKey),
+        ...(record.roundId === roundId ? [] : [`the record is of round ${record.roundId}`]),
+      ],
+    },
+    {
+      name: "results recomputed from answers, decisions in force and not-submitted marks",
+      differences: recomputed.differences.filter((d) => !d.startsWith("digest:")),
+    },
     {
       name: "digest",
       differences: [
@@ -65,7 +86,13 @@ export function verifyRound(db: Db, roundId: number, pinnedPublicKey?: string): 
     { name: "per-city digests", differences: cityDigestDifferences(db, roundId, record) },
     { name: "participants and published ranking", differences: publishedDifferences(db, round, record) },
     { name: "finalisation audit entry", differences: finalisationEntryDifferences(db, roundId, record) },
-    { name: "framework", differences: roundFrameworkHash(db, roundId) === record.frameworkHash ? [] : [`framework hash ${roundFrameworkHash(db, roundId)}, signed ${record.frameworkHash}`] },
+    {
+      name: "framework",
+      differences:
+        roundFrameworkHash(db, roundId) === record.frameworkHash
+          ? []
+          : [`framework hash ${roundFrameworkHash(db, roundId)}, signed ${record.frameworkHash}`],
+    },
     { name: "submission snapshots", differences: snapshotDifferences(db, roundId) },
     { name: "evidence files", differences: evidenceFileDifferences(db, roundId) },
     { name: "audit chain up to the signed head", differences: headDifferences(db, record.auditHead) },
@@ -76,14 +103,17 @@ export function verifyRound(db: Db, roundId: number, pinnedPublicKey?: string): 
 function cityDigestDifferences(db: Db, roundId: number, record: FinalisationRecord): string[] {
   const computed = computeRoundResults(db, roundId).cityDigests();
   const ids = new Set([...Object.keys(computed), ...Object.keys(record.cityDigests ?? {})]);
-  return [...ids].filter((id) => computed[id] !== record.cityDigests?.[id]).map((id) => `city ${id}: recomputed ${computed[id] ?? "none"}, signed ${record.cityDigests?.[id] ?? "none"}`);
+  return [...ids]
+    .filter((id) => computed[id] !== record.cityDigests?.[id])
+    .map((id) => `city ${id}: recomputed ${computed[id] ?? "none"}, signed ${record.cityDigests?.[id] ?? "none"}`);
 }
 
 /** The cities as the report names them, every city's published points, and the round's name, as signed. */
 function publishedDifferences(db: Db, round: { id: number; name: string }, record: FinalisationRecord): string[] {
   const computed = computeRoundResults(db, round.id);
   const out: string[] = [];
-  if (computed.participantsHash() !== record.participantsHash) out.push("the cities' codes, names, regions or tiers differ from those signed");
+  if (computed.participantsHash() !== record.participantsHash)
+    out.push("the cities' codes, names, regions or tiers differ from those signed");
   if (computed.rankingHash() !== record.rankingHash) out.push("every city's published points differ from those signed");
   if (round.name !== record.roundName) out.push(`the round is named ${round.name}, signed ${record.roundName}`);
   return out;
@@ -98,14 +128,27 @@ function finalisationEntryDifferences(db: Db, roundId: number, record: Finalisat
   const last = db
     .select({ id: auditLog.id, action: auditLog.action })
     .from(auditLog)
-    .where(and(eq(auditLog.entityType, "round"), eq(auditLog.entityId, String(roundId)), inArray(auditLog.action, ["round.finalised", "round.reopened"])))
+    .where(
+      and(
+        eq(auditLog.entityType, "round"),
+        eq(auditLog.entityId, String(roundId)),
+        inArray(auditLog.action, ["round.finalised", "round.reopened"]),
+      ),
+    )
     .orderBy(desc(auditLog.id))
     .limit(1)
     .get();
-  if (last?.id !== entry.id) out.push(`the round's last transition is audit row ${last?.id ?? "none"} (${last?.action ?? "-"}), the signed finalisation is row ${entry.id}`);
-  if (entry.action !== "round.finalised" || entry.entityId !== String(roundId)) out.push(`audit row ${entry.id} is ${entry.action} of ${entry.entityType} ${entry.entityId}, not round.finalised of round ${roundId}`);
+  if (last?.id !== entry.id)
+    out.push(
+      `the round's last transition is audit row ${last?.id ?? "none"} (${last?.action ?? "-"}), the signed finalisation is row ${entry.id}`,
+    );
+  if (entry.action !== "round.finalised" || entry.entityId !== String(roundId))
+    out.push(
+      `audit row ${entry.id} is ${entry.action} of ${entry.entityType} ${entry.entityId}, not round.finalised of round ${roundId}`,
+    );
   const digest = (entry.after as { digest?: string } | null)?.digest;
-  if (digest !== record.digest) out.push(`the round.finalised entry records digest ${digest ?? "none"}, signed ${record.digest}`);
+  if (digest !== record.digest)
+    out.push(`the round.finalised entry records digest ${digest ?? "none"}, signed ${record.digest}`);
   return out;
 }
 
@@ -118,20 +161,51 @@ function snapshotDifferences(db: Db, roundId: number): string[] {
     .where(and(eq(submissions.roundId, roundId), inArray(submissions.status, ["submitted", "in_review", "verified"])))
     .orderBy(asc(submissions.id))
     .all();
-  const codeOf = new Map(db.select({ id: items.id, code: items.code }).from(items).where(eq(items.roundId, roundId)).all().map((i) => [i.id, i.code]));
-  const canonical = (rows: { itemCode: string }[]) => JSON.stringify([...rows].sort((a, b) => a.itemCode.localeCompare(b.itemCode) || JSON.stringify(a).localeCompare(JSON.stringify(b))));
+  const codeOf = new Map(
+    db
+      .select({ id: items.id, code: items.code })
+      .from(items)
+      .where(eq(items.roundId, roundId))
+      .all()
+      .map((i) => [i.id, i.code]),
+  );
+  const canonical = (rows: { itemCode: string }[]) =>
+    JSON.stringify(
+      [...rows].sort(
+        (a, b) => a.itemCode.localeCompare(b.itemCode) || JSON.stringify(a).localeCompare(JSON.stringify(b)),
+      ),
+    );
   for (const sub of locked) {
-    const version = db.select().from(submissionVersions).where(and(eq(submissionVersions.submissionId, sub.id), eq(submissionVersions.version, sub.version))).get();
+    const version = db
+      .select()
+      .from(submissionVersions)
+      .where(and(eq(submissionVersions.submissionId, sub.id), eq(submissionVersions.version, sub.version)))
+      .get();
     if (!version) {
       out.push(`submission ${sub.id}: version ${sub.version} is missing`);
       continue;
     }
-    const live = db.select().from(answers).where(eq(answers.submissionId, sub.id)).all().map((a) => ({ itemCode: codeOf.get(a.itemId) ?? `#${a.itemId}`, value: a.value, notApplicableReason: a.notApplicableReason }));
-    const frozen = version.snapshot.answers.map((a) => ({ itemCode: a.itemCode, value: a.value, notApplicableReason: a.notApplicableReason }));
+    const live = db
+      .select()
+      .from(answers)
+      .where(eq(answers.submissionId, sub.id))
+      .all()
+      .map((a) => ({
+        itemCode: codeOf.get(a.itemId) ?? `#${a.itemId}`,
+        value: a.value,
+        notApplicableReason: a.notApplicableReason,
+      }));
+    const frozen = version.snapshot.answers.map((a) => ({
+      itemCode: a.itemCode,
+      value: a.value,
+      notApplicableReason: a.notApplicableReason,
+    }));
     if (canonical(live) !== canonical(frozen)) {
       const frozenOf = new Map(frozen.map((a) => [a.itemCode, JSON.stringify(a)]));
       const changed = live.filter((a) => frozenOf.get(a.itemCode) !== JSON.stringify(a)).map((a) => a.itemCode);
-      out.push(`submission ${sub.id} (version ${sub.version}): answers differ from the frozen snapshot${changed.length ? ` (${changed.join(", ")})` : ""}`);
+      out.push(
+        `submission ${sub.id} (version ${sub.version}): answers differ from the frozen snapshot${changed.length ? ` (${changed.join(", ")})` : ""}`,
+      );
     }
     const liveEvidence = db
       .select()
@@ -139,8 +213,14 @@ function snapshotDifferences(db: Db, roundId: number): string[] {
       .where(and(eq(evidence.submissionId, sub.id), isNull(evidence.deletedAt)))
       .all()
       .map((e) => ({ itemCode: codeOf.get(e.itemId) ?? `#${e.itemId}`, kind: e.kind, sha256: e.sha256, url: e.url }));
-    const frozenEvidence = version.snapshot.evidence.map((e) => ({ itemCode: e.itemCode, kind: e.kind, sha256: e.sha256, url: e.url }));
-    if (canonical(liveEvidence) !== canonical(frozenEvidence)) out.push(`submission ${sub.id} (version ${sub.version}): evidence differs from the frozen snapshot`);
+    const frozenEvidence = version.snapshot.evidence.map((e) => ({
+      itemCode: e.itemCode,
+      kind: e.kind,
+      sha256: e.sha256,
+      url: e.url,
+    }));
+    if (canonical(liveEvidence) !== canonical(frozenEvidence))
+      out.push(`submission ${sub.id} (version ${sub.version}): evidence differs from the frozen snapshot`);
   }
   return out;
 }
@@ -160,7 +240,10 @@ function evidenceFileDifferences(db: Db, roundId: number): string[] {
     if (!file.storageKey) continue;
     if (!checked.has(file.storageKey)) {
       const target = store.pathOf(file.storageKey);
-      checked.set(file.storageKey, fs.existsSync(target) ? createHash("sha256").update(fs.readFileSync(target)).digest("hex") : null);
+      checked.set(
+        file.storageKey,
+        fs.existsSync(target) ? createHash("sha256").update(fs.readFileSync(target)).digest("hex") : null,
+      );
     }
     const actual = checked.get(file.storageKey);
     if (actual === null) out.push(`evidence ${file.id}: file ${file.storageKey} is missing`);
@@ -188,7 +271,9 @@ export function verifyAudit(db: Db, pinnedPublicKey?: string): Verification & { 
         const row = db.select({ hash: auditLog.hash }).from(auditLog).where(eq(auditLog.id, record.auditHead.id)).get();
         return [
           ...signatureDifferences(signed, pinnedPublicKey).map((d) => `${where}: ${d}`),
-          ...(row?.hash === record.auditHead.hash ? [] : [`${where}: the row's hash is ${row?.hash ?? "missing"}, signed ${record.auditHead.hash}`]),
+          ...(row?.hash === record.auditHead.hash
+            ? []
+            : [`${where}: the row's hash is ${row?.hash ?? "missing"}, signed ${record.auditHead.hash}`]),
         ];
       }),
     },

@@ -18,7 +18,13 @@ test("city staff get a 404 on another city's dashboard, an admin page and the re
   expect(own?.status()).toBe(200);
   await expect(page.getByRole("heading", { level: 1, name: "上海 · 填报概览" })).toBeVisible();
 
-  for (const url of [`/rounds/${round.id}/cities/beijing`, "/admin", "/review", `/rounds/999999/cities/shanghai`, `/rounds/x/cities/shanghai`]) {
+  for (const url of [
+    `/rounds/${round.id}/cities/beijing`,
+    "/admin",
+    "/review",
+    `/rounds/999999/cities/shanghai`,
+    `/rounds/x/cities/shanghai`,
+  ]) {
     const response = await visit(page, url);
     expect(response?.status(), url).toBe(404);
     await expect(page.getByRole("heading", { name: "页面不存在或无权访问" })).toBeVisible();
@@ -26,7 +32,10 @@ test("city staff get a 404 on another city's dashboard, an admin page and the re
   }
 });
 
-test("a reviewer gets a 404 on admin and city pages; an admin may open any city's dashboard", async ({ pageFor, adminPage }) => {
+test("a reviewer gets a 404 on admin and city pages; an admin may open any city's dashboard", async ({
+  pageFor,
+  adminPage,
+}) => {
   const page = await pageFor(await createUser("reviewer"));
   for (const url of ["/admin", `/rounds/${openRound().id}/cities/beijing`]) {
     expect((await visit(page, url))?.status(), url).toBe(404);

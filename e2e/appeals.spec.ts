@@ -1,18 +1,48 @@
 import type { Page } from "@playwright/test";
 import { decideItem } from "@/db/item-decisions";
-import { approveThroughStages, createTestRound, createUser, expect, fillAndSubmit, itemIdOf, test, testDb, visit, type TestUser } from "./fixtures";
+import {
+  approveThroughStages,
+  createTestRound,
+  createUser,
+  expect,
+  fillAndSubmit,
+  itemIdOf,
+  type TestUser,
+  test,
+  testDb,
+  visit,
+} from "./fixtures";
 
 const row = (page: Page, code: string) => page.getByTestId(`scorecard-item-${code}`);
-const asSession = (u: TestUser) => ({ id: u.id, email: u.email, name: u.name, role: u.role, cityId: u.cityId, locale: "zh-CN" as const });
+const asSession = (u: TestUser) => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  cityId: u.cityId,
+  locale: "zh-CN" as const,
+});
 
-test("preliminary results and appeals: one amended by the stage that adjusted, one upheld by the last stage; finalising waits for both", async ({ pageFor, adminPage }) => {
+test("preliminary results and appeals: one amended by the stage that adjusted, one upheld by the last stage; finalising waits for both", async ({
+  pageFor,
+  adminPage,
+}) => {
   // Four users across settings, filing, two decisions and finalisation: three times the budget.
   test.slow();
   const { roundId, reviewer, finalReviewer } = await createTestRound(["wuhu"]);
   const staff = await createUser("city_staff", "wuhu");
   const submissionId = fillAndSubmit(roundId, staff);
   // 初审 adjusted Q1.1 (80 → 50 %) and both stages approved: the module is verified.
-  expect(decideItem(testDb(), asSession(reviewer), { submissionId, itemId: itemIdOf(roundId, "Q1.1"), version: 1, action: "adjust", adjustedValue: 50, comment: "按统计局口径核减" }).ok).toBe(true);
+  expect(
+    decideItem(testDb(), asSession(reviewer), {
+      submissionId,
+      itemId: itemIdOf(roundId, "Q1.1"),
+      version: 1,
+      action: "adjust",
+      adjustedValue: 50,
+      comment: "按统计局口径核减",
+    }).ok,
+  ).toBe(true);
   approveThroughStages(submissionId, [reviewer, finalReviewer]);
 
   // The admin publishes preliminary results with a correction window.
@@ -47,9 +77,14 @@ test("preliminary results and appeals: one amended by the stage that adjusted, o
   await visit(adminPage, `/admin/rounds/${roundId}`);
   await expect(adminPage.getByRole("heading", { name: "复核申诉（待处理 2 / 共 2）" })).toBeVisible();
   await adminPage.getByRole("button", { name: "定稿并计算最终得分" }).click();
-  await adminPage.getByRole("dialog", { name: "确认定稿并计算最终得分？" }).getByRole("button", { name: "确认定稿" }).click();
+  await adminPage
+    .getByRole("dialog", { name: "确认定稿并计算最终得分？" })
+    .getByRole("button", { name: "确认定稿" })
+    .click();
   await expect(adminPage.getByRole("dialog")).toBeHidden();
-  await expect(adminPage.getByRole("region", { name: "定稿" }).getByRole("alert")).toHaveText("仍有复核申诉未处理，不能定稿。");
+  await expect(adminPage.getByRole("region", { name: "定稿" }).getByRole("alert")).toHaveText(
+    "仍有复核申诉未处理，不能定稿。",
+  );
 
   // 初审 (whose 核减 is in force) amends Q1.1; 复审 (the last stage, which accepted Q1.2) upholds it.
   const reviewerPage = await pageFor(reviewer);
@@ -76,13 +111,20 @@ test("preliminary results and appeals: one amended by the stage that adjusted, o
   await expect(row(staffPage, "Q1.1")).toContainText("1.4 / 2");
   await expect(staffPage.getByTestId("preliminary-total")).toHaveText("初步总分：7.4 分");
   await visit(staffPage, "/notifications");
-  await expect(staffPage.getByText("Q1.1 的复核申诉获支持，核定值已更正。评审意见：“核实 2019 年公报，更正为 70%”")).toBeVisible();
-  await expect(staffPage.getByText("Q1.2 的复核申诉未获支持，维持原决定。评审意见：“验收文件日期在数据截止日之后，维持原决定”")).toBeVisible();
+  await expect(
+    staffPage.getByText("Q1.1 的复核申诉获支持，核定值已更正。评审意见：“核实 2019 年公报，更正为 70%”"),
+  ).toBeVisible();
+  await expect(
+    staffPage.getByText("Q1.2 的复核申诉未获支持，维持原决定。评审意见：“验收文件日期在数据截止日之后，维持原决定”"),
+  ).toBeVisible();
 
   // With no appeal open, the round finalises on the amended value.
   await visit(adminPage, `/admin/rounds/${roundId}`);
   await adminPage.getByRole("button", { name: "定稿并计算最终得分" }).click();
-  await adminPage.getByRole("dialog", { name: "确认定稿并计算最终得分？" }).getByRole("button", { name: "确认定稿" }).click();
+  await adminPage
+    .getByRole("dialog", { name: "确认定稿并计算最终得分？" })
+    .getByRole("button", { name: "确认定稿" })
+    .click();
   await expect(adminPage.getByText("已定稿", { exact: true })).toBeVisible();
   await visit(staffPage, `/rounds/${roundId}/report/cities/wuhu`);
   await expect(row(staffPage, "Q1.1")).toContainText("70 %");

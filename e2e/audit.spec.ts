@@ -1,6 +1,9 @@
 import { createTestRound, createUser, expect, fillAndSubmit, test, visit } from "./fixtures";
 
-test("the admin filters the audit log by user and action and exports it; other roles are refused", async ({ adminPage: page, pageFor }) => {
+test("the admin filters the audit log by user and action and exports it; other roles are refused", async ({
+  adminPage: page,
+  pageFor,
+}) => {
   const { roundId } = await createTestRound(["xianyang"]);
   const staff = await createUser("city_staff", "xianyang");
   fillAndSubmit(roundId, staff);
@@ -16,7 +19,12 @@ test("the admin filters the audit log by user and action and exports it; other r
   await expect(rows.nth(1)).toContainText("submission.submitted");
   await expect(rows.nth(1)).toContainText("咸阳");
 
-  const csv = await page.request.get(await page.getByRole("link", { name: "导出 CSV" }).getAttribute("href").then((h) => h!));
+  const csv = await page.request.get(
+    await page
+      .getByRole("link", { name: "导出 CSV" })
+      .getAttribute("href")
+      .then((h) => h!),
+  );
   const text = (await csv.body()).toString("utf8");
   expect(text.charCodeAt(0)).toBe(0xfeff);
   expect(text.trim().split(/\r?\n/)).toHaveLength(2);

@@ -2,9 +2,15 @@ import { randomUUID } from "node:crypto";
 import { createUser, expect, test, visit } from "./fixtures";
 
 const HEADER = "code,name_zh,name_en,province_zh,province_en,region,tier";
-const csvFile = (...rows: string[]) => ({ name: "cities.csv", mimeType: "text/csv", buffer: Buffer.from(`\uFEFF${[HEADER, ...rows].join("\r\n")}\r\n`) });
+const csvFile = (...rows: string[]) => ({
+  name: "cities.csv",
+  mimeType: "text/csv",
+  buffer: Buffer.from(`\uFEFF${[HEADER, ...rows].join("\r\n")}\r\n`),
+});
 
-test("an admin previews a city import, sees each problem by row, fixes the file and applies it", async ({ adminPage: page }) => {
+test("an admin previews a city import, sees each problem by row, fixes the file and applies it", async ({
+  adminPage: page,
+}) => {
   await visit(page, "/admin/cities");
   const code = `e2e-import-${randomUUID().slice(0, 6)}`;
   const newCity = `${code},导入新城,Imported Town,河北,Hebei,华北,地级市`;
@@ -18,17 +24,26 @@ test("an admin previews a city import, sees each problem by row, fixes the file 
   await expect(codeProblem.getByRole("cell").first()).toHaveText("3");
   await expect(codeProblem).toContainText("code");
   await expect(problems.getByRole("row").filter({ hasText: "此项为必填项" })).toContainText("name_zh");
-  await expect(section.getByRole("table", { name: /预览/ }).getByRole("row").filter({ hasText: code })).toContainText("新增");
+  await expect(section.getByRole("table", { name: /预览/ }).getByRole("row").filter({ hasText: code })).toContainText(
+    "新增",
+  );
   await expect(applyButton).toBeDisabled();
 
   await fileInput.setInputFiles(csvFile(newCity));
   await expect(problems).toHaveCount(0);
-  await expect(section.getByRole("table", { name: /预览/ }).getByRole("row").filter({ hasText: code })).toContainText("新增");
+  await expect(section.getByRole("table", { name: /预览/ }).getByRole("row").filter({ hasText: code })).toContainText(
+    "新增",
+  );
   await applyButton.click();
   await expect(section.getByRole("status")).toHaveText("已导入：新增 1 个城市，修改 0 个城市。");
   await expect(page.getByRole("listitem").filter({ hasText: code })).toContainText("导入新城");
 
-  const template = await page.request.get(await section.getByRole("link", { name: "下载模板（含现有城市）" }).getAttribute("href").then((h) => h!));
+  const template = await page.request.get(
+    await section
+      .getByRole("link", { name: "下载模板（含现有城市）" })
+      .getAttribute("href")
+      .then((h) => h!),
+  );
   const text = (await template.body()).toString("utf8");
   expect(text.charCodeAt(0)).toBe(0xfeff);
   expect(text).toContain(HEADER);
@@ -38,7 +53,10 @@ test("an admin previews a city import, sees each problem by row, fixes the file 
 test("only admins may import cities", async ({ pageFor }) => {
   const page = await pageFor(await createUser("city_staff", "hangzhou"));
   const code = `e2e-import-${randomUUID().slice(0, 6)}`;
-  const refused = await page.request.post("/api/cities/import?apply=1", { headers: { "Content-Type": "text/csv" }, data: csvFile(`${code},拒绝,Refused,河北,Hebei,north,prefecture`).buffer });
+  const refused = await page.request.post("/api/cities/import?apply=1", {
+    headers: { "Content-Type": "text/csv" },
+    data: csvFile(`${code},拒绝,Refused,河北,Hebei,north,prefecture`).buffer,
+  });
   expect(refused.status()).toBe(403);
   expect((await page.request.get("/api/cities/import")).status()).toBe(403);
 });

@@ -1,9 +1,22 @@
 import { execFileSync } from "node:child_process";
 import { E2E_DATA_DIR } from "./env";
-import { approveThroughStages, createTestRound, createUser, expect, fillAndSubmit, itemIdOf, test, visit } from "./fixtures";
+import {
+  approveThroughStages,
+  createTestRound,
+  createUser,
+  expect,
+  fillAndSubmit,
+  itemIdOf,
+  test,
+  visit,
+} from "./fixtures";
 import { zh } from "./messages";
 
-test("finalising is refused while a module is unverified, accepted after marking it not submitted; then the round is locked", async ({ adminPage: admin, pageFor, page }) => {
+test("finalising is refused while a module is unverified, accepted after marking it not submitted; then the round is locked", async ({
+  adminPage: admin,
+  pageFor,
+  page,
+}) => {
   // A whole round's life (two roles, the CLI verify, exports and a reopening) in one journey: three times the budget.
   test.slow();
   const { roundId, reviewer, finalReviewer } = await createTestRound(["lishui", "zhoushan"]);
@@ -15,7 +28,9 @@ test("finalising is refused while a module is unverified, accepted after marking
   await expect(admin.getByRole("row", { name: /舟山/ })).toContainText("未开始");
 
   await admin.getByRole("button", { name: "定稿并计算最终得分" }).click();
-  await expect(admin.getByRole("region", { name: "定稿" }).getByRole("alert")).toHaveText("仍有 1 个模块未核定，不能定稿。");
+  await expect(admin.getByRole("region", { name: "定稿" }).getByRole("alert")).toHaveText(
+    "仍有 1 个模块未核定，不能定稿。",
+  );
   await expect(admin.getByRole("list", { name: "阻止定稿的模块" })).toContainText("舟山 · Q · 未开始");
 
   // Nothing is pre-selected; marking needs a reason and a confirmation that lists what it affects.
@@ -40,7 +55,9 @@ test("finalising is refused while a module is unverified, accepted after marking
   await admin.getByRole("button", { name: "定稿并计算最终得分" }).click();
   const finaliseDialog = admin.getByRole("dialog", { name: "确认定稿并计算最终得分？" });
   await expect(finaliseDialog.getByRole("note")).toContainText("以下截止时间尚未到");
-  await expect(finaliseDialog).toContainText("将计算 2 个城市的最终得分和排名：1 个已核定模块按核定值计分，1 个未提交模块计 0 分。");
+  await expect(finaliseDialog).toContainText(
+    "将计算 2 个城市的最终得分和排名：1 个已核定模块按核定值计分，1 个未提交模块计 0 分。",
+  );
   await finaliseDialog.getByRole("button", { name: "确认定稿" }).click();
   await expect(admin.getByText("已定稿", { exact: true })).toBeVisible();
   const digest = (await admin.getByTestId("digest").textContent())!.replace("SHA-256 ", "");
@@ -48,12 +65,18 @@ test("finalising is refused while a module is unverified, accepted after marking
 
   // The city can no longer change anything; the server says why.
   const staffPage = await pageFor(staff);
-  const save = await staffPage.request.put("/api/answers", { data: { itemId: itemIdOf(roundId, "Q1.1"), baseRevision: 1, value: 99 } });
+  const save = await staffPage.request.put("/api/answers", {
+    data: { itemId: itemIdOf(roundId, "Q1.1"), baseRevision: 1, value: 99 },
+  });
   expect(save.status()).toBe(409);
   expect((await save.json()).message).toBe(zh("errors.roundNotOpen"));
 
   // The operator verifies the signed finalisation: signature under the instance's key, scores, digest, chain.
-  const output = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/verify.ts", String(roundId)], { env: { ...process.env, DATA_DIR: E2E_DATA_DIR }, encoding: "utf8" });
+  const output = execFileSync(
+    process.execPath,
+    ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/verify.ts", String(roundId)],
+    { env: { ...process.env, DATA_DIR: E2E_DATA_DIR }, encoding: "utf8" },
+  );
   expect(output).toContain(`digest ${digest}`);
   expect(output).toContain("(this instance's)");
   expect(output).toContain("OK: everything holds");
@@ -73,7 +96,12 @@ test("finalising is refused while a module is unverified, accepted after marking
   expect(fingerprint).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
   expect(text).toContain(`公钥指纹,${fingerprint}`);
   // Zhoushan submitted no module: listed as 未参评, without a rank, and out of the statistics.
-  const rows = lines.slice(1, lines.findIndex((line) => /^,*$/.test(line))).map((line) => line.split(","));
+  const rows = lines
+    .slice(
+      1,
+      lines.findIndex((line) => /^,*$/.test(line)),
+    )
+    .map((line) => line.split(","));
   expect(rows).toHaveLength(2);
   expect(rows.find((r) => r.includes("舟山"))![0]).toBe("未参评");
   const totals = rows.filter((r) => r[0] !== "未参评").map((r) => Number(r[totalColumn]));
@@ -92,12 +120,16 @@ test("finalising is refused while a module is unverified, accepted after marking
   expect(bundle.status()).toBe(200);
   expect((await staffPage.request.get(`/api/rounds/${roundId}/bundle?city=zhoushan`)).status()).toBe(404);
   await visit(page, "/verify");
-  await page.getByLabel("选择核验文件").setInputFiles({ name: "lishui.json", mimeType: "application/json", buffer: Buffer.from(await bundle.body()) });
+  await page
+    .getByLabel("选择核验文件")
+    .setInputFiles({ name: "lishui.json", mimeType: "application/json", buffer: Buffer.from(await bundle.body()) });
   await expect(page.getByRole("heading", { name: "核验通过：得分、排名与平台签名的定稿结果完全一致。" })).toBeVisible();
   await expect(page.getByTestId("bundle-fingerprint")).toHaveText(fingerprint);
   const forged = JSON.parse((await bundle.body()).toString("utf8"));
   forged.results.find((r: { level: string }) => r.level === "total").points += 500;
-  await page.getByLabel("选择核验文件").setInputFiles({ name: "forged.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(forged)) });
+  await page
+    .getByLabel("选择核验文件")
+    .setInputFiles({ name: "forged.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(forged)) });
   await expect(page.getByRole("heading", { name: /核验未通过/ })).toBeVisible();
   await expect(page.getByText("✗ 本市结果的摘要与签名一致")).toBeVisible();
   await visit(staffPage, `/rounds/${roundId}/report`);

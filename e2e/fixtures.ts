@@ -1,20 +1,20 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
-import { getCityByCode } from "@/db/cities";
-import { saveAnswer } from "@/db/answers";
-import { addEvidence } from "@/db/evidence";
-import { getQuestionnaire, submitModule } from "@/db/submissions";
-import { openDatabase, type Db } from "@/db/client";
+import { type BrowserContext, test as base, expect, type Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
+import { saveAnswer } from "@/db/answers";
+import { getCityByCode } from "@/db/cities";
+import { type Db, openDatabase } from "@/db/client";
+import { addEvidence } from "@/db/evidence";
+import { approveSubmission } from "@/db/reviews";
 import { createRound, getRoundByName } from "@/db/rounds";
 import { items, modules, reviewAssignments, reviewStages, submissions } from "@/db/schema";
-import type { Role } from "@/lib/domain";
-import { approveSubmission } from "@/db/reviews";
-import { hashPassword } from "@/lib/auth/password";
-import { validateFramework } from "@/lib/framework/validate";
 import { OPEN_ROUND_NAME } from "@/db/seed";
+import { getQuestionnaire, submitModule } from "@/db/submissions";
 import { upsertUser } from "@/db/users";
+import { hashPassword } from "@/lib/auth/password";
+import type { Role } from "@/lib/domain";
+import { validateFramework } from "@/lib/framework/validate";
 import { E2E_DATA_DIR } from "./env";
 
 export { expect };
@@ -145,20 +145,69 @@ const ALL_TYPES_FRAMEWORK = {
           name: { zh: "全部题型", en: "Every answer type" },
           points: 10,
           items: [
-            { code: "Q1.1", name: { zh: "光纤覆盖率", en: "Fibre coverage" }, type: "number", unit: { zh: "%", en: "%" }, min: 0, max: 100, decimals: 2, rule: { kind: "linear", lo: 0, hi: 100 }, points: 2, evidence: { kinds: ["SG"], required: true } },
-            { code: "Q1.2", name: { zh: "是否建成政务云", en: "Cloud in place" }, type: "boolean", rule: { kind: "boolean" }, points: 2, evidence: { kinds: ["DOC"], required: true } },
             {
-              code: "Q1.3", name: { zh: "平台建设状态", en: "Platform status" }, type: "single",
-              options: [{ value: "none", label: { zh: "无", en: "None" } }, { value: "built", label: { zh: "已建成", en: "Built" } }, { value: "linked", label: { zh: "已对接省级", en: "Linked to province" } }],
-              rule: { kind: "single", fractions: { none: 0, built: 0.5, linked: 1 } }, points: 2, evidence: { kinds: [], required: false },
+              code: "Q1.1",
+              name: { zh: "光纤覆盖率", en: "Fibre coverage" },
+              type: "number",
+              unit: { zh: "%", en: "%" },
+              min: 0,
+              max: 100,
+              decimals: 2,
+              rule: { kind: "linear", lo: 0, hi: 100 },
+              points: 2,
+              evidence: { kinds: ["SG"], required: true },
             },
             {
-              code: "Q1.4", name: { zh: "已建数据库", en: "Databases built" }, type: "multi",
-              options: [{ value: "people", label: { zh: "人口", en: "Population" } }, { value: "firms", label: { zh: "法人", en: "Legal entities" } }, { value: "geo", label: { zh: "空间地理", en: "Geospatial" } }],
-              rule: { kind: "multi", pointsEach: 0.5 }, points: 1.5, evidence: { kinds: [], required: false },
+              code: "Q1.2",
+              name: { zh: "是否建成政务云", en: "Cloud in place" },
+              type: "boolean",
+              rule: { kind: "boolean" },
+              points: 2,
+              evidence: { kinds: ["DOC"], required: true },
             },
-            { code: "Q1.5", name: { zh: "数据开放平台", en: "Open-data portal" }, type: "url", rule: { kind: "url" }, points: 2.5, evidence: { kinds: ["URL"], required: false } },
-            { code: "Q1.6", name: { zh: "补充说明", en: "Remarks" }, type: "text", required: false, rule: { kind: "none" }, points: 0, evidence: { kinds: [], required: false } },
+            {
+              code: "Q1.3",
+              name: { zh: "平台建设状态", en: "Platform status" },
+              type: "single",
+              options: [
+                { value: "none", label: { zh: "无", en: "None" } },
+                { value: "built", label: { zh: "已建成", en: "Built" } },
+                { value: "linked", label: { zh: "已对接省级", en: "Linked to province" } },
+              ],
+              rule: { kind: "single", fractions: { none: 0, built: 0.5, linked: 1 } },
+              points: 2,
+              evidence: { kinds: [], required: false },
+            },
+            {
+              code: "Q1.4",
+              name: { zh: "已建数据库", en: "Databases built" },
+              type: "multi",
+              options: [
+                { value: "people", label: { zh: "人口", en: "Population" } },
+                { value: "firms", label: { zh: "法人", en: "Legal entities" } },
+                { value: "geo", label: { zh: "空间地理", en: "Geospatial" } },
+              ],
+              rule: { kind: "multi", pointsEach: 0.5 },
+              points: 1.5,
+              evidence: { kinds: [], required: false },
+            },
+            {
+              code: "Q1.5",
+              name: { zh: "数据开放平台", en: "Open-data portal" },
+              type: "url",
+              rule: { kind: "url" },
+              points: 2.5,
+              evidence: { kinds: ["URL"], required: false },
+            },
+            {
+              code: "Q1.6",
+              name: { zh: "补充说明", en: "Remarks" },
+              type: "text",
+              required: false,
+              rule: { kind: "none" },
+              points: 0,
+              evidence: { kinds: [], required: false },
+            },
           ],
         },
       ],
@@ -167,7 +216,10 @@ const ALL_TYPES_FRAMEWORK = {
 };
 
 /** A fresh open round of the all-types framework for the given cities, with a reviewer at stage 1. */
-export async function createTestRound(cityCodes: string[], options: { deadline?: Date; framework?: unknown; year?: number } = {}) {
+export async function createTestRound(
+  cityCodes: string[],
+  options: { deadline?: Date; framework?: unknown; year?: number } = {},
+) {
   const result = validateFramework(options.framework ?? ALL_TYPES_FRAMEWORK);
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
   const db = testDb();
@@ -185,15 +237,28 @@ export async function createTestRound(cityCodes: string[], options: { deadline?:
   );
   const reviewer = await createUser("reviewer");
   const finalReviewer = await createUser("reviewer");
-  const [stage, finalStage] = db.select().from(reviewStages).where(eq(reviewStages.roundId, roundId)).orderBy(reviewStages.position).all();
+  const [stage, finalStage] = db
+    .select()
+    .from(reviewStages)
+    .where(eq(reviewStages.roundId, roundId))
+    .orderBy(reviewStages.position)
+    .all();
   const [mod] = db.select().from(modules).where(eq(modules.roundId, roundId)).all();
-  db.insert(reviewAssignments).values({ roundId, moduleId: mod!.id, stageId: stage!.id, reviewerId: reviewer.id }).run();
-  db.insert(reviewAssignments).values({ roundId, moduleId: mod!.id, stageId: finalStage!.id, reviewerId: finalReviewer.id }).run();
+  db.insert(reviewAssignments)
+    .values({ roundId, moduleId: mod!.id, stageId: stage!.id, reviewerId: reviewer.id })
+    .run();
+  db.insert(reviewAssignments)
+    .values({ roundId, moduleId: mod!.id, stageId: finalStage!.id, reviewerId: finalReviewer.id })
+    .run();
   return { roundId, reviewer, finalReviewer };
 }
 
 export function itemIdOf(roundId: number, code: string): number {
-  const row = testDb().select({ id: items.id }).from(items).where(and(eq(items.roundId, roundId), eq(items.code, code))).get();
+  const row = testDb()
+    .select({ id: items.id })
+    .from(items)
+    .where(and(eq(items.roundId, roundId), eq(items.code, code)))
+    .get();
   if (!row) throw new Error(`no item ${code}`);
   return row.id;
 }
@@ -201,13 +266,33 @@ export function itemIdOf(roundId: number, code: string): number {
 /** Answers every item of the all-types module with evidence and submits it, as the city's staff would. */
 export function fillAndSubmit(roundId: number, staff: TestUser): number {
   const db = testDb();
-  const user = { id: staff.id, email: staff.email, name: staff.name, role: staff.role, cityId: staff.cityId, locale: "zh-CN" as const };
-  const values: Record<string, unknown> = { "Q1.1": 80, "Q1.2": true, "Q1.3": "built", "Q1.4": ["people"], "Q1.5": "https://data.example.gov.cn", "Q1.6": "说明" };
+  const user = {
+    id: staff.id,
+    email: staff.email,
+    name: staff.name,
+    role: staff.role,
+    cityId: staff.cityId,
+    locale: "zh-CN" as const,
+  };
+  const values: Record<string, unknown> = {
+    "Q1.1": 80,
+    "Q1.2": true,
+    "Q1.3": "built",
+    "Q1.4": ["people"],
+    "Q1.5": "https://data.example.gov.cn",
+    "Q1.6": "说明",
+  };
   for (const [code, value] of Object.entries(values)) {
-    const saved = saveAnswer(db, user, { itemId: itemIdOf(roundId, code), baseRevision: 0, value, notApplicableReason: null });
+    const saved = saveAnswer(db, user, {
+      itemId: itemIdOf(roundId, code),
+      baseRevision: 0,
+      value,
+      notApplicableReason: null,
+    });
     if (!saved.ok) throw new Error(`save ${code}: ${saved.reason}`);
   }
-  for (const code of ["Q1.1", "Q1.2"]) addEvidence(db, user, itemIdOf(roundId, code), { kind: "url", url: `https://stats.example.gov.cn/${code}` });
+  for (const code of ["Q1.1", "Q1.2"])
+    addEvidence(db, user, itemIdOf(roundId, code), { kind: "url", url: `https://stats.example.gov.cn/${code}` });
   const result = submitModule(db, user, roundId, "Q");
   if (!result.ok) throw new Error(`submit: ${result.reason}`);
   return getQuestionnaire(db, roundId, staff.cityId!, "Q")!.submission!.id;
@@ -217,8 +302,17 @@ export function fillAndSubmit(roundId: number, staff: TestUser): number {
 export function approveThroughStages(submissionId: number, reviewers: TestUser[]) {
   const db = testDb();
   for (const r of reviewers) {
-    const version = db.select({ version: submissions.version }).from(submissions).where(eq(submissions.id, submissionId)).get()!.version;
-    const result = approveSubmission(db, { id: r.id, email: r.email, name: r.name, role: r.role, cityId: null, locale: "zh-CN" }, submissionId, version);
+    const version = db
+      .select({ version: submissions.version })
+      .from(submissions)
+      .where(eq(submissions.id, submissionId))
+      .get()!.version;
+    const result = approveSubmission(
+      db,
+      { id: r.id, email: r.email, name: r.name, role: r.role, cityId: null, locale: "zh-CN" },
+      submissionId,
+      version,
+    );
     if (!result.ok) throw new Error(`approve: ${result.reason}`);
   }
 }

@@ -1,10 +1,13 @@
 import ExcelJS from "exceljs";
-import { getRound } from "@/db/rounds";
-import { exportFramework } from "@/db/framework";
 import { loadFrameworkFile } from "@/db/data-files";
+import { exportFramework } from "@/db/framework";
+import { getRound } from "@/db/rounds";
 import { createTestRound, createUser, expect, test, testDb, visit } from "./fixtures";
 
-test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds an item, opens the round, and city staff see the new item", async ({ adminPage: page, pageFor }) => {
+test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds an item, opens the round, and city staff see the new item", async ({
+  adminPage: page,
+  pageFor,
+}) => {
   // Clone, edit in the editor, save, open and read as city staff: a long journey by nature, three times the budget.
   test.slow();
   const { roundId } = await createTestRound(["langfang"], { framework: loadFrameworkFile(2019), year: 2019 });
@@ -59,7 +62,12 @@ test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds a
   await page.getByRole("button", { name: "保存指标体系" }).click();
   await expect(page.getByRole("status").filter({ hasText: "已保存" })).toHaveText("已保存（已记入审计日志）。");
   const b1 = exportFramework(testDb(), newRoundId).modules[0]!.indicators[0]!;
-  expect(b1.items.map((item) => `${item.code} ${item.points}`)).toEqual(["B1.1 1.5", "B1.2 1.5", "B1.4 0.5", "B1.3 1.5"]);
+  expect(b1.items.map((item) => `${item.code} ${item.points}`)).toEqual([
+    "B1.1 1.5",
+    "B1.2 1.5",
+    "B1.4 0.5",
+    "B1.3 1.5",
+  ]);
 
   await visit(page, roundUrl);
   await page.getByRole("form", { name: "轮次设置" }).getByRole("button", { name: "开放本轮" }).click();
@@ -80,7 +88,9 @@ test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds a
   await expect(staff.getByTestId("points-B1.1")).toContainText("1.5");
 });
 
-test("an admin creates a round from the 2019 framework file; an Excel workbook with a wrong sum is refused by code and row, a fixed one replaces the framework", async ({ adminPage: page }) => {
+test("an admin creates a round from the 2019 framework file; an Excel workbook with a wrong sum is refused by code and row, a fixed one replaces the framework", async ({
+  adminPage: page,
+}) => {
   await visit(page, "/admin");
   await page.locator("summary", { hasText: "新建轮次" }).click();
   const create = page.getByRole("form", { name: "新建轮次" });
@@ -105,7 +115,11 @@ test("an admin creates a round from the 2019 framework file; an Excel workbook w
   b11.getCell(header("points")).value = 3;
   const upload = page.getByLabel("导入 JSON 或 Excel 替换（仅草稿）：");
   const send = async (file: string) =>
-    upload.setInputFiles({ name: file, mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: Buffer.from(await workbook.xlsx.writeBuffer()) });
+    upload.setInputFiles({
+      name: file,
+      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      buffer: Buffer.from(await workbook.xlsx.writeBuffer()),
+    });
   await send("broken.xlsx");
   const section = page.getByRole("region", { name: "指标体系" });
   await expect(section.getByRole("alert")).toContainText("未导入");
@@ -117,9 +131,20 @@ test("an admin creates a round from the 2019 framework file; an Excel workbook w
   await send("fixed.xlsx");
   await expect(section.getByRole("status")).toHaveText("已导入新的指标体系。");
   // An editor's save based on an older revision than this import is refused rather than undoing it.
-  const stale = await page.request.put(`/api/rounds/${roundId}/framework`, { headers: { "If-Match": '"0000"' }, data: exportFramework(testDb(), roundId) });
+  const stale = await page.request.put(`/api/rounds/${roundId}/framework`, {
+    headers: { "If-Match": '"0000"' },
+    data: exportFramework(testDb(), roundId),
+  });
   expect(stale.status()).toBe(412);
   expect((await stale.json()).message).toContain("指标体系在您打开编辑器后已被修改");
   const rule = exportFramework(testDb(), roundId).modules[0]!.indicators[0]!.items[0]!.rule;
-  expect(rule).toEqual({ kind: "bands", bands: [{ op: ">=", value: 12, fraction: 1 }, { op: ">=", value: 5, fraction: 0.75 }, { op: ">=", value: 1, fraction: 0.5 }, { op: ">", value: 0, fraction: 0.25 }] });
+  expect(rule).toEqual({
+    kind: "bands",
+    bands: [
+      { op: ">=", value: 12, fraction: 1 },
+      { op: ">=", value: 5, fraction: 0.75 },
+      { op: ">=", value: 1, fraction: 0.5 },
+      { op: ">", value: 0, fraction: 0.25 },
+    ],
+  });
 });

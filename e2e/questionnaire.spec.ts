@@ -9,7 +9,9 @@ const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".", "\\.")}`);
 const saved = (page: Page, code: string) => expect(item(page, code).getByRole("status")).toHaveText("已保存");
 
-test("a staff member fills a whole module, attaches evidence, is refused while something is missing, then submits", async ({ pageFor }) => {
+test("a staff member fills a whole module, attaches evidence, is refused while something is missing, then submits", async ({
+  pageFor,
+}) => {
   // Every answer type, an upload, a reload, the dashboard, a refused and an accepted submission and the
   // reviewer's notification: a long journey by nature, three times the budget.
   test.slow();
@@ -42,7 +44,9 @@ test("a staff member fills a whole module, attaches evidence, is refused while s
   await expect(page.getByTestId("indicator-points-Q1")).toHaveText("暂估 9.25 / 10 分");
 
   // A PDF with a Chinese name for Q1.1 (progress and listing), none yet for Q1.2.
-  await page.getByLabel("上传光纤覆盖率的佐证文件").setInputFiles({ name: "统计公报2019.pdf", mimeType: "application/pdf", buffer: PDF });
+  await page
+    .getByLabel("上传光纤覆盖率的佐证文件")
+    .setInputFiles({ name: "统计公报2019.pdf", mimeType: "application/pdf", buffer: PDF });
   const evidence = item(page, "Q1.1").getByRole("region", { name: "光纤覆盖率的佐证材料" });
   await expect(evidence.getByRole("link", { name: "统计公报2019.pdf" })).toBeVisible();
   await expect(evidence).toContainText(staff.name);
@@ -50,12 +54,19 @@ test("a staff member fills a whole module, attaches evidence, is refused while s
   await page.getByRole("button", { name: "提交本模块" }).click();
   const refusal = page.getByRole("complementary").getByRole("alert");
   await expect(refusal).toContainText("还有必填内容未完成");
-  await expect(refusal.getByRole("link", { name: "Q1.2 是否建成政务云：缺少佐证" })).toHaveAttribute("href", "#item-Q1.2");
+  await expect(refusal.getByRole("link", { name: "Q1.2 是否建成政务云：缺少佐证" })).toHaveAttribute(
+    "href",
+    "#item-Q1.2",
+  );
   await expect(refusal.getByRole("link")).toHaveCount(1);
 
-  await page.getByRole("textbox", { name: "是否建成政务云的佐证链接" }).fill("https://www.nanjing.example.gov.cn/doc/2019-12");
+  await page
+    .getByRole("textbox", { name: "是否建成政务云的佐证链接" })
+    .fill("https://www.nanjing.example.gov.cn/doc/2019-12");
   await page.getByRole("button", { name: "添加链接" }).nth(1).click();
-  await expect(item(page, "Q1.2").getByRole("link", { name: "https://www.nanjing.example.gov.cn/doc/2019-12" })).toBeVisible();
+  await expect(
+    item(page, "Q1.2").getByRole("link", { name: "https://www.nanjing.example.gov.cn/doc/2019-12" }),
+  ).toBeVisible();
 
   // Reloading shows exactly what was saved.
   await reload(page);
@@ -64,7 +75,9 @@ test("a staff member fills a whole module, attaches evidence, is refused while s
   await expect(page.getByRole("radiogroup", { name: "平台建设状态" }).getByLabel("已对接省级")).toBeChecked();
   await expect(page.getByRole("group", { name: "已建数据库" }).getByLabel("人口")).toBeChecked();
   await expect(page.getByRole("group", { name: "已建数据库" }).getByLabel("法人")).not.toBeChecked();
-  await expect(page.getByRole("textbox", { name: "数据开放平台", exact: true })).toHaveValue("https://data.nanjing.example.gov.cn");
+  await expect(page.getByRole("textbox", { name: "数据开放平台", exact: true })).toHaveValue(
+    "https://data.nanjing.example.gov.cn",
+  );
   await expect(page.getByRole("textbox", { name: "补充说明", exact: true })).toHaveValue("数据截至2019年6月30日");
   await expect(item(page, "Q1.1").getByRole("link", { name: "统计公报2019.pdf" })).toBeVisible();
   await expect(page.getByTestId("module-points")).toHaveText("9.25 / 10 分");
@@ -86,25 +99,38 @@ test("a staff member fills a whole module, attaches evidence, is refused while s
   await expect(page.getByText("第 1 版", { exact: true })).toBeVisible();
 
   // The server refuses a save now, whatever the browser sends; the stage-1 reviewer was notified.
-  const refused = await page.request.put("/api/answers", { data: { itemId: itemIdOf(roundId, "Q1.1"), baseRevision: 1, value: 1 } });
+  const refused = await page.request.put("/api/answers", {
+    data: { itemId: itemIdOf(roundId, "Q1.1"), baseRevision: 1, value: 1 },
+  });
   expect(refused.status()).toBe(409);
   expect((await refused.json()).message).toBe(zh("errors.wrongState"));
-  const notified = testDb().select().from(notifications).where(and(eq(notifications.userId, reviewer.id), eq(notifications.kind, "submitted"))).all();
+  const notified = testDb()
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, reviewer.id), eq(notifications.kind, "submitted")))
+    .all();
   expect(notified).toHaveLength(1);
 
   const reviewerPage = await pageFor(reviewer);
   await visit(reviewerPage, "/notifications");
   await expect(reviewerPage.getByLabel("1 条未读")).toBeVisible();
-  await expect(reviewerPage.getByRole("listitem").filter({ hasText: "南京 提交了「测试模块」（第 1 版），等待评审。" })).toBeVisible();
+  await expect(
+    reviewerPage.getByRole("listitem").filter({ hasText: "南京 提交了「测试模块」（第 1 版），等待评审。" }),
+  ).toBeVisible();
   await reviewerPage.getByRole("button", { name: "全部标为已读" }).click();
   await expect(reviewerPage.getByLabel("1 条未读")).toHaveCount(0);
 });
 
-test("evidence downloads keep the Chinese name and are refused to another city's staff", async ({ pageFor, browser }) => {
+test("evidence downloads keep the Chinese name and are refused to another city's staff", async ({
+  pageFor,
+  browser,
+}) => {
   const { roundId } = await createTestRound(["suzhou", "wuxi"]);
   const page = await pageFor(await createUser("city_staff", "suzhou"));
   await visit(page, `/rounds/${roundId}/cities/suzhou/modules/Q`);
-  await page.getByLabel("上传光纤覆盖率的佐证文件").setInputFiles({ name: "统计公报.pdf", mimeType: "application/pdf", buffer: PDF });
+  await page
+    .getByLabel("上传光纤覆盖率的佐证文件")
+    .setInputFiles({ name: "统计公报.pdf", mimeType: "application/pdf", buffer: PDF });
   const link = item(page, "Q1.1").getByRole("link", { name: "统计公报.pdf" });
   const href = (await link.getAttribute("href"))!;
 
@@ -122,14 +148,20 @@ test("evidence downloads keep the Chinese name and are refused to another city's
   await anonymousContext.close();
 });
 
-test("an oversized file and a renamed .exe are refused with clear reasons and leave nothing behind", async ({ pageFor }) => {
+test("an oversized file and a renamed .exe are refused with clear reasons and leave nothing behind", async ({
+  pageFor,
+}) => {
   const { roundId } = await createTestRound(["changzhou"]);
   const page = await pageFor(await createUser("city_staff", "changzhou"));
   await visit(page, `/rounds/${roundId}/cities/changzhou/modules/Q`);
   const upload = page.getByLabel("上传光纤覆盖率的佐证文件");
   const region = item(page, "Q1.1");
 
-  await upload.setInputFiles({ name: "年鉴扫描.pdf", mimeType: "application/pdf", buffer: Buffer.concat([PDF, Buffer.alloc(3 * 1024 * 1024)]) });
+  await upload.setInputFiles({
+    name: "年鉴扫描.pdf",
+    mimeType: "application/pdf",
+    buffer: Buffer.concat([PDF, Buffer.alloc(3 * 1024 * 1024)]),
+  });
   await expect(region.getByRole("alert")).toContainText("年鉴扫描.pdf：文件过大，单个文件不能超过 2 MB。");
 
   const exe = Buffer.concat([Buffer.from("MZ"), Buffer.alloc(4096, 7)]);
@@ -146,7 +178,9 @@ test("an oversized file and a renamed .exe are refused with clear reasons and le
   expect((await tooBig.json()).message).toContain("2 MB");
 });
 
-test("two staff of one city editing the same item: the later save is refused and shows the newer value and who saved it", async ({ pageFor }) => {
+test("two staff of one city editing the same item: the later save is refused and shows the newer value and who saved it", async ({
+  pageFor,
+}) => {
   const { roundId } = await createTestRound(["yangzhou"]);
   const first = await createUser("city_staff", "yangzhou");
   const second = await createUser("city_staff", "yangzhou");
@@ -206,5 +240,7 @@ test("after the submission deadline, submitting is refused with the deadline sho
     await saved(page, code);
   }
   await page.getByRole("button", { name: "提交本模块" }).click();
-  await expect(page.getByRole("complementary").getByRole("alert")).toHaveText("已超过提交截止时间（2020年3月31日 18:00），不能再提交。");
+  await expect(page.getByRole("complementary").getByRole("alert")).toHaveText(
+    "已超过提交截止时间（2020年3月31日 18:00），不能再提交。",
+  );
 });

@@ -4,7 +4,10 @@ import { approveThroughStages, createTestRound, createUser, expect, fillAndSubmi
 
 const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".", "\\.")}`);
 
-test("a 核减 survives the city's resubmission: the city reads the return note and the adjustment, and Q1.1 is finalised on the adjusted value", async ({ pageFor, adminPage }) => {
+test("a 核减 survives the city's resubmission: the city reads the return note and the adjustment, and Q1.1 is finalised on the adjusted value", async ({
+  pageFor,
+  adminPage,
+}) => {
   // Two review rounds at two stages, the city's revision, finalisation and the export: three times the budget.
   test.slow();
   const { roundId, reviewer, finalReviewer } = await createTestRound(["ningbo"]);
@@ -35,7 +38,9 @@ test("a 核减 survives the city's resubmission: the city reads the return note 
   await expect(card).toContainText("评审核减了 1 项");
   await expect(card).toContainText("暂估得分7 / 10 分");
   await visit(staffPage, `/rounds/${roundId}/cities/ningbo/modules/Q`);
-  await expect(staffPage.getByRole("status").filter({ hasText: "本模块已退回修改" })).toContainText("退回说明：“Q1.3 请补充对接证明”");
+  await expect(staffPage.getByRole("status").filter({ hasText: "本模块已退回修改" })).toContainText(
+    "退回说明：“Q1.3 请补充对接证明”",
+  );
   const adjustment = item(staffPage, "Q1.1").getByRole("note", { name: "评审核减" });
   await expect(adjustment).toContainText("评审核减：核定值为 50 %");
   await expect(adjustment).toContainText("核减原因：按统计局口径核减");
@@ -64,13 +69,20 @@ test("a 核减 survives the city's resubmission: the city reads the return note 
   approveThroughStages(submissionId, [finalReviewer]);
 
   await visit(staffPage, "/notifications");
-  await expect(staffPage.getByText("「测试模块」第 2 版已核定，其中 Q1.1 经评审核减，得分按核定值计算。请查看核减原因。")).toBeVisible();
-  await expect(staffPage.getByText("「测试模块」第 1 版被退回修改（1 项问题）。退回说明：“Q1.3 请补充对接证明”请查看并重新提交。")).toBeVisible();
+  await expect(
+    staffPage.getByText("「测试模块」第 2 版已核定，其中 Q1.1 经评审核减，得分按核定值计算。请查看核减原因。"),
+  ).toBeVisible();
+  await expect(
+    staffPage.getByText("「测试模块」第 1 版被退回修改（1 项问题）。退回说明：“Q1.3 请补充对接证明”请查看并重新提交。"),
+  ).toBeVisible();
 
   // Finalised: the export scores Q1.1 on 50 (1 of 2 points), not on the city's 80.
   await visit(adminPage, `/admin/rounds/${roundId}`);
   await adminPage.getByRole("button", { name: "定稿并计算最终得分" }).click();
-  await adminPage.getByRole("dialog", { name: "确认定稿并计算最终得分？" }).getByRole("button", { name: "确认定稿" }).click();
+  await adminPage
+    .getByRole("dialog", { name: "确认定稿并计算最终得分？" })
+    .getByRole("button", { name: "确认定稿" })
+    .click();
   await expect(adminPage.getByText("已定稿", { exact: true })).toBeVisible();
   const xlsx = await adminPage.request.get(`/api/rounds/${roundId}/export?format=xlsx`);
   const workbook = new ExcelJS.Workbook();
@@ -82,7 +94,9 @@ test("a 核减 survives the city's resubmission: the city reads the return note 
 
   // Results reach the city: a notification, its landing page, and an item-level scorecard that adds up.
   await visit(staffPage, "/notifications");
-  await expect(staffPage.getByRole("listitem").filter({ hasText: "结果已发布" })).toContainText("本市总分 8 分，排名 1 / 1");
+  await expect(staffPage.getByRole("listitem").filter({ hasText: "结果已发布" })).toContainText(
+    "本市总分 8 分，排名 1 / 1",
+  );
   await visit(staffPage, "/city");
   const finished = staffPage.getByRole("region", { name: "已定稿的评估轮次" });
   await expect(finished).toContainText("总分 8 分");

@@ -11,7 +11,9 @@ async function backToQueue(page: Page) {
   await expect(page.getByRole("heading", { level: 1, name: "评审队列" })).toBeVisible();
 }
 
-test("query → return → the city fixes the queried item and replies → resubmit → diff → approve → adjust → verified", async ({ pageFor }) => {
+test("query → return → the city fixes the queried item and replies → resubmit → diff → approve → adjust → verified", async ({
+  pageFor,
+}) => {
   // Two stages, two rounds of review and the city's revision, as four users: three times the budget.
   test.slow();
   const { roundId, reviewer, finalReviewer } = await createTestRound(["wenzhou"]);
@@ -57,7 +59,9 @@ test("query → return → the city fixes the queried item and replies → resub
   // The city changed the item this stage queried: approval waits for a fresh decision on it.
   await expect(item(reviewerPage, "Q1.1").getByText("已修改，需重新决定")).toBeVisible();
   await reviewerPage.getByRole("button", { name: "通过本阶段" }).click();
-  await expect(reviewerPage.getByRole("complementary").getByRole("alert")).toHaveText("城市修改过的指标项须先作出决定，才能通过本阶段。");
+  await expect(reviewerPage.getByRole("complementary").getByRole("alert")).toHaveText(
+    "城市修改过的指标项须先作出决定，才能通过本阶段。",
+  );
   await item(reviewerPage, "Q1.1").getByRole("button", { name: "通过", exact: true }).click();
   await expect(item(reviewerPage, "Q1.1").getByText("已通过")).toBeVisible();
   await reviewerPage.getByRole("button", { name: "通过本阶段" }).click();
@@ -84,7 +88,9 @@ test("query → return → the city fixes the queried item and replies → resub
   await expect(staffPage.getByText("已核定")).toBeVisible();
   await expect(item(staffPage, "Q1.1").getByRole("textbox", { name: "光纤覆盖率", exact: true })).toBeDisabled();
   await visit(staffPage, "/notifications");
-  await expect(staffPage.getByText("「测试模块」第 2 版已核定，其中 Q1.1 经评审核减，得分按核定值计算。请查看核减原因。")).toBeVisible();
+  await expect(
+    staffPage.getByText("「测试模块」第 2 版已核定，其中 Q1.1 经评审核减，得分按核定值计算。请查看核减原因。"),
+  ).toBeVisible();
 
   // Only an admin reopens it, with a reason: version 3 goes back to the first stage.
   const adminPage = await pageFor(await createUser("admin"));
@@ -93,7 +99,10 @@ test("query → return → the city fixes the queried item and replies → resub
   await expect(adminPage.locator("form").getByRole("alert")).toHaveText("必须填写原因。");
   await adminPage.getByLabel("重新打开的原因（必填）").fill("抽查发现口径问题");
   await adminPage.getByRole("button", { name: "重新打开评审" }).click();
-  await adminPage.getByRole("dialog", { name: "确认重新打开该模块的评审？" }).getByRole("button", { name: "确认重新打开" }).click();
+  await adminPage
+    .getByRole("dialog", { name: "确认重新打开该模块的评审？" })
+    .getByRole("button", { name: "确认重新打开" })
+    .click();
   await expect(adminPage.getByText("第 3 版", { exact: true })).toBeVisible();
   await expect(adminPage.getByRole("complementary")).toContainText("重新打开评审");
 });
@@ -103,7 +112,11 @@ test("an admin assigns and removes reviewers per module and stage on the round p
   const newcomer = await createUser("reviewer");
   await visit(page, `/admin/rounds/${roundId}`);
   await page.getByLabel("为 Q · 复审 选择专家").selectOption({ label: newcomer.name });
-  await page.getByRole("row", { name: /测试模块/ }).getByRole("button", { name: "添加" }).nth(1).click();
+  await page
+    .getByRole("row", { name: /测试模块/ })
+    .getByRole("button", { name: "添加" })
+    .nth(1)
+    .click();
   await expect(page.getByRole("button", { name: `移除 Q · 复审 的 ${newcomer.name}` })).toBeVisible();
   await page.getByRole("button", { name: `移除 Q · 复审 的 ${newcomer.name}` }).click();
   await expect(page.getByRole("button", { name: `移除 Q · 复审 的 ${newcomer.name}` })).toHaveCount(0);
@@ -121,30 +134,44 @@ test("a reviewer not assigned to the module is refused, and so are city staff", 
   expect((await visit(staffPage, `/review/submissions/${submissionId}`))?.status()).toBe(404);
 });
 
-test("two reviewers approving the same submission at once: exactly one succeeds and the other is told why", async ({ pageFor }) => {
+test("two reviewers approving the same submission at once: exactly one succeeds and the other is told why", async ({
+  pageFor,
+}) => {
   const { roundId, reviewer } = await createTestRound(["taizhou"]);
   const colleague = await createUser("reviewer");
   const db = testDb();
-  const stage = db.select().from(reviewStages).where(and(eq(reviewStages.roundId, roundId), eq(reviewStages.position, 1))).get()!;
+  const stage = db
+    .select()
+    .from(reviewStages)
+    .where(and(eq(reviewStages.roundId, roundId), eq(reviewStages.position, 1)))
+    .get()!;
   const mod = db.select().from(modules).where(eq(modules.roundId, roundId)).get()!;
   db.insert(reviewAssignments).values({ roundId, moduleId: mod.id, stageId: stage.id, reviewerId: colleague.id }).run();
   const submissionId = fillAndSubmit(roundId, await createUser("city_staff", "taizhou"));
 
-  const pages = await Promise.all([reviewer, colleague].map(async (user) => {
-    const page = await pageFor(user);
-    await visit(page, `/review/submissions/${submissionId}`);
-    return page;
-  }));
+  const pages = await Promise.all(
+    [reviewer, colleague].map(async (user) => {
+      const page = await pageFor(user);
+      await visit(page, `/review/submissions/${submissionId}`);
+      return page;
+    }),
+  );
   await Promise.all(pages.map((page) => page.getByRole("button", { name: "通过本阶段" }).click()));
   const outcomes = await Promise.all(
     pages.map((page) =>
       Promise.race([
         page.waitForURL(/\/review$/).then(() => "approved"),
-        page.getByRole("complementary").getByRole("alert").waitFor().then(() => "refused"),
+        page
+          .getByRole("complementary")
+          .getByRole("alert")
+          .waitFor()
+          .then(() => "refused"),
       ]),
     ),
   );
   expect([...outcomes].sort()).toEqual(["approved", "refused"]);
   const refused = pages[outcomes.indexOf("refused")]!;
-  await expect(refused.getByRole("complementary").getByRole("alert")).toHaveText("该提交已由其他专家处理或已有新版本，请刷新后查看。");
+  await expect(refused.getByRole("complementary").getByRole("alert")).toHaveText(
+    "该提交已由其他专家处理或已有新版本，请刷新后查看。",
+  );
 });

@@ -3,7 +3,10 @@ import { getRound } from "@/db/rounds";
 import { createTestRound, createUser, expect, test, testDb, visit } from "./fixtures";
 import { zh } from "./messages";
 
-test("an admin clones a round into a draft, sets its deadline, opens it, and the city sees it", async ({ adminPage: page, pageFor }) => {
+test("an admin clones a round into a draft, sets its deadline, opens it, and the city sees it", async ({
+  adminPage: page,
+  pageFor,
+}) => {
   const { roundId } = await createTestRound(["yibin"]);
   const source = getRound(testDb(), roundId)!.name;
   await visit(page, "/admin");
@@ -17,18 +20,28 @@ test("an admin clones a round into a draft, sets its deadline, opens it, and the
   await expect(page.getByText("草稿", { exact: true })).toBeVisible();
 
   // The draft's framework is replaced from a JSON file: a broken one is refused with every problem by code.
-  const framework = (await (await page.request.get(page.url().replace("/admin/rounds/", "/api/rounds/") + "/framework")).json()) as {
+  const framework = (await (
+    await page.request.get(page.url().replace("/admin/rounds/", "/api/rounds/") + "/framework")
+  ).json()) as {
     modules: { indicators: { items: { code: string; points: number; rule: unknown }[] }[] }[];
   };
   const broken = structuredClone(framework);
   broken.modules[0]!.indicators[0]!.items[0]!.points = 99;
   const upload = page.getByLabel("导入 JSON 或 Excel 替换（仅草稿）：");
-  await upload.setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(broken)) });
+  await upload.setInputFiles({
+    name: "broken.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify(broken)),
+  });
   const problems = page.getByRole("region", { name: "指标体系" }).getByRole("alert");
   await expect(problems).toContainText("未导入");
   await expect(problems).toContainText("Q1: 三级指标满分之和为 107，应为 10");
   framework.modules[0]!.indicators[0]!.items[0]!.rule = { kind: "linear", lo: 10, hi: 100 };
-  await upload.setInputFiles({ name: "raised.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(framework)) });
+  await upload.setInputFiles({
+    name: "raised.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify(framework)),
+  });
   await expect(page.getByRole("region", { name: "指标体系" }).getByRole("status")).toHaveText("已导入新的指标体系。");
 
   const settings = page.getByRole("form", { name: "轮次设置" });
@@ -38,7 +51,9 @@ test("an admin clones a round into a draft, sets its deadline, opens it, and the
   await settings.getByRole("button", { name: "开放本轮" }).click();
   await expect(page.getByText("进行中", { exact: true })).toBeVisible();
   await expect(page.getByText("本轮已开放，指标体系已冻结。")).toBeVisible();
-  const frozen = await page.request.put(page.url().replace("/admin/rounds/", "/api/rounds/") + "/framework", { data: framework });
+  const frozen = await page.request.put(page.url().replace("/admin/rounds/", "/api/rounds/") + "/framework", {
+    data: framework,
+  });
   expect(frozen.status()).toBe(409);
   expect(await frozen.json()).toMatchObject({ error: "roundNotDraft", message: zh("errors.roundNotDraft") });
 

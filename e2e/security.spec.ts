@@ -8,11 +8,17 @@ import { E2E_DATA_DIR } from "./env";
 import { createTestRound, createUser, expect, itemIdOf, reload, test, testDb, visit } from "./fixtures";
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
-const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082", "hex");
+const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+  "hex",
+);
 
 const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".", "\\.")}`);
 
-test("every page and API answer carries the security headers, and pages run only scripts with their nonce", async ({ page, request }) => {
+test("every page and API answer carries the security headers, and pages run only scripts with their nonce", async ({
+  page,
+  request,
+}) => {
   const first = await request.get("/signin");
   const second = await request.get("/signin");
   const policy = first.headers()["content-security-policy"]!;
@@ -36,7 +42,9 @@ test("every page and API answer carries the security headers, and pages run only
     expect(headers["permissions-policy"]).toContain("camera=()");
     expect(headers["strict-transport-security"]).toBeUndefined(); // plain http here
   }
-  expect((await request.get("/api/health")).headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+  expect((await request.get("/api/health")).headers()["content-security-policy"]).toBe(
+    "default-src 'none'; frame-ancestors 'none'",
+  );
   const overHttps = await request.get("/signin", { headers: { "x-forwarded-proto": "https" } });
   expect(overHttps.headers()["strict-transport-security"]).toContain("max-age=31536000");
   expect(overHttps.headers()["content-security-policy"]).toContain("upgrade-insecure-requests");
@@ -45,7 +53,9 @@ test("every page and API answer carries the security headers, and pages run only
   await visit(page, "/signin");
 });
 
-test("Auth.js's endpoints take only small URL-encoded forms: a large body is refused while read, JSON unread", async ({ request }) => {
+test("Auth.js's endpoints take only small URL-encoded forms: a large body is refused while read, JSON unread", async ({
+  request,
+}) => {
   const huge = await request.post("/api/auth/callback/credentials", {
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
     data: `email=a%40b.c&password=${"x".repeat(200_000)}`,
@@ -55,38 +65,62 @@ test("Auth.js's endpoints take only small URL-encoded forms: a large body is ref
   const json = await request.post("/api/auth/callback/credentials", { data: { email: "a@b.c", password: "x" } });
   expect(json.status()).toBe(415);
   // An ordinary form still reaches Auth.js (here: refused for its missing CSRF token, with a redirect).
-  const form = await request.post("/api/auth/callback/credentials", { form: { email: "a@b.c", password: "x" }, maxRedirects: 0 });
+  const form = await request.post("/api/auth/callback/credentials", {
+    form: { email: "a@b.c", password: "x" },
+    maxRedirects: 0,
+  });
   expect(form.status()).toBe(302);
 });
 
-test("hostile text and bodies get a translated 400, never a 500; the readiness probe says the instance is ready", async ({ pageFor, request }) => {
+test("hostile text and bodies get a translated 400, never a 500; the readiness probe says the instance is ready", async ({
+  pageFor,
+  request,
+}) => {
   const { roundId } = await createTestRound(["jinhua"]);
   const page = await pageFor(await createUser("city_staff", "jinhua"));
   const itemId = itemIdOf(roundId, "Q1.1");
-  const put = (body: string) => page.request.put("/api/answers", { headers: { "Content-Type": "application/json" }, data: body });
-  const surrogate = await put(`{"itemId":${itemId},"baseRevision":0,"value":null,"notApplicable":true,"notApplicableReason":"abc\\ud800def"}`);
+  const put = (body: string) =>
+    page.request.put("/api/answers", { headers: { "Content-Type": "application/json" }, data: body });
+  const surrogate = await put(
+    `{"itemId":${itemId},"baseRevision":0,"value":null,"notApplicable":true,"notApplicableReason":"abc\\ud800def"}`,
+  );
   expect(surrogate.status()).toBe(400);
-  expect((await surrogate.json()).message).toBe("输入的文字含有无法识别的字符（可能是复制粘贴时带入的残缺字符），请删除后重新输入。");
+  expect((await surrogate.json()).message).toBe(
+    "输入的文字含有无法识别的字符（可能是复制粘贴时带入的残缺字符），请删除后重新输入。",
+  );
   for (const body of ["null", "[]", "42", '"text"']) {
     const refused = await put(body);
     expect(refused.status(), body).toBe(400);
     expect((await refused.json()).message).toBe("提交的内容格式不正确，未保存。");
   }
-  const comma = await put(JSON.stringify({ itemId, baseRevision: 0, value: "1,5", notApplicable: false, notApplicableReason: "" }));
+  const comma = await put(
+    JSON.stringify({ itemId, baseRevision: 0, value: "1,5", notApplicable: false, notApplicableReason: "" }),
+  );
   expect(comma.status()).toBe(400);
   const ready = await request.get("/api/ready");
   expect(ready.status()).toBe(200);
-  expect(await ready.json()).toEqual({ ok: true, checks: { databaseWritable: true, migrationsCurrent: true, evidenceWritable: true, diskSpace: true } });
+  expect(await ready.json()).toEqual({
+    ok: true,
+    checks: { databaseWritable: true, migrationsCurrent: true, evidenceWritable: true, diskSpace: true },
+  });
 });
 
-test("seeding the DATA_DIR of a running server is refused with a clear message, and changes nothing", async ({ request }) => {
+test("seeding the DATA_DIR of a running server is refused with a clear message, and changes nothing", async ({
+  request,
+}) => {
   expect((await request.get("/api/ready")).status()).toBe(200); // the server is up and has claimed its DATA_DIR
-  const seed = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/seed.ts"], { env: { ...process.env, DATA_DIR: E2E_DATA_DIR }, encoding: "utf8" });
+  const seed = spawnSync(
+    process.execPath,
+    ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/seed.ts"],
+    { env: { ...process.env, DATA_DIR: E2E_DATA_DIR }, encoding: "utf8" },
+  );
   expect(seed.status).toBe(1);
   expect(seed.stderr).toMatch(/^Seeding refused: a CityEval server \(process \d+\) is using /);
 });
 
-test("evidence downloads carry the detected type's extension, no invisible characters, and run nothing", async ({ pageFor }) => {
+test("evidence downloads carry the detected type's extension, no invisible characters, and run nothing", async ({
+  pageFor,
+}) => {
   const { roundId } = await createTestRound(["jiaxing"]);
   const page = await pageFor(await createUser("city_staff", "jiaxing"));
   await visit(page, `/rounds/${roundId}/cities/jiaxing/modules/Q`);
@@ -116,7 +150,11 @@ test("evidence downloads carry the detected type's extension, no invisible chara
     // Previews: images sandboxed; a PDF scriptless but not sandboxed, as Chromium's PDF viewer refuses sandboxed documents.
     const inline = await page.request.get(`/api/evidence/${stored.id}?inline=1`);
     expect(inline.headers()["content-disposition"]).toMatch(/^inline;/);
-    expect(inline.headers()["content-security-policy"]).toBe(body === PNG ? "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'" : "default-src 'none'; frame-ancestors 'self'");
+    expect(inline.headers()["content-security-policy"]).toBe(
+      body === PNG
+        ? "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+        : "default-src 'none'; frame-ancestors 'self'",
+    );
   }
   // The questionnaire lists the cleaned name, as it is stored.
   await reload(page);
@@ -128,11 +166,20 @@ async function copyOf(context: BrowserContext, browser: import("@playwright/test
   return browser.newContext({ storageState: await context.storageState() });
 }
 
-test("a copied session cookie stops working at sign-out, a password change and an admin's reset", async ({ pageFor, browser }) => {
+test("a copied session cookie stops working at sign-out, a password change and an admin's reset", async ({
+  pageFor,
+  browser,
+}) => {
   const staff = await createUser("city_staff", "zhoushan");
   const { roundId } = await createTestRound(["zhoushan"]);
   const home = `/rounds/${roundId}/cities/zhoushan`;
-  const answer = { itemId: itemIdOf(roundId, "Q1.1"), baseRevision: 0, value: 1, notApplicable: false, notApplicableReason: "" };
+  const answer = {
+    itemId: itemIdOf(roundId, "Q1.1"),
+    baseRevision: 0,
+    value: 1,
+    notApplicable: false,
+    notApplicableReason: "",
+  };
 
   // Sign-out ends every session of the user, the copy's too.
   let page = await pageFor(staff);
@@ -168,7 +215,10 @@ test("a copied session cookie stops working at sign-out, a password change and a
   expect(testDb().select().from(sessions).where(eq(sessions.userId, staff.id)).all()).toEqual([]);
 });
 
-test("a session that ends while a clerk fills in loses nothing: the value stays, and after signing in again it is saved", async ({ pageFor, browser }) => {
+test("a session that ends while a clerk fills in loses nothing: the value stays, and after signing in again it is saved", async ({
+  pageFor,
+  browser,
+}) => {
   const staff = await createUser("city_staff", "lishui");
   const { roundId } = await createTestRound(["lishui"]);
   const page = await pageFor(staff);

@@ -1,9 +1,23 @@
 import type { Page } from "@playwright/test";
-import { city, createUser, expect, openRound, test, visit, type TestUser } from "./fixtures";
+import { city, createUser, expect, openRound, type TestUser, test, visit } from "./fixtures";
 
 const TEXT = {
-  "zh-CN": { email: "邮箱", password: "密码", submit: "登录", signOut: "退出登录", invalid: "邮箱或密码不正确。", throttled: "登录尝试次数过多，请 1 分钟后再试。如果忘记了密码，请联系管理员重置。" },
-  en: { email: "Email", password: "Password", submit: "Sign in", signOut: "Sign out", invalid: "The email or password is incorrect.", throttled: /Too many sign-in attempts\. Please try again in 1 min\./ },
+  "zh-CN": {
+    email: "邮箱",
+    password: "密码",
+    submit: "登录",
+    signOut: "退出登录",
+    invalid: "邮箱或密码不正确。",
+    throttled: "登录尝试次数过多，请 1 分钟后再试。如果忘记了密码，请联系管理员重置。",
+  },
+  en: {
+    email: "Email",
+    password: "Password",
+    submit: "Sign in",
+    signOut: "Sign out",
+    invalid: "The email or password is incorrect.",
+    throttled: /Too many sign-in attempts\. Please try again in 1 min\./,
+  },
 } as const;
 type Lang = keyof typeof TEXT;
 
@@ -22,8 +36,18 @@ async function signInWithForm(page: Page, user: Pick<TestUser, "email" | "passwo
 const formAlert = (page: Page) => page.locator("form").getByRole("alert");
 
 const landings = [
-  { role: "admin", cityCode: undefined, heading: { "zh-CN": "评估轮次", en: "Evaluation rounds" }, path: () => /\/admin$/ },
-  { role: "reviewer", cityCode: undefined, heading: { "zh-CN": "评审队列", en: "Review queue" }, path: () => /\/review$/ },
+  {
+    role: "admin",
+    cityCode: undefined,
+    heading: { "zh-CN": "评估轮次", en: "Evaluation rounds" },
+    path: () => /\/admin$/,
+  },
+  {
+    role: "reviewer",
+    cityCode: undefined,
+    heading: { "zh-CN": "评审队列", en: "Review queue" },
+    path: () => /\/review$/,
+  },
   {
     role: "city_staff",
     cityCode: "hangzhou",
@@ -47,12 +71,18 @@ for (const lang of ["zh-CN", "en"] as const) {
 test("city staff land on the five modules of their city with status and counts", async ({ page }) => {
   const user = await createUser("city_staff", "hangzhou");
   await signInWithForm(page, user);
-  const modules = page.getByRole("list").filter({ has: page.getByRole("heading", { name: /智慧基础/ }) }).getByRole("listitem");
+  const modules = page
+    .getByRole("list")
+    .filter({ has: page.getByRole("heading", { name: /智慧基础/ }) })
+    .getByRole("listitem");
   await expect(modules).toHaveCount(5);
   const foundation = modules.filter({ hasText: "智慧基础" });
   await expect(foundation).toContainText("未开始");
   await expect(foundation).toContainText("已填 0 / 12 项");
-  await expect(foundation.getByRole("progressbar", { name: "智慧基础填报进度" })).toHaveAttribute("aria-valuemax", "12");
+  await expect(foundation.getByRole("progressbar", { name: "智慧基础填报进度" })).toHaveAttribute(
+    "aria-valuemax",
+    "12",
+  );
   expect(city("hangzhou").nameZh).toBe("杭州");
 });
 
@@ -65,7 +95,9 @@ test("a wrong password shows the generic error and nothing else", async ({ page 
   await expect(formAlert(page)).toHaveText(TEXT.en.invalid);
 });
 
-test("after five failures an e-mail address must wait, with the same answer whether the account exists or not", async ({ browser }) => {
+test("after five failures an e-mail address must wait, with the same answer whether the account exists or not", async ({
+  browser,
+}) => {
   const user = await createUser("reviewer");
   // A client address of its own, so that these failures do not count against the other tests' 127.0.0.1.
   const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "198.51.100.23" } });

@@ -9,7 +9,10 @@ async function signInWithForm(page: Page, email: string, password: string) {
   await page.getByRole("button", { name: "登录", exact: true }).click();
 }
 
-test("an admin creates a city staff account; its temporary password must be changed at first sign-in", async ({ adminPage: page, page: newcomer }) => {
+test("an admin creates a city staff account; its temporary password must be changed at first sign-in", async ({
+  adminPage: page,
+  page: newcomer,
+}) => {
   await visit(page, "/admin/users");
   const email = `new-${randomUUID().slice(0, 8)}@e2e.test`;
   const form = page.getByRole("form", { name: "创建用户" });

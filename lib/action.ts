@@ -1,15 +1,14 @@
 import { unstable_rethrow } from "next/navigation";
-import zhCN from "@/messages/zh-CN.json";
-import { NextResponse, type NextRequest } from "next/server";
+import { type NextRequest, NextResponse } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
-import type { Role } from "@/lib/domain";
-import type { SessionUser } from "@/lib/domain";
 import { isDatabaseBusy } from "@/db/client";
 import { currentUser } from "@/lib/auth/session";
-import { logger } from "@/lib/server/logger";
+import type { Role, SessionUser } from "@/lib/domain";
 import { splitErrorKey, unexpectedKey } from "@/lib/error-reference";
+import { logger } from "@/lib/server/logger";
 import { requestContext } from "@/lib/server/request-context";
+import zhCN from "@/messages/zh-CN.json";
 
 /** What every server action returns. Messages are keys of the "errors" namespace in messages/*.json. */
 export type ActionResult<T = undefined> =
@@ -94,7 +93,12 @@ export function malformedTextPath(value: unknown): string | null {
 
 function refuseMalformedText(value: unknown) {
   const path = malformedTextPath(value);
-  if (path !== null) throw new ActionError("textNotWellFormed", 400, path ? { fieldErrors: { [path]: ["textNotWellFormed"] } } : undefined);
+  if (path !== null)
+    throw new ActionError(
+      "textNotWellFormed",
+      400,
+      path ? { fieldErrors: { [path]: ["textNotWellFormed"] } } : undefined,
+    );
 }
 
 /**
@@ -107,8 +111,16 @@ export function parseWithKeys<S extends z.ZodType>(schema: S, input: unknown) {
 
 function fieldErrorsOf(error: z.ZodError) {
   const { formErrors, fieldErrors } = z.flattenError(error);
-  const keys = Object.fromEntries(Object.entries(fieldErrors as Record<string, string[]>).map(([field, messages]) => [field, messages.map(toErrorKey)]));
-  return { formError: formErrors[0] === undefined ? ("invalidInput" as const) : toErrorKey(formErrors[0]), fieldErrors: keys };
+  const keys = Object.fromEntries(
+    Object.entries(fieldErrors as Record<string, string[]>).map(([field, messages]) => [
+      field,
+      messages.map(toErrorKey),
+    ]),
+  );
+  return {
+    formError: formErrors[0] === undefined ? ("invalidInput" as const) : toErrorKey(formErrors[0]),
+    fieldErrors: keys,
+  };
 }
 
 /**
@@ -122,7 +134,12 @@ export function defineAction<S extends z.ZodType, A extends Access, T>(
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
   return async (input) => {
     const malformed = malformedTextPath(input);
-    if (malformed !== null) return refused({ ok: false, formError: "textNotWellFormed", fieldErrors: malformed ? { [malformed]: ["textNotWellFormed"] } : undefined });
+    if (malformed !== null)
+      return refused({
+        ok: false,
+        formError: "textNotWellFormed",
+        fieldErrors: malformed ? { [malformed]: ["textNotWellFormed"] } : undefined,
+      });
     const parsed = parseWithKeys(schema, input);
     if (!parsed.success) return refused({ ok: false, ...fieldErrorsOf(parsed.error) });
     try {
@@ -162,7 +179,10 @@ export async function errorResponse(error: ActionError): Promise<NextResponse> {
   const t = await getTranslations("errors");
   const values = { ...error.details, ...(reference ? { reference } : {}) } as Record<string, string | number>;
   const message = t.has(key) ? t(key, values) : t("unexpected");
-  return NextResponse.json({ error: reference ? "unexpected" : error.key, message, ...error.details, ...(reference ? { reference } : {}) }, { status: error.status });
+  return NextResponse.json(
+    { error: reference ? "unexpected" : error.key, message, ...error.details, ...(reference ? { reference } : {}) },
+    { status: error.status },
+  );
 }
 
 /** Largest JSON body a route handler reads: an answer with its reason is a few hundred bytes. */
@@ -173,7 +193,11 @@ export const JSON_MAX_BYTES = 64 * 1024;
  * read, before it is buffered or parsed; bad input with 400 and the field errors.
  */
 export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
-  const bytes = await readBody(request, JSON_MAX_BYTES, new ActionError("bodyTooLarge", 413, { max: JSON_MAX_BYTES / 1024 }));
+  const bytes = await readBody(
+    request,
+    JSON_MAX_BYTES,
+    new ActionError("bodyTooLarge", 413, { max: JSON_MAX_BYTES / 1024 }),
+  );
   let body: unknown;
   try {
     body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
@@ -250,7 +274,8 @@ export function defineRoute<P extends Record<string, string>, A extends Access>(
   run: (request: NextRequest, ctx: Ctx<A> & { params: P }) => Promise<Response>,
 ): (request: NextRequest, context: { params: Promise<P> }) => Promise<Response> {
   return async (request, context) => {
-    if (!isAllowedOrigin(request.method, request.headers.get("origin"), ownHosts(request))) return errorResponse(new ActionError("foreignOrigin", 403));
+    if (!isAllowedOrigin(request.method, request.headers.get("origin"), ownHosts(request)))
+      return errorResponse(new ActionError("foreignOrigin", 403));
     try {
       const auth = await authorize(access);
       if (auth instanceof ActionError) return errorResponse(auth);
@@ -267,7 +292,6 @@ export function defineRoute<P extends Record<string, string>, A extends Access>(
     }
   };
 }
-
 
 /** HTTP status of each refusal from the workflow or the data layer that is not a plain conflict (409). */
 const REFUSAL_STATUS: Record<string, number> = {

@@ -24,6 +24,8 @@ function cellText(value: unknown): unknown {
 
 /** One sheet of the workbook (the first if none is named) as a CSV file. */
 export async function sheetToCsv(workbook: ExcelJS.Workbook, sheetName?: string): Promise<Buffer<ArrayBuffer>> {
-  const body = await workbook.csv.writeBuffer({ sheetName, map: cellText } as Parameters<typeof workbook.csv.writeBuffer>[0]);
+  const body = await workbook.csv.writeBuffer({ sheetName, map: cellText } as Parameters<
+    typeof workbook.csv.writeBuffer
+  >[0]);
   return Buffer.concat([Buffer.from("\uFEFF"), Buffer.from(body)]);
 }

@@ -12,7 +12,14 @@ export const CITY_TIERS = ["municipality", "sub_provincial", "prefecture"] as co
 export type CityTier = (typeof CITY_TIERS)[number];
 export const ROUND_STATUSES = ["draft", "open", "finalised"] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
-export const SUBMISSION_STATUSES = ["draft", "submitted", "in_review", "returned", "verified", "not_submitted"] as const;
+export const SUBMISSION_STATUSES = [
+  "draft",
+  "submitted",
+  "in_review",
+  "returned",
+  "verified",
+  "not_submitted",
+] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 /** What a city × module shows: a submission's status, or not started before its first answer. */
 export const MODULE_STATUSES = ["not_started", ...SUBMISSION_STATUSES] as const;
@@ -37,5 +44,11 @@ export type SessionUser = {
 /** What a submitted version froze: the answers and the evidence, by item code. */
 export type VersionSnapshot = {
   answers: { itemCode: string; value: unknown; notApplicableReason: string | null }[];
-  evidence: { itemCode: string; kind: "file" | "url"; sha256: string | null; url: string | null; originalName: string | null }[];
+  evidence: {
+    itemCode: string;
+    kind: "file" | "url";
+    sha256: string | null;
+    url: string | null;
+    originalName: string | null;
+  }[];
 };

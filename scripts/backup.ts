@@ -15,7 +15,9 @@ if (!dir) {
 }
 const db = openDatabase(databasePath());
 const { manifest, problems } = await backup(db, path.join(dataDir(), "evidence"), path.resolve(dir));
-console.log(`backup of ${dataDir()} in ${path.resolve(dir)}: database ${manifest.database.size} bytes (SHA-256 ${manifest.database.sha256}), ${manifest.evidence.length} evidence file(s), audit log to row ${manifest.auditHead?.id ?? 0}`);
+console.log(
+  `backup of ${dataDir()} in ${path.resolve(dir)}: database ${manifest.database.size} bytes (SHA-256 ${manifest.database.sha256}), ${manifest.evidence.length} evidence file(s), audit log to row ${manifest.auditHead?.id ?? 0}`,
+);
 for (const p of problems) console.error(`PROBLEM ${p}`);
 console.log(problems.length ? "NOT a sound backup: see the problems above" : "OK: the copy matches its manifest");
 process.exit(problems.length ? 1 : 0);

@@ -18,7 +18,11 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("findForbiddenWords", () => {
   it("finds secret column names and drizzle's table marker as whole identifiers, each once", () => {
-    expect(findForbiddenWords('const u=(0,a.sqliteTable)("users",{passwordHash:(0,b.text)("password_hash")});x.passwordHash')).toEqual(["sqliteTable", "passwordHash", "password_hash"]);
+    expect(
+      findForbiddenWords(
+        'const u=(0,a.sqliteTable)("users",{passwordHash:(0,b.text)("password_hash")});x.passwordHash',
+      ),
+    ).toEqual(["sqliteTable", "passwordHash", "password_hash"]);
     expect(findForbiddenWords('e[Symbol.for("drizzle:IsDrizzleTable")]')).toEqual(["drizzle:IsDrizzleTable"]);
     expect(findForbiddenWords("let passwordHashes, mystorageKey, storage_keys;")).toEqual([]);
   });
@@ -50,8 +54,17 @@ describe("scanClientBundle", () => {
 
   it("as a command, exits 1 naming the file and the word", () => {
     write("chunks/leaky.js", 'x("storage_key")');
-    const run = () => execFileSync(process.execPath, ["--import", "tsx", path.join("scripts", "check-client-bundle.ts"), dir], { encoding: "utf8", stdio: "pipe" });
-    expect(run).toThrow(expect.objectContaining({ status: 1, stderr: expect.stringContaining(`${path.join(dir, "chunks", "leaky.js")}: storage_key`) }));
+    const run = () =>
+      execFileSync(process.execPath, ["--import", "tsx", path.join("scripts", "check-client-bundle.ts"), dir], {
+        encoding: "utf8",
+        stdio: "pipe",
+      });
+    expect(run).toThrow(
+      expect.objectContaining({
+        status: 1,
+        stderr: expect.stringContaining(`${path.join(dir, "chunks", "leaky.js")}: storage_key`),
+      }),
+    );
     fs.rmSync(path.join(dir, "chunks", "leaky.js"));
     write("chunks/clean.js", "console.log(1)");
     expect(run()).toContain("none names a secret column");

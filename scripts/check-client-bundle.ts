@@ -48,11 +48,14 @@ function listFiles(dir: string): string[] {
  * there was no build to check, and passing would prove nothing.
  */
 export function scanClientBundle(dir: string): { files: number; scripts: number; findings: Finding[] } {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir} does not exist: run \`npx next build\` first`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new Error(`${dir} does not exist: run \`npx next build\` first`);
   const files = listFiles(dir);
   const scripts = files.filter((f) => f.endsWith(".js")).length;
   if (scripts === 0) throw new Error(`${dir} holds no .js chunk: run \`npx next build\` first`);
-  const findings = files.flatMap((file) => findForbiddenWords(fs.readFileSync(file, "latin1")).map((word) => ({ file: path.relative(dir, file), word })));
+  const findings = files.flatMap((file) =>
+    findForbiddenWords(fs.readFileSync(file, "latin1")).map((word) => ({ file: path.relative(dir, file), word })),
+  );
   return { files: files.length, scripts, findings };
 }
 
@@ -61,7 +64,9 @@ function main(dir = path.join(".next", "static")): number {
     const { files, scripts, findings } = scanClientBundle(dir);
     for (const { file, word } of findings) console.error(`${path.join(dir, file)}: ${word}`);
     if (findings.length) {
-      console.error(`\n${findings.length} finding(s): database code or a secret column's name is in a public chunk. A client component imports db/ (directly or through lib/)?`);
+      console.error(
+        `\n${findings.length} finding(s): database code or a secret column's name is in a public chunk. A client component imports db/ (directly or through lib/)?`,
+      );
       return 1;
     }
     console.log(`${dir}: ${files} files (${scripts} .js chunks), none names a secret column or a drizzle table.`);
@@ -72,4 +77,5 @@ function main(dir = path.join(".next", "static")): number {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) process.exit(main(process.argv[2]));
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href)
+  process.exit(main(process.argv[2]));

@@ -17,7 +17,7 @@
  *
  * Prints what it did and found; exits 1 if anything acknowledged was lost or any check failed.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -113,7 +113,10 @@ async function main() {
     for (const s of staff) cookies.set(s.cityId, await signIn(BASE, s.email, PASSWORD));
   };
   await signInAll();
-  const savers = Array.from({ length: 6 }, (_, i) => new Saver(staff[i % 3]!.cityId, numberItems[i]!.id, () => cookies.get(staff[i % 3]!.cityId)!));
+  const savers = Array.from(
+    { length: 6 },
+    (_, i) => new Saver(staff[i % 3]!.cityId, numberItems[i]!.id, () => cookies.get(staff[i % 3]!.cityId)!),
+  );
   const uploads: Upload[] = [];
   let acknowledgedSaves = 0;
 
@@ -146,7 +149,13 @@ async function main() {
   }
 
   /** Checks a DATA_DIR against what was acknowledged (`saved`, `uploaded`), as a restarted server finds it. */
-  function checkDataDir(dir: string, what: string, saved: Map<Saver, Save | null>, uploaded: Upload[], allowNewer: boolean) {
+  function checkDataDir(
+    dir: string,
+    what: string,
+    saved: Map<Saver, Save | null>,
+    uploaded: Upload[],
+    allowNewer: boolean,
+  ) {
     const db = openDatabase(path.join(dir, "cityeval.db"));
     try {
       expect(db.$client.pragma("integrity_check", { simple: true }) === "ok", `${what}: integrity check failed`);
@@ -161,19 +170,33 @@ async function main() {
         const label = `${what}: city ${saver.cityId} item ${saver.itemId}`;
         if (!expect(row !== undefined, `${label}: acknowledged revision ${acked.revision} lost (no answer)`)) continue;
         if (allowNewer) {
-          expect(row!.revision >= acked.revision, `${label}: revision ${row!.revision} older than acknowledged ${acked.revision}`);
+          expect(
+            row!.revision >= acked.revision,
+            `${label}: revision ${row!.revision} older than acknowledged ${acked.revision}`,
+          );
         } else {
           const inFlight = saver.inFlight;
           const matches = (s: Save | null) => s !== null && row!.revision === s.revision && row!.value === s.value;
-          expect(matches(acked) || matches(inFlight), `${label}: found revision ${row!.revision} = ${String(row!.value)}, acknowledged ${acked.revision} = ${acked.value}`);
+          expect(
+            matches(acked) || matches(inFlight),
+            `${label}: found revision ${row!.revision} = ${String(row!.value)}, acknowledged ${acked.revision} = ${acked.value}`,
+          );
         }
       }
-      const rows = db.select({ id: evidence.id, sha256: evidence.sha256, storageKey: evidence.storageKey }).from(evidence).where(eq(evidence.kind, "file")).all();
+      const rows = db
+        .select({ id: evidence.id, sha256: evidence.sha256, storageKey: evidence.storageKey })
+        .from(evidence)
+        .where(eq(evidence.kind, "file"))
+        .all();
       const byId = new Map(rows.map((r) => [r.id, r]));
-      for (const u of uploaded) expect(byId.get(u.id)?.sha256 === u.sha256, `${what}: acknowledged upload ${u.id} lost`);
+      for (const u of uploaded)
+        expect(byId.get(u.id)?.sha256 === u.sha256, `${what}: acknowledged upload ${u.id} lost`);
       for (const r of rows) {
         const file = path.join(dir, "evidence", r.storageKey!);
-        expect(fs.existsSync(file) && sha256(fs.readFileSync(file)) === r.sha256, `${what}: evidence row ${r.id} has no intact file`);
+        expect(
+          fs.existsSync(file) && sha256(fs.readFileSync(file)) === r.sha256,
+          `${what}: evidence row ${r.id} has no intact file`,
+        );
       }
       return { answers: saved.size, evidenceRows: rows.length };
     } finally {
@@ -182,9 +205,14 @@ async function main() {
   }
 
   const exited = (child: ChildProcess) =>
-    new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
+    new Promise<number | null>((resolve) =>
+      child.exitCode !== null || child.signalCode !== null
+        ? resolve(child.exitCode)
+        : child.once("exit", (code) => resolve(code)),
+    );
   const tmpDir = path.join(dataDir, "evidence", "tmp");
-  const tmpFiles = () => (fs.existsSync(tmpDir) ? fs.readdirSync(tmpDir, { withFileTypes: true }).filter((e) => e.isFile()).length : 0);
+  const tmpFiles = () =>
+    fs.existsSync(tmpDir) ? fs.readdirSync(tmpDir, { withFileTypes: true }).filter((e) => e.isFile()).length : 0;
 
   // 1. kill -9 during the mixed load
   console.log(`1. SIGKILL during autosaves and uploads, ${KILLS} times`);
@@ -197,8 +225,13 @@ async function main() {
       // temporary file (seen on disk) when the server dies.
       const file = randomPdf(6 * 1024 * 1024);
       let sent = 0;
-      uploadEvidence(BASE, cookies.get(staff[2]!.cityId)!, numberItems[13]!.id, file, { paceMs: 100, ownConnection: true, onProgress: (n) => (sent = n) }).catch(() => {});
-      for (let waited = 0; (sent < file.length / 3 || tmpFiles() === 0) && waited < 20_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      uploadEvidence(BASE, cookies.get(staff[2]!.cityId)!, numberItems[13]!.id, file, {
+        paceMs: 100,
+        ownConnection: true,
+        onProgress: (n) => (sent = n),
+      }).catch(() => {});
+      for (let waited = 0; (sent < file.length / 3 || tmpFiles() === 0) && waited < 20_000; waited += 20)
+        await new Promise((r) => setTimeout(r, 20));
     } else {
       await new Promise((r) => setTimeout(r, killAfter));
     }
@@ -208,7 +241,11 @@ async function main() {
     const { saves, uploaded } = await load;
     const debris = tmpFiles();
     expect(saves > 0, `kill ${round}: no save was acknowledged before the kill; the check proved nothing`);
-    if (round === 1) expect(debris > 0, "kill 1: the kill in the middle of an upload left no temporary file to clean up; the check proved nothing");
+    if (round === 1)
+      expect(
+        debris > 0,
+        "kill 1: the kill in the middle of an upload left no temporary file to clean up; the check proved nothing",
+      );
     const found = checkDataDir(dataDir, `kill ${round}`, new Map(savers.map((s) => [s, s.acked])), uploads, false);
     // The restarted server takes up where the clients' last answers left off (a save in flight may have landed).
     const db = openDatabase(dbFile);
@@ -247,19 +284,25 @@ async function main() {
   let refused = false;
   for (let waited = 0; !refused && waited < 5000; waited += 100) {
     await new Promise((r) => setTimeout(r, 100));
-    refused = await fetch(`${BASE}/api/health`).then(() => false, () => true);
+    refused = await fetch(`${BASE}/api/health`).then(
+      () => false,
+      () => true,
+    );
   }
   expect(refused, "after SIGTERM the server still took a new connection");
   const slowResult = await slow;
   const code = await exited(server);
   expect(slowResult.status === 201, `the upload running at SIGTERM got ${slowResult.status}`);
-  if (slowResult.status === 201) uploads.push({ id: (JSON.parse(slowResult.body) as { id: number }).id, sha256: sha256(slowFile) });
+  if (slowResult.status === 201)
+    uploads.push({ id: (JSON.parse(slowResult.body) as { id: number }).id, sha256: sha256(slowFile) });
   expect(code === 0, `the server exited with ${code} after SIGTERM`);
   const wal = path.join(dataDir, "cityeval.db-wal");
   const walBytes = fs.existsSync(wal) ? fs.statSync(wal).size : 0;
   expect(walBytes === 0, `the WAL holds ${walBytes} bytes after a clean stop`);
   checkDataDir(dataDir, "after SIGTERM", new Map(savers.map((s) => [s, s.acked])), uploads, false);
-  console.log(`   new connections refused: ${refused}; running upload answered ${slowResult.status}; exit code ${code}; WAL left: ${walBytes} bytes`);
+  console.log(
+    `   new connections refused: ${refused}; running upload answered ${slowResult.status}; exit code ${code}; WAL left: ${walBytes} bytes`,
+  );
 
   // 3. another process holds the write lock
   console.log("3. another process holds the database's write lock");
@@ -285,7 +328,9 @@ async function main() {
   expect(healthRes.status === 200, `the health probe got ${healthRes.status} while the database was locked`);
   const retried = await saver.save();
   expect(retried, "the save did not go through once the lock was released");
-  console.log(`   autosave: ${busyRes.status} (Retry-After ${busyRes.headers["retry-after"]}) after ${busyMs.toFixed(0)} ms, "${message}"; health: ${healthRes.status} in ${healthRes.ms.toFixed(0)} ms; after release: ${retried ? "saved" : "NOT saved"}`);
+  console.log(
+    `   autosave: ${busyRes.status} (Retry-After ${busyRes.headers["retry-after"]}) after ${busyMs.toFixed(0)} ms, "${message}"; health: ${healthRes.status} in ${healthRes.ms.toFixed(0)} ms; after release: ${retried ? "saved" : "NOT saved"}`,
+  );
 
   // 4. backup during the load, restore, check
   console.log("4. backup while the load runs, then restore");
@@ -305,7 +350,9 @@ async function main() {
   const restoreRun = await runScript("scripts/restore.ts", [backupDir], restoreDir);
   expect(restoreRun.code === 0, `npm run restore exited ${restoreRun.code}: ${restoreRun.output}`);
   if (restoreRun.code === 0) checkDataDir(restoreDir, "restored backup", before, uploadsBefore, true);
-  console.log(`   ${during.saves} saves and ${during.uploaded} uploads acknowledged around the backup; backup exit ${backupRun.code}, restore exit ${restoreRun.code}`);
+  console.log(
+    `   ${during.saves} saves and ${during.uploaded} uploads acknowledged around the backup; backup exit ${backupRun.code}, restore exit ${restoreRun.code}`,
+  );
   console.log(`   ${backupRun.output.split("\n")[0]}`);
 
   server.kill("SIGTERM");
@@ -318,13 +365,21 @@ async function main() {
     console.error(`FAILED: ${failures.length} problem(s)\n${failures.map((f) => `  - ${f}`).join("\n")}`);
     process.exit(1);
   }
-  console.log("OK: nothing acknowledged was lost, every evidence row has its file, no debris, clean stop, 503 under contention, backup restores.");
+  console.log(
+    "OK: nothing acknowledged was lost, every evidence row has its file, no debris, clean stop, 503 under contention, backup restores.",
+  );
 }
 
 /** Runs one of the operator scripts as `npm run` would, against `dataDir`; its exit code and output. */
-function runScript(script: string, scriptArgs: string[], dataDir: string): Promise<{ code: number | null; output: string }> {
+function runScript(
+  script: string,
+  scriptArgs: string[],
+  dataDir: string,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script, ...scriptArgs], { env: { ...process.env, DATA_DIR: dataDir } });
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script, ...scriptArgs], {
+      env: { ...process.env, DATA_DIR: dataDir },
+    });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));

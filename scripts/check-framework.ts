@@ -23,7 +23,9 @@ const result = validateFramework(input);
 if (result.ok) {
   const { modules } = result.framework;
   const indicators = modules.flatMap((m) => m.indicators);
-  console.log(`${file}: valid — ${modules.length} modules, ${indicators.length} indicators, ${indicators.flatMap((i) => i.items).length} items`);
+  console.log(
+    `${file}: valid — ${modules.length} modules, ${indicators.length} indicators, ${indicators.flatMap((i) => i.items).length} items`,
+  );
 } else {
   for (const p of result.problems) console.error(`${p.at}: ${t(p.key, p.params)}`);
   console.error(`${file}: ${result.problems.length} problem(s)`);

@@ -25,10 +25,14 @@ function stillOldOrphan(storageKey: string): boolean {
 for (const file of orphans) {
   const old = Date.now() - file.mtimeMs > SAFE_AGE_MS;
   const removing = remove && old && stillOldOrphan(file.storageKey);
-  console.log(`${file.storageKey}  ${file.size} bytes  ${new Date(file.mtimeMs).toISOString()}${remove ? (removing ? "  removed" : "  kept (less than a day old, or in use again)") : ""}`);
+  console.log(
+    `${file.storageKey}  ${file.size} bytes  ${new Date(file.mtimeMs).toISOString()}${remove ? (removing ? "  removed" : "  kept (less than a day old, or in use again)") : ""}`,
+  );
   if (removing) {
     fs.rmSync(store.pathOf(file.storageKey), { force: true });
     removed += 1;
   }
 }
-console.log(`${orphans.length} evidence file(s) referenced by no row${remove ? `; ${removed} removed` : " (run with --delete to remove those older than a day)"}`);
+console.log(
+  `${orphans.length} evidence file(s) referenced by no row${remove ? `; ${removed} removed` : " (run with --delete to remove those older than a day)"}`,
+);

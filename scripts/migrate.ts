@@ -1,6 +1,6 @@
-import { databasePath } from "@/lib/config/paths";
 import { openDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
+import { databasePath } from "@/lib/config/paths";
 
 const db = openDatabase(databasePath());
 runMigrations(db);

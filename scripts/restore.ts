@@ -16,5 +16,9 @@ if (!dir) {
 refuseWhileServerRuns(dataDir(), "Restoring");
 const problems = restore(path.resolve(dir), dataDir());
 for (const p of problems) console.error(`PROBLEM ${p}`);
-console.log(problems.length ? "NOT restored cleanly: see the problems above" : `OK: restored into ${dataDir()}; integrity and audit chain checked`);
+console.log(
+  problems.length
+    ? "NOT restored cleanly: see the problems above"
+    : `OK: restored into ${dataDir()}; integrity and audit chain checked`,
+);
 process.exit(problems.length ? 1 : 0);

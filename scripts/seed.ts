@@ -1,7 +1,7 @@
-import { databasePath, dataDir } from "@/lib/config/paths";
-import { refuseWhileServerRuns } from "@/lib/config/server-lock";
 import { openDatabase } from "@/db/client";
 import { formatDemoLogins, migrateAndSeed } from "@/db/seed";
+import { databasePath, dataDir } from "@/lib/config/paths";
+import { refuseWhileServerRuns } from "@/lib/config/server-lock";
 
 async function main() {
   refuseWhileServerRuns(dataDir(), "Seeding");

@@ -10,17 +10,21 @@
 import fs from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { parseArgs } from "node:util";
-import { LOCALES } from "@/lib/domain";
-import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE } from "@/lib/i18n/config";
 import { serverSettings } from "@/lib/config/limits";
 import { dataDir } from "@/lib/config/paths";
 import { refuseWhileServerRuns } from "@/lib/config/server-lock";
+import { LOCALES } from "@/lib/domain";
+import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE } from "@/lib/i18n/config";
 import { logger } from "@/lib/server/logger";
 import { createAppServer } from "@/lib/server/serve";
 
 /** "The server is restarting", in the language of the visitor's locale cookie (as the app picks it). */
 const restarting = Object.fromEntries(
-  LOCALES.map((locale) => [locale, (JSON.parse(fs.readFileSync(`messages/${locale}.json`, "utf8")) as { errors: { serverRestarting: string } }).errors.serverRestarting]),
+  LOCALES.map((locale) => [
+    locale,
+    (JSON.parse(fs.readFileSync(`messages/${locale}.json`, "utf8")) as { errors: { serverRestarting: string } }).errors
+      .serverRestarting,
+  ]),
 );
 function stoppingMessage(req: IncomingMessage): string {
   const chosen = new RegExp(`(?:^|;\\s*)${LOCALE_COOKIE}=([^;]+)`).exec(req.headers.cookie ?? "")?.[1];
@@ -28,7 +32,9 @@ function stoppingMessage(req: IncomingMessage): string {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
+  const { values } = parseArgs({
+    options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
+  });
   const port = Number(values.port ?? process.env.PORT ?? 3000);
   const hostname = values.hostname ?? "0.0.0.0";
   const { graceMs, pageConcurrency } = serverSettings();
@@ -38,7 +44,12 @@ async function main() {
   const { default: next } = await import("next");
   const app = next({ dev: false, dir: process.cwd(), hostname, port });
   await app.prepare();
-  const { server, shutdown } = createAppServer(app.getRequestHandler(), { logger, graceMs, pageConcurrency, stoppingMessage });
+  const { server, shutdown } = createAppServer(app.getRequestHandler(), {
+    logger,
+    graceMs,
+    pageConcurrency,
+    stoppingMessage,
+  });
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -50,7 +61,12 @@ async function main() {
     logger.info({ signal, graceMs }, "shutting down: no new requests, waiting for running ones");
     const result = await shutdown();
     await app.close().catch((error: unknown) => logger.error({ err: error }, "next.js close failed"));
-    logger.info(result, result.drained ? "stopped: every running request finished" : "stopped: grace period over, unfinished requests cut");
+    logger.info(
+      result,
+      result.drained
+        ? "stopped: every running request finished"
+        : "stopped: grace period over, unfinished requests cut",
+    );
     process.exit(0); // the exit handlers checkpoint and close the database
   };
   process.on("SIGTERM", (signal) => void stop(signal));

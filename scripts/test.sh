@@ -27,6 +27,7 @@ phase() {
 
 phase typecheck npx tsc --noEmit
 phase lint npx eslint --max-warnings 0 .
+phase format npx biome ci .
 phase cycles npm run -s check:cycles
 phase unit npx vitest run
 phase build npx next build

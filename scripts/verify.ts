@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
 import { getRound, getRoundByName } from "@/db/rounds";
 import { latestFinalisation } from "@/db/signatures";
-import { verifyAudit, verifyRound, type Verification } from "@/db/verify";
+import { type Verification, verifyAudit, verifyRound } from "@/db/verify";
 import { databasePath } from "@/lib/config/paths";
 import { existingSigningKeyPem } from "@/lib/config/signing-key";
 import { fingerprint, publicKeyPemOf } from "@/lib/signing/signature";
@@ -27,15 +27,20 @@ function usage(message: string): never {
 
 let args;
 try {
-  args = parseArgs({ allowPositionals: true, options: { audit: { type: "boolean" }, bundle: { type: "string" }, "public-key": { type: "string" } } });
+  args = parseArgs({
+    allowPositionals: true,
+    options: { audit: { type: "boolean" }, bundle: { type: "string" }, "public-key": { type: "string" } },
+  });
 } catch (error) {
   usage((error as Error).message);
 }
 const { values, positionals } = args;
-const pinned = values["public-key"] ? fs.readFileSync(values["public-key"], "utf8") : (() => {
-  const own = existingSigningKeyPem();
-  return own ? publicKeyPemOf(own) : undefined;
-})();
+const pinned = values["public-key"]
+  ? fs.readFileSync(values["public-key"], "utf8")
+  : (() => {
+      const own = existingSigningKeyPem();
+      return own ? publicKeyPemOf(own) : undefined;
+    })();
 
 function report(outcome: Pick<Verification, "ok" | "checks">): never {
   for (const check of outcome.checks) {
@@ -57,12 +62,19 @@ if (values.bundle) {
   }
   const pinnedKey = pinned;
   const carried = (raw as { signed?: { publicKey?: string } } | null)?.signed?.publicKey;
-  if (typeof carried === "string") console.log(`public key in the bundle ${await bundleKeyFingerprint(carried)}${pinnedKey ? `; pinned ${await bundleKeyFingerprint(pinnedKey)}` : " (NOT PINNED: compare it with the fingerprint the report publishes, or give --public-key)"}`);
+  if (typeof carried === "string")
+    console.log(
+      `public key in the bundle ${await bundleKeyFingerprint(carried)}${pinnedKey ? `; pinned ${await bundleKeyFingerprint(pinnedKey)}` : " (NOT PINNED: compare it with the fingerprint the report publishes, or give --public-key)"}`,
+    );
   report(await verifyBundle(raw, pinnedKey));
 }
 
 const db = openDatabase(databasePath());
-console.log(pinned ? `public key ${fingerprint(pinned)} (${values["public-key"] ? "pinned" : "this instance's"})` : "no public key pinned: signatures are checked under the key stored with them");
+console.log(
+  pinned
+    ? `public key ${fingerprint(pinned)} (${values["public-key"] ? "pinned" : "this instance's"})`
+    : "no public key pinned: signatures are checked under the key stored with them",
+);
 if (values.audit) {
   const outcome = verifyAudit(db, pinned);
   console.log(`audit log: rows 1 to ${outcome.rows}`);
@@ -76,6 +88,8 @@ const signed = latestFinalisation(db, round.id);
 console.log(`round ${round.id} (${round.name}), ${round.status}`);
 if (signed) {
   const { record } = signed.signed;
-  console.log(`signed ${"signedAt" in record ? record.signedAt : ""}: digest ${round.digest}, audit head row ${record.auditHead.id} ${record.auditHead.hash}`);
+  console.log(
+    `signed ${"signedAt" in record ? record.signedAt : ""}: digest ${round.digest}, audit head row ${record.auditHead.id} ${record.auditHead.hash}`,
+  );
 }
 report(verifyRound(db, round.id, pinned));

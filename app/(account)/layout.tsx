@@ -6,5 +6,9 @@ import { requireRole } from "@/lib/auth/session";
 // Pages every signed-in role has.
 export default async function Layout({ children }: { children: React.ReactNode }) {
   const user = await requireRole("admin", "reviewer", "city_staff");
-  return <AppShell user={user} unread={countUnread(getDb(), user.id)}>{children}</AppShell>;
+  return (
+    <AppShell user={user} unread={countUnread(getDb(), user.id)}>
+      {children}
+    </AppShell>
+  );
 }

@@ -6,5 +6,9 @@ import { requireRole } from "@/lib/auth/session";
 // Re-checks the role for the whole group; each page checks again for the ids in its URL.
 export default async function Layout({ children }: { children: React.ReactNode }) {
   const user = await requireRole("city_staff", "admin");
-  return <AppShell user={user} unread={countUnread(getDb(), user.id)}>{children}</AppShell>;
+  return (
+    <AppShell user={user} unread={countUnread(getDb(), user.id)}>
+      {children}
+    </AppShell>
+  );
 }

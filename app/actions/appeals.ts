@@ -8,12 +8,16 @@ import { ActionError, defineAction, parseWithKeys, refuse, toErrorKey } from "@/
 import { decideAppealSchema, fileAppealSchema } from "@/lib/review/appeals";
 import { adjustValueSchemaFor, isAdjustable } from "@/lib/review/decision-schema";
 
-export const fileAppealAction = defineAction(fileAppealSchema, { roles: ["city_staff"] }, ({ itemId, reason, evidenceUrl }, { user }) => {
-  const result = fileAppeal(getDb(), user, { itemId, reason, evidenceUrl });
-  if (!result.ok) refuse(result.reason);
-  revalidatePath("/rounds", "layout");
-  return { id: result.id };
-});
+export const fileAppealAction = defineAction(
+  fileAppealSchema,
+  { roles: ["city_staff"] },
+  ({ itemId, reason, evidenceUrl }, { user }) => {
+    const result = fileAppeal(getDb(), user, { itemId, reason, evidenceUrl });
+    if (!result.ok) refuse(result.reason);
+    revalidatePath("/rounds", "layout");
+    return { id: result.id };
+  },
+);
 
 export const decideAppealAction = defineAction(decideAppealSchema, { roles: ["reviewer"] }, (input, { user }) => {
   const db = getDb();
@@ -23,16 +27,28 @@ export const decideAppealAction = defineAction(decideAppealSchema, { roles: ["re
     const item = getAppealItem(db, input.appealId);
     if (!item || !isAdjustable(item)) refuse("notFound");
     const parsed = parseWithKeys(adjustValueSchemaFor(item), input.value);
-    if (!parsed.success) throw new ActionError(toErrorKey(parsed.error.issues[0]?.message), 400, { fieldErrors: { value: [toErrorKey(parsed.error.issues[0]?.message)] } });
+    if (!parsed.success)
+      throw new ActionError(toErrorKey(parsed.error.issues[0]?.message), 400, {
+        fieldErrors: { value: [toErrorKey(parsed.error.issues[0]?.message)] },
+      });
     amendedValue = parsed.data;
   }
-  const result = decideAppeal(db, user, { appealId: input.appealId, outcome: input.outcome, reason: input.reason, amendedValue });
+  const result = decideAppeal(db, user, {
+    appealId: input.appealId,
+    outcome: input.outcome,
+    reason: input.reason,
+    amendedValue,
+  });
   if (!result.ok) refuse(result.reason);
   revalidatePath("/review/appeals");
 });
 
-export const assignAppealAction = defineAction(z.object({ appealId: z.number().int().positive(), reviewerId: z.number().int().positive() }), { roles: ["admin"] }, ({ appealId, reviewerId }, { user }) => {
-  const result = assignAppeal(getDb(), user, appealId, reviewerId);
-  if (!result.ok) refuse(result.reason);
-  revalidatePath("/admin/rounds", "layout");
-});
+export const assignAppealAction = defineAction(
+  z.object({ appealId: z.number().int().positive(), reviewerId: z.number().int().positive() }),
+  { roles: ["admin"] },
+  ({ appealId, reviewerId }, { user }) => {
+    const result = assignAppeal(getDb(), user, appealId, reviewerId);
+    if (!result.ok) refuse(result.reason);
+    revalidatePath("/admin/rounds", "layout");
+  },
+);

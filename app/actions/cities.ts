@@ -15,11 +15,15 @@ export const createCityAction = defineAction(citySchema, ADMIN, (input, { user }
   revalidatePath("/admin/cities");
 });
 
-export const updateCityAction = defineAction(citySchema.omit({ code: true }).extend({ id: z.number().int().positive() }), ADMIN, ({ id, ...input }, { user }) => {
-  const result = updateCity(getDb(), user.id, id, input);
-  if (!result.ok) refuse(result.reason);
-  revalidatePath("/admin/cities");
-});
+export const updateCityAction = defineAction(
+  citySchema.omit({ code: true }).extend({ id: z.number().int().positive() }),
+  ADMIN,
+  ({ id, ...input }, { user }) => {
+    const result = updateCity(getDb(), user.id, id, input);
+    if (!result.ok) refuse(result.reason);
+    revalidatePath("/admin/cities");
+  },
+);
 
 export const setParticipationAction = defineAction(
   z.object({ roundId: z.number().int().positive(), cityIds: z.array(z.number().int().positive()).max(100_000) }),

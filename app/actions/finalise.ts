@@ -12,7 +12,14 @@ const id = z.number().int().positive();
 const reason = z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX, { error: "tooLong" });
 
 export const markNotSubmittedAction = defineAction(
-  z.object({ roundId: id, cells: z.array(z.object({ cityId: id, moduleId: id })).min(1).max(10_000), reason }),
+  z.object({
+    roundId: id,
+    cells: z
+      .array(z.object({ cityId: id, moduleId: id }))
+      .min(1)
+      .max(10_000),
+    reason,
+  }),
   ADMIN,
   ({ roundId, cells, reason: why }, { user }) => {
     const db = getDb();
@@ -38,8 +45,12 @@ export const finaliseRoundAction = defineAction(z.object({ roundId: id }), ADMIN
   return { digest: result.digest, cities: result.cities };
 });
 
-export const reopenRoundAction = defineAction(z.object({ roundId: id, reason }), ADMIN, ({ roundId, reason: why }, { user }) => {
-  const result = reopenRound(getDb(), user, roundId, why);
-  if (!result.ok) refuse(result.reason);
-  revalidatePath("/", "layout");
-});
+export const reopenRoundAction = defineAction(
+  z.object({ roundId: id, reason }),
+  ADMIN,
+  ({ roundId, reason: why }, { user }) => {
+    const result = reopenRound(getDb(), user, roundId, why);
+    if (!result.ok) refuse(result.reason);
+    revalidatePath("/", "layout");
+  },
+);

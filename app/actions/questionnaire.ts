@@ -10,7 +10,10 @@ import { ActionError, defineAction, refuse } from "@/lib/action";
 const STAFF = { roles: ["city_staff"] } as const;
 
 export const addLinkEvidenceAction = defineAction(
-  z.object({ itemId: z.number().int().positive(), url: z.url({ protocol: /^https?$/, error: "urlInvalid" }).max(2000, { error: "tooLong" }) }),
+  z.object({
+    itemId: z.number().int().positive(),
+    url: z.url({ protocol: /^https?$/, error: "urlInvalid" }).max(2000, { error: "tooLong" }),
+  }),
   STAFF,
   ({ itemId, url }, { user }) => {
     const result = addEvidence(getDb(), user, itemId, { kind: "url", url });
@@ -19,10 +22,14 @@ export const addLinkEvidenceAction = defineAction(
   },
 );
 
-export const deleteEvidenceAction = defineAction(z.object({ evidenceId: z.number().int().positive() }), STAFF, ({ evidenceId }, { user }) => {
-  const result = deleteEvidence(getDb(), user, evidenceId);
-  if (!result.ok) refuse(result.reason);
-});
+export const deleteEvidenceAction = defineAction(
+  z.object({ evidenceId: z.number().int().positive() }),
+  STAFF,
+  ({ evidenceId }, { user }) => {
+    const result = deleteEvidence(getDb(), user, evidenceId);
+    if (!result.ok) refuse(result.reason);
+  },
+);
 
 export const submitModuleAction = defineAction(
   z.object({ roundId: z.number().int().positive(), moduleCode: z.string().min(1).max(20) }),
@@ -33,7 +40,9 @@ export const submitModuleAction = defineAction(
     if (result.reason === "incomplete") throw new ActionError("incomplete", 409, { missing: result.missing });
     if ("deadline" in result) {
       const format = await getFormatter();
-      throw new ActionError("pastDeadline", 409, { deadline: format.dateTime(result.deadline, { dateStyle: "long", timeStyle: "short" }) });
+      throw new ActionError("pastDeadline", 409, {
+        deadline: format.dateTime(result.deadline, { dateStyle: "long", timeStyle: "short" }),
+      });
     }
     refuse(result.reason);
   },

@@ -3,13 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
+import { getItem } from "@/db/framework";
 import { decideItem, withdrawItemDecision } from "@/db/item-decisions";
 import { replyToQuery } from "@/db/review-feedback";
 import { approveSubmission, bulkApprove, reopenSubmission, returnSubmission } from "@/db/reviews";
 import { ActionError, defineAction, parseWithKeys, refusalStatus, refuse, toErrorKey } from "@/lib/action";
 import { REASON_MAX } from "@/lib/questionnaire/answer-schema";
 import { adjustValueSchemaFor, isAdjustable, itemDecisionSchema } from "@/lib/review/decision-schema";
-import { getItem } from "@/db/framework";
 
 const REVIEWER = { roles: ["reviewer"] } as const;
 const ids = { submissionId: z.number().int().positive(), version: z.number().int().positive() };
@@ -24,30 +24,55 @@ export const decideItemAction = defineAction(
       const item = getItem(db, itemId);
       if (!item || !isAdjustable(item)) refuse("notFound");
       const parsed = parseWithKeys(adjustValueSchemaFor(item), decision.value);
-      if (!parsed.success) throw new ActionError(toErrorKey(parsed.error.issues[0]?.message), 400, { fieldErrors: { value: [toErrorKey(parsed.error.issues[0]?.message)] } });
+      if (!parsed.success)
+        throw new ActionError(toErrorKey(parsed.error.issues[0]?.message), 400, {
+          fieldErrors: { value: [toErrorKey(parsed.error.issues[0]?.message)] },
+        });
       adjustedValue = parsed.data;
     }
-    const result = decideItem(db, user, { submissionId, itemId, version, ...decision, adjustedValue, comment: decision.comment ?? null } as Parameters<typeof decideItem>[2]);
+    const result = decideItem(db, user, {
+      submissionId,
+      itemId,
+      version,
+      ...decision,
+      adjustedValue,
+      comment: decision.comment ?? null,
+    } as Parameters<typeof decideItem>[2]);
     if (!result.ok) refuse(result.reason);
     revalidatePath(`/review/submissions/${submissionId}`);
   },
 );
 
-export const withdrawItemDecisionAction = defineAction(z.object({ ...ids, itemId: z.number().int().positive() }), REVIEWER, ({ submissionId, version, itemId }, { user }) => {
-  const result = withdrawItemDecision(getDb(), user, { submissionId, version, itemId });
-  if (!result.ok) refuse(result.reason);
-  revalidatePath(`/review/submissions/${submissionId}`);
-});
+export const withdrawItemDecisionAction = defineAction(
+  z.object({ ...ids, itemId: z.number().int().positive() }),
+  REVIEWER,
+  ({ submissionId, version, itemId }, { user }) => {
+    const result = withdrawItemDecision(getDb(), user, { submissionId, version, itemId });
+    if (!result.ok) refuse(result.reason);
+    revalidatePath(`/review/submissions/${submissionId}`);
+  },
+);
 
 export const approveAction = defineAction(z.object(ids), REVIEWER, ({ submissionId, version }, { user }) => {
   const result = approveSubmission(getDb(), user, submissionId, version);
-  if (!result.ok) throw new ActionError(result.reason, refusalStatus(result.reason), result.itemCodes ? { itemCodes: result.itemCodes } : undefined);
+  if (!result.ok)
+    throw new ActionError(
+      result.reason,
+      refusalStatus(result.reason),
+      result.itemCodes ? { itemCodes: result.itemCodes } : undefined,
+    );
   revalidatePath("/review", "layout");
   return { verified: result.verified };
 });
 
 export const returnAction = defineAction(
-  z.object({ ...ids, comment: z.string().max(REASON_MAX * 2, { error: "tooLong" }).optional() }),
+  z.object({
+    ...ids,
+    comment: z
+      .string()
+      .max(REASON_MAX * 2, { error: "tooLong" })
+      .optional(),
+  }),
   REVIEWER,
   ({ submissionId, version, comment }, { user }) => {
     const result = returnSubmission(getDb(), user, submissionId, version, comment ?? null);
@@ -56,14 +81,25 @@ export const returnAction = defineAction(
   },
 );
 
-export const bulkApproveAction = defineAction(z.object({ submissionIds: z.array(z.number().int().positive()).min(1).max(500) }), REVIEWER, ({ submissionIds }, { user }) => {
-  const results = bulkApprove(getDb(), user, submissionIds);
-  revalidatePath("/review", "layout");
-  return { approved: results.filter((r) => r.ok).length, skipped: results.filter((r) => !r.ok).length };
-});
+export const bulkApproveAction = defineAction(
+  z.object({ submissionIds: z.array(z.number().int().positive()).min(1).max(500) }),
+  REVIEWER,
+  ({ submissionIds }, { user }) => {
+    const results = bulkApprove(getDb(), user, submissionIds);
+    revalidatePath("/review", "layout");
+    return { approved: results.filter((r) => r.ok).length, skipped: results.filter((r) => !r.ok).length };
+  },
+);
 
 export const replyToQueryAction = defineAction(
-  z.object({ itemReviewId: z.number().int().positive(), reply: z.string().trim().min(1, { error: "required" }).max(REASON_MAX * 2, { error: "tooLong" }) }),
+  z.object({
+    itemReviewId: z.number().int().positive(),
+    reply: z
+      .string()
+      .trim()
+      .min(1, { error: "required" })
+      .max(REASON_MAX * 2, { error: "tooLong" }),
+  }),
   { roles: ["city_staff"] },
   ({ itemReviewId, reply }, { user }) => {
     const result = replyToQuery(getDb(), user, itemReviewId, reply);
@@ -72,7 +108,10 @@ export const replyToQueryAction = defineAction(
 );
 
 export const reopenAction = defineAction(
-  z.object({ submissionId: z.number().int().positive(), reason: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX, { error: "tooLong" }) }),
+  z.object({
+    submissionId: z.number().int().positive(),
+    reason: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX, { error: "tooLong" }),
+  }),
   { roles: ["admin"] },
   ({ submissionId, reason }, { user }) => {
     const result = reopenSubmission(getDb(), user, submissionId, reason);

@@ -4,10 +4,10 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { cloneRound, createDraftRound, openRound, updateRoundSettings } from "@/db/rounds";
 import { listFrameworkYears, loadFrameworkFile } from "@/db/data-files";
-import { starterFramework } from "@/lib/framework/starter";
+import { cloneRound, createDraftRound, openRound, updateRoundSettings } from "@/db/rounds";
 import { ActionError, defineAction, refuse } from "@/lib/action";
+import { starterFramework } from "@/lib/framework/starter";
 import { cloneRoundSchema, createRoundSchema, endOfDayCst, roundSettingsSchema } from "@/lib/rounds/settings-schema";
 
 const ADMIN = { roles: ["admin"] } as const;
@@ -41,8 +41,12 @@ export const updateRoundSettingsAction = defineAction(roundSettingsSchema, ADMIN
   revalidatePath(`/admin/rounds/${input.roundId}`);
 });
 
-export const openRoundAction = defineAction(z.object({ roundId: z.number().int().positive() }), ADMIN, ({ roundId }, { user }) => {
-  const result = openRound(getDb(), user.id, roundId);
-  if (!result.ok) refuse(result.reason);
-  revalidatePath("/", "layout");
-});
+export const openRoundAction = defineAction(
+  z.object({ roundId: z.number().int().positive() }),
+  ADMIN,
+  ({ roundId }, { user }) => {
+    const result = openRound(getDb(), user.id, roundId);
+    if (!result.ok) refuse(result.reason);
+    revalidatePath("/", "layout");
+  },
+);

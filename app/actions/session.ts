@@ -5,14 +5,14 @@ import { redirect } from "next/navigation";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { z } from "zod";
 import { getDb, isDatabaseBusy } from "@/db/client";
-import { LOCALES } from "@/lib/domain";
 import { getSessionUserByEmail, updateUserLocale } from "@/db/users";
 import { ActionError, defineAction } from "@/lib/action";
-import { signIn, SignInThrottled, signOut, updateSession } from "@/lib/auth/auth";
+import { SignInThrottled, signIn, signOut, updateSession } from "@/lib/auth/auth";
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, deviceIdOf, newDeviceToken } from "@/lib/auth/device";
 import { signInSchema } from "@/lib/auth/schemas";
-import { authSecret } from "@/lib/config/secret";
 import { homePath } from "@/lib/auth/session";
+import { authSecret } from "@/lib/config/secret";
+import { LOCALES } from "@/lib/domain";
 import { LOCALE_COOKIE } from "@/lib/i18n/config";
 
 const ONE_YEAR = 60 * 60 * 24 * 365;
@@ -31,12 +31,21 @@ async function signInOrRefuse(email: string, password: string) {
     const store = await cookies();
     if (!deviceIdOf(store.get(DEVICE_COOKIE)?.value, email, authSecret())) {
       const secure = (await headers()).get("x-forwarded-proto") === "https";
-      store.set(DEVICE_COOKIE, newDeviceToken(email, authSecret()), { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS });
+      store.set(DEVICE_COOKIE, newDeviceToken(email, authSecret()), {
+        httpOnly: true,
+        sameSite: "lax",
+        secure,
+        path: "/",
+        maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
+      });
     }
   } catch (error) {
     // Another process held the database's write lock while the sign-in was recorded: say so, not "wrong password".
     if (causes(error).some(isDatabaseBusy)) throw new ActionError("databaseBusy", 503);
-    if (error instanceof SignInThrottled) throw new ActionError("signInThrottled", 429, { minutes: Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 60_000)) });
+    if (error instanceof SignInThrottled)
+      throw new ActionError("signInThrottled", 429, {
+        minutes: Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 60_000)),
+      });
     if (error instanceof CredentialsSignin || error instanceof AuthError) throw new ActionError("invalidCredentials");
     throw error;
   }
@@ -69,13 +78,17 @@ export const resumeSessionAction = defineAction(signInSchema, { public: true }, 
   return { userId: getSessionUserByEmail(getDb(), email)?.id ?? null };
 });
 
-export const setLocaleAction = defineAction(z.object({ locale: z.enum(LOCALES) }), { public: true }, async ({ locale }, { user }) => {
-  await setLocaleCookie(locale);
-  if (user) {
-    updateUserLocale(getDb(), user.id, locale);
-    await updateSession({ user: { locale } });
-  }
-});
+export const setLocaleAction = defineAction(
+  z.object({ locale: z.enum(LOCALES) }),
+  { public: true },
+  async ({ locale }, { user }) => {
+    await setLocaleCookie(locale);
+    if (user) {
+      updateUserLocale(getDb(), user.id, locale);
+      await updateSession({ user: { locale } });
+    }
+  },
+);
 
 export async function signOutAction() {
   await signOut({ redirectTo: "/signin" });

@@ -43,7 +43,13 @@ export function AssignmentCell({
         {assigned.map((a) => (
           <li key={a.id} className="flex items-center gap-1">
             <span>{a.reviewerName}</span>
-            <button type="button" disabled={pending} aria-label={t("remove", { name: a.reviewerName, cell: label })} className="text-xs text-red-700 hover:underline" onClick={() => run(() => removeAssignmentAction({ roundId, assignmentId: a.id }))}>
+            <button
+              type="button"
+              disabled={pending}
+              aria-label={t("remove", { name: a.reviewerName, cell: label })}
+              className="text-xs text-red-700 hover:underline"
+              onClick={() => run(() => removeAssignmentAction({ roundId, assignmentId: a.id }))}
+            >
               ×
             </button>
           </li>
@@ -51,16 +57,34 @@ export function AssignmentCell({
       </ul>
       {available.length > 0 && (
         <div className="flex gap-1">
-          <select aria-label={t("choose", { cell: label })} value={choice} onChange={(e) => setChoice(e.target.value)} className="min-w-0 flex-1 rounded border border-slate-300 px-1 py-0.5 text-xs">
+          <select
+            aria-label={t("choose", { cell: label })}
+            value={choice}
+            onChange={(e) => setChoice(e.target.value)}
+            className="min-w-0 flex-1 rounded border border-slate-300 px-1 py-0.5 text-xs"
+          >
             <option value="">{t("pick")}</option>
-            {available.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+            {available.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
           </select>
-          <button type="button" disabled={!choice || pending} className="rounded border border-slate-300 px-2 text-xs disabled:text-slate-400" onClick={() => run(() => addAssignmentAction({ roundId, moduleId, stageId, reviewerId: Number(choice) }))}>
+          <button
+            type="button"
+            disabled={!choice || pending}
+            className="rounded border border-slate-300 px-2 text-xs disabled:text-slate-400"
+            onClick={() => run(() => addAssignmentAction({ roundId, moduleId, stageId, reviewerId: Number(choice) }))}
+          >
             {t("add")}
           </button>
         </div>
       )}
-      {error && <p role="alert" className="text-xs text-red-700">{errorText(error)}</p>}
+      {error && (
+        <p role="alert" className="text-xs text-red-700">
+          {errorText(error)}
+        </p>
+      )}
     </div>
   );
 }

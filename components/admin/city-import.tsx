@@ -1,10 +1,10 @@
 "use client";
 
-import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
+import { useLocale, useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
-import type { CityTier, Region } from "@/lib/domain";
 import type { CityField, ImportRow, ImportStatus } from "@/lib/cities/import";
+import type { CityTier, Region } from "@/lib/domain";
 import { pick } from "@/lib/i18n/pick";
 import { Button } from "../ui/button";
 
@@ -12,7 +12,11 @@ type Problem = { row: number; column: string; message: string };
 type Preview = { fileName: string; rows: ImportRow[]; problems: Problem[]; counts: Record<ImportStatus, number> };
 type Message = { ok: boolean; text: string };
 
-const STATUS_STYLE: Record<ImportStatus, string> = { create: "text-emerald-700", update: "text-amber-700", unchanged: "text-slate-500" };
+const STATUS_STYLE: Record<ImportStatus, string> = {
+  create: "text-emerald-700",
+  update: "text-amber-700",
+  unchanged: "text-slate-500",
+};
 
 /** Upload a CSV or Excel file of cities: a dry run shows what would change and every problem; then apply it. */
 export function CityImport() {
@@ -69,7 +73,8 @@ export function CityImport() {
     });
   };
 
-  const valueText = (field: CityField, value: string) => (field === "region" ? tr(value as Region) : field === "tier" ? tt(value as CityTier) : value);
+  const valueText = (field: CityField, value: string) =>
+    field === "region" ? tr(value as Region) : field === "tier" ? tt(value as CityTier) : value;
   const toChange = preview ? preview.counts.create + preview.counts.update : 0;
   const canApply = !!preview && !pending && preview.problems.length === 0 && toChange > 0;
   const cell = "px-3 py-2";
@@ -78,7 +83,13 @@ export function CityImport() {
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
-        <a href="/api/cities/import" download className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("template")}</a>
+        <a
+          href="/api/cities/import"
+          download
+          className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+        >
+          {t("template")}
+        </a>
         <label className="flex items-center gap-2">
           {t("file")}
           <input
@@ -93,19 +104,41 @@ export function CityImport() {
           />
         </label>
       </div>
-      <p aria-live="polite" className="text-slate-600">{pending ? t(busy) : ""}</p>
-      {message && <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-emerald-700" : "text-red-700"}>{message.text}</p>}
+      <p aria-live="polite" className="text-slate-600">
+        {pending ? t(busy) : ""}
+      </p>
+      {message && (
+        <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-emerald-700" : "text-red-700"}>
+          {message.text}
+        </p>
+      )}
 
       {preview && preview.problems.length > 0 && (
         <div className="overflow-x-auto rounded-lg border border-red-200 bg-white">
           <table className="min-w-full text-sm">
-            <caption className="px-3 py-2 text-left font-medium text-red-700">{t("problemsCaption", { count: preview.problems.length })}</caption>
+            <caption className="px-3 py-2 text-left font-medium text-red-700">
+              {t("problemsCaption", { count: preview.problems.length })}
+            </caption>
             <thead className="bg-slate-50 text-left text-slate-600">
-              <tr><th scope="col" className={head}>{t("row")}</th><th scope="col" className={head}>{t("column")}</th><th scope="col" className={head}>{t("problem")}</th></tr>
+              <tr>
+                <th scope="col" className={head}>
+                  {t("row")}
+                </th>
+                <th scope="col" className={head}>
+                  {t("column")}
+                </th>
+                <th scope="col" className={head}>
+                  {t("problem")}
+                </th>
+              </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {preview.problems.map((p, i) => (
-                <tr key={i}><td className={`${cell} tabular-nums`}>{p.row}</td><td className={`${cell} font-mono`}>{p.column}</td><td className={cell}>{p.message}</td></tr>
+                <tr key={i}>
+                  <td className={`${cell} tabular-nums`}>{p.row}</td>
+                  <td className={`${cell} font-mono`}>{p.column}</td>
+                  <td className={cell}>{p.message}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -115,14 +148,26 @@ export function CityImport() {
       {preview && (preview.rows.length > 0 || preview.problems.length === 0) && (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full text-sm">
-            <caption className="px-3 py-2 text-left font-medium">{t("previewCaption", { name: preview.fileName, ...preview.counts })}</caption>
+            <caption className="px-3 py-2 text-left font-medium">
+              {t("previewCaption", { name: preview.fileName, ...preview.counts })}
+            </caption>
             <thead className="bg-slate-50 text-left text-slate-600">
               <tr>
-                {[t("row"), t("code"), t("name"), t("status"), t("changes")].map((h) => <th key={h} scope="col" className={head}>{h}</th>)}
+                {[t("row"), t("code"), t("name"), t("status"), t("changes")].map((h) => (
+                  <th key={h} scope="col" className={head}>
+                    {h}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
-              {preview.rows.length === 0 && <tr><td colSpan={5} className={`${cell} text-slate-500`}>{t("noRows")}</td></tr>}
+              {preview.rows.length === 0 && (
+                <tr>
+                  <td colSpan={5} className={`${cell} text-slate-500`}>
+                    {t("noRows")}
+                  </td>
+                </tr>
+              )}
               {preview.rows.map((r) => (
                 <tr key={r.row}>
                   <td className={`${cell} tabular-nums`}>{r.row}</td>
@@ -131,7 +176,11 @@ export function CityImport() {
                   <td className={`${cell} ${STATUS_STYLE[r.status]}`}>{t(`statuses.${r.status}`)}</td>
                   <td className={cell}>
                     {r.changes.map((c) => (
-                      <div key={c.field}>{tc(c.field)}{colon}<del className="text-slate-500">{valueText(c.field, c.from)}</del> → {valueText(c.field, c.to)}</div>
+                      <div key={c.field}>
+                        {tc(c.field)}
+                        {colon}
+                        <del className="text-slate-500">{valueText(c.field, c.from)}</del> → {valueText(c.field, c.to)}
+                      </div>
                     ))}
                   </td>
                 </tr>
@@ -143,8 +192,12 @@ export function CityImport() {
 
       {preview && (
         <div className="flex flex-wrap items-center gap-3">
-          <Button type="button" disabled={!canApply} onClick={apply}>{t("apply")}</Button>
-          {preview.problems.length === 0 && toChange === 0 && <span className="text-slate-600">{t("nothingToApply")}</span>}
+          <Button type="button" disabled={!canApply} onClick={apply}>
+            {t("apply")}
+          </Button>
+          {preview.problems.length === 0 && toChange === 0 && (
+            <span className="text-slate-600">{t("nothingToApply")}</span>
+          )}
         </div>
       )}
     </div>

@@ -1,13 +1,13 @@
 "use client";
 
-import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
+import { useLocale, useTranslations } from "next-intl";
 import { useDeferredValue, useEffect, useMemo, useState } from "react";
 import { FormProvider, useFieldArray, useForm, useFormContext, useWatch } from "react-hook-form";
-import { draftToFile, fileToDraft, newIndicator, newItem, newModule, type Draft } from "@/lib/framework/draft";
+import { type Draft, draftToFile, fileToDraft, newIndicator, newItem, newModule } from "@/lib/framework/draft";
 import type { FrameworkFile } from "@/lib/framework/schema";
+import { type FrameworkProblem, validateFramework } from "@/lib/framework/validate";
 import { pick } from "@/lib/i18n/pick";
-import { validateFramework, type FrameworkProblem } from "@/lib/framework/validate";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/text-field";
 import { IndicatorFields, ItemFields, ModuleFields } from "./framework-fields";
@@ -26,29 +26,90 @@ type TreeProps = {
 const nodeButton = "min-w-0 flex-1 truncate rounded px-2 py-1 text-left text-sm hover:bg-slate-100";
 const toolButton = "rounded px-1.5 text-xs text-slate-500 hover:bg-slate-200 hover:text-slate-900 disabled:invisible";
 
-function NodeTools({ label, index, count, move, remove }: { label: string; index: number; count: number; move: (from: number, to: number) => void; remove: () => void }) {
+function NodeTools({
+  label,
+  index,
+  count,
+  move,
+  remove,
+}: {
+  label: string;
+  index: number;
+  count: number;
+  move: (from: number, to: number) => void;
+  remove: () => void;
+}) {
   const t = useTranslations("frameworkEditor");
   return (
     <span className="flex shrink-0 items-center">
-      <button type="button" className={toolButton} disabled={index === 0} aria-label={t("moveUp", { name: label })} onClick={() => move(index, index - 1)}>↑</button>
-      <button type="button" className={toolButton} disabled={index === count - 1} aria-label={t("moveDown", { name: label })} onClick={() => move(index, index + 1)}>↓</button>
-      <button type="button" className={toolButton} disabled={count === 1} aria-label={t("removeNamed", { name: label })} onClick={remove}>✕</button>
+      <button
+        type="button"
+        className={toolButton}
+        disabled={index === 0}
+        aria-label={t("moveUp", { name: label })}
+        onClick={() => move(index, index - 1)}
+      >
+        ↑
+      </button>
+      <button
+        type="button"
+        className={toolButton}
+        disabled={index === count - 1}
+        aria-label={t("moveDown", { name: label })}
+        onClick={() => move(index, index + 1)}
+      >
+        ↓
+      </button>
+      <button
+        type="button"
+        className={toolButton}
+        disabled={count === 1}
+        aria-label={t("removeNamed", { name: label })}
+        onClick={remove}
+      >
+        ✕
+      </button>
     </span>
   );
 }
 
-function NodeLabel({ code, node, points, problems }: { code: string; node: { nameZh: string; nameEn: string }; points: string; problems: number }) {
+function NodeLabel({
+  code,
+  node,
+  points,
+  problems,
+}: {
+  code: string;
+  node: { nameZh: string; nameEn: string };
+  points: string;
+  problems: number;
+}) {
   const t = useTranslations("frameworkEditor");
   const name = pick(useLocale(), node.nameZh, node.nameEn);
   return (
     <>
-      <span className="font-mono text-slate-500">{code}</span> {name} <span className="text-slate-500 tabular-nums">· {points}</span>
-      {problems > 0 && <span className="ml-1 rounded-full bg-red-100 px-1.5 text-xs text-red-800" title={t("problemCount", { count: problems })}>{problems}</span>}
+      <span className="font-mono text-slate-500">{code}</span> {name}{" "}
+      <span className="text-slate-500 tabular-nums">· {points}</span>
+      {problems > 0 && (
+        <span
+          className="ml-1 rounded-full bg-red-100 px-1.5 text-xs text-red-800"
+          title={t("problemCount", { count: problems })}
+        >
+          {problems}
+        </span>
+      )}
     </>
   );
 }
 
-function IndicatorNode({ m, i, count, move, remove, ...tree }: TreeProps & { m: number; i: number; count: number; move: (a: number, b: number) => void; remove: () => void }) {
+function IndicatorNode({
+  m,
+  i,
+  count,
+  move,
+  remove,
+  ...tree
+}: TreeProps & { m: number; i: number; count: number; move: (a: number, b: number) => void; remove: () => void }) {
   const t = useTranslations("frameworkEditor");
   const { control } = useFormContext<Draft>();
   const items = useFieldArray({ control, name: `modules.${m}.indicators.${i}.items` });
@@ -57,10 +118,34 @@ function IndicatorNode({ m, i, count, move, remove, ...tree }: TreeProps & { m: 
   return (
     <li>
       <div className="flex items-center">
-        <button type="button" className={`${nodeButton} ${isSelected() ? "bg-brand-50 font-semibold" : ""}`} aria-current={isSelected() || undefined} onClick={() => tree.select({ m, i })}>
-          <NodeLabel code={indicator.code} node={indicator} points={indicator.points} problems={tree.problemsAt.get(indicator.code) ?? 0} />
+        <button
+          type="button"
+          className={`${nodeButton} ${isSelected() ? "bg-brand-50 font-semibold" : ""}`}
+          aria-current={isSelected() || undefined}
+          onClick={() => tree.select({ m, i })}
+        >
+          <NodeLabel
+            code={indicator.code}
+            node={indicator}
+            points={indicator.points}
+            problems={tree.problemsAt.get(indicator.code) ?? 0}
+          />
         </button>
-        {tree.editable && <NodeTools label={indicator.code} index={i} count={count} move={(a, b) => { move(a, b); tree.select({ m, i: b }); }} remove={() => { remove(); tree.select({ m }); }} />}
+        {tree.editable && (
+          <NodeTools
+            label={indicator.code}
+            index={i}
+            count={count}
+            move={(a, b) => {
+              move(a, b);
+              tree.select({ m, i: b });
+            }}
+            remove={() => {
+              remove();
+              tree.select({ m });
+            }}
+          />
+        )}
       </div>
       <ul className="ml-4 border-l border-slate-200 pl-2">
         {items.fields.map((field, k) => {
@@ -68,16 +153,32 @@ function IndicatorNode({ m, i, count, move, remove, ...tree }: TreeProps & { m: 
           if (!item) return null;
           return (
             <li key={field.id} className="flex items-center">
-              <button type="button" className={`${nodeButton} ${isSelected(k) ? "bg-brand-50 font-semibold" : ""}`} aria-current={isSelected(k) || undefined} onClick={() => tree.select({ m, i, k })}>
-                <NodeLabel code={item.code} node={item} points={item.points} problems={tree.problemsAt.get(item.code) ?? 0} />
+              <button
+                type="button"
+                className={`${nodeButton} ${isSelected(k) ? "bg-brand-50 font-semibold" : ""}`}
+                aria-current={isSelected(k) || undefined}
+                onClick={() => tree.select({ m, i, k })}
+              >
+                <NodeLabel
+                  code={item.code}
+                  node={item}
+                  points={item.points}
+                  problems={tree.problemsAt.get(item.code) ?? 0}
+                />
               </button>
               {tree.editable && (
                 <NodeTools
                   label={item.code}
                   index={k}
                   count={items.fields.length}
-                  move={(a, b) => { items.move(a, b); tree.select({ m, i, k: b }); }}
-                  remove={() => { items.remove(k); tree.select({ m, i }); }}
+                  move={(a, b) => {
+                    items.move(a, b);
+                    tree.select({ m, i, k: b });
+                  }}
+                  remove={() => {
+                    items.remove(k);
+                    tree.select({ m, i });
+                  }}
                 />
               )}
             </li>
@@ -85,7 +186,14 @@ function IndicatorNode({ m, i, count, move, remove, ...tree }: TreeProps & { m: 
         })}
         {tree.editable && (
           <li>
-            <button type="button" className="px-2 py-1 text-xs text-brand-700 hover:underline" onClick={() => { items.append(newItem(indicator.code, indicator.items)); tree.select({ m, i, k: indicator.items.length }); }}>
+            <button
+              type="button"
+              className="px-2 py-1 text-xs text-brand-700 hover:underline"
+              onClick={() => {
+                items.append(newItem(indicator.code, indicator.items));
+                tree.select({ m, i, k: indicator.items.length });
+              }}
+            >
               {t("addItem", { code: indicator.code })}
             </button>
           </li>
@@ -95,7 +203,13 @@ function IndicatorNode({ m, i, count, move, remove, ...tree }: TreeProps & { m: 
   );
 }
 
-function ModuleNode({ m, count, move, remove, ...tree }: TreeProps & { m: number; count: number; move: (a: number, b: number) => void; remove: () => void }) {
+function ModuleNode({
+  m,
+  count,
+  move,
+  remove,
+  ...tree
+}: TreeProps & { m: number; count: number; move: (a: number, b: number) => void; remove: () => void }) {
   const t = useTranslations("frameworkEditor");
   const { control } = useFormContext<Draft>();
   const indicators = useFieldArray({ control, name: `modules.${m}.indicators` });
@@ -104,21 +218,55 @@ function ModuleNode({ m, count, move, remove, ...tree }: TreeProps & { m: number
   return (
     <li className="py-1">
       <div className="flex items-center">
-        <button type="button" className={`${nodeButton} font-medium ${isSelected ? "bg-brand-50 font-semibold" : ""}`} aria-current={isSelected || undefined} onClick={() => tree.select({ m })}>
+        <button
+          type="button"
+          className={`${nodeButton} font-medium ${isSelected ? "bg-brand-50 font-semibold" : ""}`}
+          aria-current={isSelected || undefined}
+          onClick={() => tree.select({ m })}
+        >
           <NodeLabel code={mod.code} node={mod} points={mod.points} problems={tree.problemsAt.get(mod.code) ?? 0} />
         </button>
-        {tree.editable && <NodeTools label={mod.code} index={m} count={count} move={(a, b) => { move(a, b); tree.select({ m: b }); }} remove={() => { remove(); tree.select({}); }} />}
+        {tree.editable && (
+          <NodeTools
+            label={mod.code}
+            index={m}
+            count={count}
+            move={(a, b) => {
+              move(a, b);
+              tree.select({ m: b });
+            }}
+            remove={() => {
+              remove();
+              tree.select({});
+            }}
+          />
+        )}
       </div>
       <ul className="ml-4 border-l border-slate-200 pl-2">
         {indicators.fields.map((field, i) =>
           mod.indicators[i] ? (
             // Keyed by position too: a node that moves remounts, so its nested list follows its new path.
-            <IndicatorNode key={`${field.id}-${i}`} m={m} i={i} count={indicators.fields.length} move={indicators.move} remove={() => indicators.remove(i)} {...tree} />
+            <IndicatorNode
+              key={`${field.id}-${i}`}
+              m={m}
+              i={i}
+              count={indicators.fields.length}
+              move={indicators.move}
+              remove={() => indicators.remove(i)}
+              {...tree}
+            />
           ) : null,
         )}
         {tree.editable && (
           <li>
-            <button type="button" className="px-2 py-1 text-xs text-brand-700 hover:underline" onClick={() => { indicators.append(newIndicator(mod.code, mod.indicators)); tree.select({ m, i: mod.indicators.length }); }}>
+            <button
+              type="button"
+              className="px-2 py-1 text-xs text-brand-700 hover:underline"
+              onClick={() => {
+                indicators.append(newIndicator(mod.code, mod.indicators));
+                tree.select({ m, i: mod.indicators.length });
+              }}
+            >
               {t("addIndicator", { code: mod.code })}
             </button>
           </li>
@@ -156,7 +304,17 @@ function selectedCode(draft: Draft, { m, i, k }: Selection): string | undefined 
  * a live check with the rules of the framework file, and a preview of the selected item. Saving sends the
  * whole framework to the same endpoint as a file import, which checks it again; only drafts can be saved.
  */
-export function FrameworkEditor({ roundId, initial, revision, editable }: { roundId: number; initial: FrameworkFile; revision: string; editable: boolean }) {
+export function FrameworkEditor({
+  roundId,
+  initial,
+  revision,
+  editable,
+}: {
+  roundId: number;
+  initial: FrameworkFile;
+  revision: string;
+  editable: boolean;
+}) {
   const t = useTranslations("frameworkEditor");
   const tp = useTranslations("frameworkProblems");
   const router = useRouter();
@@ -196,10 +354,19 @@ export function FrameworkEditor({ roundId, initial, revision, editable }: { roun
 
   const save = handleSubmit(async (draft) => {
     setResult(undefined);
-    const response = await fetch(`/api/rounds/${roundId}/framework`, { method: "PUT", headers: { "Content-Type": "application/json", "If-Match": `"${baseRevision}"` }, body: JSON.stringify(draftToFile(draft)) }).catch(() => null);
+    const response = await fetch(`/api/rounds/${roundId}/framework`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json", "If-Match": `"${baseRevision}"` },
+      body: JSON.stringify(draftToFile(draft)),
+    }).catch(() => null);
     if (!response) return setResult({ ok: false, message: t("saveFailed"), problems: [] }); // offline: the edits stay, unsaved
-    const body = (await response.json().catch(() => ({}))) as { message?: string; problems?: { at: string; message: string }[]; revision?: string };
-    if (!response.ok) return setResult({ ok: false, message: body.message ?? t("saveFailed"), problems: body.problems ?? [] });
+    const body = (await response.json().catch(() => ({}))) as {
+      message?: string;
+      problems?: { at: string; message: string }[];
+      revision?: string;
+    };
+    if (!response.ok)
+      return setResult({ ok: false, message: body.message ?? t("saveFailed"), problems: body.problems ?? [] });
     if (body.revision) setBaseRevision(body.revision);
     reset(draft);
     setResult({ ok: true, message: t("saved"), problems: [] });
@@ -222,16 +389,44 @@ export function FrameworkEditor({ roundId, initial, revision, editable }: { roun
           {editable ? (
             <div className="ml-auto flex items-center gap-2">
               {formState.isDirty && <span className="text-sm text-amber-700">{t("unsaved")}</span>}
-              <Button type="button" variant="secondary" disabled={!formState.isDirty || formState.isSubmitting} onClick={() => { reset(); setSelected({}); setResult(undefined); }}>{t("discard")}</Button>
-              <Button type="button" disabled={!check.ok || !formState.isDirty || formState.isSubmitting} onClick={() => void save()}>{t("save")}</Button>
+              <Button
+                type="button"
+                variant="secondary"
+                disabled={!formState.isDirty || formState.isSubmitting}
+                onClick={() => {
+                  reset();
+                  setSelected({});
+                  setResult(undefined);
+                }}
+              >
+                {t("discard")}
+              </Button>
+              <Button
+                type="button"
+                disabled={!check.ok || !formState.isDirty || formState.isSubmitting}
+                onClick={() => void save()}
+              >
+                {t("save")}
+              </Button>
             </div>
           ) : (
             <p className="ml-auto text-sm text-slate-600">{t("frozen")}</p>
           )}
           {result && (
-            <div role={result.ok ? "status" : "alert"} className={`w-full text-sm ${result.ok ? "text-emerald-700" : "text-red-700"}`}>
+            <div
+              role={result.ok ? "status" : "alert"}
+              className={`w-full text-sm ${result.ok ? "text-emerald-700" : "text-red-700"}`}
+            >
               <p>{result.message}</p>
-              {result.problems.length > 0 && <ul className="list-inside list-disc">{result.problems.map((p, n) => <li key={n}><span className="font-mono">{p.at}</span>: {p.message}</li>)}</ul>}
+              {result.problems.length > 0 && (
+                <ul className="list-inside list-disc">
+                  {result.problems.map((p, n) => (
+                    <li key={n}>
+                      <span className="font-mono">{p.at}</span>: {p.message}
+                    </li>
+                  ))}
+                </ul>
+              )}
             </div>
           )}
           {problems.length > 0 && (
@@ -241,7 +436,9 @@ export function FrameworkEditor({ roundId, initial, revision, editable }: { roun
                 return (
                   <li key={n}>
                     {target ? (
-                      <button type="button" className="font-mono underline" onClick={() => setSelected(target)}>{p.at}</button>
+                      <button type="button" className="font-mono underline" onClick={() => setSelected(target)}>
+                        {p.at}
+                      </button>
                     ) : (
                       <span className="font-mono">{p.at}</span>
                     )}
@@ -254,27 +451,63 @@ export function FrameworkEditor({ roundId, initial, revision, editable }: { roun
         </div>
 
         <div className="grid gap-4 lg:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
-          <nav aria-label={t("tree")} className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm lg:max-h-[75vh] lg:overflow-y-auto">
-            <button type="button" className={`${nodeButton} w-full ${m === undefined ? "bg-brand-50 font-semibold" : ""}`} onClick={() => setSelected({})}>
+          <nav
+            aria-label={t("tree")}
+            className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm lg:max-h-[75vh] lg:overflow-y-auto"
+          >
+            <button
+              type="button"
+              className={`${nodeButton} w-full ${m === undefined ? "bg-brand-50 font-semibold" : ""}`}
+              onClick={() => setSelected({})}
+            >
               {t("total")} · {values.total}
-              {(problemsAt.get("total") ?? 0) > 0 && <span className="ml-1 rounded-full bg-red-100 px-1.5 text-xs text-red-800">{problemsAt.get("total")}</span>}
+              {(problemsAt.get("total") ?? 0) > 0 && (
+                <span className="ml-1 rounded-full bg-red-100 px-1.5 text-xs text-red-800">
+                  {problemsAt.get("total")}
+                </span>
+              )}
             </button>
             <ul>
               {modules.fields.map((field, n) =>
-                values.modules[n] ? <ModuleNode key={`${field.id}-${n}`} m={n} count={modules.fields.length} move={modules.move} remove={() => modules.remove(n)} {...tree} /> : null,
+                values.modules[n] ? (
+                  <ModuleNode
+                    key={`${field.id}-${n}`}
+                    m={n}
+                    count={modules.fields.length}
+                    move={modules.move}
+                    remove={() => modules.remove(n)}
+                    {...tree}
+                  />
+                ) : null,
               )}
             </ul>
             {editable && (
-              <button type="button" className="px-2 py-1 text-xs text-brand-700 hover:underline" onClick={() => { modules.append(newModule(values)); setSelected({ m: values.modules.length }); }}>
+              <button
+                type="button"
+                className="px-2 py-1 text-xs text-brand-700 hover:underline"
+                onClick={() => {
+                  modules.append(newModule(values));
+                  setSelected({ m: values.modules.length });
+                }}
+              >
                 {t("addModule")}
               </button>
             )}
           </nav>
 
-          <section aria-label={t("settings")} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" key={paneKey}>
+          <section
+            aria-label={t("settings")}
+            className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+            key={paneKey}
+          >
             {nodeProblems.length > 0 && (
-              <ul aria-label={t("nodeProblems")} className="mb-4 space-y-0.5 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-                {nodeProblems.map((p, n) => <li key={n}>{tp(p.key, p.params as Record<string, string | number>)}</li>)}
+              <ul
+                aria-label={t("nodeProblems")}
+                className="mb-4 space-y-0.5 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
+              >
+                {nodeProblems.map((p, n) => (
+                  <li key={n}>{tp(p.key, p.params as Record<string, string | number>)}</li>
+                ))}
               </ul>
             )}
             {m === undefined && (
@@ -283,9 +516,15 @@ export function FrameworkEditor({ roundId, initial, revision, editable }: { roun
                 <p className="mt-2 text-sm text-slate-600">{t("totalHint")}</p>
               </fieldset>
             )}
-            {m !== undefined && i === undefined && values.modules[m] && <ModuleFields base={`modules.${m}`} editable={editable} />}
-            {m !== undefined && i !== undefined && k === undefined && values.modules[m]?.indicators[i] && <IndicatorFields base={`modules.${m}.indicators.${i}`} editable={editable} />}
-            {m !== undefined && i !== undefined && k !== undefined && values.modules[m]?.indicators[i]?.items[k] && <ItemFields base={`modules.${m}.indicators.${i}.items.${k}`} editable={editable} />}
+            {m !== undefined && i === undefined && values.modules[m] && (
+              <ModuleFields base={`modules.${m}`} editable={editable} />
+            )}
+            {m !== undefined && i !== undefined && k === undefined && values.modules[m]?.indicators[i] && (
+              <IndicatorFields base={`modules.${m}.indicators.${i}`} editable={editable} />
+            )}
+            {m !== undefined && i !== undefined && k !== undefined && values.modules[m]?.indicators[i]?.items[k] && (
+              <ItemFields base={`modules.${m}.indicators.${i}.items.${k}`} editable={editable} />
+            )}
           </section>
         </div>
       </div>

@@ -1,7 +1,7 @@
 "use client";
 
-import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useId, useState, useTransition } from "react";
 import { fileAppealAction } from "@/app/actions/appeals";
 import { useErrorText } from "../use-error-text";
@@ -19,7 +19,11 @@ export function AppealForm({ itemId, itemLabel }: { itemId: number; itemLabel: s
   const [pending, start] = useTransition();
   if (!open) {
     return (
-      <button type="button" onClick={() => setOpen(true)} className="rounded border border-amber-400 bg-white px-2 py-0.5 text-xs text-amber-900 hover:bg-amber-50">
+      <button
+        type="button"
+        onClick={() => setOpen(true)}
+        className="rounded border border-amber-400 bg-white px-2 py-0.5 text-xs text-amber-900 hover:bg-amber-50"
+      >
         {t("file", { item: itemLabel })}
       </button>
     );
@@ -37,21 +41,55 @@ export function AppealForm({ itemId, itemLabel }: { itemId: number; itemLabel: s
             router.refresh();
             return;
           }
-          setError({ reason: result.fieldErrors?.reason?.[0], evidenceUrl: result.fieldErrors?.evidenceUrl?.[0], form: result.fieldErrors ? undefined : result.formError });
+          setError({
+            reason: result.fieldErrors?.reason?.[0],
+            evidenceUrl: result.fieldErrors?.evidenceUrl?.[0],
+            form: result.fieldErrors ? undefined : result.formError,
+          });
         });
       }}
     >
-      <label htmlFor={`${id}-reason`} className="block font-medium">{t("reason")}</label>
-      <textarea id={`${id}-reason`} rows={3} value={reason} placeholder={t("reasonPlaceholder")} onChange={(e) => setReason(e.target.value)} className="block w-full rounded border border-amber-300 bg-white px-2 py-1" />
+      <label htmlFor={`${id}-reason`} className="block font-medium">
+        {t("reason")}
+      </label>
+      <textarea
+        id={`${id}-reason`}
+        rows={3}
+        value={reason}
+        placeholder={t("reasonPlaceholder")}
+        onChange={(e) => setReason(e.target.value)}
+        className="block w-full rounded border border-amber-300 bg-white px-2 py-1"
+      />
       {error.reason && <p className="text-red-700">{errorText(error.reason)}</p>}
-      <label htmlFor={`${id}-url`} className="block font-medium">{t("evidenceUrl")}</label>
-      <input id={`${id}-url`} type="url" value={evidenceUrl} placeholder="https://" onChange={(e) => setEvidenceUrl(e.target.value)} className="block w-full rounded border border-amber-300 bg-white px-2 py-1" />
+      <label htmlFor={`${id}-url`} className="block font-medium">
+        {t("evidenceUrl")}
+      </label>
+      <input
+        id={`${id}-url`}
+        type="url"
+        value={evidenceUrl}
+        placeholder="https://"
+        onChange={(e) => setEvidenceUrl(e.target.value)}
+        className="block w-full rounded border border-amber-300 bg-white px-2 py-1"
+      />
       {error.evidenceUrl && <p className="text-red-700">{errorText(error.evidenceUrl)}</p>}
       <div className="flex gap-2">
-        <button type="submit" disabled={pending} className="rounded bg-amber-700 px-3 py-1 text-white hover:bg-amber-800 disabled:bg-slate-400">{t("submit")}</button>
-        <button type="button" onClick={() => setOpen(false)} className="rounded px-3 py-1 hover:bg-amber-100">{t("cancel")}</button>
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded bg-amber-700 px-3 py-1 text-white hover:bg-amber-800 disabled:bg-slate-400"
+        >
+          {t("submit")}
+        </button>
+        <button type="button" onClick={() => setOpen(false)} className="rounded px-3 py-1 hover:bg-amber-100">
+          {t("cancel")}
+        </button>
       </div>
-      {error.form && <p role="alert" className="text-red-700">{errorText(error.form)}</p>}
+      {error.form && (
+        <p role="alert" className="text-red-700">
+          {errorText(error.form)}
+        </p>
+      )}
     </form>
   );
 }

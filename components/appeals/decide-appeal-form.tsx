@@ -1,7 +1,7 @@
 "use client";
 
-import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
+import { useLocale, useTranslations } from "next-intl";
 import { useId, useState, useTransition } from "react";
 import { decideAppealAction } from "@/app/actions/appeals";
 import type { ItemOption } from "@/lib/framework/schema";
@@ -35,9 +35,15 @@ export function DecideAppealForm({ appealId, item, label }: { appealId: number; 
       onSubmit={(e) => {
         e.preventDefault();
         start(async () => {
-          const result = await decideAppealAction(outcome === "upheld" ? { appealId, outcome, reason } : { appealId, outcome, reason, value });
+          const result = await decideAppealAction(
+            outcome === "upheld" ? { appealId, outcome, reason } : { appealId, outcome, reason, value },
+          );
           if (result.ok) return router.refresh();
-          setError({ reason: result.fieldErrors?.reason?.[0], value: result.fieldErrors?.value?.[0], form: result.fieldErrors ? undefined : result.formError });
+          setError({
+            reason: result.fieldErrors?.reason?.[0],
+            value: result.fieldErrors?.value?.[0],
+            form: result.fieldErrors ? undefined : result.formError,
+          });
         });
       }}
     >
@@ -52,15 +58,28 @@ export function DecideAppealForm({ appealId, item, label }: { appealId: number; 
       </fieldset>
       {outcome === "amended" && (
         <div>
-          <label htmlFor={`${id}-value`} className="mb-1 block font-medium">{t("amendedValue")}</label>
+          <label htmlFor={`${id}-value`} className="mb-1 block font-medium">
+            {t("amendedValue")}
+          </label>
           {item.answerType === "number" && (
             <div className="flex items-center gap-2">
-              <input id={`${id}-value`} inputMode="decimal" value={value as string} onChange={(e) => setValue(e.target.value)} className={field} />
+              <input
+                id={`${id}-value`}
+                inputMode="decimal"
+                value={value as string}
+                onChange={(e) => setValue(e.target.value)}
+                className={field}
+              />
               {item.unit && <span className="shrink-0 whitespace-nowrap text-slate-600">{item.unit}</span>}
             </div>
           )}
           {(item.answerType === "boolean" || item.answerType === "single" || item.answerType === "url") && (
-            <select id={`${id}-value`} value={value as string} onChange={(e) => setValue(e.target.value)} className={field}>
+            <select
+              id={`${id}-value`}
+              value={value as string}
+              onChange={(e) => setValue(e.target.value)}
+              className={field}
+            >
               <option value="">—</option>
               {item.answerType === "boolean" && (
                 <>
@@ -68,15 +87,33 @@ export function DecideAppealForm({ appealId, item, label }: { appealId: number; 
                   <option value="false">{tq("no")}</option>
                 </>
               )}
-              {item.answerType === "single" && item.options?.map((o) => <option key={o.value} value={o.value}>{optionLabel(o)}</option>)}
-              {item.answerType === "url" && URL_JUDGEMENTS.map((j) => <option key={j} value={j}>{tr(`judgement.${j}`)}</option>)}
+              {item.answerType === "single" &&
+                item.options?.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {optionLabel(o)}
+                  </option>
+                ))}
+              {item.answerType === "url" &&
+                URL_JUDGEMENTS.map((j) => (
+                  <option key={j} value={j}>
+                    {tr(`judgement.${j}`)}
+                  </option>
+                ))}
             </select>
           )}
           {item.answerType === "multi" && (
             <div id={`${id}-value`} role="group" aria-label={t("amendedValue")} className="flex flex-col gap-1">
               {item.options?.map((o) => (
                 <label key={o.value} className="flex items-center gap-2">
-                  <input type="checkbox" checked={(value as string[]).includes(o.value)} onChange={(e) => setValue((v) => (e.target.checked ? [...(v as string[]), o.value] : (v as string[]).filter((x) => x !== o.value)))} />
+                  <input
+                    type="checkbox"
+                    checked={(value as string[]).includes(o.value)}
+                    onChange={(e) =>
+                      setValue((v) =>
+                        e.target.checked ? [...(v as string[]), o.value] : (v as string[]).filter((x) => x !== o.value),
+                      )
+                    }
+                  />
                   {optionLabel(o)}
                 </label>
               ))}
@@ -85,11 +122,29 @@ export function DecideAppealForm({ appealId, item, label }: { appealId: number; 
           {error.value && <p className="text-red-700">{errorText(error.value)}</p>}
         </div>
       )}
-      <label htmlFor={`${id}-reason`} className="block font-medium">{t("decisionReason")}</label>
-      <textarea id={`${id}-reason`} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} className={field} />
+      <label htmlFor={`${id}-reason`} className="block font-medium">
+        {t("decisionReason")}
+      </label>
+      <textarea
+        id={`${id}-reason`}
+        rows={2}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        className={field}
+      />
       {error.reason && <p className="text-red-700">{errorText(error.reason)}</p>}
-      <button type="submit" disabled={pending} className="rounded bg-brand-600 px-3 py-1 text-white hover:bg-brand-700 disabled:bg-slate-400">{t("saveDecision")}</button>
-      {error.form && <p role="alert" className="text-red-700">{errorText(error.form)}</p>}
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded bg-brand-600 px-3 py-1 text-white hover:bg-brand-700 disabled:bg-slate-400"
+      >
+        {t("saveDecision")}
+      </button>
+      {error.form && (
+        <p role="alert" className="text-red-700">
+          {errorText(error.form)}
+        </p>
+      )}
     </form>
   );
 }

@@ -80,7 +80,9 @@ export function AnswerInput({
                       type="checkbox"
                       checked={selected.includes(o.value)}
                       onChange={(e) => {
-                        field.onChange(e.target.checked ? [...selected, o.value] : selected.filter((v) => v !== o.value));
+                        field.onChange(
+                          e.target.checked ? [...selected, o.value] : selected.filter((v) => v !== o.value),
+                        );
                         void onChanged();
                       }}
                     />
@@ -93,10 +95,28 @@ export function AnswerInput({
         />
       )}
       {item.answerType === "text" && (
-        <textarea id={inputId} rows={3} aria-label={item.name} aria-invalid={invalid || undefined} aria-describedby={describedBy} className={inputClass} {...register("value", { onChange: onChanged })} />
+        <textarea
+          id={inputId}
+          rows={3}
+          aria-label={item.name}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy}
+          className={inputClass}
+          {...register("value", { onChange: onChanged })}
+        />
       )}
       {item.answerType === "url" && (
-        <input id={inputId} type="url" inputMode="url" placeholder="https://" aria-label={item.name} aria-invalid={invalid || undefined} aria-describedby={describedBy} className={inputClass} {...register("value", { onChange: onChanged })} />
+        <input
+          id={inputId}
+          type="url"
+          inputMode="url"
+          placeholder="https://"
+          aria-label={item.name}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy}
+          className={inputClass}
+          {...register("value", { onChange: onChanged })}
+        />
       )}
     </>
   );

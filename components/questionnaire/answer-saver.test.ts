@@ -15,7 +15,9 @@ beforeEach(() => {
   sent = [];
   states = [];
   sessionEnded = 0;
-  vi.stubGlobal("window", { dispatchEvent: (event: Event) => event.type === "cityeval:session-ended" && sessionEnded++ });
+  vi.stubGlobal("window", {
+    dispatchEvent: (event: Event) => event.type === "cityeval:session-ended" && sessionEnded++,
+  });
   vi.stubGlobal("fetch", async (_url: string, init: RequestInit) => {
     sent.push(JSON.parse(String(init.body)) as (typeof sent)[number]);
     const reply = replies.shift() ?? { status: 200, body: { revision: sent.at(-1)!.baseRevision + 1 } };
@@ -75,7 +77,13 @@ describe("the autosave client", () => {
   });
 
   it("a newer revision saved by someone else becomes a conflict to resolve, never an overwrite", async () => {
-    const current = { value: 9, notApplicableReason: null, revision: 4, updatedAt: "2026-11-29T01:00:00Z", updatedByName: "李四" };
+    const current = {
+      value: 9,
+      notApplicableReason: null,
+      revision: 4,
+      updatedAt: "2026-11-29T01:00:00Z",
+      updatedByName: "李四",
+    };
     replies = [{ status: 409, body: { error: "staleRevision", message: "已被李四修改", current } }];
     const s = saver(3);
     s.schedule(payload(5));
@@ -91,7 +99,13 @@ describe("the autosave client", () => {
   });
 
   it("taking the other person's value drops the change", async () => {
-    const current = { value: 9, notApplicableReason: null, revision: 4, updatedAt: "2026-11-29T01:00:00Z", updatedByName: "李四" };
+    const current = {
+      value: 9,
+      notApplicableReason: null,
+      revision: 4,
+      updatedAt: "2026-11-29T01:00:00Z",
+      updatedByName: "李四",
+    };
     replies = [{ status: 409, body: { error: "staleRevision", current } }];
     const s = saver(3);
     s.schedule(payload(5));

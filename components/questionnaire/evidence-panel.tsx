@@ -1,7 +1,7 @@
 "use client";
 
 import { useFormatter, useTranslations } from "next-intl";
-import { useRef, useState, type DragEvent } from "react";
+import { type DragEvent, useRef, useState } from "react";
 import { addLinkEvidenceAction, deleteEvidenceAction } from "@/app/actions/questionnaire";
 import { ACCEPTED_EXTENSIONS } from "@/lib/storage/file-kinds";
 import { useErrorText } from "../use-error-text";
@@ -10,7 +10,11 @@ import type { ClientEvidence } from "./types";
 type Upload = { name: string; loaded: number; total: number };
 
 /** Sends one file as the raw request body so that the server can stream it; reports progress. */
-function uploadFile(itemId: number, file: File, onProgress: (loaded: number) => void): Promise<{ status: number; body: Record<string, unknown> }> {
+function uploadFile(
+  itemId: number,
+  file: File,
+  onProgress: (loaded: number) => void,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `/api/evidence?itemId=${itemId}`);
@@ -96,7 +100,19 @@ export function EvidencePanel({
       setErrors([errorText(result.fieldErrors?.url?.[0] ?? result.formError) ?? ""]);
       return;
     }
-    update([...entries, { id: result.data.id, kind: "url", url: link.trim(), originalName: null, size: null, mime: null, uploadedAt: result.data.uploadedAt, uploaderName: result.data.uploaderName }]);
+    update([
+      ...entries,
+      {
+        id: result.data.id,
+        kind: "url",
+        url: link.trim(),
+        originalName: null,
+        size: null,
+        mime: null,
+        uploadedAt: result.data.uploadedAt,
+        uploaderName: result.data.uploaderName,
+      },
+    ]);
     setLink("");
   }
 
@@ -113,7 +129,11 @@ export function EvidencePanel({
   }
 
   const size = (bytes: number | null) =>
-    bytes === null ? "" : bytes < 1024 * 1024 ? `${format.number(bytes / 1024, { maximumFractionDigits: 1 })} KB` : `${format.number(bytes / 1024 / 1024, { maximumFractionDigits: 1 })} MB`;
+    bytes === null
+      ? ""
+      : bytes < 1024 * 1024
+        ? `${format.number(bytes / 1024, { maximumFractionDigits: 1 })} KB`
+        : `${format.number(bytes / 1024 / 1024, { maximumFractionDigits: 1 })} MB`;
 
   return (
     <div className="mt-4 border-t border-slate-100 pt-3" aria-label={t("title", { item: itemName })} role="region">
@@ -127,15 +147,31 @@ export function EvidencePanel({
                   {e.originalName}
                 </a>
               ) : (
-                <a href={e.url ?? "#"} target="_blank" rel="noopener noreferrer" className="text-brand-700 underline break-all">
+                <a
+                  href={e.url ?? "#"}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  className="text-brand-700 underline break-all"
+                >
                   {e.url}
                 </a>
               )}
               <span className="text-xs text-slate-500">
-                {[size(e.size), e.uploaderName, format.dateTime(new Date(e.uploadedAt), { dateStyle: "short", timeStyle: "short" })].filter(Boolean).join(" · ")}
+                {[
+                  size(e.size),
+                  e.uploaderName,
+                  format.dateTime(new Date(e.uploadedAt), { dateStyle: "short", timeStyle: "short" }),
+                ]
+                  .filter(Boolean)
+                  .join(" · ")}
               </span>
               {editable && (
-                <button type="button" onClick={() => void remove(e)} className="text-xs text-red-700 hover:underline" aria-label={t("deleteNamed", { name: e.originalName ?? e.url ?? "" })}>
+                <button
+                  type="button"
+                  onClick={() => void remove(e)}
+                  className="text-xs text-red-700 hover:underline"
+                  aria-label={t("deleteNamed", { name: e.originalName ?? e.url ?? "" })}
+                >
                   {t("delete")}
                 </button>
               )}
@@ -146,7 +182,12 @@ export function EvidencePanel({
       {uploads.map((u) => (
         <div key={u.name} className="mt-2 text-sm">
           <span>{t("uploading", { name: u.name })}</span>
-          <progress className="ml-2 align-middle" max={u.total || 1} value={u.loaded} aria-label={t("uploading", { name: u.name })} />
+          <progress
+            className="ml-2 align-middle"
+            max={u.total || 1}
+            value={u.loaded}
+            aria-label={t("uploading", { name: u.name })}
+          />
         </div>
       ))}
       {errors.length > 0 && (
@@ -168,7 +209,11 @@ export function EvidencePanel({
             className={`flex items-center justify-between gap-2 rounded-md border border-dashed px-3 py-2 text-sm ${dragging ? "border-brand-600 bg-brand-50" : "border-slate-300"}`}
           >
             <span className="text-slate-500">{t("dropHere", { max: maxMb })}</span>
-            <button type="button" onClick={() => fileInput.current?.click()} className="rounded border border-slate-300 bg-white px-2 py-1 hover:bg-slate-50">
+            <button
+              type="button"
+              onClick={() => fileInput.current?.click()}
+              className="rounded border border-slate-300 bg-white px-2 py-1 hover:bg-slate-50"
+            >
               {t("chooseFiles")}
             </button>
             <input
@@ -199,7 +244,11 @@ export function EvidencePanel({
               aria-label={t("linkInput", { item: itemName })}
               className="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
             />
-            <button type="submit" disabled={!link.trim()} className="rounded border border-slate-300 bg-white px-2 py-1 text-sm hover:bg-slate-50 disabled:text-slate-400">
+            <button
+              type="submit"
+              disabled={!link.trim()}
+              className="rounded border border-slate-300 bg-white px-2 py-1 text-sm hover:bg-slate-50 disabled:text-slate-400"
+            >
               {t("addLink")}
             </button>
           </form>

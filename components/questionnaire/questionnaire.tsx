@@ -1,7 +1,7 @@
 "use client";
 
-import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useState, useTransition } from "react";
 import { submitModuleAction } from "@/app/actions/questionnaire";
 import { formatPoints } from "@/lib/i18n/pick";
@@ -88,7 +88,10 @@ export function Questionnaire({
         return;
       }
       const details = result.details ?? {};
-      const message = result.formError === "pastDeadline" ? t("pastDeadline", { deadline: String(details.deadline ?? "") }) : (errorText(result.formError) ?? "");
+      const message =
+        result.formError === "pastDeadline"
+          ? t("pastDeadline", { deadline: String(details.deadline ?? "") })
+          : (errorText(result.formError) ?? "");
       setSubmitError({ message, missing: (details.missing as Missing[] | undefined) ?? [] });
     });
   }
@@ -99,7 +102,9 @@ export function Questionnaire({
         {indicators.map((indicator) => {
           const answered = indicator.items.filter((i) => states[i.code]?.answered).length;
           const points = indicator.items.reduce((sum, i) => sum + (states[i.code]?.points ?? 0), 0);
-          const missingEvidence = indicator.items.filter((i) => i.evidenceRequired && !states[i.code]?.notApplicable && !states[i.code]?.evidenceCount).length;
+          const missingEvidence = indicator.items.filter(
+            (i) => i.evidenceRequired && !states[i.code]?.notApplicable && !states[i.code]?.evidenceCount,
+          ).length;
           return (
             <section key={indicator.code} aria-labelledby={`indicator-${indicator.code}`} className="space-y-3">
               <div className="flex flex-wrap items-end gap-x-4 gap-y-1 border-b border-slate-200 pb-2">
@@ -107,13 +112,26 @@ export function Questionnaire({
                   <span className="mr-2 text-slate-400">{indicator.code}</span>
                   {indicator.name}
                 </h3>
-                <span className="text-sm text-slate-600">{t("answeredOf", { answered, total: indicator.items.length })}</span>
-                {missingEvidence > 0 && <span className="text-sm text-amber-700">{t("missingEvidenceCount", { count: missingEvidence })}</span>}
-                <span className="ml-auto text-sm text-slate-600 tabular-nums" data-testid={`indicator-points-${indicator.code}`}>
+                <span className="text-sm text-slate-600">
+                  {t("answeredOf", { answered, total: indicator.items.length })}
+                </span>
+                {missingEvidence > 0 && (
+                  <span className="text-sm text-amber-700">
+                    {t("missingEvidenceCount", { count: missingEvidence })}
+                  </span>
+                )}
+                <span
+                  className="ml-auto text-sm text-slate-600 tabular-nums"
+                  data-testid={`indicator-points-${indicator.code}`}
+                >
                   {t("provisionalPoints", { points: formatPoints(points), max: formatPoints(indicator.maxPoints) })}
                 </span>
                 <div className="w-full">
-                  <ProgressBar value={answered} max={indicator.items.length} label={t("indicatorProgress", { indicator: indicator.name })} />
+                  <ProgressBar
+                    value={answered}
+                    max={indicator.items.length}
+                    label={t("indicatorProgress", { indicator: indicator.name })}
+                  />
                 </div>
               </div>
               {indicator.items.map((item) => (
@@ -145,7 +163,11 @@ export function Questionnaire({
           <p className="mt-1 text-xs text-slate-500">{t("provisionalNote")}</p>
           {editable && (
             <>
-              <p className={`mt-3 text-sm ${unsaved ? "text-amber-700" : "text-emerald-700"}`} role="status" aria-live="polite">
+              <p
+                className={`mt-3 text-sm ${unsaved ? "text-amber-700" : "text-emerald-700"}`}
+                role="status"
+                aria-live="polite"
+              >
                 {unsaved ? t("unsavedChanges") : t("allSaved")}
               </p>
               <button
@@ -166,7 +188,10 @@ export function Questionnaire({
                   {submitError.missing.map((m) => (
                     <li key={`${m.itemCode}-${m.what}`}>
                       <a href={`#item-${m.itemCode}`} className="underline">
-                        {t(m.what === "answer" ? "missingAnswer" : "missingEvidence", { code: m.itemCode, name: items.find((i) => i.code === m.itemCode)?.name ?? "" })}
+                        {t(m.what === "answer" ? "missingAnswer" : "missingEvidence", {
+                          code: m.itemCode,
+                          name: items.find((i) => i.code === m.itemCode)?.name ?? "",
+                        })}
                       </a>
                     </li>
                   ))}

@@ -21,7 +21,13 @@ export type ClientItem = {
 
 export type ClientIndicator = { code: string; name: string; maxPoints: number; items: ClientItem[] };
 
-export type ClientAnswer = { value: unknown; notApplicableReason: string | null; revision: number; updatedAt: string; updatedByName: string | null };
+export type ClientAnswer = {
+  value: unknown;
+  notApplicableReason: string | null;
+  revision: number;
+  updatedAt: string;
+  updatedByName: string | null;
+};
 
 export type ClientEvidence = {
   id: number;
@@ -35,9 +41,21 @@ export type ClientEvidence = {
 };
 
 /** What the questionnaire tracks per item for progress and the live score. */
-export type ItemState = { answered: boolean; notApplicable: boolean; points: number; evidenceCount: number; unsaved: boolean };
+export type ItemState = {
+  answered: boolean;
+  notApplicable: boolean;
+  points: number;
+  evidenceCount: number;
+  unsaved: boolean;
+};
 
-export type ClientQuery = { id: number; version: number; stagePosition: number; comment: string | null; reply: string | null };
+export type ClientQuery = {
+  id: number;
+  version: number;
+  stagePosition: number;
+  comment: string | null;
+  reply: string | null;
+};
 
 /** A reviewer's adjustment (核减) in force on an item, as the city reads it next to the item. */
 export type ClientAdjustment = {

@@ -3,8 +3,23 @@
 import { useEffect, useState } from "react";
 import { announceSessionEnded, onSessionResumed } from "@/components/session-events";
 
-export type SaveStatus = "idle" | "pending" | "saving" | "saved" | "retrying" | "invalid" | "conflict" | "refused" | "signedOut";
-export type Conflict = { value: unknown; notApplicableReason: string | null; revision: number; updatedAt: string; updatedByName: string | null };
+export type SaveStatus =
+  | "idle"
+  | "pending"
+  | "saving"
+  | "saved"
+  | "retrying"
+  | "invalid"
+  | "conflict"
+  | "refused"
+  | "signedOut";
+export type Conflict = {
+  value: unknown;
+  notApplicableReason: string | null;
+  revision: number;
+  updatedAt: string;
+  updatedByName: string | null;
+};
 export type SavePayload = { value: unknown; notApplicable: boolean; notApplicableReason: string };
 export type SaveState = { status: SaveStatus; message?: string; conflict?: Conflict };
 
@@ -93,7 +108,12 @@ export class AnswerSaver {
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ itemId: this.itemId, baseRevision: this.revision, ...payload }),
       });
-      const body = (await response.json().catch(() => ({}))) as { revision?: number; message?: string; error?: string; current?: Conflict };
+      const body = (await response.json().catch(() => ({}))) as {
+        revision?: number;
+        message?: string;
+        error?: string;
+        current?: Conflict;
+      };
       if (response.ok && typeof body.revision === "number") {
         this.revision = body.revision;
         this.retryDelay = FIRST_RETRY_MS;

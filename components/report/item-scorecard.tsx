@@ -1,5 +1,5 @@
-import { Fragment } from "react";
 import { getLocale, getTranslations } from "next-intl/server";
+import { Fragment } from "react";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { formatScoredValue } from "@/lib/questionnaire/format";
 import type { ItemScorecard } from "@/lib/scoring/scorecard";
@@ -9,7 +9,11 @@ import type { ItemScorecard } from "@/lib/scoring/scorecard";
  * at which stage and why, and the evidence with its SHA-256. Indicator and module subtotals add up to the total.
  */
 /** An option's label as people read it (the derivation carries its stored value). */
-function optionLabel(item: ItemScorecard["modules"][number]["indicators"][number]["items"][number]["item"], value: string, locale: string): string {
+function optionLabel(
+  item: ItemScorecard["modules"][number]["indicators"][number]["items"][number]["item"],
+  value: string,
+  locale: string,
+): string {
   const option = item.options?.find((o) => o.value === value);
   return option ? pick(locale, option.label.zh, option.label.en) : value;
 }
@@ -25,35 +29,68 @@ export async function ItemScorecardTable({
   /** more about an item under its row (the city's appeals) */
   extra?: (itemId: number) => React.ReactNode;
 }) {
-  const [t, tq, tr, td, locale] = [await getTranslations("report"), await getTranslations("questionnaire"), await getTranslations("review"), await getTranslations("derivation"), await getLocale()];
+  const [t, tq, tr, td, locale] = [
+    await getTranslations("report"),
+    await getTranslations("questionnaire"),
+    await getTranslations("review"),
+    await getTranslations("derivation"),
+    await getLocale(),
+  ];
   const labels = { yes: tq("yes"), no: tq("no"), empty: tq("empty"), notApplicable: tq("notApplicable") };
-  const show = (item: Parameters<typeof formatScoredValue>[0], value: unknown, notApplicableReason: string | null = null) =>
-    formatScoredValue(item, value, notApplicableReason, locale, labels, (j) => tr(`judgement.${j}`));
+  const show = (
+    item: Parameters<typeof formatScoredValue>[0],
+    value: unknown,
+    notApplicableReason: string | null = null,
+  ) => formatScoredValue(item, value, notApplicableReason, locale, labels, (j) => tr(`judgement.${j}`));
   return (
     <section aria-labelledby="items-heading" className="space-y-4">
-      <h2 id="items-heading" className="text-lg font-semibold">{t("itemsTitle")}</h2>
+      <h2 id="items-heading" className="text-lg font-semibold">
+        {t("itemsTitle")}
+      </h2>
       <p className="text-sm text-slate-600">{t("itemsIntro")}</p>
       {card.modules.map((m) => (
-        <table key={m.code} className="w-full border-collapse text-sm" aria-label={`${m.code} ${pick(locale, m.nameZh, m.nameEn)}`}>
+        <table
+          key={m.code}
+          className="w-full border-collapse text-sm"
+          aria-label={`${m.code} ${pick(locale, m.nameZh, m.nameEn)}`}
+        >
           <caption className="bg-slate-100 px-2 py-1.5 text-left font-semibold">
             {m.code} {pick(locale, m.nameZh, m.nameEn)}
-            <span className="float-right tabular-nums" data-testid={`module-subtotal-${m.code}`}>{t("subtotal", { points: formatPoints(m.result.points), max: formatPoints(m.maxPoints) })}</span>
+            <span className="float-right tabular-nums" data-testid={`module-subtotal-${m.code}`}>
+              {t("subtotal", { points: formatPoints(m.result.points), max: formatPoints(m.maxPoints) })}
+            </span>
           </caption>
           <thead className="text-left text-xs text-slate-500">
             <tr>
-              <th scope="col" className="px-2 py-1">{t("item")}</th>
-              <th scope="col" className="px-2 py-1">{t("submittedValue")}</th>
-              <th scope="col" className="px-2 py-1">{t("verifiedValue")}</th>
-              <th scope="col" className="px-2 py-1 text-right">{t("itemPoints")}</th>
-              <th scope="col" className="px-2 py-1">{t("decisions")}</th>
-              <th scope="col" className="px-2 py-1">{t("evidence")}</th>
+              <th scope="col" className="px-2 py-1">
+                {t("item")}
+              </th>
+              <th scope="col" className="px-2 py-1">
+                {t("submittedValue")}
+              </th>
+              <th scope="col" className="px-2 py-1">
+                {t("verifiedValue")}
+              </th>
+              <th scope="col" className="px-2 py-1 text-right">
+                {t("itemPoints")}
+              </th>
+              <th scope="col" className="px-2 py-1">
+                {t("decisions")}
+              </th>
+              <th scope="col" className="px-2 py-1">
+                {t("evidence")}
+              </th>
             </tr>
           </thead>
           {m.indicators.map((i) => (
             <tbody key={i.code} className="border-t border-slate-200 align-top">
               <tr className="bg-slate-50 text-xs">
-                <th scope="rowgroup" colSpan={3} className="px-2 py-1 text-left font-medium">{i.code} {pick(locale, i.nameZh, i.nameEn)}</th>
-                <td className="px-2 py-1 text-right tabular-nums" data-testid={`indicator-subtotal-${i.code}`}>{formatPoints(i.result.points)} / {formatPoints(i.maxPoints)}</td>
+                <th scope="rowgroup" colSpan={3} className="px-2 py-1 text-left font-medium">
+                  {i.code} {pick(locale, i.nameZh, i.nameEn)}
+                </th>
+                <td className="px-2 py-1 text-right tabular-nums" data-testid={`indicator-subtotal-${i.code}`}>
+                  {formatPoints(i.result.points)} / {formatPoints(i.maxPoints)}
+                </td>
                 <td colSpan={2} />
               </tr>
               {i.items.map(({ item, result, notApplicableReason, decisions, evidence, derivation }) => {
@@ -62,42 +99,70 @@ export async function ItemScorecardTable({
                 const more = extra?.(item.id);
                 return (
                   <Fragment key={item.id}>
-                  <tr data-testid={`scorecard-item-${item.code}`} className="border-t border-slate-100">
-                    <th scope="row" className="px-2 py-1 text-left font-normal">
-                      <span className="text-slate-400">{item.code}</span> {pick(locale, item.nameZh, item.nameEn)}
-                      <span className="block text-xs text-slate-500" data-testid={`derivation-${item.code}`}>{td(derivation.key, derivation.key === "single" ? { ...derivation.params, option: optionLabel(item, String(derivation.params.option), locale) } : derivation.params)}</span>
-                    </th>
-                    <td className="px-2 py-1">{result.submittedValue === null && !notApplicableReason ? "—" : show(format, result.submittedValue, notApplicableReason)}</td>
-                    <td className="px-2 py-1">{result.notSubmitted ? t(preliminary ? "notVerifiedItem" : "notSubmittedItem") : result.verifiedValue === null && (adjusted || !notApplicableReason) ? "—" : show(format, result.verifiedValue, adjusted ? null : notApplicableReason)}</td>
-                    <td className="px-2 py-1 text-right tabular-nums">{formatPoints(result.points)} / {formatPoints(item.maxPoints)}</td>
-                    <td className="px-2 py-1">
-                      <ul>
-                        {decisions.map((d, k) => (
-                          <li key={k}>
-                            {pick(locale, d.stageNameZh, d.stageNameEn)} · {d.reviewerName}：{tr(`decided.${d.action}`)}
-                            {d.action === "adjust" && ` ${show(format, d.adjustedValue)}`}
-                            {d.comment && `（${d.comment}）`}
-                            {d.carriedFromVersion !== null && ` ${tr("carriedFrom", { version: d.carriedFromVersion })}`}
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                    <td className="px-2 py-1">
-                      <ul>
-                        {evidence.map((e) => (
-                          <li key={e.id} className="break-all">
-                            {e.kind === "url" ? e.url : e.originalName}
-                            {e.sha256 && <span className="block font-mono text-[10px] text-slate-500">SHA-256 {e.sha256}</span>}
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                  </tr>
-                  {more && (
-                    <tr>
-                      <td colSpan={6} className="px-2 pb-2">{more}</td>
+                    <tr data-testid={`scorecard-item-${item.code}`} className="border-t border-slate-100">
+                      <th scope="row" className="px-2 py-1 text-left font-normal">
+                        <span className="text-slate-400">{item.code}</span> {pick(locale, item.nameZh, item.nameEn)}
+                        <span className="block text-xs text-slate-500" data-testid={`derivation-${item.code}`}>
+                          {td(
+                            derivation.key,
+                            derivation.key === "single"
+                              ? {
+                                  ...derivation.params,
+                                  option: optionLabel(item, String(derivation.params.option), locale),
+                                }
+                              : derivation.params,
+                          )}
+                        </span>
+                      </th>
+                      <td className="px-2 py-1">
+                        {result.submittedValue === null && !notApplicableReason
+                          ? "—"
+                          : show(format, result.submittedValue, notApplicableReason)}
+                      </td>
+                      <td className="px-2 py-1">
+                        {result.notSubmitted
+                          ? t(preliminary ? "notVerifiedItem" : "notSubmittedItem")
+                          : result.verifiedValue === null && (adjusted || !notApplicableReason)
+                            ? "—"
+                            : show(format, result.verifiedValue, adjusted ? null : notApplicableReason)}
+                      </td>
+                      <td className="px-2 py-1 text-right tabular-nums">
+                        {formatPoints(result.points)} / {formatPoints(item.maxPoints)}
+                      </td>
+                      <td className="px-2 py-1">
+                        <ul>
+                          {decisions.map((d, k) => (
+                            <li key={k}>
+                              {pick(locale, d.stageNameZh, d.stageNameEn)} · {d.reviewerName}：
+                              {tr(`decided.${d.action}`)}
+                              {d.action === "adjust" && ` ${show(format, d.adjustedValue)}`}
+                              {d.comment && `（${d.comment}）`}
+                              {d.carriedFromVersion !== null &&
+                                ` ${tr("carriedFrom", { version: d.carriedFromVersion })}`}
+                            </li>
+                          ))}
+                        </ul>
+                      </td>
+                      <td className="px-2 py-1">
+                        <ul>
+                          {evidence.map((e) => (
+                            <li key={e.id} className="break-all">
+                              {e.kind === "url" ? e.url : e.originalName}
+                              {e.sha256 && (
+                                <span className="block font-mono text-[10px] text-slate-500">SHA-256 {e.sha256}</span>
+                              )}
+                            </li>
+                          ))}
+                        </ul>
+                      </td>
                     </tr>
-                  )}
+                    {more && (
+                      <tr>
+                        <td colSpan={6} className="px-2 pb-2">
+                          {more}
+                        </td>
+                      </tr>
+                    )}
                   </Fragment>
                 );
               })}

@@ -1,8 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { bulkApproveAction } from "@/app/actions/review";
 import type { SubmissionStatus } from "@/lib/domain";
@@ -35,55 +35,91 @@ export function QueueTable({ rows }: { rows: QueueEntry[] }) {
   return (
     <div className="space-y-3">
       <div className="flex items-center gap-3">
-        <button type="button" disabled={!selected.length || pending} onClick={approve} className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm text-white disabled:bg-slate-400">
+        <button
+          type="button"
+          disabled={!selected.length || pending}
+          onClick={approve}
+          className="rounded-md bg-emerald-700 px-3 py-1.5 text-sm text-white disabled:bg-slate-400"
+        >
           {t("bulkApprove", { count: selected.length })}
         </button>
-        {message && <p role="status" className="text-sm text-slate-700">{message}</p>}
+        {message && (
+          <p role="status" className="text-sm text-slate-700">
+            {message}
+          </p>
+        )}
       </div>
       {rows.length === 0 ? (
         <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-600">{t("empty")}</p>
       ) : (
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full text-sm">
-          <thead className="bg-slate-50 text-left text-slate-600">
-            <tr>
-              <th scope="col" className="px-3 py-2"><span className="sr-only">{t("select")}</span></th>
-              {[t("city"), t("region"), t("module"), t("stageShort"), t("version"), t("statusColumn"), t("submittedAt"), t("waiting")].map((h) => (
-                <th key={h} scope="col" className="px-3 py-2 font-medium">{h}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((q) => {
-              const label = `${pick(q.cityNameZh, q.cityNameEn)} ${q.moduleCode}`;
-              return (
-                <tr key={q.submissionId}>
-                  <td className="px-3 py-2">
-                    <input
-                      type="checkbox"
-                      aria-label={t("selectRow", { name: label })}
-                      disabled={!q.clean}
-                      title={q.clean ? undefined : t("notClean")}
-                      checked={selected.includes(q.submissionId)}
-                      onChange={(e) => setSelected((s) => (e.target.checked ? [...s, q.submissionId] : s.filter((id) => id !== q.submissionId)))}
-                    />
-                  </td>
-                  <td className="px-3 py-2">
-                    <Link href={`/review/submissions/${q.submissionId}`} className="text-brand-700 underline">{pick(q.cityNameZh, q.cityNameEn)}</Link>
-                  </td>
-                  <td className="px-3 py-2">{tr(q.region)}</td>
-                  <td className="px-3 py-2">{q.moduleCode} {pick(q.moduleNameZh, q.moduleNameEn)}</td>
-                  <td className="px-3 py-2">{q.stagePosition}</td>
-                  <td className="px-3 py-2">{q.version}</td>
-                  <td className="px-3 py-2"><StatusBadge status={q.status as SubmissionStatus} /></td>
-                  <td className="px-3 py-2">{q.submittedAt ? format.dateTime(new Date(q.submittedAt), { dateStyle: "medium", timeStyle: "short" }) : ""}</td>
-                  <td className="px-3 py-2 tabular-nums">{q.daysWaiting}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="min-w-full text-sm">
+            <thead className="bg-slate-50 text-left text-slate-600">
+              <tr>
+                <th scope="col" className="px-3 py-2">
+                  <span className="sr-only">{t("select")}</span>
+                </th>
+                {[
+                  t("city"),
+                  t("region"),
+                  t("module"),
+                  t("stageShort"),
+                  t("version"),
+                  t("statusColumn"),
+                  t("submittedAt"),
+                  t("waiting"),
+                ].map((h) => (
+                  <th key={h} scope="col" className="px-3 py-2 font-medium">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {rows.map((q) => {
+                const label = `${pick(q.cityNameZh, q.cityNameEn)} ${q.moduleCode}`;
+                return (
+                  <tr key={q.submissionId}>
+                    <td className="px-3 py-2">
+                      <input
+                        type="checkbox"
+                        aria-label={t("selectRow", { name: label })}
+                        disabled={!q.clean}
+                        title={q.clean ? undefined : t("notClean")}
+                        checked={selected.includes(q.submissionId)}
+                        onChange={(e) =>
+                          setSelected((s) =>
+                            e.target.checked ? [...s, q.submissionId] : s.filter((id) => id !== q.submissionId),
+                          )
+                        }
+                      />
+                    </td>
+                    <td className="px-3 py-2">
+                      <Link href={`/review/submissions/${q.submissionId}`} className="text-brand-700 underline">
+                        {pick(q.cityNameZh, q.cityNameEn)}
+                      </Link>
+                    </td>
+                    <td className="px-3 py-2">{tr(q.region)}</td>
+                    <td className="px-3 py-2">
+                      {q.moduleCode} {pick(q.moduleNameZh, q.moduleNameEn)}
+                    </td>
+                    <td className="px-3 py-2">{q.stagePosition}</td>
+                    <td className="px-3 py-2">{q.version}</td>
+                    <td className="px-3 py-2">
+                      <StatusBadge status={q.status as SubmissionStatus} />
+                    </td>
+                    <td className="px-3 py-2">
+                      {q.submittedAt
+                        ? format.dateTime(new Date(q.submittedAt), { dateStyle: "medium", timeStyle: "short" })
+                        : ""}
+                    </td>
+                    <td className="px-3 py-2 tabular-nums">{q.daysWaiting}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );

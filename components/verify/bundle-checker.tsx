@@ -3,17 +3,30 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { pick } from "@/lib/i18n/pick";
-import { bundleKeyFingerprint, verifyBundle, type BundleVerification } from "@/lib/verify/bundle";
+import { type BundleVerification, bundleKeyFingerprint, verifyBundle } from "@/lib/verify/bundle";
 
 type Outcome =
   | { kind: "unreadable"; name: string }
-  | { kind: "checked"; name: string; verification: BundleVerification; fingerprint: string | null; summary: Summary | null };
+  | {
+      kind: "checked";
+      name: string;
+      verification: BundleVerification;
+      fingerprint: string | null;
+      summary: Summary | null;
+    };
 
 type Summary = { round: string; city: string | null; total: number | null; rank: number | null; ranked: number };
 
 /** Reads what the file says about itself, for the heading of the result (only after the checks ran). */
 function summarise(raw: unknown, locale: string): Summary | null {
-  const b = raw as { signed?: { record?: { roundName?: string } }; round?: { name?: string; nameEn?: string | null }; scope?: { kind?: string; cityId?: number }; cities?: { id: number; nameZh: string; nameEn: string }[]; results?: { cityId: number; level: string; points: number; rank: number | null }[]; ranking?: { total: number | null }[] } | null;
+  const b = raw as {
+    signed?: { record?: { roundName?: string } };
+    round?: { name?: string; nameEn?: string | null };
+    scope?: { kind?: string; cityId?: number };
+    cities?: { id: number; nameZh: string; nameEn: string }[];
+    results?: { cityId: number; level: string; points: number; rank: number | null }[];
+    ranking?: { total: number | null }[];
+  } | null;
   if (!b?.round?.name) return null;
   const cityId = b.scope?.kind === "city" ? b.scope.cityId : undefined;
   const city = b.cities?.find((c) => c.id === cityId);
@@ -51,7 +64,13 @@ export function BundleChecker() {
     const verification = await verifyBundle(raw);
     const key = (raw as { signed?: { publicKey?: unknown } } | null)?.signed?.publicKey;
     const fingerprint = typeof key === "string" ? await bundleKeyFingerprint(key).catch(() => null) : null;
-    setOutcome({ kind: "checked", name: file.name, verification, fingerprint, summary: verification.checks[0]?.id === "format" ? null : summarise(raw, locale) });
+    setOutcome({
+      kind: "checked",
+      name: file.name,
+      verification,
+      fingerprint,
+      summary: verification.checks[0]?.id === "format" ? null : summarise(raw, locale),
+    });
     setBusy(false);
   }
 
@@ -72,15 +91,30 @@ export function BundleChecker() {
       >
         <span className="font-medium">{t("drop")}</span>
         <span className="text-slate-600">{t("local")}</span>
-        <input type="file" accept=".json,application/json" className="sr-only" aria-label={t("choose")} onChange={(e) => void check(e.target.files?.[0])} />
-        <span aria-hidden className="rounded-md border border-slate-300 bg-white px-3 py-1.5">{t("choose")}</span>
+        <input
+          type="file"
+          accept=".json,application/json"
+          className="sr-only"
+          aria-label={t("choose")}
+          onChange={(e) => void check(e.target.files?.[0])}
+        />
+        <span aria-hidden className="rounded-md border border-slate-300 bg-white px-3 py-1.5">
+          {t("choose")}
+        </span>
       </label>
       {busy && <p role="status">{t("checking")}</p>}
-      {outcome?.kind === "unreadable" && <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">{t("unreadable", { name: outcome.name })}</p>}
+      {outcome?.kind === "unreadable" && (
+        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {t("unreadable", { name: outcome.name })}
+        </p>
+      )}
       {outcome?.kind === "checked" && (
         <section aria-labelledby="verify-result" className="space-y-4 rounded-xl border border-slate-200 bg-white p-5">
           <div role="status">
-            <h2 id="verify-result" className={`text-lg font-semibold ${outcome.verification.ok ? "text-emerald-700" : "text-red-700"}`}>
+            <h2
+              id="verify-result"
+              className={`text-lg font-semibold ${outcome.verification.ok ? "text-emerald-700" : "text-red-700"}`}
+            >
               {outcome.verification.ok ? t("ok") : t("notOk")}
             </h2>
           </div>
@@ -88,12 +122,17 @@ export function BundleChecker() {
             <p className="text-sm">
               {outcome.summary.round}
               {outcome.summary.city && ` · ${outcome.summary.city}`}
-              {outcome.summary.city && outcome.summary.total !== null && ` · ${t("cityTotal", { points: (outcome.summary.total / 100).toFixed(2), rank: outcome.summary.rank ?? "-", ranked: outcome.summary.ranked })}`}
+              {outcome.summary.city &&
+                outcome.summary.total !== null &&
+                ` · ${t("cityTotal", { points: (outcome.summary.total / 100).toFixed(2), rank: outcome.summary.rank ?? "-", ranked: outcome.summary.ranked })}`}
             </p>
           )}
           {outcome.fingerprint && (
             <p className="text-sm text-slate-700">
-              {t("fingerprint")} <span className="font-mono text-xs break-all" data-testid="bundle-fingerprint">{outcome.fingerprint}</span>
+              {t("fingerprint")}{" "}
+              <span className="font-mono text-xs break-all" data-testid="bundle-fingerprint">
+                {outcome.fingerprint}
+              </span>
               <br />
               <span className="text-slate-500">{t("compareFingerprint")}</span>
             </p>
@@ -106,7 +145,9 @@ export function BundleChecker() {
                 </span>
                 {c.differences.length > 0 && (
                   <ul className="mt-1 ml-5 list-disc font-mono text-xs break-all text-slate-700">
-                    {c.differences.slice(0, 20).map((d) => <li key={d}>{d}</li>)}
+                    {c.differences.slice(0, 20).map((d) => (
+                      <li key={d}>{d}</li>
+                    ))}
                     {c.differences.length > 20 && <li>{t("more", { count: c.differences.length - 20 })}</li>}
                   </ul>
                 )}

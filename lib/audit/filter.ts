@@ -1,6 +1,9 @@
 import { z } from "zod";
 
-const optionalId = z.preprocess((v) => (v === "" || v === undefined ? undefined : v), z.coerce.number().int().positive().optional());
+const optionalId = z.preprocess(
+  (v) => (v === "" || v === undefined ? undefined : v),
+  z.coerce.number().int().positive().optional(),
+);
 const optionalDate = z.preprocess((v) => (v === "" || v === undefined ? undefined : v), z.iso.date().optional());
 
 /** The audit viewer's filter, read from the query string (shared by the page and the CSV export). */

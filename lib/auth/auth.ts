@@ -6,11 +6,11 @@ import { createSession, endAllSessions, sessionUser } from "@/db/sessions";
 import { ensureDailyCheckpoint } from "@/db/signatures";
 import { updateUserLocale, verifyCredentials } from "@/db/users";
 import { sessionLimits } from "@/lib/config/limits";
-import { DEVICE_COOKIE, deviceIdOf } from "./device";
-import { clientAddress } from "./throttle";
 import { authSecret } from "@/lib/config/secret";
 import { isLocale, LOCALE_COOKIE } from "@/lib/i18n/config";
+import { DEVICE_COOKIE, deviceIdOf } from "./device";
 import { signInSchema } from "./schemas";
+import { clientAddress } from "./throttle";
 
 export class InvalidCredentials extends CredentialsSignin {
   code = "invalid";
@@ -24,10 +24,21 @@ export class SignInThrottled extends CredentialsSignin {
 }
 
 /** Auth.js errors that mean a malformed or forged request, not a fault of the server. */
-const REFUSED_REQUESTS = new Set<string>(["MissingCSRF", "UnknownAction", "InvalidCallbackUrl", "InvalidCheck", "UntrustedHost"]);
+const REFUSED_REQUESTS = new Set<string>([
+  "MissingCSRF",
+  "UnknownAction",
+  "InvalidCallbackUrl",
+  "InvalidCheck",
+  "UntrustedHost",
+]);
 
 // Lazy so that the secret (which may be generated into DATA_DIR) is only read when a request needs it.
-export const { handlers, signIn, signOut, unstable_update: updateSession } = NextAuth(() => ({
+export const {
+  handlers,
+  signIn,
+  signOut,
+  unstable_update: updateSession,
+} = NextAuth(() => ({
   secret: authSecret(),
   // Self-hosted: the host header is trusted; set AUTH_URL to pin the canonical origin behind a proxy.
   trustHost: true,
@@ -55,7 +66,8 @@ export const { handlers, signIn, signOut, unstable_update: updateSession } = Nex
         const client = clientAddress(request.headers.get("x-forwarded-for"));
         const deviceId = deviceIdOf((await cookies()).get(DEVICE_COOKIE)?.value, parsed.data.email, authSecret());
         const outcome = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password, { client, deviceId });
-        if (!outcome.ok) throw outcome.reason === "throttled" ? new SignInThrottled(outcome.retryAt) : new InvalidCredentials();
+        if (!outcome.ok)
+          throw outcome.reason === "throttled" ? new SignInThrottled(outcome.retryAt) : new InvalidCredentials();
         const { user } = outcome;
         // The audit chain's head is signed at least once a day that anyone works (db/signatures.ts); a failure
         // there (an unreadable key, a busy database) must not keep anyone from signing in.
@@ -70,7 +82,14 @@ export const { handlers, signIn, signOut, unstable_update: updateSession } = Nex
           updateUserLocale(getDb(), user.id, chosen);
           user.locale = chosen;
         }
-        return { id: String(user.id), name: user.name, email: user.email, role: user.role, cityId: user.cityId, locale: user.locale };
+        return {
+          id: String(user.id),
+          name: user.name,
+          email: user.email,
+          role: user.role,
+          cityId: user.cityId,
+          locale: user.locale,
+        };
       },
     }),
   ],
@@ -79,7 +98,8 @@ export const { handlers, signIn, signOut, unstable_update: updateSession } = Nex
     // A cookie whose session has already ended (copied, then revoked) cannot sign its owner out.
     signOut(message) {
       const token = "token" in message ? message.token : null;
-      if (token?.sid && typeof token.uid === "number" && sessionUser(getDb(), token.sid, token.uid, sessionLimits())) endAllSessions(getDb(), token.uid);
+      if (token?.sid && typeof token.uid === "number" && sessionUser(getDb(), token.sid, token.uid, sessionLimits()))
+        endAllSessions(getDb(), token.uid);
     },
   },
   callbacks: {

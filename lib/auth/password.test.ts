@@ -15,7 +15,16 @@ describe("password hashing", () => {
     expect(await hashPassword("x")).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,/);
     const env = { ...process.env };
     delete env.VITEST;
-    const outside = execFileSync(process.execPath, ["--import", "tsx", "-e", 'import("./lib/auth/password.ts").then(async (m) => console.log(await m.hashPassword("x")))'], { env, encoding: "utf8" });
+    const outside = execFileSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "-e",
+        'import("./lib/auth/password.ts").then(async (m) => console.log(await m.hashPassword("x")))',
+      ],
+      { env, encoding: "utf8" },
+    );
     expect(outside.trim()).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  type Actor,
   actingCityOf,
   isInSubmittedVersion,
   mayActForCity,
@@ -11,7 +12,6 @@ import {
   maySeeCity,
   maySeeScorecard,
   maySeeSubmission,
-  type Actor,
 } from "./policy";
 
 const admin: Actor = { id: 1, role: "admin", cityId: null };
@@ -42,10 +42,19 @@ describe("the authorization policy", () => {
 
   it("serves evidence of submitted versions to reviewers, deleted files to admins only", () => {
     const ev = { ...submitted, deleted: false, submitted: true };
-    expect([admin, staffA, staffB, reviewer].map((a) => mayDownloadEvidence(a, ev, assigned))).toEqual([true, true, false, true]);
+    expect([admin, staffA, staffB, reviewer].map((a) => mayDownloadEvidence(a, ev, assigned))).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
     expect(mayDownloadEvidence(reviewer, { ...ev, submitted: false }, assigned)).toBe(false);
     const deleted = { ...ev, deleted: true, submitted: false };
-    expect([admin, staffA, reviewer].map((a) => mayDownloadEvidence(a, deleted, assigned))).toEqual([true, false, false]);
+    expect([admin, staffA, reviewer].map((a) => mayDownloadEvidence(a, deleted, assigned))).toEqual([
+      true,
+      false,
+      false,
+    ]);
     const at = new Date("2026-01-02");
     expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-01"), deletedAt: null }, at)).toBe(true);
     expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-03"), deletedAt: null }, at)).toBe(false);
@@ -57,6 +66,11 @@ describe("the authorization policy", () => {
     expect([admin, staffA, reviewer].map((a) => maySeeScorecard(a, 20))).toEqual([true, false, true]);
     expect([admin, staffA, reviewer].map(mayExportResults)).toEqual([true, false, true]);
     expect([admin, staffA, reviewer].map((a) => mayDownloadBundle(a, { kind: "round" }))).toEqual([true, false, false]);
-    expect([admin, staffA, staffB, reviewer].map((a) => mayDownloadBundle(a, { kind: "city", cityId: 10 }))).toEqual([true, true, false, false]);
+    expect([admin, staffA, staffB, reviewer].map((a) => mayDownloadBundle(a, { kind: "city", cityId: 10 }))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });

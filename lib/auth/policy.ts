@@ -39,7 +39,7 @@ export function actingCityOf(actor: Actor): number | null {
   return actor.role === "city_staff" ? actor.cityId : null;
 }
 
-export type SubmissionFacts = { cityId: number; moduleId: number; /** times submitted; 0 = never */ version: number };
+export type SubmissionFacts = { cityId: number; moduleId: number /** times submitted; 0 = never */; version: number };
 
 /**
  * A submission with its versions and review history: admins; the city's staff; reviewers assigned to its
@@ -51,24 +51,42 @@ export function maySeeSubmission(actor: Actor, sub: SubmissionFacts, assignments
 }
 
 /** Deciding items, approving or returning: a reviewer assigned to the module at the stage the submission is in. */
-export function mayDecideAtStage(actor: Actor, sub: { moduleId: number; stageId: number | null }, assignments: readonly Assignment[]): boolean {
-  return actor.role === "reviewer" && sub.stageId !== null && assignments.some((a) => a.moduleId === sub.moduleId && a.stageId === sub.stageId);
+export function mayDecideAtStage(
+  actor: Actor,
+  sub: { moduleId: number; stageId: number | null },
+  assignments: readonly Assignment[],
+): boolean {
+  return (
+    actor.role === "reviewer" &&
+    sub.stageId !== null &&
+    assignments.some((a) => a.moduleId === sub.moduleId && a.stageId === sub.stageId)
+  );
 }
 
 /**
  * An appeal: the reviewer an admin assigned it to, or else a reviewer assigned at the stage whose decision
  * on the item is in force (the adjusting stage, or the last one).
  */
-export function mayDecideAppeal(actor: Actor, appeal: { assignedTo: number | null }, decidingStage: { moduleId: number; stageId: number }, assignments: readonly Assignment[]): boolean {
+export function mayDecideAppeal(
+  actor: Actor,
+  appeal: { assignedTo: number | null },
+  decidingStage: { moduleId: number; stageId: number },
+  assignments: readonly Assignment[],
+): boolean {
   if (actor.role !== "reviewer") return false;
-  return appeal.assignedTo !== null ? appeal.assignedTo === actor.id : mayDecideAtStage(actor, decidingStage, assignments);
+  return appeal.assignedTo !== null
+    ? appeal.assignedTo === actor.id
+    : mayDecideAtStage(actor, decidingStage, assignments);
 }
 
 /**
  * Whether an evidence file went into the version the city last submitted: every file still there at a
  * submission is in its snapshot, so it is one uploaded before that submission and not deleted since.
  */
-export function isInSubmittedVersion(ev: { uploadedAt: Date; deletedAt: Date | null }, lastSubmittedAt: Date | null): boolean {
+export function isInSubmittedVersion(
+  ev: { uploadedAt: Date; deletedAt: Date | null },
+  lastSubmittedAt: Date | null,
+): boolean {
   return ev.deletedAt === null && lastSubmittedAt !== null && ev.uploadedAt <= lastSubmittedAt;
 }
 

@@ -3,9 +3,9 @@ import { notFound, redirect } from "next/navigation";
 import { decode } from "next-auth/jwt";
 import { getDb } from "@/db/client";
 import { sessionUser } from "@/db/sessions";
-import type { Role, SessionUser } from "@/lib/domain";
 import { sessionLimits } from "@/lib/config/limits";
 import { authSecret } from "@/lib/config/secret";
+import type { Role, SessionUser } from "@/lib/domain";
 import { requestContext } from "@/lib/server/request-context";
 
 const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"];

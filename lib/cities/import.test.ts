@@ -1,10 +1,26 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { ImportFileError, previewImport, readTable, type ImportedCity } from "./import";
+import { type ImportedCity, ImportFileError, previewImport, readTable } from "./import";
 
 const HEADER = ["code", "name_zh", "name_en", "province_zh", "province_en", "region", "tier"];
-const hangzhou: ImportedCity = { code: "hangzhou", nameZh: "杭州", nameEn: "Hangzhou", provinceZh: "浙江", provinceEn: "Zhejiang", region: "east", tier: "sub_provincial" };
-const wuhan: ImportedCity = { code: "wuhan", nameZh: "武汉", nameEn: "Wuhan", provinceZh: "湖北", provinceEn: "Hubei", region: "central", tier: "sub_provincial" };
+const hangzhou: ImportedCity = {
+  code: "hangzhou",
+  nameZh: "杭州",
+  nameEn: "Hangzhou",
+  provinceZh: "浙江",
+  provinceEn: "Zhejiang",
+  region: "east",
+  tier: "sub_provincial",
+};
+const wuhan: ImportedCity = {
+  code: "wuhan",
+  nameZh: "武汉",
+  nameEn: "Wuhan",
+  provinceZh: "湖北",
+  provinceEn: "Hubei",
+  region: "central",
+  tier: "sub_provincial",
+};
 const rowOf = (c: ImportedCity) => [c.code, c.nameZh, c.nameEn, c.provinceZh, c.provinceEn, c.region, c.tier];
 
 async function refusal(promise: Promise<unknown>) {
@@ -20,11 +36,20 @@ async function refusal(promise: Promise<unknown>) {
 describe("previewImport", () => {
   it("classifies each row as create, update (with the changed fields) or unchanged", () => {
     const preview = previewImport(
-      [HEADER, rowOf(hangzhou), rowOf({ ...wuhan, nameEn: "Wuhan City", tier: "prefecture" }), ["xiongan", "雄安", "Xiong'an", "河北", "Hebei", "north", "prefecture"]],
+      [
+        HEADER,
+        rowOf(hangzhou),
+        rowOf({ ...wuhan, nameEn: "Wuhan City", tier: "prefecture" }),
+        ["xiongan", "雄安", "Xiong'an", "河北", "Hebei", "north", "prefecture"],
+      ],
       [hangzhou, wuhan],
     );
     expect(preview.problems).toEqual([]);
-    expect(preview.rows.map((r) => [r.row, r.city.code, r.status])).toEqual([[2, "hangzhou", "unchanged"], [3, "wuhan", "update"], [4, "xiongan", "create"]]);
+    expect(preview.rows.map((r) => [r.row, r.city.code, r.status])).toEqual([
+      [2, "hangzhou", "unchanged"],
+      [3, "wuhan", "update"],
+      [4, "xiongan", "create"],
+    ]);
     expect(preview.rows[1]!.changes).toEqual([
       { field: "nameEn", from: "Wuhan", to: "Wuhan City" },
       { field: "tier", from: "sub_provincial", to: "prefecture" },
@@ -43,11 +68,22 @@ describe("previewImport", () => {
     );
     expect(preview.problems).toEqual([]);
     expect(preview.rows.map((r) => r.city)).toEqual([wuhan, hangzhou]);
-    expect(previewImport([["Code", "Name ZH", "nameEn", "PROVINCE_ZH", "province-en", "Region", "Tier"], rowOf(hangzhou)], []).rows).toHaveLength(1);
+    expect(
+      previewImport(
+        [["Code", "Name ZH", "nameEn", "PROVINCE_ZH", "province-en", "Region", "Tier"], rowOf(hangzhou)],
+        [],
+      ).rows,
+    ).toHaveLength(1);
   });
 
   it("lists missing and repeated headers on row 1 and reads no rows then", () => {
-    const preview = previewImport([["code", "代码", "name_zh", "name_en", "province_zh", "region"], ["hangzhou", "hangzhou", "杭州", "Hangzhou", "浙江", "east"]], []);
+    const preview = previewImport(
+      [
+        ["code", "代码", "name_zh", "name_en", "province_zh", "region"],
+        ["hangzhou", "hangzhou", "杭州", "Hangzhou", "浙江", "east"],
+      ],
+      [],
+    );
     expect(preview.rows).toEqual([]);
     expect(preview.problems).toEqual([
       { row: 1, column: "代码", key: "importColumnDuplicate" },
@@ -76,7 +112,10 @@ describe("previewImport", () => {
       { row: 4, column: "region", key: "chooseOne" },
       { row: 6, column: "code", key: "importCodeDuplicate", params: { code: "hangzhou", row: 2 } },
     ]);
-    expect(preview.rows.map((r) => [r.row, r.city.code])).toEqual([[2, "hangzhou"], [7, "wuhan"]]);
+    expect(preview.rows.map((r) => [r.row, r.city.code])).toEqual([
+      [2, "hangzhou"],
+      [7, "wuhan"],
+    ]);
   });
 });
 
@@ -94,7 +133,9 @@ describe("readTable", () => {
   });
 
   it("reads back a template whose formula-like cells were neutralised on export", async () => {
-    const table = await readTable(Buffer.from(`${HEADER.join(",")}\r\nx,"'=HYPERLINK(""http://e.example"")",'+1,浙江,Zhejiang,east,prefecture\r\n`));
+    const table = await readTable(
+      Buffer.from(`${HEADER.join(",")}\r\nx,"'=HYPERLINK(""http://e.example"")",'+1,浙江,Zhejiang,east,prefecture\r\n`),
+    );
     expect(table[1]!.slice(0, 3)).toEqual(["x", '=HYPERLINK("http://e.example")', "+1"]);
   });
 
@@ -126,7 +167,9 @@ describe("readTable", () => {
 
   it("refuses other file types, CSV in another encoding, and a damaged workbook", async () => {
     expect(await refusal(readTable(Buffer.from("%PDF-1.7\n1 0 obj\n")))).toBe("importFileType");
-    expect(await refusal(readTable(Buffer.from([0x63, 0x6f, 0x64, 0x65, 0x0a, 0xba, 0xbc, 0xd6, 0xdd])))).toBe("importNotUtf8"); // "code\n杭州" in GBK
+    expect(await refusal(readTable(Buffer.from([0x63, 0x6f, 0x64, 0x65, 0x0a, 0xba, 0xbc, 0xd6, 0xdd])))).toBe(
+      "importNotUtf8",
+    ); // "code\n杭州" in GBK
     const workbook = new ExcelJS.Workbook();
     workbook.addWorksheet("cities").addRow(HEADER);
     const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());

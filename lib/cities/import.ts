@@ -5,7 +5,7 @@ import { restoreNeutralised } from "@/lib/csv";
 import { CITY_TIERS, REGIONS } from "@/lib/domain";
 import en from "@/messages/en.json";
 import zh from "@/messages/zh-CN.json";
-import { citySchema, type CitySeed } from "./schema";
+import { type CitySeed, citySchema } from "./schema";
 
 /** A city as a file row describes it; `confirmed` is not a column, so an import never changes it. */
 export type ImportedCity = Omit<CitySeed, "confirmed">;
@@ -36,21 +36,34 @@ const EDITABLE_FIELDS = ["nameZh", "nameEn", "provinceZh", "provinceEn", "region
 
 /** NFKC turns full-width brackets into ASCII ones; separators and case vary between hand-made files. */
 function normalise(text: string): string {
-  return text.normalize("NFKC").toLowerCase().replace(/[\s_-]+/g, "");
+  return text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s_-]+/g, "");
 }
 
-const FIELD_BY_HEADER = new Map(IMPORT_COLUMNS.flatMap(({ field, header, aliases }) => [header, field, ...aliases].map((h) => [normalise(h), field] as const)));
+const FIELD_BY_HEADER = new Map(
+  IMPORT_COLUMNS.flatMap(({ field, header, aliases }) =>
+    [header, field, ...aliases].map((h) => [normalise(h), field] as const),
+  ),
+);
 
 /** Enum values and their labels in both languages, so a file may say "east", "华东" or "East China". */
 function valueLookup<V extends string>(values: readonly V[], labels: Record<V, string>[]): Map<string, V> {
-  return new Map(values.flatMap((value) => [value, ...labels.map((l) => l[value])].map((text) => [normalise(text), value] as const)));
+  return new Map(
+    values.flatMap((value) => [value, ...labels.map((l) => l[value])].map((text) => [normalise(text), value] as const)),
+  );
 }
 const REGION_BY_TEXT = valueLookup(REGIONS, [zh.regions, en.regions]);
 const TIER_BY_TEXT = valueLookup(CITY_TIERS, [zh.tiers, en.tiers]);
 
 /** The fields of `next` that differ from `current`. */
 export function cityChanges(current: ImportedCity, next: ImportedCity): FieldChange[] {
-  return EDITABLE_FIELDS.filter((field) => current[field] !== next[field]).map((field) => ({ field, from: current[field], to: next[field] }));
+  return EDITABLE_FIELDS.filter((field) => current[field] !== next[field]).map((field) => ({
+    field,
+    from: current[field],
+    to: next[field],
+  }));
 }
 
 /**
@@ -89,13 +102,19 @@ export function previewImport(table: readonly (readonly string[])[], existing: r
       tier: TIER_BY_TEXT.get(normalise(cell("tier"))) ?? cell("tier"),
     });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ row, column: column(issue.path[0] as CityField).name, key: issue.message });
+      for (const issue of parsed.error.issues)
+        problems.push({ row, column: column(issue.path[0] as CityField).name, key: issue.message });
       return;
     }
     const city = parsed.data;
     const firstRow = firstRowOfCode.get(city.code);
     if (firstRow) {
-      problems.push({ row, column: column("code").name, key: "importCodeDuplicate", params: { code: city.code, row: firstRow } });
+      problems.push({
+        row,
+        column: column("code").name,
+        key: "importCodeDuplicate",
+        params: { code: city.code, row: firstRow },
+      });
       return;
     }
     firstRowOfCode.set(city.code, row);
@@ -140,7 +159,9 @@ export async function readTable(bytes: Uint8Array): Promise<string[][]> {
     try {
       // Keep every cell as written (exceljs would otherwise turn "0571" into 571 and dates into Date objects),
       // undoing the apostrophe our own templates put before a formula-like cell.
-      sheet = await workbook.csv.read(Readable.from([Buffer.from(bytes)]), { map: (datum: string) => restoreNeutralised(datum) });
+      sheet = await workbook.csv.read(Readable.from([Buffer.from(bytes)]), {
+        map: (datum: string) => restoreNeutralised(datum),
+      });
     } catch {
       throw new ImportFileError("importUnreadable");
     }

@@ -15,7 +15,10 @@ function positive(name: string, fallback: number): number {
  * SESSION_IDLE_MINUTES without a request (default 30). Autosave counts as activity.
  */
 export function sessionLimits(): { maxAgeMs: number; idleMs: number } {
-  return { maxAgeMs: positive("SESSION_MAX_HOURS", 8) * 3_600_000, idleMs: positive("SESSION_IDLE_MINUTES", 30) * 60_000 };
+  return {
+    maxAgeMs: positive("SESSION_MAX_HOURS", 8) * 3_600_000,
+    idleMs: positive("SESSION_IDLE_MINUTES", 30) * 60_000,
+  };
 }
 
 /**
@@ -33,5 +36,8 @@ export function serverBusyTimeoutMs(): number {
  * (SHUTDOWN_GRACE_SECONDS, 10) and how many pages render at once (PAGE_RENDER_CONCURRENCY, 4).
  */
 export function serverSettings(): { graceMs: number; pageConcurrency: number } {
-  return { graceMs: positive("SHUTDOWN_GRACE_SECONDS", 10) * 1000, pageConcurrency: Math.max(1, Math.floor(positive("PAGE_RENDER_CONCURRENCY", 4))) };
+  return {
+    graceMs: positive("SHUTDOWN_GRACE_SECONDS", 10) * 1000,
+    pageConcurrency: Math.max(1, Math.floor(positive("PAGE_RENDER_CONCURRENCY", 4))),
+  };
 }

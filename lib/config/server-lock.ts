@@ -70,6 +70,8 @@ export function claimDataDir(dataDir: string): void {
 export function refuseWhileServerRuns(dataDir: string, what: string): void {
   const pid = liveServerPid(dataDir);
   if (pid === null) return;
-  console.error(`${what} refused: a CityEval server (process ${pid || "unknown"}) is using ${dataDir}. Stop it first, or use another DATA_DIR.`);
+  console.error(
+    `${what} refused: a CityEval server (process ${pid || "unknown"}) is using ${dataDir}. Stop it first, or use another DATA_DIR.`,
+  );
   process.exit(1);
 }

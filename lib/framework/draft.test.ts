@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { loadFrameworkFile } from "@/db/data-files";
-import { allCodes, draftItemPreview, draftToFile, fileToDraft, newIndicator, newItem, newModule, withRule, withType } from "./draft";
+import {
+  allCodes,
+  draftItemPreview,
+  draftToFile,
+  fileToDraft,
+  newIndicator,
+  newItem,
+  newModule,
+  withRule,
+  withType,
+} from "./draft";
 import { starterFramework } from "./starter";
 import { validateFramework } from "./validate";
 
@@ -19,7 +29,10 @@ describe("framework draft", () => {
     draft.modules[0]!.indicators[0]!.items[0] = item;
     const result = validateFramework(draftToFile(draft));
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
-    expect(result.framework.modules[0]!.indicators[0]!.items[0]!.rule).toEqual({ kind: "single", fractions: { yes: 0.8, b: 0 } });
+    expect(result.framework.modules[0]!.indicators[0]!.items[0]!.rule).toEqual({
+      kind: "single",
+      fractions: { yes: 0.8, b: 0 },
+    });
   });
 
   it("reports a half-typed number by field, blank optional limits as not set, and wrong sums by code", () => {
@@ -34,13 +47,19 @@ describe("framework draft", () => {
     expect(result.problems).toEqual([{ at: "A1.1", key: "notANumber", params: { column: "rule.hi", value: "abc" } }]);
     item.hi = " ";
     const blank = validateFramework(draftToFile(draft));
-    expect(blank.ok ? [] : blank.problems).toEqual([{ at: "A1.1", key: "missingValue", params: { column: "rule.hi" } }]);
+    expect(blank.ok ? [] : blank.problems).toEqual([
+      { at: "A1.1", key: "missingValue", params: { column: "rule.hi" } },
+    ]);
 
     item.hi = "100";
     item.points = "90";
     const sums = validateFramework(draftToFile(draft));
     expect(sums.ok ? [] : sums.problems.map((p) => `${p.at}:${p.key}`)).toEqual(["A1:itemsSum"]);
-    expect(draftItemPreview(item)).toMatchObject({ code: "A1.1", rule: { kind: "linear", lo: 0, hi: 100 }, points: 90 });
+    expect(draftItemPreview(item)).toMatchObject({
+      code: "A1.1",
+      rule: { kind: "linear", lo: 0, hi: 100 },
+      points: 90,
+    });
     item.points = "9x";
     expect(draftItemPreview(item)).toBeNull();
   });
@@ -58,7 +77,11 @@ describe("framework draft", () => {
   it("gives a changed type or rule a rule that fits with starting parameters", () => {
     const item = fileToDraft(starterFramework(2020)).modules[0]!.indicators[0]!.items[0]!;
     expect(withType(item, "number")).toMatchObject({ ruleKind: "linear", lo: "0", hi: "100", options: [] });
-    expect(withType(item, "multi")).toMatchObject({ ruleKind: "multi", pointsEach: "0.5", options: [{ value: "a" }, { value: "b" }] });
+    expect(withType(item, "multi")).toMatchObject({
+      ruleKind: "multi",
+      pointsEach: "0.5",
+      options: [{ value: "a" }, { value: "b" }],
+    });
     expect(withType(item, "text")).toMatchObject({ ruleKind: "none", points: "0" });
     expect(withRule(withType(item, "number"), "bands").bands).toEqual([{ op: ">=", value: "1", fraction: "1" }]);
     const multi = withType(item, "multi");

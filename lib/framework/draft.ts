@@ -4,9 +4,22 @@
  * `draftToFile` turns it back into the file format, and `validateFramework` then checks it with exactly
  * the rules a framework file is checked with.
  */
-import { itemSchema, RULES_FOR_TYPE, type AnswerType, type EvidenceKind, type FrameworkFile, type FrameworkItem, type ScoringRule } from "./schema";
+import {
+  type AnswerType,
+  type EvidenceKind,
+  type FrameworkFile,
+  type FrameworkItem,
+  itemSchema,
+  RULES_FOR_TYPE,
+  type ScoringRule,
+} from "./schema";
 
-export type DraftOption = { value: string; zh: string; en: string; /** single choice: fraction of max points */ fraction: string };
+export type DraftOption = {
+  value: string;
+  zh: string;
+  en: string /** single choice: fraction of max points */;
+  fraction: string;
+};
 export type DraftBand = { op: ">=" | ">"; value: string; fraction: string };
 
 export type DraftItem = {
@@ -35,8 +48,21 @@ export type DraftItem = {
   helpEn: string;
 };
 
-export type DraftIndicator = { code: string; nameZh: string; nameEn: string; points: string; proposed: boolean; items: DraftItem[] };
-export type DraftModule = { code: string; nameZh: string; nameEn: string; points: string; indicators: DraftIndicator[] };
+export type DraftIndicator = {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  points: string;
+  proposed: boolean;
+  items: DraftItem[];
+};
+export type DraftModule = {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  points: string;
+  indicators: DraftIndicator[];
+};
 export type Draft = { year: string; nameZh: string; nameEn: string; total: string; modules: DraftModule[] };
 
 const text = (n: number | undefined) => (n === undefined ? "" : String(n));
@@ -63,7 +89,10 @@ function itemToDraft(item: FrameworkItem): DraftItem {
     ruleKind: rule.kind,
     lo: rule.kind === "linear" ? String(rule.lo) : "",
     hi: rule.kind === "linear" ? String(rule.hi) : "",
-    bands: rule.kind === "bands" ? rule.bands.map((b) => ({ op: b.op, value: String(b.value), fraction: String(b.fraction) })) : [],
+    bands:
+      rule.kind === "bands"
+        ? rule.bands.map((b) => ({ op: b.op, value: String(b.value), fraction: String(b.fraction) }))
+        : [],
     pointsEach: rule.kind === "multi" ? String(rule.pointsEach) : "",
     points: String(item.points),
     evidenceKinds: [...item.evidence.kinds],
@@ -120,7 +149,10 @@ function draftRule(item: DraftItem): { kind: ScoringRule["kind"] } & Record<stri
     case "linear":
       return { kind: "linear", lo: num(item.lo), hi: num(item.hi) };
     case "bands":
-      return { kind: "bands", bands: item.bands.map((b) => ({ op: b.op, value: num(b.value), fraction: num(b.fraction) })) };
+      return {
+        kind: "bands",
+        bands: item.bands.map((b) => ({ op: b.op, value: num(b.value), fraction: num(b.fraction) })),
+      };
     case "single":
       return { kind: "single", fractions: Object.fromEntries(item.options.map((o) => [o.value, num(o.fraction)])) };
     case "multi":
@@ -183,7 +215,10 @@ function nextCode(prefix: string, taken: string[]): string {
 }
 
 export function allCodes(draft: Draft): string[] {
-  return draft.modules.flatMap((m) => [m.code, ...m.indicators.flatMap((i) => [i.code, ...i.items.map((item) => item.code)])]);
+  return draft.modules.flatMap((m) => [
+    m.code,
+    ...m.indicators.flatMap((i) => [i.code, ...i.items.map((item) => item.code)]),
+  ]);
 }
 
 export function newModule(draft: Draft): DraftModule {
@@ -193,7 +228,10 @@ export function newModule(draft: Draft): DraftModule {
 }
 
 export function newIndicator(moduleCode: string, siblings: DraftIndicator[]): DraftIndicator {
-  const code = nextCode(moduleCode, siblings.map((i) => i.code));
+  const code = nextCode(
+    moduleCode,
+    siblings.map((i) => i.code),
+  );
   return { code, nameZh: "新指标", nameEn: "New indicator", points: "0", proposed: false, items: [newItem(code, [])] };
 }
 
@@ -201,7 +239,10 @@ export function newIndicator(moduleCode: string, siblings: DraftIndicator[]): Dr
 export function newItem(indicatorCode: string, siblings: DraftItem[]): DraftItem {
   return {
     ...itemToDraft({
-      code: nextCode(`${indicatorCode}.`, siblings.map((i) => i.code)),
+      code: nextCode(
+        `${indicatorCode}.`,
+        siblings.map((i) => i.code),
+      ),
       name: { zh: "新指标项", en: "New item" },
       type: "boolean",
       required: true,
@@ -216,9 +257,15 @@ export function newItem(indicatorCode: string, siblings: DraftItem[]): DraftItem
 export function withType(item: DraftItem, type: AnswerType): DraftItem {
   const ruleKind = RULES_FOR_TYPE[type][0]!;
   const hasOptions = type === "single" || type === "multi";
-  const options = hasOptions && item.options.length === 0
-    ? [{ value: "a", zh: "选项一", en: "Option 1", fraction: "1" }, { value: "b", zh: "选项二", en: "Option 2", fraction: "0" }]
-    : hasOptions ? item.options.map((o) => ({ ...o, fraction: o.fraction || "0" })) : [];
+  const options =
+    hasOptions && item.options.length === 0
+      ? [
+          { value: "a", zh: "选项一", en: "Option 1", fraction: "1" },
+          { value: "b", zh: "选项二", en: "Option 2", fraction: "0" },
+        ]
+      : hasOptions
+        ? item.options.map((o) => ({ ...o, fraction: o.fraction || "0" }))
+        : [];
   return {
     ...item,
     type,

@@ -7,5 +7,7 @@ import type { FrameworkFile } from "./schema";
  * can tell when the framework it loaded was replaced meanwhile, say by a file import in another tab.
  */
 export function frameworkRevision(framework: Pick<FrameworkFile, "total" | "modules">): string {
-  return createHash("sha256").update(canonicalize({ total: framework.total, modules: framework.modules }) ?? "").digest("hex");
+  return createHash("sha256")
+    .update(canonicalize({ total: framework.total, modules: framework.modules }) ?? "")
+    .digest("hex");
 }

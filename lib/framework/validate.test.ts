@@ -13,7 +13,10 @@ function variant(edit: (fw: FrameworkFile) => void): unknown {
 }
 
 function item(fw: FrameworkFile, code: string) {
-  const found = fw.modules.flatMap((m) => m.indicators).flatMap((i) => i.items).find((i) => i.code === code);
+  const found = fw.modules
+    .flatMap((m) => m.indicators)
+    .flatMap((i) => i.items)
+    .find((i) => i.code === code);
   if (!found) throw new Error(code);
   return found;
 }
@@ -30,7 +33,13 @@ describe("the 2019 framework file", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const { modules } = result.framework;
-    expect(modules.map((m) => [m.code, m.points])).toEqual([["B", 20], ["G", 25], ["P", 25], ["E", 15], ["I", 15]]);
+    expect(modules.map((m) => [m.code, m.points])).toEqual([
+      ["B", 20],
+      ["G", 25],
+      ["P", 25],
+      ["E", 15],
+      ["I", 15],
+    ]);
     expect(modules.flatMap((m) => m.indicators)).toHaveLength(18);
     expect(modules.map((m) => m.indicators.flatMap((i) => i.items).length)).toEqual([12, 13, 15, 9, 9]);
   });
@@ -38,11 +47,16 @@ describe("the 2019 framework file", () => {
   it("uses every answer type except text and every rule kind except none", () => {
     const items = file2019.modules.flatMap((m) => m.indicators).flatMap((i) => i.items);
     expect(new Set(items.map((i) => i.type))).toEqual(new Set(["number", "boolean", "single", "multi", "url"]));
-    expect(new Set(items.map((i) => i.rule.kind))).toEqual(new Set(["linear", "bands", "boolean", "single", "multi", "url"]));
+    expect(new Set(items.map((i) => i.rule.kind))).toEqual(
+      new Set(["linear", "bands", "boolean", "single", "multi", "url"]),
+    );
   });
 
   it("names the two published indicators as published and the others as proposed", () => {
-    const published = file2019.modules.flatMap((m) => m.indicators).filter((i) => !i.proposed).map((i) => i.name.zh);
+    const published = file2019.modules
+      .flatMap((m) => m.indicators)
+      .filter((i) => !i.proposed)
+      .map((i) => i.name.zh);
     expect(published).toEqual(["云平台建设应用", "数据融合共享"]);
   });
 });
@@ -110,18 +124,31 @@ describe("validateFramework refuses a broken file and names the offending code",
 
   it("bands out of order", () => {
     const problems = problemsOf(
-      variant((fw) => (item(fw, "B1.1").rule = { kind: "bands", bands: [{ op: ">=", value: 1, fraction: 0.5 }, { op: ">=", value: 10, fraction: 1 }] })),
+      variant(
+        (fw) =>
+          (item(fw, "B1.1").rule = {
+            kind: "bands",
+            bands: [
+              { op: ">=", value: 1, fraction: 0.5 },
+              { op: ">=", value: 10, fraction: 1 },
+            ],
+          }),
+      ),
     );
     expect(problems).toContainEqual({ at: "B1.1", key: "bandsOrder", params: { band: 2 } });
   });
 
   it("a band fraction above 1", () => {
-    const problems = problemsOf(variant((fw) => (item(fw, "B1.1").rule = { kind: "bands", bands: [{ op: ">=", value: 1, fraction: 1.5 }] })));
+    const problems = problemsOf(
+      variant((fw) => (item(fw, "B1.1").rule = { kind: "bands", bands: [{ op: ">=", value: 1, fraction: 1.5 }] })),
+    );
     expect(problems[0]).toMatchObject({ at: "B1.1", key: "invalidShape" });
   });
 
   it("a single-choice rule without a fraction for every option", () => {
-    const problems = problemsOf(variant((fw) => (item(fw, "B2.3").rule = { kind: "single", fractions: { iaas: 0.3, paas: 0.7 } })));
+    const problems = problemsOf(
+      variant((fw) => (item(fw, "B2.3").rule = { kind: "single", fractions: { iaas: 0.3, paas: 0.7 } })),
+    );
     expect(problems).toContainEqual(expect.objectContaining({ at: "B2.3", key: "singleFractions" }));
   });
 
@@ -146,7 +173,7 @@ describe("validateFramework refuses a broken file and names the offending code",
     expect(problems).toContainEqual({ at: "B3.2", key: "optionValueInvalid", params: { value: "a|b" } });
   });
 
-    it("a minimum above the maximum, and a unit on a non-number item", () => {
+  it("a minimum above the maximum, and a unit on a non-number item", () => {
     const problems = problemsOf(
       variant((fw) => {
         Object.assign(item(fw, "B1.2"), { min: 100, max: 0 });
@@ -158,7 +185,9 @@ describe("validateFramework refuses a broken file and names the offending code",
   });
 
   it("an unscored text item with points", () => {
-    const problems = problemsOf(variant((fw) => Object.assign(item(fw, "G4.3"), { type: "text", rule: { kind: "none" } })));
+    const problems = problemsOf(
+      variant((fw) => Object.assign(item(fw, "G4.3"), { type: "text", rule: { kind: "none" } })),
+    );
     expect(problems).toContainEqual({ at: "G4.3", key: "unscoredWithPoints" });
   });
 });

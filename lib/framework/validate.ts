@@ -5,13 +5,7 @@
  * translate it.
  */
 import type { z } from "zod";
-import {
-  frameworkFileSchema,
-  RULES_FOR_TYPE,
-  toHundredths,
-  type FrameworkFile,
-  type FrameworkItem,
-} from "./schema";
+import { type FrameworkFile, type FrameworkItem, frameworkFileSchema, RULES_FOR_TYPE, toHundredths } from "./schema";
 
 export type FrameworkProblem = {
   /** the code of the module, indicator or item at fault, or a path where no code is known */
@@ -58,7 +52,8 @@ function shapeProblems(input: unknown, error: z.ZodError): FrameworkProblem[] {
     let at = "";
     const rest: string[] = [];
     for (const segment of issue.path) {
-      node = node && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[segment as PropertyKey] : undefined;
+      node =
+        node && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[segment as PropertyKey] : undefined;
       const code = node && typeof node === "object" ? (node as { code?: unknown }).code : undefined;
       if (typeof code === "string" && code) {
         at = code;
@@ -68,8 +63,10 @@ function shapeProblems(input: unknown, error: z.ZodError): FrameworkProblem[] {
     const field = rest.join(".") || "(root)";
     // The usual slips get a message of their own rather than zod's (English) wording.
     const blank = node === null || node === undefined || (typeof node === "string" && node.trim() === "");
-    if (blank && (issue.code === "invalid_type" || issue.code === "too_small")) return { at: at || field, key: "missingValue", params: { column: field } };
-    if (issue.code === "invalid_type" && issue.expected === "number") return { at: at || field, key: "notANumber", params: { column: field, value: String(node) } };
+    if (blank && (issue.code === "invalid_type" || issue.code === "too_small"))
+      return { at: at || field, key: "missingValue", params: { column: field } };
+    if (issue.code === "invalid_type" && issue.expected === "number")
+      return { at: at || field, key: "notANumber", params: { column: field, value: String(node) } };
     return { at: at || field, key: "invalidShape", params: { field, detail: issue.message } };
   });
 }
@@ -82,7 +79,8 @@ function ruleProblems(fw: FrameworkFile): FrameworkProblem[] {
     seen.add(code);
   };
   const checkPrecision = (at: string, value: number) => {
-    if (Math.abs(value * 100 - toHundredths(value)) > 1e-6) problems.push({ at, key: "pointsPrecision", params: { value } });
+    if (Math.abs(value * 100 - toHundredths(value)) > 1e-6)
+      problems.push({ at, key: "pointsPrecision", params: { value } });
   };
   const sumOf = (xs: { points: number }[]) => xs.reduce((sum, x) => sum + toHundredths(x.points), 0);
   const fmt = (hundredths: number) => (hundredths / 100).toString();
@@ -95,19 +93,29 @@ function ruleProblems(fw: FrameworkFile): FrameworkProblem[] {
     claim(mod.code);
     checkPrecision(mod.code, mod.points);
     if (sumOf(mod.indicators) !== toHundredths(mod.points)) {
-      problems.push({ at: mod.code, key: "indicatorsSum", params: { expected: mod.points, actual: fmt(sumOf(mod.indicators)) } });
+      problems.push({
+        at: mod.code,
+        key: "indicatorsSum",
+        params: { expected: mod.points, actual: fmt(sumOf(mod.indicators)) },
+      });
     }
     for (const ind of mod.indicators) {
       claim(ind.code);
       checkPrecision(ind.code, ind.points);
-      if (!ind.code.startsWith(mod.code)) problems.push({ at: ind.code, key: "codeNotNested", params: { parent: mod.code } });
+      if (!ind.code.startsWith(mod.code))
+        problems.push({ at: ind.code, key: "codeNotNested", params: { parent: mod.code } });
       if (sumOf(ind.items) !== toHundredths(ind.points)) {
-        problems.push({ at: ind.code, key: "itemsSum", params: { expected: ind.points, actual: fmt(sumOf(ind.items)) } });
+        problems.push({
+          at: ind.code,
+          key: "itemsSum",
+          params: { expected: ind.points, actual: fmt(sumOf(ind.items)) },
+        });
       }
       for (const item of ind.items) {
         claim(item.code);
         checkPrecision(item.code, item.points);
-        if (!item.code.startsWith(`${ind.code}.`)) problems.push({ at: item.code, key: "codeNotNested", params: { parent: ind.code } });
+        if (!item.code.startsWith(`${ind.code}.`))
+          problems.push({ at: item.code, key: "codeNotNested", params: { parent: ind.code } });
         problems.push(...itemProblems(item));
       }
     }
@@ -130,8 +138,9 @@ function itemProblems(item: FrameworkItem): FrameworkProblem[] {
   if (!hasOptions && item.options) problems.push({ at, key: "optionsNotAllowed", params: { type } });
   const values = (item.options ?? []).map((o) => o.value);
   // "|" and line breaks separate options and their labels in the Excel workbook's options cell.
-  for (const value of values.filter((v) => /[|\r\n]/.test(v))) problems.push({ at, key: "optionValueInvalid", params: { value } });
-    for (const value of new Set(values.filter((v, i) => values.indexOf(v) !== i))) {
+  for (const value of values.filter((v) => /[|\r\n]/.test(v)))
+    problems.push({ at, key: "optionValueInvalid", params: { value } });
+  for (const value of new Set(values.filter((v, i) => values.indexOf(v) !== i))) {
     problems.push({ at, key: "duplicateOption", params: { value } });
   }
   if (type !== "number" && item.unit) problems.push({ at, key: "unitNotAllowed", params: { type } });
@@ -157,7 +166,11 @@ function itemProblems(item: FrameworkItem): FrameworkProblem[] {
     const keys = Object.keys(rule.fractions).sort();
     const expected = [...new Set(values)].sort();
     if (keys.join("\u0000") !== expected.join("\u0000")) {
-      problems.push({ at, key: "singleFractions", params: { options: expected.join(", "), fractions: keys.join(", ") } });
+      problems.push({
+        at,
+        key: "singleFractions",
+        params: { options: expected.join(", "), fractions: keys.join(", ") },
+      });
     }
   }
   return problems;

@@ -4,9 +4,18 @@
  * its problem list; split apart, they would hand both around.
  */
 import ExcelJS from "exceljs";
-import { ANSWER_TYPES, EVIDENCE_KINDS, RULES_FOR_TYPE, type Band, type ItemOption, type ScoringRule } from "./schema";
-import { validateFramework, type FrameworkProblemKey } from "./validate";
-import { FRAMEWORK_SHEET, ITEMS_SHEET, Column, SHEET_COLUMNS, WorkbookProblemKey, WorkbookProblem, WorkbookResult, UnreadableWorkbookError } from "./workbook";
+import { ANSWER_TYPES, type Band, EVIDENCE_KINDS, type ItemOption, RULES_FOR_TYPE, type ScoringRule } from "./schema";
+import { type FrameworkProblemKey, validateFramework } from "./validate";
+import {
+  Column,
+  FRAMEWORK_SHEET,
+  ITEMS_SHEET,
+  SHEET_COLUMNS,
+  UnreadableWorkbookError,
+  WorkbookProblem,
+  WorkbookProblemKey,
+  WorkbookResult,
+} from "./workbook";
 
 type Scalar = string | number | boolean;
 
@@ -39,8 +48,13 @@ const RULE_EXAMPLES: Partial<Record<ScoringRule["kind"], string>> = {
 };
 
 const parseNumber = (text: string) => (NUMBER_TEXT.test(text) ? Number(text) : undefined);
-const linesOf = (text: string) => text.split("\n").map((line) => line.trim()).filter(Boolean);
-const isOneOf = <T extends string>(values: readonly T[], value: string): value is T => (values as readonly string[]).includes(value);
+const linesOf = (text: string) =>
+  text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+const isOneOf = <T extends string>(values: readonly T[], value: string): value is T =>
+  (values as readonly string[]).includes(value);
 
 /** One non-blank row of a sheet; each reading method reports its own problem and returns undefined. */
 class RowReader {
@@ -112,7 +126,8 @@ function readSheet(workbook: ExcelJS.Workbook, name: string, problems: WorkbookP
     if (header !== undefined && !index.has(String(header).toLowerCase())) index.set(String(header).toLowerCase(), col);
   });
   const missing = columns.filter((column) => !index.has(column));
-  for (const column of missing) problems.push({ at: name, sheet: name, row: 1, column, key: "missingColumn", params: { column } });
+  for (const column of missing)
+    problems.push({ at: name, sheet: name, row: 1, column, key: "missingColumn", params: { column } });
   if (missing.length) return undefined;
 
   const rows: SheetRow[] = [];
@@ -145,7 +160,10 @@ function readOptions(read: RowReader): ItemOption[] | undefined {
 /** `lo=0; hi=100` → { lo: 0, hi: 100 } when exactly the expected names are given, each once. */
 function readPairs(text: string, names: readonly string[]): Record<string, number> | undefined {
   const pairs: Record<string, number> = {};
-  for (const part of text.split(/[;；\n]/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(/[;；\n]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = PAIR.exec(part);
     const name = match?.[1]?.toLowerCase() ?? "";
     if (!match || !names.includes(name) || name in pairs) return undefined;
@@ -192,9 +210,13 @@ function readRule(read: RowReader, kind: ScoringRule["kind"]): ScoringRule | und
 }
 
 function readEvidenceKinds(read: RowReader): string[] {
-  const kinds = (read.text("evidence_kinds") ?? "").split(/[\s,，;；、]+/).filter(Boolean).map((kind) => kind.toUpperCase());
+  const kinds = (read.text("evidence_kinds") ?? "")
+    .split(/[\s,，;；、]+/)
+    .filter(Boolean)
+    .map((kind) => kind.toUpperCase());
   for (const kind of kinds) {
-    if (!isOneOf(EVIDENCE_KINDS, kind)) read.problem("evidence_kinds", "unknownEvidenceKind", { value: kind, allowed: EVIDENCE_KINDS.join(", ") });
+    if (!isOneOf(EVIDENCE_KINDS, kind))
+      read.problem("evidence_kinds", "unknownEvidenceKind", { value: kind, allowed: EVIDENCE_KINDS.join(", ") });
   }
   return kinds;
 }
@@ -206,7 +228,8 @@ function compact<T extends Record<string, unknown>>(object: T): T {
 
 function readItem(read: RowReader, code: string): Record<string, unknown> {
   const type = read.text("type", true)?.toLowerCase();
-  if (type !== undefined && !isOneOf(ANSWER_TYPES, type)) read.problem("type", "unknownType", { value: type, allowed: ANSWER_TYPES.join(", ") });
+  if (type !== undefined && !isOneOf(ANSWER_TYPES, type))
+    read.problem("type", "unknownType", { value: type, allowed: ANSWER_TYPES.join(", ") });
   const kind = read.text("rule", true)?.toLowerCase();
   let rule: ScoringRule | undefined;
   if (kind !== undefined) {
@@ -246,7 +269,8 @@ class Group {
     if (value === undefined) return;
     const first = this.fields.get(column);
     if (!first) this.fields.set(column, { value, row: read.row });
-    else if (first.value !== value) read.problem(column, "conflictingValue", { code: this.code, first: first.row }, this.code);
+    else if (first.value !== value)
+      read.problem(column, "conflictingValue", { code: this.code, first: first.row }, this.code);
   }
 
   get(column: Column): Scalar | undefined {
@@ -255,7 +279,15 @@ class Group {
 
   requireAll(columns: readonly Column[], problems: WorkbookProblem[]) {
     for (const column of columns) {
-      if (!this.filled.has(column)) problems.push({ at: this.code, sheet: ITEMS_SHEET, row: this.row, column, key: "missingValue", params: { column } });
+      if (!this.filled.has(column))
+        problems.push({
+          at: this.code,
+          sheet: ITEMS_SHEET,
+          row: this.row,
+          column,
+          key: "missingValue",
+          params: { column },
+        });
     }
   }
 }
@@ -306,8 +338,11 @@ const FIELD_OF_KEY: Partial<Record<FrameworkProblemKey, string>> = {
 
 function sortProblems(problems: WorkbookProblem[]): WorkbookProblem[] {
   const sheetOrder = (p: WorkbookProblem) => (p.sheet === undefined ? -1 : p.sheet === FRAMEWORK_SHEET ? 0 : 1);
-  const columnOrder = (p: WorkbookProblem) => (p.sheet && p.column ? (SHEET_COLUMNS[p.sheet] as readonly string[]).indexOf(p.column) : -1);
-  return problems.sort((a, b) => sheetOrder(a) - sheetOrder(b) || (a.row ?? 0) - (b.row ?? 0) || columnOrder(a) - columnOrder(b));
+  const columnOrder = (p: WorkbookProblem) =>
+    p.sheet && p.column ? (SHEET_COLUMNS[p.sheet] as readonly string[]).indexOf(p.column) : -1;
+  return problems.sort(
+    (a, b) => sheetOrder(a) - sheetOrder(b) || (a.row ?? 0) - (b.row ?? 0) || columnOrder(a) - columnOrder(b),
+  );
 }
 
 /**
@@ -318,7 +353,9 @@ function sortProblems(problems: WorkbookProblem[]): WorkbookProblem[] {
 export async function workbookToFramework(bytes: Uint8Array | ArrayBuffer): Promise<WorkbookResult> {
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(Buffer.from(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes) as unknown as ExcelJS.Buffer);
+    await workbook.xlsx.load(
+      Buffer.from(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes) as unknown as ExcelJS.Buffer,
+    );
   } catch {
     throw new UnreadableWorkbookError();
   }
@@ -343,7 +380,10 @@ export async function workbookToFramework(bytes: Uint8Array | ArrayBuffer): Prom
     const indicatorCode = read.text("indicator_code", true);
     const itemCode = read.text("item_code", true);
     const moduleNumbers = { module_points: read.number("module_points") };
-    const indicatorValues = { indicator_points: read.number("indicator_points"), indicator_proposed: read.boolean("indicator_proposed") };
+    const indicatorValues = {
+      indicator_points: read.number("indicator_points"),
+      indicator_proposed: read.boolean("indicator_proposed"),
+    };
     const item = readItem(read, itemCode ?? "");
     if (moduleCode === undefined || indicatorCode === undefined || itemCode === undefined) continue;
 
@@ -364,10 +404,14 @@ export async function workbookToFramework(bytes: Uint8Array | ArrayBuffer): Prom
     itemRows.set(itemCode, [...(itemRows.get(itemCode) ?? []), row]);
   }
   for (const mod of modules.values()) mod.requireAll(["module_name_zh", "module_name_en", "module_points"], problems);
-  for (const ind of indicators.values()) ind.requireAll(["indicator_name_zh", "indicator_name_en", "indicator_points"], problems);
+  for (const ind of indicators.values())
+    ind.requireAll(["indicator_name_zh", "indicator_name_en", "indicator_points"], problems);
   if (problems.length) return { ok: false, problems: sortProblems(problems) };
 
-  const localizedOf = (group: Group, prefix: string) => ({ zh: group.get(`${prefix}_name_zh` as Column), en: group.get(`${prefix}_name_en` as Column) });
+  const localizedOf = (group: Group, prefix: string) => ({
+    zh: group.get(`${prefix}_name_zh` as Column),
+    en: group.get(`${prefix}_name_en` as Column),
+  });
   const result = validateFramework({
     year,
     name,
@@ -376,15 +420,17 @@ export async function workbookToFramework(bytes: Uint8Array | ArrayBuffer): Prom
       code: mod.code,
       name: localizedOf(mod, "module"),
       points: mod.get("module_points"),
-      indicators: mod.children.map((code) => indicators.get(code)!).map((ind) =>
-        compact({
-          code: ind.code,
-          name: localizedOf(ind, "indicator"),
-          points: ind.get("indicator_points"),
-          proposed: ind.get("indicator_proposed"),
-          items: items.filter((i) => i.indicator === ind.code).map((i) => i.item),
-        }),
-      ),
+      indicators: mod.children
+        .map((code) => indicators.get(code)!)
+        .map((ind) =>
+          compact({
+            code: ind.code,
+            name: localizedOf(ind, "indicator"),
+            points: ind.get("indicator_points"),
+            proposed: ind.get("indicator_proposed"),
+            items: items.filter((i) => i.indicator === ind.code).map((i) => i.item),
+          }),
+        ),
     })),
   });
   if (result.ok) return result;
@@ -407,7 +453,12 @@ export async function workbookToFramework(bytes: Uint8Array | ArrayBuffer): Prom
         const { level, row } = place(problem.at, problem.key);
         const field = problem.key === "invalidShape" ? String(problem.params?.field ?? "") : FIELD_OF_KEY[problem.key];
         const column = columnOf(level, field);
-        return { ...problem, sheet: level === "framework" ? FRAMEWORK_SHEET : ITEMS_SHEET, row, ...(column ? { column } : {}) };
+        return {
+          ...problem,
+          sheet: level === "framework" ? FRAMEWORK_SHEET : ITEMS_SHEET,
+          row,
+          ...(column ? { column } : {}),
+        };
       }),
     ),
   };

@@ -1,7 +1,14 @@
 /** Writing a framework file as a workbook (the format: ./workbook.ts); `workbookToFramework` reads it back unchanged. */
 import ExcelJS from "exceljs";
-import { type FrameworkFile, type FrameworkIndicator, type FrameworkItem, type FrameworkModule, type ItemOption, type ScoringRule } from "./schema";
-import { FRAMEWORK_SHEET, ITEMS_SHEET, FRAMEWORK_COLUMNS, ITEM_COLUMNS, ItemColumn } from "./workbook";
+import {
+  type FrameworkFile,
+  type FrameworkIndicator,
+  type FrameworkItem,
+  type FrameworkModule,
+  type ItemOption,
+  type ScoringRule,
+} from "./schema";
+import { FRAMEWORK_COLUMNS, FRAMEWORK_SHEET, ITEM_COLUMNS, ITEMS_SHEET, ItemColumn } from "./workbook";
 
 const yesNo = (value: boolean) => (value ? "yes" : "no");
 
@@ -16,7 +23,9 @@ function formatRuleParams(rule: ScoringRule): string | undefined {
     case "bands":
       return rule.bands.map((b) => `${b.op} ${b.value} → ${b.fraction}`).join("\n");
     case "single":
-      return Object.entries(rule.fractions).map(([value, fraction]) => `${value} = ${fraction}`).join("\n");
+      return Object.entries(rule.fractions)
+        .map(([value, fraction]) => `${value} = ${fraction}`)
+        .join("\n");
     case "multi":
       return `each=${rule.pointsEach}`;
     default:
@@ -24,7 +33,11 @@ function formatRuleParams(rule: ScoringRule): string | undefined {
   }
 }
 
-function itemRow(mod: FrameworkModule, ind: FrameworkIndicator, item: FrameworkItem): Record<ItemColumn, string | number | undefined> {
+function itemRow(
+  mod: FrameworkModule,
+  ind: FrameworkIndicator,
+  item: FrameworkItem,
+): Record<ItemColumn, string | number | undefined> {
   return {
     module_code: mod.code,
     module_name_zh: mod.name.zh,
@@ -72,7 +85,12 @@ function addSheet(workbook: ExcelJS.Workbook, name: string, widths: Record<strin
 /** The framework as a workbook; `workbookToFramework` reads it back unchanged. */
 export function frameworkToWorkbook(fw: FrameworkFile): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
-  addSheet(workbook, FRAMEWORK_SHEET, FRAMEWORK_COLUMNS).addRow({ year: fw.year, name_zh: fw.name.zh, name_en: fw.name.en, total: fw.total });
+  addSheet(workbook, FRAMEWORK_SHEET, FRAMEWORK_COLUMNS).addRow({
+    year: fw.year,
+    name_zh: fw.name.zh,
+    name_en: fw.name.en,
+    total: fw.total,
+  });
   const items = addSheet(workbook, ITEMS_SHEET, ITEM_COLUMNS);
   for (const mod of fw.modules) {
     for (const ind of mod.indicators) {

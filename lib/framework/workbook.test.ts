@@ -56,10 +56,33 @@ describe("frameworkToWorkbook", () => {
     }
     expect(items.getRow(1).values).toEqual([
       undefined,
-      "module_code", "module_name_zh", "module_name_en", "module_points",
-      "indicator_code", "indicator_name_zh", "indicator_name_en", "indicator_points", "indicator_proposed",
-      "item_code", "item_name_zh", "item_name_en", "type", "unit_zh", "unit_en", "options", "min", "max", "decimals",
-      "required", "rule", "rule_params", "points", "evidence_kinds", "evidence_required", "help_zh", "help_en",
+      "module_code",
+      "module_name_zh",
+      "module_name_en",
+      "module_points",
+      "indicator_code",
+      "indicator_name_zh",
+      "indicator_name_en",
+      "indicator_points",
+      "indicator_proposed",
+      "item_code",
+      "item_name_zh",
+      "item_name_en",
+      "type",
+      "unit_zh",
+      "unit_en",
+      "options",
+      "min",
+      "max",
+      "decimals",
+      "required",
+      "rule",
+      "rule_params",
+      "points",
+      "evidence_kinds",
+      "evidence_required",
+      "help_zh",
+      "help_en",
     ]);
   });
 
@@ -68,7 +91,9 @@ describe("frameworkToWorkbook", () => {
     expect(cell(rowOf("B1.1"), "rule_params").value).toBe(">= 10 → 1\n>= 5 → 0.75\n>= 1 → 0.5\n> 0 → 0.25");
     expect(cell(rowOf("B1.1"), "evidence_kinds").value).toBe("DOC, SG");
     expect(cell(rowOf("B1.2"), "rule_params").value).toBe("lo=60; hi=100");
-    expect(cell(rowOf("B2.3"), "options").value).toBe("iaas | 仅IaaS | IaaS only\npaas | IaaS+PaaS | IaaS + PaaS\nshared | IaaS+PaaS+共性组件 | IaaS + PaaS + shared components");
+    expect(cell(rowOf("B2.3"), "options").value).toBe(
+      "iaas | 仅IaaS | IaaS only\npaas | IaaS+PaaS | IaaS + PaaS\nshared | IaaS+PaaS+共性组件 | IaaS + PaaS + shared components",
+    );
     expect(cell(rowOf("B2.3"), "rule_params").value).toBe("iaas = 0.3\npaas = 0.7\nshared = 1");
     expect(cell(rowOf("B3.2"), "rule_params").value).toBe("each=0.3");
     expect(cell(rowOf("B2.1"), "rule_params").value).toBeNull();
@@ -86,7 +111,8 @@ describe("workbookToFramework", () => {
   it("skips blank rows, keeps Excel's row numbers and takes module and indicator columns from their first row", async () => {
     const { workbook, items, cell, rowOf } = workbook2019();
     // Later rows of a module or indicator may leave its columns blank.
-    for (const header of ["module_name_zh", "module_name_en", "module_points", "indicator_name_en", "indicator_points"]) cell(rowOf("B1.2"), header).value = null;
+    for (const header of ["module_name_zh", "module_name_en", "module_points", "indicator_name_en", "indicator_points"])
+      cell(rowOf("B1.2"), header).value = null;
     const before = rowOf("B2.1");
     items.insertRow(4, []);
     items.insertRow(4, ["  ", "", null]);
@@ -98,7 +124,14 @@ describe("workbookToFramework", () => {
     expect(rowOf("B2.1")).toBe(before + 2);
     cell(before + 2, "points").value = "1,5";
     expect(await problemsOf(workbook)).toEqual([
-      { at: "B2.1", sheet: ITEMS_SHEET, row: before + 2, column: "points", key: "notANumber", params: { column: "points", value: "1,5" } },
+      {
+        at: "B2.1",
+        sheet: ITEMS_SHEET,
+        row: before + 2,
+        column: "points",
+        key: "notANumber",
+        params: { column: "points", value: "1,5" },
+      },
     ]);
   });
 
@@ -110,9 +143,29 @@ describe("workbookToFramework", () => {
     cell(rowOf("G1.1"), "indicator_proposed").value = "maybe";
     const problems = await problemsOf(workbook);
     expect(problems).toEqual([
-      { at: "B1.2", sheet: ITEMS_SHEET, row: 3, column: "max", key: "notANumber", params: { column: "max", value: "100%" } },
-      expect.objectContaining({ at: "B2.1", row: rowOf("B2.1"), column: "rule", key: "unknownRule", params: expect.objectContaining({ value: "stepwise" }) }),
-      { at: "B", sheet: ITEMS_SHEET, row: rowOf("B3.2"), column: "module_points", key: "conflictingValue", params: { column: "module_points", code: "B", first: 2 } },
+      {
+        at: "B1.2",
+        sheet: ITEMS_SHEET,
+        row: 3,
+        column: "max",
+        key: "notANumber",
+        params: { column: "max", value: "100%" },
+      },
+      expect.objectContaining({
+        at: "B2.1",
+        row: rowOf("B2.1"),
+        column: "rule",
+        key: "unknownRule",
+        params: expect.objectContaining({ value: "stepwise" }),
+      }),
+      {
+        at: "B",
+        sheet: ITEMS_SHEET,
+        row: rowOf("B3.2"),
+        column: "module_points",
+        key: "conflictingValue",
+        params: { column: "module_points", code: "B", first: 2 },
+      },
       expect.objectContaining({ at: "G1.1", row: rowOf("G1.1"), column: "indicator_proposed", key: "notABoolean" }),
     ]);
   });
@@ -130,7 +183,10 @@ describe("workbookToFramework", () => {
       { at: "B3.1", sheet: ITEMS_SHEET, row: rowOf("B3.1") + 1, column: "item_code", key: "duplicateCode" },
       { at: "G2", sheet: ITEMS_SHEET, row: rowOf("G2", "indicator_code"), column: "indicator_points", key: "itemsSum" },
     ]);
-    expect(problems.find((p) => p.key === "itemsSum")?.params).toMatchObject({ expected: expect.any(Number), actual: expect.any(String) });
+    expect(problems.find((p) => p.key === "itemsSum")?.params).toMatchObject({
+      expected: expect.any(Number),
+      actual: expect.any(String),
+    });
   });
 
   it("accepts 是/否, true/false, 1/0 and alternative band arrows; refuses bad options, parameters and evidence kinds", async () => {
@@ -142,7 +198,8 @@ describe("workbookToFramework", () => {
     cell(rowOf("B1.1"), "rule_params").value = "≥ 10 -> 1\r\n>= 5 → 0.75\n\n>= 1 → 0.5\n> 0 → 0.25";
     expect(await read(workbook)).toStrictEqual({ ok: true, framework: framework2019 });
 
-    cell(rowOf("B2.3"), "options").value = "iaas | 仅IaaS | IaaS only\npaas: IaaS+PaaS\nshared | IaaS+PaaS+共性组件 | IaaS + PaaS + shared components";
+    cell(rowOf("B2.3"), "options").value =
+      "iaas | 仅IaaS | IaaS only\npaas: IaaS+PaaS\nshared | IaaS+PaaS+共性组件 | IaaS + PaaS + shared components";
     cell(rowOf("B1.1"), "rule_params").value = ">= 10 → 1\nat least 5 → 0.75";
     cell(rowOf("B3.2"), "rule_params").value = "";
     cell(rowOf("B2.1"), "rule_params").value = "yes = 1";
@@ -174,7 +231,7 @@ describe("workbookToFramework", () => {
     expect(result).toEqual({ ok: true, framework: framework2019 });
   });
 
-    it("refuses an empty Items sheet and bytes that are no workbook", async () => {
+  it("refuses an empty Items sheet and bytes that are no workbook", async () => {
     const { workbook, items } = workbook2019();
     for (let row = 2; row <= items.rowCount; row++) items.getRow(row).eachCell((cell) => (cell.value = null));
     expect(await problemsOf(workbook)).toEqual([{ at: ITEMS_SHEET, sheet: ITEMS_SHEET, row: 2, key: "noItems" }]);

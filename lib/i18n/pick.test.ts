@@ -14,7 +14,13 @@ describe("pick, formatPoints, localParams", () => {
   });
 
   it("keeps plain parameters and picks the bilingual ones", () => {
-    const params = { cityZh: "南京", cityEn: "Nanjing", moduleZh: "智慧基础", moduleEn: "Smart Foundation", version: 2 };
+    const params = {
+      cityZh: "南京",
+      cityEn: "Nanjing",
+      moduleZh: "智慧基础",
+      moduleEn: "Smart Foundation",
+      version: 2,
+    };
     expect(localParams(params, "zh-CN")).toEqual({ city: "南京", module: "智慧基础", version: 2 });
     expect(localParams(params, "en")).toEqual({ city: "Nanjing", module: "Smart Foundation", version: 2 });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerSchemaFor, isAnswered, type ItemConstraints } from "./answer-schema";
+import { answerSchemaFor, type ItemConstraints, isAnswered } from "./answer-schema";
 
 const base = { options: null, minValue: null, maxValue: null, decimals: null } as const;
 const percent: ItemConstraints = { ...base, answerType: "number", minValue: 0, maxValue: 100, decimals: 2 };
@@ -60,7 +60,11 @@ describe("number items", () => {
 
 describe("wrong element types", () => {
   it("get the item's own message, never zod's English text", () => {
-    const many: ItemConstraints = { ...base, answerType: "multi", options: [{ value: "a", label: { zh: "甲", en: "A" } }] };
+    const many: ItemConstraints = {
+      ...base,
+      answerType: "multi",
+      options: [{ value: "a", label: { zh: "甲", en: "A" } }],
+    };
     expect(refuse(many, { value: [null] })).toEqual([["value.0", "chooseOne"]]);
     expect(refuse(many, { value: [["a"]] })).toEqual([["value.0", "chooseOne"]]);
   });
@@ -99,8 +103,14 @@ describe("choice, text and URL items", () => {
 
 describe("not applicable", () => {
   it("needs a reason, and then drops the value without validating it", () => {
-    expect(refuse(percent, { value: "12", notApplicable: true, notApplicableReason: "  " })).toEqual([["notApplicableReason", "naReasonRequired"]]);
-    const result = answerSchemaFor(percent).parse({ value: "N/A", notApplicable: true, notApplicableReason: " 本市无此类设施 " });
+    expect(refuse(percent, { value: "12", notApplicable: true, notApplicableReason: "  " })).toEqual([
+      ["notApplicableReason", "naReasonRequired"],
+    ]);
+    const result = answerSchemaFor(percent).parse({
+      value: "N/A",
+      notApplicable: true,
+      notApplicableReason: " 本市无此类设施 ",
+    });
     expect(result).toEqual({ value: null, notApplicableReason: "本市无此类设施" });
   });
 

@@ -44,28 +44,49 @@ export function valueSchemaFor(item: ItemConstraints): z.ZodType<unknown> {
       if (item.minValue !== null) n = n.min(item.minValue, { error: "outOfRange" });
       if (item.maxValue !== null) n = n.max(item.maxValue, { error: "outOfRange" });
       const decimals = item.decimals ?? 6;
-      return z.preprocess(toNumberOrNull, n.refine((v) => hasAtMostDecimals(v, decimals), { error: "tooManyDecimals" }).nullable());
+      return z.preprocess(
+        toNumberOrNull,
+        n.refine((v) => hasAtMostDecimals(v, decimals), { error: "tooManyDecimals" }).nullable(),
+      );
     }
     case "boolean":
-      return z.preprocess((raw) => (raw === "true" ? true : raw === "false" ? false : emptyToNull(raw)), z.boolean({ error: "chooseOne" }).nullable());
+      return z.preprocess(
+        (raw) => (raw === "true" ? true : raw === "false" ? false : emptyToNull(raw)),
+        z.boolean({ error: "chooseOne" }).nullable(),
+      );
     case "single":
-      return z.preprocess(emptyToNull, z.string({ error: "chooseOne" }).refine((v) => optionValues.includes(v), { error: "chooseOne" }).nullable());
+      return z.preprocess(
+        emptyToNull,
+        z
+          .string({ error: "chooseOne" })
+          .refine((v) => optionValues.includes(v), { error: "chooseOne" })
+          .nullable(),
+      );
     case "multi":
       return z.preprocess(
         (raw) => (Array.isArray(raw) && raw.length === 0 ? null : raw),
         z
-          .array(z.string({ error: "chooseOne" }).refine((v) => optionValues.includes(v), { error: "chooseOne" }), { error: "chooseOne" })
+          .array(
+            z.string({ error: "chooseOne" }).refine((v) => optionValues.includes(v), { error: "chooseOne" }),
+            { error: "chooseOne" },
+          )
           .refine((values) => new Set(values).size === values.length, { error: "chooseOne" })
           // keep the framework's order so that equal selections compare equal
           .transform((values) => optionValues.filter((v) => values.includes(v)))
           .nullable(),
       );
     case "text":
-      return z.preprocess(emptyToNull, z.string({ error: "required" }).trim().max(TEXT_MAX, { error: "tooLong" }).nullable());
+      return z.preprocess(
+        emptyToNull,
+        z.string({ error: "required" }).trim().max(TEXT_MAX, { error: "tooLong" }).nullable(),
+      );
     case "url":
       return z.preprocess(
         (raw) => (typeof raw === "string" ? emptyToNull(raw.trim()) : raw),
-        z.url({ protocol: /^https?$/, error: "urlInvalid" }).max(TEXT_MAX, { error: "tooLong" }).nullable(),
+        z
+          .url({ protocol: /^https?$/, error: "urlInvalid" })
+          .max(TEXT_MAX, { error: "tooLong" })
+          .nullable(),
       );
   }
 }
@@ -80,7 +101,13 @@ const schemaCache = new Map<string, ReturnType<typeof buildAnswerSchema>>();
  * dropped and not validated).
  */
 export function answerSchemaFor(item: ItemConstraints) {
-  const key = JSON.stringify([item.answerType, item.options?.map((o) => o.value) ?? null, item.minValue, item.maxValue, item.decimals]);
+  const key = JSON.stringify([
+    item.answerType,
+    item.options?.map((o) => o.value) ?? null,
+    item.minValue,
+    item.maxValue,
+    item.decimals,
+  ]);
   let schema = schemaCache.get(key);
   if (!schema) {
     if (schemaCache.size > 5000) schemaCache.clear();
@@ -109,7 +136,8 @@ function buildAnswerSchema(item: ItemConstraints) {
       }
       const parsed = valueSchema.safeParse(input.value);
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: ["value", ...issue.path], message: issue.message });
+        for (const issue of parsed.error.issues)
+          ctx.addIssue({ code: "custom", path: ["value", ...issue.path], message: issue.message });
         return z.NEVER;
       }
       return { value: parsed.data ?? null, notApplicableReason: null };

@@ -9,7 +9,8 @@ export function formatAnswer(
   locale: string,
   labels: Labels,
 ): string {
-  if (answer.notApplicableReason) return `${labels.notApplicable}${locale === "en" ? ": " : "："}${answer.notApplicableReason}`;
+  if (answer.notApplicableReason)
+    return `${labels.notApplicable}${locale === "en" ? ": " : "："}${answer.notApplicableReason}`;
   const { value } = answer;
   if (value === null || value === undefined) return labels.empty;
   const label = (v: unknown) => {
@@ -44,6 +45,7 @@ export function formatScoredValue(
   labels: Labels,
   judgementLabel: (judgement: "ok" | "partial" | "bad") => string,
 ): string {
-  if (item.answerType === "url" && (value === "ok" || value === "partial" || value === "bad")) return judgementLabel(value);
+  if (item.answerType === "url" && (value === "ok" || value === "partial" || value === "bad"))
+    return judgementLabel(value);
   return formatAnswer(item, { value, notApplicableReason }, locale, labels);
 }

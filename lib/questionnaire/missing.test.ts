@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { findMissing } from "./missing";
 
-const item = (id: number, code: string, required = true, evidenceRequired = false) => ({ id, code, required, evidenceRequired });
+const item = (id: number, code: string, required = true, evidenceRequired = false) => ({
+  id,
+  code,
+  required,
+  evidenceRequired,
+});
 
 describe("what a submission still lacks", () => {
   it("every required answer, and evidence for every answered item that needs it, in framework order", () => {
@@ -14,6 +19,8 @@ describe("what a submission still lacks", () => {
       { itemCode: "A1.1", what: "answer" },
       { itemCode: "A1.2", what: "evidence" },
     ]);
-    expect(findMissing(items, [...answers, { itemId: 1, value: 0, notApplicableReason: null }], [{ itemId: 2 }])).toEqual([]);
+    expect(
+      findMissing(items, [...answers, { itemId: 1, value: 0, notApplicableReason: null }], [{ itemId: 2 }]),
+    ).toEqual([]);
   });
 });

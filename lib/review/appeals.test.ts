@@ -17,8 +17,16 @@ describe("the correction window", () => {
   it("needs a reason; evidence is an optional http(s) link", () => {
     expect(fileAppealSchema.safeParse({ itemId: 1, reason: " " }).success).toBe(false);
     expect(fileAppealSchema.safeParse({ itemId: 1, reason: "统计口径不同", evidenceUrl: "" }).success).toBe(true);
-    expect(fileAppealSchema.safeParse({ itemId: 1, reason: "统计口径不同", evidenceUrl: "javascript:alert(1)" }).success).toBe(false);
-    expect(fileAppealSchema.safeParse({ itemId: 1, reason: "统计口径不同", evidenceUrl: "https://stats.example.gov.cn/2019" }).success).toBe(true);
+    expect(
+      fileAppealSchema.safeParse({ itemId: 1, reason: "统计口径不同", evidenceUrl: "javascript:alert(1)" }).success,
+    ).toBe(false);
+    expect(
+      fileAppealSchema.safeParse({
+        itemId: 1,
+        reason: "统计口径不同",
+        evidenceUrl: "https://stats.example.gov.cn/2019",
+      }).success,
+    ).toBe(true);
   });
 });
 

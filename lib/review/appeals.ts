@@ -22,7 +22,12 @@ export function isCorrectionWindowOpen(round: WindowRound, now = new Date()): bo
  * Why an item cannot be appealed now, or null if it can: the window must be open, the module verified, the
  * item worth points, and no earlier appeal on it still open. The city's page and the server ask the same rule.
  */
-export function appealRefusal(ctx: { windowOpen: boolean; verified: boolean; maxPoints: number; openAppeal: boolean }): "windowClosed" | "notVerified" | "notScored" | "alreadyAppealed" | null {
+export function appealRefusal(ctx: {
+  windowOpen: boolean;
+  verified: boolean;
+  maxPoints: number;
+  openAppeal: boolean;
+}): "windowClosed" | "notVerified" | "notScored" | "alreadyAppealed" | null {
   if (!ctx.windowOpen) return "windowClosed";
   if (!ctx.verified) return "notVerified";
   if (ctx.maxPoints === 0) return "notScored";
@@ -31,14 +36,33 @@ export function appealRefusal(ctx: { windowOpen: boolean; verified: boolean; max
 
 export const fileAppealSchema = z.object({
   itemId: z.number().int().positive(),
-  reason: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX * 2, { error: "tooLong" }),
-  evidenceUrl: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^https?$/, error: "urlInvalid" }).max(2000, { error: "tooLong" }).optional()),
+  reason: z
+    .string()
+    .trim()
+    .min(1, { error: "reasonRequired" })
+    .max(REASON_MAX * 2, { error: "tooLong" }),
+  evidenceUrl: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .url({ protocol: /^https?$/, error: "urlInvalid" })
+      .max(2000, { error: "tooLong" })
+      .optional(),
+  ),
 });
 export type FileAppealInput = z.input<typeof fileAppealSchema>;
 
 export const decideAppealSchema = z.discriminatedUnion("outcome", [
-  z.object({ appealId: z.number().int().positive(), outcome: z.literal("upheld"), reason: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX, { error: "tooLong" }) }),
-  z.object({ appealId: z.number().int().positive(), outcome: z.literal("amended"), reason: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX, { error: "tooLong" }), value: z.unknown() }),
+  z.object({
+    appealId: z.number().int().positive(),
+    outcome: z.literal("upheld"),
+    reason: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX, { error: "tooLong" }),
+  }),
+  z.object({
+    appealId: z.number().int().positive(),
+    outcome: z.literal("amended"),
+    reason: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX, { error: "tooLong" }),
+    value: z.unknown(),
+  }),
 ]);
 export type DecideAppealInput = z.input<typeof decideAppealSchema>;
 

@@ -1,13 +1,24 @@
 /** Schemas of a reviewer's item decision, shared by the review screen's forms and the server action. */
 import { z } from "zod";
-import { REASON_MAX, valueSchemaFor, type ItemConstraints } from "@/lib/questionnaire/answer-schema";
+import { type ItemConstraints, REASON_MAX, valueSchemaFor } from "@/lib/questionnaire/answer-schema";
 
 export const URL_JUDGEMENTS = ["ok", "partial", "bad"] as const;
 
 export const itemDecisionSchema = z.discriminatedUnion("action", [
   z.object({ action: z.literal("accept"), comment: z.string().max(REASON_MAX, { error: "tooLong" }).optional() }),
-  z.object({ action: z.literal("adjust"), value: z.unknown(), comment: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX, { error: "tooLong" }) }),
-  z.object({ action: z.literal("query"), comment: z.string().trim().min(1, { error: "commentRequired" }).max(REASON_MAX * 2, { error: "tooLong" }) }),
+  z.object({
+    action: z.literal("adjust"),
+    value: z.unknown(),
+    comment: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX, { error: "tooLong" }),
+  }),
+  z.object({
+    action: z.literal("query"),
+    comment: z
+      .string()
+      .trim()
+      .min(1, { error: "commentRequired" })
+      .max(REASON_MAX * 2, { error: "tooLong" }),
+  }),
 ]);
 export type ItemDecisionInput = z.input<typeof itemDecisionSchema>;
 

@@ -8,15 +8,32 @@ describe("the value in force", () => {
       { action: "adjust", adjustedValue: 45, stagePosition: 1 },
     ];
     expect(adjustmentInForce(decisions)).toMatchObject({ adjustedValue: 45, stagePosition: 1 });
-    expect(adjustmentInForce([...decisions, { action: "adjust", adjustedValue: 60, stagePosition: 2 }])).toMatchObject({ adjustedValue: 60 });
+    expect(adjustmentInForce([...decisions, { action: "adjust", adjustedValue: 60, stagePosition: 2 }])).toMatchObject({
+      adjustedValue: 60,
+    });
     expect(adjustmentInForce([{ action: "accept", adjustedValue: null, stagePosition: 1 }])).toBeUndefined();
     const number = { answerType: "number" };
-    expect(valueInForce(number, { value: 156.4, notApplicableReason: null }, { adjustedValue: 45 })).toEqual({ value: 45, notApplicable: false });
-    expect(valueInForce(number, { value: 156.4, notApplicableReason: null }, undefined)).toEqual({ value: 156.4, notApplicable: false });
-    expect(valueInForce(number, { value: null, notApplicableReason: "本市无此项" }, undefined)).toEqual({ value: null, notApplicable: true });
+    expect(valueInForce(number, { value: 156.4, notApplicableReason: null }, { adjustedValue: 45 })).toEqual({
+      value: 45,
+      notApplicable: false,
+    });
+    expect(valueInForce(number, { value: 156.4, notApplicableReason: null }, undefined)).toEqual({
+      value: 156.4,
+      notApplicable: false,
+    });
+    expect(valueInForce(number, { value: null, notApplicableReason: "本市无此项" }, undefined)).toEqual({
+      value: null,
+      notApplicable: true,
+    });
     expect(valueInForce(number, undefined, undefined)).toBeUndefined();
     // A link's adjustment is a judgement of the link, scored with the city's answer.
-    expect(valueInForce({ answerType: "url" }, { value: "https://x.org", notApplicableReason: null }, { adjustedValue: "partial" })).toEqual({ value: "https://x.org", notApplicable: false, urlJudgement: "partial" });
+    expect(
+      valueInForce(
+        { answerType: "url" },
+        { value: "https://x.org", notApplicableReason: null },
+        { adjustedValue: "partial" },
+      ),
+    ).toEqual({ value: "https://x.org", notApplicable: false, urlJudgement: "partial" });
   });
 
   it("treats an item as changed when its value, not-applicable reason or evidence changed", () => {
@@ -40,6 +57,10 @@ describe("the value in force", () => {
     };
     expect([...changedItemCodes(v1, v2, ["A", "B", "C", "D"])]).toEqual(["B", "C", "D"]);
     expect(changedItemCodes(undefined, v2, ["A"]).size).toBe(0);
-    expect(diffVersions(v1, v2, ["C"])[0]).toMatchObject({ valueChanged: false, evidenceAdded: ["a.pdf"], evidenceRemoved: ["a.pdf"] });
+    expect(diffVersions(v1, v2, ["C"])[0]).toMatchObject({
+      valueChanged: false,
+      evidenceAdded: ["a.pdf"],
+      evidenceRemoved: ["a.pdf"],
+    });
   });
 });

@@ -24,7 +24,12 @@ export function valueInForce(
   adjustment: Pick<Adjustment, "adjustedValue"> | undefined,
 ): ScorableAnswer | undefined {
   if (!adjustment) return answer ? { value: answer.value, notApplicable: !!answer.notApplicableReason } : undefined;
-  if (item.answerType === "url") return { value: answer?.value ?? null, notApplicable: !!answer?.notApplicableReason, urlJudgement: adjustment.adjustedValue as UrlJudgement };
+  if (item.answerType === "url")
+    return {
+      value: answer?.value ?? null,
+      notApplicable: !!answer?.notApplicableReason,
+      urlJudgement: adjustment.adjustedValue as UrlJudgement,
+    };
   return { value: adjustment.adjustedValue, notApplicable: false };
 }
 
@@ -46,7 +51,11 @@ export type DiffEntry = {
 /** Per item, what changed between two frozen versions: value, not-applicable reason and evidence (by hash or link). */
 export function diffVersions(previous: Snapshot | undefined, current: Snapshot, itemCodes: string[]): DiffEntry[] {
   const evidenceKeys = (snap: Snapshot | undefined, code: string) =>
-    new Map((snap?.evidence ?? []).filter((e) => e.itemCode === code).map((e) => [e.sha256 ?? e.url ?? "", e.originalName ?? e.url ?? ""]));
+    new Map(
+      (snap?.evidence ?? [])
+        .filter((e) => e.itemCode === code)
+        .map((e) => [e.sha256 ?? e.url ?? "", e.originalName ?? e.url ?? ""]),
+    );
   return itemCodes.map((code) => {
     const before = previous?.answers.find((a) => a.itemCode === code) ?? null;
     const after = current.answers.find((a) => a.itemCode === code) ?? null;
@@ -56,7 +65,9 @@ export function diffVersions(previous: Snapshot | undefined, current: Snapshot, 
       itemCode: code,
       before: before && { value: before.value, notApplicableReason: before.notApplicableReason },
       after: after && { value: after.value, notApplicableReason: after.notApplicableReason },
-      valueChanged: JSON.stringify([before?.value ?? null, before?.notApplicableReason ?? null]) !== JSON.stringify([after?.value ?? null, after?.notApplicableReason ?? null]),
+      valueChanged:
+        JSON.stringify([before?.value ?? null, before?.notApplicableReason ?? null]) !==
+        JSON.stringify([after?.value ?? null, after?.notApplicableReason ?? null]),
       evidenceAdded: [...newEvidence].filter(([key]) => !oldEvidence.has(key)).map(([, name]) => name),
       evidenceRemoved: [...oldEvidence].filter(([key]) => !newEvidence.has(key)).map(([, name]) => name),
     };
@@ -71,5 +82,9 @@ export function isChanged(entry: DiffEntry): boolean {
 /** The codes of the items the city changed since the previous version (none for a first version). */
 export function changedItemCodes(previous: Snapshot | undefined, current: Snapshot, itemCodes: string[]): Set<string> {
   if (!previous) return new Set();
-  return new Set(diffVersions(previous, current, itemCodes).filter(isChanged).map((d) => d.itemCode));
+  return new Set(
+    diffVersions(previous, current, itemCodes)
+      .filter(isChanged)
+      .map((d) => d.itemCode),
+  );
 }

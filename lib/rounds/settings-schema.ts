@@ -1,10 +1,21 @@
 import { z } from "zod";
 
-const optionalDate = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.iso.date({ error: "dateInvalid" }).optional());
+const optionalDate = z.preprocess(
+  (v) => (v === "" || v === null ? undefined : v),
+  z.iso.date({ error: "dateInvalid" }).optional(),
+);
 const name = z.string().trim().min(1, { error: "required" }).max(120, { error: "tooLong" });
-const year = z.coerce.number({ error: "notANumber" }).int({ error: "notANumber" }).min(2000, { error: "outOfRange" }).max(2100, { error: "outOfRange" });
+const year = z.coerce
+  .number({ error: "notANumber" })
+  .int({ error: "notANumber" })
+  .min(2000, { error: "outOfRange" })
+  .max(2100, { error: "outOfRange" });
 
-export const cloneRoundSchema = z.object({ sourceId: z.coerce.number().int().positive({ error: "chooseOne" }), name, year });
+export const cloneRoundSchema = z.object({
+  sourceId: z.coerce.number().int().positive({ error: "chooseOne" }),
+  name,
+  year,
+});
 export type CloneRoundInput = z.input<typeof cloneRoundSchema>;
 
 /** A new draft round: its framework starts from a framework file of data/frameworks (by year) or the starter. */
@@ -17,19 +28,24 @@ export const createRoundSchema = z.object({
 export type CreateRoundInput = z.input<typeof createRoundSchema>;
 
 /** Dates are calendar days; deadlines close at the end of that day in China Standard Time. */
-export const roundSettingsSchema = z.object({
-  roundId: z.number().int().positive(),
-  name,
-  nameEn: z.string().trim().max(120, { error: "tooLong" }).optional(),
-  year,
-  dataCutoffDate: optionalDate,
-  submissionDeadline: optionalDate,
-  reviewDeadline: optionalDate,
-  /** each city sees its own preliminary scorecard before finalisation */
-  preliminaryResults: z.boolean().default(false),
-  /** the last day of the correction window (复核申诉); only with preliminary results */
-  appealDeadline: optionalDate,
-}).refine((s) => !s.appealDeadline || s.preliminaryResults, { path: ["appealDeadline"], error: "appealNeedsPreliminary" });
+export const roundSettingsSchema = z
+  .object({
+    roundId: z.number().int().positive(),
+    name,
+    nameEn: z.string().trim().max(120, { error: "tooLong" }).optional(),
+    year,
+    dataCutoffDate: optionalDate,
+    submissionDeadline: optionalDate,
+    reviewDeadline: optionalDate,
+    /** each city sees its own preliminary scorecard before finalisation */
+    preliminaryResults: z.boolean().default(false),
+    /** the last day of the correction window (复核申诉); only with preliminary results */
+    appealDeadline: optionalDate,
+  })
+  .refine((s) => !s.appealDeadline || s.preliminaryResults, {
+    path: ["appealDeadline"],
+    error: "appealNeedsPreliminary",
+  });
 export type RoundSettingsInput = z.input<typeof roundSettingsSchema>;
 
 export function endOfDayCst(date: string | undefined): Date | null {

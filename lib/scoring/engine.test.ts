@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scoreFramework, scoreItem, type ScorableItem } from "./engine";
+import { type ScorableItem, scoreFramework, scoreItem } from "./engine";
 
 const linear: ScorableItem = { code: "B1.2", rule: { kind: "linear", lo: 60, hi: 100 }, maxPoints: 150 };
 const bands: ScorableItem = {
@@ -16,7 +16,11 @@ const bands: ScorableItem = {
   },
 };
 const boolean: ScorableItem = { code: "B2.1", rule: { kind: "boolean" }, maxPoints: 150 };
-const single: ScorableItem = { code: "B2.3", rule: { kind: "single", fractions: { iaas: 0.3, paas: 0.7, shared: 1 } }, maxPoints: 100 };
+const single: ScorableItem = {
+  code: "B2.3",
+  rule: { kind: "single", fractions: { iaas: 0.3, paas: 0.7, shared: 1 } },
+  maxPoints: 100,
+};
 const multi: ScorableItem = { code: "B3.2", rule: { kind: "multi", pointsEach: 0.3 }, maxPoints: 150 };
 const url: ScorableItem = { code: "G4.3", rule: { kind: "url" }, maxPoints: 150 };
 const text: ScorableItem = { code: "X1.1", rule: { kind: "none" }, maxPoints: 0 };
@@ -56,7 +60,17 @@ describe("bands", () => {
   ])("%s → %s hundredths", (value, points) => expect(score(bands, value)).toBe(points));
 
   it("gives 0 below the last band", () => {
-    const twoBands: ScorableItem = { code: "E1.3", maxPoints: 100, rule: { kind: "bands", bands: [{ op: ">=", value: 3, fraction: 1 }, { op: ">=", value: 1, fraction: 0.6 }] } };
+    const twoBands: ScorableItem = {
+      code: "E1.3",
+      maxPoints: 100,
+      rule: {
+        kind: "bands",
+        bands: [
+          { op: ">=", value: 3, fraction: 1 },
+          { op: ">=", value: 1, fraction: 0.6 },
+        ],
+      },
+    };
     expect(score(twoBands, 0)).toBe(0);
     expect(score(twoBands, 1)).toBe(60);
     expect(score(twoBands, 3)).toBe(100);
@@ -103,7 +117,15 @@ describe("empty, wrong-typed and not applicable answers score 0", () => {
     expect(scoreItem(item, null)).toBe(0);
     expect(score(item, null)).toBe(0);
     expect(score(item, { wrong: "type" })).toBe(0);
-    const full = { linear: 100, bands: 10, boolean: true, single: "shared", multi: ["a", "b", "c", "d", "e"], url: "https://x.org", none: "" }[item.rule.kind];
+    const full = {
+      linear: 100,
+      bands: 10,
+      boolean: true,
+      single: "shared",
+      multi: ["a", "b", "c", "d", "e"],
+      url: "https://x.org",
+      none: "",
+    }[item.rule.kind];
     expect(score(item, full)).toBe(item.maxPoints);
     expect(score(item, full, { notApplicable: true })).toBe(0);
   });
@@ -112,7 +134,14 @@ describe("empty, wrong-typed and not applicable answers score 0", () => {
 describe("scoreFramework", () => {
   it("sums items into indicators, modules and the total", () => {
     const framework = [
-      { code: "B", maxPoints: 650, indicators: [{ code: "B1", maxPoints: 350, items: [linear, bands] }, { code: "B2", maxPoints: 300, items: [boolean, multi] }] },
+      {
+        code: "B",
+        maxPoints: 650,
+        indicators: [
+          { code: "B1", maxPoints: 350, items: [linear, bands] },
+          { code: "B2", maxPoints: 300, items: [boolean, multi] },
+        ],
+      },
       { code: "G", maxPoints: 250, indicators: [{ code: "G4", maxPoints: 250, items: [single, url] }] },
     ];
     const card = scoreFramework(framework, {

@@ -72,7 +72,10 @@ export type Scorecard = {
 };
 
 /** Scores every item of the framework from the answers by item code; sums are plain. */
-export function scoreFramework(framework: FrameworkShape, answers: Record<string, ScorableAnswer | undefined>): Scorecard {
+export function scoreFramework(
+  framework: FrameworkShape,
+  answers: Record<string, ScorableAnswer | undefined>,
+): Scorecard {
   const card: Scorecard = { items: {}, indicators: {}, modules: {}, total: 0 };
   for (const mod of framework) {
     let moduleSum = 0;

@@ -1,23 +1,65 @@
 import { describe, expect, it } from "vitest";
-import { scoreItem, type ScorableAnswer, type ScorableItem } from "./engine";
+import { type ScorableAnswer, type ScorableItem, scoreItem } from "./engine";
 import { explainItemScore } from "./explain";
 
 const item = (rule: ScorableItem["rule"], maxPoints = 200): ScorableItem => ({ code: "X1.1", rule, maxPoints });
 
 describe("explainItemScore", () => {
   const cases: [ScorableItem, ScorableAnswer | undefined, string, Record<string, unknown>][] = [
-    [item({ kind: "linear", lo: 0, hi: 100 }), { value: 88 }, "linear", { fraction: "88%", exact: "1.7600", points: "1.76" }],
+    [
+      item({ kind: "linear", lo: 0, hi: 100 }),
+      { value: 88 },
+      "linear",
+      { fraction: "88%", exact: "1.7600", points: "1.76" },
+    ],
     [item({ kind: "linear", lo: 10, hi: 40 }, 150), { value: 20.5 }, "linear", { exact: "0.5250", points: "0.53" }], // rounded to hundredths
-    [item({ kind: "bands", bands: [{ op: ">=", value: 12, fraction: 1 }, { op: ">=", value: 6, fraction: 0.5 }] }), { value: 11 }, "band", { bound: 6, fraction: "50%", points: "1.00" }],
-    [item({ kind: "bands", bands: [{ op: ">", value: 6, fraction: 1 }] }), { value: 6 }, "belowBands", { points: "0.00" }],
+    [
+      item({
+        kind: "bands",
+        bands: [
+          { op: ">=", value: 12, fraction: 1 },
+          { op: ">=", value: 6, fraction: 0.5 },
+        ],
+      }),
+      { value: 11 },
+      "band",
+      { bound: 6, fraction: "50%", points: "1.00" },
+    ],
+    [
+      item({ kind: "bands", bands: [{ op: ">", value: 6, fraction: 1 }] }),
+      { value: 6 },
+      "belowBands",
+      { points: "0.00" },
+    ],
     [item({ kind: "boolean" }), { value: true }, "booleanYes", { points: "2.00" }],
-    [item({ kind: "single", fractions: { built: 1, building: 0.5 } }), { value: "building" }, "single", { fraction: "50%", points: "1.00" }],
-    [item({ kind: "multi", pointsEach: 0.5 }, 150), { value: ["a", "b", "c", "d"] }, "multi", { count: 4, points: "1.50" }], // capped at max
+    [
+      item({ kind: "single", fractions: { built: 1, building: 0.5 } }),
+      { value: "building" },
+      "single",
+      { fraction: "50%", points: "1.00" },
+    ],
+    [
+      item({ kind: "multi", pointsEach: 0.5 }, 150),
+      { value: ["a", "b", "c", "d"] },
+      "multi",
+      { count: 4, points: "1.50" },
+    ], // capped at max
     [item({ kind: "url" }), { value: "https://x", urlJudgement: "partial" }, "url_partial", { points: "1.00" }],
     [item({ kind: "linear", lo: 0, hi: 100 }), { value: 50, notApplicable: true }, "notApplicable", { points: "0.00" }],
     [item({ kind: "linear", lo: 60, hi: 100 }), { value: 50 }, "linearBelow", { lo: 60, points: "0.00" }],
     [item({ kind: "linear", lo: 60, hi: 100 }), { value: 120 }, "linearAbove", { hi: 100, points: "2.00" }],
-    [item({ kind: "bands", bands: [{ op: ">=", value: 6, fraction: 0.5 }, { op: ">=", value: 12, fraction: 1 }] }), { value: 3 }, "belowBands", { bound: 6, points: "0.00" }], // ascending bands
+    [
+      item({
+        kind: "bands",
+        bands: [
+          { op: ">=", value: 6, fraction: 0.5 },
+          { op: ">=", value: 12, fraction: 1 },
+        ],
+      }),
+      { value: 3 },
+      "belowBands",
+      { bound: 6, points: "0.00" },
+    ], // ascending bands
     [item({ kind: "single", fractions: { built: 1 } }), { value: 1 }, "notAnOption", { points: "0.00" }],
     [item({ kind: "url" }), { value: "https://x" }, "url_unjudged", { points: "2.00" }],
     [item({ kind: "url" }), { value: "" }, "noValue", { points: "0.00" }],
@@ -32,6 +74,9 @@ describe("explainItemScore", () => {
   });
 
   it("says a module that was not verified scores nothing", () => {
-    expect(explainItemScore(item({ kind: "boolean" }), { value: true }, false)).toMatchObject({ key: "moduleNotVerified", params: { points: "0.00" } });
+    expect(explainItemScore(item({ kind: "boolean" }), { value: true }, false)).toMatchObject({
+      key: "moduleNotVerified",
+      params: { points: "0.00" },
+    });
   });
 });

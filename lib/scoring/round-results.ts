@@ -5,19 +5,28 @@
  * it (lib/verify/bundle.ts) — in Node or in a browser, since it needs no database and no Node module.
  */
 import canonicalize from "canonicalize";
-import { scoreFramework, type ScorableAnswer } from "./engine";
-import { rank } from "./statistics";
 import type { ScoringRule } from "@/lib/framework/schema";
+import { type ScorableAnswer, scoreFramework } from "./engine";
+import { rank } from "./statistics";
 
 /** The framework as the digest covers it (points in hundredths). */
 export type DigestFramework = {
   code: string;
   maxPoints: number;
-  indicators: { code: string; maxPoints: number; items: { code: string; type: string; rule: ScoringRule; maxPoints: number }[] }[];
+  indicators: {
+    code: string;
+    maxPoints: number;
+    items: { code: string; type: string; rule: ScoringRule; maxPoints: number }[];
+  }[];
 }[];
 
 /** What one item of a verified module contributes: the city's value, the value in force, the evidence. */
-export type ItemInput = { submitted: unknown; inForce: ScorableAnswer | null; notApplicable: boolean; evidence: string[] };
+export type ItemInput = {
+  submitted: unknown;
+  inForce: ScorableAnswer | null;
+  notApplicable: boolean;
+  evidence: string[];
+};
 
 export type CityInput = {
   cityId: number;
@@ -48,14 +57,32 @@ export function verifiedValueOf(inForce: ScorableAnswer | null): unknown {
 }
 
 /** One result row as the digests cover it. */
-const digestRow = (r: ResultRow) => ({ cityId: r.cityId, level: r.level, code: r.code, points: r.points, rank: r.rank ?? null, notSubmitted: r.notSubmitted });
+const digestRow = (r: ResultRow) => ({
+  cityId: r.cityId,
+  level: r.level,
+  code: r.code,
+  points: r.points,
+  rank: r.rank ?? null,
+  notSubmitted: r.notSubmitted,
+});
 
 /** Rows of every city (cities in the order given), ranks among the cities that took part, and the canonical text. */
 export function computeResults(input: RoundInput): { rows: ResultRow[]; canonical: string } {
   const { roundId, framework } = input;
   const rows: ResultRow[] = [];
-  const values: { cityId: number; itemCode: string; submitted: unknown; verified: unknown; notApplicable: boolean; evidence: string[] }[] = [];
-  const totals: { total: number; modules: Record<string, number>; rows: { total: ResultRow; modules: Record<string, ResultRow> } }[] = [];
+  const values: {
+    cityId: number;
+    itemCode: string;
+    submitted: unknown;
+    verified: unknown;
+    notApplicable: boolean;
+    evidence: string[];
+  }[] = [];
+  const totals: {
+    total: number;
+    modules: Record<string, number>;
+    rows: { total: ResultRow; modules: Record<string, ResultRow> };
+  }[] = [];
   for (const city of input.cities) {
     const { cityId } = city;
     const effective: Record<string, ScorableAnswer | undefined> = {};
@@ -83,27 +110,62 @@ export function computeResults(input: RoundInput): { rows: ResultRow[]; canonica
       for (const ind of mod.indicators) {
         for (const item of ind.items) {
           const entered = notSubmitted ? undefined : city.items[item.code];
-          rows.push({ roundId, cityId, level: "item", code: item.code, points: card.items[item.code] ?? 0, submittedValue: entered?.submitted ?? null, verifiedValue: entered ? verifiedValueOf(entered.inForce) : null, reviewStatus: status, notSubmitted });
+          rows.push({
+            roundId,
+            cityId,
+            level: "item",
+            code: item.code,
+            points: card.items[item.code] ?? 0,
+            submittedValue: entered?.submitted ?? null,
+            verifiedValue: entered ? verifiedValueOf(entered.inForce) : null,
+            reviewStatus: status,
+            notSubmitted,
+          });
         }
-        rows.push({ roundId, cityId, level: "indicator", code: ind.code, points: card.indicators[ind.code] ?? 0, reviewStatus: status, notSubmitted });
+        rows.push({
+          roundId,
+          cityId,
+          level: "indicator",
+          code: ind.code,
+          points: card.indicators[ind.code] ?? 0,
+          reviewStatus: status,
+          notSubmitted,
+        });
       }
-      moduleRows[mod.code] = { roundId, cityId, level: "module", code: mod.code, points: card.modules[mod.code] ?? 0, reviewStatus: status, notSubmitted };
+      moduleRows[mod.code] = {
+        roundId,
+        cityId,
+        level: "module",
+        code: mod.code,
+        points: card.modules[mod.code] ?? 0,
+        reviewStatus: status,
+        notSubmitted,
+      };
       rows.push(moduleRows[mod.code]!);
     }
     const anyMissing = framework.some((m) => statusOf(m.code) !== "verified");
     // A city that submitted no module at all took no part: listed as such, without a rank.
     const absent = framework.every((m) => statusOf(m.code) !== "verified");
-    const totalRow: ResultRow = { roundId, cityId, level: "total", code: "", points: card.total, reviewStatus: absent ? "absent" : anyMissing ? "incomplete" : "verified", notSubmitted: anyMissing };
+    const totalRow: ResultRow = {
+      roundId,
+      cityId,
+      level: "total",
+      code: "",
+      points: card.total,
+      reviewStatus: absent ? "absent" : anyMissing ? "incomplete" : "verified",
+      notSubmitted: anyMissing,
+    };
     rows.push(totalRow);
-    if (!absent) totals.push({ total: card.total, modules: card.modules, rows: { total: totalRow, modules: moduleRows } });
+    if (!absent)
+      totals.push({ total: card.total, modules: card.modules, rows: { total: totalRow, modules: moduleRows } });
   }
   // Ranks of totals and of each module among the cities that took part, ties sharing a rank.
   for (const [entry, position] of rank(totals, (t) => t.total)) entry.rows.total.rank = position;
   for (const mod of framework) {
-    for (const [entry, position] of rank(totals, (t) => t.modules[mod.code] ?? 0)) entry.rows.modules[mod.code]!.rank = position;
+    for (const [entry, position] of rank(totals, (t) => t.modules[mod.code] ?? 0))
+      entry.rows.modules[mod.code]!.rank = position;
   }
-  const canonical =
-    canonicalize({ roundId, framework, values, results: rows.map(digestRow) }) ?? "";
+  const canonical = canonicalize({ roundId, framework, values, results: rows.map(digestRow) }) ?? "";
   return { rows, canonical };
 }
 
@@ -114,7 +176,14 @@ export function computeResults(input: RoundInput): { rows: ResultRow[]; canonica
  */
 export function cityCanonical(input: RoundInput, cityId: number, rows: ResultRow[]): string {
   const city = input.cities.find((c) => c.cityId === cityId);
-  return canonicalize({ roundId: input.roundId, framework: input.framework, city: city ?? null, results: rows.filter((r) => r.cityId === cityId).map(digestRow) }) ?? "";
+  return (
+    canonicalize({
+      roundId: input.roundId,
+      framework: input.framework,
+      city: city ?? null,
+      results: rows.filter((r) => r.cityId === cityId).map(digestRow),
+    }) ?? ""
+  );
 }
 
 /** A participating city as the report names and groups it. */
@@ -122,19 +191,28 @@ export type Participant = { id: number; code: string; nameZh: string; nameEn: st
 
 /** The canonical text of the participants (by id), signed so that a verified ranking names the right cities. */
 export function participantsCanonical(participants: Participant[]): string {
-  const rows = [...participants].sort((a, b) => a.id - b.id).map((c) => ({ id: c.id, code: c.code, nameZh: c.nameZh, nameEn: c.nameEn, region: c.region, tier: c.tier }));
+  const rows = [...participants]
+    .sort((a, b) => a.id - b.id)
+    .map((c) => ({ id: c.id, code: c.code, nameZh: c.nameZh, nameEn: c.nameEn, region: c.region, tier: c.tier }));
   return canonicalize(rows) ?? "";
 }
 
 export type RankingEntry = { cityId: number; total: number | null; modules: Record<string, number> };
 
 /** Every city's published points (total only when ranked), in city order: what a city's ranks are checked against. */
-export function rankingOf(rows: Pick<ResultRow, "cityId" | "level" | "code" | "points" | "rank">[], cityIds: number[]): RankingEntry[] {
-  return [...cityIds].sort((a, b) => a - b).map((cityId) => {
-    const total = rows.find((r) => r.cityId === cityId && r.level === "total");
-    const modules = Object.fromEntries(rows.filter((r) => r.cityId === cityId && r.level === "module").map((r) => [r.code, r.points]));
-    return { cityId, total: total && total.rank != null ? total.points : null, modules };
-  });
+export function rankingOf(
+  rows: Pick<ResultRow, "cityId" | "level" | "code" | "points" | "rank">[],
+  cityIds: number[],
+): RankingEntry[] {
+  return [...cityIds]
+    .sort((a, b) => a - b)
+    .map((cityId) => {
+      const total = rows.find((r) => r.cityId === cityId && r.level === "total");
+      const modules = Object.fromEntries(
+        rows.filter((r) => r.cityId === cityId && r.level === "module").map((r) => [r.code, r.points]),
+      );
+      return { cityId, total: total && total.rank != null ? total.points : null, modules };
+    });
 }
 
 export function rankingCanonical(ranking: RankingEntry[]): string {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { groupMeans, mean, median, rank, shareBetween, standardDeviation, tenPointBands, tiersByGaps } from "./statistics";
+import {
+  groupMeans,
+  mean,
+  median,
+  rank,
+  shareBetween,
+  standardDeviation,
+  tenPointBands,
+  tiersByGaps,
+} from "./statistics";
 
 describe("summary statistics (hand-computed)", () => {
   const totals = [45, 52.5, 58, 61, 67.5, 72];
@@ -22,25 +31,56 @@ describe("summary statistics (hand-computed)", () => {
 
 describe("rank", () => {
   it("gives ties the same rank and skips the next ones", () => {
-    const entries = [{ c: "a", t: 60 }, { c: "b", t: 70 }, { c: "c", t: 60 }, { c: "d", t: 50 }, { c: "e", t: 70 }];
+    const entries = [
+      { c: "a", t: 60 },
+      { c: "b", t: 70 },
+      { c: "c", t: 60 },
+      { c: "d", t: 50 },
+      { c: "e", t: 70 },
+    ];
     const ranks = rank(entries, (e) => e.t);
-    expect(entries.map((e) => [e.c, ranks.get(e)])).toEqual([["a", 3], ["b", 1], ["c", 3], ["d", 5], ["e", 1]]);
+    expect(entries.map((e) => [e.c, ranks.get(e)])).toEqual([
+      ["a", 3],
+      ["b", 1],
+      ["c", 3],
+      ["d", 5],
+      ["e", 1],
+    ]);
   });
 });
 
 describe("region means and tiers", () => {
   it("orders group means and cuts tiers at the widest gaps", () => {
     const cities = [
-      { region: "east", t: 64 }, { region: "east", t: 62 },
-      { region: "south", t: 58 }, { region: "southwest", t: 57.5 },
-      { region: "central", t: 54 }, { region: "north", t: 53.6 },
-      { region: "northwest", t: 50 }, { region: "northeast", t: 49.5 },
+      { region: "east", t: 64 },
+      { region: "east", t: 62 },
+      { region: "south", t: 58 },
+      { region: "southwest", t: 57.5 },
+      { region: "central", t: 54 },
+      { region: "north", t: 53.6 },
+      { region: "northwest", t: 50 },
+      { region: "northeast", t: 49.5 },
     ];
-    const means = groupMeans(cities, (c) => c.region, (c) => c.t);
+    const means = groupMeans(
+      cities,
+      (c) => c.region,
+      (c) => c.t,
+    );
     expect(means.map((m) => [m.key, m.mean, m.count])).toEqual([
-      ["east", 63, 2], ["south", 58, 1], ["southwest", 57.5, 1], ["central", 54, 1], ["north", 53.6, 1], ["northwest", 50, 1], ["northeast", 49.5, 1],
+      ["east", 63, 2],
+      ["south", 58, 1],
+      ["southwest", 57.5, 1],
+      ["central", 54, 1],
+      ["north", 53.6, 1],
+      ["northwest", 50, 1],
+      ["northeast", 49.5, 1],
     ]);
-    expect(tiersByGaps(means, 4).map((tier) => tier.map((m) => m.key))).toEqual([["east"], ["south", "southwest"], ["central", "north"], ["northwest", "northeast"]]);
+    expect(tiersByGaps(means, 4).map((tier) => tier.map((m) => m.key))).toEqual([
+      ["east"],
+      ["south", "southwest"],
+      ["central", "north"],
+      ["northwest", "northeast"],
+    ]);
     expect(tiersByGaps(means.slice(0, 2), 4).map((t) => t.length)).toEqual([1, 1]);
     expect(tiersByGaps([], 4)).toEqual([]);
   });
@@ -48,7 +88,12 @@ describe("region means and tiers", () => {
 
 describe("tiersByGaps with equal means", () => {
   it("never separates entries with equal means", () => {
-    const regions = [{ key: "a", mean: 60 }, { key: "b", mean: 55 }, { key: "c", mean: 55 }, { key: "d", mean: 50 }];
+    const regions = [
+      { key: "a", mean: 60 },
+      { key: "b", mean: 55 },
+      { key: "c", mean: 55 },
+      { key: "d", mean: 50 },
+    ];
     expect(tiersByGaps(regions, 4).map((tier) => tier.map((r) => r.key))).toEqual([["a"], ["b", "c"], ["d"]]);
   });
 });

@@ -52,10 +52,16 @@ export function rank<T>(entries: T[], score: (entry: T) => number): Map<T, numbe
 
 export type GroupMean<K extends string> = { key: K; mean: number; count: number };
 
-export function groupMeans<T, K extends string>(entries: T[], key: (entry: T) => K, value: (entry: T) => number): GroupMean<K>[] {
+export function groupMeans<T, K extends string>(
+  entries: T[],
+  key: (entry: T) => K,
+  value: (entry: T) => number,
+): GroupMean<K>[] {
   const groups = new Map<K, number[]>();
   for (const entry of entries) groups.set(key(entry), [...(groups.get(key(entry)) ?? []), value(entry)]);
-  return [...groups].map(([k, values]) => ({ key: k, mean: mean(values), count: values.length })).sort((a, b) => b.mean - a.mean);
+  return [...groups]
+    .map(([k, values]) => ({ key: k, mean: mean(values), count: values.length }))
+    .sort((a, b) => b.mean - a.mean);
 }
 
 /**
@@ -65,7 +71,10 @@ export function groupMeans<T, K extends string>(entries: T[], key: (entry: T) =>
 export function tiersByGaps<T extends { mean: number }>(ordered: T[], tierCount: number): T[][] {
   if (!ordered.length) return [];
   // Only a real gap separates tiers: entries with equal means always share a tier.
-  const gaps = ordered.slice(1).map((entry, i) => ({ at: i + 1, gap: ordered[i]!.mean - entry.mean })).filter((g) => g.gap > 1e-9);
+  const gaps = ordered
+    .slice(1)
+    .map((entry, i) => ({ at: i + 1, gap: ordered[i]!.mean - entry.mean }))
+    .filter((g) => g.gap > 1e-9);
   const cuts = gaps
     .sort((a, b) => b.gap - a.gap || a.at - b.at)
     .slice(0, Math.max(0, Math.min(tierCount, ordered.length) - 1))

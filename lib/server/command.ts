@@ -3,5 +3,12 @@
  * `spawn(process.execPath, productionServerArgs(port))`. One process: a signal sent to it reaches the server.
  */
 export function productionServerArgs(port: number | string, hostname?: string): string[] {
-  return ["--import", "tsx", "scripts/server.ts", "--port", String(port), ...(hostname ? ["--hostname", hostname] : [])];
+  return [
+    "--import",
+    "tsx",
+    "scripts/server.ts",
+    "--port",
+    String(port),
+    ...(hostname ? ["--hostname", hostname] : []),
+  ];
 }

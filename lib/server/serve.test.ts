@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { requestContext } from "./request-context";
-import { createAppServer, Gate, rendersPage, type RequestHandler } from "./serve";
+import { createAppServer, Gate, type RequestHandler, rendersPage } from "./serve";
 
 type Line = Record<string, unknown>;
 
@@ -12,7 +12,9 @@ function start(handle: RequestHandler, graceMs = 5_000, pageConcurrency = 4, pag
   const logger = pino({ base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line) as Line) });
   const app = createAppServer(handle, { logger, graceMs, pageConcurrency, pageHoldMs });
   return new Promise<typeof app & { lines: Line[]; url: string }>((resolve) =>
-    app.server.listen(0, "127.0.0.1", () => resolve({ ...app, lines, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` })),
+    app.server.listen(0, "127.0.0.1", () =>
+      resolve({ ...app, lines, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` }),
+    ),
   );
 }
 
@@ -48,7 +50,15 @@ describe("the HTTP server in front of Next.js", () => {
     expect(id).toMatch(/^[0-9A-HJKMNP-TV-Z]{10}$/);
     expect(response.body).toBe(`seen ${id} ${id}`); // the client's own id is replaced
     await until(() => app.lines.length === 1);
-    expect(app.lines[0]).toMatchObject({ msg: "request", reqId: id, userId: 7, method: "GET", route: "/api/answers", status: 200, refusal: "staleRevision" });
+    expect(app.lines[0]).toMatchObject({
+      msg: "request",
+      reqId: id,
+      userId: 7,
+      method: "GET",
+      route: "/api/answers",
+      status: 200,
+      refusal: "staleRevision",
+    });
     expect(app.lines[0]!.ms).toEqual(expect.any(Number));
     expect(JSON.stringify(app.lines)).not.toContain("secret");
     app.server.close();
@@ -61,7 +71,10 @@ describe("the HTTP server in front of Next.js", () => {
     const response = await get(`${app.url}/x`);
     expect(response.status).toBe(500);
     await until(() => app.lines.length === 2);
-    expect(app.lines.find((l) => l.msg === "request failed")).toMatchObject({ reqId: response.headers["x-request-id"], err: { message: "boom" } });
+    expect(app.lines.find((l) => l.msg === "request failed")).toMatchObject({
+      reqId: response.headers["x-request-id"],
+      err: { message: "boom" },
+    });
     expect(app.lines.find((l) => l.msg === "request")).toMatchObject({ status: 500, level: 50 });
     app.server.close();
   });
@@ -77,7 +90,10 @@ describe("the HTTP server in front of Next.js", () => {
     const slow = get(`${app.url}/slow`);
     await until(() => app.inFlight() === 1);
     const stopping = app.shutdown();
-    const refused = await fetch(`${app.url}/fast`).then((r) => r.status, () => "connection refused");
+    const refused = await fetch(`${app.url}/fast`).then(
+      (r) => r.status,
+      () => "connection refused",
+    );
     expect(refused).toBe("connection refused"); // the listener is closed
     release();
     expect(await slow).toMatchObject({ status: 200, body: "done" });
@@ -124,18 +140,25 @@ describe("page renders wait their turn", () => {
   it("a save is answered while pages beyond the limit wait", async () => {
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
-    const app = await start(async (req, res) => {
-      if (req.url === "/slow-page") await released;
-      res.end(req.url);
-    }, 5_000, 1);
+    const app = await start(
+      async (req, res) => {
+        if (req.url === "/slow-page") await released;
+        res.end(req.url);
+      },
+      5_000,
+      1,
+    );
     const separate = { agent: false } as const;
     const call = (url: string, method = "GET") =>
       new Promise<string>((resolve, reject) => {
-        http.request(`${app.url}${url}`, { method, ...separate }, (res) => {
-          let body = "";
-          res.on("data", (c: Buffer) => (body += c.toString()));
-          res.on("end", () => resolve(body));
-        }).on("error", reject).end();
+        http
+          .request(`${app.url}${url}`, { method, ...separate }, (res) => {
+            let body = "";
+            res.on("data", (c: Buffer) => (body += c.toString()));
+            res.on("end", () => resolve(body));
+          })
+          .on("error", reject)
+          .end();
       });
     const slow = call("/slow-page");
     await until(() => app.inFlight() === 1);
@@ -150,21 +173,28 @@ describe("page renders wait their turn", () => {
   });
 
   it("a client that reads a page slowly, or not at all, holds its place for a bounded time only", async () => {
-    const app = await start(async (req, res) => {
-      if (req.url === "/stalled") {
-        res.write("part of the page"); // and the client never reads the rest
-        return new Promise(() => {});
-      }
-      res.end(req.url);
-    }, 200, 1, 100);
+    const app = await start(
+      async (req, res) => {
+        if (req.url === "/stalled") {
+          res.write("part of the page"); // and the client never reads the rest
+          return new Promise(() => {});
+        }
+        res.end(req.url);
+      },
+      200,
+      1,
+      100,
+    );
     http.get(`${app.url}/stalled`, { agent: false }, () => {}).on("error", () => {});
     await until(() => app.inFlight() === 1);
     const next = await new Promise<string>((resolve, reject) => {
-      http.get(`${app.url}/next-page`, { agent: false }, (res) => {
-        let body = "";
-        res.on("data", (c: Buffer) => (body += c.toString()));
-        res.on("end", () => resolve(body));
-      }).on("error", reject);
+      http
+        .get(`${app.url}/next-page`, { agent: false }, (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () => resolve(body));
+        })
+        .on("error", reject);
     });
     expect(next).toBe("/next-page");
     await app.shutdown();

@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { newRequestId, requestContextStore, type RequestContext } from "./request-context";
+import { newRequestId, type RequestContext, requestContextStore } from "./request-context";
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -38,7 +38,8 @@ export class Gate {
 
   leave(): void {
     const next = this.waiting.shift();
-    if (next) next(); // the place passes straight to the next in line
+    if (next)
+      next(); // the place passes straight to the next in line
     else this.active--;
   }
 
@@ -56,7 +57,13 @@ export class Gate {
  */
 export function createAppServer(
   handle: RequestHandler,
-  options: { logger: Logger; graceMs: number; pageConcurrency?: number; pageHoldMs?: number; stoppingMessage?: (req: IncomingMessage) => string },
+  options: {
+    logger: Logger;
+    graceMs: number;
+    pageConcurrency?: number;
+    pageHoldMs?: number;
+    stoppingMessage?: (req: IncomingMessage) => string;
+  },
 ) {
   const { logger, graceMs } = options;
   const pages = new Gate(options.pageConcurrency ?? 4);
@@ -84,15 +91,23 @@ export function createAppServer(
         ...(context.refusal ? { refusal: context.refusal } : {}),
         ...(res.writableFinished ? {} : { aborted: true }),
       };
-      if (status === 503) logger.warn(line, "request"); // busy or restarting: expected, and retried
+      if (status === 503)
+        logger.warn(line, "request"); // busy or restarting: expected, and retried
       else if (status >= 500) logger.error(line, "request");
-      else if (line.route.startsWith("/_next/static/")) logger.debug(line, "request"); // a page's scripts and styles
+      else if (line.route.startsWith("/_next/static/"))
+        logger.debug(line, "request"); // a page's scripts and styles
       else logger.info(line, "request");
       if (draining && inFlight === 0) onIdle?.();
     });
     if (draining) {
-      res.writeHead(503, { "Content-Type": "application/json; charset=utf-8", "Retry-After": "5", Connection: "close" });
-      res.end(JSON.stringify({ error: "serverRestarting", message: options.stoppingMessage?.(req) ?? "serverRestarting" }));
+      res.writeHead(503, {
+        "Content-Type": "application/json; charset=utf-8",
+        "Retry-After": "5",
+        Connection: "close",
+      });
+      res.end(
+        JSON.stringify({ error: "serverRestarting", message: options.stoppingMessage?.(req) ?? "serverRestarting" }),
+      );
       return;
     }
     requestContextStore().run(context, () => {

@@ -1,14 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { fingerprint, newSigningKeyPem, publicKeyPemOf, signRecord, verifyRecord } from "./signature";
 
-const record = { kind: "cityeval.audit-checkpoint" as const, auditHead: { id: 7, hash: "ab".repeat(32) }, signedAt: "2026-11-28T00:00:00.000Z" };
+const record = {
+  kind: "cityeval.audit-checkpoint" as const,
+  auditHead: { id: 7, hash: "ab".repeat(32) },
+  signedAt: "2026-11-28T00:00:00.000Z",
+};
 
 describe("signed records", () => {
   it("verify under the signer's key, whatever the order of the record's keys", () => {
     const key = newSigningKeyPem();
     const signed = signRecord(record, key);
     expect(verifyRecord(signed)).toBe(true);
-    expect(verifyRecord({ ...signed, record: { signedAt: record.signedAt, auditHead: record.auditHead, kind: record.kind } })).toBe(true);
+    expect(
+      verifyRecord({
+        ...signed,
+        record: { signedAt: record.signedAt, auditHead: record.auditHead, kind: record.kind },
+      }),
+    ).toBe(true);
     expect(fingerprint(signed.publicKey)).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
   });
 

@@ -3,7 +3,15 @@
  * head) as canonical JSON (RFC 8785) signed with Ed25519 (node:crypto). Anyone holding the public key can
  * check a record without the server; `fingerprint` is what people compare by eye.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from "node:crypto";
 import canonicalize from "canonicalize";
 
 export type AuditHead = { id: number; hash: string };
@@ -60,7 +68,11 @@ export function fingerprint(publicKeyPem: string): string {
 
 export function signRecord<R>(record: R, privateKeyPem: string): SignedRecord<R> {
   const key = createPrivateKey(privateKeyPem);
-  return { record, signature: sign(null, canonicalBytes(record), key).toString("base64"), publicKey: publicKeyPemOf(privateKeyPem) };
+  return {
+    record,
+    signature: sign(null, canonicalBytes(record), key).toString("base64"),
+    publicKey: publicKeyPemOf(privateKeyPem),
+  };
 }
 
 /** Whether the signature holds for the record under `publicKeyPem` (by default the one the record carries). */

@@ -15,7 +15,19 @@ const BY_DETECTED_EXT: Record<string, string> = {
   cfb: "application/x-cfb",
 };
 
-export const ACCEPTED_EXTENSIONS = [".pdf", ".png", ".jpg", ".jpeg", ".webp", ".docx", ".xlsx", ".doc", ".xls", ".ofd", ".zip"];
+export const ACCEPTED_EXTENSIONS = [
+  ".pdf",
+  ".png",
+  ".jpg",
+  ".jpeg",
+  ".webp",
+  ".docx",
+  ".xlsx",
+  ".doc",
+  ".xls",
+  ".ofd",
+  ".zip",
+];
 
 function extensionOf(name: string): string {
   const dot = name.lastIndexOf(".");

@@ -1,8 +1,8 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalEvidenceStore, StoreError } from "./local-store";
 
@@ -20,7 +20,9 @@ afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** Every file under the store's root, temporary ones included. */
 function filesOnDisk(): string[] {
-  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile());
+  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) =>
+    fs.statSync(path.join(root, f)).isFile(),
+  );
 }
 
 async function refusal(promise: Promise<unknown>) {
@@ -37,7 +39,12 @@ describe("LocalEvidenceStore", () => {
   it("stores a PDF under its SHA-256 with size and type from its content", async () => {
     const stored = await store.put(Readable.from([PDF]), "报告.pdf", 1024);
     const sha256 = createHash("sha256").update(PDF).digest("hex");
-    expect(stored).toEqual({ sha256, size: PDF.length, mime: "application/pdf", storageKey: `${sha256.slice(0, 2)}/${sha256}` });
+    expect(stored).toEqual({
+      sha256,
+      size: PDF.length,
+      mime: "application/pdf",
+      storageKey: `${sha256.slice(0, 2)}/${sha256}`,
+    });
     expect(fs.readFileSync(store.pathOf(stored.storageKey))).toEqual(PDF);
     expect(filesOnDisk()).toEqual([stored.storageKey]);
     // Owner-only: the file and the directory it lives in.

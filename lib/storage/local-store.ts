@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileTypeFromFile } from "file-type";
 import { acceptedMime } from "./file-kinds";
@@ -101,7 +101,8 @@ export class LocalEvidenceStore {
    */
   async settle(storageKey: string, isReferenced: () => boolean): Promise<void> {
     await this.inTurn(storageKey, async () => {
-      if (this.release(storageKey) === 0 && !isReferenced()) await fs.promises.rm(this.pathOf(storageKey), { force: true });
+      if (this.release(storageKey) === 0 && !isReferenced())
+        await fs.promises.rm(this.pathOf(storageKey), { force: true });
     });
   }
 

@@ -6,33 +6,74 @@
  */
 import canonicalize from "canonicalize";
 import { z } from "zod";
-import { cityCanonical, computeResults, participantsCanonical, rankingCanonical, rankingOf, type ResultRow, type RoundInput } from "@/lib/scoring/round-results";
+import {
+  cityCanonical,
+  computeResults,
+  participantsCanonical,
+  type ResultRow,
+  type RoundInput,
+  rankingCanonical,
+  rankingOf,
+} from "@/lib/scoring/round-results";
 import { rank } from "@/lib/scoring/statistics";
 
 export const BUNDLE_FORMAT = "cityeval.verification-bundle/1";
 
-const scorable = z.object({ value: z.unknown(), notApplicable: z.boolean().optional(), urlJudgement: z.enum(["ok", "partial", "bad"]).nullable().optional() });
+const scorable = z.object({
+  value: z.unknown(),
+  notApplicable: z.boolean().optional(),
+  urlJudgement: z.enum(["ok", "partial", "bad"]).nullable().optional(),
+});
 const roundInput = z.object({
   roundId: z.number().int(),
   framework: z.array(
     z.object({
       code: z.string(),
       maxPoints: z.number().int(),
-      indicators: z.array(z.object({ code: z.string(), maxPoints: z.number().int(), items: z.array(z.object({ code: z.string(), type: z.string(), rule: z.any(), maxPoints: z.number().int() })) })),
+      indicators: z.array(
+        z.object({
+          code: z.string(),
+          maxPoints: z.number().int(),
+          items: z.array(z.object({ code: z.string(), type: z.string(), rule: z.any(), maxPoints: z.number().int() })),
+        }),
+      ),
     }),
   ),
   cities: z.array(
     z.object({
       cityId: z.number().int(),
       modules: z.record(z.string(), z.string()),
-      items: z.record(z.string(), z.object({ submitted: z.unknown(), inForce: scorable.nullable(), notApplicable: z.boolean(), evidence: z.array(z.string()) })),
+      items: z.record(
+        z.string(),
+        z.object({
+          submitted: z.unknown(),
+          inForce: scorable.nullable(),
+          notApplicable: z.boolean(),
+          evidence: z.array(z.string()),
+        }),
+      ),
     }),
   ),
 });
-const resultRow = z.object({ cityId: z.number().int(), level: z.enum(["item", "indicator", "module", "total"]), code: z.string(), points: z.number().int(), rank: z.number().int().nullable(), notSubmitted: z.boolean() });
+const resultRow = z.object({
+  cityId: z.number().int(),
+  level: z.enum(["item", "indicator", "module", "total"]),
+  code: z.string(),
+  points: z.number().int(),
+  rank: z.number().int().nullable(),
+  notSubmitted: z.boolean(),
+});
 const signed = z.object({
   record: z
-    .object({ kind: z.literal("cityeval.finalisation"), roundId: z.number().int(), roundName: z.string(), digest: z.string(), cityDigests: z.record(z.string(), z.string()), participantsHash: z.string(), rankingHash: z.string() })
+    .object({
+      kind: z.literal("cityeval.finalisation"),
+      roundId: z.number().int(),
+      roundName: z.string(),
+      digest: z.string(),
+      cityDigests: z.record(z.string(), z.string()),
+      participantsHash: z.string(),
+      rankingHash: z.string(),
+    })
     .loose(),
   signature: z.string(),
   publicKey: z.string(),
@@ -40,22 +81,56 @@ const signed = z.object({
 
 export const bundleSchema = z.object({
   format: z.literal(BUNDLE_FORMAT),
-  scope: z.union([z.object({ kind: z.literal("round") }), z.object({ kind: z.literal("city"), cityId: z.number().int() })]),
+  scope: z.union([
+    z.object({ kind: z.literal("round") }),
+    z.object({ kind: z.literal("city"), cityId: z.number().int() }),
+  ]),
   round: z.object({ id: z.number().int(), name: z.string(), nameEn: z.string().nullable() }),
-  cities: z.array(z.object({ id: z.number().int(), code: z.string(), nameZh: z.string(), nameEn: z.string(), region: z.string(), tier: z.string() })),
+  cities: z.array(
+    z.object({
+      id: z.number().int(),
+      code: z.string(),
+      nameZh: z.string(),
+      nameEn: z.string(),
+      region: z.string(),
+      tier: z.string(),
+    }),
+  ),
   /** the inputs: every city's for a round bundle, the one city's for a city bundle */
   input: roundInput,
   /** the frozen result rows of the cities in `input` (items, indicators, modules, totals) with ranks */
   results: z.array(resultRow),
   /** every city's total and module points, so that a city bundle can check its ranks */
-  ranking: z.array(z.object({ cityId: z.number().int(), total: z.number().int().nullable(), modules: z.record(z.string(), z.number().int()) })),
+  ranking: z.array(
+    z.object({
+      cityId: z.number().int(),
+      total: z.number().int().nullable(),
+      modules: z.record(z.string(), z.number().int()),
+    }),
+  ),
   /** reviewers' decisions in force, for reading (they are already in each item's `inForce`) */
-  decisions: z.array(z.object({ cityId: z.number().int(), itemCode: z.string(), stage: z.number().int(), action: z.string(), comment: z.string().nullable() })),
+  decisions: z.array(
+    z.object({
+      cityId: z.number().int(),
+      itemCode: z.string(),
+      stage: z.number().int(),
+      action: z.string(),
+      comment: z.string().nullable(),
+    }),
+  ),
   signed,
 });
 export type Bundle = z.infer<typeof bundleSchema>;
 
-export type BundleCheckId = "format" | "signature" | "published" | "scores" | "digest" | "cityScores" | "ranks" | "cityDigest";
+export type BundleCheckId =
+  | "format"
+  | "signature"
+  | "published"
+  | "scores"
+  | "digest"
+  | "cityScores"
+  | "ranks"
+  | "cityDigest";
 /** `id` names the check for people (messages: verify.checks.*); `name` for the command line. */
 export type BundleCheck = { id: BundleCheckId; name: string; differences: string[] };
 export type BundleVerification = { ok: boolean; checks: BundleCheck[] };
@@ -78,7 +153,12 @@ async function signatureHolds(record: unknown, signature: string, publicKeyPem: 
   try {
     const key = await crypto.subtle.importKey("spki", pemBody(publicKeyPem), { name: "Ed25519" }, false, ["verify"]);
     const bytes = fromBase64(signature);
-    return await crypto.subtle.verify({ name: "Ed25519" }, key, bytes, new TextEncoder().encode(canonicalize(record) ?? ""));
+    return await crypto.subtle.verify(
+      { name: "Ed25519" },
+      key,
+      bytes,
+      new TextEncoder().encode(canonicalize(record) ?? ""),
+    );
   } catch {
     return false;
   }
@@ -98,8 +178,14 @@ function rowDifferences(recomputed: ResultRow[], published: z.infer<typeof resul
   for (const row of recomputed) {
     const p = byKey.get(key(row));
     if (!p) out.push(`${key(row)}: not in the bundle's results`);
-    else if (p.points !== row.points || p.notSubmitted !== row.notSubmitted || (withRanks && (p.rank ?? null) !== (row.rank ?? null))) {
-      out.push(`${key(row)}: published ${p.points} (rank ${p.rank ?? "-"}${p.notSubmitted ? ", not submitted" : ""}), recomputed ${row.points}${withRanks ? ` (rank ${row.rank ?? "-"})` : ""}${row.notSubmitted ? ", not submitted" : ""}`);
+    else if (
+      p.points !== row.points ||
+      p.notSubmitted !== row.notSubmitted ||
+      (withRanks && (p.rank ?? null) !== (row.rank ?? null))
+    ) {
+      out.push(
+        `${key(row)}: published ${p.points} (rank ${p.rank ?? "-"}${p.notSubmitted ? ", not submitted" : ""}), recomputed ${row.points}${withRanks ? ` (rank ${row.rank ?? "-"})` : ""}${row.notSubmitted ? ", not submitted" : ""}`,
+      );
     }
     byKey.delete(key(row));
   }
@@ -114,52 +200,105 @@ function rowDifferences(recomputed: ResultRow[], published: z.infer<typeof resul
  */
 export async function verifyBundle(raw: unknown, pinnedPublicKeyPem?: string): Promise<BundleVerification> {
   const parsed = bundleSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, checks: [{ id: "format", name: "format", differences: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "file"}: ${i.message}`) }] };
+  if (!parsed.success)
+    return {
+      ok: false,
+      checks: [
+        {
+          id: "format",
+          name: "format",
+          differences: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "file"}: ${i.message}`),
+        },
+      ],
+    };
   const bundle = parsed.data;
   const { record } = bundle.signed;
   const checks: BundleCheck[] = [];
 
   const signature: string[] = [];
-  if (!(await signatureHolds(record, bundle.signed.signature, bundle.signed.publicKey))) signature.push("the signature does not match the record under the key in the bundle");
-  if (pinnedPublicKeyPem !== undefined && !(await signatureHolds(record, bundle.signed.signature, pinnedPublicKeyPem))) signature.push("the signature does not match the record under the pinned public key");
-  if (record.roundId !== bundle.round.id || bundle.input.roundId !== bundle.round.id) signature.push(`the record is of round ${record.roundId}, the bundle of round ${bundle.round.id}`);
+  if (!(await signatureHolds(record, bundle.signed.signature, bundle.signed.publicKey)))
+    signature.push("the signature does not match the record under the key in the bundle");
+  if (pinnedPublicKeyPem !== undefined && !(await signatureHolds(record, bundle.signed.signature, pinnedPublicKeyPem)))
+    signature.push("the signature does not match the record under the pinned public key");
+  if (record.roundId !== bundle.round.id || bundle.input.roundId !== bundle.round.id)
+    signature.push(`the record is of round ${record.roundId}, the bundle of round ${bundle.round.id}`);
   checks.push({ id: "signature", name: "signature", differences: signature });
 
   // The labels a reader sees (round, cities) and every city's published points are signed too.
   const published: string[] = [];
-  if (bundle.round.name !== record.roundName) published.push(`the bundle names the round ${bundle.round.name}, signed ${record.roundName}`);
-  if ((await sha256(participantsCanonical(bundle.cities))) !== record.participantsHash) published.push("the cities' codes, names, regions or tiers differ from those signed");
-  if ((await sha256(rankingCanonical(bundle.ranking))) !== record.rankingHash) published.push("every city's published points differ from those signed");
+  if (bundle.round.name !== record.roundName)
+    published.push(`the bundle names the round ${bundle.round.name}, signed ${record.roundName}`);
+  if ((await sha256(participantsCanonical(bundle.cities))) !== record.participantsHash)
+    published.push("the cities' codes, names, regions or tiers differ from those signed");
+  if ((await sha256(rankingCanonical(bundle.ranking))) !== record.rankingHash)
+    published.push("every city's published points differ from those signed");
   checks.push({ id: "published", name: "round, cities and published ranking as signed", differences: published });
 
   const input = bundle.input as RoundInput;
   const { rows, canonical } = computeResults(input);
   if (bundle.scope.kind === "round") {
-    const ranking = rankingOf(rows, input.cities.map((c) => c.cityId));
-    const rankingDiffers = rankingCanonical(ranking) !== rankingCanonical(bundle.ranking) ? ["the bundle's ranking differs from the one recomputed"] : [];
-    checks.push({ id: "scores", name: "scores and ranks recomputed from the inputs", differences: [...rowDifferences(rows, bundle.results, true), ...rankingDiffers] });
+    const ranking = rankingOf(
+      rows,
+      input.cities.map((c) => c.cityId),
+    );
+    const rankingDiffers =
+      rankingCanonical(ranking) !== rankingCanonical(bundle.ranking)
+        ? ["the bundle's ranking differs from the one recomputed"]
+        : [];
+    checks.push({
+      id: "scores",
+      name: "scores and ranks recomputed from the inputs",
+      differences: [...rowDifferences(rows, bundle.results, true), ...rankingDiffers],
+    });
     const digest = await sha256(canonical);
-    checks.push({ id: "digest", name: "digest", differences: digest === record.digest ? [] : [`recomputed ${digest}, signed ${record.digest}`] });
+    checks.push({
+      id: "digest",
+      name: "digest",
+      differences: digest === record.digest ? [] : [`recomputed ${digest}, signed ${record.digest}`],
+    });
   } else {
     const { cityId } = bundle.scope;
     // Alone, the city's ranks cannot be recomputed by the engine: they come from every city's published points.
-    checks.push({ id: "cityScores", name: "scores recomputed from the city's inputs", differences: rowDifferences(rows, bundle.results, false) });
+    checks.push({
+      id: "cityScores",
+      name: "scores recomputed from the city's inputs",
+      differences: rowDifferences(rows, bundle.results, false),
+    });
     const ranked = bundle.ranking.filter((r) => r.total !== null);
     const own = bundle.results.filter((r) => r.cityId === cityId && (r.level === "total" || r.level === "module"));
     const rankDifferences: string[] = [];
     const ownTotal = own.find((r) => r.level === "total");
     const totalRank = new Map([...rank(ranked, (r) => r.total!)].map(([r, position]) => [r.cityId, position]));
-    if (ownTotal && (ownTotal.rank ?? null) !== (totalRank.get(cityId) ?? null)) rankDifferences.push(`total: rank ${ownTotal.rank ?? "-"}, from every city's totals ${totalRank.get(cityId) ?? "-"}`);
+    if (ownTotal && (ownTotal.rank ?? null) !== (totalRank.get(cityId) ?? null))
+      rankDifferences.push(
+        `total: rank ${ownTotal.rank ?? "-"}, from every city's totals ${totalRank.get(cityId) ?? "-"}`,
+      );
     for (const row of own.filter((r) => r.level === "module")) {
-      const moduleRank = new Map([...rank(ranked, (r) => r.modules[row.code] ?? 0)].map(([r, position]) => [r.cityId, position]));
-      if ((row.rank ?? null) !== (moduleRank.get(cityId) ?? null)) rankDifferences.push(`module ${row.code}: rank ${row.rank ?? "-"}, from every city's points ${moduleRank.get(cityId) ?? "-"}`);
+      const moduleRank = new Map(
+        [...rank(ranked, (r) => r.modules[row.code] ?? 0)].map(([r, position]) => [r.cityId, position]),
+      );
+      if ((row.rank ?? null) !== (moduleRank.get(cityId) ?? null))
+        rankDifferences.push(
+          `module ${row.code}: rank ${row.rank ?? "-"}, from every city's points ${moduleRank.get(cityId) ?? "-"}`,
+        );
     }
     const listed = bundle.ranking.find((r) => r.cityId === cityId)?.total ?? null;
-    if (ownTotal?.rank != null && listed !== ownTotal.points) rankDifferences.push(`the ranking lists ${listed ?? "no"} total for the city, its results ${ownTotal.points}`);
+    if (ownTotal?.rank != null && listed !== ownTotal.points)
+      rankDifferences.push(`the ranking lists ${listed ?? "no"} total for the city, its results ${ownTotal.points}`);
     checks.push({ id: "ranks", name: "ranks from every city's published points", differences: rankDifferences });
-    const digest = await sha256(cityCanonical(input, cityId, bundle.results.map((r) => ({ ...r, roundId: input.roundId, reviewStatus: "" }))));
+    const digest = await sha256(
+      cityCanonical(
+        input,
+        cityId,
+        bundle.results.map((r) => ({ ...r, roundId: input.roundId, reviewStatus: "" })),
+      ),
+    );
     const signedDigest = record.cityDigests[String(cityId)];
-    checks.push({ id: "cityDigest", name: "the city's signed digest", differences: digest === signedDigest ? [] : [`recomputed ${digest}, signed ${signedDigest ?? "none"}`] });
+    checks.push({
+      id: "cityDigest",
+      name: "the city's signed digest",
+      differences: digest === signedDigest ? [] : [`recomputed ${digest}, signed ${signedDigest ?? "none"}`],
+    });
   }
   return { ok: checks.every((c) => c.differences.length === 0), checks };
 }

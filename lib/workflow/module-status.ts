@@ -14,7 +14,9 @@ export function isSettled(status: ModuleStatus): boolean {
 }
 
 /** Per city × module, from a round's submissions; every pair without one is not_started. */
-export function moduleStatusLookup(rows: { cityId: number; moduleId: number; status: SubmissionStatus }[]): (cityId: number, moduleId: number) => ModuleStatus {
+export function moduleStatusLookup(
+  rows: { cityId: number; moduleId: number; status: SubmissionStatus }[],
+): (cityId: number, moduleId: number) => ModuleStatus {
   const byPair = new Map(rows.map((r) => [`${r.cityId}:${r.moduleId}`, r]));
   return (cityId, moduleId) => moduleStatus(byPair.get(`${cityId}:${moduleId}`));
 }

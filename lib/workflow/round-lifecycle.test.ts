@@ -4,13 +4,41 @@ import { decideRound, ROUND_ACTIONS, ROUND_STATUSES, type RoundAction, type Roun
 
 /** Every cell of the table: action × round state → outcome, for the role that may act. */
 const EXPECTED: Record<RoundAction, Record<RoundStatus, RoundDecision>> = {
-  open: { draft: { ok: true, to: "open" }, open: { ok: false, reason: "roundNotDraft" }, finalised: { ok: false, reason: "roundNotDraft" } },
-  edit_framework: { draft: { ok: true, to: "draft" }, open: { ok: false, reason: "roundNotDraft" }, finalised: { ok: false, reason: "roundNotDraft" } },
-  set_participation: { draft: { ok: true, to: "draft" }, open: { ok: false, reason: "roundNotDraft" }, finalised: { ok: false, reason: "roundNotDraft" } },
-  edit_settings: { draft: { ok: true, to: "draft" }, open: { ok: true, to: "open" }, finalised: { ok: false, reason: "roundFinalised" } },
-  finalise: { draft: { ok: false, reason: "roundNotOpen" }, open: { ok: true, to: "finalised" }, finalised: { ok: false, reason: "roundNotOpen" } },
-  reopen: { draft: { ok: false, reason: "roundNotFinalised" }, open: { ok: false, reason: "roundNotFinalised" }, finalised: { ok: true, to: "open" } },
-  decide_appeal: { draft: { ok: false, reason: "roundNotOpen" }, open: { ok: true, to: "open" }, finalised: { ok: false, reason: "roundNotOpen" } },
+  open: {
+    draft: { ok: true, to: "open" },
+    open: { ok: false, reason: "roundNotDraft" },
+    finalised: { ok: false, reason: "roundNotDraft" },
+  },
+  edit_framework: {
+    draft: { ok: true, to: "draft" },
+    open: { ok: false, reason: "roundNotDraft" },
+    finalised: { ok: false, reason: "roundNotDraft" },
+  },
+  set_participation: {
+    draft: { ok: true, to: "draft" },
+    open: { ok: false, reason: "roundNotDraft" },
+    finalised: { ok: false, reason: "roundNotDraft" },
+  },
+  edit_settings: {
+    draft: { ok: true, to: "draft" },
+    open: { ok: true, to: "open" },
+    finalised: { ok: false, reason: "roundFinalised" },
+  },
+  finalise: {
+    draft: { ok: false, reason: "roundNotOpen" },
+    open: { ok: true, to: "finalised" },
+    finalised: { ok: false, reason: "roundNotOpen" },
+  },
+  reopen: {
+    draft: { ok: false, reason: "roundNotFinalised" },
+    open: { ok: false, reason: "roundNotFinalised" },
+    finalised: { ok: true, to: "open" },
+  },
+  decide_appeal: {
+    draft: { ok: false, reason: "roundNotOpen" },
+    open: { ok: true, to: "open" },
+    finalised: { ok: false, reason: "roundNotOpen" },
+  },
 };
 const WHO: Record<RoundAction, Role> = {
   open: "admin",
@@ -40,6 +68,9 @@ describe("the round lifecycle table", () => {
 
   it("a round opens only with participating cities, and reopens only with a reason", () => {
     expect(decideRound("open", { status: "draft", cityCount: 0 })).toEqual({ ok: false, reason: "noCities" });
-    expect(decideRound("reopen", { status: "finalised", reason: "  " })).toEqual({ ok: false, reason: "reasonRequired" });
+    expect(decideRound("reopen", { status: "finalised", reason: "  " })).toEqual({
+      ok: false,
+      reason: "reasonRequired",
+    });
   });
 });

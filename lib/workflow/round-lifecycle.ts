@@ -16,7 +16,15 @@ export type RoundAction =
   | "reopen" // back to open, to correct a finalised round
   | "decide_appeal"; // a reviewer decides a city's appeal against a verified item
 
-export const ROUND_ACTIONS: RoundAction[] = ["open", "edit_framework", "set_participation", "edit_settings", "finalise", "reopen", "decide_appeal"];
+export const ROUND_ACTIONS: RoundAction[] = [
+  "open",
+  "edit_framework",
+  "set_participation",
+  "edit_settings",
+  "finalise",
+  "reopen",
+  "decide_appeal",
+];
 export const ROUND_STATUSES: RoundStatus[] = ["draft", "open", "finalised"];
 
 type Rule = { roles: Role[]; from: RoundStatus[]; to?: RoundStatus };
@@ -32,9 +40,20 @@ const TABLE: Record<RoundAction, Rule> = {
 };
 
 /** The one set of refusal keys (messages › errors): what the round would have to be. */
-export type RoundRefusal = "roleNotAllowed" | "roundNotDraft" | "roundNotOpen" | "roundNotFinalised" | "roundFinalised" | "reasonRequired" | "noCities";
+export type RoundRefusal =
+  | "roleNotAllowed"
+  | "roundNotDraft"
+  | "roundNotOpen"
+  | "roundNotFinalised"
+  | "roundFinalised"
+  | "reasonRequired"
+  | "noCities";
 
-const NEEDS: Record<RoundStatus, RoundRefusal> = { draft: "roundNotDraft", open: "roundNotOpen", finalised: "roundNotFinalised" };
+const NEEDS: Record<RoundStatus, RoundRefusal> = {
+  draft: "roundNotDraft",
+  open: "roundNotOpen",
+  finalised: "roundNotFinalised",
+};
 
 export type RoundContext = {
   status: RoundStatus;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ROLES, SUBMISSION_STATUSES, type Role, type SubmissionStatus } from "@/lib/domain";
+import { ROLES, type Role, SUBMISSION_STATUSES, type SubmissionStatus } from "@/lib/domain";
 import { decide, WORKFLOW_ACTIONS, type WorkflowAction, type WorkflowContext } from "./transitions";
 
 /** Written out by hand: who may do what from which state, and where it leads (with a permissive context). */
@@ -47,32 +47,56 @@ describe("rules beyond role and state", () => {
     for (const action of WORKFLOW_ACTIONS) {
       const [role, [state]] = ALLOWED[action];
       for (const roundStatus of ["draft", "finalised"] as const) {
-        expect(decide(action, { ...permissive(role, state!), roundStatus })).toEqual({ ok: false, reason: "roundNotOpen" });
+        expect(decide(action, { ...permissive(role, state!), roundStatus })).toEqual({
+          ok: false,
+          reason: "roundNotOpen",
+        });
       }
     }
   });
 
   it("refuses a submission after the deadline", () => {
-    expect(decide("submit", { ...permissive("city_staff", "draft"), pastDeadline: true })).toEqual({ ok: false, reason: "pastDeadline" });
+    expect(decide("submit", { ...permissive("city_staff", "draft"), pastDeadline: true })).toEqual({
+      ok: false,
+      reason: "pastDeadline",
+    });
   });
 
   it("lets only an assigned reviewer act, and never on two stages of one version", () => {
     for (const action of ["review_item", "approve", "return"] as const) {
-      expect(decide(action, { ...permissive("reviewer", "in_review"), assigned: false })).toEqual({ ok: false, reason: "notAssigned" });
-      expect(decide(action, { ...permissive("reviewer", "in_review"), reviewedAtOtherStage: true })).toEqual({ ok: false, reason: "sameReviewerTwice" });
+      expect(decide(action, { ...permissive("reviewer", "in_review"), assigned: false })).toEqual({
+        ok: false,
+        reason: "notAssigned",
+      });
+      expect(decide(action, { ...permissive("reviewer", "in_review"), reviewedAtOtherStage: true })).toEqual({
+        ok: false,
+        reason: "sameReviewerTwice",
+      });
     }
   });
 
   it("verifies after the last stage's approval", () => {
-    expect(decide("approve", { ...permissive("reviewer", "in_review"), lastStage: true })).toEqual({ ok: true, to: "verified" });
+    expect(decide("approve", { ...permissive("reviewer", "in_review"), lastStage: true })).toEqual({
+      ok: true,
+      to: "verified",
+    });
   });
 
   it("returns only with at least one query", () => {
-    expect(decide("return", { ...permissive("reviewer", "in_review"), hasQuery: false })).toEqual({ ok: false, reason: "returnNeedsQuery" });
+    expect(decide("return", { ...permissive("reviewer", "in_review"), hasQuery: false })).toEqual({
+      ok: false,
+      reason: "returnNeedsQuery",
+    });
   });
 
   it("needs the admin's reason to reopen or to mark a module not submitted", () => {
-    expect(decide("reopen", { ...permissive("admin", "verified"), reason: " " })).toEqual({ ok: false, reason: "reasonRequired" });
-    expect(decide("mark_not_submitted", { ...permissive("admin", "draft"), reason: undefined })).toEqual({ ok: false, reason: "reasonRequired" });
+    expect(decide("reopen", { ...permissive("admin", "verified"), reason: " " })).toEqual({
+      ok: false,
+      reason: "reasonRequired",
+    });
+    expect(decide("mark_not_submitted", { ...permissive("admin", "draft"), reason: undefined })).toEqual({
+      ok: false,
+      reason: "reasonRequired",
+    });
   });
 });

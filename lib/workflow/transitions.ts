@@ -15,7 +15,16 @@ export type WorkflowAction =
   | "reopen" // an admin sends a verified module back to the first stage as a new version
   | "mark_not_submitted"; // an admin closes a module the city never completed
 
-export const WORKFLOW_ACTIONS: WorkflowAction[] = ["edit", "submit", "review_item", "approve", "return", "reply", "reopen", "mark_not_submitted"];
+export const WORKFLOW_ACTIONS: WorkflowAction[] = [
+  "edit",
+  "submit",
+  "review_item",
+  "approve",
+  "return",
+  "reply",
+  "reopen",
+  "mark_not_submitted",
+];
 
 type Rule = { roles: Role[]; from: SubmissionStatus[] };
 
@@ -85,7 +94,9 @@ export function decide(action: WorkflowAction, ctx: WorkflowContext): WorkflowDe
       return ctx.hasQuery ? { ok: true, to: "returned" } : { ok: false, reason: "returnNeedsQuery" };
     case "reopen":
     case "mark_not_submitted":
-      return ctx.reason?.trim() ? { ok: true, to: action === "reopen" ? "submitted" : "not_submitted" } : { ok: false, reason: "reasonRequired" };
+      return ctx.reason?.trim()
+        ? { ok: true, to: action === "reopen" ? "submitted" : "not_submitted" }
+        : { ok: false, reason: "reasonRequired" };
   }
 }
 

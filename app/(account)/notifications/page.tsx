@@ -21,7 +21,10 @@ export default async function NotificationsPage() {
         <h1 className="text-2xl font-bold">{t("title")}</h1>
         {rows.some((r) => !r.readAt) && (
           <form action={markAllReadAction}>
-            <button type="submit" className="rounded border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50">
+            <button
+              type="submit"
+              className="rounded border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50"
+            >
               {t("markAllRead")}
             </button>
           </form>
@@ -34,7 +37,10 @@ export default async function NotificationsPage() {
           {rows.map((n) => {
             const text = t.has(`kinds.${n.kind}`) ? t(`kinds.${n.kind}`, localParams(n.params, locale)) : n.kind;
             return (
-              <li key={n.id} className={`flex flex-wrap items-center gap-3 px-4 py-3 text-sm ${n.readAt ? "text-slate-600" : "font-medium"}`}>
+              <li
+                key={n.id}
+                className={`flex flex-wrap items-center gap-3 px-4 py-3 text-sm ${n.readAt ? "text-slate-600" : "font-medium"}`}
+              >
                 {!n.readAt && <span className="h-2 w-2 rounded-full bg-brand-600" aria-label={t("unread")} />}
                 {n.href ? (
                   <Link href={n.href} className="hover:underline">

@@ -1,15 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { roundName } from "@/lib/i18n/pick";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { CloneRoundForm, CreateRoundForm } from "@/components/admin/round-settings";
 import { StatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db/client";
-import { listRoundsOverview } from "@/db/rounds";
 import { listFrameworkYears } from "@/db/data-files";
-import { MODULE_STATUSES } from "@/lib/domain";
+import { listRoundsOverview } from "@/db/rounds";
 import { requireRole } from "@/lib/auth/session";
+import { MODULE_STATUSES } from "@/lib/domain";
+import { roundName } from "@/lib/i18n/pick";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("admin"))("title") };
@@ -17,7 +17,13 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function AdminRoundsPage() {
   await requireRole("admin");
-  const [t, tStatus, tRounds, format, locale] = [await getTranslations("admin"), await getTranslations("roundStatus"), await getTranslations("rounds"), await getFormatter(), await getLocale()];
+  const [t, tStatus, tRounds, format, locale] = [
+    await getTranslations("admin"),
+    await getTranslations("roundStatus"),
+    await getTranslations("rounds"),
+    await getFormatter(),
+    await getLocale(),
+  ];
   const rounds = listRoundsOverview(getDb());
   const date = (d: Date | null) => (d ? format.dateTime(d, { dateStyle: "medium" }) : t("notSet"));
   return (
@@ -25,7 +31,9 @@ export default async function AdminRoundsPage() {
       <h1 className="text-2xl font-bold">{t("title")}</h1>
       <details className="group">
         <summary className="cursor-pointer text-sm font-medium text-brand-700">{tRounds("create")}</summary>
-        <div className="mt-2"><CreateRoundForm frameworkYears={listFrameworkYears()} /></div>
+        <div className="mt-2">
+          <CreateRoundForm frameworkYears={listFrameworkYears()} />
+        </div>
       </details>
       {rounds.length > 0 && <CloneRoundForm rounds={rounds.map((r) => ({ id: r.id, name: r.name }))} />}
       {rounds.length === 0 && <p className="text-slate-600">{t("empty")}</p>}
@@ -35,12 +43,18 @@ export default async function AdminRoundsPage() {
             <article aria-labelledby={`round-${round.id}`}>
               <div className="flex flex-wrap items-center gap-2">
                 <h2 id={`round-${round.id}`} className="text-lg font-semibold">
-                  <Link href={`/admin/rounds/${round.id}`} className="hover:text-brand-700 hover:underline">{roundName(locale, round)}</Link>
+                  <Link href={`/admin/rounds/${round.id}`} className="hover:text-brand-700 hover:underline">
+                    {roundName(locale, round)}
+                  </Link>
                 </h2>
-                <Badge tone={round.status === "open" ? "green" : round.status === "finalised" ? "violet" : "slate"}>{tStatus(round.status)}</Badge>
+                <Badge tone={round.status === "open" ? "green" : round.status === "finalised" ? "violet" : "slate"}>
+                  {tStatus(round.status)}
+                </Badge>
                 {round.isDemo && <Badge tone="amber">{t("demo")}</Badge>}
                 {round.status === "finalised" && (
-                  <Link href={`/rounds/${round.id}/report`} className="ml-auto text-sm text-brand-700 hover:underline">{t("report")}</Link>
+                  <Link href={`/rounds/${round.id}/report`} className="ml-auto text-sm text-brand-700 hover:underline">
+                    {t("report")}
+                  </Link>
                 )}
               </div>
               <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-6">

@@ -24,8 +24,13 @@ export default async function SignInPage() {
         <p className="text-center text-sm font-semibold tracking-wide text-brand-600">{t("app.shortName")}</p>
         <h1 className="mt-1 text-center text-2xl font-bold text-slate-900">{t("app.name")}</h1>
         <p className="mt-2 text-center text-sm text-slate-600">{t("app.tagline")}</p>
-        <section className="mt-8 rounded-xl border border-slate-200 bg-white p-6 shadow-sm" aria-labelledby="signin-title">
-          <h2 id="signin-title" className="text-lg font-semibold">{t("auth.title")}</h2>
+        <section
+          className="mt-8 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+          aria-labelledby="signin-title"
+        >
+          <h2 id="signin-title" className="text-lg font-semibold">
+            {t("auth.title")}
+          </h2>
           <p className="mb-4 text-sm text-slate-600">{t("auth.subtitle")}</p>
           <SignInForm />
         </section>

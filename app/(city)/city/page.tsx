@@ -1,8 +1,8 @@
 import { notFound, redirect } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
+import { FinishedRounds } from "@/components/finished-rounds";
 import { getCityById } from "@/db/cities";
 import { getDb } from "@/db/client";
-import { FinishedRounds } from "@/components/finished-rounds";
 import { getOpenRoundForCity, listFinalisedRoundsForCity } from "@/db/rounds";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";

@@ -2,11 +2,11 @@ import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
 import { QueueTable } from "@/components/review/queue-table";
 import { getDb } from "@/db/client";
-import { REGIONS } from "@/lib/domain";
 import { listAssignments, listReviewQueue } from "@/db/review-queue";
-import type { QueueEntry } from "@/lib/review/queue";
 import { requireRole } from "@/lib/auth/session";
+import { REGIONS } from "@/lib/domain";
 import { pick } from "@/lib/i18n/pick";
+import type { QueueEntry } from "@/lib/review/queue";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("review"))("title") };
@@ -16,7 +16,8 @@ const SORTS = {
   waiting: (a: QueueEntry, b: QueueEntry) => b.daysWaiting - a.daysWaiting || a.submissionId - b.submissionId,
   newest: (a: QueueEntry, b: QueueEntry) => (b.submittedAt?.getTime() ?? 0) - (a.submittedAt?.getTime() ?? 0),
   city: (a: QueueEntry, b: QueueEntry) => a.cityCode.localeCompare(b.cityCode),
-  module: (a: QueueEntry, b: QueueEntry) => a.moduleCode.localeCompare(b.moduleCode) || a.cityCode.localeCompare(b.cityCode),
+  module: (a: QueueEntry, b: QueueEntry) =>
+    a.moduleCode.localeCompare(b.moduleCode) || a.cityCode.localeCompare(b.cityCode),
 } as const;
 
 type Search = { module?: string; region?: string; status?: string; sort?: string };
@@ -25,14 +26,28 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
   const user = await requireRole("reviewer");
   const search = await searchParams;
   const db = getDb();
-  const [t, tr, ts, tc, locale] = [await getTranslations("review"), await getTranslations("regions"), await getTranslations("status"), await getTranslations("common"), await getLocale()];
+  const [t, tr, ts, tc, locale] = [
+    await getTranslations("review"),
+    await getTranslations("regions"),
+    await getTranslations("status"),
+    await getTranslations("common"),
+    await getLocale(),
+  ];
   const all = listReviewQueue(db, user.id);
   const assignments = listAssignments(db, user.id);
   const sort = search.sort && search.sort in SORTS ? (search.sort as keyof typeof SORTS) : "waiting";
   const rows = all
-    .filter((q) => (!search.module || q.moduleCode === search.module) && (!search.region || q.region === search.region) && (!search.status || q.status === search.status))
+    .filter(
+      (q) =>
+        (!search.module || q.moduleCode === search.module) &&
+        (!search.region || q.region === search.region) &&
+        (!search.status || q.status === search.status),
+    )
     .sort(SORTS[sort]);
-  const counts = { submitted: all.filter((q) => q.status === "submitted").length, in_review: all.filter((q) => q.status === "in_review").length };
+  const counts = {
+    submitted: all.filter((q) => q.status === "submitted").length,
+    in_review: all.filter((q) => q.status === "in_review").length,
+  };
   const moduleCodes = [...new Set(assignments.map((a) => a.moduleCode))];
   const select = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 
@@ -40,46 +55,75 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
       <ul aria-label={t("counts")} className="flex gap-4 text-sm">
-        <li>{ts("submitted")}{tc("colon")}<strong className="tabular-nums">{counts.submitted}</strong></li>
-        <li>{ts("in_review")}{tc("colon")}<strong className="tabular-nums">{counts.in_review}</strong></li>
+        <li>
+          {ts("submitted")}
+          {tc("colon")}
+          <strong className="tabular-nums">{counts.submitted}</strong>
+        </li>
+        <li>
+          {ts("in_review")}
+          {tc("colon")}
+          <strong className="tabular-nums">{counts.in_review}</strong>
+        </li>
       </ul>
       <form className="flex flex-wrap items-end gap-3 text-sm" role="search">
-        <label className="flex flex-col gap-1">{t("module")}
+        <label className="flex flex-col gap-1">
+          {t("module")}
           <select name="module" defaultValue={search.module ?? ""} className={select}>
             <option value="">{t("all")}</option>
-            {moduleCodes.map((code) => <option key={code} value={code}>{code}</option>)}
+            {moduleCodes.map((code) => (
+              <option key={code} value={code}>
+                {code}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="flex flex-col gap-1">{t("region")}
+        <label className="flex flex-col gap-1">
+          {t("region")}
           <select name="region" defaultValue={search.region ?? ""} className={select}>
             <option value="">{t("all")}</option>
-            {REGIONS.map((r) => <option key={r} value={r}>{tr(r)}</option>)}
+            {REGIONS.map((r) => (
+              <option key={r} value={r}>
+                {tr(r)}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="flex flex-col gap-1">{t("statusColumn")}
+        <label className="flex flex-col gap-1">
+          {t("statusColumn")}
           <select name="status" defaultValue={search.status ?? ""} className={select}>
             <option value="">{t("all")}</option>
             <option value="submitted">{ts("submitted")}</option>
             <option value="in_review">{ts("in_review")}</option>
           </select>
         </label>
-        <label className="flex flex-col gap-1">{t("sort")}
+        <label className="flex flex-col gap-1">
+          {t("sort")}
           <select name="sort" defaultValue={sort} className={select}>
-            {Object.keys(SORTS).map((key) => <option key={key} value={key}>{t(`sorts.${key}`)}</option>)}
+            {Object.keys(SORTS).map((key) => (
+              <option key={key} value={key}>
+                {t(`sorts.${key}`)}
+              </option>
+            ))}
           </select>
         </label>
-        <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("apply")}</button>
+        <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
+          {t("apply")}
+        </button>
       </form>
       <QueueTable rows={rows} />
       <section aria-labelledby="assignments-heading">
-        <h2 id="assignments-heading" className="mb-2 text-lg font-semibold">{t("assignments")}</h2>
+        <h2 id="assignments-heading" className="mb-2 text-lg font-semibold">
+          {t("assignments")}
+        </h2>
         {assignments.length === 0 ? (
           <p className="text-slate-600">{t("noAssignments")}</p>
         ) : (
           <ul className="list-inside list-disc text-slate-700">
             {assignments.map((a) => (
               <li key={`${a.stagePosition}-${a.moduleCode}`}>
-                {t("stage", { position: a.stagePosition, name: pick(locale, a.stageNameZh, a.stageNameEn) })} — {a.moduleCode} {pick(locale, a.moduleNameZh, a.moduleNameEn)}
+                {t("stage", { position: a.stagePosition, name: pick(locale, a.stageNameZh, a.stageNameEn) })} —{" "}
+                {a.moduleCode} {pick(locale, a.moduleNameZh, a.moduleNameEn)}
               </li>
             ))}
           </ul>

@@ -20,13 +20,30 @@ export default async function PasswordPage() {
     <main className="flex min-h-screen flex-col items-center justify-center px-4 py-12">
       <div className="absolute top-4 right-4 flex items-center gap-3">
         <LanguageSwitch />
-        <form action={signOutAction}><button type="submit" className="text-sm text-slate-700 hover:underline">{t("signOut")}</button></form>
+        <form action={signOutAction}>
+          <button type="submit" className="text-sm text-slate-700 hover:underline">
+            {t("signOut")}
+          </button>
+        </form>
       </div>
-      <section className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-6 shadow-sm" aria-labelledby="password-title">
-        <h1 id="password-title" className="text-lg font-semibold">{t("title")}</h1>
-        {user.mustChangePassword && <p role="status" className="mt-1 mb-2 text-sm text-amber-800">{t("mustChange")}</p>}
+      <section
+        className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+        aria-labelledby="password-title"
+      >
+        <h1 id="password-title" className="text-lg font-semibold">
+          {t("title")}
+        </h1>
+        {user.mustChangePassword && (
+          <p role="status" className="mt-1 mb-2 text-sm text-amber-800">
+            {t("mustChange")}
+          </p>
+        )}
         <ChangePasswordForm />
-        {!user.mustChangePassword && <Link href={homePath(user)} className="mt-4 block text-center text-sm text-brand-700 hover:underline">{t("back")}</Link>}
+        {!user.mustChangePassword && (
+          <Link href={homePath(user)} className="mt-4 block text-center text-sm text-brand-700 hover:underline">
+            {t("back")}
+          </Link>
+        )}
       </section>
     </main>
   );

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { getDb } from "@/db/client";
 import { getItemForCity, saveAnswer } from "@/db/answers";
+import { getDb } from "@/db/client";
 import { ActionError, defineRoute, parseJsonBody, parseWithKeys, refuse, toErrorKey } from "@/lib/action";
 import { answerSchemaFor } from "@/lib/questionnaire/answer-schema";
 

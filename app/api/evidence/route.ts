@@ -29,7 +29,8 @@ export const POST = defineRoute({ roles: ["city_staff"] }, async (request, { use
   }
   const maxBytes = evidenceMaxBytes();
   const maxMb = Math.round(maxBytes / 1024 / 1024);
-  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw new ActionError("fileTooLarge", 413, { max: maxMb });
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes)
+    throw new ActionError("fileTooLarge", 413, { max: maxMb });
   const db = getDb();
   const allowed = canEditItem(db, user, itemId);
   if (!allowed.ok) refuse(allowed.reason);
@@ -51,7 +52,18 @@ export const POST = defineRoute({ roles: ["city_staff"] }, async (request, { use
   }
   if (!added.ok) refuse(added.reason);
   return NextResponse.json(
-    { id: added.id, itemId, kind: "file", originalName: name, size: stored.size, mime: stored.mime, sha256: stored.sha256, uploaderName: user.name, uploadedAt: new Date().toISOString(), url: null },
+    {
+      id: added.id,
+      itemId,
+      kind: "file",
+      originalName: name,
+      size: stored.size,
+      mime: stored.mime,
+      sha256: stored.sha256,
+      uploaderName: user.name,
+      uploadedAt: new Date().toISOString(),
+      url: null,
+    },
     { status: 201 },
   );
 });

@@ -16,7 +16,11 @@ export async function POST(request: NextRequest) {
     return errorResponse(new ActionError("invalidInput", 415));
   }
   try {
-    const body = await readBody(request, FORM_MAX_BYTES, new ActionError("bodyTooLarge", 413, { max: FORM_MAX_BYTES / 1024 }));
+    const body = await readBody(
+      request,
+      FORM_MAX_BYTES,
+      new ActionError("bodyTooLarge", 413, { max: FORM_MAX_BYTES / 1024 }),
+    );
     const form = new TextDecoder().decode(body);
     return await handlers.POST(new NextRequest(request.url, { method: "POST", headers: request.headers, body: form }));
   } catch (error) {

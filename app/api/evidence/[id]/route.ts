@@ -29,7 +29,9 @@ export const GET = defineRoute<{ id: string }, { roles: ["city_staff", "reviewer
         "Content-Type": row.mime,
         "Content-Length": String(row.size ?? ""),
         // RFC 5987/6266: Chinese names survive via filename*=UTF-8''…; the extension is the detected type's.
-        "Content-Disposition": contentDisposition(downloadName(row.originalName, row.mime), { type: inline ? "inline" : "attachment" }),
+        "Content-Disposition": contentDisposition(downloadName(row.originalName, row.mime), {
+          type: inline ? "inline" : "attachment",
+        }),
         "Content-Security-Policy": inline && row.mime === "application/pdf" ? INLINE_PDF_CSP : EVIDENCE_CSP,
         "X-Frame-Options": "SAMEORIGIN",
         "X-Content-Type-Options": "nosniff",

@@ -1,17 +1,17 @@
-import { cache } from "react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { cache } from "react";
 import { BarChart } from "@/components/charts/bar-chart";
 import { getDb } from "@/db/client";
 import { getRoundReport } from "@/db/report";
 import { listFinalisations } from "@/db/signatures";
 import { mayDownloadBundle, mayExportResults, maySeeScorecard } from "@/lib/auth/policy";
-import { ownPublicKey } from "@/lib/config/signing-key";
-import { fingerprint, verifyRecord } from "@/lib/signing/signature";
 import { requireRole } from "@/lib/auth/session";
+import { ownPublicKey } from "@/lib/config/signing-key";
 import { pick, roundName } from "@/lib/i18n/pick";
+import { fingerprint, verifyRecord } from "@/lib/signing/signature";
 
 type Params = { roundId: string };
 
@@ -38,7 +38,13 @@ const pts = (x: number) => x.toFixed(2);
 
 export default async function ReportPage({ params }: { params: Promise<Params> }) {
   const { user, report } = await load(params);
-  const [t, tr, tt, locale, format] = [await getTranslations("report"), await getTranslations("regions"), await getTranslations("tiers"), await getLocale(), await getFormatter()];
+  const [t, tr, tt, locale, format] = [
+    await getTranslations("report"),
+    await getTranslations("regions"),
+    await getTranslations("tiers"),
+    await getLocale(),
+    await getFormatter(),
+  ];
   const finalisations = listFinalisations(getDb(), report.round.id);
   const signed = finalisations.at(-1) ?? null;
   // The fingerprint published is the instance key's own, never the one stored with a record (which anyone who
@@ -50,21 +56,46 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
   return (
     <article className="space-y-8 print:space-y-6">
       <header className="space-y-1">
-        <h1 className="text-2xl font-bold">{t("title")} · {roundName(locale, round)}</h1>
+        <h1 className="text-2xl font-bold">
+          {t("title")} · {roundName(locale, round)}
+        </h1>
         {round.isDemo && <p className="text-sm font-medium text-amber-700">{t("demoNotice")}</p>}
         <p className="font-mono text-xs break-all text-slate-500">SHA-256 {round.digest}</p>
         {signed && (
           <div className="space-y-0.5 text-xs text-slate-600" data-testid="signature">
             <p>
-              {t("signedBy")} <span className="font-mono break-all" data-testid="key-fingerprint">{fingerprint(instanceKey)}</span>
+              {t("signedBy")}{" "}
+              <span className="font-mono break-all" data-testid="key-fingerprint">
+                {fingerprint(instanceKey)}
+              </span>
             </p>
-            {!signatureHolds && <p role="alert" className="font-medium text-red-700">{t("signatureInvalid")}</p>}
-            <p>{t("signedHead", { row: signed.signed.record.auditHead.id, hash: signed.signed.record.auditHead.hash.slice(0, 16), at: format.dateTime(new Date(signed.signed.record.signedAt), { dateStyle: "medium", timeStyle: "short" }) })}</p>
+            {!signatureHolds && (
+              <p role="alert" className="font-medium text-red-700">
+                {t("signatureInvalid")}
+              </p>
+            )}
+            <p>
+              {t("signedHead", {
+                row: signed.signed.record.auditHead.id,
+                hash: signed.signed.record.auditHead.hash.slice(0, 16),
+                at: format.dateTime(new Date(signed.signed.record.signedAt), {
+                  dateStyle: "medium",
+                  timeStyle: "short",
+                }),
+              })}
+            </p>
             {finalisations.length > 1 && (
               <details>
-                <summary className="cursor-pointer">{t("earlierFinalisations", { count: finalisations.length - 1 })}</summary>
+                <summary className="cursor-pointer">
+                  {t("earlierFinalisations", { count: finalisations.length - 1 })}
+                </summary>
                 <ul className="ml-4 list-disc font-mono">
-                  {finalisations.slice(0, -1).map((f) => <li key={f.id}>{format.dateTime(new Date(f.signed.record.signedAt), { dateStyle: "medium", timeStyle: "short" })} · {f.signed.record.digest}</li>)}
+                  {finalisations.slice(0, -1).map((f) => (
+                    <li key={f.id}>
+                      {format.dateTime(new Date(f.signed.record.signedAt), { dateStyle: "medium", timeStyle: "short" })}{" "}
+                      · {f.signed.record.digest}
+                    </li>
+                  ))}
                 </ul>
               </details>
             )}
@@ -73,73 +104,143 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
         <div className="no-print flex flex-wrap gap-3 pt-2 text-sm">
           {exportable && (
             <>
-              <a href={`/api/rounds/${round.id}/export?format=xlsx`} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("exportXlsx")}</a>
-              <a href={`/api/rounds/${round.id}/export?format=csv`} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("exportCsv")}</a>
-              <a href={`/api/rounds/${round.id}/export?format=csv&level=items`} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("exportItemsCsv")}</a>
+              <a
+                href={`/api/rounds/${round.id}/export?format=xlsx`}
+                className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+              >
+                {t("exportXlsx")}
+              </a>
+              <a
+                href={`/api/rounds/${round.id}/export?format=csv`}
+                className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+              >
+                {t("exportCsv")}
+              </a>
+              <a
+                href={`/api/rounds/${round.id}/export?format=csv&level=items`}
+                className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+              >
+                {t("exportItemsCsv")}
+              </a>
             </>
           )}
           {signed && mayDownloadBundle(user, { kind: "round" }) && (
-            <a href={`/api/rounds/${round.id}/bundle`} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("bundleRound")}</a>
+            <a
+              href={`/api/rounds/${round.id}/bundle`}
+              className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+            >
+              {t("bundleRound")}
+            </a>
           )}
           {signed && user.cityId !== null && (
-            <a href={`/api/rounds/${round.id}/bundle`} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("bundleCity")}</a>
+            <a
+              href={`/api/rounds/${round.id}/bundle`}
+              className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+            >
+              {t("bundleCity")}
+            </a>
           )}
-          {signed && <Link href="/verify" className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("verifyPage")}</Link>}
+          {signed && (
+            <Link href="/verify" className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
+              {t("verifyPage")}
+            </Link>
+          )}
           {user.cityId !== null && (
-            <Link href={`/rounds/${round.id}/report/cities/${report.ranking.find((r) => r.cityId === user.cityId)?.cityCode ?? ""}`} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t("ownScorecard")}</Link>
+            <Link
+              href={`/rounds/${round.id}/report/cities/${report.ranking.find((r) => r.cityId === user.cityId)?.cityCode ?? ""}`}
+              className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+            >
+              {t("ownScorecard")}
+            </Link>
           )}
         </div>
       </header>
 
       <section aria-labelledby="summary-heading">
-        <h2 id="summary-heading" className="mb-3 text-lg font-semibold">{t("summary")}</h2>
+        <h2 id="summary-heading" className="mb-3 text-lg font-semibold">
+          {t("summary")}
+        </h2>
         <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-6">
-          {([
-            ["cities", String(summary.cities)],
-            ["mean", pts(summary.mean)],
-            ["median", pts(summary.median)],
-            ["sd", pts(summary.sd)],
-            ["min", pts(summary.min)],
-            ["max", pts(summary.max)],
-          ] as const).map(([key, value]) => (
+          {(
+            [
+              ["cities", String(summary.cities)],
+              ["mean", pts(summary.mean)],
+              ["median", pts(summary.median)],
+              ["sd", pts(summary.sd)],
+              ["min", pts(summary.min)],
+              ["max", pts(summary.max)],
+            ] as const
+          ).map(([key, value]) => (
             <div key={key} className="rounded-lg border border-slate-200 bg-white p-3">
               <dt className="text-sm text-slate-500">{t(`stats.${key}`)}</dt>
-              <dd className="text-xl font-semibold tabular-nums" data-testid={`stat-${key}`}>{value}</dd>
+              <dd className="text-xl font-semibold tabular-nums" data-testid={`stat-${key}`}>
+                {value}
+              </dd>
             </div>
           ))}
         </dl>
-        {summary.absent > 0 && <p className="mt-2 text-sm text-slate-600">{t("absentNote", { count: summary.absent })}</p>}
+        {summary.absent > 0 && (
+          <p className="mt-2 text-sm text-slate-600">{t("absentNote", { count: summary.absent })}</p>
+        )}
       </section>
 
       <section aria-labelledby="distribution-heading" className="break-inside-avoid">
-        <h2 id="distribution-heading" className="mb-1 text-lg font-semibold">{t("distribution")}</h2>
-        <p className="mb-2 text-sm text-slate-600" data-testid="share-50-70">{t("share5070", { share: pct(report.share50to70) })}</p>
+        <h2 id="distribution-heading" className="mb-1 text-lg font-semibold">
+          {t("distribution")}
+        </h2>
+        <p className="mb-2 text-sm text-slate-600" data-testid="share-50-70">
+          {t("share5070", { share: pct(report.share50to70) })}
+        </p>
         <BarChart
           title={t("distribution")}
           max={Math.max(...report.bands.map((b) => b.count), 1)}
-          bars={report.bands.map((b) => ({ label: `${b.from}–${b.to}`, value: b.count, highlight: b.from >= 50 && b.to <= 70 }))}
+          bars={report.bands.map((b) => ({
+            label: `${b.from}–${b.to}`,
+            value: b.count,
+            highlight: b.from >= 50 && b.to <= 70,
+          }))}
         />
       </section>
 
       <section aria-labelledby="rates-heading" className="break-inside-avoid">
-        <h2 id="rates-heading" className="mb-2 text-lg font-semibold">{t("moduleRates")}</h2>
+        <h2 id="rates-heading" className="mb-2 text-lg font-semibold">
+          {t("moduleRates")}
+        </h2>
         <BarChart
           title={t("moduleRates")}
           max={1}
-          bars={[...report.moduleRates].sort((a, b) => b.rate - a.rate).map((m) => ({ label: pick(locale, m.nameZh, m.nameEn), value: m.rate, display: pct(m.rate) }))}
+          bars={[...report.moduleRates]
+            .sort((a, b) => b.rate - a.rate)
+            .map((m) => ({ label: pick(locale, m.nameZh, m.nameEn), value: m.rate, display: pct(m.rate) }))}
         />
         <table className="mt-2 w-full text-sm">
-          <thead className="text-left text-slate-500"><tr><th className="py-1">{t("module")}</th><th>{t("meanScore")}</th><th>{t("maxScore")}</th><th>{t("rate")}</th></tr></thead>
+          <thead className="text-left text-slate-500">
+            <tr>
+              <th className="py-1">{t("module")}</th>
+              <th>{t("meanScore")}</th>
+              <th>{t("maxScore")}</th>
+              <th>{t("rate")}</th>
+            </tr>
+          </thead>
           <tbody>
             {report.moduleRates.map((m) => (
-              <tr key={m.code} data-testid={`rate-${m.code}`}><td className="py-0.5">{m.code} {pick(locale, m.nameZh, m.nameEn)}</td><td className="tabular-nums">{pts(m.mean)}</td><td className="tabular-nums">{m.max}</td><td className="tabular-nums">{pct(m.rate)}</td></tr>
+              <tr key={m.code} data-testid={`rate-${m.code}`}>
+                <td className="py-0.5">
+                  {m.code} {pick(locale, m.nameZh, m.nameEn)}
+                </td>
+                <td className="tabular-nums">{pts(m.mean)}</td>
+                <td className="tabular-nums">{m.max}</td>
+                <td className="tabular-nums">{pct(m.rate)}</td>
+              </tr>
             ))}
           </tbody>
         </table>
       </section>
 
       <section aria-labelledby="regions-heading" className="break-inside-avoid">
-        <h2 id="regions-heading" className="mb-2 text-lg font-semibold">{t("regions")}</h2>
+        <h2 id="regions-heading" className="mb-2 text-lg font-semibold">
+          {t("regions")}
+        </h2>
         <ol className="space-y-1 text-sm">
           {report.regionTiers.map((tier, i) => (
             <li key={i} data-testid={`tier-${i + 1}`}>
@@ -150,22 +251,42 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
         </ol>
         <h3 className="mt-4 mb-1 font-medium">{t("cityTiers")}</h3>
         <ul className="text-sm">
-          {report.cityTiers.map((g) => <li key={g.key}>{tt(g.key)}：{pts(g.mean)}（{t("count", { n: g.count })}）</li>)}
+          {report.cityTiers.map((g) => (
+            <li key={g.key}>
+              {tt(g.key)}：{pts(g.mean)}（{t("count", { n: g.count })}）
+            </li>
+          ))}
         </ul>
       </section>
 
       <section aria-labelledby="ranking-heading">
-        <h2 id="ranking-heading" className="mb-2 text-lg font-semibold">{t("ranking")}</h2>
+        <h2 id="ranking-heading" className="mb-2 text-lg font-semibold">
+          {t("ranking")}
+        </h2>
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full text-sm">
             <thead className="bg-slate-50 text-left text-slate-600">
               <tr>
-                <th scope="col" className="px-3 py-2">{t("rank")}</th>
-                <th scope="col" className="px-3 py-2">{t("city")}</th>
-                <th scope="col" className="px-3 py-2">{t("region")}</th>
-                <th scope="col" className="px-3 py-2">{t("tierColumn")}</th>
-                <th scope="col" className="px-3 py-2">{t("total")}</th>
-                {report.moduleRates.map((m) => <th key={m.code} scope="col" className="px-3 py-2">{m.code}</th>)}
+                <th scope="col" className="px-3 py-2">
+                  {t("rank")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("city")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("region")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("tierColumn")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("total")}
+                </th>
+                {report.moduleRates.map((m) => (
+                  <th key={m.code} scope="col" className="px-3 py-2">
+                    {m.code}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -174,16 +295,24 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
                   <td className="px-3 py-1.5 tabular-nums">{r.rank ?? t("absent")}</td>
                   <td className="px-3 py-1.5">
                     {maySeeScorecard(user, r.cityId) ? (
-                      <Link href={`/rounds/${round.id}/report/cities/${r.cityCode}`} className="hover:underline">{pick(locale, r.nameZh, r.nameEn)}</Link>
+                      <Link href={`/rounds/${round.id}/report/cities/${r.cityCode}`} className="hover:underline">
+                        {pick(locale, r.nameZh, r.nameEn)}
+                      </Link>
                     ) : (
                       pick(locale, r.nameZh, r.nameEn)
                     )}
-                    {r.notSubmitted && !r.absent && <span className="ml-1 text-xs text-red-700">{t("notSubmittedFlag")}</span>}
+                    {r.notSubmitted && !r.absent && (
+                      <span className="ml-1 text-xs text-red-700">{t("notSubmittedFlag")}</span>
+                    )}
                   </td>
                   <td className="px-3 py-1.5">{tr(r.region)}</td>
                   <td className="px-3 py-1.5">{tt(r.tier)}</td>
                   <td className="px-3 py-1.5 font-medium tabular-nums">{pts(r.total)}</td>
-                  {report.moduleRates.map((m) => <td key={m.code} className="px-3 py-1.5 tabular-nums">{pts(r.modules[m.code] ?? 0)}</td>)}
+                  {report.moduleRates.map((m) => (
+                    <td key={m.code} className="px-3 py-1.5 tabular-nums">
+                      {pts(r.modules[m.code] ?? 0)}
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>

@@ -1,5 +1,5 @@
-import { cache } from "react";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { getDb } from "@/db/client";
 import { getRound } from "@/db/rounds";
 import { requireRole } from "@/lib/auth/session";

@@ -1,30 +1,30 @@
-import { latestFinalisation } from "@/db/signatures";
-import { ownPublicKey } from "@/lib/config/signing-key";
-import { fingerprint } from "@/lib/signing/signature";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { AssignmentCell } from "@/components/admin/assignment-cell";
-import { AssignAppeal } from "@/components/appeals/assign-appeal";
-import { listAppealsForRound } from "@/db/appeals";
-import { FinalisePanel, ReopenRoundForm } from "@/components/admin/round-control";
 import { ParticipationForm } from "@/components/admin/city-admin";
 import { FrameworkFile } from "@/components/admin/framework-file";
-import { listCities } from "@/db/cities";
+import { FinalisePanel, ReopenRoundForm } from "@/components/admin/round-control";
 import { RoundSettingsForm } from "@/components/admin/round-settings";
-import { toCstDate } from "@/lib/rounds/settings-schema";
+import { AssignAppeal } from "@/components/appeals/assign-appeal";
 import { StatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
-import { listBlockers } from "@/db/finalise";
-import { CITY_TIERS, MODULE_STATUSES, REGIONS } from "@/lib/domain";
+import { listAppealsForRound } from "@/db/appeals";
 import { listActiveReviewers, listRoundAssignments, listStages } from "@/db/assignments";
+import { listCities } from "@/db/cities";
 import { getDb } from "@/db/client";
+import { listBlockers } from "@/db/finalise";
 import { getRoundMatrix, listModules } from "@/db/rounds";
+import { latestFinalisation } from "@/db/signatures";
+import { ownPublicKey } from "@/lib/config/signing-key";
+import { CITY_TIERS, MODULE_STATUSES, REGIONS } from "@/lib/domain";
 import { pick, roundName } from "@/lib/i18n/pick";
-import { isPastDeadline } from "@/lib/workflow/transitions";
-import { adminRound } from "./admin-round";
+import { toCstDate } from "@/lib/rounds/settings-schema";
+import { fingerprint } from "@/lib/signing/signature";
 import { isWithCity } from "@/lib/workflow/module-status";
 import { roundAllows } from "@/lib/workflow/round-lifecycle";
+import { isPastDeadline } from "@/lib/workflow/transitions";
+import { adminRound } from "./admin-round";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: (await adminRound(params)).name };
@@ -32,7 +32,13 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 type Search = { status?: string; region?: string; tier?: string };
 
-export default async function RoundPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Search> }) {
+export default async function RoundPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Search>;
+}) {
   const round = await adminRound(params);
   const search = await searchParams;
   const db = getDb();
@@ -57,7 +63,8 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
   const matrix = getRoundMatrix(db, round.id);
   const { statusOf } = matrix;
   const counts: Record<string, number> = {};
-  for (const city of matrix.cities) for (const m of modules) counts[statusOf(city.id, m.id)] = (counts[statusOf(city.id, m.id)] ?? 0) + 1;
+  for (const city of matrix.cities)
+    for (const m of modules) counts[statusOf(city.id, m.id)] = (counts[statusOf(city.id, m.id)] ?? 0) + 1;
   const overdue = round.status === "open" && isPastDeadline(round.submissionDeadline);
   const rows = matrix.cities.filter(
     (c) =>
@@ -69,10 +76,16 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
   const select = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
   return (
     <div className="space-y-6">
-      <nav className="text-sm"><Link href="/admin" className="text-brand-700 hover:underline">← {t("back")}</Link></nav>
+      <nav className="text-sm">
+        <Link href="/admin" className="text-brand-700 hover:underline">
+          ← {t("back")}
+        </Link>
+      </nav>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-bold">{roundName(locale, round)}</h1>
-        <Badge tone={round.status === "open" ? "green" : round.status === "finalised" ? "violet" : "slate"}>{tRound(round.status)}</Badge>
+        <Badge tone={round.status === "open" ? "green" : round.status === "finalised" ? "violet" : "slate"}>
+          {tRound(round.status)}
+        </Badge>
       </div>
       {roundAllows("edit_settings", round.status) && (
         <RoundSettingsForm
@@ -91,7 +104,10 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
         />
       )}
       <p>
-        <Link href={`/admin/rounds/${round.id}/framework`} className="inline-flex rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+        <Link
+          href={`/admin/rounds/${round.id}/framework`}
+          className="inline-flex rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+        >
           {tRounds(roundAllows("edit_framework", round.status) ? "editFramework" : "viewFramework")}
         </Link>
       </p>
@@ -105,8 +121,12 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
       )}
       {round.status === "finalised" && round.digest && (
         <p className="text-sm text-slate-700">
-          {tc("finalisedAt", { at: round.finalisedAt ? format.dateTime(round.finalisedAt, { dateStyle: "long", timeStyle: "short" }) : "" })}{" "}
-          <span className="font-mono text-xs break-all" data-testid="digest">SHA-256 {round.digest}</span>
+          {tc("finalisedAt", {
+            at: round.finalisedAt ? format.dateTime(round.finalisedAt, { dateStyle: "long", timeStyle: "short" }) : "",
+          })}{" "}
+          <span className="font-mono text-xs break-all" data-testid="digest">
+            SHA-256 {round.digest}
+          </span>
           {signed && (
             <>
               <br />
@@ -119,13 +139,20 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
       )}
       <ul aria-label={tc("counts")} className="flex flex-wrap gap-3 text-sm">
         {MODULE_STATUSES.map((s) => (
-          <li key={s} className="flex items-center gap-1.5"><StatusBadge status={s} /><span className="font-medium tabular-nums">{counts[s] ?? 0}</span></li>
+          <li key={s} className="flex items-center gap-1.5">
+            <StatusBadge status={s} />
+            <span className="font-medium tabular-nums">{counts[s] ?? 0}</span>
+          </li>
         ))}
       </ul>
       {roundAllows("finalise", round.status) && (
         <FinalisePanel
           roundId={round.id}
-          blockers={blockers.map((b) => ({ cityId: b.cityId, moduleId: modules.find((m) => m.code === b.moduleCode)!.id, label: `${pick(locale, b.cityNameZh, b.cityNameEn)} · ${b.moduleCode} · ${ts(b.status as "draft")}` }))}
+          blockers={blockers.map((b) => ({
+            cityId: b.cityId,
+            moduleId: modules.find((m) => m.code === b.moduleCode)!.id,
+            label: `${pick(locale, b.cityNameZh, b.cityNameEn)} · ${b.moduleCode} · ${ts(b.status as "draft")}`,
+          }))}
           summary={{
             cities: matrix.cities.length,
             verified: counts.verified ?? 0,
@@ -136,14 +163,24 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
               ["appealDeadlineAhead", round.preliminaryResults ? round.appealDeadline : null] as const,
             ]
               .filter(([, deadline]) => deadline && !isPastDeadline(deadline))
-              .map(([key, deadline]) => tc(key, { deadline: format.dateTime(deadline!, { dateStyle: "long", timeStyle: "short" }) })),
+              .map(([key, deadline]) =>
+                tc(key, { deadline: format.dateTime(deadline!, { dateStyle: "long", timeStyle: "short" }) }),
+              ),
           }}
         />
       )}
       {roundAllows("reopen", round.status) && <ReopenRoundForm roundId={round.id} />}
       {appeals.length > 0 && (
-        <section aria-labelledby="appeals-heading" className="space-y-2 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-          <h2 id="appeals-heading" className="text-lg font-semibold">{tAppeals("roundTitle", { open: appeals.filter((a) => a.appeal.status === "open").length, total: appeals.length })}</h2>
+        <section
+          aria-labelledby="appeals-heading"
+          className="space-y-2 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+        >
+          <h2 id="appeals-heading" className="text-lg font-semibold">
+            {tAppeals("roundTitle", {
+              open: appeals.filter((a) => a.appeal.status === "open").length,
+              total: appeals.length,
+            })}
+          </h2>
           <ul className="divide-y divide-slate-100 text-sm">
             {appeals.map(({ appeal, itemCode, cityNameZh, cityNameEn }) => {
               const label = `${pick(locale, cityNameZh, cityNameEn)} · ${itemCode}`;
@@ -152,7 +189,14 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
                   <span className="font-medium">{label}</span>
                   <span>{tAppeals(`status.${appeal.status}`)}</span>
                   <span className="text-slate-600">{appeal.reason}</span>
-                  {appeal.status === "open" && round.status === "open" && <AssignAppeal appealId={appeal.id} label={label} reviewers={reviewers} assignedTo={appeal.assignedTo} />}
+                  {appeal.status === "open" && round.status === "open" && (
+                    <AssignAppeal
+                      appealId={appeal.id}
+                      label={label}
+                      reviewers={reviewers}
+                      assignedTo={appeal.assignedTo}
+                    />
+                  )}
                 </li>
               );
             })}
@@ -160,49 +204,80 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
         </section>
       )}
       <section aria-labelledby="matrix-heading" className="space-y-3">
-        <h2 id="matrix-heading" className="text-lg font-semibold">{tc("matrix")}</h2>
+        <h2 id="matrix-heading" className="text-lg font-semibold">
+          {tc("matrix")}
+        </h2>
         <form className="flex flex-wrap items-end gap-3 text-sm" role="search">
-          <label className="flex flex-col gap-1">{tc("status")}
+          <label className="flex flex-col gap-1">
+            {tc("status")}
             <select name="status" defaultValue={search.status ?? ""} className={select}>
               <option value="">{tc("all")}</option>
-              {MODULE_STATUSES.map((s) => <option key={s} value={s}>{ts(s)}</option>)}
+              {MODULE_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {ts(s)}
+                </option>
+              ))}
             </select>
           </label>
-          <label className="flex flex-col gap-1">{tc("region")}
+          <label className="flex flex-col gap-1">
+            {tc("region")}
             <select name="region" defaultValue={search.region ?? ""} className={select}>
               <option value="">{tc("all")}</option>
-              {REGIONS.map((r) => <option key={r} value={r}>{tr(r)}</option>)}
+              {REGIONS.map((r) => (
+                <option key={r} value={r}>
+                  {tr(r)}
+                </option>
+              ))}
             </select>
           </label>
-          <label className="flex flex-col gap-1">{tc("tier")}
+          <label className="flex flex-col gap-1">
+            {tc("tier")}
             <select name="tier" defaultValue={search.tier ?? ""} className={select}>
               <option value="">{tc("all")}</option>
-              {CITY_TIERS.map((r) => <option key={r} value={r}>{tt(r)}</option>)}
+              {CITY_TIERS.map((r) => (
+                <option key={r} value={r}>
+                  {tt(r)}
+                </option>
+              ))}
             </select>
           </label>
-          <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{tc("apply")}</button>
+          <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
+            {tc("apply")}
+          </button>
         </form>
         <div className="max-h-[32rem] overflow-auto rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full text-sm">
             <thead className="sticky top-0 bg-slate-50 text-left text-slate-600">
               <tr>
-                <th scope="col" className="px-3 py-2 font-medium">{tc("city")}</th>
-                {modules.map((m) => <th key={m.id} scope="col" className="px-3 py-2 font-medium">{m.code} {pick(locale, m.nameZh, m.nameEn)}</th>)}
+                <th scope="col" className="px-3 py-2 font-medium">
+                  {tc("city")}
+                </th>
+                {modules.map((m) => (
+                  <th key={m.id} scope="col" className="px-3 py-2 font-medium">
+                    {m.code} {pick(locale, m.nameZh, m.nameEn)}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {rows.map((c) => (
                 <tr key={c.id}>
                   <th scope="row" className="px-3 py-1.5 text-left font-medium">
-                    <Link href={`/rounds/${round.id}/cities/${c.code}`} className="hover:underline">{pick(locale, c.nameZh, c.nameEn)}</Link>
-                    <span className="ml-2 text-xs text-slate-500">{tr(c.region)} · {tt(c.tier)}</span>
+                    <Link href={`/rounds/${round.id}/cities/${c.code}`} className="hover:underline">
+                      {pick(locale, c.nameZh, c.nameEn)}
+                    </Link>
+                    <span className="ml-2 text-xs text-slate-500">
+                      {tr(c.region)} · {tt(c.tier)}
+                    </span>
                   </th>
                   {modules.map((m) => {
                     const status = statusOf(c.id, m.id);
                     return (
                       <td key={m.id} className="px-3 py-1.5">
                         <StatusBadge status={status} />
-                        {overdue && isWithCity(status) && <span className="ml-1 text-xs font-medium text-red-700">{tc("overdue")}</span>}
+                        {overdue && isWithCity(status) && (
+                          <span className="ml-1 text-xs font-medium text-red-700">{tc("overdue")}</span>
+                        )}
                       </td>
                     );
                   })}
@@ -213,19 +288,29 @@ export default async function RoundPage({ params, searchParams }: { params: Prom
         </div>
       </section>
       <section aria-labelledby="assignments-heading" className="space-y-3">
-        <h2 id="assignments-heading" className="text-lg font-semibold">{t("title")}</h2>
+        <h2 id="assignments-heading" className="text-lg font-semibold">
+          {t("title")}
+        </h2>
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full text-sm">
             <thead className="bg-slate-50 text-left text-slate-600">
               <tr>
-                <th scope="col" className="px-3 py-2 font-medium">{t("module")}</th>
-                {stages.map((s) => <th key={s.id} scope="col" className="px-3 py-2 font-medium">{t("stage", { position: s.position, name: pick(locale, s.nameZh, s.nameEn) })}</th>)}
+                <th scope="col" className="px-3 py-2 font-medium">
+                  {t("module")}
+                </th>
+                {stages.map((s) => (
+                  <th key={s.id} scope="col" className="px-3 py-2 font-medium">
+                    {t("stage", { position: s.position, name: pick(locale, s.nameZh, s.nameEn) })}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {modules.map((m) => (
                 <tr key={m.id} className="align-top">
-                  <th scope="row" className="px-3 py-2 text-left font-medium">{m.code} {pick(locale, m.nameZh, m.nameEn)}</th>
+                  <th scope="row" className="px-3 py-2 text-left font-medium">
+                    {m.code} {pick(locale, m.nameZh, m.nameEn)}
+                  </th>
                   {stages.map((s) => (
                     <td key={s.id} className="px-3 py-2">
                       <AssignmentCell

@@ -1,15 +1,15 @@
-import { cache } from "react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { cache } from "react";
 import { DecisionBar } from "@/components/review/decision-bar";
 import { ItemDecision } from "@/components/review/item-decision";
 import { ReopenForm } from "@/components/review/reopen-form";
 import { StatusBadge } from "@/components/status-badge";
 import { getDb } from "@/db/client";
-import { isAdmin } from "@/lib/auth/policy";
 import { getReviewData } from "@/db/reviews";
+import { isAdmin } from "@/lib/auth/policy";
 import { requireRole } from "@/lib/auth/session";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { formatAnswer, formatScoredValue } from "@/lib/questionnaire/format";
@@ -39,37 +39,74 @@ async function load(params: Promise<Params>) {
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
   const { data } = await load(params);
   const locale = await getLocale();
-  return { title: `${pick(locale, data.city.nameZh, data.city.nameEn)} · ${pick(locale, data.module.nameZh, data.module.nameEn)}` };
+  return {
+    title: `${pick(locale, data.city.nameZh, data.city.nameEn)} · ${pick(locale, data.module.nameZh, data.module.nameEn)}`,
+  };
 }
 
-export default async function ReviewSubmissionPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<{ changed?: string }> }) {
+export default async function ReviewSubmissionPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<Params>;
+  searchParams: Promise<{ changed?: string }>;
+}) {
   const { user, data } = await load(params);
   const onlyChanged = (await searchParams).changed === "1";
-  const [t, tq, locale, format] = [await getTranslations("review"), await getTranslations("questionnaire"), await getLocale(), await getFormatter()];
+  const [t, tq, locale, format] = [
+    await getTranslations("review"),
+    await getTranslations("questionnaire"),
+    await getLocale(),
+    await getFormatter(),
+  ];
   const { sub, stage, shape } = data;
   const canAct = user.role === "reviewer" && decide("review_item", data.workflow).ok;
   const labels = { yes: tq("yes"), no: tq("no"), empty: tq("empty"), notApplicable: tq("notApplicable") };
   const items = shape?.indicators.flatMap((i) => i.items) ?? [];
   const current = data.versions.find((v) => v.version === sub.version);
   const previous = data.versions.find((v) => v.version === sub.version - 1);
-  const diff = current && previous ? diffVersions(previous.snapshot, current.snapshot, items.map((i) => i.code)) : [];
+  const diff =
+    current && previous
+      ? diffVersions(
+          previous.snapshot,
+          current.snapshot,
+          items.map((i) => i.code),
+        )
+      : [];
   const files = data.evidenceRows;
-  const queriesNow = data.itemReviewRows.filter((r) => r.review.version === sub.version && r.review.stageId === stage?.id && r.review.action === "query").length;
+  const queriesNow = data.itemReviewRows.filter(
+    (r) => r.review.version === sub.version && r.review.stageId === stage?.id && r.review.action === "query",
+  ).length;
   let total = 0;
 
   const cards = items.map((item) => {
     const answer = data.answerRows.find((a) => a.itemId === item.id);
     const reviewsOfItem = data.itemReviewRows.filter((r) => r.review.itemId === item.id);
     const adjustments = reviewsOfItem.filter((r) => r.review.version === sub.version && r.review.action === "adjust");
-    const inForce = adjustmentInForce(adjustments.map((r) => ({ ...r, action: r.review.action, adjustedValue: r.review.adjustedValue })));
+    const inForce = adjustmentInForce(
+      adjustments.map((r) => ({ ...r, action: r.review.action, adjustedValue: r.review.adjustedValue })),
+    );
     const points = scoreItem(item, valueInForce(item, answer, inForce));
     total += points;
     const mine = reviewsOfItem.find((r) => r.review.version === sub.version && r.review.stageId === stage?.id);
     const itemDiff = diff.find((d) => d.itemCode === item.code);
     const changed = !!itemDiff && isChanged(itemDiff);
     const itemForFormat = { ...item, options: item.options };
-    const carried = reviewsOfItem.filter((r) => r.review.version === sub.version && r.review.carriedFromVersion !== null && r.review.action !== "adjust");
-    return { item, answer, points, adjustments, carried, mine, history: reviewsOfItem.filter((r) => r.review.version !== sub.version), itemDiff, changed, itemForFormat };
+    const carried = reviewsOfItem.filter(
+      (r) => r.review.version === sub.version && r.review.carriedFromVersion !== null && r.review.action !== "adjust",
+    );
+    return {
+      item,
+      answer,
+      points,
+      adjustments,
+      carried,
+      mine,
+      history: reviewsOfItem.filter((r) => r.review.version !== sub.version),
+      itemDiff,
+      changed,
+      itemForFormat,
+    };
   });
   const shown = onlyChanged ? cards.filter((c) => c.changed) : cards;
   const needsDecision = data.needsDecision;
@@ -78,7 +115,9 @@ export default async function ReviewSubmissionPage({ params, searchParams }: { p
   return (
     <div className="space-y-6">
       <nav className="text-sm">
-        <Link href={user.role === "admin" ? "/admin" : "/review"} className="text-brand-700 hover:underline">← {user.role === "admin" ? t("backAdmin") : t("title")}</Link>
+        <Link href={user.role === "admin" ? "/admin" : "/review"} className="text-brand-700 hover:underline">
+          ← {user.role === "admin" ? t("backAdmin") : t("title")}
+        </Link>
       </nav>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-bold">
@@ -86,110 +125,257 @@ export default async function ReviewSubmissionPage({ params, searchParams }: { p
         </h1>
         <StatusBadge status={sub.status} />
         <span className="text-sm text-slate-600">{tq("version", { version: sub.version })}</span>
-        {stage && sub.status !== "verified" && <span className="text-sm text-slate-600">{t("stage", { position: stage.position, name: pick(locale, stage.nameZh, stage.nameEn) })}</span>}
-        <span className="ml-auto text-lg font-semibold tabular-nums" data-testid="review-points">{tq("pointsOf", { points: formatPoints(total), max: formatPoints(mod.maxPoints) })}</span>
+        {stage && sub.status !== "verified" && (
+          <span className="text-sm text-slate-600">
+            {t("stage", { position: stage.position, name: pick(locale, stage.nameZh, stage.nameEn) })}
+          </span>
+        )}
+        <span className="ml-auto text-lg font-semibold tabular-nums" data-testid="review-points">
+          {tq("pointsOf", { points: formatPoints(total), max: formatPoints(mod.maxPoints) })}
+        </span>
       </div>
       {previous && (
         <div className="flex flex-wrap items-center gap-3 rounded-md border border-blue-200 bg-blue-50 px-4 py-2 text-sm text-blue-900">
           <span>{t("resubmitted", { previous: previous.version, changed: diff.filter(isChanged).length })}</span>
-          <Link href={onlyChanged ? "?" : "?changed=1"} className="ml-auto underline">{onlyChanged ? t("showAll") : t("showChanged")}</Link>
+          <Link href={onlyChanged ? "?" : "?changed=1"} className="ml-auto underline">
+            {onlyChanged ? t("showAll") : t("showChanged")}
+          </Link>
         </div>
       )}
       <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
         <div className="space-y-4">
-          {shown.map(({ item, answer, points, adjustments, carried, mine, history, itemDiff, changed, itemForFormat }) => {
-            const name = pick(locale, item.nameZh, item.nameEn);
-            const itemFiles = files.filter((f) => f.itemId === item.id);
-            return (
-              <section key={item.id} id={`item-${item.code}`} aria-label={`${item.code} ${name}`} className="rounded-lg border border-slate-200 bg-white p-4">
-                <header className="flex flex-wrap items-start gap-2">
-                  <h2 className="font-medium"><span className="mr-2 text-slate-400">{item.code}</span>{name}</h2>
-                  {changed && <span className="rounded-full bg-blue-100 px-2 py-0.5 text-xs text-blue-800">{t("changed")}</span>}
-                  {canAct && needsDecision.includes(item.code) && <span className="rounded-full bg-red-100 px-2 py-0.5 text-xs text-red-800">{t("needsDecision")}</span>}
-                  {mine && <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs">{t(`decided.${mine.review.action}`)}</span>}
-                  <span className="ml-auto text-sm tabular-nums text-slate-600" data-testid={`review-points-${item.code}`}>{tq("provisionalPoints", { points: formatPoints(points), max: formatPoints(item.maxPoints) })}</span>
-                </header>
-                <dl className="mt-2 grid gap-1 text-sm">
-                  <div className="flex gap-2"><dt className="text-slate-500">{t("cityAnswer")}</dt><dd data-testid={`answer-${item.code}`}>{formatAnswer({ ...itemForFormat, unitZh: item.unitZh, unitEn: item.unitEn }, answer ?? { value: null, notApplicableReason: null }, locale, labels)}</dd></div>
-                  {adjustments.map((a) => (
-                    <div key={a.review.id} className="flex gap-2 text-amber-800">
-                      <dt>
-                        {t("adjustedBy", { name: a.reviewerName, stage: a.stagePosition })}
-                        {a.review.carriedFromVersion !== null && ` ${t("carriedFrom", { version: a.review.carriedFromVersion })}`}
-                      </dt>
-                      <dd>{formatScoredValue({ ...itemForFormat, unitZh: item.unitZh, unitEn: item.unitEn }, a.review.adjustedValue, null, locale, labels, (j) => t(`judgement.${j}`))} — {a.review.comment}</dd>
-                    </div>
-                  ))}
-                  {carried.map((c) => (
-                    <div key={c.review.id} className="flex gap-2 text-slate-600">
-                      <dt>{t("carriedDecision", { version: c.review.carriedFromVersion ?? 0, stage: c.stagePosition, name: c.reviewerName })}</dt>
-                      <dd>{t(`decided.${c.review.action}`)}{c.review.comment && `：${c.review.comment}`}</dd>
-                    </div>
-                  ))}
-                  {itemDiff?.valueChanged && (
-                    <div className="flex gap-2 text-blue-900"><dt>{t("before")}</dt><dd>{formatAnswer({ ...itemForFormat, unitZh: item.unitZh, unitEn: item.unitEn }, itemDiff.before ?? { value: null, notApplicableReason: null }, locale, labels)}</dd></div>
-                  )}
-                  {itemDiff && itemDiff.evidenceAdded.length > 0 && <div className="flex gap-2 text-blue-900"><dt>{t("evidenceAdded")}</dt><dd>{itemDiff.evidenceAdded.join("、")}</dd></div>}
-                  {itemDiff && itemDiff.evidenceRemoved.length > 0 && <div className="flex gap-2 text-blue-900"><dt>{t("evidenceRemoved")}</dt><dd>{itemDiff.evidenceRemoved.join("、")}</dd></div>}
-                </dl>
-                {itemFiles.length > 0 && (
-                  <ul className="mt-2 space-y-2 text-sm">
-                    {itemFiles.map((f) => (
-                      <li key={f.id}>
-                        {f.kind === "url" ? (
-                          <a href={f.url!} target="_blank" rel="noopener noreferrer" className="text-brand-700 underline break-all">{f.url}</a>
-                        ) : (
-                          <>
-                            <a href={`/api/evidence/${f.id}`} className="text-brand-700 underline">{f.originalName}</a>
-                            <span className="ml-2 text-xs text-slate-500">{f.sha256?.slice(0, 12)}</span>
-                            {f.mime && isInlinePreviewable(f.mime) && (f.mime === "application/pdf" ? (
-                              <iframe src={`/api/evidence/${f.id}?inline=1`} title={f.originalName ?? ""} className="mt-1 h-72 w-full rounded border border-slate-200" />
-                            ) : (
-                              // eslint-disable-next-line @next/next/no-img-element -- authorised evidence stream, not a static asset
-                              <img src={`/api/evidence/${f.id}?inline=1`} alt={f.originalName ?? ""} className="mt-1 max-h-72 rounded border border-slate-200" />
-                            ))}
-                          </>
+          {shown.map(
+            ({ item, answer, points, adjustments, carried, mine, history, itemDiff, changed, itemForFormat }) => {
+              const name = pick(locale, item.nameZh, item.nameEn);
+              const itemFiles = files.filter((f) => f.itemId === item.id);
+              return (
+                <section
+                  key={item.id}
+                  id={`item-${item.code}`}
+                  aria-label={`${item.code} ${name}`}
+                  className="rounded-lg border border-slate-200 bg-white p-4"
+                >
+                  <header className="flex flex-wrap items-start gap-2">
+                    <h2 className="font-medium">
+                      <span className="mr-2 text-slate-400">{item.code}</span>
+                      {name}
+                    </h2>
+                    {changed && (
+                      <span className="rounded-full bg-blue-100 px-2 py-0.5 text-xs text-blue-800">{t("changed")}</span>
+                    )}
+                    {canAct && needsDecision.includes(item.code) && (
+                      <span className="rounded-full bg-red-100 px-2 py-0.5 text-xs text-red-800">
+                        {t("needsDecision")}
+                      </span>
+                    )}
+                    {mine && (
+                      <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs">
+                        {t(`decided.${mine.review.action}`)}
+                      </span>
+                    )}
+                    <span
+                      className="ml-auto text-sm tabular-nums text-slate-600"
+                      data-testid={`review-points-${item.code}`}
+                    >
+                      {tq("provisionalPoints", { points: formatPoints(points), max: formatPoints(item.maxPoints) })}
+                    </span>
+                  </header>
+                  <dl className="mt-2 grid gap-1 text-sm">
+                    <div className="flex gap-2">
+                      <dt className="text-slate-500">{t("cityAnswer")}</dt>
+                      <dd data-testid={`answer-${item.code}`}>
+                        {formatAnswer(
+                          { ...itemForFormat, unitZh: item.unitZh, unitEn: item.unitEn },
+                          answer ?? { value: null, notApplicableReason: null },
+                          locale,
+                          labels,
                         )}
-                      </li>
+                      </dd>
+                    </div>
+                    {adjustments.map((a) => (
+                      <div key={a.review.id} className="flex gap-2 text-amber-800">
+                        <dt>
+                          {t("adjustedBy", { name: a.reviewerName, stage: a.stagePosition })}
+                          {a.review.carriedFromVersion !== null &&
+                            ` ${t("carriedFrom", { version: a.review.carriedFromVersion })}`}
+                        </dt>
+                        <dd>
+                          {formatScoredValue(
+                            { ...itemForFormat, unitZh: item.unitZh, unitEn: item.unitEn },
+                            a.review.adjustedValue,
+                            null,
+                            locale,
+                            labels,
+                            (j) => t(`judgement.${j}`),
+                          )}{" "}
+                          — {a.review.comment}
+                        </dd>
+                      </div>
                     ))}
-                  </ul>
-                )}
-                {history.length > 0 && (
-                  <ol aria-label={t("history")} className="mt-3 space-y-1 border-l-2 border-slate-200 pl-3 text-sm text-slate-700">
-                    {history.map((h) => (
-                      <li key={h.review.id}>
-                        {t("historyEntry", { version: h.review.version, stage: h.stagePosition, name: h.reviewerName, action: t(`decided.${h.review.action}`) })}
-                        {h.review.comment && `：${h.review.comment}`}
-                        {h.review.cityReply && <span className="block text-emerald-800">{t("cityReply", { reply: h.review.cityReply })}</span>}
-                      </li>
+                    {carried.map((c) => (
+                      <div key={c.review.id} className="flex gap-2 text-slate-600">
+                        <dt>
+                          {t("carriedDecision", {
+                            version: c.review.carriedFromVersion ?? 0,
+                            stage: c.stagePosition,
+                            name: c.reviewerName,
+                          })}
+                        </dt>
+                        <dd>
+                          {t(`decided.${c.review.action}`)}
+                          {c.review.comment && `：${c.review.comment}`}
+                        </dd>
+                      </div>
                     ))}
-                  </ol>
-                )}
-                {mine?.review.comment && <p className="mt-2 text-sm text-slate-700">{t("yourComment", { comment: mine.review.comment })}</p>}
-                {canAct && (
-                  <ItemDecision
-                    submissionId={sub.id}
-                    version={sub.version}
-                    item={{ id: item.id, code: item.code, name, answerType: item.answerType, options: item.options, unit: pick(locale, item.unitZh ?? "", item.unitEn ?? "") || null, adjustable: isAdjustable(item) }}
-                    withdrawable={!!mine}
-                  />
-                )}
-              </section>
-            );
-          })}
+                    {itemDiff?.valueChanged && (
+                      <div className="flex gap-2 text-blue-900">
+                        <dt>{t("before")}</dt>
+                        <dd>
+                          {formatAnswer(
+                            { ...itemForFormat, unitZh: item.unitZh, unitEn: item.unitEn },
+                            itemDiff.before ?? { value: null, notApplicableReason: null },
+                            locale,
+                            labels,
+                          )}
+                        </dd>
+                      </div>
+                    )}
+                    {itemDiff && itemDiff.evidenceAdded.length > 0 && (
+                      <div className="flex gap-2 text-blue-900">
+                        <dt>{t("evidenceAdded")}</dt>
+                        <dd>{itemDiff.evidenceAdded.join("、")}</dd>
+                      </div>
+                    )}
+                    {itemDiff && itemDiff.evidenceRemoved.length > 0 && (
+                      <div className="flex gap-2 text-blue-900">
+                        <dt>{t("evidenceRemoved")}</dt>
+                        <dd>{itemDiff.evidenceRemoved.join("、")}</dd>
+                      </div>
+                    )}
+                  </dl>
+                  {itemFiles.length > 0 && (
+                    <ul className="mt-2 space-y-2 text-sm">
+                      {itemFiles.map((f) => (
+                        <li key={f.id}>
+                          {f.kind === "url" ? (
+                            <a
+                              href={f.url!}
+                              target="_blank"
+                              rel="noopener noreferrer"
+                              className="text-brand-700 underline break-all"
+                            >
+                              {f.url}
+                            </a>
+                          ) : (
+                            <>
+                              <a href={`/api/evidence/${f.id}`} className="text-brand-700 underline">
+                                {f.originalName}
+                              </a>
+                              <span className="ml-2 text-xs text-slate-500">{f.sha256?.slice(0, 12)}</span>
+                              {f.mime &&
+                                isInlinePreviewable(f.mime) &&
+                                (f.mime === "application/pdf" ? (
+                                  <iframe
+                                    src={`/api/evidence/${f.id}?inline=1`}
+                                    title={f.originalName ?? ""}
+                                    className="mt-1 h-72 w-full rounded border border-slate-200"
+                                  />
+                                ) : (
+                                  // eslint-disable-next-line @next/next/no-img-element -- authorised evidence stream, not a static asset
+                                  <img
+                                    src={`/api/evidence/${f.id}?inline=1`}
+                                    alt={f.originalName ?? ""}
+                                    className="mt-1 max-h-72 rounded border border-slate-200"
+                                  />
+                                ))}
+                            </>
+                          )}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  {history.length > 0 && (
+                    <ol
+                      aria-label={t("history")}
+                      className="mt-3 space-y-1 border-l-2 border-slate-200 pl-3 text-sm text-slate-700"
+                    >
+                      {history.map((h) => (
+                        <li key={h.review.id}>
+                          {t("historyEntry", {
+                            version: h.review.version,
+                            stage: h.stagePosition,
+                            name: h.reviewerName,
+                            action: t(`decided.${h.review.action}`),
+                          })}
+                          {h.review.comment && `：${h.review.comment}`}
+                          {h.review.cityReply && (
+                            <span className="block text-emerald-800">
+                              {t("cityReply", { reply: h.review.cityReply })}
+                            </span>
+                          )}
+                        </li>
+                      ))}
+                    </ol>
+                  )}
+                  {mine?.review.comment && (
+                    <p className="mt-2 text-sm text-slate-700">{t("yourComment", { comment: mine.review.comment })}</p>
+                  )}
+                  {canAct && (
+                    <ItemDecision
+                      submissionId={sub.id}
+                      version={sub.version}
+                      item={{
+                        id: item.id,
+                        code: item.code,
+                        name,
+                        answerType: item.answerType,
+                        options: item.options,
+                        unit: pick(locale, item.unitZh ?? "", item.unitEn ?? "") || null,
+                        adjustable: isAdjustable(item),
+                      }}
+                      withdrawable={!!mine}
+                    />
+                  )}
+                </section>
+              );
+            },
+          )}
         </div>
         <aside className="space-y-4 lg:sticky lg:top-4 lg:self-start">
-          {canAct && <DecisionBar submissionId={sub.id} version={sub.version} queries={queriesNow} needsDecision={needsDecision} />}
-          {isAdmin(user) && decide("reopen", { ...data.workflow, reason: "-" }).ok && <ReopenForm submissionId={sub.id} />}
-          <section aria-labelledby="timeline-heading" className="rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm">
-            <h2 id="timeline-heading" className="mb-2 font-semibold">{t("timeline")}</h2>
+          {canAct && (
+            <DecisionBar
+              submissionId={sub.id}
+              version={sub.version}
+              queries={queriesNow}
+              needsDecision={needsDecision}
+            />
+          )}
+          {isAdmin(user) && decide("reopen", { ...data.workflow, reason: "-" }).ok && (
+            <ReopenForm submissionId={sub.id} />
+          )}
+          <section
+            aria-labelledby="timeline-heading"
+            className="rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm"
+          >
+            <h2 id="timeline-heading" className="mb-2 font-semibold">
+              {t("timeline")}
+            </h2>
             <ol className="space-y-1.5">
               {data.timeline.map((e, i) => (
                 <li key={i}>
-                  <time className="text-xs text-slate-500" dateTime={e.at.toISOString()}>{format.dateTime(e.at, { dateStyle: "short", timeStyle: "short" })}</time>{" "}
-                  {t.has(`events.${e.action.replace(".", "_")}`) ? t(`events.${e.action.replace(".", "_")}`, { name: e.actorName ?? "", item: String(((e.after ?? e.before) as { itemCode?: string } | null)?.itemCode ?? "") }) : e.action}
+                  <time className="text-xs text-slate-500" dateTime={e.at.toISOString()}>
+                    {format.dateTime(e.at, { dateStyle: "short", timeStyle: "short" })}
+                  </time>{" "}
+                  {t.has(`events.${e.action.replace(".", "_")}`)
+                    ? t(`events.${e.action.replace(".", "_")}`, {
+                        name: e.actorName ?? "",
+                        item: String(((e.after ?? e.before) as { itemCode?: string } | null)?.itemCode ?? ""),
+                      })
+                    : e.action}
                   {(e.after as { comment?: string | null } | null)?.comment && e.action === "submission.returned" && (
-                    <span className="block pl-4 text-slate-700">{t("returnNote", { comment: (e.after as { comment: string }).comment })}</span>
+                    <span className="block pl-4 text-slate-700">
+                      {t("returnNote", { comment: (e.after as { comment: string }).comment })}
+                    </span>
                   )}
                 </li>
               ))}

@@ -1,14 +1,14 @@
 import contentDisposition from "content-disposition";
 import { fileTypeFromBuffer } from "file-type";
-import { NextResponse, type NextRequest } from "next/server";
+import { type NextRequest, NextResponse } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { getRound } from "@/db/rounds";
 import { exportFramework, replaceFramework } from "@/db/framework";
+import { getRound } from "@/db/rounds";
 import { ActionError, defineRoute, readLimitedBody, refuse } from "@/lib/action";
 import type { FrameworkFile } from "@/lib/framework/schema";
 import { validateFramework } from "@/lib/framework/validate";
-import { UnreadableWorkbookError, XLSX_CONTENT_TYPE, type WorkbookProblem } from "@/lib/framework/workbook";
+import { UnreadableWorkbookError, type WorkbookProblem, XLSX_CONTENT_TYPE } from "@/lib/framework/workbook";
 import { workbookToFramework } from "@/lib/framework/workbook-read";
 import { frameworkToWorkbook } from "@/lib/framework/workbook-write";
 
@@ -28,7 +28,10 @@ async function isWorkbook(request: NextRequest, bytes: Uint8Array): Promise<bool
 }
 
 /** A JSON file (every problem by code) or a workbook (every problem by code, sheet, row and column). */
-async function frameworkOf(request: NextRequest, bytes: Uint8Array): Promise<{ ok: true; framework: FrameworkFile } | { ok: false; problems: WorkbookProblem[] }> {
+async function frameworkOf(
+  request: NextRequest,
+  bytes: Uint8Array,
+): Promise<{ ok: true; framework: FrameworkFile } | { ok: false; problems: WorkbookProblem[] }> {
   if (await isWorkbook(request, bytes)) {
     try {
       return await workbookToFramework(bytes);
@@ -72,7 +75,13 @@ export const PUT = defineRoute<{ id: string }, typeof ADMIN>(ADMIN, async (reque
   const result = await frameworkOf(request, await readLimitedBody(request, MAX_MB));
   if (!result.ok) {
     const t = await getTranslations("frameworkProblems");
-    const problems = result.problems.map(({ at, sheet, row, column, key, params }) => ({ at, sheet, row, column, message: t(key, params) }));
+    const problems = result.problems.map(({ at, sheet, row, column, key, params }) => ({
+      at,
+      sheet,
+      row,
+      column,
+      message: t(key, params),
+    }));
     throw new ActionError("frameworkInvalid", 422, { problems, count: problems.length });
   }
   // The editor sends the revision it loaded, so that saving never silently undoes a change made meanwhile.

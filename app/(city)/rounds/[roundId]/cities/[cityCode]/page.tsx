@@ -4,13 +4,13 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { FinishedRounds } from "@/components/finished-rounds";
 import { StatusBadge } from "@/components/status-badge";
 import { ProgressBar } from "@/components/ui/progress-bar";
-import { listModuleSummaries } from "@/db/submissions";
 import { getModuleResults } from "@/db/report";
 import { getReturnNote } from "@/db/review-feedback";
 import { listFinalisedRoundsForCity } from "@/db/rounds";
+import { listModuleSummaries } from "@/db/submissions";
 import { formatPoints, pick, roundName } from "@/lib/i18n/pick";
 import { isCorrectionWindowOpen, showsPreliminaryResults } from "@/lib/review/appeals";
-import { loadCityRound, type CityRoundParams } from "./load";
+import { type CityRoundParams, loadCityRound } from "./load";
 
 export async function generateMetadata({ params }: { params: Promise<CityRoundParams> }): Promise<Metadata> {
   const { city } = await loadCityRound(params);
@@ -33,29 +33,46 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
         <p className="mt-1 text-slate-600">{t("round", { round: roundName(locale, round) })}</p>
         {round.status === "finalised" && (
           <p className="mt-2 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
-            {t("finalisedNote")} <Link href={`/rounds/${round.id}/report/cities/${city.code}`} className="underline">{t("scorecardLink")}</Link>
+            {t("finalisedNote")}{" "}
+            <Link href={`/rounds/${round.id}/report/cities/${city.code}`} className="underline">
+              {t("scorecardLink")}
+            </Link>
           </p>
         )}
         {showsPreliminaryResults(round) && (
           <p className="mt-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
             {round.appealDeadline && isCorrectionWindowOpen(round)
-              ? t("preliminaryWithWindow", { deadline: format.dateTime(round.appealDeadline, { dateStyle: "long", timeStyle: "short" }) })
+              ? t("preliminaryWithWindow", {
+                  deadline: format.dateTime(round.appealDeadline, { dateStyle: "long", timeStyle: "short" }),
+                })
               : t("preliminaryOut")}{" "}
-            <Link href={`${base}/results`} className="underline">{t("preliminaryLink")}</Link>
+            <Link href={`${base}/results`} className="underline">
+              {t("preliminaryLink")}
+            </Link>
           </p>
         )}
         {round.status === "open" && round.submissionDeadline && (
-          <p className="mt-1 text-sm text-slate-600">{t("deadline", { deadline: format.dateTime(round.submissionDeadline, { dateStyle: "long", timeStyle: "short" }) })}</p>
+          <p className="mt-1 text-sm text-slate-600">
+            {t("deadline", {
+              deadline: format.dateTime(round.submissionDeadline, { dateStyle: "long", timeStyle: "short" }),
+            })}
+          </p>
         )}
       </div>
       <section aria-labelledby="modules-heading">
-        <h2 id="modules-heading" className="mb-3 text-lg font-semibold">{t("modules")}</h2>
+        <h2 id="modules-heading" className="mb-3 text-lg font-semibold">
+          {t("modules")}
+        </h2>
         <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
           {modules.map((m) => {
             const name = pick(locale, m.nameZh, m.nameEn);
             const returnNote = m.status === "returned" && m.submissionId ? getReturnNote(db, m.submissionId) : null;
             return (
-              <li key={m.moduleId} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-label={name}>
+              <li
+                key={m.moduleId}
+                className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
+                aria-label={name}
+              >
                 <div className="flex items-start justify-between gap-2">
                   <h3 className="font-semibold">
                     <Link href={`${base}/modules/${m.code}`} className="hover:text-brand-700 hover:underline">
@@ -70,30 +87,51 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
                   {m.version > 0 && ` · ${t("version", { version: m.version })}`}
                 </p>
                 {returnNote && (
-                  <p role="note" className="mt-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-                    {t("returnedNote", { stage: pick(locale, returnNote.stageNameZh, returnNote.stageNameEn), date: format.dateTime(returnNote.at, { dateStyle: "medium" }) })}
+                  <p
+                    role="note"
+                    className="mt-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+                  >
+                    {t("returnedNote", {
+                      stage: pick(locale, returnNote.stageNameZh, returnNote.stageNameEn),
+                      date: format.dateTime(returnNote.at, { dateStyle: "medium" }),
+                    })}
                     {returnNote.comment ? t("returnedComment", { comment: returnNote.comment }) : ""}
                   </p>
                 )}
                 {m.adjustedItems > 0 && (
                   <p className="mt-3 text-sm text-amber-800">
-                    <Link href={`${base}/modules/${m.code}`} className="underline">{t("adjustedItems", { count: m.adjustedItems })}</Link>
+                    <Link href={`${base}/modules/${m.code}`} className="underline">
+                      {t("adjustedItems", { count: m.adjustedItems })}
+                    </Link>
                   </p>
                 )}
-                <p className="mt-4 mb-1 text-sm text-slate-700">{t("answered", { answered: m.answered, total: m.total })}</p>
+                <p className="mt-4 mb-1 text-sm text-slate-700">
+                  {t("answered", { answered: m.answered, total: m.total })}
+                </p>
                 <ProgressBar value={m.answered} max={m.total} label={t("progressLabel", { module: name })} />
                 <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
                   <div>
                     <dt className="text-slate-500">{t("requiredAnswered")}</dt>
-                    <dd className="font-medium tabular-nums">{m.requiredAnswered} / {m.required}</dd>
+                    <dd className="font-medium tabular-nums">
+                      {m.requiredAnswered} / {m.required}
+                    </dd>
                   </div>
                   <div>
                     <dt className="text-slate-500">{t("missingEvidence")}</dt>
-                    <dd className={`font-medium tabular-nums ${m.missingEvidence ? "text-amber-700" : ""}`}>{m.missingEvidence}</dd>
+                    <dd className={`font-medium tabular-nums ${m.missingEvidence ? "text-amber-700" : ""}`}>
+                      {m.missingEvidence}
+                    </dd>
                   </div>
                   <div className="col-span-2">
-                    <dt className="text-slate-500">{round.status === "finalised" ? t("finalScore") : t("provisionalScore")}</dt>
-                    <dd className="font-medium tabular-nums">{t("pointsOf", { points: formatPoints(final ? (final.get(m.code) ?? 0) : m.provisionalPoints), max: formatPoints(m.maxPoints) })}</dd>
+                    <dt className="text-slate-500">
+                      {round.status === "finalised" ? t("finalScore") : t("provisionalScore")}
+                    </dt>
+                    <dd className="font-medium tabular-nums">
+                      {t("pointsOf", {
+                        points: formatPoints(final ? (final.get(m.code) ?? 0) : m.provisionalPoints),
+                        max: formatPoints(m.maxPoints),
+                      })}
+                    </dd>
                   </div>
                 </dl>
               </li>

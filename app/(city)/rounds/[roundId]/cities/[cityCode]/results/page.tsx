@@ -7,11 +7,11 @@ import { AppealList } from "@/components/appeals/appeal-list";
 import { ItemScorecardTable } from "@/components/report/item-scorecard";
 import { listAppealsForCity } from "@/db/appeals";
 import { getPreliminaryScorecard } from "@/db/report";
+import { mayActForCity } from "@/lib/auth/policy";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { formatScoredValue } from "@/lib/questionnaire/format";
 import { appealRefusal, isCorrectionWindowOpen, showsPreliminaryResults } from "@/lib/review/appeals";
-import { mayActForCity } from "@/lib/auth/policy";
-import { loadCityRound, type CityRoundParams } from "../load";
+import { type CityRoundParams, loadCityRound } from "../load";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("appeals"))("title") };
@@ -24,7 +24,13 @@ export default async function PreliminaryResultsPage({ params }: { params: Promi
   if (!showsPreliminaryResults(round)) notFound();
   const card = getPreliminaryScorecard(db, round.id, city.id);
   if (!card) notFound();
-  const [t, tq, tr, locale, format] = [await getTranslations("appeals"), await getTranslations("questionnaire"), await getTranslations("review"), await getLocale(), await getFormatter()];
+  const [t, tq, tr, locale, format] = [
+    await getTranslations("appeals"),
+    await getTranslations("questionnaire"),
+    await getTranslations("review"),
+    await getLocale(),
+    await getFormatter(),
+  ];
   const appeals = listAppealsForCity(db, round.id, city.id);
   const windowOpen = isCorrectionWindowOpen(round) && mayActForCity(user, city.id);
   const labels = { yes: tq("yes"), no: tq("no"), empty: tq("empty"), notApplicable: tq("notApplicable") };
@@ -33,17 +39,27 @@ export default async function PreliminaryResultsPage({ params }: { params: Promi
   return (
     <article className="space-y-6">
       <nav className="no-print text-sm">
-        <Link href={`/rounds/${round.id}/cities/${city.code}`} className="text-brand-700 hover:underline">← {pick(locale, city.nameZh, city.nameEn)} · {tq("backToDashboard")}</Link>
+        <Link href={`/rounds/${round.id}/cities/${city.code}`} className="text-brand-700 hover:underline">
+          ← {pick(locale, city.nameZh, city.nameEn)} · {tq("backToDashboard")}
+        </Link>
       </nav>
       <header className="space-y-2">
         <h1 className="text-2xl font-bold">{t("heading", { city: pick(locale, city.nameZh, city.nameEn) })}</h1>
-        <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">{t("preliminaryNote")}</p>
-        <p className="text-lg font-semibold tabular-nums" data-testid="preliminary-total">{t("total", { points: formatPoints(card.total.points) })}</p>
+        <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {t("preliminaryNote")}
+        </p>
+        <p className="text-lg font-semibold tabular-nums" data-testid="preliminary-total">
+          {t("total", { points: formatPoints(card.total.points) })}
+        </p>
         <p className="text-sm text-slate-700">
           {round.appealDeadline
             ? windowOpen
-              ? t("windowOpen", { deadline: format.dateTime(round.appealDeadline, { dateStyle: "long", timeStyle: "short" }) })
-              : t("windowClosed", { deadline: format.dateTime(round.appealDeadline, { dateStyle: "long", timeStyle: "short" }) })
+              ? t("windowOpen", {
+                  deadline: format.dateTime(round.appealDeadline, { dateStyle: "long", timeStyle: "short" }),
+                })
+              : t("windowClosed", {
+                  deadline: format.dateTime(round.appealDeadline, { dateStyle: "long", timeStyle: "short" }),
+                })
             : t("noWindow")}
         </p>
       </header>
@@ -53,13 +69,24 @@ export default async function PreliminaryResultsPage({ params }: { params: Promi
         extra={(itemId) => {
           const entry = items.find((i) => i.item.id === itemId)!;
           const own = appeals.filter((a) => a.appeal.itemId === itemId);
-          const canAppeal = !appealRefusal({ windowOpen, verified: !entry.result.notSubmitted, maxPoints: entry.item.maxPoints, openAppeal: own.some((a) => a.appeal.status === "open") });
+          const canAppeal = !appealRefusal({
+            windowOpen,
+            verified: !entry.result.notSubmitted,
+            maxPoints: entry.item.maxPoints,
+            openAppeal: own.some((a) => a.appeal.status === "open"),
+          });
           if (!own.length && !canAppeal) return null;
-          const display = (value: unknown) => formatScoredValue(entry.item, value, null, locale, labels, (j) => tr(`judgement.${j}`));
+          const display = (value: unknown) =>
+            formatScoredValue(entry.item, value, null, locale, labels, (j) => tr(`judgement.${j}`));
           return (
             <div className="space-y-1">
               {own.length > 0 && <AppealList appeals={own} display={display} />}
-              {canAppeal && <AppealForm itemId={itemId} itemLabel={`${entry.item.code} ${pick(locale, entry.item.nameZh, entry.item.nameEn)}`} />}
+              {canAppeal && (
+                <AppealForm
+                  itemId={itemId}
+                  itemLabel={`${entry.item.code} ${pick(locale, entry.item.nameZh, entry.item.nameEn)}`}
+                />
+              )}
             </div>
           );
         }}

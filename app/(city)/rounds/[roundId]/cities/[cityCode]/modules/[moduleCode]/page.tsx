@@ -3,20 +3,27 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { Questionnaire } from "@/components/questionnaire/questionnaire";
-import type { ClientAdjustment, ClientAnswer, ClientEvidence, ClientIndicator, ClientQuery, ItemState } from "@/components/questionnaire/types";
+import type {
+  ClientAdjustment,
+  ClientAnswer,
+  ClientEvidence,
+  ClientIndicator,
+  ClientQuery,
+  ItemState,
+} from "@/components/questionnaire/types";
 import { StatusBadge } from "@/components/status-badge";
-import { getQuestionnaire } from "@/db/submissions";
 import { listAdjustmentsInForce, reopenedItemIds } from "@/db/item-decisions";
 import { getReturnNote, listCityTimeline, listQueriesForCity } from "@/db/review-feedback";
+import { getQuestionnaire } from "@/db/submissions";
 import { evidenceMaxBytes } from "@/lib/config/limits";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { isAnswered } from "@/lib/questionnaire/answer-schema";
 import { formatScoredValue } from "@/lib/questionnaire/format";
 import { valueInForce } from "@/lib/review/value-in-force";
 import { scoreItem } from "@/lib/scoring/engine";
-import { decide } from "@/lib/workflow/transitions";
-import { loadCityRound, type CityRoundParams } from "../../load";
 import { moduleStatus } from "@/lib/workflow/module-status";
+import { decide } from "@/lib/workflow/transitions";
+import { type CityRoundParams, loadCityRound } from "../../load";
 
 type Params = CityRoundParams & { moduleCode: string };
 
@@ -31,20 +38,32 @@ async function load(params: Promise<Params>) {
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
   const { questionnaire, city } = await load(params);
   const locale = await getLocale();
-  return { title: `${pick(locale, questionnaire.module.nameZh, questionnaire.module.nameEn)} · ${pick(locale, city.nameZh, city.nameEn)}` };
+  return {
+    title: `${pick(locale, questionnaire.module.nameZh, questionnaire.module.nameEn)} · ${pick(locale, city.nameZh, city.nameEn)}`,
+  };
 }
 
 export default async function QuestionnairePage({ params }: { params: Promise<Params> }) {
   const { db, user, city, round, questionnaire } = await load(params);
-  const [t, tr, locale, format] = [await getTranslations("questionnaire"), await getTranslations("review"), await getLocale(), await getFormatter()];
+  const [t, tr, locale, format] = [
+    await getTranslations("questionnaire"),
+    await getTranslations("review"),
+    await getLocale(),
+    await getFormatter(),
+  ];
   const { module: mod, submission } = questionnaire;
   const status = moduleStatus(submission);
-  const editable = decide("edit", { role: user.role, state: submission?.status ?? "draft", roundStatus: round.status }).ok;
+  const editable = decide("edit", {
+    role: user.role,
+    state: submission?.status ?? "draft",
+    roundStatus: round.status,
+  }).ok;
 
   const answersById: Record<number, ClientAnswer> = {};
   for (const a of questionnaire.answers) answersById[a.itemId] = { ...a, updatedAt: a.updatedAt.toISOString() };
   const evidenceById: Record<number, ClientEvidence[]> = {};
-  for (const e of questionnaire.evidence) (evidenceById[e.itemId] ??= []).push({ ...e, uploadedAt: e.uploadedAt.toISOString() });
+  for (const e of questionnaire.evidence)
+    (evidenceById[e.itemId] ??= []).push({ ...e, uploadedAt: e.uploadedAt.toISOString() });
 
   const returned = submission?.status === "returned";
   const queryRows = submission ? listQueriesForCity(db, submission.id) : [];
@@ -52,7 +71,9 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
   for (const q of queryRows) (queries[q.itemId] ??= []).push(q);
   const editableItemIds = returned && submission ? [...reopenedItemIds(db, submission.id, submission.version)] : null;
   const returnNote = returned && submission ? getReturnNote(db, submission.id) : null;
-  const inForce = new Map((submission ? listAdjustmentsInForce(db, { submissionIds: [submission.id] }) : []).map((a) => [a.itemId, a]));
+  const inForce = new Map(
+    (submission ? listAdjustmentsInForce(db, { submissionIds: [submission.id] }) : []).map((a) => [a.itemId, a]),
+  );
   const labels = { yes: t("yes"), no: t("no"), empty: t("empty"), notApplicable: t("notApplicable") };
   const adjustments: Record<number, ClientAdjustment> = {};
   const timeline = submission ? listCityTimeline(db, submission.id) : [];
@@ -115,18 +136,27 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
           {pick(locale, mod.nameZh, mod.nameEn)}
         </h1>
         <StatusBadge status={status} />
-        {submission && submission.version > 0 && <span className="text-sm text-slate-500">{t("version", { version: submission.version })}</span>}
+        {submission && submission.version > 0 && (
+          <span className="text-sm text-slate-500">{t("version", { version: submission.version })}</span>
+        )}
         <span className="text-sm text-slate-500">{t("maxPoints", { points: formatPoints(mod.maxPoints) })}</span>
       </div>
       {round.submissionDeadline && (
-        <p className="text-sm text-slate-600">{t("deadline", { deadline: format.dateTime(round.submissionDeadline, { dateStyle: "long", timeStyle: "short" }) })}</p>
+        <p className="text-sm text-slate-600">
+          {t("deadline", {
+            deadline: format.dateTime(round.submissionDeadline, { dateStyle: "long", timeStyle: "short" }),
+          })}
+        </p>
       )}
       {returned && editable && (
         <div role="status" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
           <p>{t("returnedBanner", { count: editableItemIds?.length ?? 0 })}</p>
           {returnNote && (
             <p className="mt-1">
-              {t("returnNote", { stage: pick(locale, returnNote.stageNameZh, returnNote.stageNameEn), date: format.dateTime(returnNote.at, { dateStyle: "long" }) })}
+              {t("returnNote", {
+                stage: pick(locale, returnNote.stageNameZh, returnNote.stageNameEn),
+                date: format.dateTime(returnNote.at, { dateStyle: "long" }),
+              })}
               {returnNote.comment ? t("returnComment", { comment: returnNote.comment }) : t("returnNoComment")}
             </p>
           )}
@@ -134,7 +164,11 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
       )}
       {!editable && (
         <p role="status" className="rounded-md border border-slate-200 bg-slate-100 px-4 py-3 text-sm text-slate-700">
-          {user.role === "admin" ? t("readOnlyAdmin") : round.status !== "open" ? t("readOnlyRound") : t("readOnlySubmitted")}
+          {user.role === "admin"
+            ? t("readOnlyAdmin")
+            : round.status !== "open"
+              ? t("readOnlyRound")
+              : t("readOnlySubmitted")}
         </p>
       )}
       <Questionnaire
@@ -155,16 +189,28 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
         evidenceMaxMb={Math.round(evidenceMaxBytes() / 1024 / 1024)}
       />
       {timeline.length > 0 && (
-        <section aria-labelledby="city-timeline-heading" className="rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm">
-          <h2 id="city-timeline-heading" className="mb-2 font-semibold">{t("timeline")}</h2>
+        <section
+          aria-labelledby="city-timeline-heading"
+          className="rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm"
+        >
+          <h2 id="city-timeline-heading" className="mb-2 font-semibold">
+            {t("timeline")}
+          </h2>
           <ol className="space-y-1.5">
             {timeline.map((e, i) => (
               <li key={i}>
-                <time className="mr-2 text-xs text-slate-500" dateTime={e.at.toISOString()}>{format.dateTime(e.at, { dateStyle: "medium", timeStyle: "short" })}</time>
+                <time className="mr-2 text-xs text-slate-500" dateTime={e.at.toISOString()}>
+                  {format.dateTime(e.at, { dateStyle: "medium", timeStyle: "short" })}
+                </time>
                 {e.kind === "submitted"
                   ? t("timelineSubmitted", { version: e.version, name: e.byName ?? "" })
-                  : t(e.kind === "approved" ? "timelineApproved" : "timelineReturned", { version: e.version, stage: pick(locale, e.stageNameZh ?? "", e.stageNameEn ?? "") })}
-                {e.comment && <span className="block pl-4 text-slate-700">{t("timelineComment", { comment: e.comment })}</span>}
+                  : t(e.kind === "approved" ? "timelineApproved" : "timelineReturned", {
+                      version: e.version,
+                      stage: pick(locale, e.stageNameZh ?? "", e.stageNameEn ?? ""),
+                    })}
+                {e.comment && (
+                  <span className="block pl-4 text-slate-700">{t("timelineComment", { comment: e.comment })}</span>
+                )}
               </li>
             ))}
           </ol>
