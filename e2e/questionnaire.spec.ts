@@ -1,13 +1,10 @@
-import type { Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import { notifications } from "@/db/schema";
 import { createTestRound, createUser, expect, itemIdOf, reload, test, testDb, visit } from "./fixtures";
 import { zh } from "./messages";
+import { expectSaved, item, PDF } from "./pages/questionnaire";
 
-const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
-
-const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".", "\\.")}`);
-const saved = (page: Page, code: string) => expect(item(page, code).getByRole("status")).toHaveText("已保存");
+const saved = expectSaved;
 
 test("a staff member fills a whole module, attaches evidence, is refused while something is missing, then submits", async ({
   pageFor,

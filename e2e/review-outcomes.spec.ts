@@ -1,8 +1,6 @@
-import type { Page } from "@playwright/test";
 import ExcelJS from "exceljs";
 import { approveThroughStages, createTestRound, createUser, expect, fillAndSubmit, test, visit } from "./fixtures";
-
-const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".", "\\.")}`);
+import { item } from "./pages/questionnaire";
 
 test("a 核减 survives the city's resubmission: the city reads the return note and the adjustment, and Q1.1 is finalised on the adjusted value", async ({
   pageFor,

@@ -2,8 +2,7 @@ import type { Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import { modules, reviewAssignments, reviewStages } from "@/db/schema";
 import { createTestRound, createUser, expect, fillAndSubmit, test, testDb, visit } from "./fixtures";
-
-const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".", "\\.")}`);
+import { item } from "./pages/questionnaire";
 
 /** A decision redirects to the queue: wait until the queue is shown, so that no navigation is still under way. */
 async function backToQueue(page: Page) {

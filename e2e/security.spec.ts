@@ -1,19 +1,17 @@
 import { spawnSync } from "node:child_process";
-import type { BrowserContext, Page } from "@playwright/test";
+import type { BrowserContext } from "@playwright/test";
 import contentDisposition from "content-disposition";
 import { eq } from "drizzle-orm";
 import { sessions } from "@/db/schema";
 import { resetPassword } from "@/db/users";
 import { E2E_DATA_DIR } from "./env";
 import { createTestRound, createUser, expect, itemIdOf, reload, test, testDb, visit } from "./fixtures";
+import { item, PDF } from "./pages/questionnaire";
 
-const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
   "hex",
 );
-
-const item = (page: Page, code: string) => page.locator(`#item-${code.replace(".", "\\.")}`);
 
 test("every page and API answer carries the security headers, and pages run only scripts with their nonce", async ({
   page,

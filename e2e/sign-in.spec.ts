@@ -1,36 +1,21 @@
 import type { Page } from "@playwright/test";
-import { city, createUser, expect, openRound, type TestUser, test, visit } from "./fixtures";
+import { city, createUser, expect, openRound, test, visit } from "./fixtures";
+import { text } from "./messages";
+import { signInWithForm } from "./pages/sign-in";
 
+// What the tests read of the page, in each language: from the messages, so a wording change follows.
 const TEXT = {
   "zh-CN": {
-    email: "邮箱",
-    password: "密码",
-    submit: "登录",
-    signOut: "退出登录",
-    invalid: "邮箱或密码不正确。",
-    throttled: "登录尝试次数过多，请 1 分钟后再试。如果忘记了密码，请联系管理员重置。",
+    signOut: text("zh-CN", "nav.signOut"),
+    invalid: text("zh-CN", "errors.invalidCredentials"),
+    throttled: text("zh-CN", "errors.signInThrottled", { minutes: 1 }),
   },
   en: {
-    email: "Email",
-    password: "Password",
-    submit: "Sign in",
-    signOut: "Sign out",
-    invalid: "The email or password is incorrect.",
-    throttled: /Too many sign-in attempts\. Please try again in 1 min\./,
+    signOut: text("en", "nav.signOut"),
+    invalid: text("en", "errors.invalidCredentials"),
+    throttled: text("en", "errors.signInThrottled", { minutes: 1 }),
   },
 } as const;
-type Lang = keyof typeof TEXT;
-
-async function signInWithForm(page: Page, user: Pick<TestUser, "email" | "password">, lang: Lang = "zh-CN") {
-  await visit(page, "/signin");
-  if (lang === "en") {
-    await page.getByRole("button", { name: "English" }).click();
-    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
-  }
-  await page.getByLabel(TEXT[lang].email).fill(user.email);
-  await page.getByLabel(TEXT[lang].password).fill(user.password);
-  await page.getByRole("button", { name: TEXT[lang].submit, exact: true }).click();
-}
 
 // The form's own alert (Next's route announcer is an alert too).
 const formAlert = (page: Page) => page.locator("form").getByRole("alert");

@@ -1,13 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Page } from "@playwright/test";
 import { createUser, expect, test, visit } from "./fixtures";
-
-async function signInWithForm(page: Page, email: string, password: string) {
-  await visit(page, "/signin");
-  await page.getByLabel("邮箱").fill(email);
-  await page.getByLabel("密码").fill(password);
-  await page.getByRole("button", { name: "登录", exact: true }).click();
-}
+import { signInWithForm } from "./pages/sign-in";
 
 test("an admin creates a city staff account; its temporary password must be changed at first sign-in", async ({
   adminPage: page,
@@ -28,7 +21,7 @@ test("an admin creates a city staff account; its temporary password must be chan
   await form.getByRole("button", { name: "创建用户" }).click();
   await expect(form.getByRole("status")).toContainText(email);
 
-  await signInWithForm(newcomer, email, "temporary-123");
+  await signInWithForm(newcomer, { email, password: "temporary-123" });
   await expect(newcomer).toHaveURL(/\/account\/password$/);
   await expect(newcomer.getByRole("status")).toHaveText("您正在使用管理员设置的临时密码，请先设置新密码。");
   await visit(newcomer, "/city");
@@ -46,6 +39,6 @@ test("a deactivated user cannot sign in", async ({ adminPage: page, page: other 
   await page.getByRole("button", { name: `停用 ${reviewer.email}` }).click();
   await expect(page.getByRole("row", { name: new RegExp(reviewer.email) })).toContainText("已停用");
 
-  await signInWithForm(other, reviewer.email, reviewer.password);
+  await signInWithForm(other, reviewer);
   await expect(other.locator("form").getByRole("alert")).toHaveText("邮箱或密码不正确。");
 });
