@@ -37,7 +37,7 @@ export default defineConfig([
         {
           patterns: [
             {
-              regex: "^@/db/schema$",
+              regex: "^(@/|(\\.\\./)+)db/schema$",
               message: "app/ runs no queries of its own: call a named function of db/ (add one if needed).",
             },
             {

@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { SessionUser } from "@/lib/domain";
+import type { ModuleStatus, SessionUser } from "@/lib/domain";
 import { formatPoints } from "@/lib/i18n/pick";
 import { type ResultRow } from "@/lib/scoring/round-results";
 import type { FinalisationRecord, SignedRecord } from "@/lib/signing/signature";
@@ -26,7 +26,7 @@ export type Blocker = {
   cityNameZh: string;
   cityNameEn: string;
   moduleCode: string;
-  status: string;
+  status: ModuleStatus;
 };
 
 /** Every participating city × module that is neither verified nor marked not submitted. */

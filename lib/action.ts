@@ -294,7 +294,7 @@ export function defineRoute<P extends Record<string, string>, A extends Access>(
 }
 
 /** HTTP status of each refusal from the workflow or the data layer that is not a plain conflict (409). */
-const REFUSAL_STATUS: Record<string, number> = {
+const REFUSAL_STATUS: Partial<Record<ErrorKey, number>> = {
   notFound: 404,
   forbidden: 403,
   roleNotAllowed: 403,
@@ -302,6 +302,13 @@ const REFUSAL_STATUS: Record<string, number> = {
   sameReviewerTwice: 403,
   wrongPassword: 400,
   frameworkChanged: 412,
+  fileTooLarge: 413,
+  bodyTooLarge: 413,
+  fileTypeNotAllowed: 415,
+  importFileType: 415,
+  importNotUtf8: 415,
+  fileEmpty: 400,
+  importUnreadable: 400,
 };
 
 /** HTTP status of a refusal from the workflow or the data layer: the one map of reason → status. */

@@ -38,8 +38,11 @@ describe("the autosave client", () => {
   it("sends the last change shortly after typing stops, each save on the revision the previous one returned", async () => {
     const s = saver(3);
     s.schedule(payload(1));
-    s.schedule(payload(12)); // typing on: one request, with the latest value
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(500);
+    s.schedule(payload(12)); // typing on: the wait starts again
+    await vi.advanceTimersByTimeAsync(500);
+    expect(sent).toEqual([]);
+    await vi.advanceTimersByTimeAsync(200); // 700 ms after the last change: one request, with the latest value
     expect(sent).toEqual([{ itemId: 7, baseRevision: 3, value: 12, notApplicable: false, notApplicableReason: "" }]);
     expect(last().status).toBe("saved");
     s.schedule(payload(13));
@@ -130,6 +133,15 @@ describe("the autosave client", () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(sent[1]).toMatchObject({ baseRevision: 2, value: 5 });
     expect(last().status).toBe("saved");
+  });
+
+  it("a refusal of the module's state is shown as refused and not retried", async () => {
+    replies = [{ status: 409, body: { error: "wrongState", message: "该模块当前状态下不能修改。" } }];
+    const s = saver(1);
+    s.schedule(payload(3));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(last()).toEqual({ status: "refused", message: "该模块当前状态下不能修改。" });
+    expect(sent).toHaveLength(1);
   });
 
   it("a refusal (400 or 4xx) is shown and not retried", async () => {

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useState, useTransition } from "react";
 import { submitModuleAction } from "@/app/actions/questionnaire";
+import type { ModuleStatus } from "@/lib/domain";
 import { formatPoints } from "@/lib/i18n/pick";
 import { ProgressBar } from "../ui/progress-bar";
 import { useErrorText } from "../use-error-text";
@@ -43,7 +44,7 @@ export function Questionnaire({
   /** reviewers' adjustments in force, by item id */
   adjustments: Record<number, ClientAdjustment>;
   /** the module's status as the page shows it */
-  status: string;
+  status: ModuleStatus;
   version: number;
   returned: boolean;
   evidenceMaxMb: number;

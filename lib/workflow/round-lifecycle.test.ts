@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ROLES, type Role, type RoundStatus } from "@/lib/domain";
-import { decideRound, ROUND_ACTIONS, ROUND_STATUSES, type RoundAction, type RoundDecision } from "./round-lifecycle";
+import { ROLES, ROUND_STATUSES, type Role, type RoundStatus } from "@/lib/domain";
+import { decideRound, ROUND_ACTIONS, type RoundAction, type RoundDecision, roundAllows } from "./round-lifecycle";
 
 /** Every cell of the table: action × round state → outcome, for the role that may act. */
 const EXPECTED: Record<RoundAction, Record<RoundStatus, RoundDecision>> = {
@@ -52,10 +52,15 @@ const WHO: Record<RoundAction, Role> = {
 const ready = { cityCount: 3, reason: "更正数据" };
 
 describe("the round lifecycle table", () => {
+  it("has an expected outcome for every action it knows", () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual([...ROUND_ACTIONS].sort());
+  });
+
   for (const action of ROUND_ACTIONS) {
     for (const status of ROUND_STATUSES) {
       it(`${action} on a ${status} round: ${JSON.stringify(EXPECTED[action][status])}`, () => {
         expect(decideRound(action, { status, role: WHO[action], ...ready })).toEqual(EXPECTED[action][status]);
+        expect(roundAllows(action, status)).toBe(EXPECTED[action][status].ok); // what the pages show
         expect(decideRound(action, { status, ...ready })).toEqual(EXPECTED[action][status]); // an actor id alone: the wrapper checked the role
       });
       for (const role of ROLES.filter((r) => r !== WHO[action])) {

@@ -4,13 +4,11 @@ import { NextResponse } from "next/server";
 import { getDb } from "@/db/client";
 import { canEditItem } from "@/db/editing";
 import { addEvidence, isStorageKeyReferenced } from "@/db/evidence";
-import { ActionError, defineRoute, refuse } from "@/lib/action";
+import { ActionError, defineRoute, refusalStatus, refuse } from "@/lib/action";
 import { evidenceMaxBytes } from "@/lib/config/limits";
 import { evidenceStore } from "@/lib/storage";
 import { cleanFileName } from "@/lib/storage/file-kinds";
 import { StoreError } from "@/lib/storage/local-store";
-
-const STORE_STATUS = { fileTooLarge: 413, fileTypeNotAllowed: 415, fileEmpty: 400 } as const;
 
 /**
  * Upload of one evidence file as the raw request body (name in X-File-Name, URI-encoded), streamed to disk
@@ -40,7 +38,7 @@ export const POST = defineRoute({ roles: ["city_staff"] }, async (request, { use
   try {
     stored = await store.put(Readable.fromWeb(request.body as NodeWebStream<Uint8Array>), name, maxBytes);
   } catch (error) {
-    if (error instanceof StoreError) throw new ActionError(error.reason, STORE_STATUS[error.reason], { max: maxMb });
+    if (error instanceof StoreError) throw new ActionError(error.reason, refusalStatus(error.reason), { max: maxMb });
     throw error;
   }
   let added;

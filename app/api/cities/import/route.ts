@@ -4,17 +4,12 @@ import { NextResponse } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { citiesLockedByFinalisedRounds, importCities, listCities } from "@/db/cities";
 import { getDb } from "@/db/client";
-import { ActionError, defineRoute, readLimitedBody } from "@/lib/action";
-import { IMPORT_COLUMNS, ImportFileError, type ImportFileRefusal, previewImport, readTable } from "@/lib/cities/import";
+import { ActionError, defineRoute, readLimitedBody, refuse } from "@/lib/action";
+import { IMPORT_COLUMNS, ImportFileError, previewImport, readTable } from "@/lib/cities/import";
 import { sheetToCsv } from "@/lib/csv";
 
 const ADMIN = { roles: ["admin"] } as const;
 const MAX_MB = 2;
-const REFUSAL_STATUS: Record<ImportFileRefusal, number> = {
-  importFileType: 415,
-  importNotUtf8: 415,
-  importUnreadable: 400,
-};
 
 /** A CSV template (UTF-8 with BOM, for Excel) holding the existing cities, to edit and upload again. */
 export const GET = defineRoute(ADMIN, async () => {
@@ -43,7 +38,7 @@ export const POST = defineRoute(ADMIN, async (request, { user }) => {
   try {
     table = await readTable(bytes);
   } catch (error) {
-    if (error instanceof ImportFileError) throw new ActionError(error.reason, REFUSAL_STATUS[error.reason]);
+    if (error instanceof ImportFileError) refuse(error.reason);
     throw error;
   }
   const preview = previewImport(table, listCities(getDb()));

@@ -151,7 +151,7 @@ export default async function RoundPage({
           blockers={blockers.map((b) => ({
             cityId: b.cityId,
             moduleId: modules.find((m) => m.code === b.moduleCode)!.id,
-            label: `${pick(locale, b.cityNameZh, b.cityNameEn)} · ${b.moduleCode} · ${ts(b.status as "draft")}`,
+            label: `${pick(locale, b.cityNameZh, b.cityNameEn)} · ${b.moduleCode} · ${ts(b.status)}`,
           }))}
           summary={{
             cities: matrix.cities.length,
