@@ -114,6 +114,8 @@ describe("appeals in the correction window", () => {
     ).toEqual({ ok: true });
     const finalised = finaliseRound(db, admin, roundId);
     expect(finalised.ok).toBe(true);
+    // Appeals of a finalised round are closed: handing one over is refused with a reason, not a failure.
+    expect(assignAppeal(db, admin, acceptedId, final.id)).toEqual({ ok: false, reason: "roundNotOpen" });
 
     // The city was told each outcome; everything is in the audit log.
     const kinds = db

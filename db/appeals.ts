@@ -269,9 +269,9 @@ export function assignAppeal(
   user: SessionUser,
   appealId: number,
   reviewerId: number,
-): { ok: true } | { ok: false; reason: "notFound" | "roleNotAllowed" | "alreadyDecided" } {
+): { ok: true } | { ok: false; reason: "notFound" | "alreadyDecided" | RoundRefusal } {
   return db.transaction(
-    (tx): { ok: true } | { ok: false; reason: "notFound" | "roleNotAllowed" | "alreadyDecided" } => {
+    (tx): { ok: true } | { ok: false; reason: "notFound" | "alreadyDecided" | RoundRefusal } => {
       if (user.role !== "admin") return { ok: false, reason: "roleNotAllowed" };
       const appeal = tx.select().from(appeals).where(eq(appeals.id, appealId)).get();
       const reviewer = tx
@@ -280,6 +280,10 @@ export function assignAppeal(
         .where(and(eq(users.id, reviewerId), eq(users.role, "reviewer"), eq(users.active, true)))
         .get();
       if (!appeal || !reviewer) return { ok: false, reason: "notFound" };
+      // A finalised round's appeals are closed (its trigger refuses the write): say so rather than fail.
+      const round = tx.select().from(rounds).where(eq(rounds.id, appeal.roundId)).get()!;
+      const decision = decideRound("assign_appeal", { status: round.status, role: user.role });
+      if (!decision.ok) return decision;
       if (appeal.status !== "open") return { ok: false, reason: "alreadyDecided" };
       tx.update(appeals).set({ assignedTo: reviewer.id }).where(eq(appeals.id, appealId)).run();
       const sub = tx.select().from(submissions).where(eq(submissions.id, appeal.submissionId)).get()!;

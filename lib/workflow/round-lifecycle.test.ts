@@ -34,6 +34,11 @@ const EXPECTED: Record<RoundAction, Record<RoundStatus, RoundDecision>> = {
     open: { ok: false, reason: "roundNotFinalised" },
     finalised: { ok: true, to: "open" },
   },
+  assign_appeal: {
+    draft: { ok: false, reason: "roundNotOpen" },
+    open: { ok: true, to: "open" },
+    finalised: { ok: false, reason: "roundNotOpen" },
+  },
   decide_appeal: {
     draft: { ok: false, reason: "roundNotOpen" },
     open: { ok: true, to: "open" },
@@ -47,6 +52,7 @@ const WHO: Record<RoundAction, Role> = {
   edit_settings: "admin",
   finalise: "admin",
   reopen: "admin",
+  assign_appeal: "admin",
   decide_appeal: "reviewer",
 };
 const ready = { cityCount: 3, reason: "更正数据" };

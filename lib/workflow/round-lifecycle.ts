@@ -14,6 +14,7 @@ export type RoundAction =
   | "edit_settings" // name, year, cut-off date, deadlines
   | "finalise" // score, rank, sign and publish
   | "reopen" // back to open, to correct a finalised round
+  | "assign_appeal" // an admin hands a city's appeal to a reviewer
   | "decide_appeal"; // a reviewer decides a city's appeal against a verified item
 
 type Rule = { roles: Role[]; from: RoundStatus[]; to?: RoundStatus };
@@ -25,6 +26,7 @@ const TABLE: Record<RoundAction, Rule> = {
   edit_settings: { roles: ["admin"], from: ["draft", "open"] },
   finalise: { roles: ["admin"], from: ["open"], to: "finalised" },
   reopen: { roles: ["admin"], from: ["finalised"], to: "open" },
+  assign_appeal: { roles: ["admin"], from: ["open"] },
   decide_appeal: { roles: ["reviewer"], from: ["open"] },
 };
 

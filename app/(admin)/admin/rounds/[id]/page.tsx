@@ -189,7 +189,7 @@ export default async function RoundPage({
                   <span className="font-medium">{label}</span>
                   <span>{tAppeals(`status.${appeal.status}`)}</span>
                   <span className="text-slate-600">{appeal.reason}</span>
-                  {appeal.status === "open" && round.status === "open" && (
+                  {appeal.status === "open" && roundAllows("assign_appeal", round.status) && (
                     <AssignAppeal
                       appealId={appeal.id}
                       label={label}
