@@ -9,8 +9,8 @@ import { type Bundle, verifyBundle } from "@/lib/verify/bundle";
 import { buildBundle } from "./bundle";
 import type { Db } from "./client";
 import { decideItem } from "./item-decisions";
-import { getItemScorecard } from "./report";
 import { approveSubmission } from "./reviews";
+import { getItemScorecard } from "./scorecard";
 import { createModuleBRound, createTestDb } from "./test-db";
 
 let db: Db;

@@ -1,3 +1,7 @@
+/**
+ * A round's own life: creating, cloning and opening it (the lifecycle in lib/workflow/round-lifecycle.ts), its
+ * settings, and the overviews of rounds and of a round's cities. Its framework rows: db/framework.ts.
+ */
 import "server-only";
 import { and, count, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { ModuleStatus, RoundStatus } from "@/lib/domain";

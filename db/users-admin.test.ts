@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/domain";
 import { getCityByCode } from "./cities";
 import type { Db } from "./client";
+import { verifyCredentials } from "./credentials";
 import { seedBase } from "./seed";
 import { createTestDb, createTestUser } from "./test-db";
 import {
@@ -12,7 +13,6 @@ import {
   resetPassword,
   setUserActive,
   unlockUser,
-  verifyCredentials,
 } from "./users";
 
 let db: Db;

@@ -2,9 +2,10 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FIRST_DELAY_MS, FREE_FAILURES } from "@/lib/auth/throttle";
 import type { Db } from "./client";
+import { verifyCredentials } from "./credentials";
 import { auditLog, users } from "./schema";
 import { createTestDb } from "./test-db";
-import { getActiveSessionUser, listUserOptions, listUsers, upsertUser, verifyCredentials } from "./users";
+import { getActiveSessionUser, listUserOptions, listUsers, upsertUser } from "./users";
 
 let db: Db;
 let userId: number;

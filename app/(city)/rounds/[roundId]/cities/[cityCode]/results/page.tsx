@@ -6,7 +6,7 @@ import { AppealForm } from "@/components/appeals/appeal-form";
 import { AppealList } from "@/components/appeals/appeal-list";
 import { ItemScorecardTable } from "@/components/report/item-scorecard";
 import { listAppealsForCity } from "@/db/appeals";
-import { getPreliminaryScorecard } from "@/db/report";
+import { getPreliminaryScorecard } from "@/db/scorecard";
 import { mayActForCity } from "@/lib/auth/policy";
 import { formatPoints, pick } from "@/lib/i18n/pick";
 import { formatScoredValue } from "@/lib/questionnaire/format";
