@@ -4,7 +4,7 @@
  * the value. An amendment becomes that stage's adjustment on the item, so the one value-in-force rule scores it.
  */
 import "server-only";
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { actingCityOf, mayDecideAppeal } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import { appealRefusal, isCorrectionWindowOpen } from "@/lib/review/appeals";
@@ -28,7 +28,9 @@ import {
 } from "./schema";
 
 type Appeal = typeof appeals.$inferSelect;
+
 type Submission = typeof submissions.$inferSelect;
+
 export type AppealRefusal =
   | "notFound"
   | "roleNotAllowed"
@@ -52,7 +54,7 @@ function decidingStage(db: Db | Tx, sub: Submission, itemId: number) {
 }
 
 /** Who decides the appeal: the reviewer an admin assigned, or else the reviewers of the deciding stage. */
-function deciders(db: Db | Tx, appeal: Appeal, sub: Submission): number[] {
+export function deciders(db: Db | Tx, appeal: Appeal, sub: Submission): number[] {
   if (appeal.assignedTo) return [appeal.assignedTo];
   const stage = decidingStage(db, sub, appeal.itemId);
   return db
@@ -310,71 +312,3 @@ export function assignAppeal(
     { behavior: "immediate" },
   );
 }
-
-const appealColumns = {
-  appeal: appeals,
-  itemCode: items.code,
-  itemNameZh: items.nameZh,
-  itemNameEn: items.nameEn,
-  cityCode: cities.code,
-  cityNameZh: cities.nameZh,
-  cityNameEn: cities.nameEn,
-  moduleId: submissions.moduleId,
-};
-
-function appealQuery(db: Db) {
-  return db
-    .select(appealColumns)
-    .from(appeals)
-    .innerJoin(items, eq(items.id, appeals.itemId))
-    .innerJoin(submissions, eq(submissions.id, appeals.submissionId))
-    .innerJoin(cities, eq(cities.id, submissions.cityId));
-}
-
-/** A city's appeals in a round, newest first. */
-/** The item an appeal is about (its amended value is checked against it), or null. */
-export function getAppealItem(db: Db, appealId: number) {
-  return (
-    db
-      .select({ item: items })
-      .from(appeals)
-      .innerJoin(items, eq(items.id, appeals.itemId))
-      .where(eq(appeals.id, appealId))
-      .get()?.item ?? null
-  );
-}
-
-export function listAppealsForCity(db: Db, roundId: number, cityId: number) {
-  return appealQuery(db)
-    .where(and(eq(appeals.roundId, roundId), eq(submissions.cityId, cityId)))
-    .orderBy(desc(appeals.filedAt), desc(appeals.id))
-    .all();
-}
-
-/** Every appeal of a round (the admin's view), open ones first. */
-export function listAppealsForRound(db: Db, roundId: number) {
-  return appealQuery(db).where(eq(appeals.roundId, roundId)).orderBy(asc(appeals.status), asc(appeals.filedAt)).all();
-}
-
-/** The open appeals a reviewer may decide. */
-export function listAppealsForReviewer(db: Db, user: SessionUser) {
-  return appealQuery(db)
-    .where(eq(appeals.status, "open"))
-    .orderBy(asc(appeals.filedAt))
-    .all()
-    .filter(({ appeal }) => {
-      const sub = db.select().from(submissions).where(eq(submissions.id, appeal.submissionId)).get()!;
-      return deciders(db, appeal, sub).includes(user.id);
-    });
-}
-
-/** How many appeals of the round are still open (finalising waits for them). */
-export function countOpenAppeals(db: Db | Tx, roundId: number): number {
-  return db
-    .select({ id: appeals.id })
-    .from(appeals)
-    .where(and(eq(appeals.roundId, roundId), eq(appeals.status, "open")))
-    .all().length;
-}
-
-export type AppealRow = ReturnType<typeof listAppealsForCity>[number];

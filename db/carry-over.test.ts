@@ -13,7 +13,8 @@ import { decideItem, itemsNeedingDecision, listAdjustmentsInForce, withdrawItemD
 import { listItemResults } from "./report";
 import { computeRoundResults, recomputeRound } from "./results";
 import { replyToQuery } from "./review-feedback";
-import { approveSubmission, getReviewData, reopenSubmission, returnSubmission } from "./reviews";
+import { getReviewData } from "./review-screen";
+import { approveSubmission, reopenSubmission, returnSubmission } from "./reviews";
 import { itemReviews, modules, notifications, reviewStages, submissions } from "./schema";
 import { listModuleSummaries, submitModule } from "./submissions";
 import { createModuleBRound, createTestDb } from "./test-db";

@@ -3,7 +3,8 @@ import { saveAnswer } from "./answers";
 import type { Db } from "./client";
 import { addEvidence, deleteEvidence, getEvidenceForDownload } from "./evidence";
 import { decideItem } from "./item-decisions";
-import { getReviewData, returnSubmission } from "./reviews";
+import { getReviewData } from "./review-screen";
+import { returnSubmission } from "./reviews";
 import { getPreliminaryScorecard } from "./scorecard";
 import { createModuleBRound, createTestDb, createTestUser } from "./test-db";
 

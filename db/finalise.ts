@@ -12,7 +12,7 @@ import type { FinalisationRecord, SignedRecord } from "@/lib/signing/signature";
 import { isSettled, moduleStatusLookup } from "@/lib/workflow/module-status";
 import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
-import { countOpenAppeals } from "./appeals";
+import { countOpenAppeals } from "./appeal-lists";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";

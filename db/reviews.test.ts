@@ -8,7 +8,8 @@ import type { Db } from "./client";
 import { addEvidence } from "./evidence";
 import { decideItem } from "./item-decisions";
 import { replyToQuery } from "./review-feedback";
-import { approveSubmission, bulkApprove, getReviewData, reopenSubmission, returnSubmission } from "./reviews";
+import { getReviewData } from "./review-screen";
+import { approveSubmission, bulkApprove, reopenSubmission, returnSubmission } from "./reviews";
 import {
   itemReviews,
   items,

@@ -1,6 +1,6 @@
 import { count } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { listRoundsOverview } from "./rounds";
+import { listRoundsOverview } from "./round-overview";
 import { cities, items, reviewAssignments, reviewStages, rounds, users } from "./schema";
 import { OPEN_ROUND_NAME, seedBase, seedDemoAccounts } from "./seed";
 import { listModuleSummaries } from "./submissions";

@@ -2,7 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { assignAppeal, decideAppeal, fileAppeal, getAppealItem } from "@/db/appeals";
+import { getAppealItem } from "@/db/appeal-lists";
+import { assignAppeal, decideAppeal, fileAppeal } from "@/db/appeals";
 import { getDb } from "@/db/client";
 import { ActionError, defineAction, parseWithKeys, refuse, toErrorKey } from "@/lib/action";
 import { decideAppealSchema, fileAppealSchema } from "@/lib/review/appeals";

@@ -6,7 +6,7 @@ import { StatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db/client";
 import { listFrameworkYears } from "@/db/data-files";
-import { listRoundsOverview } from "@/db/rounds";
+import { listRoundsOverview } from "@/db/round-overview";
 import { requireRole } from "@/lib/auth/session";
 import { MODULE_STATUSES } from "@/lib/domain";
 import { roundName } from "@/lib/i18n/pick";

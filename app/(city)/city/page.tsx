@@ -3,7 +3,8 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { FinishedRounds } from "@/components/finished-rounds";
 import { getCityById } from "@/db/cities";
 import { getDb } from "@/db/client";
-import { getOpenRoundForCity, listFinalisedRoundsForCity } from "@/db/rounds";
+import { listFinalisedRoundsForCity } from "@/db/round-overview";
+import { getOpenRoundForCity } from "@/db/rounds";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { DecideAppealForm } from "@/components/appeals/decide-appeal-form";
-import { listAppealsForReviewer } from "@/db/appeals";
+import { listAppealsForReviewer } from "@/db/appeal-lists";
 import { getDb } from "@/db/client";
 import { getItem } from "@/db/framework";
 import { listAdjustmentsInForce } from "@/db/item-decisions";

@@ -8,7 +8,7 @@ import { ItemDecision } from "@/components/review/item-decision";
 import { ReopenForm } from "@/components/review/reopen-form";
 import { StatusBadge } from "@/components/status-badge";
 import { getDb } from "@/db/client";
-import { getReviewData } from "@/db/reviews";
+import { getReviewData } from "@/db/review-screen";
 import { isAdmin } from "@/lib/auth/policy";
 import { requireRole } from "@/lib/auth/session";
 import { formatPoints, pick } from "@/lib/i18n/pick";

@@ -6,7 +6,7 @@ import { StatusBadge } from "@/components/status-badge";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { getModuleResults } from "@/db/report";
 import { getReturnNote } from "@/db/review-feedback";
-import { listFinalisedRoundsForCity } from "@/db/rounds";
+import { listFinalisedRoundsForCity } from "@/db/round-overview";
 import { listModuleSummaries } from "@/db/submissions";
 import { formatPoints, pick, roundName } from "@/lib/i18n/pick";
 import { isCorrectionWindowOpen, showsPreliminaryResults } from "@/lib/review/appeals";

@@ -5,7 +5,7 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { AppealForm } from "@/components/appeals/appeal-form";
 import { AppealList } from "@/components/appeals/appeal-list";
 import { ItemScorecardTable } from "@/components/report/item-scorecard";
-import { listAppealsForCity } from "@/db/appeals";
+import { listAppealsForCity } from "@/db/appeal-lists";
 import { getPreliminaryScorecard } from "@/db/scorecard";
 import { mayActForCity } from "@/lib/auth/policy";
 import { formatPoints, pick } from "@/lib/i18n/pick";
