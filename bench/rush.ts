@@ -102,10 +102,7 @@ async function main() {
   for (const code of cityCodes) {
     for (const mod of shape) {
       for (const item of mod.indicators.flatMap((i) => i.items))
-        answers.set(
-          `${code}:${item.id}`,
-          answerFor({ ...item, moduleCode: mod.code, rule: item.scoringRule }, 0.55, random),
-        );
+        answers.set(`${code}:${item.id}`, answerFor({ ...item, moduleCode: mod.code }, 0.55, random));
     }
   }
   const submitAction = actionId("submitModuleAction", "app/actions/questionnaire.ts");

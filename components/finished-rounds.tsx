@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
-import { formatPoints, roundName } from "@/lib/i18n/pick";
+import { roundName } from "@/lib/i18n/pick";
+import { formatPoints } from "@/lib/i18n/points";
 
 export type FinishedRound = {
   id: number;
@@ -24,7 +25,7 @@ export async function FinishedRounds({ rounds, cityCode }: { rounds: FinishedRou
           <li key={r.id} className="flex flex-wrap items-center gap-x-6 gap-y-1 px-4 py-3 text-sm">
             <span className="font-medium">{roundName(locale, r)}</span>
             <span className="tabular-nums">
-              {r.total === null ? t("notRanked") : t("finalTotal", { points: formatPoints(r.total) })}
+              {r.total === null ? t("notRanked") : t("finalTotal", { points: formatPoints(r.total, locale) })}
             </span>
             <span className="tabular-nums">
               {r.rank === null ? t("notRanked") : t("finalRank", { rank: r.rank, of: r.ranked })}

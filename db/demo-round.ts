@@ -117,7 +117,7 @@ export function seedDemoRound(db: Db, { finalise = true, name = DEMO_ROUND_NAME 
     const level = levels.get(city.id)!;
     for (const mod of shape) {
       for (const item of mod.indicators.flatMap((i) => i.items)) {
-        const answer = answerFor({ ...item, moduleCode: mod.code, rule: item.scoringRule }, level, random);
+        const answer = answerFor({ ...item, moduleCode: mod.code }, level, random);
         saveAnswer(db, staff, { itemId: item.id, baseRevision: 0, ...answer });
         if (item.evidenceRequired && !answer.notApplicableReason) {
           addEvidence(db, staff, item.id, {

@@ -6,7 +6,6 @@
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { ModuleStatus, SessionUser } from "@/lib/domain";
-import { formatPoints } from "@/lib/i18n/pick";
 import { type ResultRow } from "@/lib/scoring/round-results";
 import type { FinalisationRecord, SignedRecord } from "@/lib/signing/signature";
 import { isSettled, moduleStatusLookup } from "@/lib/workflow/module-status";
@@ -218,7 +217,7 @@ function notifyResultsPublished(tx: Tx, round: typeof rounds.$inferSelect, rows:
     const published = {
       roundZh: round.name,
       roundEn: round.nameEn || round.name,
-      points: formatPoints(total.points),
+      pointsHundredths: total.points,
       rank: total.rank ?? 0,
       ranked,
     };

@@ -4,21 +4,21 @@
  */
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
+import { frameworkToFile, type ItemRow, indicatorFromFile, itemFromFile, moduleFromFile } from "@/lib/framework/item";
 import { frameworkRevision } from "@/lib/framework/revision";
-import type { ScoringRule } from "@/lib/framework/schema";
-import { type FrameworkFile, toHundredths } from "@/lib/framework/schema";
+import type { FrameworkFile } from "@/lib/framework/schema";
 import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { indicators, items, modules, reviewAssignments, rounds } from "./schema";
 
-export type QuestionnaireItem = typeof items.$inferSelect;
-export type ShapeItem = QuestionnaireItem & { rule: ScoringRule };
+/** An item row: the fields of lib/framework/item.ts Item under the same names, plus where it sits. */
+export type QuestionnaireItem = ItemRow<typeof items.$inferSelect>;
 export type ShapeIndicator = {
   code: string;
   maxPoints: number;
   indicator: typeof indicators.$inferSelect;
-  items: ShapeItem[];
+  items: QuestionnaireItem[];
 };
 export type ShapeModule = {
   code: string;
@@ -54,7 +54,7 @@ export function loadFrameworkShape(db: Db | Tx, roundId: number, moduleIds?: num
       ind = { code: row.indicator.code, maxPoints: row.indicator.maxPoints, indicator: row.indicator, items: [] };
       mod.indicators.push(ind);
     }
-    ind.items.push({ ...row.item, rule: row.item.scoringRule });
+    ind.items.push(row.item);
   }
   return shape;
 }
@@ -64,54 +64,18 @@ export function insertFramework(tx: Tx, roundId: number, framework: FrameworkFil
   framework.modules.forEach((mod, mi) => {
     const { id: moduleId } = tx
       .insert(modules)
-      .values({
-        roundId,
-        code: mod.code,
-        nameZh: mod.name.zh,
-        nameEn: mod.name.en,
-        maxPoints: toHundredths(mod.points),
-        position: mi + 1,
-      })
+      .values({ roundId, ...moduleFromFile(mod), position: mi + 1 })
       .returning({ id: modules.id })
       .get();
     mod.indicators.forEach((ind, ii) => {
       const { id: indicatorId } = tx
         .insert(indicators)
-        .values({
-          moduleId,
-          code: ind.code,
-          nameZh: ind.name.zh,
-          nameEn: ind.name.en,
-          maxPoints: toHundredths(ind.points),
-          position: ii + 1,
-          proposed: ind.proposed,
-        })
+        .values({ moduleId, ...indicatorFromFile(ind), position: ii + 1 })
         .returning({ id: indicators.id })
         .get();
       tx.insert(items)
         .values(
-          ind.items.map((item, position) => ({
-            indicatorId,
-            roundId,
-            code: item.code,
-            nameZh: item.name.zh,
-            nameEn: item.name.en,
-            answerType: item.type,
-            unitZh: item.unit?.zh ?? null,
-            unitEn: item.unit?.en ?? null,
-            options: item.options ?? null,
-            minValue: item.min ?? null,
-            maxValue: item.max ?? null,
-            decimals: item.decimals ?? null,
-            required: item.required,
-            scoringRule: item.rule,
-            maxPoints: toHundredths(item.points),
-            evidenceKinds: item.evidence.kinds,
-            evidenceRequired: item.evidence.required,
-            helpZh: item.help?.zh ?? null,
-            helpEn: item.help?.en ?? null,
-            position: position + 1,
-          })),
+          ind.items.map((item, position) => ({ indicatorId, roundId, ...itemFromFile(item), position: position + 1 })),
         )
         .run();
     });
@@ -122,39 +86,11 @@ export function insertFramework(tx: Tx, roundId: number, framework: FrameworkFil
 export function exportFramework(db: Db, roundId: number): FrameworkFile {
   const round = db.select().from(rounds).where(eq(rounds.id, roundId)).get();
   if (!round) throw new Error(`no round ${roundId}`);
-  const shape = loadFrameworkShape(db, roundId);
-  const localized = (zh: string | null, en: string | null) => (zh && en ? { zh, en } : undefined);
-  return {
-    year: round.year,
-    name: { zh: round.name, en: round.name },
-    total: shape.reduce((sum, m) => sum + m.maxPoints, 0) / 100,
-    modules: shape.map((m) => ({
-      code: m.code,
-      name: { zh: m.module.nameZh, en: m.module.nameEn },
-      points: m.maxPoints / 100,
-      indicators: m.indicators.map((i) => ({
-        code: i.code,
-        name: { zh: i.indicator.nameZh, en: i.indicator.nameEn },
-        points: i.maxPoints / 100,
-        proposed: i.indicator.proposed,
-        items: i.items.map((item) => ({
-          code: item.code,
-          name: { zh: item.nameZh, en: item.nameEn },
-          type: item.answerType,
-          unit: localized(item.unitZh, item.unitEn),
-          options: item.options ?? undefined,
-          min: item.minValue ?? undefined,
-          max: item.maxValue ?? undefined,
-          decimals: item.decimals ?? undefined,
-          required: item.required,
-          rule: item.scoringRule,
-          points: item.maxPoints / 100,
-          evidence: { kinds: item.evidenceKinds, required: item.evidenceRequired },
-          help: localized(item.helpZh, item.helpEn),
-        })),
-      })),
-    })),
-  };
+  const tree = loadFrameworkShape(db, roundId).map((m) => ({
+    ...m.module,
+    indicators: m.indicators.map((i) => ({ ...i.indicator, items: i.items })),
+  }));
+  return frameworkToFile(round.year, round.name, tree);
 }
 
 /**

@@ -28,13 +28,14 @@ export type RankingRow = {
   tier: CityTier;
   /** null for a city that submitted no module (未参评) */
   rank: number | null;
+  /** hundredths, like every figure of the report */
   total: number;
   modules: Record<string, number>;
   notSubmitted: boolean;
   absent: boolean;
 };
 
-/** Everything the report shows, in points (results are stored in hundredths). */
+/** Everything the report shows; points in hundredths as stored (averages are not whole), formatted by the view. */
 export function getRoundReport(db: Db, roundId: number) {
   const round = db.select().from(rounds).where(eq(rounds.id, roundId)).get();
   if (!round || round.status !== "finalised") return null;
@@ -49,7 +50,7 @@ export function getRoundReport(db: Db, roundId: number) {
   const modulesOf = new Map<number, Record<string, number>>();
   for (const { result } of rows) {
     if (result.level === "module")
-      modulesOf.set(result.cityId, { ...modulesOf.get(result.cityId), [result.code]: result.points / 100 });
+      modulesOf.set(result.cityId, { ...modulesOf.get(result.cityId), [result.code]: result.points });
   }
   const ranking: RankingRow[] = [];
   for (const { result, city } of rows) {
@@ -64,7 +65,7 @@ export function getRoundReport(db: Db, roundId: number) {
       region: city.region,
       tier: city.tier,
       rank: absent ? null : result.rank,
-      total: result.points / 100,
+      total: result.points,
       modules,
       notSubmitted: result.notSubmitted,
       absent,
@@ -74,16 +75,16 @@ export function getRoundReport(db: Db, roundId: number) {
   ranking.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.cityCode.localeCompare(b.cityCode));
   const ranked = ranking.filter((r) => !r.absent);
   const totals = ranked.map((r) => r.total);
-  const maxTotal = shape.reduce((sum, m) => sum + m.maxPoints, 0) / 100;
+  const maxTotal = shape.reduce((sum, m) => sum + m.maxPoints, 0);
   const moduleRates = shape.map((m) => {
     const avg = mean(ranked.map((r) => r.modules[m.code] ?? 0));
     return {
       code: m.code,
       nameZh: m.module.nameZh,
       nameEn: m.module.nameEn,
-      max: m.maxPoints / 100,
+      max: m.maxPoints,
       mean: avg,
-      rate: m.maxPoints ? avg / (m.maxPoints / 100) : 0,
+      rate: m.maxPoints ? avg / m.maxPoints : 0,
     };
   });
   const regions = groupMeans(
@@ -104,7 +105,7 @@ export function getRoundReport(db: Db, roundId: number) {
       max: totals.length ? Math.max(...totals) : 0,
     },
     bands: tenPointBands(totals, maxTotal),
-    share50to70: shareBetween(totals, 50, 70),
+    share50to70: shareBetween(totals, 50 * 100, 70 * 100),
     moduleRates,
     regions,
     regionTiers: tiersByGaps(regions, 4),
@@ -133,14 +134,14 @@ export function getScorecard(db: Db, roundId: number, cityId: number) {
   const indicatorsOf = shape.map((m) => ({
     code: m.code,
     indicators: m.indicators.map((i) => {
-      const all = indicatorRows.filter((r) => r.code === i.code).map((r) => r.points / 100);
+      const all = indicatorRows.filter((r) => r.code === i.code).map((r) => r.points);
       const own = indicatorRows.find((r) => r.code === i.code && r.cityId === cityId)?.points ?? 0;
       return {
         code: i.code,
         nameZh: i.indicator.nameZh,
         nameEn: i.indicator.nameEn,
-        max: i.maxPoints / 100,
-        points: own / 100,
+        max: i.maxPoints,
+        points: own,
         average: mean(all),
       };
     }),

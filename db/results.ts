@@ -80,7 +80,7 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
     indicators: m.indicators.map((i) => ({
       code: i.code,
       maxPoints: i.maxPoints,
-      items: i.items.map((x) => ({ code: x.code, type: x.answerType, rule: x.rule, maxPoints: x.maxPoints })),
+      items: i.items.map((x) => ({ code: x.code, type: x.answerType, rule: x.scoringRule, maxPoints: x.maxPoints })),
     })),
   }));
   const cities = participants.map(({ cityId }): CityInput => {

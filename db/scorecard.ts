@@ -76,10 +76,9 @@ function scoredAnswer(
 
 /** The explanation, only if it arrives at the published points; never one that contradicts them. */
 function derivationOf(item: { maxPoints: number }, result: ScorecardRow, derivation: Derivation): Derivation {
-  const points = (result.points / 100).toFixed(2);
-  return derivation.params.points === points
+  return derivation.points === result.points
     ? derivation
-    : { key: "unexplained", params: { points, max: (item.maxPoints / 100).toFixed(2) } };
+    : { key: "unexplained", points: result.points, max: item.maxPoints, params: {} };
 }
 
 function buildItemScorecard(db: Db, roundId: number, cityId: number, resultRows: ScorecardRow[]) {

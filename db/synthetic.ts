@@ -78,7 +78,7 @@ export function seedSyntheticVerifiedRound(db: Db, cityCount: number, name: stri
           .map((item) => ({
             submissionId,
             itemId: item.id,
-            ...answerFor({ ...item, moduleCode: mod.code, rule: item.scoringRule }, levels.get(city.id)!, random),
+            ...answerFor({ ...item, moduleCode: mod.code }, levels.get(city.id)!, random),
           }));
         tx.insert(answers).values(rows).run();
       }

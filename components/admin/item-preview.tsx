@@ -4,34 +4,13 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useLocale, useTranslations } from "next-intl";
 import { useId, useMemo } from "react";
 import { useForm, useWatch } from "react-hook-form";
-import { type FrameworkItem, toHundredths } from "@/lib/framework/schema";
-import { formatPoints, pick } from "@/lib/i18n/pick";
+import { itemFromFile, localizeItem } from "@/lib/framework/item";
+import type { FrameworkItem } from "@/lib/framework/schema";
+import { formatPoints } from "@/lib/i18n/points";
 import { type AnswerInput as AnswerFormInput, answerSchemaFor } from "@/lib/questionnaire/answer-schema";
 import { scoreItem } from "@/lib/scoring/engine";
 import { AnswerInput } from "../questionnaire/answer-input";
-import type { ClientItem } from "../questionnaire/types";
 import { useErrorText } from "../use-error-text";
-
-function toClientItem(item: FrameworkItem, locale: string): ClientItem {
-  const local = (l: { zh: string; en: string } | undefined) => (l ? pick(locale, l.zh, l.en) : null);
-  return {
-    id: 0,
-    code: item.code,
-    name: pick(locale, item.name.zh, item.name.en),
-    answerType: item.type,
-    unit: local(item.unit),
-    options: item.options ?? null,
-    minValue: item.min ?? null,
-    maxValue: item.max ?? null,
-    decimals: item.decimals ?? null,
-    required: item.required,
-    rule: item.rule,
-    maxPoints: toHundredths(item.points),
-    evidenceKinds: item.evidence.kinds,
-    evidenceRequired: item.evidence.required,
-    help: local(item.help),
-  };
-}
 
 /**
  * How city staff will see the item, with the points a sample answer would score under its rule.
@@ -53,7 +32,7 @@ export function ItemPreview({
   const errorText = useErrorText();
   const locale = useLocale();
   const uid = useId();
-  const client = useMemo(() => toClientItem(item, locale), [item, locale]);
+  const client = useMemo(() => localizeItem({ ...itemFromFile(item), id: 0 }, locale), [item, locale]);
   const schema = useMemo(() => answerSchemaFor(client), [client]);
   const form = useForm<AnswerFormInput, unknown, unknown>({
     resolver: zodResolver(schema),
@@ -114,11 +93,11 @@ export function ItemPreview({
           </fieldset>
         </form>
       </div>
-      {client.rule.kind !== "none" && (
+      {client.scoringRule.kind !== "none" && (
         <p role="status" className="mt-2 text-sm tabular-nums" data-testid="preview-points">
           {t("previewPoints", {
-            points: points === null ? "—" : formatPoints(points),
-            max: formatPoints(client.maxPoints),
+            points: points === null ? "—" : formatPoints(points, locale),
+            max: formatPoints(client.maxPoints, locale),
           })}
         </p>
       )}

@@ -4,11 +4,12 @@ import { useRouter } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
 import { useId, useState, useTransition } from "react";
 import { decideAppealAction } from "@/app/actions/appeals";
+import type { LocalizedItem } from "@/lib/framework/item";
 import type { ItemOption } from "@/lib/framework/schema";
 import { URL_JUDGEMENTS } from "@/lib/review/decision-schema";
 import { useErrorText } from "../use-error-text";
 
-export type AppealItem = { answerType: string; options: ItemOption[] | null; unit: string | null };
+export type AppealItem = Pick<LocalizedItem, "answerType" | "options" | "unit">;
 
 const field = "block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 

@@ -5,7 +5,7 @@ import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useEffect, useId, useMemo } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
-import { formatPoints } from "@/lib/i18n/pick";
+import { formatPoints } from "@/lib/i18n/points";
 import { answerSchemaFor } from "@/lib/questionnaire/answer-schema";
 import { formatAnswer } from "@/lib/questionnaire/format";
 import { valueInForce } from "@/lib/review/value-in-force";
@@ -177,11 +177,11 @@ export function ItemField({
           )}
         </h4>
         <div className="ml-auto flex items-center gap-3 text-sm">
-          {item.rule.kind !== "none" && (
+          {item.scoringRule.kind !== "none" && (
             <span className="text-slate-600 tabular-nums" data-testid={`points-${item.code}`}>
               {t("provisionalPoints", {
-                points: live ? formatPoints(live.points) : "—",
-                max: formatPoints(item.maxPoints),
+                points: live ? formatPoints(live.points, locale) : "—",
+                max: formatPoints(item.maxPoints, locale),
               })}
             </span>
           )}

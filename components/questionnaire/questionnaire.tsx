@@ -1,11 +1,11 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useState, useTransition } from "react";
 import { submitModuleAction } from "@/app/actions/questionnaire";
 import type { ModuleStatus } from "@/lib/domain";
-import { formatPoints } from "@/lib/i18n/pick";
+import { formatPoints } from "@/lib/i18n/points";
 import { ProgressBar } from "../ui/progress-bar";
 import { useErrorText } from "../use-error-text";
 import { ItemField } from "./item-field";
@@ -50,6 +50,7 @@ export function Questionnaire({
   evidenceMaxMb: number;
 }) {
   const t = useTranslations("questionnaire");
+  const locale = useLocale();
   const errorText = useErrorText();
   const router = useRouter();
   const [states, setStates] = useState(initialStates);
@@ -125,7 +126,10 @@ export function Questionnaire({
                   className="ml-auto text-sm text-slate-600 tabular-nums"
                   data-testid={`indicator-points-${indicator.code}`}
                 >
-                  {t("provisionalPoints", { points: formatPoints(points), max: formatPoints(indicator.maxPoints) })}
+                  {t("provisionalPoints", {
+                    points: formatPoints(points, locale),
+                    max: formatPoints(indicator.maxPoints, locale),
+                  })}
                 </span>
                 <div className="w-full">
                   <ProgressBar
@@ -159,7 +163,7 @@ export function Questionnaire({
         <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
           <h3 className="text-sm font-medium text-slate-500">{t("provisionalScore")}</h3>
           <p className="mt-1 text-2xl font-bold tabular-nums" data-testid="module-points">
-            {t("pointsOf", { points: formatPoints(total), max: formatPoints(moduleMaxPoints) })}
+            {t("pointsOf", { points: formatPoints(total, locale), max: formatPoints(moduleMaxPoints, locale) })}
           </p>
           <p className="mt-1 text-xs text-slate-500">{t("provisionalNote")}</p>
           {editable && (

@@ -1,23 +1,7 @@
-import type { AnswerType, EvidenceKind, ItemOption, ScoringRule } from "@/lib/framework/schema";
+import type { LocalizedItem } from "@/lib/framework/item";
 
-/** An item as the questionnaire renders it: names already in the reader's language. */
-export type ClientItem = {
-  id: number;
-  code: string;
-  name: string;
-  answerType: AnswerType;
-  unit: string | null;
-  options: ItemOption[] | null;
-  minValue: number | null;
-  maxValue: number | null;
-  decimals: number | null;
-  required: boolean;
-  rule: ScoringRule;
-  maxPoints: number;
-  evidenceKinds: EvidenceKind[];
-  evidenceRequired: boolean;
-  help: string | null;
-};
+/** An item as the questionnaire renders it: names already in the reader's language (lib/framework/item.ts). */
+export type ClientItem = LocalizedItem;
 
 export type ClientIndicator = { code: string; name: string; maxPoints: number; items: ClientItem[] };
 

@@ -1,7 +1,9 @@
 import { getLocale, getTranslations } from "next-intl/server";
 import { Fragment } from "react";
-import { formatPoints, pick } from "@/lib/i18n/pick";
+import { pick } from "@/lib/i18n/pick";
+import { formatPoints } from "@/lib/i18n/points";
 import { formatScoredValue } from "@/lib/questionnaire/format";
+import { derivationParams } from "@/lib/scoring/explain";
 import type { ItemScorecard } from "@/lib/scoring/scorecard";
 
 /**
@@ -57,7 +59,7 @@ export async function ItemScorecardTable({
           <caption className="bg-slate-100 px-2 py-1.5 text-left font-semibold">
             {m.code} {pick(locale, m.nameZh, m.nameEn)}
             <span className="float-right tabular-nums" data-testid={`module-subtotal-${m.code}`}>
-              {t("subtotal", { points: formatPoints(m.result.points), max: formatPoints(m.maxPoints) })}
+              {t("subtotal", { points: formatPoints(m.result.points, locale), max: formatPoints(m.maxPoints, locale) })}
             </span>
           </caption>
           <thead className="text-left text-xs text-slate-500">
@@ -89,12 +91,11 @@ export async function ItemScorecardTable({
                   {i.code} {pick(locale, i.nameZh, i.nameEn)}
                 </th>
                 <td className="px-2 py-1 text-right tabular-nums" data-testid={`indicator-subtotal-${i.code}`}>
-                  {formatPoints(i.result.points)} / {formatPoints(i.maxPoints)}
+                  {formatPoints(i.result.points, locale)} / {formatPoints(i.maxPoints, locale)}
                 </td>
                 <td colSpan={2} />
               </tr>
               {i.items.map(({ item, result, notApplicableReason, decisions, evidence, derivation }) => {
-                const format = { ...item, unitZh: item.unitZh, unitEn: item.unitEn };
                 const adjusted = decisions.some((d) => d.action === "adjust");
                 const more = extra?.(item.id);
                 return (
@@ -103,31 +104,28 @@ export async function ItemScorecardTable({
                       <th scope="row" className="px-2 py-1 text-left font-normal">
                         <span className="text-slate-400">{item.code}</span> {pick(locale, item.nameZh, item.nameEn)}
                         <span className="block text-xs text-slate-500" data-testid={`derivation-${item.code}`}>
-                          {td(
-                            derivation.key,
-                            derivation.key === "single"
-                              ? {
-                                  ...derivation.params,
-                                  option: optionLabel(item, String(derivation.params.option), locale),
-                                }
-                              : derivation.params,
-                          )}
+                          {td(derivation.key, {
+                            ...derivationParams(derivation, locale),
+                            ...(derivation.key === "single" && {
+                              option: optionLabel(item, String(derivation.params.option), locale),
+                            }),
+                          })}
                         </span>
                       </th>
                       <td className="px-2 py-1">
                         {result.submittedValue === null && !notApplicableReason
                           ? "—"
-                          : show(format, result.submittedValue, notApplicableReason)}
+                          : show(item, result.submittedValue, notApplicableReason)}
                       </td>
                       <td className="px-2 py-1">
                         {result.notSubmitted
                           ? t(preliminary ? "notVerifiedItem" : "notSubmittedItem")
                           : result.verifiedValue === null && (adjusted || !notApplicableReason)
                             ? "—"
-                            : show(format, result.verifiedValue, adjusted ? null : notApplicableReason)}
+                            : show(item, result.verifiedValue, adjusted ? null : notApplicableReason)}
                       </td>
                       <td className="px-2 py-1 text-right tabular-nums">
-                        {formatPoints(result.points)} / {formatPoints(item.maxPoints)}
+                        {formatPoints(result.points, locale)} / {formatPoints(item.maxPoints, locale)}
                       </td>
                       <td className="px-2 py-1">
                         <ul>
@@ -135,7 +133,7 @@ export async function ItemScorecardTable({
                             <li key={k}>
                               {pick(locale, d.stageNameZh, d.stageNameEn)} · {d.reviewerName}：
                               {tr(`decided.${d.action}`)}
-                              {d.action === "adjust" && ` ${show(format, d.adjustedValue)}`}
+                              {d.action === "adjust" && ` ${show(item, d.adjustedValue)}`}
                               {d.comment && `（${d.comment}）`}
                               {d.carriedFromVersion !== null &&
                                 ` ${tr("carriedFrom", { version: d.carriedFromVersion })}`}

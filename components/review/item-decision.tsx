@@ -6,17 +6,12 @@ import { useLocale, useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { decideItemAction, withdrawItemDecisionAction } from "@/app/actions/review";
+import type { LocalizedItem } from "@/lib/framework/item";
 import type { ItemOption } from "@/lib/framework/schema";
 import { type ItemDecisionInput, itemDecisionSchema, URL_JUDGEMENTS } from "@/lib/review/decision-schema";
 import { useErrorText } from "../use-error-text";
 
-export type DecisionItem = {
-  id: number;
-  code: string;
-  name: string;
-  answerType: string;
-  options: ItemOption[] | null;
-  unit: string | null;
+export type DecisionItem = Pick<LocalizedItem, "id" | "code" | "name" | "answerType" | "options" | "unit"> & {
   adjustable: boolean;
 };
 

@@ -3,6 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { pick } from "@/lib/i18n/pick";
+import { formatPoints } from "@/lib/i18n/points";
 import { type BundleVerification, bundleKeyFingerprint, verifyBundle } from "@/lib/verify/bundle";
 
 type Outcome =
@@ -124,7 +125,7 @@ export function BundleChecker() {
               {outcome.summary.city && ` · ${outcome.summary.city}`}
               {outcome.summary.city &&
                 outcome.summary.total !== null &&
-                ` · ${t("cityTotal", { points: (outcome.summary.total / 100).toFixed(2), rank: outcome.summary.rank ?? "-", ranked: outcome.summary.ranked })}`}
+                ` · ${t("cityTotal", { points: formatPoints(outcome.summary.total, locale), rank: outcome.summary.rank ?? "-", ranked: outcome.summary.ranked })}`}
             </p>
           )}
           {outcome.fingerprint && (

@@ -5,7 +5,8 @@
  * its scoring rule gives about the city's level for that module. Seeded, so every demo is the same.
  */
 import { type RandomGenerator, unsafeUniformIntDistribution, xoroshiro128plus } from "pure-rand";
-import type { ScoringRule } from "@/lib/framework/schema";
+import type { Item } from "@/lib/framework/item";
+import { toHundredths } from "@/lib/scoring/hundredths";
 
 // Target mean level per region, in the published tier order (华东; 华南, 西南; 华中, 华北; 西北, 东北).
 const REGION: Record<string, number> = {
@@ -22,15 +23,11 @@ const CITY_SPREAD = 0.08;
 // Published module score rates: 智慧民生 59.94%, 智慧治理 57.55%, 创新环境 57.51%, 智慧基础 55.47%, 数字经济 51.69%.
 const MODULE: Record<string, number> = { P: 0.034, G: 0.018, I: 0.004, B: -0.012, E: -0.05 };
 
-export type DemoItem = {
-  code: string;
+export type DemoItem = Pick<
+  Item,
+  "code" | "answerType" | "scoringRule" | "maxPoints" | "minValue" | "maxValue" | "decimals"
+> & {
   moduleCode: string;
-  answerType: string;
-  rule: ScoringRule;
-  maxPoints: number;
-  minValue: number | null;
-  maxValue: number | null;
-  decimals: number | null;
   options: { value: string }[] | null;
 };
 
@@ -81,7 +78,7 @@ export function answerFor(item: DemoItem, level: number, random: DemoRandom): De
   const target = clamp01(level + (MODULE[item.moduleCode] ?? 0) + random.normal(0.14));
   const limit = (v: number) =>
     roundTo(Math.min(item.maxValue ?? Infinity, Math.max(item.minValue ?? -Infinity, v)), item.decimals);
-  const { rule } = item;
+  const rule = item.scoringRule;
   switch (rule.kind) {
     case "linear":
       return { value: limit(rule.lo + target * (rule.hi - rule.lo)), notApplicableReason: null };
@@ -113,7 +110,7 @@ export function answerFor(item: DemoItem, level: number, random: DemoRandom): De
     case "multi": {
       const options = item.options ?? [];
       const count = Math.round(
-        target * Math.min(options.length, Math.ceil(item.maxPoints / Math.round(rule.pointsEach * 100))),
+        target * Math.min(options.length, Math.ceil(item.maxPoints / toHundredths(rule.pointsEach))),
       );
       return count
         ? { value: options.slice(0, count).map((o) => o.value), notApplicableReason: null }

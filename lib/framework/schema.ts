@@ -93,7 +93,3 @@ export const RULES_FOR_TYPE: Record<AnswerType, ScoringRule["kind"][]> = {
   url: ["url"],
   text: ["none"],
 };
-
-export function toHundredths(points: number): number {
-  return Math.round(points * 100);
-}

@@ -5,7 +5,8 @@
  * translate it.
  */
 import type { z } from "zod";
-import { type FrameworkFile, type FrameworkItem, frameworkFileSchema, RULES_FOR_TYPE, toHundredths } from "./schema";
+import { toHundredths, toPoints } from "@/lib/scoring/hundredths";
+import { type FrameworkFile, type FrameworkItem, frameworkFileSchema, RULES_FOR_TYPE } from "./schema";
 
 export type FrameworkProblem = {
   /** the code of the module, indicator or item at fault, or a path where no code is known */
@@ -83,11 +84,14 @@ function ruleProblems(fw: FrameworkFile): FrameworkProblem[] {
       problems.push({ at, key: "pointsPrecision", params: { value } });
   };
   const sumOf = (xs: { points: number }[]) => xs.reduce((sum, x) => sum + toHundredths(x.points), 0);
-  const fmt = (hundredths: number) => (hundredths / 100).toString();
 
   checkPrecision("total", fw.total);
   if (sumOf(fw.modules) !== toHundredths(fw.total)) {
-    problems.push({ at: "total", key: "modulesSum", params: { expected: fw.total, actual: fmt(sumOf(fw.modules)) } });
+    problems.push({
+      at: "total",
+      key: "modulesSum",
+      params: { expected: fw.total, actual: String(toPoints(sumOf(fw.modules))) },
+    });
   }
   for (const mod of fw.modules) {
     claim(mod.code);
@@ -96,7 +100,7 @@ function ruleProblems(fw: FrameworkFile): FrameworkProblem[] {
       problems.push({
         at: mod.code,
         key: "indicatorsSum",
-        params: { expected: mod.points, actual: fmt(sumOf(mod.indicators)) },
+        params: { expected: mod.points, actual: String(toPoints(sumOf(mod.indicators))) },
       });
     }
     for (const ind of mod.indicators) {
@@ -108,7 +112,7 @@ function ruleProblems(fw: FrameworkFile): FrameworkProblem[] {
         problems.push({
           at: ind.code,
           key: "itemsSum",
-          params: { expected: ind.points, actual: fmt(sumOf(ind.items)) },
+          params: { expected: ind.points, actual: String(toPoints(sumOf(ind.items))) },
         });
       }
       for (const item of ind.items) {

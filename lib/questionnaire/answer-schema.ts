@@ -3,15 +3,9 @@
  * browser and the saved answer on the server. Messages are keys of the "errors" namespace.
  */
 import { z } from "zod";
-import type { AnswerType, ItemOption } from "@/lib/framework/schema";
+import type { Item } from "@/lib/framework/item";
 
-export type ItemConstraints = {
-  answerType: AnswerType;
-  options: ItemOption[] | null;
-  minValue: number | null;
-  maxValue: number | null;
-  decimals: number | null;
-};
+export type ItemConstraints = Pick<Item, "answerType" | "options" | "minValue" | "maxValue" | "decimals">;
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 /** Commas only as thousands separators, in groups of three ("1,234,567.5"); "1,5" is not a number. */

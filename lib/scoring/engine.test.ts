@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { type ScorableItem, scoreFramework, scoreItem } from "./engine";
 
-const linear: ScorableItem = { code: "B1.2", rule: { kind: "linear", lo: 60, hi: 100 }, maxPoints: 150 };
+const linear: ScorableItem = { code: "B1.2", scoringRule: { kind: "linear", lo: 60, hi: 100 }, maxPoints: 150 };
 const bands: ScorableItem = {
   code: "B1.1",
   maxPoints: 200,
-  rule: {
+  scoringRule: {
     kind: "bands",
     bands: [
       { op: ">=", value: 10, fraction: 1 },
@@ -15,15 +15,15 @@ const bands: ScorableItem = {
     ],
   },
 };
-const boolean: ScorableItem = { code: "B2.1", rule: { kind: "boolean" }, maxPoints: 150 };
+const boolean: ScorableItem = { code: "B2.1", scoringRule: { kind: "boolean" }, maxPoints: 150 };
 const single: ScorableItem = {
   code: "B2.3",
-  rule: { kind: "single", fractions: { iaas: 0.3, paas: 0.7, shared: 1 } },
+  scoringRule: { kind: "single", fractions: { iaas: 0.3, paas: 0.7, shared: 1 } },
   maxPoints: 100,
 };
-const multi: ScorableItem = { code: "B3.2", rule: { kind: "multi", pointsEach: 0.3 }, maxPoints: 150 };
-const url: ScorableItem = { code: "G4.3", rule: { kind: "url" }, maxPoints: 150 };
-const text: ScorableItem = { code: "X1.1", rule: { kind: "none" }, maxPoints: 0 };
+const multi: ScorableItem = { code: "B3.2", scoringRule: { kind: "multi", pointsEach: 0.3 }, maxPoints: 150 };
+const url: ScorableItem = { code: "G4.3", scoringRule: { kind: "url" }, maxPoints: 150 };
+const text: ScorableItem = { code: "X1.1", scoringRule: { kind: "none" }, maxPoints: 0 };
 
 const score = (item: ScorableItem, value: unknown, extra: object = {}) => scoreItem(item, { value, ...extra });
 
@@ -41,7 +41,7 @@ describe("linear(lo, hi)", () => {
   it("rounds to hundredths without binary artefacts", () => {
     // 1.5 × (62.85 − 60) / 40 = 0.106875 → 0.11
     expect(score(linear, 62.85)).toBe(11);
-    expect(score({ ...linear, rule: { kind: "linear", lo: 0, hi: 100 }, maxPoints: 100 }, 28.5)).toBe(29);
+    expect(score({ ...linear, scoringRule: { kind: "linear", lo: 0, hi: 100 }, maxPoints: 100 }, 28.5)).toBe(29);
   });
 });
 
@@ -63,7 +63,7 @@ describe("bands", () => {
     const twoBands: ScorableItem = {
       code: "E1.3",
       maxPoints: 100,
-      rule: {
+      scoringRule: {
         kind: "bands",
         bands: [
           { op: ">=", value: 3, fraction: 1 },
@@ -95,7 +95,7 @@ describe("boolean, single, multi, url, none", () => {
     expect(score(multi, ["a"])).toBe(30);
     expect(score(multi, ["a", "a", "b"])).toBe(60);
     expect(score(multi, ["a", "b", "c", "d", "e"])).toBe(150);
-    expect(score({ ...multi, rule: { kind: "multi", pointsEach: 0.5 } }, ["a", "b", "c", "d"])).toBe(150);
+    expect(score({ ...multi, scoringRule: { kind: "multi", pointsEach: 0.5 } }, ["a", "b", "c", "d"])).toBe(150);
   });
 
   it("url: works → max, incomplete → half, broken → 0; an unjudged link counts as working", () => {
@@ -125,7 +125,7 @@ describe("empty, wrong-typed and not applicable answers score 0", () => {
       multi: ["a", "b", "c", "d", "e"],
       url: "https://x.org",
       none: "",
-    }[item.rule.kind];
+    }[item.scoringRule.kind];
     expect(score(item, full)).toBe(item.maxPoints);
     expect(score(item, full, { notApplicable: true })).toBe(0);
   });

@@ -2,16 +2,12 @@
  * The one scoring engine: item rules → indicator → module → total, in integer hundredths of a point.
  * Used for the live provisional score in the questionnaire, in review, and at finalisation.
  */
-import type { ScoringRule } from "@/lib/framework/schema";
+import type { Item } from "@/lib/framework/item";
+import { toHundredths } from "./hundredths";
 
 export type UrlJudgement = "ok" | "partial" | "bad";
 
-export type ScorableItem = {
-  code: string;
-  rule: ScoringRule;
-  /** hundredths */
-  maxPoints: number;
-};
+export type ScorableItem = Pick<Item, "code" | "scoringRule" | "maxPoints">;
 
 export type ScorableAnswer = {
   value: unknown;
@@ -29,7 +25,7 @@ const isNumber = (v: unknown): v is number => typeof v === "number" && Number.is
 
 export function scoreItem(item: ScorableItem, answer: ScorableAnswer | null | undefined): number {
   if (!answer || answer.notApplicable || answer.value === null || answer.value === undefined) return 0;
-  const { rule, maxPoints } = item;
+  const { scoringRule: rule, maxPoints } = item;
   const { value } = answer;
   switch (rule.kind) {
     case "linear":
@@ -45,7 +41,7 @@ export function scoreItem(item: ScorableItem, answer: ScorableAnswer | null | un
       return typeof value === "string" ? share(maxPoints, rule.fractions[value] ?? 0) : 0;
     case "multi": {
       if (!Array.isArray(value)) return 0;
-      const each = Math.round(rule.pointsEach * 100);
+      const each = toHundredths(rule.pointsEach);
       return Math.min(maxPoints, new Set(value.filter((v) => typeof v === "string")).size * each);
     }
     case "url": {

@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { type ScorableAnswer, type ScorableItem, scoreItem } from "./engine";
-import { explainItemScore } from "./explain";
+import { derivationParams, explainItemScore } from "./explain";
 
-const item = (rule: ScorableItem["rule"], maxPoints = 200): ScorableItem => ({ code: "X1.1", rule, maxPoints });
+const item = (scoringRule: ScorableItem["scoringRule"], maxPoints = 200): ScorableItem => ({
+  code: "X1.1",
+  scoringRule,
+  maxPoints,
+});
 
 describe("explainItemScore", () => {
   const cases: [ScorableItem, ScorableAnswer | undefined, string, Record<string, unknown>][] = [
@@ -69,14 +73,20 @@ describe("explainItemScore", () => {
   it.each(cases)("explains %# with the engine's own points", (it_, answer, key, params) => {
     const derivation = explainItemScore(it_, answer, true);
     expect(derivation.key).toBe(key);
-    expect(derivation.params).toMatchObject(params);
-    expect(derivation.params.points).toBe((scoreItem(it_, answer) / 100).toFixed(2));
+    expect(derivationParams(derivation, "zh-CN")).toMatchObject(params);
+    expect(derivation.points).toBe(scoreItem(it_, answer));
   });
 
   it("says a module that was not verified scores nothing", () => {
-    expect(explainItemScore(item({ kind: "boolean" }), { value: true }, false)).toMatchObject({
-      key: "moduleNotVerified",
-      params: { points: "0.00" },
-    });
+    const derivation = explainItemScore(item({ kind: "boolean" }), { value: true }, false);
+    expect(derivation).toMatchObject({ key: "moduleNotVerified", points: 0 });
+    expect(derivationParams(derivation, "en")).toMatchObject({ points: "0.00", max: "2.00" });
+  });
+
+  it("writes points with two decimals and the unrounded share with four, in the reader's locale", () => {
+    const derivation = explainItemScore(item({ kind: "multi", pointsEach: 0.25 }, 100), { value: ["a"] }, true);
+    expect(derivationParams(derivation, "en")).toMatchObject({ points: "0.25", max: "1.00", each: "0.25" });
+    const linear = explainItemScore(item({ kind: "linear", lo: 0, hi: 3 }, 100), { value: 1 }, true);
+    expect(derivationParams(linear, "zh-CN")).toMatchObject({ exact: "0.3333", points: "0.33" });
   });
 });

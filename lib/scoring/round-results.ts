@@ -6,10 +6,14 @@
  */
 import canonicalize from "canonicalize";
 import type { ScoringRule } from "@/lib/framework/schema";
-import { type ScorableAnswer, scoreFramework } from "./engine";
+import { type FrameworkShape, type ScorableAnswer, scoreFramework } from "./engine";
 import { rank } from "./statistics";
 
-/** The framework as the digest covers it (points in hundredths). */
+/**
+ * The framework as the digest covers it (points in hundredths). Its item fields keep the names the published
+ * canonical text and verification bundles have always had (`type`, `rule`); db/results.ts maps an item to it
+ * once, and `scorableShape` maps it back for the engine.
+ */
 export type DigestFramework = {
   code: string;
   maxPoints: number;
@@ -66,9 +70,20 @@ const digestRow = (r: ResultRow) => ({
   notSubmitted: r.notSubmitted,
 });
 
+function scorableShape(framework: DigestFramework): FrameworkShape {
+  return framework.map((m) => ({
+    ...m,
+    indicators: m.indicators.map((i) => ({
+      ...i,
+      items: i.items.map((x) => ({ code: x.code, scoringRule: x.rule, maxPoints: x.maxPoints })),
+    })),
+  }));
+}
+
 /** Rows of every city (cities in the order given), ranks among the cities that took part, and the canonical text. */
 export function computeResults(input: RoundInput): { rows: ResultRow[]; canonical: string } {
   const { roundId, framework } = input;
+  const scorable = scorableShape(framework);
   const rows: ResultRow[] = [];
   const values: {
     cityId: number;
@@ -102,7 +117,7 @@ export function computeResults(input: RoundInput): { rows: ResultRow[]; canonica
         });
       }
     }
-    const card = scoreFramework(framework, effective);
+    const card = scoreFramework(scorable, effective);
     const moduleRows: Record<string, ResultRow> = {};
     for (const mod of framework) {
       const status = statusOf(mod.code);

@@ -3,7 +3,7 @@
  * indicator and item the result (points, submitted and verified value), the decisions on the final version
  * and the evidence with its SHA-256. db/report.ts builds it; this is the shape the page renders.
  */
-import type { ItemOption } from "@/lib/framework/schema";
+import type { Item } from "@/lib/framework/item";
 import type { Derivation } from "./explain";
 
 /** A result row: frozen at finalisation, or computed now for preliminary results. */
@@ -14,17 +14,10 @@ export type ScorecardResult = {
   notSubmitted: boolean;
 };
 
-export type ScorecardItem = {
-  id: number;
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  maxPoints: number;
-  answerType: string;
-  options: ItemOption[] | null;
-  unitZh: string | null;
-  unitEn: string | null;
-};
+export type ScorecardItem = Pick<
+  Item,
+  "code" | "nameZh" | "nameEn" | "maxPoints" | "answerType" | "options" | "unitZh" | "unitEn"
+> & { id: number };
 
 /** A reviewer's decision on an item, at a stage, on the version in force. */
 export type ScorecardDecision = {

@@ -22,9 +22,10 @@ describe("summary statistics (hand-computed)", () => {
   });
 
   it("10-point bands, the top one closed, and the share in [50, 70)", () => {
-    const bands = tenPointBands([0, 9.99, 10, 49.99, 50, 69.99, 70, 100]);
+    const bands = tenPointBands([0, 999, 1000, 4999, 5000, 6999, 7000, 10000]); // hundredths
     expect(bands.map((b) => b.count)).toEqual([2, 1, 0, 0, 1, 1, 1, 1, 0, 1]);
-    expect(bands[5]).toEqual({ from: 50, to: 60, count: 1, share: 1 / 8 });
+    expect(bands[5]).toEqual({ from: 5000, to: 6000, count: 1, share: 1 / 8 });
+    expect(tenPointBands([9550], 9550).at(-1)).toEqual({ from: 9000, to: 9550, count: 1, share: 1 });
     expect(shareBetween(totals, 50, 70)).toBeCloseTo(4 / 6, 10);
   });
 });

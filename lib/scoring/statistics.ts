@@ -1,6 +1,7 @@
 /**
- * Round statistics over finalised scores (integer hundredths in, points out): the figures of the published
- * report — average, median, spread, 10-point distribution, module score rates, region tiers, rankings.
+ * Round statistics over finalised scores, in hundredths of a point like everything else (an average of
+ * hundredths is not whole; lib/i18n/points.ts rounds it for display): the figures of the published report —
+ * average, median, spread, 10-point distribution, module score rates, region tiers, rankings.
  */
 
 export function mean(values: number[]): number {
@@ -23,11 +24,13 @@ export function standardDeviation(values: number[]): number {
 
 export type Band = { from: number; to: number; count: number; share: number };
 
-/** Counts per 10-point band [0,10), [10,20) … [90,100]; the top band includes the maximum. */
-export function tenPointBands(totals: number[], maximum = 100): Band[] {
+const TEN_POINTS = 1000;
+
+/** Counts per 10-point band [0,10), [10,20) … [90,100] (bounds in hundredths); the top band includes the maximum. */
+export function tenPointBands(totals: number[], maximum = 100 * 100): Band[] {
   const bands: Band[] = [];
-  for (let from = 0; from < maximum; from += 10) {
-    const to = Math.min(from + 10, maximum);
+  for (let from = 0; from < maximum; from += TEN_POINTS) {
+    const to = Math.min(from + TEN_POINTS, maximum);
     const last = to >= maximum;
     const count = totals.filter((t) => t >= from && (last ? t <= to : t < to)).length;
     bands.push({ from, to, count, share: totals.length ? count / totals.length : 0 });

@@ -11,6 +11,7 @@ import { mayDownloadBundle, mayExportResults, maySeeScorecard } from "@/lib/auth
 import { requireRole } from "@/lib/auth/session";
 import { ownPublicKey } from "@/lib/config/signing-key";
 import { pick, roundName } from "@/lib/i18n/pick";
+import { formatPercent, formatPoints } from "@/lib/i18n/points";
 import { fingerprint, verifyRecord } from "@/lib/signing/signature";
 
 type Params = { roundId: string };
@@ -33,9 +34,6 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
   return { title: `${(await getTranslations("report"))("title")} · ${report.round.name}` };
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-const pts = (x: number) => x.toFixed(2);
-
 export default async function ReportPage({ params }: { params: Promise<Params> }) {
   const { user, report } = await load(params);
   const [t, tr, tt, locale, format] = [
@@ -52,6 +50,8 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
   const instanceKey = ownPublicKey();
   const signatureHolds = !!signed && verifyRecord(signed.signed, instanceKey);
   const { summary, round } = report;
+  const pts = (hundredths: number) => formatPoints(hundredths, locale);
+  const pct = (fraction: number) => formatPercent(fraction, locale);
   const exportable = mayExportResults(user);
   return (
     <article className="space-y-8 print:space-y-6">
@@ -195,9 +195,9 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
           title={t("distribution")}
           max={Math.max(...report.bands.map((b) => b.count), 1)}
           bars={report.bands.map((b) => ({
-            label: `${b.from}–${b.to}`,
+            label: `${formatPoints(b.from, locale, 0)}–${formatPoints(b.to, locale, 0)}`,
             value: b.count,
-            highlight: b.from >= 50 && b.to <= 70,
+            highlight: b.from >= 5000 && b.to <= 7000,
           }))}
         />
       </section>
@@ -229,7 +229,7 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
                   {m.code} {pick(locale, m.nameZh, m.nameEn)}
                 </td>
                 <td className="tabular-nums">{pts(m.mean)}</td>
-                <td className="tabular-nums">{m.max}</td>
+                <td className="tabular-nums">{pts(m.max)}</td>
                 <td className="tabular-nums">{pct(m.rate)}</td>
               </tr>
             ))}

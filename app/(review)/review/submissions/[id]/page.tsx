@@ -11,7 +11,8 @@ import { getDb } from "@/db/client";
 import { getReviewData } from "@/db/review-screen";
 import { isAdmin } from "@/lib/auth/policy";
 import { requireRole } from "@/lib/auth/session";
-import { formatPoints, pick } from "@/lib/i18n/pick";
+import { pick } from "@/lib/i18n/pick";
+import { formatPoints } from "@/lib/i18n/points";
 import { formatAnswer, formatScoredValue } from "@/lib/questionnaire/format";
 import { isAdjustable } from "@/lib/review/decision-schema";
 import { adjustmentInForce, diffVersions, isChanged, valueInForce } from "@/lib/review/value-in-force";
@@ -131,7 +132,7 @@ export default async function ReviewSubmissionPage({
           </span>
         )}
         <span className="ml-auto text-lg font-semibold tabular-nums" data-testid="review-points">
-          {tq("pointsOf", { points: formatPoints(total), max: formatPoints(mod.maxPoints) })}
+          {tq("pointsOf", { points: formatPoints(total, locale), max: formatPoints(mod.maxPoints, locale) })}
         </span>
       </div>
       {previous && (
@@ -177,7 +178,10 @@ export default async function ReviewSubmissionPage({
                       className="ml-auto text-sm tabular-nums text-slate-600"
                       data-testid={`review-points-${item.code}`}
                     >
-                      {tq("provisionalPoints", { points: formatPoints(points), max: formatPoints(item.maxPoints) })}
+                      {tq("provisionalPoints", {
+                        points: formatPoints(points, locale),
+                        max: formatPoints(item.maxPoints, locale),
+                      })}
                     </span>
                   </header>
                   <dl className="mt-2 grid gap-1 text-sm">

@@ -8,6 +8,7 @@ import { mayExportResults } from "@/lib/auth/policy";
 import { sheetToCsv } from "@/lib/csv";
 import { pick } from "@/lib/i18n/pick";
 import { formatScoredValue } from "@/lib/questionnaire/format";
+import { toPoints } from "@/lib/scoring/hundredths";
 import { canonicalBytes, fingerprint } from "@/lib/signing/signature";
 
 /**
@@ -55,8 +56,8 @@ export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer", "c
         pick(locale, r.nameZh, r.nameEn),
         tr(r.region),
         tt(r.tier),
-        r.total,
-        ...report.moduleRates.map((m) => r.modules[m.code] ?? 0),
+        toPoints(r.total),
+        ...report.moduleRates.map((m) => toPoints(r.modules[m.code] ?? 0)),
         r.absent ? t("absent") : r.notSubmitted ? t("yes") : "",
       ]);
     }
@@ -88,8 +89,8 @@ export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer", "c
         result.notSubmitted
           ? ts("not_submitted")
           : show(result.verifiedValue, adjusted ? null : row.notApplicableReason),
-        result.points / 100,
-        item.maxPoints / 100,
+        toPoints(result.points),
+        toPoints(item.maxPoints),
         ts.has(status as "verified") ? ts(status as "verified") : status,
         row.decisions
           .map(

@@ -8,7 +8,8 @@ import { getModuleResults } from "@/db/report";
 import { getReturnNote } from "@/db/review-feedback";
 import { listFinalisedRoundsForCity } from "@/db/round-overview";
 import { listModuleSummaries } from "@/db/submissions";
-import { formatPoints, pick, roundName } from "@/lib/i18n/pick";
+import { pick, roundName } from "@/lib/i18n/pick";
+import { formatPoints } from "@/lib/i18n/points";
 import { isCorrectionWindowOpen, showsPreliminaryResults } from "@/lib/review/appeals";
 import { type CityRoundParams, loadCityRound } from "./load";
 
@@ -83,7 +84,7 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
                   <StatusBadge status={m.status} />
                 </div>
                 <p className="mt-1 text-xs text-slate-500">
-                  {t("maxPoints", { points: formatPoints(m.maxPoints) })}
+                  {t("maxPoints", { points: formatPoints(m.maxPoints, locale) })}
                   {m.version > 0 && ` · ${t("version", { version: m.version })}`}
                 </p>
                 {returnNote && (
@@ -128,8 +129,8 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
                     </dt>
                     <dd className="font-medium tabular-nums">
                       {t("pointsOf", {
-                        points: formatPoints(final ? (final.get(m.code) ?? 0) : m.provisionalPoints),
-                        max: formatPoints(m.maxPoints),
+                        points: formatPoints(final ? (final.get(m.code) ?? 0) : m.provisionalPoints, locale),
+                        max: formatPoints(m.maxPoints, locale),
                       })}
                     </dd>
                   </div>

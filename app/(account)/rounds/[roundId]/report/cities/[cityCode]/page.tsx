@@ -13,6 +13,7 @@ import { getItemScorecard } from "@/db/scorecard";
 import { maySeeScorecard } from "@/lib/auth/policy";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";
+import { formatPoints } from "@/lib/i18n/points";
 
 type Params = { roundId: string; cityCode: string };
 type Strategy = { title: { zh: string; en: string }; summary: { zh: string; en: string } };
@@ -45,11 +46,10 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
   };
 }
 
-const pts = (x: number) => x.toFixed(2);
-
 export default async function ScorecardPage({ params }: { params: Promise<Params> }) {
   const { city, card, items } = await load(params);
   const [t, locale] = [await getTranslations("report"), await getLocale()];
+  const pts = (hundredths: number) => formatPoints(hundredths, locale);
   const { entry, report } = card;
   const below = card.modules.filter((m) => m.points < m.mean);
   return (
@@ -104,7 +104,7 @@ export default async function ScorecardPage({ params }: { params: Promise<Params
                   <ul className="font-normal text-slate-600">
                     {m.indicators.map((i) => (
                       <li key={i.code}>
-                        {i.code} {pick(locale, i.nameZh, i.nameEn)}：{pts(i.points)} / {i.max}（{t("average")}{" "}
+                        {i.code} {pick(locale, i.nameZh, i.nameEn)}：{pts(i.points)} / {pts(i.max)}（{t("average")}{" "}
                         {pts(i.average)}）
                       </li>
                     ))}
@@ -114,7 +114,7 @@ export default async function ScorecardPage({ params }: { params: Promise<Params
                   {pts(m.points)}
                 </td>
                 <td className="tabular-nums">{pts(m.mean)}</td>
-                <td className="tabular-nums">{m.max}</td>
+                <td className="tabular-nums">{pts(m.max)}</td>
               </tr>
             ))}
           </tbody>

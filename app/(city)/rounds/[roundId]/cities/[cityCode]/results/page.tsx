@@ -8,7 +8,8 @@ import { ItemScorecardTable } from "@/components/report/item-scorecard";
 import { listAppealsForCity } from "@/db/appeal-lists";
 import { getPreliminaryScorecard } from "@/db/scorecard";
 import { mayActForCity } from "@/lib/auth/policy";
-import { formatPoints, pick } from "@/lib/i18n/pick";
+import { pick } from "@/lib/i18n/pick";
+import { formatPoints } from "@/lib/i18n/points";
 import { formatScoredValue } from "@/lib/questionnaire/format";
 import { appealRefusal, isCorrectionWindowOpen, showsPreliminaryResults } from "@/lib/review/appeals";
 import { type CityRoundParams, loadCityRound } from "../load";
@@ -49,7 +50,7 @@ export default async function PreliminaryResultsPage({ params }: { params: Promi
           {t("preliminaryNote")}
         </p>
         <p className="text-lg font-semibold tabular-nums" data-testid="preliminary-total">
-          {t("total", { points: formatPoints(card.total.points) })}
+          {t("total", { points: formatPoints(card.total.points, locale) })}
         </p>
         <p className="text-sm text-slate-700">
           {round.appealDeadline

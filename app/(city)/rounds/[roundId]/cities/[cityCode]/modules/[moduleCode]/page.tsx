@@ -16,7 +16,9 @@ import { listAdjustmentsInForce, reopenedItemIds } from "@/db/item-decisions";
 import { getReturnNote, listCityTimeline, listQueriesForCity } from "@/db/review-feedback";
 import { getQuestionnaire } from "@/db/submissions";
 import { evidenceMaxBytes } from "@/lib/config/limits";
-import { formatPoints, pick } from "@/lib/i18n/pick";
+import { localizeItem } from "@/lib/framework/item";
+import { pick } from "@/lib/i18n/pick";
+import { formatPoints } from "@/lib/i18n/points";
 import { isAnswered } from "@/lib/questionnaire/answer-schema";
 import { formatScoredValue } from "@/lib/questionnaire/format";
 import { valueInForce } from "@/lib/review/value-in-force";
@@ -103,23 +105,7 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
         evidenceCount: evidenceById[item.id]?.length ?? 0,
         unsaved: false,
       };
-      return {
-        id: item.id,
-        code: item.code,
-        name: pick(locale, item.nameZh, item.nameEn),
-        answerType: item.answerType,
-        unit: locale === "en" ? item.unitEn : item.unitZh,
-        options: item.options,
-        minValue: item.minValue,
-        maxValue: item.maxValue,
-        decimals: item.decimals,
-        required: item.required,
-        rule: item.scoringRule,
-        maxPoints: item.maxPoints,
-        evidenceKinds: item.evidenceKinds,
-        evidenceRequired: item.evidenceRequired,
-        help: locale === "en" ? item.helpEn : item.helpZh,
-      };
+      return localizeItem(item, locale);
     }),
   }));
 
@@ -139,7 +125,9 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
         {submission && submission.version > 0 && (
           <span className="text-sm text-slate-500">{t("version", { version: submission.version })}</span>
         )}
-        <span className="text-sm text-slate-500">{t("maxPoints", { points: formatPoints(mod.maxPoints) })}</span>
+        <span className="text-sm text-slate-500">
+          {t("maxPoints", { points: formatPoints(mod.maxPoints, locale) })}
+        </span>
       </div>
       {round.submissionDeadline && (
         <p className="text-sm text-slate-600">
