@@ -117,6 +117,11 @@ describe("appeals in the correction window", () => {
     expect(finalised.ok).toBe(true);
     // Appeals of a finalised round are closed: handing one over is refused with a reason, not a failure.
     expect(assignAppeal(db, admin, acceptedId, final.id)).toEqual({ ok: false, reason: "roundNotOpen" });
+    // …and so is filing one, by the round lifecycle, whatever the window's deadline says.
+    expect(fileAppeal(db, staff, { itemId: itemId("B1.1"), reason: "定稿之后" }, NOW)).toEqual({
+      ok: false,
+      reason: "roundNotOpen",
+    });
 
     // The city was told each outcome; everything is in the audit log.
     const kinds = db

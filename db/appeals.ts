@@ -39,7 +39,8 @@ export type AppealRefusal =
   | "notScored"
   | "alreadyAppealed"
   | "notAssigned"
-  | "alreadyDecided";
+  | "alreadyDecided"
+  | RoundRefusal;
 
 /** The stage whose decision on the item is in force: the adjusting stage, or else the last stage (which approved it). */
 function decidingStage(db: Db | Tx, sub: Submission, itemId: number) {
@@ -103,6 +104,8 @@ export function fileAppeal(
       if (!found) return { ok: false, reason: "notFound" };
       const { item, moduleId } = found;
       const round = tx.select().from(rounds).where(eq(rounds.id, item.roundId)).get()!;
+      const lifecycle = decideRound("file_appeal", { status: round.status, role: user.role });
+      if (!lifecycle.ok) return lifecycle;
       const sub = tx
         .select()
         .from(submissions)

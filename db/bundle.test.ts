@@ -120,8 +120,7 @@ describe("the verification bundle", () => {
     const card = getItemScorecard(db, round.roundId, round.staff.cityId!)!;
     const entries = card.modules.flatMap((m) => m.indicators.flatMap((i) => i.items));
     expect(entries.length).toBeGreaterThan(50);
-    for (const { item, result, derivation } of entries)
-      expect(derivation.points, item.code).toBe(result.points);
+    for (const { item, result, derivation } of entries) expect(derivation.points, item.code).toBe(result.points);
     const b41 = entries.find((e) => e.item.code === "B4.1")!;
     expect(b41.derivation).toMatchObject({ key: "band", params: { value: 45 } }); // scored on the reviewer's 45, not 156.4
     expect(entries.find((e) => e.item.code.startsWith("G"))!.derivation.key).toBe("moduleNotVerified");

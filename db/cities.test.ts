@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { ImportedCity } from "@/lib/cities/import";
-import { createCity, getCityByCode, importCities, setParticipation, updateCity } from "./cities";
+import { createCity, getCityByCode, importCities, listCities, setParticipation, updateCity } from "./cities";
 import { cloneRound } from "./rounds";
 import { auditLog, cities, roundCities } from "./schema";
 import { seedBase } from "./seed";
+import { seedSyntheticVerifiedRound } from "./synthetic";
 import { createTestDb, createTestUser } from "./test-db";
 
 const details = {
@@ -39,6 +40,16 @@ describe("cities", () => {
     expect(updateCity(db, null, id, { ...details, nameEn: "Xiongan New Area" })).toEqual({ ok: true });
     expect(getCityByCode(db, "xiongan")!.nameEn).toBe("Xiongan New Area");
     expect(updateCity(db, null, 999_999, details)).toEqual({ ok: false, reason: "notFound" });
+  });
+
+  it("lists the cities people work with, not the made-up ones of a measurement", () => {
+    const db = createTestDb();
+    seedBase(db);
+    const real = listCities(db).length;
+    seedSyntheticVerifiedRound(db, real + 3, "合成轮次");
+    expect(listCities(db)).toHaveLength(real);
+    expect(listCities(db, { includeSynthetic: true })).toHaveLength(real + 3);
+    expect(listCities(db).some((c) => c.synthetic)).toBe(false);
   });
 
   it("sets the participating cities of a draft round only", () => {

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { ImportedCity } from "@/lib/cities/import";
 import type { CitySeed } from "@/lib/cities/schema";
-import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
+import { type Actor, decideRound, type RoundRefusal, roleOf } from "@/lib/workflow/round-lifecycle";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { cities, roundCities, rounds } from "./schema";
@@ -40,8 +40,14 @@ export function getCityById(db: Db, id: number) {
   return db.select().from(cities).where(eq(cities.id, id)).get() ?? null;
 }
 
-export function listCities(db: Db) {
-  return db.select().from(cities).orderBy(cities.id).all();
+/** The cities people work with, in id order; the made-up cities of a measurement (db/synthetic.ts) only on request. */
+export function listCities(db: Db, { includeSynthetic = false } = {}) {
+  return db
+    .select()
+    .from(cities)
+    .where(includeSynthetic ? undefined : eq(cities.synthetic, false))
+    .orderBy(cities.id)
+    .all();
 }
 
 /** Adds a city; its code must be new. */
@@ -159,7 +165,7 @@ export function importCities(
 /** Sets the participating cities of a draft round (once open, participation is fixed). */
 export function setParticipation(
   db: Db,
-  actorId: number | null,
+  actor: Actor,
   roundId: number,
   cityIds: number[],
 ): { ok: true } | { ok: false; reason: "notFound" | RoundRefusal } {
@@ -167,7 +173,7 @@ export function setParticipation(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       if (!round) return { ok: false as const, reason: "notFound" as const };
-      const decision = decideRound("set_participation", { status: round.status });
+      const decision = decideRound("set_participation", { status: round.status, role: roleOf(actor) });
       if (!decision.ok) return decision;
       const known = new Set(
         tx
@@ -183,7 +189,7 @@ export function setParticipation(
           .values(ids.map((cityId) => ({ roundId, cityId })))
           .run();
       appendAudit(tx, {
-        actorId,
+        actorId: actor?.id ?? null,
         action: "round.participation_set",
         entityType: "round",
         entityId: roundId,

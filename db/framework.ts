@@ -7,7 +7,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { frameworkToFile, type ItemRow, indicatorFromFile, itemFromFile, moduleFromFile } from "@/lib/framework/item";
 import { frameworkRevision } from "@/lib/framework/revision";
 import type { FrameworkFile } from "@/lib/framework/schema";
-import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
+import { type Actor, decideRound, type RoundRefusal, roleOf } from "@/lib/workflow/round-lifecycle";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { indicators, items, modules, reviewAssignments, rounds } from "./schema";
@@ -98,7 +98,7 @@ export function exportFramework(db: Db, roundId: number): FrameworkFile {
  */
 export function replaceFramework(
   db: Db,
-  actorId: number | null,
+  actor: Actor,
   roundId: number,
   framework: FrameworkFile,
   /** the revision the editor loaded (`frameworkRevision`); a file import replaces whatever is there */
@@ -108,7 +108,7 @@ export function replaceFramework(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       if (!round) return { ok: false as const, reason: "notFound" as const };
-      const decision = decideRound("edit_framework", { status: round.status });
+      const decision = decideRound("edit_framework", { status: round.status, role: roleOf(actor) });
       if (!decision.ok) return decision;
       if (expectedRevision !== undefined && frameworkRevision(exportFramework(db, roundId)) !== expectedRevision) {
         return { ok: false as const, reason: "frameworkChanged" as const };
@@ -138,7 +138,7 @@ export function replaceFramework(
       if (kept.length) tx.insert(reviewAssignments).values(kept).run();
       const itemCount = framework.modules.flatMap((m) => m.indicators).flatMap((i) => i.items).length;
       appendAudit(tx, {
-        actorId,
+        actorId: actor?.id ?? null,
         action: "round.framework_replaced",
         entityType: "round",
         entityId: roundId,

@@ -2,7 +2,7 @@
 import "server-only";
 import { and, count, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { ModuleStatus, RoundStatus } from "@/lib/domain";
-import { moduleStatusLookup } from "@/lib/workflow/module-status";
+import { countByStatus, moduleStatusLookup } from "@/lib/workflow/module-status";
 import type { Db } from "./client";
 import { cities, modules, results, roundCities, rounds, submissions } from "./schema";
 
@@ -51,16 +51,12 @@ export function listRoundsOverview(db: Db): RoundOverview[] {
     .groupBy(submissions.roundId, submissions.status)
     .all();
   return all.map((round) => {
-    const byStatus: RoundOverview["byStatus"] = {};
-    let started = 0;
-    for (const row of statusRows) {
-      if (row.roundId !== round.id) continue;
-      byStatus[row.status] = row.n;
-      started += row.n;
-    }
     const cities = cityCounts.get(round.id) ?? 0;
     const moduleCount = moduleCounts.get(round.id) ?? 0;
-    byStatus.not_started = cities * moduleCount - started;
+    const byStatus = countByStatus(
+      cities * moduleCount,
+      statusRows.filter((row) => row.roundId === round.id),
+    );
     return {
       id: round.id,
       name: round.name,

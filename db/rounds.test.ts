@@ -60,7 +60,7 @@ describe("rounds", () => {
     });
   });
 
-  it("logs deadline changes and opens a draft once", () => {
+  it("logs deadline changes and opens a draft once, for an admin only", async () => {
     const db = createTestDb();
     const { roundId } = seedBase(db);
     const clone = cloneRound(db, null, roundId, { name: "2020", year: 2020 });
@@ -80,7 +80,15 @@ describe("rounds", () => {
     ).toEqual({ ok: true });
     const logged = db.select().from(auditLog).where(eq(auditLog.action, "round.settings_changed")).get()!;
     expect(logged.after).toMatchObject({ submissionDeadline: deadline.toISOString() });
-    expect(openRound(db, null, clone.id)).toEqual({ ok: true });
+    // The lifecycle's "who may" holds in the data layer too, not only in the action wrapper.
+    const reviewer = await createTestUser(db, "reviewer@test", "reviewer");
+    expect(openRound(db, reviewer, clone.id)).toEqual({ ok: false, reason: "roleNotAllowed" });
+    expect(replaceFramework(db, reviewer, clone.id, loadFrameworkFile(2019))).toEqual({
+      ok: false,
+      reason: "roleNotAllowed",
+    });
+    const admin = await createTestUser(db, "admin@test", "admin");
+    expect(openRound(db, admin, clone.id)).toEqual({ ok: true });
     expect(openRound(db, null, clone.id)).toEqual({ ok: false, reason: "roundNotDraft" });
   });
 });

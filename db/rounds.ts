@@ -6,7 +6,7 @@ import "server-only";
 import { and, count, desc, eq } from "drizzle-orm";
 import type { RoundStatus } from "@/lib/domain";
 import { type FrameworkFile } from "@/lib/framework/schema";
-import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
+import { type Actor, decideRound, type RoundRefusal, roleOf } from "@/lib/workflow/round-lifecycle";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { exportFramework, insertFramework } from "./framework";
@@ -197,7 +197,7 @@ export type RoundSettings = {
 /** Edits a round's name, year, cut-off and deadlines; every change (extensions included) is logged. */
 export function updateRoundSettings(
   db: Db,
-  actorId: number | null,
+  actor: Actor,
   roundId: number,
   settings: RoundSettings,
 ): { ok: true } | { ok: false; reason: "notFound" | "nameTaken" | RoundRefusal } {
@@ -205,7 +205,7 @@ export function updateRoundSettings(
     (tx) => {
       const round = tx.select().from(rounds).where(eq(rounds.id, roundId)).get();
       if (!round) return { ok: false as const, reason: "notFound" as const };
-      const decision = decideRound("edit_settings", { status: round.status });
+      const decision = decideRound("edit_settings", { status: round.status, role: roleOf(actor) });
       if (!decision.ok) return decision;
       const clash = tx.select({ id: rounds.id }).from(rounds).where(eq(rounds.name, settings.name)).get();
       if (clash && clash.id !== roundId) return { ok: false as const, reason: "nameTaken" as const };
@@ -221,7 +221,7 @@ export function updateRoundSettings(
         appealDeadline: r.appealDeadline?.toISOString() ?? null,
       });
       appendAudit(tx, {
-        actorId,
+        actorId: actor?.id ?? null,
         action: "round.settings_changed",
         entityType: "round",
         entityId: roundId,
@@ -238,7 +238,7 @@ export function updateRoundSettings(
 /** Opens a draft round that has participating cities for reporting; its framework is frozen from then on. */
 export function openRound(
   db: Db,
-  actorId: number | null,
+  actor: Actor,
   roundId: number,
   now = new Date(),
 ): { ok: true } | { ok: false; reason: "notFound" | RoundRefusal } {
@@ -248,11 +248,11 @@ export function openRound(
       if (!round) return { ok: false as const, reason: "notFound" as const };
       const cityCount =
         tx.select({ n: count() }).from(roundCities).where(eq(roundCities.roundId, roundId)).get()?.n ?? 0;
-      const decision = decideRound("open", { status: round.status, cityCount });
+      const decision = decideRound("open", { status: round.status, role: roleOf(actor), cityCount });
       if (!decision.ok) return decision;
       // The audit entry first: the database lets the status move only right after it (drizzle/0007).
       appendAudit(tx, {
-        actorId,
+        actorId: actor?.id ?? null,
         action: "round.opened",
         entityType: "round",
         entityId: roundId,

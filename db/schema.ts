@@ -46,6 +46,8 @@ export const cities = sqliteTable(
     tier: text("tier", { enum: CITY_TIERS }).notNull(),
     /** false for cities the framework marks (p): proposed, not confirmed from the published list */
     confirmed: integer("confirmed", { mode: "boolean" }).notNull().default(true),
+    /** made up for measuring at scale (db/synthetic.ts): never listed to people */
+    synthetic: integer("synthetic", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [index("cities_region_idx").on(t.region), index("cities_tier_idx").on(t.tier)],

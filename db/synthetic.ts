@@ -28,6 +28,7 @@ export function seedSyntheticVerifiedRound(db: Db, cityCount: number, name: stri
           region: REGIONS[i % REGIONS.length]!,
           tier: "prefecture",
           confirmed: false,
+          synthetic: true,
         })
         .onConflictDoNothing()
         .run();

@@ -29,7 +29,7 @@ export const setParticipationAction = defineAction(
   z.object({ roundId: z.number().int().positive(), cityIds: z.array(z.number().int().positive()).max(100_000) }),
   ADMIN,
   ({ roundId, cityIds }, { user }) => {
-    const result = setParticipation(getDb(), user.id, roundId, cityIds);
+    const result = setParticipation(getDb(), user, roundId, cityIds);
     if (!result.ok) refuse(result.reason);
     revalidatePath(`/admin/rounds/${roundId}`);
   },

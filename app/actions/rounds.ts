@@ -27,7 +27,7 @@ export const createRoundAction = defineAction(createRoundSchema, ADMIN, ({ name,
 });
 
 export const updateRoundSettingsAction = defineAction(roundSettingsSchema, ADMIN, (input, { user }) => {
-  const result = updateRoundSettings(getDb(), user.id, input.roundId, {
+  const result = updateRoundSettings(getDb(), user, input.roundId, {
     name: input.name,
     nameEn: input.nameEn || null,
     year: input.year,
@@ -45,7 +45,7 @@ export const openRoundAction = defineAction(
   z.object({ roundId: z.number().int().positive() }),
   ADMIN,
   ({ roundId }, { user }) => {
-    const result = openRound(getDb(), user.id, roundId);
+    const result = openRound(getDb(), user, roundId);
     if (!result.ok) refuse(result.reason);
     revalidatePath("/", "layout");
   },

@@ -6,6 +6,7 @@
  */
 import canonicalize from "canonicalize";
 import type { ScoringRule } from "@/lib/framework/schema";
+import { moduleStatus } from "@/lib/workflow/module-status";
 import { type FrameworkShape, type ScorableAnswer, scoreFramework } from "./engine";
 import { rank } from "./statistics";
 
@@ -101,7 +102,7 @@ export function computeResults(input: RoundInput): { rows: ResultRow[]; canonica
   for (const city of input.cities) {
     const { cityId } = city;
     const effective: Record<string, ScorableAnswer | undefined> = {};
-    const statusOf = (code: string) => city.modules[code] ?? "not_started";
+    const statusOf = (code: string) => city.modules[code] ?? moduleStatus(null); // a module the city never started
     for (const mod of framework) {
       if (statusOf(mod.code) !== "verified") continue; // not submitted (or not verified): every item scores 0
       for (const item of mod.indicators.flatMap((i) => i.items)) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MODULE_STATUSES } from "@/lib/domain";
-import { isSettled, isWithCity, moduleStatus, moduleStatusLookup } from "./module-status";
+import { countByStatus, isSettled, isWithCity, moduleStatus, moduleStatusLookup } from "./module-status";
 
 describe("a city × module's status", () => {
   it("is its submission's, or not_started before the first edit", () => {
@@ -18,5 +18,15 @@ describe("a city × module's status", () => {
 
   it("is overdue after the submission deadline while still with the city", () => {
     expect(MODULE_STATUSES.filter(isWithCity)).toEqual(["not_started", "draft", "returned"]);
+  });
+
+  it("counts every pair without a submission as not_started", () => {
+    expect(
+      countByStatus(10, [
+        { status: "draft", n: 3 },
+        { status: "verified", n: 2 },
+      ]),
+    ).toEqual({ draft: 3, verified: 2, not_started: 5 });
+    expect(countByStatus(0, [])).toEqual({ not_started: 0 });
   });
 });

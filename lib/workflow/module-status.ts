@@ -21,6 +21,24 @@ export function moduleStatusLookup(
   return (cityId, moduleId) => moduleStatus(byPair.get(`${cityId}:${moduleId}`));
 }
 
+/**
+ * How many city × module pairs are in each status, from counts of submissions by status: every pair without a
+ * submission is not_started. (The round overviews count in SQL and derive the rest here.)
+ */
+export function countByStatus(
+  pairs: number,
+  submissionCounts: { status: SubmissionStatus; n: number }[],
+): Partial<Record<ModuleStatus, number>> {
+  const counts: Partial<Record<ModuleStatus, number>> = {};
+  let started = 0;
+  for (const { status, n } of submissionCounts) {
+    counts[status] = (counts[status] ?? 0) + n;
+    started += n;
+  }
+  counts.not_started = Math.max(0, pairs - started);
+  return counts;
+}
+
 /** Still with the city (not yet, or again not, submitted): what a passed submission deadline makes overdue. */
 export function isWithCity(status: ModuleStatus): boolean {
   return status === "not_started" || status === "draft" || status === "returned";

@@ -34,6 +34,11 @@ const EXPECTED: Record<RoundAction, Record<RoundStatus, RoundDecision>> = {
     open: { ok: false, reason: "roundNotFinalised" },
     finalised: { ok: true, to: "open" },
   },
+  file_appeal: {
+    draft: { ok: false, reason: "roundNotOpen" },
+    open: { ok: true, to: "open" },
+    finalised: { ok: false, reason: "roundNotOpen" },
+  },
   assign_appeal: {
     draft: { ok: false, reason: "roundNotOpen" },
     open: { ok: true, to: "open" },
@@ -52,6 +57,7 @@ const WHO: Record<RoundAction, Role> = {
   edit_settings: "admin",
   finalise: "admin",
   reopen: "admin",
+  file_appeal: "city_staff",
   assign_appeal: "admin",
   decide_appeal: "reviewer",
 };
@@ -67,7 +73,7 @@ describe("the round lifecycle table", () => {
       it(`${action} on a ${status} round: ${JSON.stringify(EXPECTED[action][status])}`, () => {
         expect(decideRound(action, { status, role: WHO[action], ...ready })).toEqual(EXPECTED[action][status]);
         expect(roundAllows(action, status)).toBe(EXPECTED[action][status].ok); // what the pages show
-        expect(decideRound(action, { status, ...ready })).toEqual(EXPECTED[action][status]); // an actor id alone: the wrapper checked the role
+        expect(decideRound(action, { status, role: "system", ...ready })).toEqual(EXPECTED[action][status]); // seeding and scripts: the states hold for them too
       });
       for (const role of ROLES.filter((r) => r !== WHO[action])) {
         it(`${action} on a ${status} round is refused to ${role}`, () => {
@@ -78,8 +84,11 @@ describe("the round lifecycle table", () => {
   }
 
   it("a round opens only with participating cities, and reopens only with a reason", () => {
-    expect(decideRound("open", { status: "draft", cityCount: 0 })).toEqual({ ok: false, reason: "noCities" });
-    expect(decideRound("reopen", { status: "finalised", reason: "  " })).toEqual({
+    expect(decideRound("open", { status: "draft", role: "admin", cityCount: 0 })).toEqual({
+      ok: false,
+      reason: "noCities",
+    });
+    expect(decideRound("reopen", { status: "finalised", role: "admin", reason: "  " })).toEqual({
       ok: false,
       reason: "reasonRequired",
     });

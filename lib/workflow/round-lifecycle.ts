@@ -14,6 +14,7 @@ export type RoundAction =
   | "edit_settings" // name, year, cut-off date, deadlines
   | "finalise" // score, rank, sign and publish
   | "reopen" // back to open, to correct a finalised round
+  | "file_appeal" // city staff appeal a decision on an item of a verified module
   | "assign_appeal" // an admin hands a city's appeal to a reviewer
   | "decide_appeal"; // a reviewer decides a city's appeal against a verified item
 
@@ -26,6 +27,7 @@ const TABLE: Record<RoundAction, Rule> = {
   edit_settings: { roles: ["admin"], from: ["draft", "open"] },
   finalise: { roles: ["admin"], from: ["open"], to: "finalised" },
   reopen: { roles: ["admin"], from: ["finalised"], to: "open" },
+  file_appeal: { roles: ["city_staff"], from: ["open"] },
   assign_appeal: { roles: ["admin"], from: ["open"] },
   decide_appeal: { roles: ["reviewer"], from: ["open"] },
 };
@@ -49,24 +51,32 @@ const NEEDS: Record<RoundStatus, RoundRefusal> = {
   finalised: "roundNotFinalised",
 };
 
+/**
+ * Who acts on a round: a signed-in user, or null for the platform itself (seeding, maintenance scripts), which
+ * has no role and is held to the states only. Every data-layer write of a round takes one.
+ */
+export type Actor = { id: number; role: Role } | null;
+
 export type RoundContext = {
   status: RoundStatus;
-  /**
-   * The acting user's role. Data-layer functions called with an actor id only (from admin actions, whose
-   * wrapper checked the role, or from seeding) leave it out.
-   */
-  role?: Role;
+  /** the acting user's role; "system" for the platform itself (an Actor of null) */
+  role: Role | "system";
   /** open: how many cities take part */
   cityCount?: number;
   /** reopen: the admin's reason */
   reason?: string;
 };
 
+/** The role an actor acts in: a user's, or "system" for the platform itself. */
+export function roleOf(actor: Actor): Role | "system" {
+  return actor?.role ?? "system";
+}
+
 export type RoundDecision = { ok: true; to: RoundStatus } | { ok: false; reason: RoundRefusal };
 
 export function decideRound(action: RoundAction, ctx: RoundContext): RoundDecision {
   const rule = TABLE[action];
-  if (ctx.role !== undefined && !rule.roles.includes(ctx.role)) return { ok: false, reason: "roleNotAllowed" };
+  if (ctx.role !== "system" && !rule.roles.includes(ctx.role)) return { ok: false, reason: "roleNotAllowed" };
   if (!rule.from.includes(ctx.status)) {
     // Allowed in more than one state: then it is refused only once the round is finalised.
     return { ok: false, reason: rule.from.length === 1 ? NEEDS[rule.from[0]!] : "roundFinalised" };

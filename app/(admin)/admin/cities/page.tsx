@@ -23,7 +23,7 @@ export default async function CitiesPage() {
     await getTranslations("common"),
     await getLocale(),
   ];
-  const cities = listCities(getDb()).filter((c) => !c.code.startsWith("synthetic-"));
+  const cities = listCities(getDb());
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">

@@ -86,7 +86,7 @@ export const PUT = defineRoute<{ id: string }, typeof ADMIN>(ADMIN, async (reque
   }
   // The editor sends the revision it loaded, so that saving never silently undoes a change made meanwhile.
   const expected = request.headers.get("if-match")?.replace(/^"|"$/g, "") || undefined;
-  const replaced = replaceFramework(getDb(), user.id, round.id, result.framework, expected);
+  const replaced = replaceFramework(getDb(), user, round.id, result.framework, expected);
   if (!replaced.ok) refuse(replaced.reason);
   return NextResponse.json({ ok: true, revision: replaced.revision });
 });
