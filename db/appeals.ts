@@ -2,6 +2,8 @@
  * Appeals (复核申诉) in a round's correction window: city staff appeal the decision on an item of a verified
  * module; a reviewer of the stage whose decision is in force (or one an admin assigned) upholds it or amends
  * the value. An amendment becomes that stage's adjustment on the item, so the one value-in-force rule scores it.
+ * A little over 300 lines: the three writes of one workflow (file, assign, decide) and the rule of who decides
+ * stay together; the lists people read are in ./appeal-lists.ts.
  */
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";

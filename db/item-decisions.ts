@@ -1,6 +1,8 @@
 /**
  * A reviewer's decisions on single items of a version (accept, adjust, query), and the decisions in force:
  * carried into a new version for the items the city left unchanged, and the adjustments that replace values.
+ * A little over 300 lines: deciding, withdrawing and carrying decisions share their reads and must agree, so
+ * they stay in one file; the review screen's loader is in ./review-screen.ts.
  */
 import "server-only";
 import { and, asc, desc, eq, inArray, ne, or } from "drizzle-orm";
