@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { users } from "@/db/schema";
 import { createUser, expect, openRound, test, testDb, visit } from "./fixtures";
+import { zh } from "./messages";
 
 test("anonymous visitors are sent to sign-in and API calls get 401", async ({ page }) => {
   await visit(page, `/rounds/${openRound().id}/cities/shanghai`);
@@ -16,7 +17,7 @@ test("city staff get a 404 on another city's dashboard, an admin page and the re
 
   const own = await visit(page, `/rounds/${round.id}/cities/shanghai`);
   expect(own?.status()).toBe(200);
-  await expect(page.getByRole("heading", { level: 1, name: "上海 · 填报概览" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: zh("city.title", { city: "上海" }) })).toBeVisible();
 
   for (const url of [
     `/rounds/${round.id}/cities/beijing`,
@@ -27,7 +28,7 @@ test("city staff get a 404 on another city's dashboard, an admin page and the re
   ]) {
     const response = await visit(page, url);
     expect(response?.status(), url).toBe(404);
-    await expect(page.getByRole("heading", { name: "页面不存在或无权访问" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: zh("errors.notFoundTitle") })).toBeVisible();
     await expect(page.getByText("北京")).toHaveCount(0);
   }
 });
@@ -42,11 +43,11 @@ test("a reviewer gets a 404 on admin and city pages; an admin may open any city'
   }
 
   await visit(adminPage, `/rounds/${openRound().id}/cities/beijing`);
-  await expect(adminPage.getByRole("heading", { level: 1, name: "北京 · 填报概览" })).toBeVisible();
+  await expect(adminPage.getByRole("heading", { level: 1, name: zh("city.title", { city: "北京" }) })).toBeVisible();
   await visit(adminPage, "/admin");
   const round = adminPage.getByRole("article").filter({ hasText: openRound().name });
-  await expect(round).toContainText("进行中");
-  await expect(round).toContainText("108 个城市");
+  await expect(round).toContainText(zh("roundStatus.open"));
+  await expect(round).toContainText(zh("admin.citiesCount", { count: "108" }));
 });
 
 test("a deactivated account loses access at once, even with a valid session", async ({ pageFor }) => {

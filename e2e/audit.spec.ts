@@ -1,4 +1,5 @@
 import { createTestRound, createUser, expect, fillAndSubmit, test, visit } from "./fixtures";
+import { zh, zhPattern } from "./messages";
 
 test("the admin filters the audit log by user and action and exports it; other roles are refused", async ({
   adminPage: page,
@@ -10,10 +11,10 @@ test("the admin filters the audit log by user and action and exports it; other r
 
   await visit(page, "/admin/audit");
   // The page checks the hash chain and the signed heads every time it is opened.
-  await expect(page.getByTestId("chain-status")).toContainText(/^审计链完整：第 1 行至第 \d+ 行逐行核验无误/);
-  await page.getByLabel("操作人").selectOption({ label: staff.email });
-  await page.getByRole("combobox", { name: "操作", exact: true }).selectOption("submission.submitted");
-  await page.getByRole("button", { name: "筛选" }).click();
+  await expect(page.getByTestId("chain-status")).toHaveText(zhPattern("audit.chainIntact"));
+  await page.getByLabel(zh("audit.actor")).selectOption({ label: staff.email });
+  await page.getByRole("combobox", { name: zh("audit.action"), exact: true }).selectOption("submission.submitted");
+  await page.getByRole("button", { name: zh("audit.apply") }).click();
   const rows = page.getByRole("row");
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(1)).toContainText("submission.submitted");
@@ -21,7 +22,7 @@ test("the admin filters the audit log by user and action and exports it; other r
 
   const csv = await page.request.get(
     await page
-      .getByRole("link", { name: "导出 CSV" })
+      .getByRole("link", { name: zh("audit.export") })
       .getAttribute("href")
       .then((h) => h!),
   );

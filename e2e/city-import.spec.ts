@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createUser, expect, test, visit } from "./fixtures";
+import { zh, zhPattern } from "./messages";
 
 const HEADER = "code,name_zh,name_en,province_zh,province_en,region,tier";
 const csvFile = (...rows: string[]) => ({
@@ -13,34 +14,32 @@ test("an admin previews a city import, sees each problem by row, fixes the file 
 }) => {
   await visit(page, "/admin/cities");
   const code = `e2e-import-${randomUUID().slice(0, 6)}`;
-  const newCity = `${code},导入新城,Imported Town,河北,Hebei,华北,地级市`;
-  const section = page.getByRole("region", { name: "批量导入" });
-  const fileInput = section.getByLabel("选择 CSV 或 Excel 文件");
-  const applyButton = section.getByRole("button", { name: "确认导入" });
+  // Region and tier may be given by their Chinese names, which the import reads from the messages.
+  const newCity = `${code},导入新城,Imported Town,河北,Hebei,${zh("regions.north")},${zh("tiers.prefecture")}`;
+  const section = page.getByRole("region", { name: zh("cityImport.title") });
+  const fileInput = section.getByLabel(zh("cityImport.file"));
+  const applyButton = section.getByRole("button", { name: zh("cityImport.apply") });
+  const preview = section.getByRole("table", { name: zhPattern("cityImport.previewCaption") });
 
   await fileInput.setInputFiles(csvFile(newCity, "Bad Code,,Bad Town,河北,Hebei,north,prefecture"));
-  const problems = section.getByRole("table", { name: /处问题/ });
-  const codeProblem = problems.getByRole("row").filter({ hasText: "代码只能包含小写字母" });
+  const problems = section.getByRole("table", { name: zhPattern("cityImport.problemsCaption") });
+  const codeProblem = problems.getByRole("row").filter({ hasText: zh("errors.cityCodeInvalid") });
   await expect(codeProblem.getByRole("cell").first()).toHaveText("3");
   await expect(codeProblem).toContainText("code");
-  await expect(problems.getByRole("row").filter({ hasText: "此项为必填项" })).toContainText("name_zh");
-  await expect(section.getByRole("table", { name: /预览/ }).getByRole("row").filter({ hasText: code })).toContainText(
-    "新增",
-  );
+  await expect(problems.getByRole("row").filter({ hasText: zh("errors.required") })).toContainText("name_zh");
+  await expect(preview.getByRole("row").filter({ hasText: code })).toContainText(zh("cityImport.statuses.create"));
   await expect(applyButton).toBeDisabled();
 
   await fileInput.setInputFiles(csvFile(newCity));
   await expect(problems).toHaveCount(0);
-  await expect(section.getByRole("table", { name: /预览/ }).getByRole("row").filter({ hasText: code })).toContainText(
-    "新增",
-  );
+  await expect(preview.getByRole("row").filter({ hasText: code })).toContainText(zh("cityImport.statuses.create"));
   await applyButton.click();
-  await expect(section.getByRole("status")).toHaveText("已导入：新增 1 个城市，修改 0 个城市。");
+  await expect(section.getByRole("status")).toHaveText(zh("cityImport.applied", { created: "1", updated: "0" }));
   await expect(page.getByRole("listitem").filter({ hasText: code })).toContainText("导入新城");
 
   const template = await page.request.get(
     await section
-      .getByRole("link", { name: "下载模板（含现有城市）" })
+      .getByRole("link", { name: zh("cityImport.template") })
       .getAttribute("href")
       .then((h) => h!),
   );
@@ -68,7 +67,7 @@ test("a state-changing request from another site is refused, even with the admin
     data: csvFile(`${code},伪造,Forged,河北,Hebei,north,prefecture`).buffer,
   });
   expect(forged.status()).toBe(403);
-  expect((await forged.json()).message).toBe("请求来自其他网站，已拒绝。");
+  expect((await forged.json()).message).toBe(zh("errors.foreignOrigin"));
   await visit(adminPage, "/admin/cities");
   await expect(adminPage.getByText(code)).toHaveCount(0);
 });

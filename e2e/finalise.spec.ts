@@ -10,7 +10,8 @@ import {
   test,
   visit,
 } from "./fixtures";
-import { zh } from "./messages";
+import { zh, zhPattern } from "./messages";
+import { expectRoundStatus, finalisePanel, startFinalising } from "./pages/admin-round";
 
 test("finalising is refused while a module is unverified, accepted after marking it not submitted; then the round is locked", async ({
   adminPage: admin,
@@ -24,42 +25,42 @@ test("finalising is refused while a module is unverified, accepted after marking
   approveThroughStages(fillAndSubmit(roundId, staff), [reviewer, finalReviewer]);
 
   await visit(admin, `/admin/rounds/${roundId}`);
-  await expect(admin.getByRole("row", { name: /丽水/ })).toContainText("已核定");
-  await expect(admin.getByRole("row", { name: /舟山/ })).toContainText("未开始");
+  await expect(admin.getByRole("row", { name: /丽水/ })).toContainText(zh("status.verified"));
+  await expect(admin.getByRole("row", { name: /舟山/ })).toContainText(zh("status.not_started"));
 
-  await admin.getByRole("button", { name: "定稿并计算最终得分" }).click();
-  await expect(admin.getByRole("region", { name: "定稿" }).getByRole("alert")).toHaveText(
-    "仍有 1 个模块未核定，不能定稿。",
-  );
-  await expect(admin.getByRole("list", { name: "阻止定稿的模块" })).toContainText("舟山 · Q · 未开始");
+  // Blocked: the server refuses at once, without asking for a confirmation.
+  await startFinalising(admin);
+  await expect(finalisePanel(admin).getByRole("alert")).toHaveText(zh("control.blocked", { count: 1 }));
+  // A blocker is labelled city · module · status.
+  const zhoushanQ = `舟山 · Q · ${zh("status.not_started")}`;
+  await expect(admin.getByRole("list", { name: zh("control.blockersList") })).toContainText(zhoushanQ);
 
   // Nothing is pre-selected; marking needs a reason and a confirmation that lists what it affects.
-  await expect(admin.getByRole("button", { name: "将所选 0 个模块标记为未提交" })).toBeDisabled();
-  await admin.getByRole("button", { name: "全选" }).click();
-  await admin.getByRole("button", { name: "将所选 1 个模块标记为未提交" }).click();
-  await expect(admin.getByRole("region", { name: "定稿" }).getByRole("alert")).toHaveText("必须填写原因。");
-  await admin.getByLabel("标记为未提交的原因（必填）").fill("截止日前未提交");
-  await admin.getByRole("button", { name: "将所选 1 个模块标记为未提交" }).click();
-  const markDialog = admin.getByRole("dialog", { name: "确认将 1 个模块标记为未提交？" });
-  await expect(markDialog.getByRole("list", { name: "将标记的模块" })).toHaveText("舟山 · Q · 未开始");
-  await expect(markDialog).toContainText("原因：截止日前未提交");
-  await markDialog.getByRole("button", { name: "取消" }).click();
+  await expect(admin.getByRole("button", { name: zh("control.markNotSubmitted", { count: 0 }) })).toBeDisabled();
+  await admin.getByRole("button", { name: zh("control.selectAll") }).click();
+  await admin.getByRole("button", { name: zh("control.markNotSubmitted", { count: 1 }) }).click();
+  await expect(finalisePanel(admin).getByRole("alert")).toHaveText(zh("errors.reasonRequired"));
+  await admin.getByLabel(zh("control.notSubmittedReason")).fill("截止日前未提交");
+  await admin.getByRole("button", { name: zh("control.markNotSubmitted", { count: 1 }) }).click();
+  const markDialog = admin.getByRole("dialog", { name: zh("control.confirmMarkTitle", { count: 1 }) });
+  await expect(markDialog.getByRole("list", { name: zh("control.confirmMarkList") })).toHaveText(zhoushanQ);
+  await expect(markDialog).toContainText(zh("control.confirmReason", { reason: "截止日前未提交" }));
+  await markDialog.getByRole("button", { name: zh("common.cancel") }).click();
   await expect(markDialog).toBeHidden();
-  await expect(admin.getByRole("row", { name: /舟山/ })).toContainText("未开始");
-  await admin.getByRole("button", { name: "将所选 1 个模块标记为未提交" }).click();
-  await markDialog.getByRole("button", { name: "确认标记 1 个模块" }).click();
-  await expect(admin.getByText("所有模块均已核定或标记为未提交，可以定稿。")).toBeVisible();
-  await expect(admin.getByRole("row", { name: /舟山/ })).toContainText("未提交");
+  await expect(admin.getByRole("row", { name: /舟山/ })).toContainText(zh("status.not_started"));
+  await admin.getByRole("button", { name: zh("control.markNotSubmitted", { count: 1 }) }).click();
+  await markDialog.getByRole("button", { name: zh("control.confirmMark", { count: 1 }) }).click();
+  await expect(admin.getByText(zh("control.nothingBlocks"))).toBeVisible();
+  await expect(admin.getByRole("row", { name: /舟山/ })).toContainText(zh("status.not_submitted"));
 
   // Finalising before the submission deadline warns, and acts only on confirmation.
-  await admin.getByRole("button", { name: "定稿并计算最终得分" }).click();
-  const finaliseDialog = admin.getByRole("dialog", { name: "确认定稿并计算最终得分？" });
-  await expect(finaliseDialog.getByRole("note")).toContainText("以下截止时间尚未到");
+  const finaliseDialog = await startFinalising(admin);
+  await expect(finaliseDialog.getByRole("note")).toContainText(zh("control.deadlinesAhead"));
   await expect(finaliseDialog).toContainText(
-    "将计算 2 个城市的最终得分和排名：1 个已核定模块按核定值计分，1 个未提交模块计 0 分。",
+    zh("control.confirmFinaliseBody", { cities: "2", verified: "1", notSubmitted: "1" }),
   );
-  await finaliseDialog.getByRole("button", { name: "确认定稿" }).click();
-  await expect(admin.getByText("已定稿", { exact: true })).toBeVisible();
+  await finaliseDialog.getByRole("button", { name: zh("control.confirmFinalise") }).click();
+  await expectRoundStatus(admin, "finalised");
   const digest = (await admin.getByTestId("digest").textContent())!.replace("SHA-256 ", "");
   expect(digest).toMatch(/^[0-9a-f]{64}$/);
 
@@ -89,12 +90,12 @@ test("finalising is refused while a module is unverified, accepted after marking
   const text = (await csv.body()).toString("utf8");
   expect(text.charCodeAt(0)).toBe(0xfeff);
   const lines = text.slice(1).trim().split(/\r?\n/);
-  expect(lines[0]).toContain("总分");
-  const totalColumn = lines[0]!.split(",").indexOf("总分");
+  expect(lines[0]).toContain(zh("export.total"));
+  const totalColumn = lines[0]!.split(",").indexOf(zh("export.total"));
   // After the data, a blank row and the signed record with the key's fingerprint shown on the report.
   const fingerprint = (await admin.getByTestId("key-fingerprint").textContent())!;
   expect(fingerprint).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
-  expect(text).toContain(`公钥指纹,${fingerprint}`);
+  expect(text).toContain(`${zh("export.keyFingerprint")},${fingerprint}`);
   // Zhoushan submitted no module: listed as 未参评, without a rank, and out of the statistics.
   const rows = lines
     .slice(
@@ -103,15 +104,17 @@ test("finalising is refused while a module is unverified, accepted after marking
     )
     .map((line) => line.split(","));
   expect(rows).toHaveLength(2);
-  expect(rows.find((r) => r.includes("舟山"))![0]).toBe("未参评");
-  const totals = rows.filter((r) => r[0] !== "未参评").map((r) => Number(r[totalColumn]));
+  expect(rows.find((r) => r.includes("舟山"))![0]).toBe(zh("export.absent"));
+  const totals = rows.filter((r) => r[0] !== zh("export.absent")).map((r) => Number(r[totalColumn]));
   expect(average).toBeCloseTo(totals.reduce((a, b) => a + b, 0) / totals.length, 2);
   const xlsx = await admin.request.get(`/api/rounds/${roundId}/export?format=xlsx`);
   expect(xlsx.headers()["content-type"]).toContain("spreadsheetml");
 
   // A city sees its own scorecard and rank, not another city's details, and cannot export.
   await visit(staffPage, `/rounds/${roundId}/report/cities/lishui`);
-  await expect(staffPage.getByTestId("scorecard-total")).toContainText("排名 1 / 1");
+  await expect(staffPage.getByTestId("scorecard-total")).toHaveText(
+    zhPattern("report.scorecardTotal", { rank: 1, cities: 1 }),
+  );
   expect((await visit(staffPage, `/rounds/${roundId}/report/cities/zhoushan`))?.status()).toBe(404);
   expect((await staffPage.request.get(`/api/rounds/${roundId}/export?format=csv`)).status()).toBe(403);
 
@@ -121,28 +124,31 @@ test("finalising is refused while a module is unverified, accepted after marking
   expect((await staffPage.request.get(`/api/rounds/${roundId}/bundle?city=zhoushan`)).status()).toBe(404);
   await visit(page, "/verify");
   await page
-    .getByLabel("选择核验文件")
+    .getByLabel(zh("verify.choose"))
     .setInputFiles({ name: "lishui.json", mimeType: "application/json", buffer: Buffer.from(await bundle.body()) });
-  await expect(page.getByRole("heading", { name: "核验通过：得分、排名与平台签名的定稿结果完全一致。" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: zh("verify.ok") })).toBeVisible();
   await expect(page.getByTestId("bundle-fingerprint")).toHaveText(fingerprint);
   const forged = JSON.parse((await bundle.body()).toString("utf8"));
   forged.results.find((r: { level: string }) => r.level === "total").points += 500;
   await page
-    .getByLabel("选择核验文件")
+    .getByLabel(zh("verify.choose"))
     .setInputFiles({ name: "forged.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(forged)) });
-  await expect(page.getByRole("heading", { name: /核验未通过/ })).toBeVisible();
-  await expect(page.getByText("✗ 本市结果的摘要与签名一致")).toBeVisible();
+  await expect(page.getByRole("heading", { name: zh("verify.notOk") })).toBeVisible();
+  await expect(page.getByText(`✗ ${zh("verify.checks.cityDigest")}`)).toBeVisible();
   await visit(staffPage, `/rounds/${roundId}/report`);
   await expect(staffPage.getByRole("link", { name: "舟山" })).toHaveCount(0);
-  await expect(staffPage.getByRole("row", { name: /舟山/ })).toContainText("未参评");
-  await expect(staffPage.getByText("另有 1 个城市所有模块均未提交，列为“未参评”")).toBeVisible();
+  await expect(staffPage.getByRole("row", { name: /舟山/ })).toContainText(zh("report.absent"));
+  await expect(staffPage.getByText(zh("report.absentNote", { count: 1 }))).toBeVisible();
 
   // Reopening the finalised round needs a reason.
   await visit(admin, `/admin/rounds/${roundId}`);
-  await admin.getByRole("button", { name: "重新开放本轮" }).click();
-  await expect(admin.locator("form").getByRole("alert")).toHaveText("必须填写原因。");
-  await admin.getByLabel("重新开放本轮的原因（必填）").fill("舟山补交材料");
-  await admin.getByRole("button", { name: "重新开放本轮" }).click();
-  await admin.getByRole("dialog", { name: "确认重新开放本轮？" }).getByRole("button", { name: "确认重新开放" }).click();
-  await expect(admin.getByText("进行中", { exact: true })).toBeVisible();
+  await admin.getByRole("button", { name: zh("control.reopenRound") }).click();
+  await expect(admin.locator("form").getByRole("alert")).toHaveText(zh("errors.reasonRequired"));
+  await admin.getByLabel(zh("control.reopenReason")).fill("舟山补交材料");
+  await admin.getByRole("button", { name: zh("control.reopenRound") }).click();
+  await admin
+    .getByRole("dialog", { name: zh("control.confirmReopenTitle") })
+    .getByRole("button", { name: zh("control.confirmReopen") })
+    .click();
+  await expectRoundStatus(admin, "open");
 });

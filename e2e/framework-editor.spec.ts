@@ -3,6 +3,8 @@ import { loadFrameworkFile } from "@/db/data-files";
 import { exportFramework } from "@/db/framework";
 import { getRound } from "@/db/rounds";
 import { createTestRound, createUser, expect, test, testDb, visit } from "./fixtures";
+import { zh, zhPattern } from "./messages";
+import { cloneRound, expectRoundStatus, openDraftRound } from "./pages/admin-round";
 
 test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds an item, opens the round, and city staff see the new item", async ({
   adminPage: page,
@@ -13,43 +15,50 @@ test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds a
   const { roundId } = await createTestRound(["langfang"], { framework: loadFrameworkFile(2019), year: 2019 });
   const source = getRound(testDb(), roundId)!.name;
   await visit(page, "/admin");
-  const clone = page.getByRole("form", { name: "复制为新轮次" });
-  await clone.getByLabel("复制自").selectOption({ label: source });
   const name = `第十届(2020) ${Date.now()}`;
-  await clone.getByLabel("名称").fill(name);
-  await clone.getByLabel("年度").fill("2020");
-  await clone.getByRole("button", { name: "复制为新轮次" }).click();
-  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await cloneRound(page, { source, name, year: 2020 });
   const roundUrl = page.url();
   const newRoundId = Number(roundUrl.split("/").pop());
 
-  await page.getByRole("link", { name: "编辑指标体系" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "指标体系编辑" })).toBeVisible();
-  const tree = page.getByRole("navigation", { name: "指标结构" });
-  const pane = page.getByRole("region", { name: "所选节点设置" });
-  const check = page.getByRole("status").filter({ hasText: /检查通过|个问题/ });
-  await expect(check).toHaveText(/^检查通过/);
+  await page.getByRole("link", { name: zh("rounds.editFramework") }).click();
+  await expect(page.getByRole("heading", { level: 1, name: zh("frameworkEditor.title") })).toBeVisible();
+  const tree = page.getByRole("navigation", { name: zh("frameworkEditor.tree") });
+  const pane = page.getByRole("region", { name: zh("frameworkEditor.settings") });
+  // The live check: either all is well or it counts the problems.
+  const status = page.getByRole("status");
+  const check = status
+    .filter({ hasText: zh("frameworkEditor.valid") })
+    .or(status.filter({ hasText: zhPattern("frameworkEditor.problemCount") }));
+  await expect(check).toHaveText(zh("frameworkEditor.valid"));
 
   // Raise the top band of B1.1 from 10 to 12 base stations per 10k residents: 11 no longer scores full points.
   await tree.getByRole("button", { name: /^B1\.1 / }).click();
-  await expect(pane.getByLabel("门槛值 1")).toHaveValue("10");
-  const preview = pane.getByRole("region", { name: "预览：城市填报人员看到的样子" });
+  // The bands' fields are labelled by their position.
+  const topBand = pane.getByLabel(`${zh("frameworkEditor.bandValue")} 1`);
+  await expect(topBand).toHaveValue("10");
+  const preview = pane.getByRole("region", { name: zh("frameworkEditor.preview") });
   await preview.getByRole("textbox").fill("11");
-  await expect(preview.getByTestId("preview-points")).toHaveText("示例答案得分：2 / 2 分");
-  await pane.getByLabel("门槛值 1").fill("12");
-  await expect(preview.getByTestId("preview-points")).toHaveText("示例答案得分：1.5 / 2 分");
+  await expect(preview.getByTestId("preview-points")).toHaveText(
+    zh("frameworkEditor.previewPoints", { points: "2.00", max: "2.00" }),
+  );
+  await topBand.fill("12");
+  await expect(preview.getByTestId("preview-points")).toHaveText(
+    zh("frameworkEditor.previewPoints", { points: "1.50", max: "2.00" }),
+  );
 
   // Take half a point from B1.1 for a new item: the live check flags the indicator until the points add up again.
-  await pane.getByLabel("满分").fill("1.5");
-  await expect(check).toHaveText("发现 1 个问题");
-  await expect(page.getByRole("list", { name: "问题列表" })).toContainText("B1: 三级指标满分之和为 4.5，应为 5");
-  await expect(page.getByRole("button", { name: "保存指标体系" })).toBeDisabled();
-  await tree.getByRole("button", { name: "+ 在 B1 下添加指标项" }).click();
-  await pane.getByLabel("中文名称").fill("数据中心机架数是否公开");
-  await pane.getByLabel("英文名称").fill("Data centre racks published");
-  await pane.getByLabel("满分").fill("0.5");
-  await expect(check).toHaveText(/^检查通过/);
-  await tree.getByRole("button", { name: "上移 B1.4" }).click();
+  await pane.getByLabel(zh("frameworkEditor.points")).fill("1.5");
+  await expect(check).toHaveText(zh("frameworkEditor.problemCount", { count: 1 }));
+  await expect(page.getByRole("list", { name: zh("frameworkEditor.problems") })).toContainText(
+    `B1: ${zh("frameworkProblems.itemsSum", { actual: "4.5", expected: "5" })}`,
+  );
+  await expect(page.getByRole("button", { name: zh("frameworkEditor.save") })).toBeDisabled();
+  await tree.getByRole("button", { name: zh("frameworkEditor.addItem", { code: "B1" }) }).click();
+  await pane.getByLabel(zh("frameworkEditor.nameZh")).fill("数据中心机架数是否公开");
+  await pane.getByLabel(zh("frameworkEditor.nameEn")).fill("Data centre racks published");
+  await pane.getByLabel(zh("frameworkEditor.points")).fill("0.5");
+  await expect(check).toHaveText(zh("frameworkEditor.valid"));
+  await tree.getByRole("button", { name: zh("frameworkEditor.moveUp", { name: "B1.4" }) }).click();
   // Leaving by a link with unsaved edits asks first; staying keeps them.
   let asked = "";
   page.once("dialog", (dialog) => {
@@ -57,10 +66,10 @@ test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds a
     void dialog.dismiss();
   });
   await page.getByRole("link", { name: `← ${name}` }).click();
-  expect(asked).toBe("指标体系有未保存的修改，确定离开吗？");
-  await expect(page.getByText("有未保存的修改")).toBeVisible();
-  await page.getByRole("button", { name: "保存指标体系" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "已保存" })).toHaveText("已保存（已记入审计日志）。");
+  expect(asked).toBe(zh("frameworkEditor.leaveUnsaved"));
+  await expect(page.getByText(zh("frameworkEditor.unsaved"))).toBeVisible();
+  await page.getByRole("button", { name: zh("frameworkEditor.save") }).click();
+  await expect(status.filter({ hasText: zh("frameworkEditor.saved") })).toBeVisible();
   const b1 = exportFramework(testDb(), newRoundId).modules[0]!.indicators[0]!;
   expect(b1.items.map((item) => `${item.code} ${item.points}`)).toEqual([
     "B1.1 1.5",
@@ -70,38 +79,39 @@ test("an admin clones a 2019 round into a 2020 draft, raises a threshold, adds a
   ]);
 
   await visit(page, roundUrl);
-  await page.getByRole("form", { name: "轮次设置" }).getByRole("button", { name: "开放本轮" }).click();
-  await expect(page.getByText("进行中", { exact: true })).toBeVisible();
+  await openDraftRound(page);
 
   // Open rounds: the editor is read-only and the server refuses a changed framework.
-  await page.getByRole("link", { name: "查看指标体系" }).click();
-  await expect(page.getByText("本轮已开放，指标体系已冻结，仅可查看。")).toBeVisible();
-  await expect(page.getByRole("button", { name: "保存指标体系" })).toHaveCount(0);
+  await page.getByRole("link", { name: zh("rounds.viewFramework") }).click();
+  await expect(page.getByText(zh("frameworkEditor.frozen"))).toBeVisible();
+  await expect(page.getByRole("button", { name: zh("frameworkEditor.save") })).toHaveCount(0);
   const frozen = await page.request.put(`/api/rounds/${newRoundId}/framework`, { data: loadFrameworkFile(2019) });
   expect(frozen.status()).toBe(409);
 
   const staff = await pageFor(await createUser("city_staff", "langfang"));
   await visit(staff, "/city");
-  await expect(staff.getByText(`评估轮次：${name}`)).toBeVisible();
+  await expect(staff.getByText(zh("city.round", { round: name }))).toBeVisible();
   await visit(staff, `/rounds/${newRoundId}/cities/langfang/modules/B`);
   await expect(staff.getByRole("heading", { name: /数据中心机架数是否公开/ })).toBeVisible();
-  await expect(staff.getByTestId("points-B1.1")).toContainText("1.5");
+  await expect(staff.getByTestId("points-B1.1")).toHaveText(
+    zhPattern("questionnaire.provisionalPoints", { max: "1.50" }),
+  );
 });
 
 test("an admin creates a round from the 2019 framework file; an Excel workbook with a wrong sum is refused by code and row, a fixed one replaces the framework", async ({
   adminPage: page,
 }) => {
   await visit(page, "/admin");
-  await page.locator("summary", { hasText: "新建轮次" }).click();
-  const create = page.getByRole("form", { name: "新建轮次" });
+  await page.locator("summary", { hasText: zh("rounds.create") }).click();
+  const create = page.getByRole("form", { name: zh("rounds.create") });
   const name = `Excel 轮次 ${Date.now()}`;
-  await create.getByLabel("名称").fill(name);
-  await create.getByLabel("年度").fill("2021");
-  await create.getByLabel("指标体系来源").selectOption({ label: "2019 年指标体系文件" });
-  await create.getByLabel("全部城市参评（之后可调整）").uncheck();
-  await create.getByRole("button", { name: "新建轮次" }).click();
+  await create.getByLabel(zh("rounds.name")).fill(name);
+  await create.getByLabel(zh("rounds.year")).fill("2021");
+  await create.getByLabel(zh("rounds.base")).selectOption({ label: zh("rounds.baseFile", { year: "2019" }) });
+  await create.getByLabel(zh("rounds.allCities")).uncheck();
+  await create.getByRole("button", { name: zh("rounds.create") }).click();
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
-  await expect(page.getByText("草稿", { exact: true })).toBeVisible();
+  await expectRoundStatus(page, "draft");
   const roundId = Number(page.url().split("/").pop());
 
   const exported = await page.request.get(`/api/rounds/${roundId}/framework?format=xlsx`);
@@ -113,7 +123,7 @@ test("an admin creates a round from the 2019 framework file; an Excel workbook w
   const b11 = items.getRow(2);
   expect(b11.getCell(header("item_code")).text).toBe("B1.1");
   b11.getCell(header("points")).value = 3;
-  const upload = page.getByLabel("导入 JSON 或 Excel 替换（仅草稿）：");
+  const upload = page.getByLabel(zh("framework.import"));
   const send = async (file: string) =>
     upload.setInputFiles({
       name: file,
@@ -121,22 +131,25 @@ test("an admin creates a round from the 2019 framework file; an Excel workbook w
       buffer: Buffer.from(await workbook.xlsx.writeBuffer()),
     });
   await send("broken.xlsx");
-  const section = page.getByRole("region", { name: "指标体系" });
-  await expect(section.getByRole("alert")).toContainText("未导入");
-  await expect(section.getByRole("alert")).toContainText("B1 (Items 第 2 行");
-  await expect(section.getByRole("alert")).toContainText("三级指标满分之和为 6，应为 5");
+  const section = page.getByRole("region", { name: zh("framework.title") });
+  await expect(section.getByRole("alert")).toContainText(zh("errors.frameworkInvalid", { count: 1 }));
+  // Each problem by code, and by sheet, row and column of the workbook.
+  const where = zh("framework.whereColumn", { sheet: "Items", row: 2, column: "indicator_points" });
+  await expect(section.getByRole("alert")).toContainText(
+    `B1 (${where}): ${zh("frameworkProblems.itemsSum", { actual: "6", expected: "5" })}`,
+  );
 
   b11.getCell(header("points")).value = 2;
   b11.getCell(header("rule_params")).value = ">= 12 → 1\n>= 5 → 0.75\n>= 1 → 0.5\n> 0 → 0.25";
   await send("fixed.xlsx");
-  await expect(section.getByRole("status")).toHaveText("已导入新的指标体系。");
+  await expect(section.getByRole("status")).toHaveText(zh("framework.imported"));
   // An editor's save based on an older revision than this import is refused rather than undoing it.
   const stale = await page.request.put(`/api/rounds/${roundId}/framework`, {
     headers: { "If-Match": '"0000"' },
     data: exportFramework(testDb(), roundId),
   });
   expect(stale.status()).toBe(412);
-  expect((await stale.json()).message).toContain("指标体系在您打开编辑器后已被修改");
+  expect((await stale.json()).message).toBe(zh("errors.frameworkChanged"));
   const rule = exportFramework(testDb(), roundId).modules[0]!.indicators[0]!.items[0]!.rule;
   expect(rule).toEqual({
     kind: "bands",

@@ -6,7 +6,9 @@ import { sessions } from "@/db/schema";
 import { resetPassword } from "@/db/users";
 import { E2E_DATA_DIR } from "./env";
 import { createTestRound, createUser, expect, itemIdOf, reload, test, testDb, visit } from "./fixtures";
-import { item, PDF } from "./pages/questionnaire";
+import { zh } from "./messages";
+import { changePassword } from "./pages/password";
+import { expectSaved, item, PDF } from "./pages/questionnaire";
 
 const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
@@ -59,7 +61,7 @@ test("Auth.js's endpoints take only small URL-encoded forms: a large body is ref
     data: `email=a%40b.c&password=${"x".repeat(200_000)}`,
   });
   expect(huge.status()).toBe(413);
-  expect((await huge.json()).message).toBe("提交的内容过大（上限 8 KB），未保存。");
+  expect((await huge.json()).message).toBe(zh("errors.bodyTooLarge", { max: "8" }));
   const json = await request.post("/api/auth/callback/credentials", { data: { email: "a@b.c", password: "x" } });
   expect(json.status()).toBe(415);
   // An ordinary form still reaches Auth.js (here: refused for its missing CSRF token, with a redirect).
@@ -83,13 +85,11 @@ test("hostile text and bodies get a translated 400, never a 500; the readiness p
     `{"itemId":${itemId},"baseRevision":0,"value":null,"notApplicable":true,"notApplicableReason":"abc\\ud800def"}`,
   );
   expect(surrogate.status()).toBe(400);
-  expect((await surrogate.json()).message).toBe(
-    "输入的文字含有无法识别的字符（可能是复制粘贴时带入的残缺字符），请删除后重新输入。",
-  );
+  expect((await surrogate.json()).message).toBe(zh("errors.textNotWellFormed"));
   for (const body of ["null", "[]", "42", '"text"']) {
     const refused = await put(body);
     expect(refused.status(), body).toBe(400);
-    expect((await refused.json()).message).toBe("提交的内容格式不正确，未保存。");
+    expect((await refused.json()).message).toBe(zh("errors.bodyNotObject"));
   }
   const comma = await put(
     JSON.stringify({ itemId, baseRevision: 0, value: "1,5", notApplicable: false, notApplicableReason: "" }),
@@ -184,7 +184,7 @@ test("a copied session cookie stops working at sign-out, a password change and a
   let copy = await copyOf(page.context(), browser);
   expect((await copy.request.get(home)).status()).toBe(200);
   await visit(page, home);
-  await page.getByRole("button", { name: "退出登录" }).click();
+  await page.getByRole("button", { name: zh("nav.signOut") }).click();
   await expect(page).toHaveURL(/\/signin$/);
   expect((await copy.request.put("/api/answers", { data: answer })).status()).toBe(401);
   expect((await copy.request.get(home)).url()).toMatch(/\/signin$/);
@@ -194,10 +194,7 @@ test("a copied session cookie stops working at sign-out, a password change and a
   page = await pageFor(staff);
   copy = await copyOf(page.context(), browser);
   await visit(page, "/account/password");
-  await page.getByLabel("当前密码").fill(staff.password);
-  await page.getByLabel("新密码（至少 10 位）").fill("a-brand-new-password");
-  await page.getByLabel("再次输入新密码").fill("a-brand-new-password");
-  await page.getByRole("button", { name: "保存新密码" }).click();
+  await changePassword(page, staff.password, "a-brand-new-password");
   await expect(page).toHaveURL(/\/rounds\/\d+\/cities\/zhoushan$/); // the start page, signed in with a new session
   expect((await page.request.get(home)).status()).toBe(200);
   expect((await copy.request.put("/api/answers", { data: answer })).status()).toBe(401);
@@ -223,37 +220,37 @@ test("a session that ends while a clerk fills in loses nothing: the value stays,
   await visit(page, `/rounds/${roundId}/cities/lishui/modules/Q`);
   const field = page.getByRole("textbox", { name: "光纤覆盖率", exact: true });
   await field.fill("41");
-  await expect(item(page, "Q1.1").getByRole("status")).toHaveText("已保存");
+  await expectSaved(page, "Q1.1");
 
   // The session ends elsewhere (here: signed out in another browser holding the same cookie).
   const elsewhere = await copyOf(page.context(), browser);
   const other = await elsewhere.newPage();
   await visit(other, `/rounds/${roundId}/cities/lishui`);
-  await other.getByRole("button", { name: "退出登录" }).click();
+  await other.getByRole("button", { name: zh("nav.signOut") }).click();
   await expect(other).toHaveURL(/\/signin$/);
   await elsewhere.close();
 
   await field.fill("42.5");
-  await expect(item(page, "Q1.1").getByRole("status")).toHaveText("登录已失效，修改未丢失，重新登录后自动保存");
-  const dialog = page.getByRole("dialog", { name: "请重新登录" });
+  await expect(item(page, "Q1.1").getByRole("status")).toHaveText(zh("questionnaire.save.signedOut"));
+  const dialog = page.getByRole("dialog", { name: zh("auth.sessionEndedTitle") });
   await expect(dialog).toBeVisible();
   await expect(field).toHaveValue("42.5");
-  await dialog.getByLabel("密码").fill("wrong-password");
-  await dialog.getByRole("button", { name: "登录并继续保存" }).click();
-  await expect(dialog.getByRole("alert")).toHaveText("邮箱或密码不正确。");
-  await dialog.getByLabel("密码").fill(staff.password);
-  await dialog.getByRole("button", { name: "登录并继续保存" }).click();
+  await dialog.getByLabel(zh("auth.password")).fill("wrong-password");
+  await dialog.getByRole("button", { name: zh("auth.signInAndContinue") }).click();
+  await expect(dialog.getByRole("alert")).toHaveText(zh("errors.invalidCredentials"));
+  await dialog.getByLabel(zh("auth.password")).fill(staff.password);
+  await dialog.getByRole("button", { name: zh("auth.signInAndContinue") }).click();
   await expect(dialog).toBeHidden();
-  await expect(item(page, "Q1.1").getByRole("status")).toHaveText("已保存");
+  await expectSaved(page, "Q1.1");
 
   // At the absolute end the browser drops the cookie itself: signing in again in place works without it too.
   await page.context().clearCookies({ name: "authjs.session-token" });
   await field.fill("43");
   await expect(dialog).toBeVisible();
-  await dialog.getByLabel("密码").fill(staff.password);
-  await dialog.getByRole("button", { name: "登录并继续保存" }).click();
+  await dialog.getByLabel(zh("auth.password")).fill(staff.password);
+  await dialog.getByRole("button", { name: zh("auth.signInAndContinue") }).click();
   await expect(dialog).toBeHidden();
-  await expect(item(page, "Q1.1").getByRole("status")).toHaveText("已保存");
+  await expectSaved(page, "Q1.1");
   await reload(page);
   await expect(field).toHaveValue("43");
 });

@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { city, createUser, expect, openRound, test, visit } from "./fixtures";
-import { text } from "./messages";
-import { signInWithForm } from "./pages/sign-in";
+import { text, zh } from "./messages";
+import { signInWithForm, submitSignInForm } from "./pages/sign-in";
 
 // What the tests read of the page, in each language: from the messages, so a wording change follows.
 const TEXT = {
@@ -20,23 +20,25 @@ const TEXT = {
 // The form's own alert (Next's route announcer is an alert too).
 const formAlert = (page: Page) => page.locator("form").getByRole("alert");
 
+// Each role's start page, by its heading in the chosen language.
 const landings = [
   {
     role: "admin",
     cityCode: undefined,
-    heading: { "zh-CN": "评估轮次", en: "Evaluation rounds" },
+    heading: (lang: "zh-CN" | "en") => text(lang, "admin.title"),
     path: () => /\/admin$/,
   },
   {
     role: "reviewer",
     cityCode: undefined,
-    heading: { "zh-CN": "评审队列", en: "Review queue" },
+    heading: (lang: "zh-CN" | "en") => text(lang, "review.title"),
     path: () => /\/review$/,
   },
   {
     role: "city_staff",
     cityCode: "hangzhou",
-    heading: { "zh-CN": "杭州 · 填报概览", en: "Hangzhou · Dashboard" },
+    heading: (lang: "zh-CN" | "en") =>
+      text(lang, "city.title", { city: lang === "en" ? city("hangzhou").nameEn : city("hangzhou").nameZh }),
     path: () => new RegExp(`/rounds/${openRound().id}/cities/hangzhou$`),
   },
 ] as const;
@@ -47,7 +49,7 @@ for (const lang of ["zh-CN", "en"] as const) {
       const user = await createUser(landing.role, landing.cityCode);
       await signInWithForm(page, user, lang);
       await expect(page).toHaveURL(landing.path());
-      await expect(page.getByRole("heading", { level: 1, name: landing.heading[lang] })).toBeVisible();
+      await expect(page.getByRole("heading", { level: 1, name: landing.heading(lang) })).toBeVisible();
       await expect(page.locator("html")).toHaveAttribute("lang", lang);
     });
   }
@@ -62,12 +64,11 @@ test("city staff land on the five modules of their city with status and counts",
     .getByRole("listitem");
   await expect(modules).toHaveCount(5);
   const foundation = modules.filter({ hasText: "智慧基础" });
-  await expect(foundation).toContainText("未开始");
-  await expect(foundation).toContainText("已填 0 / 12 项");
-  await expect(foundation.getByRole("progressbar", { name: "智慧基础填报进度" })).toHaveAttribute(
-    "aria-valuemax",
-    "12",
-  );
+  await expect(foundation).toContainText(zh("status.not_started"));
+  await expect(foundation).toContainText(zh("city.answered", { answered: "0", total: "12" }));
+  await expect(
+    foundation.getByRole("progressbar", { name: zh("city.progressLabel", { module: "智慧基础" }) }),
+  ).toHaveAttribute("aria-valuemax", "12");
   expect(city("hangzhou").nameZh).toBe("杭州");
 });
 
@@ -90,14 +91,11 @@ test("after five failures an e-mail address must wait, with the same answer whet
   await visit(page, "/signin");
   for (const email of [user.email, "nobody-at-all@e2e.test"]) {
     for (let attempt = 1; attempt <= 5; attempt++) {
-      await page.getByLabel("邮箱").fill(email);
-      await page.getByLabel("密码").fill(`wrong-${attempt}`);
-      await page.getByRole("button", { name: "登录", exact: true }).click();
+      await submitSignInForm(page, { email, password: `wrong-${attempt}` });
       await expect(formAlert(page)).toHaveText(TEXT["zh-CN"].invalid);
     }
     // Now even the right password waits: the answer does not tell an existing account from an unknown one.
-    await page.getByLabel("密码").fill(user.password);
-    await page.getByRole("button", { name: "登录", exact: true }).click();
+    await submitSignInForm(page, { email, password: user.password });
     await expect(formAlert(page)).toHaveText(TEXT["zh-CN"].throttled);
     await expect(page).toHaveURL(/\/signin$/);
   }
@@ -110,7 +108,7 @@ test("signing out ends the session", async ({ page }) => {
   await expect(page).toHaveURL(/\/admin$/);
   await page.getByRole("button", { name: TEXT["zh-CN"].signOut }).click();
   await expect(page).toHaveURL(/\/signin$/);
-  await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: zh("auth.title") })).toBeVisible();
   await visit(page, "/admin");
   await expect(page).toHaveURL(/\/signin$/);
 });
@@ -118,14 +116,14 @@ test("signing out ends the session", async ({ page }) => {
 test("the language a user chooses is remembered for their next sign-in", async ({ page: first, browser }) => {
   const user = await createUser("reviewer");
   await signInWithForm(first, user);
-  await expect(first.getByRole("heading", { level: 1, name: "评审队列" })).toBeVisible();
-  await first.getByRole("button", { name: "English" }).click();
-  await expect(first.getByRole("heading", { level: 1, name: "Review queue" })).toBeVisible();
+  await expect(first.getByRole("heading", { level: 1, name: zh("review.title") })).toBeVisible();
+  await first.getByRole("button", { name: "English" }).click(); // the switch names each language in itself
+  await expect(first.getByRole("heading", { level: 1, name: text("en", "review.title") })).toBeVisible();
 
   // A new browser without the language cookie: the saved preference applies after sign-in.
   const context = await browser.newContext();
   const second = await context.newPage();
   await signInWithForm(second, user);
-  await expect(second.getByRole("heading", { level: 1, name: "Review queue" })).toBeVisible();
+  await expect(second.getByRole("heading", { level: 1, name: text("en", "review.title") })).toBeVisible();
   await context.close();
 });

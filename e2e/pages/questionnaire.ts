@@ -11,3 +11,15 @@ export const item = (page: Page, code: string) => page.locator(`#item-${code.rep
 /** Waits until the item's autosave says it is saved. */
 export const expectSaved = (page: Page, code: string) =>
   expect(item(page, code).getByRole("status")).toHaveText(zh("questionnaire.save.saved"));
+
+/** Answers a reviewer's query on an item (after a return) and waits until the reply is saved. */
+export async function replyToQuery(page: Page, code: string, reply: string) {
+  await item(page, code).getByLabel(zh("questionnaire.replyLabel")).fill(reply);
+  await item(page, code)
+    .getByRole("button", { name: zh("questionnaire.sendReply") })
+    .click();
+  await expect(item(page, code).getByText(zh("questionnaire.replySaved"))).toBeVisible();
+}
+
+/** 提交本模块. */
+export const submitModule = (page: Page) => page.getByRole("button", { name: zh("questionnaire.submit") }).click();
