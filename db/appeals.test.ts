@@ -117,10 +117,10 @@ describe("appeals in the correction window", () => {
     expect(finalised.ok).toBe(true);
     // Appeals of a finalised round are closed: handing one over is refused with a reason, not a failure.
     expect(assignAppeal(db, admin, acceptedId, final.id)).toEqual({ ok: false, reason: "roundNotOpen" });
-    // …and so is filing one, by the round lifecycle, whatever the window's deadline says.
+    // …and so is filing one: the window closes with the round, whatever its deadline says.
     expect(fileAppeal(db, staff, { itemId: itemId("B1.1"), reason: "定稿之后" }, NOW)).toEqual({
       ok: false,
-      reason: "roundNotOpen",
+      reason: "windowClosed",
     });
 
     // The city was told each outcome; everything is in the audit log.

@@ -106,8 +106,6 @@ export function fileAppeal(
       if (!found) return { ok: false, reason: "notFound" };
       const { item, moduleId } = found;
       const round = tx.select().from(rounds).where(eq(rounds.id, item.roundId)).get()!;
-      const lifecycle = decideRound("file_appeal", { status: round.status, role: user.role });
-      if (!lifecycle.ok) return lifecycle;
       const sub = tx
         .select()
         .from(submissions)
@@ -128,6 +126,9 @@ export function fileAppeal(
         openAppeal: !!pending,
       });
       if (refusal) return { ok: false, reason: refusal };
+      // The window is only ever open in an open round; the lifecycle holds all the same (and says who may).
+      const lifecycle = decideRound("file_appeal", { status: round.status, role: user.role });
+      if (!lifecycle.ok) return lifecycle;
       const appeal = tx
         .insert(appeals)
         .values({

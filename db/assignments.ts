@@ -1,9 +1,10 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { Actor, Assignment } from "@/lib/auth/policy";
+import { decideRound, type RoundActor, type RoundRefusal, roleOf } from "@/lib/workflow/round-lifecycle";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
-import { modules, reviewAssignments, reviewStages, users } from "./schema";
+import { modules, reviewAssignments, reviewStages, rounds, users } from "./schema";
 
 /** The modules and stages a reviewer is assigned to, the facts lib/auth/policy.ts decides on (none for other roles). */
 export function reviewerAssignments(db: Db | Tx, user: Actor): Assignment[] {
@@ -50,14 +51,26 @@ export function listStages(db: Db, roundId: number) {
     .all();
 }
 
+type AssignmentResult = { ok: true } | { ok: false; reason: "notFound" | RoundRefusal };
+
+/** The round's lifecycle decides whether its reviewers may change now (not once finalised), and who may. */
+function assignmentRefusal(tx: Tx, actor: RoundActor, roundId: number): AssignmentResult | null {
+  const round = tx.select({ status: rounds.status }).from(rounds).where(eq(rounds.id, roundId)).get();
+  if (!round) return { ok: false, reason: "notFound" };
+  const decision = decideRound("assign_reviewers", { status: round.status, role: roleOf(actor) });
+  return decision.ok ? null : decision;
+}
+
 /** Assigns a reviewer to a module at a stage of the same round; refuses ids that do not belong together. */
 export function addAssignment(
   db: Db,
-  actorId: number,
+  actor: RoundActor,
   input: { roundId: number; moduleId: number; stageId: number; reviewerId: number },
-): boolean {
+): AssignmentResult {
   return db.transaction(
-    (tx) => {
+    (tx): AssignmentResult => {
+      const refused = assignmentRefusal(tx, actor, input.roundId);
+      if (refused) return refused;
       const mod = tx
         .select()
         .from(modules)
@@ -73,7 +86,7 @@ export function addAssignment(
         .from(users)
         .where(and(eq(users.id, input.reviewerId), eq(users.role, "reviewer"), eq(users.active, true)))
         .get();
-      if (!mod || !stage || !reviewer) return false;
+      if (!mod || !stage || !reviewer) return { ok: false, reason: "notFound" };
       const inserted = tx
         .insert(reviewAssignments)
         .values(input)
@@ -82,7 +95,7 @@ export function addAssignment(
         .get();
       if (inserted) {
         appendAudit(tx, {
-          actorId,
+          actorId: actor?.id ?? null,
           action: "assignment.added",
           entityType: "review_assignment",
           entityId: inserted.id,
@@ -90,31 +103,33 @@ export function addAssignment(
           after: { module: mod.code, stage: stage.position, reviewer: reviewer.email },
         });
       }
-      return true;
+      return { ok: true };
     },
     { behavior: "immediate" },
   );
 }
 
-export function removeAssignment(db: Db, actorId: number, roundId: number, assignmentId: number): boolean {
+export function removeAssignment(db: Db, actor: RoundActor, roundId: number, assignmentId: number): AssignmentResult {
   return db.transaction(
-    (tx) => {
+    (tx): AssignmentResult => {
+      const refused = assignmentRefusal(tx, actor, roundId);
+      if (refused) return refused;
       const row = tx
         .select()
         .from(reviewAssignments)
         .where(and(eq(reviewAssignments.id, assignmentId), eq(reviewAssignments.roundId, roundId)))
         .get();
-      if (!row) return false;
+      if (!row) return { ok: false, reason: "notFound" };
       tx.delete(reviewAssignments).where(eq(reviewAssignments.id, assignmentId)).run();
       appendAudit(tx, {
-        actorId,
+        actorId: actor?.id ?? null,
         action: "assignment.removed",
         entityType: "review_assignment",
         entityId: assignmentId,
         roundId,
         before: { moduleId: row.moduleId, stageId: row.stageId, reviewerId: row.reviewerId },
       });
-      return true;
+      return { ok: true };
     },
     { behavior: "immediate" },
   );

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { ImportedCity } from "@/lib/cities/import";
 import type { CitySeed } from "@/lib/cities/schema";
-import { type Actor, decideRound, type RoundRefusal, roleOf } from "@/lib/workflow/round-lifecycle";
+import { decideRound, type RoundActor, type RoundRefusal, roleOf } from "@/lib/workflow/round-lifecycle";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { cities, roundCities, rounds } from "./schema";
@@ -165,7 +165,7 @@ export function importCities(
 /** Sets the participating cities of a draft round (once open, participation is fixed). */
 export function setParticipation(
   db: Db,
-  actor: Actor,
+  actor: RoundActor,
   roundId: number,
   cityIds: number[],
 ): { ok: true } | { ok: false; reason: "notFound" | RoundRefusal } {

@@ -7,6 +7,7 @@ import { and, eq, gt, inArray, max } from "drizzle-orm";
 import { answerFor, cityLevels, DemoRandom } from "@/lib/demo/generate";
 import type { SessionUser } from "@/lib/domain";
 import { saveAnswer } from "./answers";
+import { listCities } from "./cities";
 import type { Db } from "./client";
 import { loadFrameworkFile } from "./data-files";
 import { addEvidence } from "./evidence";
@@ -14,7 +15,7 @@ import { finaliseRound } from "./finalise";
 import { loadFrameworkShape } from "./framework";
 import { approveSubmission } from "./reviews";
 import { createRound, getRoundByName } from "./rounds";
-import { cities, modules, notifications, reviewAssignments, reviewStages, rounds, submissions, users } from "./schema";
+import { modules, notifications, reviewAssignments, reviewStages, rounds, submissions, users } from "./schema";
 import { submitModule } from "./submissions";
 import { getSessionUserByEmail } from "./users";
 
@@ -39,7 +40,7 @@ export function seedDemoRound(db: Db, { finalise = true, name = DEMO_ROUND_NAME 
     must(getSessionUserByEmail(db, e), e),
   );
   const finalStage = must(getSessionUserByEmail(db, "reviewer3@cityeval.demo"), "reviewer3@cityeval.demo");
-  const allCities = db.select().from(cities).orderBy(cities.id).all();
+  const allCities = listCities(db);
   const roundId = createRound(
     db,
     {

@@ -7,7 +7,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { frameworkToFile, type ItemRow, indicatorFromFile, itemFromFile, moduleFromFile } from "@/lib/framework/item";
 import { frameworkRevision } from "@/lib/framework/revision";
 import type { FrameworkFile } from "@/lib/framework/schema";
-import { type Actor, decideRound, type RoundRefusal, roleOf } from "@/lib/workflow/round-lifecycle";
+import { decideRound, type RoundActor, type RoundRefusal, roleOf } from "@/lib/workflow/round-lifecycle";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { indicators, items, modules, reviewAssignments, rounds } from "./schema";
@@ -98,7 +98,7 @@ export function exportFramework(db: Db, roundId: number): FrameworkFile {
  */
 export function replaceFramework(
   db: Db,
-  actor: Actor,
+  actor: RoundActor,
   roundId: number,
   framework: FrameworkFile,
   /** the revision the editor loaded (`frameworkRevision`); a file import replaces whatever is there */

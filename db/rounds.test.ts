@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { frameworkRevision } from "@/lib/framework/revision";
 import { starterFramework } from "@/lib/framework/starter";
 import { validateFramework } from "@/lib/framework/validate";
-import { addAssignment, listRoundAssignments, listStages } from "./assignments";
+import { addAssignment, listRoundAssignments, listStages, removeAssignment } from "./assignments";
+import { appendAudit } from "./audit";
 import { loadFrameworkFile } from "./data-files";
 import { exportFramework, replaceFramework } from "./framework";
 import { cloneRound, createDraftRound, getRound, openRound, updateRoundSettings } from "./rounds";
@@ -138,13 +139,13 @@ describe("replaceFramework and assignments", () => {
         .from(modules)
         .where(and(eq(modules.roundId, clone.id), eq(modules.code, code)))
         .get()!.id;
-    addAssignment(db, reviewer.id, {
+    addAssignment(db, null, {
       roundId: clone.id,
       moduleId: moduleId("B"),
       stageId: stage!.id,
       reviewerId: reviewer.id,
     });
-    addAssignment(db, reviewer.id, {
+    addAssignment(db, null, {
       roundId: clone.id,
       moduleId: moduleId("E"),
       stageId: stage!.id,
@@ -162,6 +163,25 @@ describe("replaceFramework and assignments", () => {
     expect(replaceFramework(db, null, clone.id, valid.framework)).toMatchObject({ ok: true });
 
     expect(listRoundAssignments(db, clone.id).map((a) => a.moduleId)).toEqual([moduleId("B")]);
+  });
+
+  it("changes a round's reviewers only by an admin and never once the round is finalised", async () => {
+    const db = createTestDb();
+    const { roundId } = seedBase(db);
+    const admin = await createTestUser(db, "a@test", "admin");
+    const reviewer = await createTestUser(db, "r@test", "reviewer");
+    const [stage] = listStages(db, roundId);
+    const moduleId = db.select().from(modules).where(eq(modules.roundId, roundId)).get()!.id;
+    const input = { roundId, moduleId, stageId: stage!.id, reviewerId: reviewer.id };
+    expect(addAssignment(db, reviewer, input)).toEqual({ ok: false, reason: "roleNotAllowed" });
+    expect(addAssignment(db, admin, { ...input, stageId: 999_999 })).toEqual({ ok: false, reason: "notFound" });
+    expect(addAssignment(db, admin, input)).toEqual({ ok: true });
+    // As finalising leaves it (the database moves a round's status only right after its audit entry).
+    appendAudit(db, { actorId: admin.id, action: "round.finalised", entityType: "round", entityId: roundId, roundId });
+    db.update(rounds).set({ status: "finalised" }).where(eq(rounds.id, roundId)).run();
+    const [assignment] = listRoundAssignments(db, roundId).filter((a) => a.reviewerId === reviewer.id);
+    expect(removeAssignment(db, admin, roundId, assignment!.id)).toEqual({ ok: false, reason: "roundFinalised" });
+    expect(addAssignment(db, admin, input)).toEqual({ ok: false, reason: "roundFinalised" });
   });
 });
 

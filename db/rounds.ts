@@ -6,11 +6,12 @@ import "server-only";
 import { and, count, desc, eq } from "drizzle-orm";
 import type { RoundStatus } from "@/lib/domain";
 import { type FrameworkFile } from "@/lib/framework/schema";
-import { type Actor, decideRound, type RoundRefusal, roleOf } from "@/lib/workflow/round-lifecycle";
+import { decideRound, type RoundActor, type RoundRefusal, roleOf } from "@/lib/workflow/round-lifecycle";
 import { appendAudit } from "./audit";
+import { listCities } from "./cities";
 import type { Db } from "./client";
 import { exportFramework, insertFramework } from "./framework";
-import { cities, modules, reviewStages, roundCities, rounds } from "./schema";
+import { modules, reviewStages, roundCities, rounds } from "./schema";
 
 export const DEFAULT_REVIEW_STAGES = [
   { zh: "初审", en: "Preliminary review" },
@@ -165,13 +166,7 @@ export function createDraftRound(
   framework: FrameworkFile,
 ): { ok: true; id: number } | { ok: false; reason: "nameTaken" } {
   if (getRoundByName(db, input.name)) return { ok: false, reason: "nameTaken" };
-  const cityIds = input.allCities
-    ? db
-        .select({ id: cities.id })
-        .from(cities)
-        .all()
-        .map((c) => c.id)
-    : [];
+  const cityIds = input.allCities ? listCities(db).map((c) => c.id) : [];
   return {
     ok: true,
     id: createRound(
@@ -197,7 +192,7 @@ export type RoundSettings = {
 /** Edits a round's name, year, cut-off and deadlines; every change (extensions included) is logged. */
 export function updateRoundSettings(
   db: Db,
-  actor: Actor,
+  actor: RoundActor,
   roundId: number,
   settings: RoundSettings,
 ): { ok: true } | { ok: false; reason: "notFound" | "nameTaken" | RoundRefusal } {
@@ -238,7 +233,7 @@ export function updateRoundSettings(
 /** Opens a draft round that has participating cities for reporting; its framework is frozen from then on. */
 export function openRound(
   db: Db,
-  actor: Actor,
+  actor: RoundActor,
   roundId: number,
   now = new Date(),
 ): { ok: true } | { ok: false; reason: "notFound" | RoundRefusal } {

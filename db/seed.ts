@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
-import { upsertCities } from "./cities";
+import { listCities, upsertCities } from "./cities";
 import type { Db } from "./client";
 import { loadCityFile, loadFrameworkFile } from "./data-files";
 import { DEMO_ROUND_NAME, seedDemoRound } from "./demo-round";
@@ -18,11 +18,7 @@ export function seedBase(db: Db): { roundId: number } {
   upsertCities(db, loadCityFile());
   const existing = getRoundByName(db, OPEN_ROUND_NAME);
   if (existing) return { roundId: existing.id };
-  const cityIds = db
-    .select({ id: cities.id })
-    .from(cities)
-    .all()
-    .map((c) => c.id);
+  const cityIds = listCities(db).map((c) => c.id);
   const roundId = createRound(
     db,
     {

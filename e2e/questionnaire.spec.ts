@@ -101,6 +101,8 @@ test("a staff member fills a whole module, attaches evidence, is refused while s
   await expect(card).toContainText(zh("status.draft"));
 
   await visit(page, url);
+  // Evidence can be deleted until the module is submitted (so that the check below can fail).
+  await expect(page.getByRole("button", { name: zhPattern("evidence.deleteNamed") }).first()).toBeVisible();
   await submitModule(page);
   await expect(page.getByRole("status").filter({ hasText: zh("questionnaire.readOnlySubmitted") })).toBeVisible();
   await expect(page.getByRole("textbox", { name: "光纤覆盖率", exact: true })).toBeDisabled();

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { addAssignment, removeAssignment } from "@/db/assignments";
 import { getDb } from "@/db/client";
-import { ActionError, defineAction } from "@/lib/action";
+import { defineAction, refuse } from "@/lib/action";
 
 const id = z.coerce.number().int().positive();
 const ADMIN = { roles: ["admin"] } as const;
@@ -13,7 +13,8 @@ export const addAssignmentAction = defineAction(
   z.object({ roundId: id, moduleId: id, stageId: id, reviewerId: id }),
   ADMIN,
   (input, { user }) => {
-    if (!addAssignment(getDb(), user.id, input)) throw new ActionError("notFound", 404);
+    const result = addAssignment(getDb(), user, input);
+    if (!result.ok) refuse(result.reason);
     revalidatePath(`/admin/rounds/${input.roundId}`);
   },
 );
@@ -22,7 +23,8 @@ export const removeAssignmentAction = defineAction(
   z.object({ roundId: id, assignmentId: id }),
   ADMIN,
   ({ roundId, assignmentId }, { user }) => {
-    if (!removeAssignment(getDb(), user.id, roundId, assignmentId)) throw new ActionError("notFound", 404);
+    const result = removeAssignment(getDb(), user, roundId, assignmentId);
+    if (!result.ok) refuse(result.reason);
     revalidatePath(`/admin/rounds/${roundId}`);
   },
 );

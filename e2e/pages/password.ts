@@ -2,6 +2,7 @@
 import type { Page } from "@playwright/test";
 import { zh } from "../messages";
 
+/** Fills and sends the form; the caller waits for where it leads (a refusal, or the page it returns to). */
 export async function changePassword(page: Page, current: string, next: string) {
   await page.getByLabel(zh("password.current")).fill(current);
   await page.getByLabel(zh("password.next")).fill(next);

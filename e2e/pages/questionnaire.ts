@@ -21,5 +21,5 @@ export async function replyToQuery(page: Page, code: string, reply: string) {
   await expect(item(page, code).getByText(zh("questionnaire.replySaved"))).toBeVisible();
 }
 
-/** 提交本模块. */
+/** 提交本模块. The server may refuse (listing what is missing) or accept: the caller waits for which. */
 export const submitModule = (page: Page) => page.getByRole("button", { name: zh("questionnaire.submit") }).click();

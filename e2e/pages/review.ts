@@ -10,15 +10,18 @@ export async function backToQueue(page: Page) {
   await expect(page.getByRole("heading", { level: 1, name: zh("review.title") })).toBeVisible();
 }
 
+/** This stage's own decision on the item, as its badge shows it (never a decision carried from a version before). */
+const ownDecision = (page: Page, code: string) => page.getByTestId(`decision-${code}`);
+
 /** 通过 one item, and waits until it is marked 已通过. */
 export async function acceptItem(page: Page, code: string) {
   await item(page, code)
     .getByRole("button", { name: zh("review.accept"), exact: true })
     .click();
-  await expect(item(page, code).getByText(zh("review.decided.accept"))).toBeVisible();
+  await expect(ownDecision(page, code)).toHaveText(zh("review.decided.accept"));
 }
 
-/** 核减 one item to a value, with the reason the city will read. */
+/** 核减 one item to a value, with the reason the city will read, and waits until it is marked 已核减. */
 export async function adjustItem(page: Page, code: string, value: string, reason: string) {
   await item(page, code)
     .getByRole("button", { name: zh("review.adjust") })
@@ -28,6 +31,7 @@ export async function adjustItem(page: Page, code: string, value: string, reason
   await item(page, code)
     .getByRole("button", { name: zh("review.saveAdjustment") })
     .click();
+  await expect(ownDecision(page, code)).toHaveText(zh("review.decided.adjust"));
 }
 
 /** 提出问题 on one item, and waits until it is marked 已提问. */
@@ -39,10 +43,10 @@ export async function queryItem(page: Page, code: string, comment: string) {
   await item(page, code)
     .getByRole("button", { name: zh("review.saveQuery") })
     .click();
-  await expect(item(page, code).getByText(zh("review.decided.query"))).toBeVisible();
+  await expect(ownDecision(page, code)).toHaveText(zh("review.decided.query"));
 }
 
-/** 通过本阶段. */
+/** 通过本阶段. The server may refuse (an alert) or approve (back to the queue): the caller waits for which. */
 export const approveStage = (page: Page) => page.getByRole("button", { name: zh("review.approve") }).click();
 
 /** 退回修改, with an optional note for the city, and waits for the queue. */

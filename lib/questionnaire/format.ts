@@ -1,10 +1,10 @@
-import type { ItemOption } from "@/lib/framework/schema";
+import type { Item } from "@/lib/framework/item";
 
 type Labels = { yes: string; no: string; empty: string; notApplicable: string };
 
 /** An answer as a person reads it, in the given language (for conflicts, diffs and exports). */
 export function formatAnswer(
-  item: { answerType: string; options: ItemOption[] | null; unitZh: string | null; unitEn: string | null },
+  item: Pick<Item, "answerType" | "options" | "unitZh" | "unitEn">,
   answer: { value: unknown; notApplicableReason: string | null },
   locale: string,
   labels: Labels,

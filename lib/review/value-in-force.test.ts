@@ -12,7 +12,7 @@ describe("the value in force", () => {
       adjustedValue: 60,
     });
     expect(adjustmentInForce([{ action: "accept", adjustedValue: null, stagePosition: 1 }])).toBeUndefined();
-    const number = { answerType: "number" };
+    const number = { answerType: "number" } as const;
     expect(valueInForce(number, { value: 156.4, notApplicableReason: null }, { adjustedValue: 45 })).toEqual({
       value: 45,
       notApplicable: false,

@@ -5,6 +5,7 @@
  * (`db/reviews.ts › carryDecisions`), so an adjustment stays in force until a reviewer withdraws it or the
  * city changes the item. Among the current version's adjustments, the latest stage's wins.
  */
+import type { Item } from "@/lib/framework/item";
 import type { ScorableAnswer, UrlJudgement } from "@/lib/scoring/engine";
 
 export type Adjustment = { adjustedValue: unknown; stagePosition: number };
@@ -19,7 +20,7 @@ export function adjustmentInForce<T extends Adjustment & { action: string }>(dec
  * judgement of the link, scored together with the city's answer.
  */
 export function valueInForce(
-  item: { answerType: string },
+  item: Pick<Item, "answerType">,
   answer: { value: unknown; notApplicableReason: string | null } | undefined,
   adjustment: Pick<Adjustment, "adjustedValue"> | undefined,
 ): ScorableAnswer | undefined {

@@ -34,6 +34,11 @@ const EXPECTED: Record<RoundAction, Record<RoundStatus, RoundDecision>> = {
     open: { ok: false, reason: "roundNotFinalised" },
     finalised: { ok: true, to: "open" },
   },
+  assign_reviewers: {
+    draft: { ok: true, to: "draft" },
+    open: { ok: true, to: "open" },
+    finalised: { ok: false, reason: "roundFinalised" },
+  },
   file_appeal: {
     draft: { ok: false, reason: "roundNotOpen" },
     open: { ok: true, to: "open" },
@@ -57,6 +62,7 @@ const WHO: Record<RoundAction, Role> = {
   edit_settings: "admin",
   finalise: "admin",
   reopen: "admin",
+  assign_reviewers: "admin",
   file_appeal: "city_staff",
   assign_appeal: "admin",
   decide_appeal: "reviewer",

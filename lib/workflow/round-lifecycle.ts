@@ -14,6 +14,7 @@ export type RoundAction =
   | "edit_settings" // name, year, cut-off date, deadlines
   | "finalise" // score, rank, sign and publish
   | "reopen" // back to open, to correct a finalised round
+  | "assign_reviewers" // an admin adds or removes a reviewer of a module at a stage
   | "file_appeal" // city staff appeal a decision on an item of a verified module
   | "assign_appeal" // an admin hands a city's appeal to a reviewer
   | "decide_appeal"; // a reviewer decides a city's appeal against a verified item
@@ -27,6 +28,7 @@ const TABLE: Record<RoundAction, Rule> = {
   edit_settings: { roles: ["admin"], from: ["draft", "open"] },
   finalise: { roles: ["admin"], from: ["open"], to: "finalised" },
   reopen: { roles: ["admin"], from: ["finalised"], to: "open" },
+  assign_reviewers: { roles: ["admin"], from: ["draft", "open"] },
   file_appeal: { roles: ["city_staff"], from: ["open"] },
   assign_appeal: { roles: ["admin"], from: ["open"] },
   decide_appeal: { roles: ["reviewer"], from: ["open"] },
@@ -55,11 +57,11 @@ const NEEDS: Record<RoundStatus, RoundRefusal> = {
  * Who acts on a round: a signed-in user, or null for the platform itself (seeding, maintenance scripts), which
  * has no role and is held to the states only. Every data-layer write of a round takes one.
  */
-export type Actor = { id: number; role: Role } | null;
+export type RoundActor = { id: number; role: Role } | null;
 
 export type RoundContext = {
   status: RoundStatus;
-  /** the acting user's role; "system" for the platform itself (an Actor of null) */
+  /** the acting user's role; "system" for the platform itself (an RoundActor of null) */
   role: Role | "system";
   /** open: how many cities take part */
   cityCount?: number;
@@ -68,7 +70,7 @@ export type RoundContext = {
 };
 
 /** The role an actor acts in: a user's, or "system" for the platform itself. */
-export function roleOf(actor: Actor): Role | "system" {
+export function roleOf(actor: RoundActor): Role | "system" {
   return actor?.role ?? "system";
 }
 

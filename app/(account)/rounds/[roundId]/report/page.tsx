@@ -52,6 +52,8 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
   const { summary, round } = report;
   const pts = (hundredths: number) => formatPoints(hundredths, locale);
   const pct = (fraction: number) => formatPercent(fraction, locale);
+  // Band bounds are whole tens of points, but the last one is the round's maximum, which may not be.
+  const bound = (hundredths: number) => formatPoints(hundredths, locale, hundredths % 100 === 0 ? 0 : 2);
   const exportable = mayExportResults(user);
   return (
     <article className="space-y-8 print:space-y-6">
@@ -195,7 +197,7 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
           title={t("distribution")}
           max={Math.max(...report.bands.map((b) => b.count), 1)}
           bars={report.bands.map((b) => ({
-            label: `${formatPoints(b.from, locale, 0)}–${formatPoints(b.to, locale, 0)}`,
+            label: `${bound(b.from)}–${bound(b.to)}`,
             value: b.count,
             highlight: b.from >= 5000 && b.to <= 7000,
           }))}

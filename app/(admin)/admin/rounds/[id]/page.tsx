@@ -116,7 +116,10 @@ export default async function RoundPage({
       {roundAllows("set_participation", round.status) && (
         <ParticipationForm
           roundId={round.id}
-          cities={listCities(db).map((c) => ({ id: c.id, name: pick(locale, c.nameZh, c.nameEn) }))}
+          // A made-up city already taking part stays listed, so that saving the form does not drop it unseen.
+          cities={listCities(db, { includeSynthetic: true })
+            .filter((c) => !c.synthetic || matrix.cities.some((p) => p.id === c.id))
+            .map((c) => ({ id: c.id, name: pick(locale, c.nameZh, c.nameEn) }))}
           selected={matrix.cities.map((c) => c.id)}
         />
       )}

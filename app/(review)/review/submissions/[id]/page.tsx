@@ -11,6 +11,7 @@ import { getDb } from "@/db/client";
 import { getReviewData } from "@/db/review-screen";
 import { isAdmin } from "@/lib/auth/policy";
 import { requireRole } from "@/lib/auth/session";
+import { localizeItem } from "@/lib/framework/item";
 import { pick } from "@/lib/i18n/pick";
 import { formatPoints } from "@/lib/i18n/points";
 import { formatAnswer, formatScoredValue } from "@/lib/questionnaire/format";
@@ -92,7 +93,6 @@ export default async function ReviewSubmissionPage({
     const mine = reviewsOfItem.find((r) => r.review.version === sub.version && r.review.stageId === stage?.id);
     const itemDiff = diff.find((d) => d.itemCode === item.code);
     const changed = !!itemDiff && isChanged(itemDiff);
-    const itemForFormat = { ...item, options: item.options };
     const carried = reviewsOfItem.filter(
       (r) => r.review.version === sub.version && r.review.carriedFromVersion !== null && r.review.action !== "adjust",
     );
@@ -106,7 +106,6 @@ export default async function ReviewSubmissionPage({
       history: reviewsOfItem.filter((r) => r.review.version !== sub.version),
       itemDiff,
       changed,
-      itemForFormat,
     };
   });
   const shown = onlyChanged ? cards.filter((c) => c.changed) : cards;
@@ -145,205 +144,188 @@ export default async function ReviewSubmissionPage({
       )}
       <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
         <div className="space-y-4">
-          {shown.map(
-            ({ item, answer, points, adjustments, carried, mine, history, itemDiff, changed, itemForFormat }) => {
-              const name = pick(locale, item.nameZh, item.nameEn);
-              const itemFiles = files.filter((f) => f.itemId === item.id);
-              return (
-                <section
-                  key={item.id}
-                  id={`item-${item.code}`}
-                  aria-label={`${item.code} ${name}`}
-                  className="rounded-lg border border-slate-200 bg-white p-4"
-                >
-                  <header className="flex flex-wrap items-start gap-2">
-                    <h2 className="font-medium">
-                      <span className="mr-2 text-slate-400">{item.code}</span>
-                      {name}
-                    </h2>
-                    {changed && (
-                      <span className="rounded-full bg-blue-100 px-2 py-0.5 text-xs text-blue-800">{t("changed")}</span>
-                    )}
-                    {canAct && needsDecision.includes(item.code) && (
-                      <span className="rounded-full bg-red-100 px-2 py-0.5 text-xs text-red-800">
-                        {t("needsDecision")}
-                      </span>
-                    )}
-                    {mine && (
-                      <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs">
-                        {t(`decided.${mine.review.action}`)}
-                      </span>
-                    )}
-                    <span
-                      className="ml-auto text-sm tabular-nums text-slate-600"
-                      data-testid={`review-points-${item.code}`}
-                    >
-                      {tq("provisionalPoints", {
-                        points: formatPoints(points, locale),
-                        max: formatPoints(item.maxPoints, locale),
-                      })}
+          {shown.map(({ item, answer, points, adjustments, carried, mine, history, itemDiff, changed }) => {
+            const name = pick(locale, item.nameZh, item.nameEn);
+            const itemFiles = files.filter((f) => f.itemId === item.id);
+            return (
+              <section
+                key={item.id}
+                id={`item-${item.code}`}
+                aria-label={`${item.code} ${name}`}
+                className="rounded-lg border border-slate-200 bg-white p-4"
+              >
+                <header className="flex flex-wrap items-start gap-2">
+                  <h2 className="font-medium">
+                    <span className="mr-2 text-slate-400">{item.code}</span>
+                    {name}
+                  </h2>
+                  {changed && (
+                    <span className="rounded-full bg-blue-100 px-2 py-0.5 text-xs text-blue-800">{t("changed")}</span>
+                  )}
+                  {canAct && needsDecision.includes(item.code) && (
+                    <span className="rounded-full bg-red-100 px-2 py-0.5 text-xs text-red-800">
+                      {t("needsDecision")}
                     </span>
-                  </header>
-                  <dl className="mt-2 grid gap-1 text-sm">
-                    <div className="flex gap-2">
-                      <dt className="text-slate-500">{t("cityAnswer")}</dt>
-                      <dd data-testid={`answer-${item.code}`}>
+                  )}
+                  {mine && (
+                    <span
+                      className="rounded-full bg-slate-100 px-2 py-0.5 text-xs"
+                      data-testid={`decision-${item.code}`}
+                    >
+                      {t(`decided.${mine.review.action}`)}
+                    </span>
+                  )}
+                  <span
+                    className="ml-auto text-sm tabular-nums text-slate-600"
+                    data-testid={`review-points-${item.code}`}
+                  >
+                    {tq("provisionalPoints", {
+                      points: formatPoints(points, locale),
+                      max: formatPoints(item.maxPoints, locale),
+                    })}
+                  </span>
+                </header>
+                <dl className="mt-2 grid gap-1 text-sm">
+                  <div className="flex gap-2">
+                    <dt className="text-slate-500">{t("cityAnswer")}</dt>
+                    <dd data-testid={`answer-${item.code}`}>
+                      {formatAnswer(item, answer ?? { value: null, notApplicableReason: null }, locale, labels)}
+                    </dd>
+                  </div>
+                  {adjustments.map((a) => (
+                    <div key={a.review.id} className="flex gap-2 text-amber-800">
+                      <dt>
+                        {t("adjustedBy", { name: a.reviewerName, stage: a.stagePosition })}
+                        {a.review.carriedFromVersion !== null &&
+                          ` ${t("carriedFrom", { version: a.review.carriedFromVersion })}`}
+                      </dt>
+                      <dd>
+                        {formatScoredValue(item, a.review.adjustedValue, null, locale, labels, (j) =>
+                          t(`judgement.${j}`),
+                        )}{" "}
+                        — {a.review.comment}
+                      </dd>
+                    </div>
+                  ))}
+                  {carried.map((c) => (
+                    <div key={c.review.id} className="flex gap-2 text-slate-600">
+                      <dt>
+                        {t("carriedDecision", {
+                          version: c.review.carriedFromVersion ?? 0,
+                          stage: c.stagePosition,
+                          name: c.reviewerName,
+                        })}
+                      </dt>
+                      <dd>
+                        {t(`decided.${c.review.action}`)}
+                        {c.review.comment && `：${c.review.comment}`}
+                      </dd>
+                    </div>
+                  ))}
+                  {itemDiff?.valueChanged && (
+                    <div className="flex gap-2 text-blue-900">
+                      <dt>{t("before")}</dt>
+                      <dd>
                         {formatAnswer(
-                          { ...itemForFormat, unitZh: item.unitZh, unitEn: item.unitEn },
-                          answer ?? { value: null, notApplicableReason: null },
+                          item,
+                          itemDiff.before ?? { value: null, notApplicableReason: null },
                           locale,
                           labels,
                         )}
                       </dd>
                     </div>
-                    {adjustments.map((a) => (
-                      <div key={a.review.id} className="flex gap-2 text-amber-800">
-                        <dt>
-                          {t("adjustedBy", { name: a.reviewerName, stage: a.stagePosition })}
-                          {a.review.carriedFromVersion !== null &&
-                            ` ${t("carriedFrom", { version: a.review.carriedFromVersion })}`}
-                        </dt>
-                        <dd>
-                          {formatScoredValue(
-                            { ...itemForFormat, unitZh: item.unitZh, unitEn: item.unitEn },
-                            a.review.adjustedValue,
-                            null,
-                            locale,
-                            labels,
-                            (j) => t(`judgement.${j}`),
-                          )}{" "}
-                          — {a.review.comment}
-                        </dd>
-                      </div>
-                    ))}
-                    {carried.map((c) => (
-                      <div key={c.review.id} className="flex gap-2 text-slate-600">
-                        <dt>
-                          {t("carriedDecision", {
-                            version: c.review.carriedFromVersion ?? 0,
-                            stage: c.stagePosition,
-                            name: c.reviewerName,
-                          })}
-                        </dt>
-                        <dd>
-                          {t(`decided.${c.review.action}`)}
-                          {c.review.comment && `：${c.review.comment}`}
-                        </dd>
-                      </div>
-                    ))}
-                    {itemDiff?.valueChanged && (
-                      <div className="flex gap-2 text-blue-900">
-                        <dt>{t("before")}</dt>
-                        <dd>
-                          {formatAnswer(
-                            { ...itemForFormat, unitZh: item.unitZh, unitEn: item.unitEn },
-                            itemDiff.before ?? { value: null, notApplicableReason: null },
-                            locale,
-                            labels,
-                          )}
-                        </dd>
-                      </div>
-                    )}
-                    {itemDiff && itemDiff.evidenceAdded.length > 0 && (
-                      <div className="flex gap-2 text-blue-900">
-                        <dt>{t("evidenceAdded")}</dt>
-                        <dd>{itemDiff.evidenceAdded.join("、")}</dd>
-                      </div>
-                    )}
-                    {itemDiff && itemDiff.evidenceRemoved.length > 0 && (
-                      <div className="flex gap-2 text-blue-900">
-                        <dt>{t("evidenceRemoved")}</dt>
-                        <dd>{itemDiff.evidenceRemoved.join("、")}</dd>
-                      </div>
-                    )}
-                  </dl>
-                  {itemFiles.length > 0 && (
-                    <ul className="mt-2 space-y-2 text-sm">
-                      {itemFiles.map((f) => (
-                        <li key={f.id}>
-                          {f.kind === "url" ? (
-                            <a
-                              href={f.url!}
-                              target="_blank"
-                              rel="noopener noreferrer"
-                              className="text-brand-700 underline break-all"
-                            >
-                              {f.url}
+                  )}
+                  {itemDiff && itemDiff.evidenceAdded.length > 0 && (
+                    <div className="flex gap-2 text-blue-900">
+                      <dt>{t("evidenceAdded")}</dt>
+                      <dd>{itemDiff.evidenceAdded.join("、")}</dd>
+                    </div>
+                  )}
+                  {itemDiff && itemDiff.evidenceRemoved.length > 0 && (
+                    <div className="flex gap-2 text-blue-900">
+                      <dt>{t("evidenceRemoved")}</dt>
+                      <dd>{itemDiff.evidenceRemoved.join("、")}</dd>
+                    </div>
+                  )}
+                </dl>
+                {itemFiles.length > 0 && (
+                  <ul className="mt-2 space-y-2 text-sm">
+                    {itemFiles.map((f) => (
+                      <li key={f.id}>
+                        {f.kind === "url" ? (
+                          <a
+                            href={f.url!}
+                            target="_blank"
+                            rel="noopener noreferrer"
+                            className="text-brand-700 underline break-all"
+                          >
+                            {f.url}
+                          </a>
+                        ) : (
+                          <>
+                            <a href={`/api/evidence/${f.id}`} className="text-brand-700 underline">
+                              {f.originalName}
                             </a>
-                          ) : (
-                            <>
-                              <a href={`/api/evidence/${f.id}`} className="text-brand-700 underline">
-                                {f.originalName}
-                              </a>
-                              <span className="ml-2 text-xs text-slate-500">{f.sha256?.slice(0, 12)}</span>
-                              {f.mime &&
-                                isInlinePreviewable(f.mime) &&
-                                (f.mime === "application/pdf" ? (
-                                  <iframe
-                                    src={`/api/evidence/${f.id}?inline=1`}
-                                    title={f.originalName ?? ""}
-                                    className="mt-1 h-72 w-full rounded border border-slate-200"
-                                  />
-                                ) : (
-                                  // eslint-disable-next-line @next/next/no-img-element -- authorised evidence stream, not a static asset
-                                  <img
-                                    src={`/api/evidence/${f.id}?inline=1`}
-                                    alt={f.originalName ?? ""}
-                                    className="mt-1 max-h-72 rounded border border-slate-200"
-                                  />
-                                ))}
-                            </>
-                          )}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                  {history.length > 0 && (
-                    <ol
-                      aria-label={t("history")}
-                      className="mt-3 space-y-1 border-l-2 border-slate-200 pl-3 text-sm text-slate-700"
-                    >
-                      {history.map((h) => (
-                        <li key={h.review.id}>
-                          {t("historyEntry", {
-                            version: h.review.version,
-                            stage: h.stagePosition,
-                            name: h.reviewerName,
-                            action: t(`decided.${h.review.action}`),
-                          })}
-                          {h.review.comment && `：${h.review.comment}`}
-                          {h.review.cityReply && (
-                            <span className="block text-emerald-800">
-                              {t("cityReply", { reply: h.review.cityReply })}
-                            </span>
-                          )}
-                        </li>
-                      ))}
-                    </ol>
-                  )}
-                  {mine?.review.comment && (
-                    <p className="mt-2 text-sm text-slate-700">{t("yourComment", { comment: mine.review.comment })}</p>
-                  )}
-                  {canAct && (
-                    <ItemDecision
-                      submissionId={sub.id}
-                      version={sub.version}
-                      item={{
-                        id: item.id,
-                        code: item.code,
-                        name,
-                        answerType: item.answerType,
-                        options: item.options,
-                        unit: pick(locale, item.unitZh ?? "", item.unitEn ?? "") || null,
-                        adjustable: isAdjustable(item),
-                      }}
-                      withdrawable={!!mine}
-                    />
-                  )}
-                </section>
-              );
-            },
-          )}
+                            <span className="ml-2 text-xs text-slate-500">{f.sha256?.slice(0, 12)}</span>
+                            {f.mime &&
+                              isInlinePreviewable(f.mime) &&
+                              (f.mime === "application/pdf" ? (
+                                <iframe
+                                  src={`/api/evidence/${f.id}?inline=1`}
+                                  title={f.originalName ?? ""}
+                                  className="mt-1 h-72 w-full rounded border border-slate-200"
+                                />
+                              ) : (
+                                // eslint-disable-next-line @next/next/no-img-element -- authorised evidence stream, not a static asset
+                                <img
+                                  src={`/api/evidence/${f.id}?inline=1`}
+                                  alt={f.originalName ?? ""}
+                                  className="mt-1 max-h-72 rounded border border-slate-200"
+                                />
+                              ))}
+                          </>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {history.length > 0 && (
+                  <ol
+                    aria-label={t("history")}
+                    className="mt-3 space-y-1 border-l-2 border-slate-200 pl-3 text-sm text-slate-700"
+                  >
+                    {history.map((h) => (
+                      <li key={h.review.id}>
+                        {t("historyEntry", {
+                          version: h.review.version,
+                          stage: h.stagePosition,
+                          name: h.reviewerName,
+                          action: t(`decided.${h.review.action}`),
+                        })}
+                        {h.review.comment && `：${h.review.comment}`}
+                        {h.review.cityReply && (
+                          <span className="block text-emerald-800">
+                            {t("cityReply", { reply: h.review.cityReply })}
+                          </span>
+                        )}
+                      </li>
+                    ))}
+                  </ol>
+                )}
+                {mine?.review.comment && (
+                  <p className="mt-2 text-sm text-slate-700">{t("yourComment", { comment: mine.review.comment })}</p>
+                )}
+                {canAct && (
+                  <ItemDecision
+                    submissionId={sub.id}
+                    version={sub.version}
+                    item={{ ...localizeItem(item, locale), adjustable: isAdjustable(item) }}
+                    withdrawable={!!mine}
+                  />
+                )}
+              </section>
+            );
+          })}
         </div>
         <aside className="space-y-4 lg:sticky lg:top-4 lg:self-start">
           {canAct && (
