@@ -15,7 +15,7 @@ import { countOpenAppeals } from "./appeal-lists";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";
-import { computeRoundResults } from "./results";
+import { computeRoundResults, insertResults } from "./results";
 import { cities, notifications, results, roundCities, rounds, submissions, users } from "./schema";
 import { signFinalisation } from "./signatures";
 
@@ -143,10 +143,7 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
       if (openAppeals) return { ok: false, reason: "appealsOpen", count: openAppeals };
       const { rows, digest, cityDigests, participantsHash, rankingHash } = computeRoundResults(tx, roundId);
       tx.delete(results).where(eq(results.roundId, roundId)).run();
-      for (let i = 0; i < rows.length; i += 500)
-        tx.insert(results)
-          .values(rows.slice(i, i + 500))
-          .run();
+      insertResults(db, rows);
       const cityCount = new Set(rows.map((r) => r.cityId)).size;
       notifyResultsPublished(tx, round, rows, now);
       // The audit entry first: the database lets the status and digest change only right after it (drizzle/0007);

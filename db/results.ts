@@ -8,7 +8,7 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { valueInForce } from "@/lib/review/value-in-force";
 import {
   type CityInput,
-  cityCanonical,
+  cityCanonicalWriter,
   computeResults,
   type DigestFramework,
   type ItemInput,
@@ -43,22 +43,46 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
     )
     .orderBy(asc(roundCities.cityId))
     .all();
-  const subs = db.select().from(submissions).where(eq(submissions.roundId, roundId)).all();
-  // Everything is read once per round (joined on the round, never one query per city) and indexed by key.
-  const inRound = eq(submissions.roundId, roundId);
-  const answerOf = new Map(
+  // Everything is read once per round (joined on the round, never one query per city), only the columns the
+  // results need, and indexed by submission, then item. One city alone reads only its own rows.
+  const inScope = and(
+    eq(submissions.roundId, roundId),
+    onlyCityId === undefined ? undefined : eq(submissions.cityId, onlyCityId),
+  );
+  const subs = db
+    .select({
+      id: submissions.id,
+      cityId: submissions.cityId,
+      moduleId: submissions.moduleId,
+      status: submissions.status,
+    })
+    .from(submissions)
+    .where(inScope)
+    .all();
+  const bySubmission = <T extends { submissionId: number; itemId: number }>(rows: T[]) => {
+    const index = new Map<number, Map<number, T>>();
+    for (const row of rows) {
+      let own = index.get(row.submissionId);
+      if (!own) index.set(row.submissionId, (own = new Map()));
+      own.set(row.itemId, row);
+    }
+    return index;
+  };
+  const answerOf = bySubmission(
     db
-      .select({ answer: answers })
+      .select({
+        submissionId: answers.submissionId,
+        itemId: answers.itemId,
+        value: answers.value,
+        notApplicableReason: answers.notApplicableReason,
+      })
       .from(answers)
       .innerJoin(submissions, eq(submissions.id, answers.submissionId))
-      .where(inRound)
-      .all()
-      .map(({ answer }) => [`${answer.submissionId}:${answer.itemId}`, answer]),
+      .where(inScope)
+      .all(),
   );
-  const adjustmentOf = new Map(
-    listAdjustmentsInForce(db, { roundId }).map((a) => [`${a.submissionId}:${a.itemId}`, a]),
-  );
-  const evidenceOf = new Map<string, string[]>();
+  const adjustmentOf = bySubmission(listAdjustmentsInForce(db, { roundId }));
+  const evidenceOf = new Map<number, Map<number, string[]>>();
   for (const e of db
     .select({
       submissionId: evidence.submissionId,
@@ -68,10 +92,13 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
     })
     .from(evidence)
     .innerJoin(submissions, eq(submissions.id, evidence.submissionId))
-    .where(and(inRound, isNull(evidence.deletedAt)))
+    .where(and(inScope, isNull(evidence.deletedAt)))
     .all()) {
-    const key = `${e.submissionId}:${e.itemId}`;
-    evidenceOf.set(key, [...(evidenceOf.get(key) ?? []), e.sha256 ?? e.url ?? ""]);
+    let own = evidenceOf.get(e.submissionId);
+    if (!own) evidenceOf.set(e.submissionId, (own = new Map()));
+    const list = own.get(e.itemId);
+    if (list) list.push(e.sha256 ?? e.url ?? "");
+    else own.set(e.itemId, [e.sha256 ?? e.url ?? ""]);
   }
   const subOf = new Map(subs.map((s) => [`${s.cityId}:${s.moduleId}`, s]));
   const framework: DigestFramework = shape.map((m) => ({
@@ -83,6 +110,7 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
       items: i.items.map((x) => ({ code: x.code, type: x.answerType, rule: x.scoringRule, maxPoints: x.maxPoints })),
     })),
   }));
+  const itemsOf = new Map(shape.map((m) => [m.module.id, m.indicators.flatMap((i) => i.items)]));
   const cities = participants.map(({ cityId }): CityInput => {
     const modules: Record<string, string> = {};
     const itemInputs: Record<string, ItemInput> = {};
@@ -90,16 +118,19 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
       const sub = subOf.get(`${cityId}:${mod.module.id}`);
       modules[mod.code] = moduleStatus(sub);
       if (sub?.status !== "verified") continue;
-      for (const item of mod.indicators.flatMap((i) => i.items)) {
-        const key = `${sub.id}:${item.id}`;
-        const answer = answerOf.get(key);
-        const inForce = valueInForce(item, answer, adjustmentOf.get(key)) ?? null;
-        if (!answer && !inForce && !evidenceOf.has(key)) continue;
+      const answersOfSub = answerOf.get(sub.id);
+      const adjustmentsOfSub = adjustmentOf.get(sub.id);
+      const evidenceOfSub = evidenceOf.get(sub.id);
+      for (const item of itemsOf.get(mod.module.id)!) {
+        const answer = answersOfSub?.get(item.id);
+        const inForce = valueInForce(item, answer, adjustmentsOfSub?.get(item.id)) ?? null;
+        const itemEvidence = evidenceOfSub?.get(item.id);
+        if (!answer && !inForce && !itemEvidence) continue;
         itemInputs[item.code] = {
           submitted: answer?.value ?? null,
           inForce,
           notApplicable: !!answer?.notApplicableReason,
-          evidence: (evidenceOf.get(key) ?? []).sort(),
+          evidence: (itemEvidence ?? []).sort(),
         };
       }
     }
@@ -111,10 +142,23 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
 /** Computes a round's results from its stored data (lib/scoring/round-results.ts). Used to finalise and to verify. */
 export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: number) {
   const input = loadRoundInput(db, roundId, onlyCityId);
-  const { rows, canonical } = computeResults(input);
+  const { rows, canonicalChunks } = computeResults(input);
   const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-  const cityDigests = () =>
-    Object.fromEntries(input.cities.map((c) => [String(c.cityId), sha256(cityCanonical(input, c.cityId, rows))]));
+  // The round's canonical text runs to tens of megabytes at national scale: hashed piece by piece as it is written.
+  const hash = createHash("sha256");
+  for (const chunk of canonicalChunks()) hash.update(chunk);
+  const cityDigests = () => {
+    const rowsOf = new Map<number, ResultRow[]>();
+    for (const row of rows) {
+      let own = rowsOf.get(row.cityId);
+      if (!own) rowsOf.set(row.cityId, (own = []));
+      own.push(row);
+    }
+    const canonicalOf = cityCanonicalWriter(input);
+    return Object.fromEntries(
+      input.cities.map((c) => [String(c.cityId), sha256(canonicalOf(c.cityId, rowsOf.get(c.cityId) ?? []))]),
+    );
+  };
   // What the report names and ranks: the participants as they are now, and every city's published points.
   const participantsHash = () => sha256(participantsCanonical(listParticipants(db, roundId)));
   const rankingHash = () =>
@@ -126,7 +170,31 @@ export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: n
         ),
       ),
     );
-  return { rows, digest: sha256(canonical), cityDigests, participantsHash, rankingHash };
+  return { rows, digest: hash.digest("hex"), cityDigests, participantsHash, rankingHash };
+}
+
+/**
+ * Writes a round's result rows with one prepared statement, inside the caller's transaction (a national round
+ * has a quarter of a million rows). JSON columns are encoded as drizzle encodes them: JSON text, or NULL.
+ */
+export function insertResults(db: Db, rows: ResultRow[]): void {
+  const insert = db.$client.prepare(
+    "INSERT INTO results (round_id, city_id, level, code, points, rank, submitted_value, verified_value, review_status, not_submitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+  for (const r of rows)
+    insert.run(
+      r.roundId,
+      r.cityId,
+      r.level,
+      r.code,
+      r.points,
+      r.rank ?? null,
+      json(r.submittedValue),
+      json(r.verifiedValue),
+      r.reviewStatus ?? null,
+      r.notSubmitted ? 1 : 0,
+    );
 }
 
 /** The round's cities with what the report shows of them. */

@@ -61,16 +61,6 @@ export function verifiedValueOf(inForce: ScorableAnswer | null): unknown {
   return inForce?.urlJudgement ?? inForce?.value ?? null;
 }
 
-/** One result row as the digests cover it. */
-const digestRow = (r: ResultRow) => ({
-  cityId: r.cityId,
-  level: r.level,
-  code: r.code,
-  points: r.points,
-  rank: r.rank ?? null,
-  notSubmitted: r.notSubmitted,
-});
-
 function scorableShape(framework: DigestFramework): FrameworkShape {
   return framework.map((m) => ({
     ...m,
@@ -82,18 +72,15 @@ function scorableShape(framework: DigestFramework): FrameworkShape {
 }
 
 /** Rows of every city (cities in the order given), ranks among the cities that took part, and the canonical text. */
-export function computeResults(input: RoundInput): { rows: ResultRow[]; canonical: string } {
+export function computeResults(input: RoundInput): {
+  rows: ResultRow[];
+  canonicalChunks: () => Generator<string>;
+  readonly canonical: string;
+} {
   const { roundId, framework } = input;
   const scorable = scorableShape(framework);
   const rows: ResultRow[] = [];
-  const values: {
-    cityId: number;
-    itemCode: string;
-    submitted: unknown;
-    verified: unknown;
-    notApplicable: boolean;
-    evidence: string[];
-  }[] = [];
+  const values: Value[] = [];
   const totals: {
     total: number;
     modules: Record<string, number>;
@@ -181,8 +168,101 @@ export function computeResults(input: RoundInput): { rows: ResultRow[]; canonica
     for (const [entry, position] of rank(totals, (t) => t.modules[mod.code] ?? 0))
       entry.rows.modules[mod.code]!.rank = position;
   }
-  const canonical = canonicalize({ roundId, framework, values, results: rows.map(digestRow) }) ?? "";
-  return { rows, canonical };
+  return {
+    rows,
+    canonicalChunks: () => roundCanonicalChunks(roundId, framework, values, rows),
+    get canonical() {
+      return [...roundCanonicalChunks(roundId, framework, values, rows)].join("");
+    },
+  };
+}
+
+const canon = (value: unknown) => canonicalize(value) ?? "null";
+
+/**
+ * RFC 8785 text of a JSON value, fast for what answers are (a number, a boolean, a string, a list of strings):
+ * for those, JCS is exactly ECMAScript's JSON.stringify. Anything else goes through `canonicalize`.
+ */
+function canonValue(value: unknown): string {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return JSON.stringify(value);
+  if (typeof value === "number" && Number.isFinite(value)) return JSON.stringify(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return JSON.stringify(value);
+  return canon(value);
+}
+
+/** A result row's RFC 8785 text: its keys written in code-unit order (cityId, code, level, notSubmitted, points, rank). */
+function rowText(r: ResultRow): string {
+  return `{"cityId":${r.cityId},"code":${JSON.stringify(r.code)},"level":"${r.level}","notSubmitted":${r.notSubmitted},"points":${r.points},"rank":${r.rank ?? null}}`;
+}
+
+type Value = {
+  cityId: number;
+  itemCode: string;
+  submitted: unknown;
+  verified: unknown;
+  notApplicable: boolean;
+  evidence: string[];
+};
+
+/** An input value's RFC 8785 text, keys in code-unit order (cityId, evidence, itemCode, notApplicable, submitted, verified). */
+function valueText(v: Value): string {
+  return `{"cityId":${v.cityId},"evidence":${canonValue(v.evidence)},"itemCode":${JSON.stringify(v.itemCode)},"notApplicable":${v.notApplicable},"submitted":${canonValue(v.submitted)},"verified":${canonValue(v.verified)}}`;
+}
+
+/** A value in force's RFC 8785 text: keys in code-unit order (notApplicable, urlJudgement, value), absent ones left out. */
+function answerText(answer: ScorableAnswer): string {
+  const parts: string[] = [];
+  if (answer.notApplicable !== undefined) parts.push(`"notApplicable":${canonValue(answer.notApplicable)}`);
+  if (answer.urlJudgement !== undefined) parts.push(`"urlJudgement":${canonValue(answer.urlJudgement)}`);
+  if (answer.value !== undefined) parts.push(`"value":${canonValue(answer.value)}`);
+  return `{${parts.join(",")}}`;
+}
+
+/** An item input's RFC 8785 text (evidence, inForce, notApplicable, submitted); an unusual shape goes the long way. */
+function itemInputText(input: ItemInput): string {
+  if (Object.keys(input).length !== 4 || !Array.isArray(input.evidence) || input.inForce === undefined)
+    return canon(input);
+  const inForce = input.inForce === null ? "null" : answerText(input.inForce);
+  return `{"evidence":${canonValue(input.evidence)},"inForce":${inForce},"notApplicable":${canonValue(input.notApplicable)},"submitted":${canonValue(input.submitted)}}`;
+}
+
+/** A city input's RFC 8785 text (cityId, items by code, modules by code, each sorted by code unit). */
+function cityText(city: CityInput): string {
+  const entries = (record: Record<string, unknown>, text: (value: never) => string) =>
+    Object.keys(record)
+      .sort()
+      .filter((key) => record[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${text(record[key] as never)}`)
+      .join(",");
+  return `{"cityId":${canonValue(city.cityId)},"items":{${entries(city.items, itemInputText)}},"modules":{${entries(city.modules, canonValue)}}}`;
+}
+
+/** RFC 8785 text of an array, in pieces of a thousand elements: the same bytes as `canonicalize(array)`. */
+function* arrayChunks<T>(items: T[], text: (item: T) => string): Generator<string> {
+  yield "[";
+  for (let i = 0; i < items.length; i += 1000) {
+    const piece = items.slice(i, i + 1000).map(text);
+    yield (i ? "," : "") + piece.join(",");
+  }
+  yield "]";
+}
+
+/**
+ * The canonical text of the round, `canonicalize({ roundId, framework, values, results })`, written in pieces so
+ * that the server hashes it as it goes instead of holding one string of many megabytes. RFC 8785 orders an
+ * object's keys by code unit: framework, results, roundId, values (tested against the whole-object form).
+ */
+function* roundCanonicalChunks(
+  roundId: number,
+  framework: DigestFramework,
+  values: Value[],
+  rows: ResultRow[],
+): Generator<string> {
+  yield `{"framework":${canon(framework)},"results":`;
+  yield* arrayChunks(rows, rowText);
+  yield `,"roundId":${canon(roundId)},"values":`;
+  yield* arrayChunks(values, valueText);
+  yield "}";
 }
 
 /**
@@ -191,15 +271,24 @@ export function computeResults(input: RoundInput): { rows: ResultRow[]; canonica
  * its own bundle without seeing any other city's data.
  */
 export function cityCanonical(input: RoundInput, cityId: number, rows: ResultRow[]): string {
-  const city = input.cities.find((c) => c.cityId === cityId);
-  return (
-    canonicalize({
-      roundId: input.roundId,
-      framework: input.framework,
-      city: city ?? null,
-      results: rows.filter((r) => r.cityId === cityId).map(digestRow),
-    }) ?? ""
+  return cityCanonicalWriter(input)(
+    cityId,
+    rows.filter((r) => r.cityId === cityId),
   );
+}
+
+/**
+ * `cityCanonical` for every city of a round in turn: the framework's text and the cities' index are made once,
+ * and each call is given that city's rows only (finalising writes thousands).
+ */
+export function cityCanonicalWriter(input: RoundInput): (cityId: number, cityRows: ResultRow[]) => string {
+  const cityText0 = (city: CityInput | undefined) =>
+    city && Object.keys(city).length === 3 && city.items && city.modules ? cityText(city) : canon(city ?? null);
+  const framework = canon(input.framework);
+  const cities = new Map(input.cities.map((c) => [c.cityId, c]));
+  // canonicalize({ roundId, framework, city, results }): keys in code-unit order city, framework, results, roundId.
+  return (cityId, cityRows) =>
+    `{"city":${cityText0(cities.get(cityId))},"framework":${framework},"results":[${cityRows.map(rowText).join(",")}],"roundId":${canon(input.roundId)}}`;
 }
 
 /** A participating city as the report names and groups it. */
@@ -220,14 +309,22 @@ export function rankingOf(
   rows: Pick<ResultRow, "cityId" | "level" | "code" | "points" | "rank">[],
   cityIds: number[],
 ): RankingEntry[] {
+  // One pass over the rows (a national round has a quarter of a million), then one entry per city.
+  const totals = new Map<number, Pick<ResultRow, "points" | "rank">>();
+  const modules = new Map<number, Record<string, number>>();
+  for (const r of rows) {
+    if (r.level === "total") totals.set(r.cityId, r);
+    else if (r.level === "module") {
+      let own = modules.get(r.cityId);
+      if (!own) modules.set(r.cityId, (own = {}));
+      own[r.code] = r.points;
+    }
+  }
   return [...cityIds]
     .sort((a, b) => a - b)
     .map((cityId) => {
-      const total = rows.find((r) => r.cityId === cityId && r.level === "total");
-      const modules = Object.fromEntries(
-        rows.filter((r) => r.cityId === cityId && r.level === "module").map((r) => [r.code, r.points]),
-      );
-      return { cityId, total: total && total.rank != null ? total.points : null, modules };
+      const total = totals.get(cityId);
+      return { cityId, total: total && total.rank != null ? total.points : null, modules: modules.get(cityId) ?? {} };
     });
 }
 

@@ -1,0 +1,117 @@
+import canonicalize from "canonicalize";
+import { describe, expect, it } from "vitest";
+import { cityCanonical, cityCanonicalWriter, computeResults, type RoundInput, rankingOf } from "./round-results";
+
+const framework: RoundInput["framework"] = [
+  {
+    code: "B",
+    maxPoints: 600,
+    indicators: [
+      {
+        code: "B1",
+        maxPoints: 600,
+        items: [
+          { code: "B1.1", type: "number", rule: { kind: "linear", lo: 0, hi: 100 }, maxPoints: 400 },
+          { code: "B1.2", type: "boolean", rule: { kind: "boolean" }, maxPoints: 200 },
+        ],
+      },
+    ],
+  },
+  {
+    code: "G",
+    maxPoints: 400,
+    indicators: [
+      {
+        code: "G1",
+        maxPoints: 400,
+        items: [{ code: "G1.1", type: "url", rule: { kind: "url" }, maxPoints: 400 }],
+      },
+    ],
+  },
+];
+
+const input: RoundInput = {
+  roundId: 7,
+  framework,
+  cities: Array.from({ length: 2500 }, (_, i) => ({
+    cityId: i + 1,
+    modules: { B: "verified", G: i % 3 ? "verified" : "in_review" },
+    items: {
+      "B1.1":
+        i % 7
+          ? { submitted: i % 101, inForce: { value: i % 101 }, notApplicable: false, evidence: [`h${i}`, `a${i}`] }
+          : { submitted: null, inForce: null, notApplicable: true, evidence: [] },
+      "B1.2": {
+        submitted: i % 2 === 0,
+        inForce: { value: i % 11 ? i % 2 === 0 : "含“引号”与\\反斜杠 ✓", notApplicable: false },
+        notApplicable: false,
+        evidence: [],
+      },
+      "G1.1": {
+        submitted: "https://x.example",
+        inForce: { value: "https://x.example", urlJudgement: i % 5 ? "ok" : "partial" },
+        notApplicable: false,
+        evidence: [],
+      },
+    },
+  })),
+};
+
+describe("the round's canonical text", () => {
+  const { rows, canonical, canonicalChunks } = computeResults(input);
+
+  it("written in pieces is byte for byte the whole-object RFC 8785 text the digests have always covered", () => {
+    const values = JSON.parse(canonical).values as unknown[];
+    expect(values.length).toBeGreaterThan(2000); // more than one piece of a thousand
+    const whole = canonicalize({
+      roundId: input.roundId,
+      framework: input.framework,
+      values,
+      results: rows.map((r) => ({
+        cityId: r.cityId,
+        level: r.level,
+        code: r.code,
+        points: r.points,
+        rank: r.rank ?? null,
+        notSubmitted: r.notSubmitted,
+      })),
+    });
+    expect([...canonicalChunks()].join("")).toBe(whole);
+    expect(canonical).toBe(whole);
+  });
+
+  it("for one city, is the same whether the city's rows are picked out or handed over", () => {
+    const write = cityCanonicalWriter(input);
+    for (const cityId of [1, 2, 8, 12, 1250, 2500]) {
+      const own = rows.filter((r) => r.cityId === cityId);
+      const text = cityCanonical(input, cityId, rows);
+      expect(write(cityId, own)).toBe(text);
+      expect(text).toBe(
+        canonicalize({
+          roundId: input.roundId,
+          framework: input.framework,
+          city: input.cities[cityId - 1],
+          results: own.map((r) => ({
+            cityId: r.cityId,
+            level: r.level,
+            code: r.code,
+            points: r.points,
+            rank: r.rank ?? null,
+            notSubmitted: r.notSubmitted,
+          })),
+        }),
+      );
+    }
+  });
+
+  it("ranks from one pass over the rows: a city's total only when it is ranked, its modules always", () => {
+    const ranking = rankingOf(rows, [3, 1, 2]);
+    expect(ranking.map((r) => r.cityId)).toEqual([1, 2, 3]);
+    const total1 = rows.find((r) => r.cityId === 1 && r.level === "total")!;
+    expect(ranking[0]).toEqual({
+      cityId: 1,
+      total: total1.rank != null ? total1.points : null,
+      modules: { B: rows.find((r) => r.cityId === 1 && r.level === "module" && r.code === "B")!.points, G: 0 },
+    });
+  });
+});
