@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, gte, like, lte } from "drizzle-orm";
+import { and, count, desc, eq, gt, gte, like, lte } from "drizzle-orm";
 import { type AuditFields, auditRowHash, GENESIS_HASH } from "@/lib/audit/hash";
 import type { Db } from "./client";
 import { auditLog, cities, rounds, users } from "./schema";
@@ -59,31 +59,48 @@ export function auditHead(db: AuditWriter | Db): { id: number; hash: string } | 
 
 /**
  * Recomputes the chain up to `upTo` (a row id; default the whole log); returns the id of the first row that
- * does not match, or null if intact.
+ * does not match, or null if intact. `after` starts past a row already found intact (its id and hash, which must
+ * still be there); rows are read a few thousand at a time, so that memory does not grow with the log.
  */
-export function verifyAuditChain(db: Pick<Db, "select">, upTo?: number): number | null {
+export function verifyAuditChain(
+  db: Pick<Db, "select">,
+  upTo?: number,
+  after?: { id: number; hash: string },
+): number | null {
   let prevHash = GENESIS_HASH;
-  for (const row of db
-    .select()
-    .from(auditLog)
-    .where(upTo === undefined ? undefined : lte(auditLog.id, upTo))
-    .orderBy(auditLog.id)
-    .all()) {
-    const expected = auditRowHash(prevHash, {
-      at: row.at.getTime(),
-      actorId: row.actorId,
-      action: row.action,
-      entityType: row.entityType,
-      entityId: row.entityId,
-      roundId: row.roundId,
-      cityId: row.cityId,
-      before: row.before,
-      after: row.after,
-    });
-    if (row.prevHash !== prevHash || row.hash !== expected) return row.id;
-    prevHash = row.hash;
+  let lastId = 0;
+  if (after) {
+    const row = db.select({ hash: auditLog.hash }).from(auditLog).where(eq(auditLog.id, after.id)).get();
+    if (row?.hash !== after.hash) return after.id;
+    prevHash = after.hash;
+    lastId = after.id;
   }
-  return null;
+  for (;;) {
+    const batch = db
+      .select()
+      .from(auditLog)
+      .where(and(gt(auditLog.id, lastId), upTo === undefined ? undefined : lte(auditLog.id, upTo)))
+      .orderBy(auditLog.id)
+      .limit(5000)
+      .all();
+    for (const row of batch) {
+      const expected = auditRowHash(prevHash, {
+        at: row.at.getTime(),
+        actorId: row.actorId,
+        action: row.action,
+        entityType: row.entityType,
+        entityId: row.entityId,
+        roundId: row.roundId,
+        cityId: row.cityId,
+        before: row.before,
+        after: row.after,
+      });
+      if (row.prevHash !== prevHash || row.hash !== expected) return row.id;
+      prevHash = row.hash;
+      lastId = row.id;
+    }
+    if (batch.length < 5000) return null;
+  }
 }
 
 export type AuditFilter = {
@@ -95,8 +112,19 @@ export type AuditFilter = {
   to?: Date;
 };
 
-/** The audit log, newest first, filtered by round, city, user, action and time. */
-export function listAuditEntries(db: Db, filter: AuditFilter, limit = 500) {
+function auditWhere(filter: AuditFilter) {
+  return and(
+    filter.roundId ? eq(auditLog.roundId, filter.roundId) : undefined,
+    filter.cityId ? eq(auditLog.cityId, filter.cityId) : undefined,
+    filter.actorId ? eq(auditLog.actorId, filter.actorId) : undefined,
+    filter.action ? like(auditLog.action, `${filter.action}%`) : undefined,
+    filter.from ? gte(auditLog.at, filter.from) : undefined,
+    filter.to ? lte(auditLog.at, filter.to) : undefined,
+  );
+}
+
+/** The audit log, newest first, filtered by round, city, user, action and time; a page of it with `offset`. */
+export function listAuditEntries(db: Db, filter: AuditFilter, limit = 500, offset = 0) {
   return db
     .select({
       entry: auditLog,
@@ -110,19 +138,16 @@ export function listAuditEntries(db: Db, filter: AuditFilter, limit = 500) {
     .leftJoin(users, eq(users.id, auditLog.actorId))
     .leftJoin(rounds, eq(rounds.id, auditLog.roundId))
     .leftJoin(cities, eq(cities.id, auditLog.cityId))
-    .where(
-      and(
-        filter.roundId ? eq(auditLog.roundId, filter.roundId) : undefined,
-        filter.cityId ? eq(auditLog.cityId, filter.cityId) : undefined,
-        filter.actorId ? eq(auditLog.actorId, filter.actorId) : undefined,
-        filter.action ? like(auditLog.action, `${filter.action}%`) : undefined,
-        filter.from ? gte(auditLog.at, filter.from) : undefined,
-        filter.to ? lte(auditLog.at, filter.to) : undefined,
-      ),
-    )
+    .where(auditWhere(filter))
     .orderBy(desc(auditLog.id))
     .limit(limit)
+    .offset(offset)
     .all();
+}
+
+/** How many entries the filter matches (exact, for the pages). */
+export function countAuditEntries(db: Db, filter: AuditFilter): number {
+  return db.select({ n: count() }).from(auditLog).where(auditWhere(filter)).get()?.n ?? 0;
 }
 
 /** The distinct actions recorded so far, for the filter. */

@@ -4,7 +4,7 @@
  * per-city scorecards.
  */
 import "server-only";
-import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, avg, eq, inArray, isNotNull } from "drizzle-orm";
 import type { CityTier, Region } from "@/lib/domain";
 import {
   groupMeans,
@@ -35,10 +35,29 @@ export type RankingRow = {
   absent: boolean;
 };
 
+/**
+ * Reports already computed, per database and finalised round. A finalised round's results cannot change (the
+ * database refuses it) until the round is reopened and finalised again, which gives it a new digest: the key.
+ */
+const computed = new WeakMap<Db, Map<string, RoundReportData>>();
+
 /** Everything the report shows; points in hundredths as stored (averages are not whole), formatted by the view. */
 export function getRoundReport(db: Db, roundId: number) {
   const round = db.select().from(rounds).where(eq(rounds.id, roundId)).get();
   if (!round || round.status !== "finalised") return null;
+  const key = `${round.id}:${round.digest}:${round.finalisedAt?.getTime()}`;
+  let cache = computed.get(db);
+  if (!cache) computed.set(db, (cache = new Map()));
+  const known = cache.get(key);
+  if (known) return { ...known, round };
+  const report = computeRoundReport(db, round);
+  if (cache.size >= 8) cache.delete(cache.keys().next().value!); // a few rounds at a time; the oldest goes
+  cache.set(key, report);
+  return { ...report, round };
+}
+
+function computeRoundReport(db: Db, round: typeof rounds.$inferSelect) {
+  const roundId = round.id;
   const shape = loadFrameworkShape(db, roundId);
   const rows = db
     .select({ result: results, city: cities })
@@ -118,6 +137,7 @@ export function getRoundReport(db: Db, roundId: number) {
   };
 }
 
+type RoundReportData = ReturnType<typeof computeRoundReport>;
 export type RoundReport = NonNullable<ReturnType<typeof getRoundReport>>;
 
 /** One city's module and indicator scores next to the round's averages. */
@@ -126,25 +146,34 @@ export function getScorecard(db: Db, roundId: number, cityId: number) {
   const entry = report?.ranking.find((r) => r.cityId === cityId);
   if (!report || !entry) return null;
   const shape = loadFrameworkShape(db, roundId);
-  const indicatorRows = db
-    .select()
-    .from(results)
-    .where(and(eq(results.roundId, roundId), eq(results.level, "indicator")))
-    .all();
+  // Averages over every city in SQL, and only this city's own rows: a national round has tens of thousands.
+  const averageOf = new Map(
+    db
+      .select({ code: results.code, average: avg(results.points) })
+      .from(results)
+      .where(and(eq(results.roundId, roundId), eq(results.level, "indicator")))
+      .groupBy(results.code)
+      .all()
+      .map((r) => [r.code, Number(r.average ?? 0)]),
+  );
+  const ownOf = new Map(
+    db
+      .select({ code: results.code, points: results.points })
+      .from(results)
+      .where(and(eq(results.roundId, roundId), eq(results.level, "indicator"), eq(results.cityId, cityId)))
+      .all()
+      .map((r) => [r.code, r.points]),
+  );
   const indicatorsOf = shape.map((m) => ({
     code: m.code,
-    indicators: m.indicators.map((i) => {
-      const all = indicatorRows.filter((r) => r.code === i.code).map((r) => r.points);
-      const own = indicatorRows.find((r) => r.code === i.code && r.cityId === cityId)?.points ?? 0;
-      return {
-        code: i.code,
-        nameZh: i.indicator.nameZh,
-        nameEn: i.indicator.nameEn,
-        max: i.maxPoints,
-        points: own,
-        average: mean(all),
-      };
-    }),
+    indicators: m.indicators.map((i) => ({
+      code: i.code,
+      nameZh: i.indicator.nameZh,
+      nameEn: i.indicator.nameEn,
+      max: i.maxPoints,
+      points: ownOf.get(i.code) ?? 0,
+      average: averageOf.get(i.code) ?? 0,
+    })),
   }));
   return {
     report,
@@ -159,18 +188,34 @@ export function getScorecard(db: Db, roundId: number, cityId: number) {
 
 /**
  * Every item of every city, for exports: submitted and verified values, the city's not-applicable reason,
- * points, review status, and the decisions on the final version (stage, reviewer, action, reason).
+ * points, review status, and the decisions on the final version (stage, reviewer, action, reason). A batch of
+ * cities at a time, so that an export streams with memory that does not grow with the number of cities.
  */
-export function listItemResults(db: Db, roundId: number) {
+export function* itemResultsInBatches(db: Db, roundId: number, citiesPerBatch = 100) {
+  const cityIds = db
+    .selectDistinct({ id: results.cityId })
+    .from(results)
+    .where(and(eq(results.roundId, roundId), eq(results.level, "total")))
+    .orderBy(asc(results.cityId))
+    .all()
+    .map((c) => c.id);
+  for (let i = 0; i < cityIds.length; i += citiesPerBatch)
+    yield listItemResults(db, roundId, cityIds.slice(i, i + citiesPerBatch));
+}
+
+/** The item rows of some of a round's cities (all when none are named), in city and item order. */
+export function listItemResults(db: Db, roundId: number, cityIds?: number[]) {
+  const ofCities = (column: typeof results.cityId | typeof submissions.cityId) =>
+    cityIds ? inArray(column, cityIds) : undefined;
   const rows = db
     .select({ city: cities, result: results, item: items })
     .from(results)
     .innerJoin(cities, eq(cities.id, results.cityId))
     .innerJoin(items, and(eq(items.roundId, results.roundId), eq(items.code, results.code)))
-    .where(and(eq(results.roundId, roundId), eq(results.level, "item")))
+    .where(and(eq(results.roundId, roundId), eq(results.level, "item"), ofCities(results.cityId)))
     .orderBy(asc(results.cityId), asc(items.id))
     .all();
-  const inRound = eq(submissions.roundId, roundId);
+  const inRound = and(eq(submissions.roundId, roundId), ofCities(submissions.cityId));
   const reasonOf = new Map(
     db
       .select({ cityId: submissions.cityId, itemId: answers.itemId, reason: answers.notApplicableReason })
@@ -213,7 +258,9 @@ export function listItemResults(db: Db, roundId: number) {
     .orderBy(asc(reviewStages.position))
     .all()) {
     const key = `${d.cityId}:${d.itemId}`;
-    decisionsOf.set(key, [...(decisionsOf.get(key) ?? []), d]);
+    const list = decisionsOf.get(key);
+    if (list) list.push(d);
+    else decisionsOf.set(key, [d]);
   }
   return rows.map((row) => ({
     ...row,

@@ -2,6 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { auditFullCheckMs } from "@/lib/config/limits";
 import {
   type CheckpointRecord,
   type FinalisationRecord,
@@ -252,14 +253,42 @@ function evidenceFileDifferences(db: Db, roundId: number): string[] {
   return out;
 }
 
+/** What the audit page last found intact, per database: later visits hash only the rows added since. */
+const lastIntact = new WeakMap<Db, { id: number; hash: string; fullAt: Date }>();
+
+/**
+ * The audit page's check: the whole chain at most every AUDIT_FULL_CHECK_MINUTES, in between only the rows
+ * added since the last intact one (whose hash must be unchanged), and every signed head each time. `checkedAt`
+ * is when the whole chain was last hashed.
+ */
+export function verifyAuditForPage(
+  db: Db,
+  pinnedPublicKey: string,
+  now = new Date(),
+): Verification & { rows: number; checkedAt: Date } {
+  const known = lastIntact.get(db);
+  const full = !known || now.getTime() - known.fullAt.getTime() >= auditFullCheckMs();
+  const head = auditHead(db);
+  const result = verifyAudit(db, pinnedPublicKey, { after: full ? undefined : known, upTo: head?.id ?? 0 });
+  const fullAt = full ? now : known.fullAt;
+  if (result.ok && head) lastIntact.set(db, { id: head.id, hash: head.hash, fullAt });
+  else lastIntact.delete(db);
+  return { ...result, checkedAt: fullAt };
+}
+
 /**
  * The whole audit chain (`npm run verify -- --audit`, the admin's audit page): intact from row 1 to the last,
  * and every signed head (finalisations and daily checkpoints) still there with its signature valid, so a chain
  * rewritten after a signed head is caught even if every hash was recomputed.
  */
-export function verifyAudit(db: Db, pinnedPublicKey?: string): Verification & { rows: number } {
-  const last = auditHead(db)?.id ?? 0;
-  const broken = verifyAuditChain(db);
+export function verifyAudit(
+  db: Db,
+  pinnedPublicKey?: string,
+  /** verify only past a row found intact before (its id and hash), up to `upTo` */
+  range: { after?: { id: number; hash: string }; upTo?: number } = {},
+): Verification & { rows: number } {
+  const last = range.upTo ?? auditHead(db)?.id ?? 0;
+  const broken = verifyAuditChain(db, range.upTo, range.after);
   const heads = listSignedHeads(db);
   const checks: Check[] = [
     { name: "audit chain", differences: broken === null ? [] : [`the chain breaks at row ${broken}`] },

@@ -20,10 +20,13 @@ export type FinaliseSummary = { cities: number; verified: number; notSubmitted: 
 export function FinalisePanel({
   roundId,
   blockers,
+  blockerCount,
   summary,
 }: {
   roundId: number;
+  /** the first of them, in city order: a national round may have thousands */
   blockers: BlockerView[];
+  blockerCount: number;
   summary: FinaliseSummary;
 }) {
   const t = useTranslations("control");
@@ -90,7 +93,12 @@ export function FinalisePanel({
       </h2>
       {blockers.length > 0 ? (
         <>
-          <p className="text-sm text-slate-700">{t("blockersIntro", { count: blockers.length })}</p>
+          <p className="text-sm text-slate-700">{t("blockersIntro", { count: blockerCount })}</p>
+          {blockerCount > blockers.length && (
+            <p className="text-sm text-slate-600" data-testid="blockers-shown">
+              {t("blockersShown", { shown: blockers.length, count: blockerCount })}
+            </p>
+          )}
           <div className="flex gap-2 text-sm">
             <button
               type="button"

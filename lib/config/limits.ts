@@ -41,3 +41,12 @@ export function serverSettings(): { graceMs: number; pageConcurrency: number } {
     pageConcurrency: Math.max(1, Math.floor(positive("PAGE_RENDER_CONCURRENCY", 4))),
   };
 }
+
+/**
+ * How often the audit page hashes the whole chain again (AUDIT_FULL_CHECK_MINUTES, default 10). In between it
+ * hashes only the rows added since the last intact one, and checks every signed head each time: a rewrite of
+ * older rows that recomputed their hashes breaks a signed head; one that did not is caught by the next full check.
+ */
+export function auditFullCheckMs(): number {
+  return positive("AUDIT_FULL_CHECK_MINUTES", 10) * 60_000;
+}

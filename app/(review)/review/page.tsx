@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
 import { QueueTable } from "@/components/review/queue-table";
+import { Pagination, pageHref } from "@/components/ui/pagination";
 import { getDb } from "@/db/client";
 import { listAssignments, listReviewQueue } from "@/db/review-queue";
 import { requireRole } from "@/lib/auth/session";
 import { REGIONS } from "@/lib/domain";
 import { pick } from "@/lib/i18n/pick";
+import { pageOf } from "@/lib/pagination";
 import type { QueueEntry } from "@/lib/review/queue";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -20,7 +22,10 @@ const SORTS = {
     a.moduleCode.localeCompare(b.moduleCode) || a.cityCode.localeCompare(b.cityCode),
 } as const;
 
-type Search = { module?: string; region?: string; status?: string; sort?: string };
+type Search = { module?: string; region?: string; status?: string; sort?: string; page?: string };
+
+/** Submissions per page: at national scale a reviewer's queue can hold thousands. */
+const PER_PAGE = 50;
 
 export default async function ReviewQueuePage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireRole("reviewer");
@@ -49,6 +54,8 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
     in_review: all.filter((q) => q.status === "in_review").length,
   };
   const moduleCodes = [...new Set(assignments.map((a) => a.moduleCode))];
+  const page = pageOf(search.page, rows.length, PER_PAGE);
+  const filters = { module: search.module, region: search.region, status: search.status, sort: search.sort };
   const select = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 
   return (
@@ -111,7 +118,8 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
           {t("apply")}
         </button>
       </form>
-      <QueueTable rows={rows} />
+      <QueueTable rows={rows.slice(page.offset, page.offset + page.size)} />
+      <Pagination page={page} label={t("queuePages")} href={(n) => pageHref("/review", filters, n)} />
       <section aria-labelledby="assignments-heading">
         <h2 id="assignments-heading" className="mb-2 text-lg font-semibold">
           {t("assignments")}

@@ -1,35 +1,39 @@
 import type { Metadata } from "next";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
-import { listAuditActions, listAuditEntries } from "@/db/audit";
+import { Pagination, pageHref } from "@/components/ui/pagination";
+import { countAuditEntries, listAuditActions, listAuditEntries } from "@/db/audit";
 import { listCities } from "@/db/cities";
 import { getDb } from "@/db/client";
 import { listRoundNames } from "@/db/rounds";
 import { ensureDailyCheckpoint } from "@/db/signatures";
 import { listUserOptions } from "@/db/users";
-import { verifyAudit } from "@/db/verify";
+import { verifyAuditForPage } from "@/db/verify";
 import { auditFilterSchema, toAuditFilter } from "@/lib/audit/filter";
 import { requireRole } from "@/lib/auth/session";
 import { ownPublicKey } from "@/lib/config/signing-key";
 import { pick } from "@/lib/i18n/pick";
+import { pageOf } from "@/lib/pagination";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("audit"))("title") };
 }
 
-const LIMIT = 500;
+/** Entries per page: the log grows without bound (a national round writes hundreds of thousands). */
+const PER_PAGE = 100;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requireRole("admin");
   const db = getDb();
   ensureDailyCheckpoint(db);
-  const checkedAt = new Date();
-  const chain = verifyAudit(db, ownPublicKey());
+  const chain = verifyAuditForPage(db, ownPublicKey());
   const firstBroken = chain.checks.flatMap((c) => c.differences)[0];
   const [t, locale, format] = [await getTranslations("audit"), await getLocale(), await getFormatter()];
   const raw = await searchParams;
   const parsed = auditFilterSchema.safeParse(raw);
   const filter = parsed.success ? parsed.data : {};
-  const entries = listAuditEntries(db, toAuditFilter(filter), LIMIT);
+  const auditFilter = toAuditFilter(filter);
+  const page = pageOf(raw.page, countAuditEntries(db, auditFilter), PER_PAGE);
+  const entries = listAuditEntries(db, auditFilter, page.size, page.offset);
   const roundOptions = listRoundNames(db);
   const cityOptions = listCities(db);
   const userOptions = listUserOptions(db);
@@ -50,7 +54,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {chain.ok
           ? t("chainIntact", {
               rows: chain.rows,
-              at: format.dateTime(checkedAt, { dateStyle: "medium", timeStyle: "medium" }),
+              at: format.dateTime(chain.checkedAt, { dateStyle: "medium", timeStyle: "medium" }),
             })
           : t("chainBroken", { problem: firstBroken ?? "" })}
       </p>
@@ -122,7 +126,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {t("export")}
         </a>
       </form>
-      <p className="text-sm text-slate-600">{t("shown", { count: entries.length, limit: LIMIT })}</p>
+      <Pagination
+        page={page}
+        label={t("pages")}
+        href={(n) => pageHref("/admin/audit", Object.fromEntries(new URLSearchParams(query)), n)}
+      />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="min-w-full text-xs">
           <thead className="bg-slate-50 text-left text-slate-600">

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { cache } from "react";
 import { BarChart } from "@/components/charts/bar-chart";
+import { Pagination, pageHref } from "@/components/ui/pagination";
 import { getDb } from "@/db/client";
 import { getRoundReport } from "@/db/report";
 import { listFinalisations } from "@/db/signatures";
@@ -12,6 +13,7 @@ import { requireRole } from "@/lib/auth/session";
 import { ownPublicKey } from "@/lib/config/signing-key";
 import { pick, roundName } from "@/lib/i18n/pick";
 import { formatPercent, formatPoints } from "@/lib/i18n/points";
+import { pageOf } from "@/lib/pagination";
 import { fingerprint, verifyRecord } from "@/lib/signing/signature";
 
 type Params = { roundId: string };
@@ -34,8 +36,18 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
   return { title: `${(await getTranslations("report"))("title")} · ${report.round.name}` };
 }
 
-export default async function ReportPage({ params }: { params: Promise<Params> }) {
+/** Cities per page of the ranking: the whole ranking is in the exports; a national round ranks thousands. */
+const RANKING_PER_PAGE = 100;
+
+export default async function ReportPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<Params>;
+  searchParams: Promise<{ page?: string }>;
+}) {
   const { user, report } = await load(params);
+  const ranking = pageOf((await searchParams).page, report.ranking.length, RANKING_PER_PAGE);
   const [t, tr, tt, locale, format] = [
     await getTranslations("report"),
     await getTranslations("regions"),
@@ -292,7 +304,7 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
-              {report.ranking.map((r) => (
+              {report.ranking.slice(ranking.offset, ranking.offset + ranking.size).map((r) => (
                 <tr key={r.cityId} className={r.cityId === user.cityId ? "bg-blue-50" : undefined}>
                   <td className="px-3 py-1.5 tabular-nums">{r.rank ?? t("absent")}</td>
                   <td className="px-3 py-1.5">
@@ -319,6 +331,13 @@ export default async function ReportPage({ params }: { params: Promise<Params> }
               ))}
             </tbody>
           </table>
+        </div>
+        <div className="no-print mt-2">
+          <Pagination
+            page={ranking}
+            label={t("rankingPages")}
+            href={(n) => pageHref(`/rounds/${round.id}/report`, {}, n)}
+          />
         </div>
       </section>
     </article>

@@ -9,6 +9,7 @@ import { RoundSettingsForm } from "@/components/admin/round-settings";
 import { AssignAppeal } from "@/components/appeals/assign-appeal";
 import { StatusBadge } from "@/components/status-badge";
 import { Badge } from "@/components/ui/badge";
+import { Pagination, pageHref } from "@/components/ui/pagination";
 import { listAppealsForRound } from "@/db/appeal-lists";
 import { listActiveReviewers, listRoundAssignments, listStages } from "@/db/assignments";
 import { listCities } from "@/db/cities";
@@ -20,6 +21,7 @@ import { latestFinalisation } from "@/db/signatures";
 import { ownPublicKey } from "@/lib/config/signing-key";
 import { CITY_TIERS, MODULE_STATUSES, REGIONS } from "@/lib/domain";
 import { pick, roundName } from "@/lib/i18n/pick";
+import { pageOf } from "@/lib/pagination";
 import { toCstDate } from "@/lib/rounds/settings-schema";
 import { fingerprint } from "@/lib/signing/signature";
 import { isWithCity } from "@/lib/workflow/module-status";
@@ -31,7 +33,11 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: (await adminRound(params)).name };
 }
 
-type Search = { status?: string; region?: string; tier?: string };
+type Search = { status?: string; region?: string; tier?: string; page?: string };
+
+/** Cities per page of the matrix, and blockers listed for marking at once: a national round has thousands. */
+const CITIES_PER_PAGE = 100;
+const BLOCKERS_SHOWN = 200;
 
 export default async function RoundPage({
   params,
@@ -73,6 +79,9 @@ export default async function RoundPage({
       (!search.tier || c.tier === search.tier) &&
       (!search.status || modules.some((m) => statusOf(c.id, m.id) === search.status)),
   );
+  const page = pageOf(search.page, rows.length, CITIES_PER_PAGE);
+  const shownRows = rows.slice(page.offset, page.offset + page.size);
+  const filters = { status: search.status, region: search.region, tier: search.tier };
   const blockers = roundAllows("finalise", round.status) ? listBlockers(db, round.id) : [];
   const select = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
   return (
@@ -152,7 +161,8 @@ export default async function RoundPage({
       {roundAllows("finalise", round.status) && (
         <FinalisePanel
           roundId={round.id}
-          blockers={blockers.map((b) => ({
+          blockerCount={blockers.length}
+          blockers={blockers.slice(0, BLOCKERS_SHOWN).map((b) => ({
             cityId: b.cityId,
             moduleId: modules.find((m) => m.code === b.moduleCode)!.id,
             label: `${pick(locale, b.cityNameZh, b.cityNameEn)} · ${b.moduleCode} · ${ts(b.status)}`,
@@ -264,7 +274,7 @@ export default async function RoundPage({
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
-              {rows.map((c) => (
+              {shownRows.map((c) => (
                 <tr key={c.id}>
                   <th scope="row" className="px-3 py-1.5 text-left font-medium">
                     <Link href={`/rounds/${round.id}/cities/${c.code}`} className="hover:underline">
@@ -290,6 +300,11 @@ export default async function RoundPage({
             </tbody>
           </table>
         </div>
+        <Pagination
+          page={page}
+          label={tc("matrixPages")}
+          href={(n) => pageHref(`/admin/rounds/${round.id}`, filters, n)}
+        />
       </section>
       <section aria-labelledby="assignments-heading" className="space-y-3">
         <h2 id="assignments-heading" className="text-lg font-semibold">

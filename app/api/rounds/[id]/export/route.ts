@@ -1,21 +1,32 @@
+import { once } from "node:events";
+import { PassThrough, Readable, type Writable } from "node:stream";
+import { format as csvFormat } from "@fast-csv/format";
 import ExcelJS from "exceljs";
 import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { getRoundReport, listItemResults } from "@/db/report";
+import { getRoundReport, itemResultsInBatches } from "@/db/report";
 import { latestFinalisation } from "@/db/signatures";
 import { ActionError, defineRoute } from "@/lib/action";
 import { mayExportResults } from "@/lib/auth/policy";
-import { sheetToCsv } from "@/lib/csv";
-import { pick } from "@/lib/i18n/pick";
-import { formatScoredValue } from "@/lib/questionnaire/format";
-import { toPoints } from "@/lib/scoring/hundredths";
+import { neutraliseFormula } from "@/lib/csv";
+import { cityHeader, cityRow, itemHeader, itemRow, type SheetTexts } from "@/lib/export/results-sheets";
 import { canonicalBytes, fingerprint } from "@/lib/signing/signature";
 
 /**
- * Results of a finalised round as CSV or Excel: one row per city (rank, total, modules, region, tier,
- * flags); and one row per city and item (submitted and verified value as people read them, points, review
- * status, the decisions of every stage with their reasons) as the workbook's second sheet or, with
- * `level=items`, as a CSV file of its own.
+ * Lets the response's reader take what is written before the next batch of cities is read: waits while the
+ * stream holds more than its high-water mark (a slow client), so that memory stays bounded.
+ */
+async function yieldToReader(stream: Writable): Promise<void> {
+  if (stream.writableLength > stream.writableHighWaterMark) await once(stream, "drain");
+  else await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Results of a finalised round as CSV or Excel: one row per city (rank, total, modules, region, tier, flags);
+ * and one row per city and item (submitted and verified value as people read them, points, review status, the
+ * decisions of every stage with their reasons) as the workbook's second sheet or, with `level=items`, as a CSV
+ * file of its own. Both stream: the first bytes leave at once, rows are read a hundred cities at a time, and
+ * memory does not grow with the number of cities.
  */
 export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer", "city_staff"] }>(
   { roles: ["admin", "reviewer", "city_staff"] },
@@ -37,72 +48,22 @@ export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer", "c
       await getTranslations("review"),
       await getLocale(),
     ];
-    const labels = { yes: tq("yes"), no: tq("no"), empty: "", notApplicable: tq("notApplicable") };
-
-    const workbook = new ExcelJS.Workbook();
-    const cities = workbook.addWorksheet(t("citiesSheet"));
-    cities.addRow([
-      t("rank"),
-      t("city"),
-      t("region"),
-      t("tier"),
-      t("total"),
-      ...report.moduleRates.map((m) => `${m.code} ${pick(locale, m.nameZh, m.nameEn)}`),
-      t("notSubmitted"),
-    ]);
-    for (const r of report.ranking) {
-      cities.addRow([
-        r.rank ?? t("absent"),
-        pick(locale, r.nameZh, r.nameEn),
-        tr(r.region),
-        tt(r.tier),
-        toPoints(r.total),
-        ...report.moduleRates.map((m) => toPoints(r.modules[m.code] ?? 0)),
-        r.absent ? t("absent") : r.notSubmitted ? t("yes") : "",
-      ]);
-    }
-
-    const itemsSheet = workbook.addWorksheet(t("itemsSheet"));
-    itemsSheet.addRow([
-      t("city"),
-      t("item"),
-      t("itemName"),
-      t("submitted"),
-      t("verified"),
-      t("points"),
-      t("maxPoints"),
-      t("reviewStatus"),
-      t("decisions"),
-    ]);
-    for (const row of listItemResults(db, report.round.id)) {
-      const { item, result } = row;
-      const show = (value: unknown, notApplicableReason: string | null = null) =>
-        formatScoredValue(item, value, notApplicableReason, locale, labels, (j) => trev(`judgement.${j}`));
-      // An adjusted item is scored on the reviewer's value, whatever the city's not-applicable reason.
-      const adjusted = row.decisions.some((d) => d.action === "adjust");
-      const status = result.reviewStatus ?? "";
-      itemsSheet.addRow([
-        pick(locale, row.city.nameZh, row.city.nameEn),
-        result.code,
-        pick(locale, item.nameZh, item.nameEn),
-        show(result.submittedValue, row.notApplicableReason),
-        result.notSubmitted
-          ? ts("not_submitted")
-          : show(result.verifiedValue, adjusted ? null : row.notApplicableReason),
-        toPoints(result.points),
-        toPoints(item.maxPoints),
-        ts.has(status as "verified") ? ts(status as "verified") : status,
-        row.decisions
-          .map(
-            (d) =>
-              `${pick(locale, d.stageNameZh, d.stageNameEn)} ${d.reviewerName}：${trev(`decided.${d.action as "accept"}`)}${d.action === "adjust" ? ` ${show(d.adjustedValue)}` : ""}${d.comment ? `（${d.comment}）` : ""}`,
-          )
-          .join("；"),
-      ]);
-    }
+    const texts: SheetTexts = {
+      locale,
+      t: (key) => t(key as "rank"),
+      region: (key) => tr(key as "east"),
+      tier: (key) => tt(key as "prefecture"),
+      status: (key) => ts(key as "verified"),
+      hasStatus: (key) => ts.has(key as "verified"),
+      decided: (action) => trev(`decided.${action as "accept"}`),
+      judgement: (j) => trev(`judgement.${j as "ok"}`),
+      values: { yes: tq("yes"), no: tq("no"), empty: "", notApplicable: tq("notApplicable") },
+    };
+    const modules = report.moduleRates;
+    const roundId = report.round.id;
 
     // Every export carries the signed record, so a copy of the file can be tied to what the platform signed.
-    const signed = latestFinalisation(db, report.round.id)?.signed;
+    const signed = latestFinalisation(db, roundId)?.signed;
     const signatureRows = signed
       ? [
           [t("signedRecord"), canonicalBytes(signed.record).toString("utf8")],
@@ -111,23 +72,72 @@ export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer", "c
           [t("keyFingerprint"), fingerprint(signed.publicKey)],
         ]
       : [];
-    const fileBase = `cityeval-round-${report.round.id}-${level === "items" ? "items" : "results"}`;
+    const fileBase = `cityeval-round-${roundId}-${level === "items" ? "items" : "results"}`;
+
     if (format === "csv") {
-      const sheetName = level === "items" ? t("itemsSheet") : t("citiesSheet");
-      const sheet = workbook.getWorksheet(sheetName)!;
-      if (signatureRows.length) sheet.addRows([[], ...signatureRows]);
-      const csv = await sheetToCsv(workbook, sheetName);
-      return new Response(csv, {
+      // UTF-8 with a BOM so that Excel keeps Chinese text; text cells that a spreadsheet would run as a formula
+      // are neutralised (lib/csv.ts).
+      const csv = csvFormat<(string | number)[], (string | number)[]>({
+        writeBOM: true,
+        transform: (row: (string | number)[]) =>
+          row.map((cell) => (typeof cell === "string" ? neutraliseFormula(cell) : cell)),
+      });
+      void (async () => {
+        try {
+          if (level === "items") {
+            csv.write(itemHeader(texts));
+            for (const batch of itemResultsInBatches(db, roundId)) {
+              for (const row of batch) csv.write(itemRow(texts, row));
+              await yieldToReader(csv);
+            }
+          } else {
+            csv.write(cityHeader(texts, modules));
+            for (const r of report.ranking) csv.write(cityRow(texts, modules, r));
+          }
+          if (signatureRows.length) for (const row of [[], ...signatureRows]) csv.write(row);
+          csv.end();
+        } catch (error) {
+          csv.destroy(error as Error);
+        }
+      })();
+      return new Response(Readable.toWeb(csv) as ReadableStream, {
         headers: {
           "Content-Type": "text/csv; charset=utf-8",
           "Content-Disposition": `attachment; filename="${fileBase}.csv"`,
         },
       });
     }
-    if (signatureRows.length) workbook.addWorksheet(t("signatureSheet")).addRows(signatureRows);
-    for (const sheet of [cities, itemsSheet]) sheet.getRow(1).font = { bold: true };
-    const buffer = await workbook.xlsx.writeBuffer();
-    return new Response(buffer, {
+
+    const body = new PassThrough();
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: body, useStyles: true });
+    void (async () => {
+      try {
+        const cities = workbook.addWorksheet(t("citiesSheet"));
+        const header = cities.addRow(cityHeader(texts, modules));
+        header.font = { bold: true };
+        header.commit();
+        for (const r of report.ranking) cities.addRow(cityRow(texts, modules, r)).commit();
+        cities.commit();
+        const itemsSheet = workbook.addWorksheet(t("itemsSheet"));
+        const itemsHeader = itemsSheet.addRow(itemHeader(texts));
+        itemsHeader.font = { bold: true };
+        itemsHeader.commit();
+        for (const batch of itemResultsInBatches(db, roundId)) {
+          for (const row of batch) itemsSheet.addRow(itemRow(texts, row)).commit();
+          await yieldToReader(body);
+        }
+        itemsSheet.commit();
+        if (signatureRows.length) {
+          const signature = workbook.addWorksheet(t("signatureSheet"));
+          for (const row of signatureRows) signature.addRow(row).commit();
+          signature.commit();
+        }
+        await workbook.commit();
+      } catch (error) {
+        body.destroy(error as Error);
+      }
+    })();
+    return new Response(Readable.toWeb(body) as ReadableStream, {
       headers: {
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "Content-Disposition": `attachment; filename="${fileBase}.xlsx"`,
