@@ -2,7 +2,15 @@
  * A page of a long list (the control page's cities, the audit log, the review queue, the ranking): which rows
  * to show and how to name the others. Pages count from 1; a page number out of range shows the nearest page.
  */
-export type Page = { page: number; pages: number; size: number; offset: number; from: number; to: number; total: number };
+export type Page = {
+  page: number;
+  pages: number;
+  size: number;
+  offset: number;
+  from: number;
+  to: number;
+  total: number;
+};
 
 export function pageOf(requested: string | undefined, total: number, size: number): Page {
   const pages = Math.max(1, Math.ceil(total / size));
