@@ -8,7 +8,6 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { valueInForce } from "@/lib/review/value-in-force";
 import {
   type CityInput,
-  cityCanonicalWriter,
   computeResults,
   type DigestFramework,
   type ItemInput,
@@ -136,23 +135,19 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
 /** Computes a round's results from its stored data (lib/scoring/round-results.ts). Used to finalise and to verify. */
 export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: number) {
   const input = loadRoundInput(db, roundId, onlyCityId);
-  const { rows, canonicalChunks } = computeResults(input);
+  const { rows, writeDigestTexts } = computeResults(input);
   const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-  // The round's canonical text runs to tens of megabytes at national scale: hashed piece by piece as it is written.
+  // The round's canonical text runs to tens of megabytes at national scale: hashed piece by piece as it is
+  // written, and each city's part in the same pass.
   const hash = createHash("sha256");
-  for (const chunk of canonicalChunks()) hash.update(chunk);
-  const cityDigests = () => {
-    const rowsOf = new Map<number, ResultRow[]>();
-    for (const row of rows) {
-      let own = rowsOf.get(row.cityId);
-      if (!own) rowsOf.set(row.cityId, (own = []));
-      own.push(row);
-    }
-    const canonicalOf = cityCanonicalWriter(input);
-    return Object.fromEntries(
-      input.cities.map((c) => [String(c.cityId), sha256(canonicalOf(c.cityId, rowsOf.get(c.cityId) ?? []))]),
-    );
-  };
+  const cityDigestOf: Record<string, string> = {};
+  writeDigestTexts({
+    round: (chunk) => hash.update(chunk),
+    city: (cityId, text) => {
+      cityDigestOf[String(cityId)] = sha256(text);
+    },
+  });
+  const cityDigests = () => cityDigestOf;
   // What the report names and ranks: the participants as they are now, and every city's published points.
   const participantsHash = () => sha256(participantsCanonical(listParticipants(db, roundId)));
   const rankingHash = () =>

@@ -104,6 +104,18 @@ describe("the round's canonical text", () => {
     }
   });
 
+  it("written with every city's part in one pass, gives the same texts", () => {
+    const chunks: string[] = [];
+    const cities = new Map<number, string>();
+    computeResults(input).writeDigestTexts({
+      round: (chunk) => chunks.push(chunk),
+      city: (cityId, text) => cities.set(cityId, text),
+    });
+    expect(chunks.join("")).toBe(canonical);
+    expect(cities.size).toBe(input.cities.length);
+    for (const cityId of [1, 8, 12, 2500]) expect(cities.get(cityId)).toBe(cityCanonical(input, cityId, rows));
+  });
+
   it("ranks from one pass over the rows: a city's total only when it is ranked, its modules always", () => {
     const ranking = rankingOf(rows, [3, 1, 2]);
     expect(ranking.map((r) => r.cityId)).toEqual([1, 2, 3]);

@@ -76,6 +76,7 @@ export function computeResults(input: RoundInput): {
   rows: ResultRow[];
   canonicalChunks: () => Generator<string>;
   readonly canonical: string;
+  writeDigestTexts: (sinks: DigestSinks) => void;
 } {
   const { roundId, framework } = input;
   const scorable = scorableShape(framework);
@@ -174,7 +175,40 @@ export function computeResults(input: RoundInput): {
     get canonical() {
       return [...roundCanonicalChunks(roundId, framework, values, rows)].join("");
     },
+    writeDigestTexts: (sinks: DigestSinks) => writeDigestTexts(input, values, rows, sinks),
   };
+}
+
+/** Where `writeDigestTexts` writes: the round's canonical text piece by piece, and each city's whole. */
+export type DigestSinks = { round: (chunk: string) => void; city: (cityId: number, text: string) => void };
+
+/**
+ * The round's canonical text and every city's, in one pass: a city's result rows are contiguous (they are made
+ * city by city), so each row's text is written once and goes into both. Byte for byte what `canonical` and
+ * `cityCanonical` give (tested); the server hashes both as they come, which a national round needs.
+ */
+function writeDigestTexts(input: RoundInput, values: Value[], rows: ResultRow[], sinks: DigestSinks): void {
+  const framework = canon(input.framework);
+  const city = cityTextOf(input);
+  const roundId = canon(input.roundId);
+  sinks.round(`{"framework":${framework},"results":[`);
+  let start = 0;
+  let first = true;
+  for (const { cityId } of input.cities) {
+    let end = start;
+    while (end < rows.length && rows[end]!.cityId === cityId) end++;
+    const texts = rows.slice(start, end).map(rowText).join(",");
+    if (texts) {
+      sinks.round(first ? texts : `,${texts}`);
+      first = false;
+    }
+    sinks.city(cityId, `{"city":${city(cityId)},"framework":${framework},"results":[${texts}],"roundId":${roundId}}`);
+    start = end;
+  }
+  if (start !== rows.length) throw new Error("result rows are not in the order of the round's cities");
+  sinks.round(`],"roundId":${roundId},"values":`);
+  for (const chunk of arrayChunks(values, valueText)) sinks.round(chunk);
+  sinks.round("}");
 }
 
 const canon = (value: unknown) => canonicalize(value) ?? "null";
@@ -282,13 +316,20 @@ export function cityCanonical(input: RoundInput, cityId: number, rows: ResultRow
  * and each call is given that city's rows only (finalising writes thousands).
  */
 export function cityCanonicalWriter(input: RoundInput): (cityId: number, cityRows: ResultRow[]) => string {
-  const cityText0 = (city: CityInput | undefined) =>
-    city && Object.keys(city).length === 3 && city.items && city.modules ? cityText(city) : canon(city ?? null);
   const framework = canon(input.framework);
-  const cities = new Map(input.cities.map((c) => [c.cityId, c]));
+  const city = cityTextOf(input);
   // canonicalize({ roundId, framework, city, results }): keys in code-unit order city, framework, results, roundId.
   return (cityId, cityRows) =>
-    `{"city":${cityText0(cities.get(cityId))},"framework":${framework},"results":[${cityRows.map(rowText).join(",")}],"roundId":${canon(input.roundId)}}`;
+    `{"city":${city(cityId)},"framework":${framework},"results":[${cityRows.map(rowText).join(",")}],"roundId":${canon(input.roundId)}}`;
+}
+
+/** A city input's text by id (null for a city the input does not hold); an unusual shape goes the long way. */
+function cityTextOf(input: RoundInput): (cityId: number) => string {
+  const cities = new Map(input.cities.map((c) => [c.cityId, c]));
+  return (cityId) => {
+    const city = cities.get(cityId);
+    return city && Object.keys(city).length === 3 && city.items && city.modules ? cityText(city) : canon(city ?? null);
+  };
 }
 
 /** A participating city as the report names and groups it. */
