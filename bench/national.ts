@@ -310,7 +310,7 @@ async function main() {
 }
 
 if (process.argv[2] === "--child") {
-  const [, , , kind, dataDir, roundId, dbFile] = process.argv;
+  const [, , , kind, , roundId, dbFile] = process.argv;
   const result = kind === "raw" ? rawLimit(dbFile!, Number(roundId)) : finaliseChild(dbFile!, Number(roundId));
   console.log(JSON.stringify(result));
 } else {
