@@ -50,10 +50,19 @@ export function getRoundReport(db: Db, roundId: number) {
   if (!cache) computed.set(db, (cache = new Map()));
   const known = cache.get(key);
   if (known) return { ...known, round };
-  const report = computeRoundReport(db, round);
+  // Shared by every request that reads this round's report: frozen, so that no caller can change it for the others.
+  const report = deepFreeze(computeRoundReport(db, round));
   if (cache.size >= 8) cache.delete(cache.keys().next().value!); // a few rounds at a time; the oldest goes
   cache.set(key, report);
   return { ...report, round };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 function computeRoundReport(db: Db, round: typeof rounds.$inferSelect) {

@@ -12,7 +12,7 @@ export async function Pagination({ page, label, href }: { page: Page; label: str
   return (
     <nav aria-label={label} className="flex flex-wrap items-center gap-2 text-sm">
       <span className="text-slate-600" data-testid="page-summary">
-        {t("summary", { from: page.from, to: page.to, total: page.total })}
+        {page.total ? t("summary", { from: page.from, to: page.to, total: page.total }) : t("none")}
       </span>
       {page.pages > 1 && (
         <>

@@ -116,6 +116,45 @@ describe("the round's canonical text", () => {
     for (const cityId of [1, 8, 12, 2500]) expect(cities.get(cityId)).toBe(cityCanonical(input, cityId, rows));
   });
 
+  it("for shapes the server never writes (a hostile bundle), falls back to canonicalize itself", () => {
+    const odd = {
+      ...input,
+      cities: [
+        {
+          cityId: 1,
+          modules: { B: "verified" },
+          items: {
+            "B1.1": {
+              submitted: 5,
+              inForce: { value: 5, extra: [1, { b: 2, a: 1 }] },
+              notApplicable: false,
+              evidence: [],
+            },
+            "B1.2": { submitted: undefined, inForce: null, notApplicable: false, evidence: ["x"], more: true },
+          },
+          note: "extra",
+        },
+      ],
+    } as unknown as RoundInput;
+    const { rows: oddRows } = computeResults(odd);
+    const own = oddRows.filter((r) => r.cityId === 1);
+    expect(cityCanonical(odd, 1, oddRows)).toBe(
+      canonicalize({
+        roundId: odd.roundId,
+        framework: odd.framework,
+        city: odd.cities[0],
+        results: own.map((r) => ({
+          cityId: r.cityId,
+          level: r.level,
+          code: r.code,
+          points: r.points,
+          rank: r.rank ?? null,
+          notSubmitted: r.notSubmitted,
+        })),
+      }),
+    );
+  });
+
   it("ranks from one pass over the rows: a city's total only when it is ranked, its modules always", () => {
     const ranking = rankingOf(rows, [3, 1, 2]);
     expect(ranking.map((r) => r.cityId)).toEqual([1, 2, 3]);

@@ -243,8 +243,20 @@ function valueText(v: Value): string {
   return `{"cityId":${v.cityId},"evidence":${canonValue(v.evidence)},"itemCode":${JSON.stringify(v.itemCode)},"notApplicable":${v.notApplicable},"submitted":${canonValue(v.submitted)},"verified":${canonValue(v.verified)}}`;
 }
 
+/**
+ * Whether an object has no keys but these (all of them when `all`) and no undefined value: the shapes the fast
+ * paths below write by hand. Anything else (a hostile bundle, say) goes through `canonicalize`.
+ */
+function hasOnly(value: unknown, keys: string[], all = false): boolean {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  const own = Object.keys(record);
+  return own.every((key) => keys.includes(key) && record[key] !== undefined) && (!all || own.length === keys.length);
+}
+
 /** A value in force's RFC 8785 text: keys in code-unit order (notApplicable, urlJudgement, value), absent ones left out. */
 function answerText(answer: ScorableAnswer): string {
+  if (!hasOnly(answer, ["notApplicable", "urlJudgement", "value"])) return canon(answer);
   const parts: string[] = [];
   if (answer.notApplicable !== undefined) parts.push(`"notApplicable":${canonValue(answer.notApplicable)}`);
   if (answer.urlJudgement !== undefined) parts.push(`"urlJudgement":${canonValue(answer.urlJudgement)}`);
@@ -254,7 +266,7 @@ function answerText(answer: ScorableAnswer): string {
 
 /** An item input's RFC 8785 text (evidence, inForce, notApplicable, submitted); an unusual shape goes the long way. */
 function itemInputText(input: ItemInput): string {
-  if (Object.keys(input).length !== 4 || !Array.isArray(input.evidence) || input.inForce === undefined)
+  if (!hasOnly(input, ["evidence", "inForce", "notApplicable", "submitted"], true) || !Array.isArray(input.evidence))
     return canon(input);
   const inForce = input.inForce === null ? "null" : answerText(input.inForce);
   return `{"evidence":${canonValue(input.evidence)},"inForce":${inForce},"notApplicable":${canonValue(input.notApplicable)},"submitted":${canonValue(input.submitted)}}`;
@@ -328,7 +340,13 @@ function cityTextOf(input: RoundInput): (cityId: number) => string {
   const cities = new Map(input.cities.map((c) => [c.cityId, c]));
   return (cityId) => {
     const city = cities.get(cityId);
-    return city && Object.keys(city).length === 3 && city.items && city.modules ? cityText(city) : canon(city ?? null);
+    const record = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
+    return hasOnly(city, ["cityId", "items", "modules"], true) &&
+      typeof city!.cityId === "number" &&
+      record(city!.items) &&
+      record(city!.modules)
+      ? cityText(city!)
+      : canon(city ?? null);
   };
 }
 

@@ -47,7 +47,11 @@ export default async function ReportPage({
   searchParams: Promise<{ page?: string }>;
 }) {
   const { user, report } = await load(params);
-  const ranking = pageOf((await searchParams).page, report.ranking.length, RANKING_PER_PAGE);
+  // A city's staff open the ranking on the page with their own city.
+  const ownIndex = report.ranking.findIndex((r) => r.cityId === user.cityId);
+  const requested =
+    (await searchParams).page ?? (ownIndex >= 0 ? String(Math.floor(ownIndex / RANKING_PER_PAGE) + 1) : undefined);
+  const ranking = pageOf(requested, report.ranking.length, RANKING_PER_PAGE);
   const [t, tr, tt, locale, format] = [
     await getTranslations("report"),
     await getTranslations("regions"),
@@ -335,8 +339,8 @@ export default async function ReportPage({
         <div className="no-print mt-2">
           <Pagination
             page={ranking}
-            label={t("rankingPages")}
-            href={(n) => pageHref(`/rounds/${round.id}/report`, {}, n)}
+            label={t(exportable ? "rankingPagesExport" : "rankingPages")}
+            href={(n) => `${pageHref(`/rounds/${round.id}/report`, { page: String(n) }, 1)}#ranking-heading`}
           />
         </div>
       </section>

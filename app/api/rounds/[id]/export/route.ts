@@ -1,15 +1,18 @@
 import { once } from "node:events";
-import { PassThrough, Readable, type Writable } from "node:stream";
+import { PassThrough, type Readable, type Writable } from "node:stream";
+import { ReadableStream } from "node:stream/web";
 import { format as csvFormat } from "@fast-csv/format";
 import ExcelJS from "exceljs";
 import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { getRoundReport, itemResultsInBatches } from "@/db/report";
+import { getRound } from "@/db/rounds";
 import { latestFinalisation } from "@/db/signatures";
 import { ActionError, defineRoute } from "@/lib/action";
 import { mayExportResults } from "@/lib/auth/policy";
 import { neutraliseFormula } from "@/lib/csv";
 import { cityHeader, cityRow, itemHeader, itemRow, type SheetTexts } from "@/lib/export/results-sheets";
+import { logger } from "@/lib/server/logger";
 import { canonicalBytes, fingerprint } from "@/lib/signing/signature";
 
 /** Cities read at a time: few enough that a batch's rows die young (the server's memory stays flat). */
@@ -22,6 +25,14 @@ const CITIES_PER_BATCH = 25;
 async function yieldToReader(stream: Writable): Promise<void> {
   if (stream.writableLength > stream.writableHighWaterMark) await once(stream, "drain");
   else await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * A Node stream as a response body. `ReadableStream.from` ends the stream when the client goes away (Node's
+ * `Readable.toWeb` then throws on its closed controller, nodejs/node#64529).
+ */
+function responseBody(stream: Readable): BodyInit {
+  return ReadableStream.from(stream) as unknown as BodyInit;
 }
 
 /**
@@ -64,6 +75,19 @@ export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer", "c
     };
     const modules = report.moduleRates;
     const roundId = report.round.id;
+    /**
+     * Rows are read between writes: if the round were reopened and finalised again meanwhile (a slow download),
+     * later rows would not be those the file's signature covers. Checked before each batch; the download then
+     * stops with an error instead of mixing two finalisations.
+     */
+    const stillTheSame = () => {
+      const now = getRound(db, roundId);
+      return now?.status === "finalised" && now.digest === report.round.digest;
+    };
+    const fail = (stream: Writable, error: unknown) => {
+      logger.error({ err: error, roundId, format, level }, "export stopped");
+      stream.destroy(error instanceof Error ? error : new Error(String(error)));
+    };
 
     // Every export carries the signed record, so a copy of the file can be tied to what the platform signed.
     const signed = latestFinalisation(db, roundId)?.signed;
@@ -90,6 +114,8 @@ export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer", "c
           if (level === "items") {
             csv.write(itemHeader(texts));
             for (const batch of itemResultsInBatches(db, roundId, CITIES_PER_BATCH)) {
+              if (csv.destroyed) return; // the client went away
+              if (!stillTheSame()) throw new Error("the round was finalised again during the export");
               for (const row of batch) csv.write(itemRow(texts, row));
               await yieldToReader(csv);
             }
@@ -100,10 +126,10 @@ export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer", "c
           if (signatureRows.length) for (const row of [[], ...signatureRows]) csv.write(row);
           csv.end();
         } catch (error) {
-          csv.destroy(error as Error);
+          fail(csv, error);
         }
       })();
-      return new Response(Readable.toWeb(csv) as ReadableStream, {
+      return new Response(responseBody(csv), {
         headers: {
           "Content-Type": "text/csv; charset=utf-8",
           "Content-Disposition": `attachment; filename="${fileBase}.csv"`,
@@ -126,6 +152,8 @@ export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer", "c
         itemsHeader.font = { bold: true };
         itemsHeader.commit();
         for (const batch of itemResultsInBatches(db, roundId, CITIES_PER_BATCH)) {
+          if (body.destroyed) return; // the client went away
+          if (!stillTheSame()) throw new Error("the round was finalised again during the export");
           for (const row of batch) itemsSheet.addRow(itemRow(texts, row)).commit();
           await yieldToReader(body);
         }
@@ -137,10 +165,10 @@ export const GET = defineRoute<{ id: string }, { roles: ["admin", "reviewer", "c
         }
         await workbook.commit();
       } catch (error) {
-        body.destroy(error as Error);
+        fail(body, error);
       }
     })();
-    return new Response(Readable.toWeb(body) as ReadableStream, {
+    return new Response(responseBody(body), {
       headers: {
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "Content-Disposition": `attachment; filename="${fileBase}.xlsx"`,
