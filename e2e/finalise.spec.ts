@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import ExcelJS from "exceljs";
 import { E2E_DATA_DIR } from "./env";
 import {
   approveThroughStages,
@@ -109,6 +110,16 @@ test("finalising is refused while a module is unverified, accepted after marking
   expect(average).toBeCloseTo(totals.reduce((a, b) => a + b, 0) / totals.length, 2);
   const xlsx = await admin.request.get(`/api/rounds/${roundId}/export?format=xlsx`);
   expect(xlsx.headers()["content-type"]).toContain("spreadsheetml");
+  // Streamed, it is still a whole workbook: a row per city, a row per city and item, and the signed record.
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(await xlsx.body()) as unknown as ArrayBuffer);
+  expect(workbook.worksheets.map((w) => w.name)).toEqual([
+    zh("export.citiesSheet"),
+    zh("export.itemsSheet"),
+    zh("export.signatureSheet"),
+  ]);
+  expect(workbook.getWorksheet(zh("export.citiesSheet"))!.rowCount).toBe(1 + 2);
+  expect(workbook.getWorksheet(zh("export.itemsSheet"))!.rowCount).toBeGreaterThan(2);
 
   // A city sees its own scorecard and rank, not another city's details, and cannot export.
   await visit(staffPage, `/rounds/${roundId}/report/cities/lishui`);
