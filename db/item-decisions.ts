@@ -20,6 +20,16 @@ export type ItemDecision =
   | { action: "adjust"; adjustedValue: unknown; comment: string }
   | { action: "query"; comment: string };
 
+/** One stage's decision on one item of the submission's current version (the table's unique key). */
+function itemReviewKey(sub: { id: number; version: number }, itemId: number, stageId: number) {
+  return and(
+    eq(itemReviews.submissionId, sub.id),
+    eq(itemReviews.itemId, itemId),
+    eq(itemReviews.version, sub.version),
+    eq(itemReviews.stageId, stageId),
+  );
+}
+
 /** A reviewer's decision on one item of the version in front of them (replacing their earlier one). */
 export function decideItem(
   db: Db,
@@ -42,12 +52,7 @@ export function decideItem(
       if (movedOn(tx, user, ctx, input.version)) return { ok: false, reason: "alreadyDecided" };
       const decision = decide("review_item", ctx.workflow);
       if (!decision.ok) return decision;
-      const key = and(
-        eq(itemReviews.submissionId, sub.id),
-        eq(itemReviews.itemId, item.id),
-        eq(itemReviews.version, sub.version),
-        eq(itemReviews.stageId, stage!.id),
-      );
+      const key = itemReviewKey(sub, item.id, stage!.id);
       const before = tx.select().from(itemReviews).where(key).get();
       const values = {
         action: input.action,
@@ -104,12 +109,7 @@ export function withdrawItemDecision(
       if (movedOn(tx, user, ctx, input.version)) return { ok: false, reason: "alreadyDecided" };
       const decision = decide("review_item", ctx.workflow);
       if (!decision.ok) return decision;
-      const key = and(
-        eq(itemReviews.submissionId, sub.id),
-        eq(itemReviews.itemId, input.itemId),
-        eq(itemReviews.version, sub.version),
-        eq(itemReviews.stageId, stage!.id),
-      );
+      const key = itemReviewKey(sub, input.itemId, stage!.id);
       const before = tx.select().from(itemReviews).where(key).get();
       if (!before) return { ok: false, reason: "notFound" };
       tx.delete(itemReviews).where(key).run();

@@ -1,6 +1,23 @@
 import canonicalize from "canonicalize";
 import { describe, expect, it } from "vitest";
-import { cityCanonical, cityCanonicalWriter, computeResults, type RoundInput, rankingOf } from "./round-results";
+import {
+  cityCanonical,
+  cityCanonicalWriter,
+  computeResults,
+  type ResultRow,
+  type RoundInput,
+  rankingOf,
+} from "./round-results";
+
+/** A result row as the digests have always covered it. */
+const digestRow = (r: ResultRow) => ({
+  cityId: r.cityId,
+  level: r.level,
+  code: r.code,
+  points: r.points,
+  rank: r.rank ?? null,
+  notSubmitted: r.notSubmitted,
+});
 
 const framework: RoundInput["framework"] = [
   {
@@ -67,14 +84,7 @@ describe("the round's canonical text", () => {
       roundId: input.roundId,
       framework: input.framework,
       values,
-      results: rows.map((r) => ({
-        cityId: r.cityId,
-        level: r.level,
-        code: r.code,
-        points: r.points,
-        rank: r.rank ?? null,
-        notSubmitted: r.notSubmitted,
-      })),
+      results: rows.map(digestRow),
     });
     expect([...canonicalChunks()].join("")).toBe(whole);
     expect(canonical).toBe(whole);
@@ -91,14 +101,7 @@ describe("the round's canonical text", () => {
           roundId: input.roundId,
           framework: input.framework,
           city: input.cities[cityId - 1],
-          results: own.map((r) => ({
-            cityId: r.cityId,
-            level: r.level,
-            code: r.code,
-            points: r.points,
-            rank: r.rank ?? null,
-            notSubmitted: r.notSubmitted,
-          })),
+          results: own.map(digestRow),
         }),
       );
     }
@@ -143,14 +146,7 @@ describe("the round's canonical text", () => {
         roundId: odd.roundId,
         framework: odd.framework,
         city: odd.cities[0],
-        results: own.map((r) => ({
-          cityId: r.cityId,
-          level: r.level,
-          code: r.code,
-          points: r.points,
-          rank: r.rank ?? null,
-          notSubmitted: r.notSubmitted,
-        })),
+        results: own.map(digestRow),
       }),
     );
   });
