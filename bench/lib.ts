@@ -77,6 +77,12 @@ export function request(
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      // A server killed halfway through its answer: without these the promise would never settle, and a
+      // process with nothing else to wait for would end quietly as if all were done.
+      res.on("error", reject);
+      res.on("close", () => {
+        if (!res.complete) reject(new Error(`the response to ${url} was cut off`));
+      });
     });
     req.on("error", (error: NodeJS.ErrnoException) => {
       // The server closed an idle kept-alive connection just as this request was sent on it: the request never
@@ -192,6 +198,9 @@ export function uploadEvidence(
       res.on("data", (chunk: string) => (body += chunk));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
       res.on("error", reject);
+      res.on("close", () => {
+        if (!res.complete) reject(new Error("the response to an upload was cut off"));
+      });
     });
     req.on("error", reject);
     void (async () => {

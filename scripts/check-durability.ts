@@ -393,7 +393,20 @@ setTimeout(() => {
   process.exit(1);
 }, WATCHDOG_MS).unref();
 
-main().catch((error: unknown) => {
-  console.error(error);
+// Every step awaits the server or a client; if one of them never settles, Node ends the process with exit code 0
+// once nothing else is pending. That must never pass for a finished check.
+let finished = false;
+process.on("beforeExit", () => {
+  if (finished) return;
+  console.error("FAILED: the check stopped before it finished (a request or a child process never settled)");
   process.exit(1);
 });
+
+main()
+  .then(() => {
+    finished = true;
+  })
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
