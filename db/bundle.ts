@@ -1,13 +1,13 @@
 import "server-only";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { ownPublicKey } from "@/lib/config/signing-key";
 import { rankingOf } from "@/lib/scoring/round-results";
 import { type FinalisationRecord, verifyRecord } from "@/lib/signing/signature";
 import { BUNDLE_FORMAT, type Bundle } from "@/lib/verify/bundle";
 import type { Db } from "./client";
 import { listAdjustmentsInForce } from "./item-decisions";
-import { listParticipants, loadRoundInput } from "./results";
-import { results, rounds, submissions } from "./schema";
+import { listParticipants, listStoredResults, loadRoundInput } from "./results";
+import { rounds, submissions } from "./schema";
 import { latestFinalisation } from "./signatures";
 
 /**
@@ -28,7 +28,7 @@ export function buildBundle(
   const only = scope.kind === "city" ? scope.cityId : null;
   if (only !== null && !full.cities.some((c) => c.cityId === only)) return null;
   const input = { ...full, cities: full.cities.filter((c) => only === null || c.cityId === only) };
-  const stored = db.select().from(results).where(eq(results.roundId, roundId)).orderBy(asc(results.id)).all();
+  const stored = listStoredResults(db, roundId);
   const participants = listParticipants(db, roundId);
   const cityOfSubmission = new Map(
     db
@@ -48,7 +48,7 @@ export function buildBundle(
       .filter((r) => only === null || r.cityId === only)
       .map((r) => ({
         cityId: r.cityId,
-        level: r.level as "item" | "indicator" | "module" | "total",
+        level: r.level,
         code: r.code,
         points: r.points,
         rank: r.rank ?? null,

@@ -15,7 +15,7 @@ import { addEvidence } from "./evidence";
 import { finaliseRound, listBlockers, markNotSubmitted, reopenRound } from "./finalise";
 import { decideItem } from "./item-decisions";
 import { runMigrations } from "./migrate";
-import { computeRoundResults, recomputeRound } from "./results";
+import { computeRoundResults, listStoredResults, recomputeRound } from "./results";
 import { approveSubmission } from "./reviews";
 import { createRound } from "./rounds";
 import { items, modules, results, reviewAssignments, reviewStages, rounds, submissions } from "./schema";
@@ -156,17 +156,9 @@ describe("finalisation", () => {
       [getCityByCode(db, "hangzhou")!.id, 813, 2, true, "incomplete"],
       [getCityByCode(db, "lhasa")!.id, 0, null, true, "absent"],
     ]);
-    const e31 = db
-      .select()
-      .from(results)
-      .where(
-        and(
-          eq(results.roundId, roundId),
-          eq(results.code, "E3.1"),
-          eq(results.cityId, getCityByCode(db, "hangzhou")!.id),
-        ),
-      )
-      .get()!;
+    const e31 = listStoredResults(db, roundId, getCityByCode(db, "hangzhou")!.id).find(
+      (r) => r.level === "item" && r.code === "E3.1",
+    )!;
     expect(e31).toMatchObject({ points: 0, submittedValue: 25, verifiedValue: 5, reviewStatus: "verified" });
     expect(db.select().from(rounds).where(eq(rounds.id, roundId)).get()).toMatchObject({
       status: "finalised",
@@ -185,6 +177,12 @@ describe("finalisation", () => {
     expect(() => db.$client.prepare("update answers set value = '99'").run()).toThrow(/round is finalised/);
     expect(() => db.$client.prepare("delete from evidence").run()).toThrow(/round is finalised/);
     expect(() => db.$client.prepare("update results set points = 10000").run()).toThrow(/round is finalised/);
+    expect(() => db.$client.prepare("update item_results set items = '[]'").run()).toThrow(/round is finalised/);
+    expect(() => db.$client.prepare("delete from item_results").run()).toThrow(/round is finalised/);
+    const city = getCityByCode(db, "shanghai")!.id;
+    expect(() =>
+      db.$client.prepare("insert into item_results (round_id, city_id, items) values (?, ?, '[]')").run(roundId, city),
+    ).toThrow(/round is finalised/);
     expect(() => db.$client.prepare("update submissions set status = 'draft'").run()).toThrow(/round is finalised/);
     expect(finaliseRound(db, admin, roundId)).toEqual({ ok: false, reason: "roundNotOpen" });
   });
@@ -208,6 +206,19 @@ describe("finalisation", () => {
     const tampered = recomputeRound(db, roundId);
     expect(tampered.ok).toBe(false);
     expect(tampered.differences[0]).toMatch(/\/total\/: stored 981 \(rank 1\), recomputed 980/);
+
+    // An item's points inside a city's frozen items, and an item that is not in the framework at all.
+    db.$client.exec("drop trigger item_results_update_finalised");
+    db.$client
+      .prepare(
+        "update item_results set items = json_insert(json_set(items, '$[0][1]', 7), '$[#]', json_array('Z9.9', 0, null, null, 'verified', json('false'))) where city_id = ?",
+      )
+      .run(getCityByCode(db, "shanghai")!.id);
+    const items = recomputeRound(db, roundId).differences.filter((d) => d.includes("/item/"));
+    expect(items).toEqual([
+      expect.stringMatching(/\/item\/B1\.1: stored 7 \(rank -\), recomputed 0 /),
+      expect.stringMatching(/\/item\/Z9\.9: not recomputed/),
+    ]);
   });
 
   it("is reopened only by an admin with a reason", async () => {

@@ -15,7 +15,7 @@ import { countOpenAppeals } from "./appeal-lists";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";
-import { computeRoundResults, insertResults } from "./results";
+import { computeRoundResults, replaceResults } from "./results";
 import { cities, notifications, results, roundCities, rounds, submissions, users } from "./schema";
 import { signFinalisation } from "./signatures";
 
@@ -142,8 +142,7 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
       const openAppeals = countOpenAppeals(tx, roundId);
       if (openAppeals) return { ok: false, reason: "appealsOpen", count: openAppeals };
       const { rows, digest, cityDigests, participantsHash, rankingHash } = computeRoundResults(tx, roundId);
-      tx.delete(results).where(eq(results.roundId, roundId)).run();
-      insertResults(db, rows);
+      replaceResults(db, roundId, rows);
       const cityCount = new Set(rows.map((r) => r.cityId)).size;
       notifyResultsPublished(tx, round, rows, now);
       // The audit entry first: the database lets the status and digest change only right after it (drizzle/0007);

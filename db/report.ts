@@ -6,6 +6,7 @@
 import "server-only";
 import { and, asc, avg, eq, inArray, isNotNull } from "drizzle-orm";
 import type { CityTier, Region } from "@/lib/domain";
+import { itemRowsOf } from "@/lib/scoring/item-results";
 import {
   groupMeans,
   mean,
@@ -17,7 +18,18 @@ import {
 } from "@/lib/scoring/statistics";
 import type { Db } from "./client";
 import { loadFrameworkShape } from "./framework";
-import { answers, cities, itemReviews, items, results, reviewStages, rounds, submissions, users } from "./schema";
+import {
+  answers,
+  cities,
+  itemResults,
+  itemReviews,
+  items,
+  results,
+  reviewStages,
+  rounds,
+  submissions,
+  users,
+} from "./schema";
 
 export type RankingRow = {
   cityId: number;
@@ -231,7 +243,7 @@ export function listItemResults(
   cityIds?: number[],
   itemOf: Map<string, typeof items.$inferSelect> = itemsByCode(db, roundId),
 ) {
-  const ofCities = (column: typeof results.cityId | typeof submissions.cityId | typeof cities.id) =>
+  const ofCities = (column: typeof itemResults.cityId | typeof submissions.cityId | typeof cities.id) =>
     cityIds ? inArray(column, cityIds) : undefined;
   // Only the columns shown, and the items and cities looked up, not joined: a national export reads 160,000 rows.
   const cityOf = new Map(
@@ -243,20 +255,18 @@ export function listItemResults(
       .map((c) => [c.id, c]),
   );
   const rows = db
-    .select({
-      cityId: results.cityId,
-      code: results.code,
-      points: results.points,
-      submittedValue: results.submittedValue,
-      verifiedValue: results.verifiedValue,
-      reviewStatus: results.reviewStatus,
-      notSubmitted: results.notSubmitted,
-    })
-    .from(results)
-    .where(and(eq(results.roundId, roundId), eq(results.level, "item"), ofCities(results.cityId)))
+    .select({ cityId: itemResults.cityId, items: itemResults.items })
+    .from(itemResults)
+    .where(and(eq(itemResults.roundId, roundId), ofCities(itemResults.cityId)))
+    .orderBy(asc(itemResults.cityId))
     .all()
-    .map((result) => ({ city: cityOf.get(result.cityId)!, result, item: itemOf.get(result.code)! }))
-    .sort((a, b) => a.result.cityId - b.result.cityId || a.item.id - b.item.id);
+    .flatMap(({ cityId, items: stored }) =>
+      itemRowsOf(roundId, cityId, stored).map((result) => ({
+        city: cityOf.get(cityId)!,
+        result,
+        item: itemOf.get(result.code)!,
+      })),
+    );
   const inRound = and(eq(submissions.roundId, roundId), ofCities(submissions.cityId));
   const reasonOf = new Map(
     db

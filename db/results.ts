@@ -6,6 +6,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { valueInForce } from "@/lib/review/value-in-force";
+import { inEngineOrder, itemRowsOf, storedItemsOf } from "@/lib/scoring/item-results";
 import {
   type CityInput,
   computeResults,
@@ -22,7 +23,7 @@ import { moduleStatus } from "@/lib/workflow/module-status";
 import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";
 import { listAdjustmentsInForce } from "./item-decisions";
-import { cities, results, roundCities, rounds, submissions } from "./schema";
+import { cities, itemResults, results, roundCities, rounds, submissions } from "./schema";
 
 export type { ResultRow };
 
@@ -143,8 +144,10 @@ export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: n
   const cityDigestOf: Record<string, string> = {};
   writeDigestTexts({
     round: (chunk) => hash.update(chunk),
-    city: (cityId, text) => {
-      cityDigestOf[String(cityId)] = sha256(text);
+    city: (cityId, pieces) => {
+      const cityHash = createHash("sha256");
+      for (const piece of pieces) cityHash.update(piece);
+      cityDigestOf[String(cityId)] = cityHash.digest("hex");
     },
   });
   const cityDigests = () => cityDigestOf;
@@ -163,27 +166,72 @@ export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: n
 }
 
 /**
- * Writes a round's result rows with one prepared statement, inside the caller's transaction (a national round
- * has a quarter of a million rows). JSON columns are encoded as drizzle encodes them: JSON text, or NULL.
+ * Replaces a round's results inside the caller's transaction: indicators, modules and totals a row each with one
+ * prepared statement, and each city's items as one array (lib/scoring/item-results.ts).
  */
-export function insertResults(db: Db, rows: ResultRow[]): void {
+export function replaceResults(db: Db, roundId: number, rows: ResultRow[]): void {
+  db.delete(results).where(eq(results.roundId, roundId)).run();
+  db.delete(itemResults).where(eq(itemResults.roundId, roundId)).run();
   const insert = db.$client.prepare(
-    "INSERT INTO results (round_id, city_id, level, code, points, rank, submitted_value, verified_value, review_status, not_submitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO results (round_id, city_id, level, code, points, rank, review_status, not_submitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   );
-  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-  for (const r of rows)
-    insert.run(
-      r.roundId,
-      r.cityId,
-      r.level,
-      r.code,
-      r.points,
-      r.rank ?? null,
-      json(r.submittedValue),
-      json(r.verifiedValue),
-      r.reviewStatus ?? null,
-      r.notSubmitted ? 1 : 0,
+  const insertItems = db.$client.prepare("INSERT INTO item_results (round_id, city_id, items) VALUES (?, ?, ?)");
+  // A city's rows are contiguous (lib/scoring/round-results.ts makes them city by city).
+  let start = 0;
+  while (start < rows.length) {
+    const { cityId } = rows[start]!;
+    let end = start;
+    while (end < rows.length && rows[end]!.cityId === cityId) end++;
+    const own = rows.slice(start, end);
+    for (const r of own)
+      if (r.level !== "item")
+        insert.run(roundId, cityId, r.level, r.code, r.points, r.rank ?? null, r.reviewStatus, r.notSubmitted ? 1 : 0);
+    insertItems.run(roundId, cityId, JSON.stringify(storedItemsOf(own)));
+    start = end;
+  }
+}
+
+/** A finalised round's stored results (of one city, or all), as rows, city by city in the engine's order. */
+export function listStoredResults(db: Db | Tx, roundId: number, onlyCityId?: number): ResultRow[] {
+  const ofCity = (column: typeof results.cityId | typeof itemResults.cityId) =>
+    onlyCityId === undefined ? undefined : eq(column, onlyCityId);
+  const others = db
+    .select()
+    .from(results)
+    .where(and(eq(results.roundId, roundId), ofCity(results.cityId)))
+    .orderBy(asc(results.cityId), asc(results.id))
+    .all();
+  const itemsOf = new Map(
+    db
+      .select()
+      .from(itemResults)
+      .where(and(eq(itemResults.roundId, roundId), ofCity(itemResults.cityId)))
+      .all()
+      .map((r) => [r.cityId, r.items]),
+  );
+  const framework = loadFrameworkShape(db, roundId);
+  const rows: ResultRow[] = [];
+  let start = 0;
+  while (start < others.length) {
+    const { cityId } = others[start]!;
+    let end = start;
+    while (end < others.length && others[end]!.cityId === cityId) end++;
+    const own = others.slice(start, end).map(
+      (r): ResultRow => ({
+        roundId,
+        cityId,
+        level: r.level,
+        code: r.code,
+        points: r.points,
+        rank: r.rank,
+        reviewStatus: r.reviewStatus ?? "",
+        notSubmitted: r.notSubmitted,
+      }),
     );
+    rows.push(...inEngineOrder(framework, [...itemRowsOf(roundId, cityId, itemsOf.get(cityId) ?? []), ...own]));
+    start = end;
+  }
+  return rows;
 }
 
 /** The round's cities with what the report shows of them. */
@@ -211,7 +259,7 @@ export function recomputeRound(db: Db, roundId: number): RecomputeReport {
   const round = db.select().from(rounds).where(eq(rounds.id, roundId)).get();
   if (!round) throw new Error(`no round ${roundId}`);
   const { rows, digest } = computeRoundResults(db, roundId);
-  const stored = db.select().from(results).where(eq(results.roundId, roundId)).all();
+  const stored = listStoredResults(db, roundId);
   const key = (r: { cityId: number; level: string; code: string }) => `${r.cityId}/${r.level}/${r.code}`;
   const storedByKey = new Map(stored.map((r) => [key(r), r]));
   const differences: string[] = [];

@@ -28,6 +28,7 @@ import {
   type VersionSnapshot,
 } from "@/lib/domain";
 import type { AnswerType, EvidenceKind, ItemOption, ScoringRule } from "@/lib/framework/schema";
+import type { StoredItemResult } from "@/lib/scoring/item-results";
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(now);
@@ -467,14 +468,13 @@ export const results = sqliteTable(
     cityId: integer("city_id")
       .notNull()
       .references(() => cities.id),
-    level: text("level", { enum: ["item", "indicator", "module", "total"] }).notNull(),
-    /** item, indicator or module code; '' for the total */
+    /** items are in item_results, one row per city */
+    level: text("level", { enum: ["indicator", "module", "total"] }).notNull(),
+    /** indicator or module code; '' for the total */
     code: text("code").notNull(),
     points: integer("points").notNull(),
     /** rank among the round's cities; totals and modules only */
     rank: integer("rank"),
-    submittedValue: json<unknown>("submitted_value"),
-    verifiedValue: json<unknown>("verified_value"),
     reviewStatus: text("review_status"),
     notSubmitted: integer("not_submitted", { mode: "boolean" }).notNull().default(false),
   },
@@ -482,6 +482,24 @@ export const results = sqliteTable(
     uniqueIndex("results_uq").on(t.roundId, t.cityId, t.level, t.code),
     index("results_round_level_idx").on(t.roundId, t.level, t.code),
   ],
+);
+
+/**
+ * A city's frozen item results: one JSON array per round and city, in framework order (lib/scoring/item-results.ts
+ * says what each entry holds). A row per item made a national round's finalisation write 160,000 rows more.
+ */
+export const itemResults = sqliteTable(
+  "item_results",
+  {
+    roundId: integer("round_id")
+      .notNull()
+      .references(() => rounds.id, { onDelete: "cascade" }),
+    cityId: integer("city_id")
+      .notNull()
+      .references(() => cities.id),
+    items: json<StoredItemResult[]>("items").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.cityId] })],
 );
 
 export const auditLog = sqliteTable(

@@ -9,17 +9,8 @@ import type { ScorableAnswer, UrlJudgement } from "@/lib/scoring/engine";
 import { type Derivation, explainItemScore } from "@/lib/scoring/explain";
 import type { Db } from "./client";
 import { loadFrameworkShape } from "./framework";
-import { computeRoundResults } from "./results";
-import {
-  answers,
-  evidence,
-  itemReviews,
-  results,
-  reviewStages,
-  submissions,
-  submissionVersions,
-  users,
-} from "./schema";
+import { computeRoundResults, listStoredResults, type ResultRow } from "./results";
+import { answers, evidence, itemReviews, reviewStages, submissions, submissionVersions, users } from "./schema";
 
 /**
  * The item-level scorecard of one city in a finalised round: per item the submitted and verified value,
@@ -27,39 +18,18 @@ import {
  * SHA-256; grouped by module and indicator with their frozen subtotals, which add up to the total.
  */
 export function getItemScorecard(db: Db, roundId: number, cityId: number) {
-  return buildItemScorecard(
-    db,
-    roundId,
-    cityId,
-    db
-      .select()
-      .from(results)
-      .where(and(eq(results.roundId, roundId), eq(results.cityId, cityId)))
-      .all(),
-  );
+  return buildItemScorecard(db, roundId, cityId, listStoredResults(db, roundId, cityId));
 }
 
 /** The same scorecard before finalisation, computed now by the same engine and rule (nothing is frozen). */
 export function getPreliminaryScorecard(db: Db, roundId: number, cityId: number) {
-  const rows = computeRoundResults(db, roundId, cityId).rows.map((r) => ({
-    ...r,
-    submittedValue: r.submittedValue ?? null,
-    verifiedValue: r.verifiedValue ?? null,
-    notSubmitted: !!r.notSubmitted,
-    reviewStatus: r.reviewStatus ?? null,
-  }));
-  return buildItemScorecard(db, roundId, cityId, rows);
+  return buildItemScorecard(db, roundId, cityId, computeRoundResults(db, roundId, cityId).rows);
 }
-
-type ScorecardRow = Pick<
-  typeof results.$inferSelect,
-  "level" | "code" | "points" | "submittedValue" | "verifiedValue" | "notSubmitted" | "reviewStatus"
->;
 
 /** The value in force as the engine scored it, rebuilt from a result row (lib/scoring/round-results.ts writes it). */
 function scoredAnswer(
   item: { answerType: string },
-  result: ScorecardRow,
+  result: ResultRow,
   notApplicableReason: string | null,
   adjusted: boolean,
 ): ScorableAnswer | undefined {
@@ -75,13 +45,13 @@ function scoredAnswer(
 }
 
 /** The explanation, only if it arrives at the published points; never one that contradicts them. */
-function derivationOf(item: { maxPoints: number }, result: ScorecardRow, derivation: Derivation): Derivation {
+function derivationOf(item: { maxPoints: number }, result: ResultRow, derivation: Derivation): Derivation {
   return derivation.points === result.points
     ? derivation
     : { key: "unexplained", points: result.points, max: item.maxPoints, params: {} };
 }
 
-function buildItemScorecard(db: Db, roundId: number, cityId: number, resultRows: ScorecardRow[]) {
+function buildItemScorecard(db: Db, roundId: number, cityId: number, resultRows: ResultRow[]) {
   const shape = loadFrameworkShape(db, roundId);
   if (!resultRows.length) return null;
   const resultOf = (level: string, code: string) => resultRows.find((r) => r.level === level && r.code === code);

@@ -10,9 +10,9 @@ import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { addEvidence } from "./evidence";
 import { finaliseRound, reopenRound } from "./finalise";
-import { computeRoundResults } from "./results";
+import { computeRoundResults, replaceResults } from "./results";
 import { approveSubmission } from "./reviews";
-import { answers, auditLog, items, results, rounds, submissions } from "./schema";
+import { answers, auditLog, itemResults, items, results, rounds, submissions } from "./schema";
 import { ensureDailyCheckpoint, listFinalisations, signLegacyFinalisations } from "./signatures";
 import { createModuleBRound, createTestDb, setRoundStatus } from "./test-db";
 import { verifyAudit, verifyRound } from "./verify";
@@ -88,8 +88,7 @@ describe("verifyRound", () => {
       .where(and(eq(answers.submissionId, sub.id), eq(answers.itemId, itemId("B1.2"))))
       .run();
     const { rows, digest } = computeRoundResults(db, roundId);
-    db.delete(results).where(eq(results.roundId, roundId)).run();
-    db.insert(results).values(rows).run();
+    replaceResults(db, roundId, rows);
     db.update(rounds).set({ status: "finalised", digest }).where(eq(rounds.id, roundId)).run();
 
     // The signed digest (and the round.finalised entry) no longer match the stored and recomputed one, and the
@@ -179,16 +178,20 @@ describe("verifyRound", () => {
 
   it("catches a changed verified value or not-submitted flag of a stored result, not only points and ranks", () => {
     dropTriggers();
-    db.update(results)
-      .set({ verifiedValue: 999 })
-      .where(
-        and(
-          eq(results.roundId, round.roundId),
-          eq(results.code, "B1.2"),
-          eq(results.level, "item"),
-          eq(results.cityId, round.staff.cityId!),
-        ),
-      )
+    const ofCity = and(eq(itemResults.roundId, round.roundId), eq(itemResults.cityId, round.staff.cityId!));
+    const stored = db.select().from(itemResults).where(ofCity).get()!;
+    db.update(itemResults)
+      .set({
+        items: stored.items.map(([code, points, submitted, verified, status, notSubmitted]) => [
+          code,
+          points,
+          submitted,
+          code === "B1.2" ? 999 : verified,
+          status,
+          notSubmitted,
+        ]),
+      })
+      .where(ofCity)
       .run();
     expect(failing(round.roundId)).toEqual([
       "results recomputed from answers, decisions in force and not-submitted marks",

@@ -45,8 +45,8 @@ export type ItemResultRow = {
   result: {
     code: string;
     points: number;
-    submittedValue: unknown;
-    verifiedValue: unknown;
+    submittedValue?: unknown;
+    verifiedValue?: unknown;
     reviewStatus: string | null;
     notSubmitted: boolean;
   };

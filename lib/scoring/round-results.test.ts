@@ -112,7 +112,7 @@ describe("the round's canonical text", () => {
     const cities = new Map<number, string>();
     computeResults(input).writeDigestTexts({
       round: (chunk) => chunks.push(chunk),
-      city: (cityId, text) => cities.set(cityId, text),
+      city: (cityId, pieces) => cities.set(cityId, pieces.join("")),
     });
     expect(chunks.join("")).toBe(canonical);
     expect(cities.size).toBe(input.cities.length);

@@ -179,8 +179,8 @@ export function computeResults(input: RoundInput): {
   };
 }
 
-/** Where `writeDigestTexts` writes: the round's canonical text piece by piece, and each city's whole. */
-export type DigestSinks = { round: (chunk: string) => void; city: (cityId: number, text: string) => void };
+/** Where `writeDigestTexts` writes: the round's canonical text piece by piece, and each city's in a few pieces. */
+export type DigestSinks = { round: (chunk: string) => void; city: (cityId: number, pieces: string[]) => void };
 
 /**
  * The round's canonical text and every city's, in one pass: a city's result rows are contiguous (they are made
@@ -202,7 +202,12 @@ function writeDigestTexts(input: RoundInput, values: Value[], rows: ResultRow[],
       sinks.round(first ? texts : `,${texts}`);
       first = false;
     }
-    sinks.city(cityId, `{"city":${city(cityId)},"framework":${framework},"results":[${texts}],"roundId":${roundId}}`);
+    // In pieces: the framework's text is the same for every city, and thousands of copies of it add up.
+    sinks.city(cityId, [
+      `{"city":${city(cityId)},"framework":`,
+      framework,
+      `,"results":[${texts}],"roundId":${roundId}}`,
+    ]);
     start = end;
   }
   if (start !== rows.length) throw new Error("result rows are not in the order of the round's cities");
@@ -218,9 +223,18 @@ const canon = (value: unknown) => canonicalize(value) ?? "null";
  * for those, JCS is exactly ECMAScript's JSON.stringify. Anything else goes through `canonicalize`.
  */
 function canonValue(value: unknown): string {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return JSON.stringify(value);
-  if (typeof value === "number" && Number.isFinite(value)) return JSON.stringify(value);
-  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return JSON.stringify(value);
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "number": // a finite number's JSON text is its ECMAScript string, which is what RFC 8785 asks for
+      if (Number.isFinite(value)) return String(value);
+      break;
+    case "object":
+      if (value === null) return "null";
+      if (Array.isArray(value) && value.every((v) => typeof v === "string")) return JSON.stringify(value);
+  }
   return canon(value);
 }
 

@@ -9,8 +9,8 @@ import type { Derivation } from "./explain";
 /** A result row: frozen at finalisation, or computed now for preliminary results. */
 export type ScorecardResult = {
   points: number;
-  submittedValue: unknown;
-  verifiedValue: unknown;
+  submittedValue?: unknown;
+  verifiedValue?: unknown;
   notSubmitted: boolean;
 };
 
