@@ -1,7 +1,7 @@
 import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { seedDemoRound } from "./demo-round";
-import { getRoundReport } from "./report";
+import { getRoundReport, getScorecard } from "./report";
 import { recomputeRound } from "./results";
 import { itemReviews, submissions } from "./schema";
 import { seedBase, seedDemoAccounts } from "./seed";
@@ -39,6 +39,12 @@ describe("the demo round", () => {
     ]);
     expect(Math.min(tierMean.municipality!, tierMean.sub_provincial!)).toBeGreaterThan(tierMean.prefecture!);
     expect(recomputeRound(db, roundId).ok).toBe(true);
+    // A city's scorecard: its indicators add up to its modules, and the indicators' means to the modules' means.
+    const card = getScorecard(db, roundId, report.ranking[50]!.cityId)!;
+    for (const m of card.modules) {
+      expect(m.indicators.reduce((sum, i) => sum + i.points, 0)).toBe(m.points);
+      expect(m.indicators.reduce((sum, i) => sum + i.average, 0)).toBeCloseTo(m.mean, 6);
+    }
     // The generator approves through the reviewers' path: every item of every city carries a decision at both stages.
     const decided = db
       .select({ n: count() })

@@ -177,11 +177,13 @@ describe("finalisation", () => {
     expect(() => db.$client.prepare("update answers set value = '99'").run()).toThrow(/round is finalised/);
     expect(() => db.$client.prepare("delete from evidence").run()).toThrow(/round is finalised/);
     expect(() => db.$client.prepare("update results set points = 10000").run()).toThrow(/round is finalised/);
-    expect(() => db.$client.prepare("update item_results set items = '[]'").run()).toThrow(/round is finalised/);
-    expect(() => db.$client.prepare("delete from item_results").run()).toThrow(/round is finalised/);
+    expect(() => db.$client.prepare("update result_details set details = '[]'").run()).toThrow(/round is finalised/);
+    expect(() => db.$client.prepare("delete from result_details").run()).toThrow(/round is finalised/);
     const city = getCityByCode(db, "shanghai")!.id;
     expect(() =>
-      db.$client.prepare("insert into item_results (round_id, city_id, items) values (?, ?, '[]')").run(roundId, city),
+      db.$client
+        .prepare("insert into result_details (round_id, city_id, details) values (?, ?, '[]')")
+        .run(roundId, city),
     ).toThrow(/round is finalised/);
     expect(() => db.$client.prepare("update submissions set status = 'draft'").run()).toThrow(/round is finalised/);
     expect(finaliseRound(db, admin, roundId)).toEqual({ ok: false, reason: "roundNotOpen" });
@@ -207,11 +209,11 @@ describe("finalisation", () => {
     expect(tampered.ok).toBe(false);
     expect(tampered.differences[0]).toMatch(/\/total\/: stored 981 \(rank 1\), recomputed 980/);
 
-    // An item's points inside a city's frozen items, and an item that is not in the framework at all.
-    db.$client.exec("drop trigger item_results_update_finalised");
+    // An item's points inside a city's frozen details, and an item that is not in the framework at all.
+    db.$client.exec("drop trigger result_details_update_finalised");
     db.$client
       .prepare(
-        "update item_results set items = json_insert(json_set(items, '$[0][1]', 7), '$[#]', json_array('Z9.9', 0, null, null, 'verified', json('false'))) where city_id = ?",
+        "update result_details set details = json_insert(json_set(details, '$[0][2]', 7), '$[#]', json_array('item', 'Z9.9', 0, null, null, 'verified', json('false'))) where city_id = ?",
       )
       .run(getCityByCode(db, "shanghai")!.id);
     const items = recomputeRound(db, roundId).differences.filter((d) => d.includes("/item/"));

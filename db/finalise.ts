@@ -141,7 +141,7 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
       if (blockers.length) return { ok: false, reason: "blocked", blockers };
       const openAppeals = countOpenAppeals(tx, roundId);
       if (openAppeals) return { ok: false, reason: "appealsOpen", count: openAppeals };
-      const { rows, digest, cityDigests, participantsHash, rankingHash } = computeRoundResults(tx, roundId);
+      const { rows, digest, cityDigests, participantsHash, rankingHash } = computeRoundResults(db, roundId);
       replaceResults(db, roundId, rows);
       const cityCount = new Set(rows.map((r) => r.cityId)).size;
       notifyResultsPublished(tx, round, rows, now);

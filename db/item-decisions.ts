@@ -5,7 +5,7 @@
  * they stay in one file; the review screen's loader is in ./review-screen.ts.
  */
 import "server-only";
-import { and, asc, desc, eq, inArray, ne, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { SessionUser } from "@/lib/domain";
 import { adjustmentInForce, changedItemCodes } from "@/lib/review/value-in-force";
 import { decide } from "@/lib/workflow/transitions";
@@ -302,7 +302,8 @@ export function listAdjustmentsInForce(db: Db | Tx, of: { submissionIds: number[
     .where(
       and(
         "roundId" in of ? eq(submissions.roundId, of.roundId) : inArray(itemReviews.submissionId, of.submissionIds),
-        eq(itemReviews.action, "adjust"),
+        // A literal, not a bound parameter: SQLite then reads the partial index of adjustments (schema.ts).
+        sql`${itemReviews.action} = 'adjust'`,
       ),
     )
     .all();

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
+import { isRanked } from "@/lib/scoring/result-details";
 import { openDatabase } from "./client";
 import { runMigrations } from "./migrate";
 import { computeRoundResults, listStoredResults } from "./results";
@@ -22,8 +23,8 @@ function migrationsUpTo(tag: string): string {
   return dir;
 }
 
-describe("migration 0010: item results, one array per city", () => {
-  it("moves a finalised round's item rows as they were, in the engine's order, and keeps them locked", async () => {
+describe("migration 0010: indicator and item results, one array per city", () => {
+  it("moves a finalised round's indicator and item rows as they were, in the engine's order, and keeps them locked", async () => {
     const db = openDatabase(":memory:");
     const older = migrationsUpTo("0009_city_synthetic");
     migrate(db, { migrationsFolder: older });
@@ -57,12 +58,15 @@ describe("migration 0010: item results, one array per city", () => {
     runMigrations(db);
 
     expect(listStoredResults(db, round.roundId)).toEqual(
-      rows.map((r) => (r.level === "item" ? r : { ...r, rank: r.rank ?? null })),
+      rows.map((r) => (isRanked(r) ? { ...r, rank: r.rank ?? null } : r)),
     );
     const columns = db.$client.prepare("SELECT name FROM pragma_table_info('results')").pluck().all();
     expect(columns).not.toContain("submitted_value");
-    expect(db.$client.prepare("SELECT count(*) FROM results WHERE level = 'item'").pluck().get()).toBe(0);
-    expect(() => db.$client.prepare("DELETE FROM item_results").run()).toThrow(/round is finalised/);
+    expect(db.$client.prepare("SELECT DISTINCT level FROM results ORDER BY 1").pluck().all()).toEqual([
+      "module",
+      "total",
+    ]);
+    expect(() => db.$client.prepare("DELETE FROM result_details").run()).toThrow(/round is finalised/);
     expect(() => db.$client.prepare("DELETE FROM results").run()).toThrow(/round is finalised/);
   });
 });

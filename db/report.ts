@@ -4,9 +4,9 @@
  * per-city scorecards.
  */
 import "server-only";
-import { and, asc, avg, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { CityTier, Region } from "@/lib/domain";
-import { itemRowsOf } from "@/lib/scoring/item-results";
+import { detailRowsOf } from "@/lib/scoring/result-details";
 import {
   groupMeans,
   mean,
@@ -18,12 +18,13 @@ import {
 } from "@/lib/scoring/statistics";
 import type { Db } from "./client";
 import { loadFrameworkShape } from "./framework";
+import { listStoredResults } from "./results";
 import {
   answers,
   cities,
-  itemResults,
   itemReviews,
   items,
+  resultDetails,
   results,
   reviewStages,
   rounds,
@@ -135,6 +136,7 @@ function computeRoundReport(db: Db, round: typeof rounds.$inferSelect) {
   return {
     round,
     maxTotal,
+    indicatorMeans: indicatorMeansOf(db, roundId, ranked),
     summary: {
       cities: ranked.length,
       absent: ranking.length - ranked.length,
@@ -158,6 +160,21 @@ function computeRoundReport(db: Db, round: typeof rounds.$inferSelect) {
   };
 }
 
+/** Each indicator's mean points (hundredths) over the ranked cities, like the modules' rates. */
+function indicatorMeansOf(db: Db, roundId: number, ranked: RankingRow[]): Record<string, number> {
+  const rankedIds = new Set(ranked.map((r) => r.cityId));
+  const sums: Record<string, number> = {};
+  for (const { cityId, details } of db
+    .select({ cityId: resultDetails.cityId, details: resultDetails.details })
+    .from(resultDetails)
+    .where(eq(resultDetails.roundId, roundId))
+    .all()) {
+    if (!rankedIds.has(cityId)) continue;
+    for (const [level, code, points] of details) if (level === "indicator") sums[code] = (sums[code] ?? 0) + points;
+  }
+  return Object.fromEntries(Object.entries(sums).map(([code, sum]) => [code, sum / rankedIds.size]));
+}
+
 type RoundReportData = ReturnType<typeof computeRoundReport>;
 export type RoundReport = NonNullable<ReturnType<typeof getRoundReport>>;
 
@@ -167,22 +184,10 @@ export function getScorecard(db: Db, roundId: number, cityId: number) {
   const entry = report?.ranking.find((r) => r.cityId === cityId);
   if (!report || !entry) return null;
   const shape = loadFrameworkShape(db, roundId);
-  // Averages over every city in SQL, and only this city's own rows: a national round has tens of thousands.
-  const averageOf = new Map(
-    db
-      .select({ code: results.code, average: avg(results.points) })
-      .from(results)
-      .where(and(eq(results.roundId, roundId), eq(results.level, "indicator")))
-      .groupBy(results.code)
-      .all()
-      .map((r) => [r.code, Number(r.average ?? 0)]),
-  );
+  // The means come with the report (computed once per finalisation); the city's own points from its own row.
   const ownOf = new Map(
-    db
-      .select({ code: results.code, points: results.points })
-      .from(results)
-      .where(and(eq(results.roundId, roundId), eq(results.level, "indicator"), eq(results.cityId, cityId)))
-      .all()
+    listStoredResults(db, roundId, cityId)
+      .filter((r) => r.level === "indicator")
       .map((r) => [r.code, r.points]),
   );
   const indicatorsOf = shape.map((m) => ({
@@ -193,7 +198,7 @@ export function getScorecard(db: Db, roundId: number, cityId: number) {
       nameEn: i.indicator.nameEn,
       max: i.maxPoints,
       points: ownOf.get(i.code) ?? 0,
-      average: averageOf.get(i.code) ?? 0,
+      average: report.indicatorMeans[i.code] ?? 0,
     })),
   }));
   return {
@@ -243,7 +248,7 @@ export function listItemResults(
   cityIds?: number[],
   itemOf: Map<string, typeof items.$inferSelect> = itemsByCode(db, roundId),
 ) {
-  const ofCities = (column: typeof itemResults.cityId | typeof submissions.cityId | typeof cities.id) =>
+  const ofCities = (column: typeof resultDetails.cityId | typeof submissions.cityId | typeof cities.id) =>
     cityIds ? inArray(column, cityIds) : undefined;
   // Only the columns shown, and the items and cities looked up, not joined: a national export reads 160,000 rows.
   const cityOf = new Map(
@@ -255,17 +260,17 @@ export function listItemResults(
       .map((c) => [c.id, c]),
   );
   const rows = db
-    .select({ cityId: itemResults.cityId, items: itemResults.items })
-    .from(itemResults)
-    .where(and(eq(itemResults.roundId, roundId), ofCities(itemResults.cityId)))
-    .orderBy(asc(itemResults.cityId))
+    .select({ cityId: resultDetails.cityId, details: resultDetails.details })
+    .from(resultDetails)
+    .where(and(eq(resultDetails.roundId, roundId), ofCities(resultDetails.cityId)))
+    .orderBy(asc(resultDetails.cityId))
     .all()
-    .flatMap(({ cityId, items: stored }) =>
-      itemRowsOf(roundId, cityId, stored).map((result) => ({
-        city: cityOf.get(cityId)!,
-        result,
-        item: itemOf.get(result.code)!,
-      })),
+    .flatMap(({ cityId, details }) =>
+      detailRowsOf(
+        roundId,
+        cityId,
+        details.filter(([level]) => level === "item"),
+      ).map((result) => ({ city: cityOf.get(cityId)!, result, item: itemOf.get(result.code)! })),
     );
   const inRound = and(eq(submissions.roundId, roundId), ofCities(submissions.cityId));
   const reasonOf = new Map(

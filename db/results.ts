@@ -6,7 +6,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { valueInForce } from "@/lib/review/value-in-force";
-import { inEngineOrder, itemRowsOf, storedItemsOf } from "@/lib/scoring/item-results";
+import { detailRowsOf, detailsOf, inEngineOrder, isRanked } from "@/lib/scoring/result-details";
 import {
   type CityInput,
   computeResults,
@@ -22,8 +22,8 @@ import {
 import { moduleStatus } from "@/lib/workflow/module-status";
 import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";
-import { listAdjustmentsInForce } from "./item-decisions";
-import { cities, itemResults, results, roundCities, rounds, submissions } from "./schema";
+import { type AdjustmentInForce, listAdjustmentsInForce } from "./item-decisions";
+import { cities, resultDetails, results, roundCities, rounds, submissions } from "./schema";
 
 export type { ResultRow };
 
@@ -32,7 +32,7 @@ export type { ResultRow };
  * each module's status and, for verified modules, each item's value, value in force (lib/review/value-in-force)
  * and evidence. The same shape is what a verification bundle carries (lib/verify/bundle.ts).
  */
-export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number): RoundInput {
+export function loadRoundInput(db: Db, roundId: number, onlyCityId?: number): RoundInput {
   const shape = loadFrameworkShape(db, roundId);
   // One city alone (its preliminary scorecard) has no meaningful ranks; the whole round is what is frozen.
   const participants = db
@@ -43,12 +43,6 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
     )
     .orderBy(asc(roundCities.cityId))
     .all();
-  // Everything is read once per round (joined on the round, never one query per city), only the columns the
-  // results need, and indexed by submission, then item. One city alone reads only its own rows.
-  const inScope = and(
-    eq(submissions.roundId, roundId),
-    onlyCityId === undefined ? undefined : eq(submissions.cityId, onlyCityId),
-  );
   const subs = db
     .select({
       id: submissions.id,
@@ -57,44 +51,34 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
       status: submissions.status,
     })
     .from(submissions)
-    .where(inScope)
+    .where(
+      and(eq(submissions.roundId, roundId), onlyCityId === undefined ? undefined : eq(submissions.cityId, onlyCityId)),
+    )
     .all();
-  const bySubmission = <T extends { submissionId: number; itemId: number }>(rows: T[]) => {
-    const index = new Map<number, Map<number, T>>();
-    for (const row of rows) {
-      let own = index.get(row.submissionId);
-      if (!own) index.set(row.submissionId, (own = new Map()));
-      own.set(row.itemId, row);
-    }
-    return index;
-  };
-  // The two big reads (an answer and an evidence row per item of every city) as plain rows of a prepared
-  // statement: at national scale, mapping a third of a million rows to objects costs more than reading them.
-  const scope = sql`s.round_id = ${roundId}${onlyCityId === undefined ? sql`` : sql` AND s.city_id = ${onlyCityId}`}`;
-  const answerOf = bySubmission(
-    db
-      .values<[number, number, string | null, string | null]>(
-        sql`SELECT a.submission_id, a.item_id, a.value, a.not_applicable_reason FROM answers a JOIN submissions s ON s.id = a.submission_id WHERE ${scope}`,
-      )
-      .map(([submissionId, itemId, value, notApplicableReason]) => ({
-        submissionId,
-        itemId,
-        value: value === null ? null : (JSON.parse(value) as unknown),
-        notApplicableReason,
-      })),
-  );
-  const adjustmentOf = bySubmission(listAdjustmentsInForce(db, { roundId }));
-  const evidenceOf = new Map<number, Map<number, string[]>>();
-  for (const [submissionId, itemId, sha256, url] of db.values<[number, number, string | null, string | null]>(
-    sql`SELECT e.submission_id, e.item_id, e.sha256, e.url FROM evidence e JOIN submissions s ON s.id = e.submission_id WHERE ${scope} AND e.deleted_at IS NULL`,
-  )) {
-    let own = evidenceOf.get(submissionId);
-    if (!own) evidenceOf.set(submissionId, (own = new Map()));
-    const list = own.get(itemId);
-    if (list) list.push(sha256 ?? url ?? "");
-    else own.set(itemId, [sha256 ?? url ?? ""]);
-  }
   const subOf = new Map(subs.map((s) => [`${s.cityId}:${s.moduleId}`, s]));
+  const adjustmentOf = new Map<string, AdjustmentInForce>(
+    listAdjustmentsInForce(db, { roundId }).map((a) => [`${a.submissionId}:${a.itemId}`, a]),
+  );
+  // The two big reads (an answer and an evidence row per item of every verified module) come as plain rows, a few
+  // hundred cities at a time: at national scale, holding a third of a million rows until every city is built
+  // costs more than reading them.
+  const verifiedOf = "s.round_id = ? AND s.status = 'verified' AND s.city_id BETWEEN ? AND ?";
+  const answersOf = db.$client
+    .prepare<
+      unknown[],
+      [cityId: number, submissionId: number, itemId: number, value: string | null, reason: string | null]
+    >(
+      `SELECT s.city_id, a.submission_id, a.item_id, a.value, a.not_applicable_reason FROM answers a JOIN submissions s ON s.id = a.submission_id WHERE ${verifiedOf}`,
+    )
+    .raw();
+  const evidenceOf = db.$client
+    .prepare<
+      unknown[],
+      [cityId: number, submissionId: number, itemId: number, sha256: string | null, url: string | null]
+    >(
+      `SELECT s.city_id, e.submission_id, e.item_id, e.sha256, e.url FROM evidence e JOIN submissions s ON s.id = e.submission_id WHERE ${verifiedOf} AND e.deleted_at IS NULL`,
+    )
+    .raw();
   const framework: DigestFramework = shape.map((m) => ({
     code: m.code,
     maxPoints: m.maxPoints,
@@ -105,36 +89,55 @@ export function loadRoundInput(db: Db | Tx, roundId: number, onlyCityId?: number
     })),
   }));
   const itemsOf = new Map(shape.map((m) => [m.module.id, m.indicators.flatMap((i) => i.items)]));
-  const cities = participants.map(({ cityId }): CityInput => {
-    const modules: Record<string, string> = {};
-    const itemInputs: Record<string, ItemInput> = {};
-    for (const mod of shape) {
-      const sub = subOf.get(`${cityId}:${mod.module.id}`);
-      modules[mod.code] = moduleStatus(sub);
-      if (sub?.status !== "verified") continue;
-      const answersOfSub = answerOf.get(sub.id);
-      const adjustmentsOfSub = adjustmentOf.get(sub.id);
-      const evidenceOfSub = evidenceOf.get(sub.id);
-      for (const item of itemsOf.get(mod.module.id)!) {
-        const answer = answersOfSub?.get(item.id);
-        const inForce = valueInForce(item, answer, adjustmentsOfSub?.get(item.id)) ?? null;
-        const itemEvidence = evidenceOfSub?.get(item.id);
-        if (!answer && !inForce && !itemEvidence) continue;
-        itemInputs[item.code] = {
-          submitted: answer?.value ?? null,
-          inForce,
-          notApplicable: !!answer?.notApplicableReason,
-          evidence: (itemEvidence ?? []).sort(),
-        };
-      }
+  const cities: CityInput[] = [];
+  for (let i = 0; i < participants.length; i += CITIES_PER_READ) {
+    const batch = participants.slice(i, i + CITIES_PER_READ);
+    const range = [roundId, batch[0]!.cityId, batch.at(-1)!.cityId];
+    const answerOf = new Map<string, { value: unknown; notApplicableReason: string | null }>();
+    for (const [, submissionId, itemId, value, notApplicableReason] of answersOf.all(...range))
+      answerOf.set(`${submissionId}:${itemId}`, {
+        value: value === null ? null : (JSON.parse(value) as unknown),
+        notApplicableReason,
+      });
+    const evidenceOfItem = new Map<string, string[]>();
+    for (const [, submissionId, itemId, sha256, url] of evidenceOf.all(...range)) {
+      const key = `${submissionId}:${itemId}`;
+      const list = evidenceOfItem.get(key);
+      if (list) list.push(sha256 ?? url ?? "");
+      else evidenceOfItem.set(key, [sha256 ?? url ?? ""]);
     }
-    return { cityId, modules, items: itemInputs };
-  });
+    for (const { cityId } of batch) {
+      const modules: Record<string, string> = {};
+      const itemInputs: Record<string, ItemInput> = {};
+      for (const mod of shape) {
+        const sub = subOf.get(`${cityId}:${mod.module.id}`);
+        modules[mod.code] = moduleStatus(sub);
+        if (sub?.status !== "verified") continue;
+        for (const item of itemsOf.get(mod.module.id)!) {
+          const key = `${sub.id}:${item.id}`;
+          const answer = answerOf.get(key);
+          const inForce = valueInForce(item, answer, adjustmentOf.get(key)) ?? null;
+          const itemEvidence = evidenceOfItem.get(key);
+          if (!answer && !inForce && !itemEvidence) continue;
+          itemInputs[item.code] = {
+            submitted: answer?.value ?? null,
+            inForce,
+            notApplicable: !!answer?.notApplicableReason,
+            evidence: (itemEvidence ?? []).sort(),
+          };
+        }
+      }
+      cities.push({ cityId, modules, items: itemInputs });
+    }
+  }
   return { roundId, framework, cities };
 }
 
+/** Cities whose answers and evidence are read at once when a round's results are computed. */
+const CITIES_PER_READ = 200;
+
 /** Computes a round's results from its stored data (lib/scoring/round-results.ts). Used to finalise and to verify. */
-export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: number) {
+export function computeRoundResults(db: Db, roundId: number, onlyCityId?: number) {
   const input = loadRoundInput(db, roundId, onlyCityId);
   const { rows, writeDigestTexts } = computeResults(input);
   const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -166,16 +169,16 @@ export function computeRoundResults(db: Db | Tx, roundId: number, onlyCityId?: n
 }
 
 /**
- * Replaces a round's results inside the caller's transaction: indicators, modules and totals a row each with one
- * prepared statement, and each city's items as one array (lib/scoring/item-results.ts).
+ * Replaces a round's results inside the caller's transaction: its total and modules a row each with one prepared
+ * statement, its indicators and items as one array (lib/scoring/result-details.ts).
  */
 export function replaceResults(db: Db, roundId: number, rows: ResultRow[]): void {
   db.delete(results).where(eq(results.roundId, roundId)).run();
-  db.delete(itemResults).where(eq(itemResults.roundId, roundId)).run();
+  db.delete(resultDetails).where(eq(resultDetails.roundId, roundId)).run();
   const insert = db.$client.prepare(
     "INSERT INTO results (round_id, city_id, level, code, points, rank, review_status, not_submitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   );
-  const insertItems = db.$client.prepare("INSERT INTO item_results (round_id, city_id, items) VALUES (?, ?, ?)");
+  const insertDetails = db.$client.prepare("INSERT INTO result_details (round_id, city_id, details) VALUES (?, ?, ?)");
   // A city's rows are contiguous (lib/scoring/round-results.ts makes them city by city).
   let start = 0;
   while (start < rows.length) {
@@ -184,16 +187,16 @@ export function replaceResults(db: Db, roundId: number, rows: ResultRow[]): void
     while (end < rows.length && rows[end]!.cityId === cityId) end++;
     const own = rows.slice(start, end);
     for (const r of own)
-      if (r.level !== "item")
+      if (isRanked(r))
         insert.run(roundId, cityId, r.level, r.code, r.points, r.rank ?? null, r.reviewStatus, r.notSubmitted ? 1 : 0);
-    insertItems.run(roundId, cityId, JSON.stringify(storedItemsOf(own)));
+    insertDetails.run(roundId, cityId, JSON.stringify(detailsOf(own)));
     start = end;
   }
 }
 
 /** A finalised round's stored results (of one city, or all), as rows, city by city in the engine's order. */
 export function listStoredResults(db: Db | Tx, roundId: number, onlyCityId?: number): ResultRow[] {
-  const ofCity = (column: typeof results.cityId | typeof itemResults.cityId) =>
+  const ofCity = (column: typeof results.cityId | typeof resultDetails.cityId) =>
     onlyCityId === undefined ? undefined : eq(column, onlyCityId);
   const others = db
     .select()
@@ -201,13 +204,13 @@ export function listStoredResults(db: Db | Tx, roundId: number, onlyCityId?: num
     .where(and(eq(results.roundId, roundId), ofCity(results.cityId)))
     .orderBy(asc(results.cityId), asc(results.id))
     .all();
-  const itemsOf = new Map(
+  const detailsOfCity = new Map(
     db
       .select()
-      .from(itemResults)
-      .where(and(eq(itemResults.roundId, roundId), ofCity(itemResults.cityId)))
+      .from(resultDetails)
+      .where(and(eq(resultDetails.roundId, roundId), ofCity(resultDetails.cityId)))
       .all()
-      .map((r) => [r.cityId, r.items]),
+      .map((r) => [r.cityId, r.details]),
   );
   const framework = loadFrameworkShape(db, roundId);
   const rows: ResultRow[] = [];
@@ -228,7 +231,7 @@ export function listStoredResults(db: Db | Tx, roundId: number, onlyCityId?: num
         notSubmitted: r.notSubmitted,
       }),
     );
-    rows.push(...inEngineOrder(framework, [...itemRowsOf(roundId, cityId, itemsOf.get(cityId) ?? []), ...own]));
+    rows.push(...inEngineOrder(framework, [...detailRowsOf(roundId, cityId, detailsOfCity.get(cityId) ?? []), ...own]));
     start = end;
   }
   return rows;

@@ -28,7 +28,7 @@ import {
   type VersionSnapshot,
 } from "@/lib/domain";
 import type { AnswerType, EvidenceKind, ItemOption, ScoringRule } from "@/lib/framework/schema";
-import type { StoredItemResult } from "@/lib/scoring/item-results";
+import type { StoredDetail } from "@/lib/scoring/result-details";
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(now);
@@ -399,6 +399,8 @@ export const itemReviews = sqliteTable(
   (t) => [
     uniqueIndex("item_reviews_uq").on(t.submissionId, t.itemId, t.version, t.stageId),
     index("item_reviews_item_idx").on(t.itemId),
+    // Adjustments (核减) are few among a round's hundreds of thousands of decisions: finalising reads only them.
+    index("item_reviews_adjust_idx").on(t.submissionId).where(sql`${t.action} = 'adjust'`),
     check("item_reviews_reason", sql`${t.action} = 'accept' or length(trim(coalesce(${t.comment}, ''))) > 0`),
   ],
 );
@@ -468,12 +470,12 @@ export const results = sqliteTable(
     cityId: integer("city_id")
       .notNull()
       .references(() => cities.id),
-    /** items are in item_results, one row per city */
-    level: text("level", { enum: ["indicator", "module", "total"] }).notNull(),
-    /** indicator or module code; '' for the total */
+    /** the ranked figures; indicators and items are in result_details, one row per city */
+    level: text("level", { enum: ["module", "total"] }).notNull(),
+    /** module code; '' for the total */
     code: text("code").notNull(),
     points: integer("points").notNull(),
-    /** rank among the round's cities; totals and modules only */
+    /** rank among the round's cities */
     rank: integer("rank"),
     reviewStatus: text("review_status"),
     notSubmitted: integer("not_submitted", { mode: "boolean" }).notNull().default(false),
@@ -484,12 +486,9 @@ export const results = sqliteTable(
   ],
 );
 
-/**
- * A city's frozen item results: one JSON array per round and city, in framework order (lib/scoring/item-results.ts
- * says what each entry holds). A row per item made a national round's finalisation write 160,000 rows more.
- */
-export const itemResults = sqliteTable(
-  "item_results",
+/** A city's frozen indicator and item results: one array per round and city (lib/scoring/result-details.ts). */
+export const resultDetails = sqliteTable(
+  "result_details",
   {
     roundId: integer("round_id")
       .notNull()
@@ -497,7 +496,7 @@ export const itemResults = sqliteTable(
     cityId: integer("city_id")
       .notNull()
       .references(() => cities.id),
-    items: json<StoredItemResult[]>("items").notNull(),
+    details: json<StoredDetail[]>("details").notNull(),
   },
   (t) => [primaryKey({ columns: [t.roundId, t.cityId] })],
 );

@@ -12,7 +12,7 @@ import { addEvidence } from "./evidence";
 import { finaliseRound, reopenRound } from "./finalise";
 import { computeRoundResults, replaceResults } from "./results";
 import { approveSubmission } from "./reviews";
-import { answers, auditLog, itemResults, items, results, rounds, submissions } from "./schema";
+import { answers, auditLog, items, resultDetails, results, rounds, submissions } from "./schema";
 import { ensureDailyCheckpoint, listFinalisations, signLegacyFinalisations } from "./signatures";
 import { createModuleBRound, createTestDb, setRoundStatus } from "./test-db";
 import { verifyAudit, verifyRound } from "./verify";
@@ -178,18 +178,13 @@ describe("verifyRound", () => {
 
   it("catches a changed verified value or not-submitted flag of a stored result, not only points and ranks", () => {
     dropTriggers();
-    const ofCity = and(eq(itemResults.roundId, round.roundId), eq(itemResults.cityId, round.staff.cityId!));
-    const stored = db.select().from(itemResults).where(ofCity).get()!;
-    db.update(itemResults)
+    const ofCity = and(eq(resultDetails.roundId, round.roundId), eq(resultDetails.cityId, round.staff.cityId!));
+    const stored = db.select().from(resultDetails).where(ofCity).get()!;
+    db.update(resultDetails)
       .set({
-        items: stored.items.map(([code, points, submitted, verified, status, notSubmitted]) => [
-          code,
-          points,
-          submitted,
-          code === "B1.2" ? 999 : verified,
-          status,
-          notSubmitted,
-        ]),
+        details: stored.details.map((d) =>
+          d[0] === "item" && d[1] === "B1.2" ? [d[0], d[1], d[2], d[3], 999, d[5], d[6]] : d,
+        ),
       })
       .where(ofCity)
       .run();

@@ -81,7 +81,9 @@ export function computeResults(input: RoundInput): {
   const { roundId, framework } = input;
   const scorable = scorableShape(framework);
   const rows: ResultRow[] = [];
-  const values: Value[] = [];
+  // Each city's input values as RFC 8785 text, its values joined by commas ("" for none): what the digests
+  // cover, kept as one string per city rather than an object per item (a national round has 160,000).
+  const valueTexts: string[] = [];
   const totals: {
     total: number;
     modules: Record<string, number>;
@@ -91,21 +93,25 @@ export function computeResults(input: RoundInput): {
     const { cityId } = city;
     const effective: Record<string, ScorableAnswer | undefined> = {};
     const statusOf = (code: string) => city.modules[code] ?? moduleStatus(null); // a module the city never started
+    const ownValues: string[] = [];
     for (const mod of framework) {
       if (statusOf(mod.code) !== "verified") continue; // not submitted (or not verified): every item scores 0
       for (const item of mod.indicators.flatMap((i) => i.items)) {
         const entered = city.items[item.code];
         effective[item.code] = entered?.inForce ?? undefined;
-        values.push({
-          cityId,
-          itemCode: item.code,
-          submitted: entered?.submitted ?? null,
-          verified: verifiedValueOf(entered?.inForce ?? null),
-          notApplicable: !!entered?.notApplicable,
-          evidence: [...(entered?.evidence ?? [])].sort(),
-        });
+        ownValues.push(
+          valueText({
+            cityId,
+            itemCode: item.code,
+            submitted: entered?.submitted ?? null,
+            verified: verifiedValueOf(entered?.inForce ?? null),
+            notApplicable: !!entered?.notApplicable,
+            evidence: [...(entered?.evidence ?? [])].sort(),
+          }),
+        );
       }
     }
+    valueTexts.push(ownValues.join(","));
     const card = scoreFramework(scorable, effective);
     const moduleRows: Record<string, ResultRow> = {};
     for (const mod of framework) {
@@ -171,11 +177,11 @@ export function computeResults(input: RoundInput): {
   }
   return {
     rows,
-    canonicalChunks: () => roundCanonicalChunks(roundId, framework, values, rows),
+    canonicalChunks: () => roundCanonicalChunks(roundId, framework, valueTexts, rows),
     get canonical() {
-      return [...roundCanonicalChunks(roundId, framework, values, rows)].join("");
+      return [...roundCanonicalChunks(roundId, framework, valueTexts, rows)].join("");
     },
-    writeDigestTexts: (sinks: DigestSinks) => writeDigestTexts(input, values, rows, sinks),
+    writeDigestTexts: (sinks: DigestSinks) => writeDigestTexts(input, valueTexts, rows, sinks),
   };
 }
 
@@ -187,7 +193,7 @@ export type DigestSinks = { round: (chunk: string) => void; city: (cityId: numbe
  * city by city), so each row's text is written once and goes into both. Byte for byte what `canonical` and
  * `cityCanonical` give (tested); the server hashes both as they come, which a national round needs.
  */
-function writeDigestTexts(input: RoundInput, values: Value[], rows: ResultRow[], sinks: DigestSinks): void {
+function writeDigestTexts(input: RoundInput, valueTexts: string[], rows: ResultRow[], sinks: DigestSinks): void {
   const framework = canon(input.framework);
   const city = cityTextOf(input);
   const roundId = canon(input.roundId);
@@ -212,7 +218,7 @@ function writeDigestTexts(input: RoundInput, values: Value[], rows: ResultRow[],
   }
   if (start !== rows.length) throw new Error("result rows are not in the order of the round's cities");
   sinks.round(`],"roundId":${roundId},"values":`);
-  for (const chunk of arrayChunks(values, valueText)) sinks.round(chunk);
+  for (const chunk of joinedArray(valueTexts)) sinks.round(chunk);
   sinks.round("}");
 }
 
@@ -264,8 +270,14 @@ function valueText(v: Value): string {
 function hasOnly(value: unknown, keys: string[], all = false): boolean {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
-  const own = Object.keys(record);
-  return own.every((key) => keys.includes(key) && record[key] !== undefined) && (!all || own.length === keys.length);
+  let count = 0;
+  // for…in, not Object.keys: called for every item of a national round, it allocates nothing.
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) return false;
+    if (!keys.includes(key) || record[key] === undefined) return false;
+    count++;
+  }
+  return !all || count === keys.length;
 }
 
 /** A value in force's RFC 8785 text: keys in code-unit order (notApplicable, urlJudgement, value), absent ones left out. */
@@ -307,6 +319,18 @@ function* arrayChunks<T>(items: T[], text: (item: T) => string): Generator<strin
   yield "]";
 }
 
+/** The text of one array made of runs of element texts (each already joined by commas; empty runs add nothing). */
+function* joinedArray(runs: string[]): Generator<string> {
+  yield "[";
+  let first = true;
+  for (const run of runs) {
+    if (!run) continue;
+    yield first ? run : `,${run}`;
+    first = false;
+  }
+  yield "]";
+}
+
 /**
  * The canonical text of the round, `canonicalize({ roundId, framework, values, results })`, written in pieces so
  * that the server hashes it as it goes instead of holding one string of many megabytes. RFC 8785 orders an
@@ -315,13 +339,13 @@ function* arrayChunks<T>(items: T[], text: (item: T) => string): Generator<strin
 function* roundCanonicalChunks(
   roundId: number,
   framework: DigestFramework,
-  values: Value[],
+  valueTexts: string[],
   rows: ResultRow[],
 ): Generator<string> {
   yield `{"framework":${canon(framework)},"results":`;
   yield* arrayChunks(rows, rowText);
   yield `,"roundId":${canon(roundId)},"values":`;
-  yield* arrayChunks(values, valueText);
+  yield* joinedArray(valueTexts);
   yield "}";
 }
 

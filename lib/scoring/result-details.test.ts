@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inEngineOrder, itemRowsOf, storedItemsOf } from "./item-results";
+import { detailRowsOf, detailsOf, inEngineOrder, isRanked } from "./result-details";
 import { computeResults, type RoundInput } from "./round-results";
 
 const framework: RoundInput["framework"] = [
@@ -56,13 +56,15 @@ const { rows } = computeResults({
   ],
 });
 
-describe("a city's stored item results", () => {
+describe("a city's stored result details", () => {
   it("give back the very rows they were made from, in the engine's order", () => {
-    const stored = JSON.parse(JSON.stringify(storedItemsOf(rows))); // as the database returns them
-    expect(stored).toHaveLength(4);
-    expect(stored[0]).toEqual(["B1.1", 160, 57.5, 40, "verified", false]);
-    const others = rows.filter((r) => r.level !== "item").reverse(); // whatever order they are read in
-    const back = inEngineOrder(framework, [...others, ...itemRowsOf(3, 11, stored)]);
+    const stored = JSON.parse(JSON.stringify(detailsOf(rows))); // as the database returns them
+    expect(stored).toHaveLength(4 + 3);
+    expect(stored[0]).toEqual(["item", "B1.1", 160, 57.5, 40, "verified", false]);
+    expect(stored[1]).toEqual(["indicator", "B1", 160, null, null, "verified", false]);
+    const ranked = rows.filter(isRanked).reverse(); // whatever order they are read in
+    expect(ranked.map((r) => r.level)).toEqual(["total", "module", "module"]);
+    const back = inEngineOrder(framework, [...ranked, ...detailRowsOf(3, 11, stored)]);
     expect(back.map((r) => `${r.level}:${r.code}`)).toEqual(rows.map((r) => `${r.level}:${r.code}`));
     expect(back).toEqual(rows);
   });

@@ -1,0 +1,82 @@
+/**
+ * How a city's results are frozen. The ranked figures — the total and each module, with their ranks — are a row
+ * each (db: results), what the ranking and the report query. Everything below them, each indicator and item, is
+ * one array per round and city (db: result_details), an entry per indicator or item in the engine's order:
+ * [level, code, points in hundredths, submitted value, verified value, review status of its module, not
+ * submitted]. A row for each of them made finalising a national round write 230,000 rows instead of 17,000 and
+ * 2,800 arrays. The published record (digests, bundles, exports) still has one row per item: `detailRowsOf`
+ * gives them back.
+ */
+import type { ResultRow } from "./round-results";
+
+export type StoredDetail = [
+  level: "indicator" | "item",
+  code: string,
+  points: number,
+  submittedValue: unknown,
+  verifiedValue: unknown,
+  reviewStatus: string,
+  notSubmitted: boolean,
+];
+
+/** Whether a row is one of the ranked figures (a row of `results`) rather than a detail. */
+export function isRanked(row: Pick<ResultRow, "level">): boolean {
+  return row.level === "total" || row.level === "module";
+}
+
+/** The details of one city's rows, as stored. */
+export function detailsOf(rows: ResultRow[]): StoredDetail[] {
+  const details: StoredDetail[] = [];
+  for (const r of rows) {
+    if (r.level === "item")
+      details.push([
+        "item",
+        r.code,
+        r.points,
+        r.submittedValue ?? null,
+        r.verifiedValue ?? null,
+        r.reviewStatus,
+        r.notSubmitted,
+      ]);
+    else if (r.level === "indicator")
+      details.push(["indicator", r.code, r.points, null, null, r.reviewStatus, r.notSubmitted]);
+  }
+  return details;
+}
+
+/** A city's stored details as the result rows they were made from. */
+export function detailRowsOf(roundId: number, cityId: number, stored: StoredDetail[]): ResultRow[] {
+  return stored.map(([level, code, points, submittedValue, verifiedValue, reviewStatus, notSubmitted]) =>
+    level === "item"
+      ? { roundId, cityId, level, code, points, submittedValue, verifiedValue, reviewStatus, notSubmitted }
+      : { roundId, cityId, level, code, points, reviewStatus, notSubmitted },
+  );
+}
+
+/**
+ * One city's stored rows in the order the engine makes them (lib/scoring/round-results.ts): each indicator's
+ * items then the indicator, each module after its indicators, the total last. A city's digest is taken over its
+ * rows in this order, so a bundle lists them so. Rows the framework does not name (none, unless tampered with)
+ * come last rather than vanish.
+ */
+export function inEngineOrder(
+  framework: { code: string; indicators: { code: string; items: { code: string }[] }[] }[],
+  rows: ResultRow[],
+): ResultRow[] {
+  const left = new Map(rows.map((r) => [`${r.level}:${r.code}`, r]));
+  const ordered: ResultRow[] = [];
+  const take = (key: string) => {
+    const row = left.get(key);
+    if (row) ordered.push(row);
+    left.delete(key);
+  };
+  for (const mod of framework) {
+    for (const ind of mod.indicators) {
+      for (const item of ind.items) take(`item:${item.code}`);
+      take(`indicator:${ind.code}`);
+    }
+    take(`module:${mod.code}`);
+  }
+  take("total:");
+  return [...ordered, ...left.values()];
+}
