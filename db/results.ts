@@ -56,27 +56,21 @@ export function loadRoundInput(db: Db, roundId: number, onlyCityId?: number): Ro
     )
     .all();
   const subOf = new Map(subs.map((s) => [`${s.cityId}:${s.moduleId}`, s]));
-  const adjustmentOf = new Map<string, AdjustmentInForce>(
-    listAdjustmentsInForce(db, { roundId }).map((a) => [`${a.submissionId}:${a.itemId}`, a]),
-  );
+  const adjustmentOf = new BySubmission<AdjustmentInForce>();
+  for (const adjustment of listAdjustmentsInForce(db, { roundId }))
+    adjustmentOf.set(adjustment.submissionId, adjustment.itemId, adjustment);
   // The two big reads (an answer and an evidence row per item of every verified module) come as plain rows, a few
   // hundred cities at a time: at national scale, holding a third of a million rows until every city is built
   // costs more than reading them.
   const verifiedOf = "s.round_id = ? AND s.status = 'verified' AND s.city_id BETWEEN ? AND ?";
   const answersOf = db.$client
-    .prepare<
-      unknown[],
-      [cityId: number, submissionId: number, itemId: number, value: string | null, reason: string | null]
-    >(
-      `SELECT s.city_id, a.submission_id, a.item_id, a.value, a.not_applicable_reason FROM answers a JOIN submissions s ON s.id = a.submission_id WHERE ${verifiedOf}`,
+    .prepare<unknown[], [submissionId: number, itemId: number, value: string | null, reason: string | null]>(
+      `SELECT a.submission_id, a.item_id, a.value, a.not_applicable_reason FROM answers a JOIN submissions s ON s.id = a.submission_id WHERE ${verifiedOf}`,
     )
     .raw();
   const evidenceOf = db.$client
-    .prepare<
-      unknown[],
-      [cityId: number, submissionId: number, itemId: number, sha256: string | null, url: string | null]
-    >(
-      `SELECT s.city_id, e.submission_id, e.item_id, e.sha256, e.url FROM evidence e JOIN submissions s ON s.id = e.submission_id WHERE ${verifiedOf} AND e.deleted_at IS NULL`,
+    .prepare<unknown[], [submissionId: number, itemId: number, fileOrLink: string]>(
+      `SELECT e.submission_id, e.item_id, coalesce(e.sha256, e.url, '') FROM evidence e JOIN submissions s ON s.id = e.submission_id WHERE ${verifiedOf} AND e.deleted_at IS NULL`,
     )
     .raw();
   const framework: DigestFramework = shape.map((m) => ({
@@ -93,18 +87,13 @@ export function loadRoundInput(db: Db, roundId: number, onlyCityId?: number): Ro
   for (let i = 0; i < participants.length; i += CITIES_PER_READ) {
     const batch = participants.slice(i, i + CITIES_PER_READ);
     const range = [roundId, batch[0]!.cityId, batch.at(-1)!.cityId];
-    const answerOf = new Map<string, { value: unknown; notApplicableReason: string | null }>();
-    for (const [, submissionId, itemId, value, notApplicableReason] of answersOf.all(...range))
-      answerOf.set(`${submissionId}:${itemId}`, {
-        value: value === null ? null : (JSON.parse(value) as unknown),
-        notApplicableReason,
-      });
-    const evidenceOfItem = new Map<string, string[]>();
-    for (const [, submissionId, itemId, sha256, url] of evidenceOf.all(...range)) {
-      const key = `${submissionId}:${itemId}`;
-      const list = evidenceOfItem.get(key);
-      if (list) list.push(sha256 ?? url ?? "");
-      else evidenceOfItem.set(key, [sha256 ?? url ?? ""]);
+    const answerOf = new BySubmission<[number, number, string | null, string | null]>();
+    for (const row of answersOf.all(...range)) answerOf.set(row[0], row[1], row);
+    const evidenceOfItem = new BySubmission<string[]>();
+    for (const [submissionId, itemId, fileOrLink] of evidenceOf.all(...range)) {
+      const list = evidenceOfItem.get(submissionId, itemId);
+      if (list) list.push(fileOrLink);
+      else evidenceOfItem.set(submissionId, itemId, [fileOrLink]);
     }
     for (const { cityId } of batch) {
       const modules: Record<string, string> = {};
@@ -114,10 +103,13 @@ export function loadRoundInput(db: Db, roundId: number, onlyCityId?: number): Ro
         modules[mod.code] = moduleStatus(sub);
         if (sub?.status !== "verified") continue;
         for (const item of itemsOf.get(mod.module.id)!) {
-          const key = `${sub.id}:${item.id}`;
-          const answer = answerOf.get(key);
-          const inForce = valueInForce(item, answer, adjustmentOf.get(key)) ?? null;
-          const itemEvidence = evidenceOfItem.get(key);
+          const stored = answerOf.get(sub.id, item.id);
+          const answer = stored && {
+            value: stored[2] === null ? null : (JSON.parse(stored[2]) as unknown),
+            notApplicableReason: stored[3],
+          };
+          const inForce = valueInForce(item, answer, adjustmentOf.get(sub.id, item.id)) ?? null;
+          const itemEvidence = evidenceOfItem.get(sub.id, item.id);
           if (!answer && !inForce && !itemEvidence) continue;
           itemInputs[item.code] = {
             submitted: answer?.value ?? null,
@@ -131,6 +123,19 @@ export function loadRoundInput(db: Db, roundId: number, onlyCityId?: number): Ro
     }
   }
   return { roundId, framework, cities };
+}
+
+/** Rows indexed by submission, then item: no key to build for each of a third of a million rows. */
+class BySubmission<T> {
+  private readonly index = new Map<number, Map<number, T>>();
+  get(submissionId: number, itemId: number): T | undefined {
+    return this.index.get(submissionId)?.get(itemId);
+  }
+  set(submissionId: number, itemId: number, value: T): void {
+    let own = this.index.get(submissionId);
+    if (!own) this.index.set(submissionId, (own = new Map()));
+    own.set(itemId, value);
+  }
 }
 
 /** Cities whose answers and evidence are read at once when a round's results are computed. */
