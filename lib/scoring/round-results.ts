@@ -239,7 +239,16 @@ function canonValue(value: unknown): string {
       break;
     case "object":
       if (value === null) return "null";
-      if (Array.isArray(value) && value.every((v) => typeof v === "string")) return JSON.stringify(value);
+      if (Array.isArray(value)) {
+        // A list of strings (evidence, a multiple choice) is its JSON text; anything else goes the long way.
+        let text = "[";
+        for (let i = 0; i < value.length; i++) {
+          const element: unknown = value[i];
+          if (typeof element !== "string") return canon(value);
+          text += i ? `,${JSON.stringify(element)}` : JSON.stringify(element);
+        }
+        return `${text}]`;
+      }
   }
   return canon(value);
 }
@@ -283,11 +292,11 @@ function hasOnly(value: unknown, keys: string[], all = false): boolean {
 /** A value in force's RFC 8785 text: keys in code-unit order (notApplicable, urlJudgement, value), absent ones left out. */
 function answerText(answer: ScorableAnswer): string {
   if (!hasOnly(answer, ["notApplicable", "urlJudgement", "value"])) return canon(answer);
-  const parts: string[] = [];
-  if (answer.notApplicable !== undefined) parts.push(`"notApplicable":${canonValue(answer.notApplicable)}`);
-  if (answer.urlJudgement !== undefined) parts.push(`"urlJudgement":${canonValue(answer.urlJudgement)}`);
-  if (answer.value !== undefined) parts.push(`"value":${canonValue(answer.value)}`);
-  return `{${parts.join(",")}}`;
+  let text = "";
+  if (answer.notApplicable !== undefined) text += `,"notApplicable":${canonValue(answer.notApplicable)}`;
+  if (answer.urlJudgement !== undefined) text += `,"urlJudgement":${canonValue(answer.urlJudgement)}`;
+  if (answer.value !== undefined) text += `,"value":${canonValue(answer.value)}`;
+  return `{${text.slice(1)}}`;
 }
 
 /** An item input's RFC 8785 text (evidence, inForce, notApplicable, submitted); an unusual shape goes the long way. */
