@@ -16,7 +16,7 @@ import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";
 import { computeRoundResults, replaceResults } from "./results";
-import { cities, notifications, results, roundCities, rounds, submissions, users } from "./schema";
+import { cities, notifications, roundCities, rounds, submissions, users } from "./schema";
 import { signFinalisation } from "./signatures";
 
 export type Blocker = {
@@ -141,10 +141,21 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
       if (blockers.length) return { ok: false, reason: "blocked", blockers };
       const openAppeals = countOpenAppeals(tx, roundId);
       if (openAppeals) return { ok: false, reason: "appealsOpen", count: openAppeals };
-      const { rows, digest, cityDigests, participantsHash, rankingHash } = computeRoundResults(db, roundId);
-      replaceResults(db, roundId, rows);
-      const cityCount = new Set(rows.map((r) => r.cityId)).size;
-      notifyResultsPublished(tx, round, rows, now);
+      const {
+        cities: cityResults,
+        digest,
+        cityDigests,
+        participantsHash,
+        rankingHash,
+      } = computeRoundResults(db, roundId);
+      replaceResults(db, roundId, cityResults);
+      const cityCount = cityResults.length;
+      notifyResultsPublished(
+        tx,
+        round,
+        cityResults.flatMap((c) => c.ranked),
+        now,
+      );
       // The audit entry first: the database lets the status and digest change only right after it (drizzle/0007);
       // it is the head of the chain the signature covers.
       const head = appendAudit(tx, {

@@ -4,11 +4,12 @@
  */
 import "server-only";
 import { createHash } from "node:crypto";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { valueInForce } from "@/lib/review/value-in-force";
-import { detailRowsOf, detailsOf, inEngineOrder, isRanked } from "@/lib/scoring/result-details";
+import { detailRowsOf, inEngineOrder } from "@/lib/scoring/result-details";
 import {
   type CityInput,
+  type CityResults,
   computeResults,
   type DigestFramework,
   type ItemInput,
@@ -33,6 +34,12 @@ export type { ResultRow };
  * and evidence. The same shape is what a verification bundle carries (lib/verify/bundle.ts).
  */
 export function loadRoundInput(db: Db, roundId: number, onlyCityId?: number): RoundInput {
+  const input = readRoundInput(db, roundId, onlyCityId);
+  return { ...input, cities: [...input.cities] };
+}
+
+/** `loadRoundInput` with the cities read as they are taken, a batch at a time, for one pass over a national round. */
+function readRoundInput(db: Db, roundId: number, onlyCityId?: number) {
   const shape = loadFrameworkShape(db, roundId);
   // One city alone (its preliminary scorecard) has no meaningful ranks; the whole round is what is frozen.
   const participants = db
@@ -83,46 +90,47 @@ export function loadRoundInput(db: Db, roundId: number, onlyCityId?: number): Ro
     })),
   }));
   const itemsOf = new Map(shape.map((m) => [m.module.id, m.indicators.flatMap((i) => i.items)]));
-  const cities: CityInput[] = [];
-  for (let i = 0; i < participants.length; i += CITIES_PER_READ) {
-    const batch = participants.slice(i, i + CITIES_PER_READ);
-    const range = [roundId, batch[0]!.cityId, batch.at(-1)!.cityId];
-    const answerOf = new BySubmission<[number, number, string | null, string | null]>();
-    for (const row of answersOf.all(...range)) answerOf.set(row[0], row[1], row);
-    const evidenceOfItem = new BySubmission<string[]>();
-    for (const [submissionId, itemId, fileOrLink] of evidenceOf.all(...range)) {
-      const list = evidenceOfItem.get(submissionId, itemId);
-      if (list) list.push(fileOrLink);
-      else evidenceOfItem.set(submissionId, itemId, [fileOrLink]);
-    }
-    for (const { cityId } of batch) {
-      const modules: Record<string, string> = {};
-      const itemInputs: Record<string, ItemInput> = {};
-      for (const mod of shape) {
-        const sub = subOf.get(`${cityId}:${mod.module.id}`);
-        modules[mod.code] = moduleStatus(sub);
-        if (sub?.status !== "verified") continue;
-        for (const item of itemsOf.get(mod.module.id)!) {
-          const stored = answerOf.get(sub.id, item.id);
-          const answer = stored && {
-            value: stored[2] === null ? null : (JSON.parse(stored[2]) as unknown),
-            notApplicableReason: stored[3],
-          };
-          const inForce = valueInForce(item, answer, adjustmentOf.get(sub.id, item.id)) ?? null;
-          const itemEvidence = evidenceOfItem.get(sub.id, item.id);
-          if (!answer && !inForce && !itemEvidence) continue;
-          itemInputs[item.code] = {
-            submitted: answer?.value ?? null,
-            inForce,
-            notApplicable: !!answer?.notApplicableReason,
-            evidence: (itemEvidence ?? []).sort(),
-          };
-        }
+  function* cities(): Generator<CityInput> {
+    for (let i = 0; i < participants.length; i += CITIES_PER_READ) {
+      const batch = participants.slice(i, i + CITIES_PER_READ);
+      const range = [roundId, batch[0]!.cityId, batch.at(-1)!.cityId];
+      const answerOf = new BySubmission<[number, number, string | null, string | null]>();
+      for (const row of answersOf.all(...range)) answerOf.set(row[0], row[1], row);
+      const evidenceOfItem = new BySubmission<string[]>();
+      for (const [submissionId, itemId, fileOrLink] of evidenceOf.all(...range)) {
+        const list = evidenceOfItem.get(submissionId, itemId);
+        if (list) list.push(fileOrLink);
+        else evidenceOfItem.set(submissionId, itemId, [fileOrLink]);
       }
-      cities.push({ cityId, modules, items: itemInputs });
+      for (const { cityId } of batch) {
+        const modules: Record<string, string> = {};
+        const itemInputs: Record<string, ItemInput> = {};
+        for (const mod of shape) {
+          const sub = subOf.get(`${cityId}:${mod.module.id}`);
+          modules[mod.code] = moduleStatus(sub);
+          if (sub?.status !== "verified") continue;
+          for (const item of itemsOf.get(mod.module.id)!) {
+            const stored = answerOf.get(sub.id, item.id);
+            const answer = stored && {
+              value: stored[2] === null ? null : (JSON.parse(stored[2]) as unknown),
+              notApplicableReason: stored[3],
+            };
+            const inForce = valueInForce(item, answer, adjustmentOf.get(sub.id, item.id)) ?? null;
+            const itemEvidence = evidenceOfItem.get(sub.id, item.id);
+            if (!answer && !inForce && !itemEvidence) continue;
+            itemInputs[item.code] = {
+              submitted: answer?.value ?? null,
+              inForce,
+              notApplicable: !!answer?.notApplicableReason,
+              evidence: (itemEvidence ?? []).sort(),
+            };
+          }
+        }
+        yield { cityId, modules, items: itemInputs };
+      }
     }
   }
-  return { roundId, framework, cities };
+  return { roundId, framework, cities: cities() };
 }
 
 /** Rows indexed by submission, then item: no key to build for each of a third of a million rows. */
@@ -143,8 +151,8 @@ const CITIES_PER_READ = 200;
 
 /** Computes a round's results from its stored data (lib/scoring/round-results.ts). Used to finalise and to verify. */
 export function computeRoundResults(db: Db, roundId: number, onlyCityId?: number) {
-  const input = loadRoundInput(db, roundId, onlyCityId);
-  const { rows, writeDigestTexts } = computeResults(input);
+  const computed = computeResults(readRoundInput(db, roundId, onlyCityId));
+  const { cities: cityResults, cityIds, writeDigestTexts } = computed;
   const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
   // The round's canonical text runs to tens of megabytes at national scale: hashed piece by piece as it is
   // written, and each city's part in the same pass.
@@ -165,37 +173,39 @@ export function computeRoundResults(db: Db, roundId: number, onlyCityId?: number
     sha256(
       rankingCanonical(
         rankingOf(
-          rows,
-          input.cities.map((c) => c.cityId),
+          cityResults.flatMap((c) => c.ranked),
+          cityIds,
         ),
       ),
     );
-  return { rows, digest: hash.digest("hex"), cityDigests, participantsHash, rankingHash };
+  return {
+    /** every row, made when asked for (finalising a national round writes from `cities`) */
+    get rows() {
+      return computed.rows;
+    },
+    cities: cityResults,
+    digest: hash.digest("hex"),
+    cityDigests,
+    participantsHash,
+    rankingHash,
+  };
 }
 
 /**
  * Replaces a round's results inside the caller's transaction: its total and modules a row each with one prepared
  * statement, its indicators and items as one array (lib/scoring/result-details.ts).
  */
-export function replaceResults(db: Db, roundId: number, rows: ResultRow[]): void {
+export function replaceResults(db: Db, roundId: number, cities: CityResults[]): void {
   db.delete(results).where(eq(results.roundId, roundId)).run();
   db.delete(resultDetails).where(eq(resultDetails.roundId, roundId)).run();
   const insert = db.$client.prepare(
     "INSERT INTO results (round_id, city_id, level, code, points, rank, review_status, not_submitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   );
   const insertDetails = db.$client.prepare("INSERT INTO result_details (round_id, city_id, details) VALUES (?, ?, ?)");
-  // A city's rows are contiguous (lib/scoring/round-results.ts makes them city by city).
-  let start = 0;
-  while (start < rows.length) {
-    const { cityId } = rows[start]!;
-    let end = start;
-    while (end < rows.length && rows[end]!.cityId === cityId) end++;
-    const own = rows.slice(start, end);
-    for (const r of own)
-      if (isRanked(r))
-        insert.run(roundId, cityId, r.level, r.code, r.points, r.rank ?? null, r.reviewStatus, r.notSubmitted ? 1 : 0);
-    insertDetails.run(roundId, cityId, JSON.stringify(detailsOf(own)));
-    start = end;
+  for (const { cityId, ranked, details } of cities) {
+    for (const r of ranked)
+      insert.run(roundId, cityId, r.level, r.code, r.points, r.rank ?? null, r.reviewStatus, r.notSubmitted ? 1 : 0);
+    insertDetails.run(roundId, cityId, details);
   }
 }
 

@@ -87,8 +87,8 @@ describe("verifyRound", () => {
       .set({ value: 100 })
       .where(and(eq(answers.submissionId, sub.id), eq(answers.itemId, itemId("B1.2"))))
       .run();
-    const { rows, digest } = computeRoundResults(db, roundId);
-    replaceResults(db, roundId, rows);
+    const { cities, digest } = computeRoundResults(db, roundId);
+    replaceResults(db, roundId, cities);
     db.update(rounds).set({ status: "finalised", digest }).where(eq(rounds.id, roundId)).run();
 
     // The signed digest (and the round.finalised entry) no longer match the stored and recomputed one, and the

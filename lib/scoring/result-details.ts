@@ -1,47 +1,19 @@
 /**
  * How a city's results are frozen. The ranked figures — the total and each module, with their ranks — are a row
  * each (db: results), what the ranking and the report query. Everything below them, each indicator and item, is
- * one array per round and city (db: result_details), an entry per indicator or item in the engine's order:
- * [level, code, points in hundredths, submitted value, verified value, review status of its module, not
- * submitted]. A row for each of them made finalising a national round write 230,000 rows instead of 17,000 and
+ * one array per round and city (db: result_details), an entry per indicator or item in the engine's order
+ * (stored-detail.ts). A row for each of them made finalising a national round write 230,000 rows instead of 17,000 and
  * 2,800 arrays. The published record (digests, bundles, exports) still has one row per item: `detailRowsOf`
  * gives them back.
  */
-import type { ResultRow } from "./round-results";
+import type { ResultRow } from "./result-row";
+import type { StoredDetail } from "./stored-detail";
 
-export type StoredDetail = [
-  level: "indicator" | "item",
-  code: string,
-  points: number,
-  submittedValue: unknown,
-  verifiedValue: unknown,
-  reviewStatus: string,
-  notSubmitted: boolean,
-];
+export type { StoredDetail };
 
 /** Whether a row is one of the ranked figures (a row of `results`) rather than a detail. */
 export function isRanked(row: Pick<ResultRow, "level">): boolean {
   return row.level === "total" || row.level === "module";
-}
-
-/** The details of one city's rows, as stored. */
-export function detailsOf(rows: ResultRow[]): StoredDetail[] {
-  const details: StoredDetail[] = [];
-  for (const r of rows) {
-    if (r.level === "item")
-      details.push([
-        "item",
-        r.code,
-        r.points,
-        r.submittedValue ?? null,
-        r.verifiedValue ?? null,
-        r.reviewStatus,
-        r.notSubmitted,
-      ]);
-    else if (r.level === "indicator")
-      details.push(["indicator", r.code, r.points, null, null, r.reviewStatus, r.notSubmitted]);
-  }
-  return details;
 }
 
 /** A city's stored details as the result rows they were made from. */

@@ -7,6 +7,12 @@
 import canonicalize from "canonicalize";
 import type { ScoringRule } from "@/lib/framework/schema";
 import { moduleStatus } from "@/lib/workflow/module-status";
+import { detailRowsOf, inEngineOrder } from "./result-details";
+import type { ResultRow } from "./result-row";
+import type { StoredDetail } from "./stored-detail";
+
+export type { ResultRow };
+
 import { type FrameworkShape, type ScorableAnswer, scoreFramework } from "./engine";
 import { rank } from "./statistics";
 
@@ -43,19 +49,6 @@ export type CityInput = {
 
 export type RoundInput = { roundId: number; framework: DigestFramework; cities: CityInput[] };
 
-export type ResultRow = {
-  roundId: number;
-  cityId: number;
-  level: "item" | "indicator" | "module" | "total";
-  code: string;
-  points: number;
-  rank?: number | null;
-  submittedValue?: unknown;
-  verifiedValue?: unknown;
-  reviewStatus: string;
-  notSubmitted: boolean;
-};
-
 /** The value a result row shows as verified: a reviewer's judgement of a link, or the value in force. */
 export function verifiedValueOf(inForce: ScorableAnswer | null): unknown {
   return inForce?.urlJudgement ?? inForce?.value ?? null;
@@ -71,18 +64,42 @@ function scorableShape(framework: DigestFramework): FrameworkShape {
   }));
 }
 
-/** Rows of every city (cities in the order given), ranks among the cities that took part, and the canonical text. */
-export function computeResults(input: RoundInput): {
-  rows: ResultRow[];
+/**
+ * One city's results as finalising writes them: its total and modules as rows (ranked once every city is
+ * scored), its indicators and items as the JSON text of their stored array (stored-detail.ts), and the RFC 8785
+ * text of the rows before each ranked row. A national round has 160,000 items: made as text at once, they do not
+ * stay in memory as objects.
+ */
+export type CityResults = {
+  cityId: number;
+  /** each module, then the total */
+  ranked: ResultRow[];
+  details: string;
+  /** per ranked row, the texts of the indicator and item rows just before it, joined by commas ("" for none) */
+  segments: string[];
+};
+
+/**
+ * Results of every city (cities in the order given), ranks among the cities that took part, and the canonical
+ * text. The cities are taken once, in turn: a server can read them a batch at a time (db/results.ts) and let each
+ * go once its results and texts are made. `rows` gives every row, made from the cities' results when asked for.
+ */
+export function computeResults(input: Omit<RoundInput, "cities"> & { cities: Iterable<CityInput> }): {
+  cities: CityResults[];
+  readonly rows: ResultRow[];
+  cityIds: number[];
   canonicalChunks: () => Generator<string>;
   readonly canonical: string;
   writeDigestTexts: (sinks: DigestSinks) => void;
 } {
   const { roundId, framework } = input;
+  const cities: CityResults[] = [];
+  // Each city's input as RFC 8785 text (the part of its own digest that is its data), by id: the last of a
+  // repeated id, as `cityCanonical` reads an input.
+  const cityTexts = new Map<number, string>();
   const scorable = scorableShape(framework);
-  const rows: ResultRow[] = [];
   // Each city's input values as RFC 8785 text, its values joined by commas ("" for none): what the digests
-  // cover, kept as one string per city rather than an object per item (a national round has 160,000).
+  // cover, kept as one string per city rather than an object per item.
   const valueTexts: string[] = [];
   const totals: {
     total: number;
@@ -91,6 +108,7 @@ export function computeResults(input: RoundInput): {
   }[] = [];
   for (const city of input.cities) {
     const { cityId } = city;
+    cityTexts.set(cityId, cityInputText(city));
     const effective: Record<string, ScorableAnswer | undefined> = {};
     const statusOf = (code: string) => city.modules[code] ?? moduleStatus(null); // a module the city never started
     const ownValues: string[] = [];
@@ -114,35 +132,35 @@ export function computeResults(input: RoundInput): {
     valueTexts.push(ownValues.join(","));
     const card = scoreFramework(scorable, effective);
     const moduleRows: Record<string, ResultRow> = {};
+    const ranked: ResultRow[] = [];
+    const details: string[] = [];
+    const segments: string[] = [];
+    let segment: string[] = [];
     for (const mod of framework) {
       const status = statusOf(mod.code);
       const notSubmitted = status !== "verified";
       for (const ind of mod.indicators) {
         for (const item of ind.items) {
           const entered = notSubmitted ? undefined : city.items[item.code];
-          rows.push({
-            roundId,
-            cityId,
-            level: "item",
-            code: item.code,
-            points: card.items[item.code] ?? 0,
-            submittedValue: entered?.submitted ?? null,
-            verifiedValue: entered ? verifiedValueOf(entered.inForce) : null,
-            reviewStatus: status,
+          const points = card.items[item.code] ?? 0;
+          const detail: StoredDetail = [
+            "item",
+            item.code,
+            points,
+            entered?.submitted ?? null,
+            entered ? verifiedValueOf(entered.inForce) : null,
+            status,
             notSubmitted,
-          });
+          ];
+          details.push(JSON.stringify(detail));
+          segment.push(unrankedRowText(cityId, item.code, "item", notSubmitted, points));
         }
-        rows.push({
-          roundId,
-          cityId,
-          level: "indicator",
-          code: ind.code,
-          points: card.indicators[ind.code] ?? 0,
-          reviewStatus: status,
-          notSubmitted,
-        });
+        const points = card.indicators[ind.code] ?? 0;
+        const detail: StoredDetail = ["indicator", ind.code, points, null, null, status, notSubmitted];
+        details.push(JSON.stringify(detail));
+        segment.push(unrankedRowText(cityId, ind.code, "indicator", notSubmitted, points));
       }
-      moduleRows[mod.code] = {
+      const moduleRow: ResultRow = {
         roundId,
         cityId,
         level: "module",
@@ -151,7 +169,10 @@ export function computeResults(input: RoundInput): {
         reviewStatus: status,
         notSubmitted,
       };
-      rows.push(moduleRows[mod.code]!);
+      moduleRows[mod.code] = moduleRow;
+      ranked.push(moduleRow);
+      segments.push(segment.join(","));
+      segment = [];
     }
     const anyMissing = framework.some((m) => statusOf(m.code) !== "verified");
     // A city that submitted no module at all took no part: listed as such, without a rank.
@@ -165,7 +186,9 @@ export function computeResults(input: RoundInput): {
       reviewStatus: absent ? "absent" : anyMissing ? "incomplete" : "verified",
       notSubmitted: anyMissing,
     };
-    rows.push(totalRow);
+    ranked.push(totalRow);
+    segments.push("");
+    cities.push({ cityId, ranked, details: `[${details.join(",")}]`, segments });
     if (!absent)
       totals.push({ total: card.total, modules: card.modules, rows: { total: totalRow, modules: moduleRows } });
   }
@@ -175,14 +198,37 @@ export function computeResults(input: RoundInput): {
     for (const [entry, position] of rank(totals, (t) => t.modules[mod.code] ?? 0))
       entry.rows.modules[mod.code]!.rank = position;
   }
+  let rows: ResultRow[] | undefined;
+  const cityIds = cities.map((c) => c.cityId);
   return {
-    rows,
-    canonicalChunks: () => roundCanonicalChunks(roundId, framework, valueTexts, rows),
-    get canonical() {
-      return [...roundCanonicalChunks(roundId, framework, valueTexts, rows)].join("");
+    cities,
+    get rows() {
+      rows ??= cities.flatMap((c) =>
+        inEngineOrder(framework, [
+          ...detailRowsOf(roundId, c.cityId, JSON.parse(c.details) as StoredDetail[]),
+          ...c.ranked,
+        ]),
+      );
+      return rows;
     },
-    writeDigestTexts: (sinks: DigestSinks) => writeDigestTexts(input, valueTexts, rows, sinks),
+    cityIds,
+    canonicalChunks: () => roundCanonicalChunks(roundId, framework, valueTexts, cities),
+    get canonical() {
+      return [...roundCanonicalChunks(roundId, framework, valueTexts, cities)].join("");
+    },
+    writeDigestTexts: (sinks: DigestSinks) =>
+      writeDigestTexts({ roundId, framework, cityTexts, valueTexts }, cities, sinks),
   };
+}
+
+/** The RFC 8785 text of a city's rows: each ranked row after the rows before it. */
+function cityRowsText(city: CityResults): string {
+  const parts: string[] = [];
+  city.ranked.forEach((row, i) => {
+    if (city.segments[i]) parts.push(city.segments[i]!);
+    parts.push(rowText(row));
+  });
+  return parts.join(",");
 }
 
 /** Where `writeDigestTexts` writes: the round's canonical text piece by piece, and each city's in a few pieces. */
@@ -193,32 +239,26 @@ export type DigestSinks = { round: (chunk: string) => void; city: (cityId: numbe
  * city by city), so each row's text is written once and goes into both. Byte for byte what `canonical` and
  * `cityCanonical` give (tested); the server hashes both as they come, which a national round needs.
  */
-function writeDigestTexts(input: RoundInput, valueTexts: string[], rows: ResultRow[], sinks: DigestSinks): void {
-  const framework = canon(input.framework);
-  const city = cityTextOf(input);
-  const roundId = canon(input.roundId);
+function writeDigestTexts(
+  texts: { roundId: number; framework: DigestFramework; cityTexts: Map<number, string>; valueTexts: string[] },
+  cities: CityResults[],
+  sinks: DigestSinks,
+): void {
+  const framework = canon(texts.framework);
+  const roundId = canon(texts.roundId);
   sinks.round(`{"framework":${framework},"results":[`);
-  let start = 0;
-  let first = true;
-  for (const { cityId } of input.cities) {
-    let end = start;
-    while (end < rows.length && rows[end]!.cityId === cityId) end++;
-    const texts = rows.slice(start, end).map(rowText).join(",");
-    if (texts) {
-      sinks.round(first ? texts : `,${texts}`);
-      first = false;
-    }
+  cities.forEach((city, i) => {
+    const rowTexts = cityRowsText(city);
+    sinks.round(i ? `,${rowTexts}` : rowTexts);
     // In pieces: the framework's text is the same for every city, and thousands of copies of it add up.
-    sinks.city(cityId, [
-      `{"city":${city(cityId)},"framework":`,
+    sinks.city(city.cityId, [
+      `{"city":${texts.cityTexts.get(city.cityId) ?? "null"},"framework":`,
       framework,
-      `,"results":[${texts}],"roundId":${roundId}}`,
+      `,"results":[${rowTexts}],"roundId":${roundId}}`,
     ]);
-    start = end;
-  }
-  if (start !== rows.length) throw new Error("result rows are not in the order of the round's cities");
+  });
   sinks.round(`],"roundId":${roundId},"values":`);
-  for (const chunk of joinedArray(valueTexts)) sinks.round(chunk);
+  for (const chunk of joinedArray(texts.valueTexts)) sinks.round(chunk);
   sinks.round("}");
 }
 
@@ -256,6 +296,11 @@ function canonValue(value: unknown): string {
 /** A result row's RFC 8785 text: its keys written in code-unit order (cityId, code, level, notSubmitted, points, rank). */
 function rowText(r: ResultRow): string {
   return `{"cityId":${r.cityId},"code":${JSON.stringify(r.code)},"level":"${r.level}","notSubmitted":${r.notSubmitted},"points":${r.points},"rank":${r.rank ?? null}}`;
+}
+
+/** `rowText` of an indicator or item row, which has no rank, without making the row. */
+function unrankedRowText(cityId: number, code: string, level: string, notSubmitted: boolean, points: number): string {
+  return `{"cityId":${cityId},"code":${JSON.stringify(code)},"level":"${level}","notSubmitted":${notSubmitted},"points":${points},"rank":null}`;
 }
 
 type Value = {
@@ -318,16 +363,6 @@ function cityText(city: CityInput): string {
   return `{"cityId":${canonValue(city.cityId)},"items":{${entries(city.items, itemInputText)}},"modules":{${entries(city.modules, canonValue)}}}`;
 }
 
-/** RFC 8785 text of an array, in pieces of a thousand elements: the same bytes as `canonicalize(array)`. */
-function* arrayChunks<T>(items: T[], text: (item: T) => string): Generator<string> {
-  yield "[";
-  for (let i = 0; i < items.length; i += 1000) {
-    const piece = items.slice(i, i + 1000).map(text);
-    yield (i ? "," : "") + piece.join(",");
-  }
-  yield "]";
-}
-
 /** The text of one array made of runs of element texts (each already joined by commas; empty runs add nothing). */
 function* joinedArray(runs: string[]): Generator<string> {
   yield "[";
@@ -349,10 +384,10 @@ function* roundCanonicalChunks(
   roundId: number,
   framework: DigestFramework,
   valueTexts: string[],
-  rows: ResultRow[],
+  cities: CityResults[],
 ): Generator<string> {
   yield `{"framework":${canon(framework)},"results":`;
-  yield* arrayChunks(rows, rowText);
+  yield* joinedArray(cities.map(cityRowsText));
   yield `,"roundId":${canon(roundId)},"values":`;
   yield* joinedArray(valueTexts);
   yield "}";
@@ -382,19 +417,24 @@ export function cityCanonicalWriter(input: RoundInput): (cityId: number, cityRow
     `{"city":${city(cityId)},"framework":${framework},"results":[${cityRows.map(rowText).join(",")}],"roundId":${canon(input.roundId)}}`;
 }
 
-/** A city input's text by id (null for a city the input does not hold); an unusual shape goes the long way. */
+/** A city input's text by id (null for a city the input does not hold). */
 function cityTextOf(input: RoundInput): (cityId: number) => string {
   const cities = new Map(input.cities.map((c) => [c.cityId, c]));
   return (cityId) => {
     const city = cities.get(cityId);
-    const record = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
-    return hasOnly(city, ["cityId", "items", "modules"], true) &&
-      typeof city!.cityId === "number" &&
-      record(city!.items) &&
-      record(city!.modules)
-      ? cityText(city!)
-      : canon(city ?? null);
+    return city ? cityInputText(city) : "null";
   };
+}
+
+/** A city input's text; an unusual shape goes the long way. */
+function cityInputText(city: CityInput): string {
+  const record = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
+  return hasOnly(city, ["cityId", "items", "modules"], true) &&
+    typeof city.cityId === "number" &&
+    record(city.items) &&
+    record(city.modules)
+    ? cityText(city)
+    : canon(city);
 }
 
 /** A participating city as the report names and groups it. */
