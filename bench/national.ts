@@ -9,7 +9,9 @@
  *     them, write the result rows in one transaction) — in a process of its own, and the ratio; three runs of
  *     each on fresh copies of the database, medians compared;
  *  3. after finalising: the report, a scorecard, the control page and the audit log; the CSV and Excel
- *     exports: time to the first byte, total time, size and the server's peak RSS while it answers.
+ *     exports: time to the first byte, total time, size and the server's peak RSS while it answers;
+ *  4. the big exports again with the server's JavaScript heap capped (NATIONAL_HEAP_CAP_MB, default 160): they
+ *     complete only if their memory does not grow with the number of cities.
  * Prints figures, targets and ratios; it asserts nothing.
  */
 import { execFileSync } from "node:child_process";
@@ -32,6 +34,8 @@ const UNITS = Number(process.env.NATIONAL_UNITS ?? 2800);
 const PENDING = Number(process.env.NATIONAL_PENDING ?? 280);
 const SAMPLES = Number(process.env.NATIONAL_SAMPLES ?? 20);
 const ROUND_NAME = "national bench";
+/** The server's V8 heap limit for the last step: above what it needs to serve, below a national export as objects. */
+const HEAP_CAP_MB = Number(process.env.NATIONAL_HEAP_CAP_MB ?? 160);
 
 type Child = { seconds: number; peakMb: number; detail: string };
 
@@ -168,19 +172,25 @@ function measureExport(url: string, cookie: string, serverPid: number): Promise<
     const t0 = performance.now();
     let firstByteMs = 0;
     let bytes = 0;
+    const fail = (error: Error) => {
+      clearInterval(sampler);
+      reject(error);
+    };
     http
       .get(url, { headers: { Cookie: cookie } }, (res) => {
-        if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode}`));
+        if (res.statusCode !== 200) fail(new Error(`${url} answered ${res.statusCode}`));
         res.on("data", (chunk: Buffer) => {
           if (!bytes) firstByteMs = performance.now() - t0;
           bytes += chunk.length;
         });
+        res.on("error", fail); // cut off: the server went away
         res.on("end", () => {
+          if (!res.complete) return fail(new Error(`${url}: the response was cut off`));
           clearInterval(sampler);
           resolve({ firstByteMs, seconds: (performance.now() - t0) / 1000, kb: bytes / 1024, peakMb, baseMb });
         });
       })
-      .on("error", reject);
+      .on("error", fail);
   });
 }
 
@@ -285,6 +295,7 @@ async function main() {
       ["control page", "admin@cityeval.demo", `/admin/rounds/${roundId}`],
       ["audit log", "admin@cityeval.demo", "/admin/audit"],
     ]);
+    const sizeOf = new Map<string, number>();
     try {
       console.log("\n4. exports (the server's resident memory sampled every 25 ms while it answers)");
       for (const [label, query] of [
@@ -301,12 +312,34 @@ async function main() {
           done.cookie,
           done.server.pid!,
         );
+        sizeOf.set(query, f.kb);
         console.log(
           `  ${label.padEnd(32)} first byte ${fmt(f.firstByteMs, 0).padStart(5)} ms  total ${fmt(f.seconds, 2)} s  ${fmt(f.kb / 1024, 1)} MB  server RSS ${fmt(f.baseMb, 0)} → peak ${fmt(f.peakMb, 0)} MB (+${fmt(f.peakMb - f.baseMb, 0)})  target first byte < 1 s`,
         );
       }
     } finally {
       done.server.kill();
+    }
+
+    // RSS says little about what a server holds: V8 lets garbage pile up while it has room. With the heap capped
+    // below what the rows of a national export take as objects, an export that held them would run out.
+    const capped = await startServer(dataDir, PORT, {}, [`--max-old-space-size=${HEAP_CAP_MB}`]);
+    try {
+      const base = `http://127.0.0.1:${PORT}`;
+      const cookie = await signIn(base, "admin@cityeval.demo", DEMO_PASSWORD);
+      console.log(`\n5. the exports again, the server's JavaScript heap capped at ${HEAP_CAP_MB} MB`);
+      for (const [label, query] of [
+        ["CSV, one row per city and item", "format=csv&level=items"],
+        ["Excel, both sheets", "format=xlsx"],
+      ] as const) {
+        const f = await measureExport(`${base}/api/rounds/${roundId}/export?${query}`, cookie, capped.pid!);
+        const same = f.kb === sizeOf.get(query) ? "the same bytes count as uncapped" : "NOT the size it had uncapped";
+        console.log(
+          `  ${label.padEnd(32)} ${fmt(f.kb / 1024, 1)} MB in ${fmt(f.seconds, 2)} s (${same})  server RSS ${fmt(f.baseMb, 0)} → peak ${fmt(f.peakMb, 0)} MB`,
+        );
+      }
+    } finally {
+      capped.kill();
     }
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
