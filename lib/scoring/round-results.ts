@@ -98,6 +98,13 @@ export function computeResults(input: Omit<RoundInput, "cities"> & { cities: Ite
   // repeated id, as `cityCanonical` reads an input.
   const cityTexts = new Map<number, string>();
   const scorable = scorableShape(framework);
+  // Codes as JSON strings, quoted once for the round rather than in each of its cities' texts.
+  const quotedCodes = new Map<string, string>();
+  const quoted = (code: string) => {
+    let text = quotedCodes.get(code);
+    if (text === undefined) quotedCodes.set(code, (text = JSON.stringify(code)));
+    return text;
+  };
   // Each city's input values as RFC 8785 text, its values joined by commas ("" for none): what the digests
   // cover, kept as one string per city rather than an object per item.
   const valueTexts: string[] = [];
@@ -112,53 +119,52 @@ export function computeResults(input: Omit<RoundInput, "cities"> & { cities: Ite
     const effective: Record<string, ScorableAnswer | undefined> = {};
     const statusOf = (code: string) => city.modules[code] ?? moduleStatus(null); // a module the city never started
     const ownValues: string[] = [];
+    // The texts of each verified item's submitted and verified value, made once for its value and its detail.
+    const valueTextsOf = new Map<string, [submitted: string, verified: string]>();
     for (const mod of framework) {
       if (statusOf(mod.code) !== "verified") continue; // not submitted (or not verified): every item scores 0
-      for (const item of mod.indicators.flatMap((i) => i.items)) {
-        const entered = city.items[item.code];
-        effective[item.code] = entered?.inForce ?? undefined;
-        ownValues.push(
-          valueText({
-            cityId,
-            itemCode: item.code,
-            submitted: entered?.submitted ?? null,
-            verified: verifiedValueOf(entered?.inForce ?? null),
-            notApplicable: !!entered?.notApplicable,
-            evidence: [...(entered?.evidence ?? [])].sort(),
-          }),
-        );
+      for (const ind of mod.indicators) {
+        for (const item of ind.items) {
+          const entered = city.items[item.code];
+          effective[item.code] = entered?.inForce ?? undefined;
+          const texts: [string, string] = [
+            canonValue(entered?.submitted ?? null),
+            canonValue(verifiedValueOf(entered?.inForce ?? null)),
+          ];
+          valueTextsOf.set(item.code, texts);
+          // An input value's RFC 8785 text, keys in code-unit order (cityId, evidence, itemCode, notApplicable,
+          // submitted, verified).
+          const evidence = entered?.evidence ?? [];
+          ownValues.push(
+            `{"cityId":${cityId},"evidence":${canonValue(evidence.length < 2 ? evidence : [...evidence].sort())},"itemCode":${quoted(item.code)},"notApplicable":${!!entered?.notApplicable},"submitted":${texts[0]},"verified":${texts[1]}}`,
+          );
+        }
       }
     }
     valueTexts.push(ownValues.join(","));
     const card = scoreFramework(scorable, effective);
     const moduleRows: Record<string, ResultRow> = {};
     const ranked: ResultRow[] = [];
+    // The JSON text of the city's stored details (stored-detail.ts), written by hand from the texts above.
     const details: string[] = [];
     const segments: string[] = [];
     let segment: string[] = [];
     for (const mod of framework) {
       const status = statusOf(mod.code);
       const notSubmitted = status !== "verified";
+      const statusText = JSON.stringify(status);
       for (const ind of mod.indicators) {
         for (const item of ind.items) {
-          const entered = notSubmitted ? undefined : city.items[item.code];
           const points = card.items[item.code] ?? 0;
-          const detail: StoredDetail = [
-            "item",
-            item.code,
-            points,
-            entered?.submitted ?? null,
-            entered ? verifiedValueOf(entered.inForce) : null,
-            status,
-            notSubmitted,
-          ];
-          details.push(JSON.stringify(detail));
-          segment.push(unrankedRowText(cityId, item.code, "item", notSubmitted, points));
+          const [submitted, verified] = (!notSubmitted && valueTextsOf.get(item.code)) || NO_VALUES;
+          details.push(
+            `["item",${quoted(item.code)},${points},${submitted},${verified},${statusText},${notSubmitted}]`,
+          );
+          segment.push(unrankedRowText(cityId, quoted(item.code), "item", notSubmitted, points));
         }
         const points = card.indicators[ind.code] ?? 0;
-        const detail: StoredDetail = ["indicator", ind.code, points, null, null, status, notSubmitted];
-        details.push(JSON.stringify(detail));
-        segment.push(unrankedRowText(cityId, ind.code, "indicator", notSubmitted, points));
+        details.push(`["indicator",${quoted(ind.code)},${points},null,null,${statusText},${notSubmitted}]`);
+        segment.push(unrankedRowText(cityId, quoted(ind.code), "indicator", notSubmitted, points));
       }
       const moduleRow: ResultRow = {
         roundId,
@@ -298,24 +304,12 @@ function rowText(r: ResultRow): string {
   return `{"cityId":${r.cityId},"code":${JSON.stringify(r.code)},"level":"${r.level}","notSubmitted":${r.notSubmitted},"points":${r.points},"rank":${r.rank ?? null}}`;
 }
 
-/** `rowText` of an indicator or item row, which has no rank, without making the row. */
+/** `rowText` of an indicator or item row, which has no rank, without making the row; its code already quoted. */
 function unrankedRowText(cityId: number, code: string, level: string, notSubmitted: boolean, points: number): string {
-  return `{"cityId":${cityId},"code":${JSON.stringify(code)},"level":"${level}","notSubmitted":${notSubmitted},"points":${points},"rank":null}`;
+  return `{"cityId":${cityId},"code":${code},"level":"${level}","notSubmitted":${notSubmitted},"points":${points},"rank":null}`;
 }
 
-type Value = {
-  cityId: number;
-  itemCode: string;
-  submitted: unknown;
-  verified: unknown;
-  notApplicable: boolean;
-  evidence: string[];
-};
-
-/** An input value's RFC 8785 text, keys in code-unit order (cityId, evidence, itemCode, notApplicable, submitted, verified). */
-function valueText(v: Value): string {
-  return `{"cityId":${v.cityId},"evidence":${canonValue(v.evidence)},"itemCode":${JSON.stringify(v.itemCode)},"notApplicable":${v.notApplicable},"submitted":${canonValue(v.submitted)},"verified":${canonValue(v.verified)}}`;
-}
+const NO_VALUES: [string, string] = ["null", "null"];
 
 /**
  * Whether an object has no keys but these (all of them when `all`) and no undefined value: the shapes the fast
