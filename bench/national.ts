@@ -8,9 +8,10 @@
  *     script doing the same work and nothing else (read the answers, score them with the same engine, hash
  *     them, write the result rows in one transaction) — in a process of its own, and the ratio; three runs of
  *     each on fresh copies of the database, medians compared;
- *  3. after finalising: the report, a scorecard, the control page and the audit log; the CSV and Excel
- *     exports: time to the first byte, total time, size and the server's peak RSS while it answers;
- *  4. the big exports again with the server's JavaScript heap capped (NATIONAL_HEAP_CAP_MB, default 160): they
+ *  3. after finalising: the report, a scorecard, the control page and the audit log;
+ *  4. the CSV and Excel exports: time to the first byte, total time, size and the server's peak RSS while it
+ *     answers;
+ *  5. the big exports again with the server's JavaScript heap capped (NATIONAL_HEAP_CAP_MB, default 160): they
  *     complete only if their memory does not grow with the number of cities.
  * Prints figures, targets and ratios; it asserts nothing.
  */
@@ -39,7 +40,11 @@ const HEAP_CAP_MB = Number(process.env.NATIONAL_HEAP_CAP_MB ?? 160);
 
 type Child = { seconds: number; peakMb: number; detail: string };
 
-/** The raw limit: the same work as finalising with nothing else, on a copy of the database. */
+/**
+ * The raw limit: the same work as finalising with nothing else, on a copy of the database — as issue 16 defined
+ * it, a row per city and item, indicator, module and total (230,000 rows), which is what finalising wrote then;
+ * kept so, so that its figures compare with the issue's.
+ */
 function rawLimit(dbFile: string, roundId: number): Child {
   const start = performance.now();
   const db = new Database(dbFile);

@@ -146,5 +146,12 @@ describe("the verification bundle", () => {
   it("reports a file that is not a bundle instead of failing", async () => {
     expect(await failing({ hello: "world" })).toEqual(["format"]);
     expect(await failing(null)).toEqual(["format"]);
+    // A rule no server writes, which scores NaN: the checks fail, the verifier does not throw.
+    for (const scope of [{ kind: "round" as const }, { kind: "city" as const, cityId: round.staff.cityId! }]) {
+      const bundle = asFile(buildBundle(db, round.roundId, scope));
+      bundle.input.framework[0]!.indicators[0]!.items[0]!.rule = { kind: "linear", lo: 5, hi: 5 };
+      const result = await verifyBundle(bundle);
+      expect(result.ok).toBe(false);
+    }
   });
 });

@@ -7,7 +7,7 @@ import { BUNDLE_FORMAT, type Bundle } from "@/lib/verify/bundle";
 import type { Db } from "./client";
 import { listAdjustmentsInForce } from "./item-decisions";
 import { listParticipants, listStoredResults, loadRoundInput } from "./results";
-import { rounds, submissions } from "./schema";
+import { results, rounds, submissions } from "./schema";
 import { latestFinalisation } from "./signatures";
 
 /**
@@ -24,11 +24,23 @@ export function buildBundle(
   const latest = latestFinalisation(db, roundId);
   // Only what this instance signed is published: a record stored under another key is no finalisation of ours.
   if (!round || round.status !== "finalised" || !latest || !verifyRecord(latest.signed, ownPublicKey())) return null;
-  const full = loadRoundInput(db, roundId);
   const only = scope.kind === "city" ? scope.cityId : null;
-  if (only !== null && !full.cities.some((c) => c.cityId === only)) return null;
-  const input = { ...full, cities: full.cities.filter((c) => only === null || c.cityId === only) };
-  const stored = listStoredResults(db, roundId);
+  // A city's bundle reads only that city's inputs and results; every city's published points come from the
+  // ranked rows alone.
+  const input = loadRoundInput(db, roundId, only ?? undefined);
+  if (only !== null && !input.cities.some((c) => c.cityId === only)) return null;
+  const stored = listStoredResults(db, roundId, only ?? undefined);
+  const ranked = db
+    .select({
+      cityId: results.cityId,
+      level: results.level,
+      code: results.code,
+      points: results.points,
+      rank: results.rank,
+    })
+    .from(results)
+    .where(eq(results.roundId, roundId))
+    .all();
   const participants = listParticipants(db, roundId);
   const cityOfSubmission = new Map(
     db
@@ -44,18 +56,16 @@ export function buildBundle(
     round: { id: round.id, name: round.name, nameEn: round.nameEn },
     cities: participants,
     input,
-    results: stored
-      .filter((r) => only === null || r.cityId === only)
-      .map((r) => ({
-        cityId: r.cityId,
-        level: r.level,
-        code: r.code,
-        points: r.points,
-        rank: r.rank ?? null,
-        notSubmitted: r.notSubmitted,
-      })),
+    results: stored.map((r) => ({
+      cityId: r.cityId,
+      level: r.level,
+      code: r.code,
+      points: r.points,
+      rank: r.rank ?? null,
+      notSubmitted: r.notSubmitted,
+    })),
     ranking: rankingOf(
-      stored,
+      ranked,
       participants.map((c) => c.id),
     ),
     decisions: listAdjustmentsInForce(db, { roundId })

@@ -18,7 +18,7 @@ import { runMigrations } from "./migrate";
 import { computeRoundResults, listStoredResults, recomputeRound } from "./results";
 import { approveSubmission } from "./reviews";
 import { createRound } from "./rounds";
-import { items, modules, results, reviewAssignments, reviewStages, rounds, submissions } from "./schema";
+import { items, modules, notifications, results, reviewAssignments, reviewStages, rounds, submissions } from "./schema";
 import { seedBase } from "./seed";
 import { submitModule } from "./submissions";
 import { createTestDb, createTestUser } from "./test-db";
@@ -141,8 +141,18 @@ describe("finalisation", () => {
         }),
       ).toEqual({ ok: true });
     }
+    const lhasaStaff = await createTestUser(db, "lhasa@x.org", "city_staff", "lhasa");
     const done = finaliseRound(db, admin, roundId);
     expect(done).toMatchObject({ ok: true, cities: 3 });
+    // A city that took no part is told so, not that it came 0th of the ranked cities.
+    const told = (userId: number) =>
+      db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.userId, userId))
+        .all()
+        .map((n) => n.kind);
+    expect(told(lhasaStaff.id)).toEqual(["resultsPublishedUnranked"]);
 
     const totals = db
       .select()
@@ -186,6 +196,16 @@ describe("finalisation", () => {
         .run(roundId, city),
     ).toThrow(/round is finalised/);
     expect(() => db.$client.prepare("update submissions set status = 'draft'").run()).toThrow(/round is finalised/);
+    // Nor can a row of an open round be moved in, replacing the finalised one it collides with (drizzle/0011).
+    const open = db.select().from(rounds).where(eq(rounds.status, "open")).get()!.id;
+    db.$client.prepare("insert into result_details (round_id, city_id, details) values (?, ?, '[]')").run(open, city);
+    db.$client
+      .prepare("insert into results (round_id, city_id, level, code, points) values (?, ?, 'total', '', 1)")
+      .run(open, city);
+    for (const table of ["result_details", "results"])
+      expect(() =>
+        db.$client.prepare(`update or replace ${table} set round_id = ? where round_id = ?`).run(roundId, open),
+      ).toThrow(/round is finalised/);
     expect(finaliseRound(db, admin, roundId)).toEqual({ ok: false, reason: "roundNotOpen" });
   });
 
@@ -221,6 +241,24 @@ describe("finalisation", () => {
       expect.stringMatching(/\/item\/B1\.1: stored 7 \(rank -\), recomputed 0 /),
       expect.stringMatching(/\/item\/Z9\.9: not recomputed/),
     ]);
+
+    // A second entry for the same item, put first, where the exports would read it: caught, not overlooked.
+    const shanghai = getCityByCode(db, "shanghai")!.id;
+    const [stored] = db.$client
+      .prepare("select details from result_details where round_id = ? and city_id = ?")
+      .pluck()
+      .all(roundId, shanghai) as string[];
+    const details = JSON.parse(stored!) as unknown[][];
+    const forged = JSON.stringify([["item", "E1.1", 99999, 1, 1, "verified", false], ...details.slice(1)]);
+    db.$client
+      .prepare("update result_details set details = json_insert(?, '$[#]', json(?)) where round_id = ? and city_id = ?")
+      .run(forged, JSON.stringify(details[0]), roundId, shanghai);
+    expect(recomputeRound(db, roundId).differences).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\/item\/E1\.1: stored more than once/),
+        expect.stringMatching(/\/item\/E1\.1: stored 99999/),
+      ]),
+    );
   });
 
   it("is reopened only by an admin with a reason", async () => {

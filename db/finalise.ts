@@ -193,7 +193,7 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
 /** Tells every active staff member of each participating city that the results are out: the city's total and rank. */
 function notifyResultsPublished(tx: Tx, round: typeof rounds.$inferSelect, rows: ResultRow[], now: Date) {
   const totals = rows.filter((r) => r.level === "total");
-  const ranked = totals.filter((r) => r.rank !== null).length;
+  const ranked = totals.filter((r) => r.rank != null).length;
   const cityRows = tx
     .select({ id: cities.id, code: cities.code })
     .from(cities)
@@ -230,7 +230,7 @@ function notifyResultsPublished(tx: Tx, round: typeof rounds.$inferSelect, rows:
     };
     return {
       userId: u.id,
-      kind: total.rank === null ? "resultsPublishedUnranked" : "resultsPublished",
+      kind: total.rank == null ? "resultsPublishedUnranked" : "resultsPublished",
       params: published,
       href: `/rounds/${round.id}/report/cities/${codeOf.get(u.cityId!)}`,
       createdAt: now,

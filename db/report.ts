@@ -250,7 +250,7 @@ export function listItemResults(
 ) {
   const ofCities = (column: typeof resultDetails.cityId | typeof submissions.cityId | typeof cities.id) =>
     cityIds ? inArray(column, cityIds) : undefined;
-  // Only the columns shown, and the items and cities looked up, not joined: a national export reads 160,000 rows.
+  // The cities and items looked up, not joined: a national export reads 160,000 item results, a batch at a time.
   const cityOf = new Map(
     db
       .select({ id: cities.id, nameZh: cities.nameZh, nameEn: cities.nameEn })

@@ -279,8 +279,12 @@ export function recomputeRound(db: Db, roundId: number): RecomputeReport {
   const { rows, digest } = computeRoundResults(db, roundId);
   const stored = listStoredResults(db, roundId);
   const key = (r: { cityId: number; level: string; code: string }) => `${r.cityId}/${r.level}/${r.code}`;
-  const storedByKey = new Map(stored.map((r) => [key(r), r]));
+  const storedByKey = new Map<string, ResultRow>();
   const differences: string[] = [];
+  // A row stored twice could show one figure and be checked by the other.
+  for (const r of stored)
+    if (storedByKey.has(key(r))) differences.push(`${key(r)}: stored more than once`);
+    else storedByKey.set(key(r), r);
   for (const row of rows) {
     const s = storedByKey.get(key(row));
     if (!s) differences.push(`${key(row)}: missing from the snapshot`);

@@ -44,6 +44,7 @@ END;
 --> statement-breakpoint
 CREATE TRIGGER result_details_update_finalised BEFORE UPDATE ON result_details
 WHEN (SELECT status FROM rounds WHERE id = OLD.round_id) = 'finalised'
+  OR (SELECT status FROM rounds WHERE id = NEW.round_id) = 'finalised'
 BEGIN
   SELECT RAISE(ABORT, 'round is finalised');
 END;

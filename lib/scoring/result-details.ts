@@ -28,19 +28,26 @@ export function detailRowsOf(roundId: number, cityId: number, stored: StoredDeta
 /**
  * One city's stored rows in the order the engine makes them (lib/scoring/round-results.ts): each indicator's
  * items then the indicator, each module after its indicators, the total last. A city's digest is taken over its
- * rows in this order, so a bundle lists them so. Rows the framework does not name (none, unless tampered with)
- * come last rather than vanish.
+ * rows in this order, so a bundle lists them so. Rows the framework does not name, and a second row of the same
+ * level and code (none, unless the database was tampered with), come last rather than vanish: the checks that
+ * compare stored with recomputed rows then see them.
  */
 export function inEngineOrder(
   framework: { code: string; indicators: { code: string; items: { code: string }[] }[] }[],
   rows: ResultRow[],
 ): ResultRow[] {
-  const left = new Map(rows.map((r) => [`${r.level}:${r.code}`, r]));
+  const first = new Map<string, ResultRow>();
+  const extra: ResultRow[] = [];
+  for (const r of rows) {
+    const key = `${r.level}:${r.code}`;
+    if (first.has(key)) extra.push(r);
+    else first.set(key, r);
+  }
   const ordered: ResultRow[] = [];
   const take = (key: string) => {
-    const row = left.get(key);
+    const row = first.get(key);
     if (row) ordered.push(row);
-    left.delete(key);
+    first.delete(key);
   };
   for (const mod of framework) {
     for (const ind of mod.indicators) {
@@ -50,5 +57,5 @@ export function inEngineOrder(
     take(`module:${mod.code}`);
   }
   take("total:");
-  return [...ordered, ...left.values()];
+  return [...ordered, ...first.values(), ...extra];
 }

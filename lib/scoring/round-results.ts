@@ -163,7 +163,7 @@ export function computeResults(input: Omit<RoundInput, "cities"> & { cities: Ite
           segment.push(unrankedRowText(cityId, quoted(item.code), "item", notSubmitted, points));
         }
         const points = card.indicators[ind.code] ?? 0;
-        details.push(`["indicator",${quoted(ind.code)},${points},null,null,${statusText},${notSubmitted}]`);
+        details.push(`["indicator",${quoted(ind.code)},${jsonNumber(points)},null,null,${statusText},${notSubmitted}]`);
         segment.push(unrankedRowText(cityId, quoted(ind.code), "indicator", notSubmitted, points));
       }
       const moduleRow: ResultRow = {
@@ -311,6 +311,11 @@ function unrankedRowText(cityId: number, code: string, level: string, notSubmitt
 
 const NO_VALUES: [string, string] = ["null", "null"];
 
+/** A number as JSON writes it: a rule a bundle made up can score NaN, which JSON has no word for. */
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : "null";
+}
+
 /**
  * Whether an object has no keys but these (all of them when `all`) and no undefined value: the shapes the fast
  * paths below write by hand. Anything else (a hostile bundle, say) goes through `canonicalize`.
@@ -393,22 +398,9 @@ function* roundCanonicalChunks(
  * its own bundle without seeing any other city's data.
  */
 export function cityCanonical(input: RoundInput, cityId: number, rows: ResultRow[]): string {
-  return cityCanonicalWriter(input)(
-    cityId,
-    rows.filter((r) => r.cityId === cityId),
-  );
-}
-
-/**
- * `cityCanonical` for every city of a round in turn: the framework's text and the cities' index are made once,
- * and each call is given that city's rows only (finalising writes thousands).
- */
-export function cityCanonicalWriter(input: RoundInput): (cityId: number, cityRows: ResultRow[]) => string {
-  const framework = canon(input.framework);
-  const city = cityTextOf(input);
+  const own = rows.filter((r) => r.cityId === cityId).map(rowText);
   // canonicalize({ roundId, framework, city, results }): keys in code-unit order city, framework, results, roundId.
-  return (cityId, cityRows) =>
-    `{"city":${city(cityId)},"framework":${framework},"results":[${cityRows.map(rowText).join(",")}],"roundId":${canon(input.roundId)}}`;
+  return `{"city":${cityTextOf(input)(cityId)},"framework":${canon(input.framework)},"results":[${own.join(",")}],"roundId":${canon(input.roundId)}}`;
 }
 
 /** A city input's text by id (null for a city the input does not hold). */
@@ -449,7 +441,7 @@ export function rankingOf(
   rows: Pick<ResultRow, "cityId" | "level" | "code" | "points" | "rank">[],
   cityIds: number[],
 ): RankingEntry[] {
-  // One pass over the rows (a national round has a quarter of a million), then one entry per city.
+  // One pass over the rows (a national round's, when every row is asked for, are a quarter of a million).
   const totals = new Map<number, Pick<ResultRow, "points" | "rank">>();
   const modules = new Map<number, Record<string, number>>();
   for (const r of rows) {

@@ -173,8 +173,12 @@ export async function bundleKeyFingerprint(publicKeyPem: string): Promise<string
 const key = (r: { cityId: number; level: string; code: string }) => `${r.cityId}/${r.level}/${r.code}`;
 
 function rowDifferences(recomputed: ResultRow[], published: z.infer<typeof resultRow>[], withRanks: boolean): string[] {
-  const byKey = new Map(published.map((r) => [key(r), r]));
+  const byKey = new Map<string, z.infer<typeof resultRow>>();
   const out: string[] = [];
+  // A row listed twice could show one figure and be checked by the other.
+  for (const r of published)
+    if (byKey.has(key(r))) out.push(`${key(r)}: listed more than once`);
+    else byKey.set(key(r), r);
   for (const row of recomputed) {
     const p = byKey.get(key(row));
     if (!p) out.push(`${key(row)}: not in the bundle's results`);
@@ -211,9 +215,23 @@ export async function verifyBundle(raw: unknown, pinnedPublicKeyPem?: string): P
         },
       ],
     };
-  const bundle = parsed.data;
-  const { record } = bundle.signed;
   const checks: BundleCheck[] = [];
+  try {
+    return await checkBundle(parsed.data, pinnedPublicKeyPem, checks);
+  } catch (error) {
+    // Inputs no server writes (a rule that cannot score, say) can make the engine fail: reported, not thrown.
+    const message = error instanceof Error ? error.message : String(error);
+    checks.push({ id: "format", name: "format", differences: [`the bundle could not be checked: ${message}`] });
+    return { ok: false, checks };
+  }
+}
+
+async function checkBundle(
+  bundle: z.infer<typeof bundleSchema>,
+  pinnedPublicKeyPem: string | undefined,
+  checks: BundleCheck[],
+): Promise<BundleVerification> {
+  const { record } = bundle.signed;
 
   const signature: string[] = [];
   if (!(await signatureHolds(record, bundle.signed.signature, bundle.signed.publicKey)))
