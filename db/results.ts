@@ -66,18 +66,17 @@ function readRoundInput(db: Db, roundId: number, onlyCityId?: number) {
   const adjustmentOf = new BySubmission<AdjustmentInForce>();
   for (const adjustment of listAdjustmentsInForce(db, { roundId }))
     adjustmentOf.set(adjustment.submissionId, adjustment.itemId, adjustment);
-  // The two big reads (an answer and an evidence row per item of every verified module) come as plain rows, a few
-  // hundred cities at a time: at national scale, holding a third of a million rows until every city is built
-  // costs more than reading them.
-  const verifiedOf = "s.round_id = ? AND s.status = 'verified' AND s.city_id BETWEEN ? AND ?";
-  const answersOf = db.$client
-    .prepare<unknown[], [submissionId: number, itemId: number, value: string | null, reason: string | null]>(
-      `SELECT a.submission_id, a.item_id, a.value, a.not_applicable_reason FROM answers a JOIN submissions s ON s.id = a.submission_id WHERE ${verifiedOf}`,
-    )
-    .raw();
-  const evidenceOf = db.$client
-    .prepare<unknown[], [submissionId: number, itemId: number, fileOrLink: string]>(
-      `SELECT e.submission_id, e.item_id, coalesce(e.sha256, e.url, '') FROM evidence e JOIN submissions s ON s.id = e.submission_id WHERE ${verifiedOf} AND e.deleted_at IS NULL`,
+  // The two big reads (an answer and an evidence row per item of every verified module), a few hundred cities at a
+  // time, as one row per module with its answers and its evidence gathered by SQLite: at national scale, a row
+  // per answer and per evidence file costs more to hand over than to read.
+  const verifiedModules = db.$client
+    .prepare<unknown[], [submissionId: number, answers: string, evidence: string]>(
+      `SELECT s.id,
+        (SELECT json_group_array(json_array(a.item_id, json(coalesce(a.value, 'null')), a.not_applicable_reason))
+          FROM answers a WHERE a.submission_id = s.id),
+        (SELECT json_group_array(json_array(e.item_id, coalesce(e.sha256, e.url, '')))
+          FROM evidence e WHERE e.submission_id = s.id AND e.deleted_at IS NULL)
+      FROM submissions s WHERE s.round_id = ? AND s.status = 'verified' AND s.city_id BETWEEN ? AND ?`,
     )
     .raw();
   const framework: DigestFramework = shape.map((m) => ({
@@ -94,13 +93,16 @@ function readRoundInput(db: Db, roundId: number, onlyCityId?: number) {
     for (let i = 0; i < participants.length; i += CITIES_PER_READ) {
       const batch = participants.slice(i, i + CITIES_PER_READ);
       const range = [roundId, batch[0]!.cityId, batch.at(-1)!.cityId];
-      const answerOf = new BySubmission<[number, number, string | null, string | null]>();
-      for (const row of answersOf.all(...range)) answerOf.set(row[0], row[1], row);
+      const answerOf = new BySubmission<{ value: unknown; notApplicableReason: string | null }>();
       const evidenceOfItem = new BySubmission<string[]>();
-      for (const [submissionId, itemId, fileOrLink] of evidenceOf.all(...range)) {
-        const list = evidenceOfItem.get(submissionId, itemId);
-        if (list) list.push(fileOrLink);
-        else evidenceOfItem.set(submissionId, itemId, [fileOrLink]);
+      for (const [submissionId, answers, evidence] of verifiedModules.all(...range)) {
+        for (const [itemId, value, notApplicableReason] of JSON.parse(answers) as [number, unknown, string | null][])
+          answerOf.set(submissionId, itemId, { value, notApplicableReason });
+        for (const [itemId, fileOrLink] of JSON.parse(evidence) as [number, string][]) {
+          const list = evidenceOfItem.get(submissionId, itemId);
+          if (list) list.push(fileOrLink);
+          else evidenceOfItem.set(submissionId, itemId, [fileOrLink]);
+        }
       }
       for (const { cityId } of batch) {
         const modules: Record<string, string> = {};
@@ -110,11 +112,7 @@ function readRoundInput(db: Db, roundId: number, onlyCityId?: number) {
           modules[mod.code] = moduleStatus(sub);
           if (sub?.status !== "verified") continue;
           for (const item of itemsOf.get(mod.module.id)!) {
-            const stored = answerOf.get(sub.id, item.id);
-            const answer = stored && {
-              value: stored[2] === null ? null : (JSON.parse(stored[2]) as unknown),
-              notApplicableReason: stored[3],
-            };
+            const answer = answerOf.get(sub.id, item.id);
             const inForce = valueInForce(item, answer, adjustmentOf.get(sub.id, item.id)) ?? null;
             const itemEvidence = evidenceOfItem.get(sub.id, item.id);
             if (!answer && !inForce && !itemEvidence) continue;
