@@ -2,7 +2,7 @@ import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { seedDemoRound } from "./demo-round";
 import { getRoundReport, getScorecard } from "./report";
-import { recomputeRound } from "./results";
+import { loadRoundInput, recomputeRound } from "./results";
 import { itemReviews, submissions } from "./schema";
 import { seedBase, seedDemoAccounts } from "./seed";
 import { createTestDb } from "./test-db";
@@ -39,6 +39,29 @@ describe("the demo round", () => {
     ]);
     expect(Math.min(tierMean.municipality!, tierMean.sub_provincial!)).toBeGreaterThan(tierMean.prefecture!);
     expect(recomputeRound(db, roundId).ok).toBe(true);
+    // What finalising reads (answers and evidence gathered per module by SQLite) is what the rows hold.
+    const input = loadRoundInput(db, roundId);
+    const plain = db.$client
+      .prepare(
+        "SELECT s.city_id, i.code, a.value, a.not_applicable_reason FROM answers a JOIN submissions s ON s.id = a.submission_id JOIN items i ON i.id = a.item_id WHERE s.round_id = ? AND s.status = 'verified'",
+      )
+      .all(roundId) as { city_id: number; code: string; value: string | null; not_applicable_reason: string | null }[];
+    expect(plain.length).toBe(108 * 58);
+    const itemOf = new Map(input.cities.map((c) => [c.cityId, c.items]));
+    for (const a of plain) {
+      const item = itemOf.get(a.city_id)![a.code]!;
+      expect([item.submitted, item.notApplicable]).toEqual([
+        a.value === null ? null : JSON.parse(a.value),
+        !!a.not_applicable_reason,
+      ]);
+    }
+    const files = db.$client
+      .prepare(
+        "SELECT count(*) FROM evidence e JOIN submissions s ON s.id = e.submission_id WHERE s.round_id = ? AND s.status = 'verified' AND e.deleted_at IS NULL",
+      )
+      .pluck()
+      .get(roundId);
+    expect(input.cities.flatMap((c) => Object.values(c.items).flatMap((i) => i.evidence)).length).toBe(files);
     // A city's scorecard: its indicators add up to its modules, and the indicators' means to the modules' means.
     const card = getScorecard(db, roundId, report.ranking[50]!.cityId)!;
     for (const m of card.modules) {
