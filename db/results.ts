@@ -3,7 +3,7 @@
  * signs, what a city's preliminary scorecard shows, and what verification recomputes and compares.
  */
 import "server-only";
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import { valueInForce } from "@/lib/review/value-in-force";
 import { detailRowsOf, inEngineOrder } from "@/lib/scoring/result-details";
@@ -12,6 +12,7 @@ import {
   type CityResults,
   computeResults,
   type DigestFramework,
+  type DigestSinks,
   type ItemInput,
   type Participant,
   participantsCanonical,
@@ -149,21 +150,24 @@ const CITIES_PER_READ = 200;
 
 /** Computes a round's results from its stored data (lib/scoring/round-results.ts). Used to finalise and to verify. */
 export function computeRoundResults(db: Db, roundId: number, onlyCityId?: number) {
-  const computed = computeResults(readRoundInput(db, roundId, onlyCityId));
-  const { cities: cityResults, cityIds, writeDigestTexts } = computed;
-  const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
   // The round's canonical text runs to tens of megabytes at national scale: hashed piece by piece as it is
-  // written, and each city's part in the same pass.
+  // written. Each city's own text is hashed as it comes too, begun while the city is scored.
   const hash = createHash("sha256");
-  const cityDigestOf: Record<string, string> = {};
-  writeDigestTexts({
+  const cityHashes = new Map<number, Hash>();
+  const sinks: DigestSinks = {
     round: (chunk) => hash.update(chunk),
     city: (cityId, pieces) => {
-      const cityHash = createHash("sha256");
+      let cityHash = cityHashes.get(cityId);
+      if (!cityHash) cityHashes.set(cityId, (cityHash = createHash("sha256")));
       for (const piece of pieces) cityHash.update(piece);
-      cityDigestOf[String(cityId)] = cityHash.digest("hex");
     },
-  });
+  };
+  const computed = computeResults(readRoundInput(db, roundId, onlyCityId), sinks);
+  const { cities: cityResults, cityIds } = computed;
+  computed.writeDigestTexts(sinks);
+  const cityDigestOf: Record<string, string> = {};
+  for (const [cityId, cityHash] of cityHashes) cityDigestOf[String(cityId)] = cityHash.digest("hex");
+  const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
   const cityDigests = () => cityDigestOf;
   // What the report names and ranks: the participants as they are now, and every city's published points.
   const participantsHash = () => sha256(participantsCanonical(listParticipants(db, roundId)));

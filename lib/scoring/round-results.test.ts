@@ -1,6 +1,13 @@
 import canonicalize from "canonicalize";
 import { describe, expect, it } from "vitest";
-import { cityCanonical, computeResults, type ResultRow, type RoundInput, rankingOf } from "./round-results";
+import {
+  cityCanonical,
+  computeResults,
+  type DigestSinks,
+  type ResultRow,
+  type RoundInput,
+  rankingOf,
+} from "./round-results";
 
 /** A result row as the digests have always covered it. */
 const digestRow = (r: ResultRow) => ({
@@ -97,16 +104,21 @@ describe("the round's canonical text", () => {
     }
   });
 
-  it("written with every city's part in one pass, gives the same texts", () => {
-    const chunks: string[] = [];
-    const cities = new Map<number, string>();
-    computeResults(input).writeDigestTexts({
-      round: (chunk) => chunks.push(chunk),
-      city: (cityId, pieces) => cities.set(cityId, pieces.join("")),
-    });
-    expect(chunks.join("")).toBe(canonical);
-    expect(cities.size).toBe(input.cities.length);
-    for (const cityId of [1, 8, 12, 2500]) expect(cities.get(cityId)).toBe(cityCanonical(input, cityId, rows));
+  it("written with every city's part in one pass, gives the same texts, whether a city's text begins as it is scored or at the end", () => {
+    for (const early of [false, true]) {
+      const chunks: string[] = [];
+      const cities = new Map<number, string>();
+      const sinks: DigestSinks = {
+        round: (chunk) => chunks.push(chunk),
+        city: (cityId, pieces) => cities.set(cityId, (cities.get(cityId) ?? "") + pieces.join("")),
+      };
+      computeResults(input, early ? sinks : undefined).writeDigestTexts(sinks);
+      expect(chunks.join("")).toBe(canonical);
+      expect(cities.size).toBe(input.cities.length);
+      for (const cityId of [1, 8, 12, 2500]) expect(cities.get(cityId)).toBe(cityCanonical(input, cityId, rows));
+    }
+    const begun = computeResults(input, { round: () => {}, city: () => {} });
+    expect(() => begun.writeDigestTexts({ round: () => {}, city: () => {} })).toThrow(/other sinks/);
   });
 
   it("for shapes the server never writes (a hostile bundle), falls back to canonicalize itself", () => {

@@ -83,8 +83,13 @@ export type CityResults = {
  * Results of every city (cities in the order given), ranks among the cities that took part, and the canonical
  * text. The cities are taken once, in turn: a server can read them a batch at a time (db/results.ts) and let each
  * go once its results and texts are made. `rows` gives every row, made from the cities' results when asked for.
+ * With `sinks`, each city's own text begins there as the city is scored (its input comes first in it) rather than
+ * being kept until `writeDigestTexts`, which must then be given the same sinks.
  */
-export function computeResults(input: Omit<RoundInput, "cities"> & { cities: Iterable<CityInput> }): {
+export function computeResults(
+  input: Omit<RoundInput, "cities"> & { cities: Iterable<CityInput> },
+  sinks?: DigestSinks,
+): {
   cities: CityResults[];
   readonly rows: ResultRow[];
   cityIds: number[];
@@ -95,8 +100,9 @@ export function computeResults(input: Omit<RoundInput, "cities"> & { cities: Ite
   const { roundId, framework } = input;
   const cities: CityResults[] = [];
   // Each city's input as RFC 8785 text (the part of its own digest that is its data), by id: the last of a
-  // repeated id, as `cityCanonical` reads an input.
+  // repeated id, as `cityCanonical` reads an input. Kept only when there are no sinks to write it to at once.
   const cityTexts = new Map<number, string>();
+  const frameworkText = sinks ? canon(framework) : "";
   const scorable = scorableShape(framework);
   // Codes as JSON strings, quoted once for the round rather than in each of its cities' texts.
   const quotedCodes = new Map<string, string>();
@@ -115,7 +121,8 @@ export function computeResults(input: Omit<RoundInput, "cities"> & { cities: Ite
   }[] = [];
   for (const city of input.cities) {
     const { cityId } = city;
-    cityTexts.set(cityId, cityInputText(city));
+    if (sinks) sinks.city(cityId, [`{"city":${cityInputText(city)},"framework":`, frameworkText]);
+    else cityTexts.set(cityId, cityInputText(city));
     const effective: Record<string, ScorableAnswer | undefined> = {};
     const statusOf = (code: string) => city.modules[code] ?? moduleStatus(null); // a module the city never started
     const ownValues: string[] = [];
@@ -222,8 +229,10 @@ export function computeResults(input: Omit<RoundInput, "cities"> & { cities: Ite
     get canonical() {
       return [...roundCanonicalChunks(roundId, framework, valueTexts, cities)].join("");
     },
-    writeDigestTexts: (sinks: DigestSinks) =>
-      writeDigestTexts({ roundId, framework, cityTexts, valueTexts }, cities, sinks),
+    writeDigestTexts: (to: DigestSinks) => {
+      if (sinks && to !== sinks) throw new Error("the cities' texts began in other sinks");
+      writeDigestTexts({ roundId, framework, cityTexts: sinks ? null : cityTexts, valueTexts }, cities, to);
+    },
   };
 }
 
@@ -237,7 +246,10 @@ function cityRowsText(city: CityResults): string {
   return parts.join(",");
 }
 
-/** Where `writeDigestTexts` writes: the round's canonical text piece by piece, and each city's in a few pieces. */
+/**
+ * Where the digest texts are written: the round's canonical text piece by piece, and each city's in a few pieces,
+ * in order (in one call, or begun while the city is scored and ended by `writeDigestTexts`).
+ */
 export type DigestSinks = { round: (chunk: string) => void; city: (cityId: number, pieces: string[]) => void };
 
 /**
@@ -246,7 +258,13 @@ export type DigestSinks = { round: (chunk: string) => void; city: (cityId: numbe
  * `cityCanonical` give (tested); the server hashes both as they come, which a national round needs.
  */
 function writeDigestTexts(
-  texts: { roundId: number; framework: DigestFramework; cityTexts: Map<number, string>; valueTexts: string[] },
+  texts: {
+    roundId: number;
+    framework: DigestFramework;
+    /** null when each city's text was begun in the sinks already */
+    cityTexts: Map<number, string> | null;
+    valueTexts: string[];
+  },
   cities: CityResults[],
   sinks: DigestSinks,
 ): void {
@@ -257,11 +275,11 @@ function writeDigestTexts(
     const rowTexts = cityRowsText(city);
     sinks.round(i ? `,${rowTexts}` : rowTexts);
     // In pieces: the framework's text is the same for every city, and thousands of copies of it add up.
-    sinks.city(city.cityId, [
-      `{"city":${texts.cityTexts.get(city.cityId) ?? "null"},"framework":`,
-      framework,
-      `,"results":[${rowTexts}],"roundId":${roundId}}`,
-    ]);
+    const end = `,"results":[${rowTexts}],"roundId":${roundId}}`;
+    sinks.city(
+      city.cityId,
+      texts.cityTexts ? [`{"city":${texts.cityTexts.get(city.cityId) ?? "null"},"framework":`, framework, end] : [end],
+    );
   });
   sinks.round(`],"roundId":${roundId},"values":`);
   for (const chunk of joinedArray(texts.valueTexts)) sinks.round(chunk);
