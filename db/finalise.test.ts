@@ -153,6 +153,9 @@ describe("finalisation", () => {
         .all()
         .map((n) => n.kind);
     expect(told(lhasaStaff.id)).toEqual(["resultsPublishedUnranked"]);
+    expect(db.select().from(notifications).where(eq(notifications.userId, lhasaStaff.id)).get()!.href).toBe(
+      `/rounds/${roundId}/report/cities/lhasa`,
+    );
 
     const totals = db
       .select()

@@ -121,13 +121,12 @@ export function computeResults(
   }[] = [];
   for (const city of input.cities) {
     const { cityId } = city;
-    if (sinks) sinks.city(cityId, [`{"city":${cityInputText(city)},"framework":`, frameworkText]);
-    else cityTexts.set(cityId, cityInputText(city));
     const effective: Record<string, ScorableAnswer | undefined> = {};
     const statusOf = (code: string) => city.modules[code] ?? moduleStatus(null); // a module the city never started
     const ownValues: string[] = [];
     // The texts of each verified item's submitted and verified value, made once for its value and its detail.
     const valueTextsOf = new Map<string, [submitted: string, verified: string]>();
+    const evidenceTextOf = new Map<string, string>();
     for (const mod of framework) {
       if (statusOf(mod.code) !== "verified") continue; // not submitted (or not verified): every item scores 0
       for (const ind of mod.indicators) {
@@ -142,13 +141,19 @@ export function computeResults(
           // An input value's RFC 8785 text, keys in code-unit order (cityId, evidence, itemCode, notApplicable,
           // submitted, verified).
           const evidence = entered?.evidence ?? [];
+          const evidenceText = canonValue(evidence.length < 2 ? evidence : [...evidence].sort());
+          // The city's own text writes its evidence as given: the same text when there is nothing to sort.
+          if (evidence.length < 2) evidenceTextOf.set(item.code, evidenceText);
           ownValues.push(
-            `{"cityId":${cityId},"evidence":${canonValue(evidence.length < 2 ? evidence : [...evidence].sort())},"itemCode":${quoted(item.code)},"notApplicable":${!!entered?.notApplicable},"submitted":${texts[0]},"verified":${texts[1]}}`,
+            `{"cityId":${cityId},"evidence":${evidenceText},"itemCode":${quoted(item.code)},"notApplicable":${!!entered?.notApplicable},"submitted":${texts[0]},"verified":${texts[1]}}`,
           );
         }
       }
     }
     valueTexts.push(ownValues.join(","));
+    const inputText = cityInputText(city, { submitted: valueTextsOf, evidence: evidenceTextOf });
+    if (sinks) sinks.city(cityId, [`{"city":${inputText},"framework":`, frameworkText]);
+    else cityTexts.set(cityId, inputText);
     const card = scoreFramework(scorable, effective);
     const moduleRows: Record<string, ResultRow> = {};
     const ranked: ResultRow[] = [];
@@ -362,22 +367,30 @@ function answerText(answer: ScorableAnswer): string {
 }
 
 /** An item input's RFC 8785 text (evidence, inForce, notApplicable, submitted); an unusual shape goes the long way. */
-function itemInputText(input: ItemInput): string {
+function itemInputText(input: ItemInput, known?: { submitted?: string; evidence?: string }): string {
   if (!hasOnly(input, ["evidence", "inForce", "notApplicable", "submitted"], true) || !Array.isArray(input.evidence))
     return canon(input);
   const inForce = input.inForce === null ? "null" : answerText(input.inForce);
-  return `{"evidence":${canonValue(input.evidence)},"inForce":${inForce},"notApplicable":${canonValue(input.notApplicable)},"submitted":${canonValue(input.submitted)}}`;
+  return `{"evidence":${known?.evidence ?? canonValue(input.evidence)},"inForce":${inForce},"notApplicable":${canonValue(input.notApplicable)},"submitted":${known?.submitted ?? canonValue(input.submitted)}}`;
 }
 
+/**
+ * Texts of a city's item inputs already written for its values, by item code, used again in its own text: the
+ * submitted value's, and the evidence list's when there was nothing to sort.
+ */
+type KnownTexts = { submitted: Map<string, [submitted: string, verified: string]>; evidence: Map<string, string> };
+
 /** A city input's RFC 8785 text (cityId, items by code, modules by code, each sorted by code unit). */
-function cityText(city: CityInput): string {
-  const entries = (record: Record<string, unknown>, text: (value: never) => string) =>
+function cityText(city: CityInput, known?: KnownTexts): string {
+  const entries = (record: Record<string, unknown>, text: (value: never, key: string) => string) =>
     Object.keys(record)
       .sort()
       .filter((key) => record[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${text(record[key] as never)}`)
+      .map((key) => `${JSON.stringify(key)}:${text(record[key] as never, key)}`)
       .join(",");
-  return `{"cityId":${canonValue(city.cityId)},"items":{${entries(city.items, itemInputText)}},"modules":{${entries(city.modules, canonValue)}}}`;
+  const itemText = (input: ItemInput, code: string) =>
+    itemInputText(input, known && { submitted: known.submitted.get(code)?.[0], evidence: known.evidence.get(code) });
+  return `{"cityId":${canonValue(city.cityId)},"items":{${entries(city.items, itemText)}},"modules":{${entries(city.modules, canonValue)}}}`;
 }
 
 /** The text of one array made of runs of element texts (each already joined by commas; empty runs add nothing). */
@@ -431,13 +444,13 @@ function cityTextOf(input: RoundInput): (cityId: number) => string {
 }
 
 /** A city input's text; an unusual shape goes the long way. */
-function cityInputText(city: CityInput): string {
+function cityInputText(city: CityInput, known?: KnownTexts): string {
   const record = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
   return hasOnly(city, ["cityId", "items", "modules"], true) &&
     typeof city.cityId === "number" &&
     record(city.items) &&
     record(city.modules)
-    ? cityText(city)
+    ? cityText(city, known)
     : canon(city);
 }
 
