@@ -141,9 +141,10 @@ export function computeResults(
           // An input value's RFC 8785 text, keys in code-unit order (cityId, evidence, itemCode, notApplicable,
           // submitted, verified).
           const evidence = entered?.evidence ?? [];
-          const evidenceText = canonValue(evidence.length < 2 ? evidence : [...evidence].sort());
+          const unsortable = Array.isArray(evidence) && evidence.length < 2;
+          const evidenceText = canonValue(unsortable ? evidence : [...evidence].sort());
           // The city's own text writes its evidence as given: the same text when there is nothing to sort.
-          if (evidence.length < 2) evidenceTextOf.set(item.code, evidenceText);
+          if (unsortable) evidenceTextOf.set(item.code, evidenceText);
           ownValues.push(
             `{"cityId":${cityId},"evidence":${evidenceText},"itemCode":${quoted(item.code)},"notApplicable":${!!entered?.notApplicable},"submitted":${texts[0]},"verified":${texts[1]}}`,
           );
