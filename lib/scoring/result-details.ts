@@ -11,11 +11,6 @@ import type { StoredDetail } from "./stored-detail";
 
 export type { StoredDetail };
 
-/** Whether a row is one of the ranked figures (a row of `results`) rather than a detail. */
-export function isRanked(row: Pick<ResultRow, "level">): boolean {
-  return row.level === "total" || row.level === "module";
-}
-
 /** A city's stored details as the result rows they were made from. */
 export function detailRowsOf(roundId: number, cityId: number, stored: StoredDetail[]): ResultRow[] {
   return stored.map(([level, code, points, submittedValue, verifiedValue, reviewStatus, notSubmitted]) =>

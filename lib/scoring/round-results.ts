@@ -432,16 +432,8 @@ function* roundCanonicalChunks(
 export function cityCanonical(input: RoundInput, cityId: number, rows: ResultRow[]): string {
   const own = rows.filter((r) => r.cityId === cityId).map(rowText);
   // canonicalize({ roundId, framework, city, results }): keys in code-unit order city, framework, results, roundId.
-  return `{"city":${cityTextOf(input)(cityId)},"framework":${canon(input.framework)},"results":[${own.join(",")}],"roundId":${canon(input.roundId)}}`;
-}
-
-/** A city input's text by id (null for a city the input does not hold). */
-function cityTextOf(input: RoundInput): (cityId: number) => string {
-  const cities = new Map(input.cities.map((c) => [c.cityId, c]));
-  return (cityId) => {
-    const city = cities.get(cityId);
-    return city ? cityInputText(city) : "null";
-  };
+  const city = input.cities.findLast((c) => c.cityId === cityId); // the last of a repeated id
+  return `{"city":${city ? cityInputText(city) : "null"},"framework":${canon(input.framework)},"results":[${own.join(",")}],"roundId":${canon(input.roundId)}}`;
 }
 
 /** A city input's text; an unusual shape goes the long way. */
