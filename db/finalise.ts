@@ -4,7 +4,7 @@
  * a canonical snapshot anyone can recompute. Database triggers then refuse writes to the round's data.
  */
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { ModuleStatus, SessionUser } from "@/lib/domain";
 import { type ResultRow } from "@/lib/scoring/round-results";
 import type { FinalisationRecord, SignedRecord } from "@/lib/signing/signature";
@@ -32,11 +32,10 @@ export type Blocker = {
 export function listBlockers(db: Db | Tx, roundId: number): Blocker[] {
   const shape = loadFrameworkShape(db, roundId);
   const participants = db
-    .select({ id: cities.id, code: cities.code, nameZh: cities.nameZh, nameEn: cities.nameEn })
+    .select({ id: roundCities.cityId })
     .from(roundCities)
-    .innerJoin(cities, eq(cities.id, roundCities.cityId))
     .where(eq(roundCities.roundId, roundId))
-    .orderBy(asc(cities.id))
+    .orderBy(asc(roundCities.cityId))
     .all();
   const statusOf = moduleStatusLookup(
     db
@@ -45,23 +44,27 @@ export function listBlockers(db: Db | Tx, roundId: number): Blocker[] {
       .where(eq(submissions.roundId, roundId))
       .all(),
   );
-  const blockers: Blocker[] = [];
+  const open: { cityId: number; moduleCode: string; status: ModuleStatus }[] = [];
   for (const city of participants) {
     for (const mod of shape) {
       const status = statusOf(city.id, mod.module.id);
-      if (!isSettled(status)) {
-        blockers.push({
-          cityId: city.id,
-          cityCode: city.code,
-          cityNameZh: city.nameZh,
-          cityNameEn: city.nameEn,
-          moduleCode: mod.code,
-          status,
-        });
-      }
+      if (!isSettled(status)) open.push({ cityId: city.id, moduleCode: mod.code, status });
     }
   }
-  return blockers;
+  if (!open.length) return [];
+  // Names only of the cities that block: a national round that is ready to finalise has 2,800 participants.
+  const named = new Map(
+    db
+      .select({ id: cities.id, code: cities.code, nameZh: cities.nameZh, nameEn: cities.nameEn })
+      .from(cities)
+      .where(inArray(cities.id, [...new Set(open.map((b) => b.cityId))]))
+      .all()
+      .map((c) => [c.id, c]),
+  );
+  return open.map(({ cityId, moduleCode, status }) => {
+    const city = named.get(cityId)!;
+    return { cityId, cityCode: city.code, cityNameZh: city.nameZh, cityNameEn: city.nameEn, moduleCode, status };
+  });
 }
 
 /** An admin closes a module the city never completed; it scores 0 and is flagged in every output. */

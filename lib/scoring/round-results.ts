@@ -114,70 +114,105 @@ export function computeResults(
   // Each city's input values as RFC 8785 text, its values joined by commas ("" for none): what the digests
   // cover, kept as one string per city rather than an object per item.
   const valueTexts: string[] = [];
+  const texts = textParts(framework, quoted);
   const totals: {
     total: number;
     modules: Record<string, number>;
     rows: { total: ResultRow; modules: Record<string, ResultRow> };
   }[] = [];
+  // A national round writes about 100 MB of text: each city's texts are made as lists of pieces joined once
+  // (one copy) rather than as strings added up item by item (a copy and a few objects more per item).
   for (const city of input.cities) {
     const { cityId } = city;
     const effective: Record<string, ScorableAnswer | undefined> = {};
     const statusOf = (code: string) => city.modules[code] ?? moduleStatus(null); // a module the city never started
-    const ownValues: string[] = [];
-    // The texts of each verified item's submitted and verified value, made once for its value and its detail.
-    const valueTextsOf = new Map<string, [submitted: string, verified: string]>();
-    const evidenceTextOf = new Map<string, string>();
+    // What each verified item's texts are made of, by the item's place in the framework: written once for its
+    // value, the city's own text and its stored detail.
+    const entered: (ItemInput | undefined)[] = [];
+    const submittedTexts: string[] = [];
+    const verifiedTexts: string[] = [];
+    const evidenceTexts: (string | undefined)[] = [];
+    const inForceValueTexts: (string | undefined)[] = [];
+    const values: (string | number)[] = [];
+    const valueHead = `{"cityId":${cityId},"evidence":`;
+    let place = -1;
     for (const mod of framework) {
-      if (statusOf(mod.code) !== "verified") continue; // not submitted (or not verified): every item scores 0
+      if (statusOf(mod.code) !== "verified") {
+        place += mod.indicators.reduce((n, i) => n + i.items.length, 0);
+        continue; // not submitted (or not verified): every item scores 0
+      }
       for (const ind of mod.indicators) {
         for (const item of ind.items) {
-          const entered = city.items[item.code];
-          effective[item.code] = entered?.inForce ?? undefined;
-          const texts: [string, string] = [
-            canonValue(entered?.submitted ?? null),
-            canonValue(verifiedValueOf(entered?.inForce ?? null)),
-          ];
-          valueTextsOf.set(item.code, texts);
+          place++;
+          const input = city.items[item.code];
+          const inForce = input?.inForce ?? null;
+          effective[item.code] = inForce ?? undefined;
+          const submitted = input?.submitted ?? null;
+          const submittedText = canonValue(submitted);
+          const verified = verifiedValueOf(inForce);
+          // A value the reviewers left as it was is the same value: its text is written once.
+          const verifiedText = verified === submitted ? submittedText : canonValue(verified);
+          // The digests write evidence sorted in the round's values and as given in the city's own text: one text
+          // when it is sorted already (as read from the database).
+          const evidence = input?.evidence ?? [];
+          const sorted = isSortedStrings(evidence);
+          const evidenceText = canonValue(sorted ? evidence : [...evidence].sort());
           // An input value's RFC 8785 text, keys in code-unit order (cityId, evidence, itemCode, notApplicable,
           // submitted, verified).
-          const evidence = entered?.evidence ?? [];
-          const unsortable = Array.isArray(evidence) && evidence.length < 2;
-          const evidenceText = canonValue(unsortable ? evidence : [...evidence].sort());
-          // The city's own text writes its evidence as given: the same text when there is nothing to sort.
-          if (unsortable) evidenceTextOf.set(item.code, evidenceText);
-          ownValues.push(
-            `{"cityId":${cityId},"evidence":${evidenceText},"itemCode":${quoted(item.code)},"notApplicable":${!!entered?.notApplicable},"submitted":${texts[0]},"verified":${texts[1]}}`,
-          );
+          if (values.length) values.push(",");
+          values.push(valueHead, evidenceText, texts.valueMiddle(place, !!input?.notApplicable), submittedText);
+          values.push(',"verified":', verifiedText, "}");
+          submittedTexts[place] = submittedText;
+          verifiedTexts[place] = verifiedText;
+          // The city's own text takes the items it has (not inherited ones), by place.
+          if (input !== undefined && Object.hasOwn(city.items, item.code)) {
+            entered[place] = input;
+            evidenceTexts[place] = sorted ? evidenceText : undefined;
+            inForceValueTexts[place] =
+              inForce?.value === verified ? verifiedText : inForce?.value === submitted ? submittedText : undefined;
+          }
         }
       }
     }
-    valueTexts.push(ownValues.join(","));
-    const inputText = cityInputText(city, { submitted: valueTextsOf, evidence: evidenceTextOf });
-    if (sinks) sinks.city(cityId, [`{"city":${inputText},"framework":`, frameworkText]);
-    else cityTexts.set(cityId, inputText);
+    valueTexts.push(values.join(""));
+    const inputText = isPlainCity(city)
+      ? cityTextFrom(city, texts, { entered, submittedTexts, evidenceTexts, inForceValueTexts })
+      : null;
+    const cityText = inputText ?? cityInputText(city);
+    if (sinks) sinks.city(cityId, ['{"city":', cityText, ',"framework":', frameworkText]);
+    else cityTexts.set(cityId, cityText);
     const card = scoreFramework(scorable, effective);
     const moduleRows: Record<string, ResultRow> = {};
     const ranked: ResultRow[] = [];
-    // The JSON text of the city's stored details (stored-detail.ts), written by hand from the texts above.
-    const details: string[] = [];
+    // The JSON text of the city's stored details (stored-detail.ts), and the texts of its unranked rows.
+    const details: (string | number)[] = ["["];
     const segments: string[] = [];
-    let segment: string[] = [];
+    const rowHead = `{"cityId":${cityId},"code":`;
+    place = -1;
+    let indicatorPlace = -1;
     for (const mod of framework) {
       const status = statusOf(mod.code);
       const notSubmitted = status !== "verified";
-      const statusText = JSON.stringify(status);
+      const detailTail = `,${JSON.stringify(status)},${notSubmitted}]`;
+      const segment: (string | number)[] = [];
       for (const ind of mod.indicators) {
         for (const item of ind.items) {
+          place++;
           const points = card.items[item.code] ?? 0;
-          const [submitted, verified] = (!notSubmitted && valueTextsOf.get(item.code)) || NO_VALUES;
-          details.push(
-            `["item",${quoted(item.code)},${points},${submitted},${verified},${statusText},${notSubmitted}]`,
-          );
-          segment.push(unrankedRowText(cityId, quoted(item.code), "item", notSubmitted, points));
+          if (details.length > 1) details.push(",");
+          details.push(texts.itemDetailHead(place), points, ",");
+          if (notSubmitted) details.push("null,null");
+          else details.push(submittedTexts[place]!, ",", verifiedTexts[place]!);
+          details.push(detailTail);
+          if (segment.length) segment.push(",");
+          segment.push(rowHead, texts.itemRowMiddle(place, notSubmitted), points, ',"rank":null}');
         }
+        indicatorPlace++;
         const points = card.indicators[ind.code] ?? 0;
-        details.push(`["indicator",${quoted(ind.code)},${jsonNumber(points)},null,null,${statusText},${notSubmitted}]`);
-        segment.push(unrankedRowText(cityId, quoted(ind.code), "indicator", notSubmitted, points));
+        if (details.length > 1) details.push(",");
+        details.push(texts.indicatorDetailHead(indicatorPlace), jsonNumber(points), ",null,null", detailTail);
+        if (segment.length) segment.push(",");
+        segment.push(rowHead, texts.indicatorRowMiddle(indicatorPlace, notSubmitted), points, ',"rank":null}');
       }
       const moduleRow: ResultRow = {
         roundId,
@@ -190,9 +225,9 @@ export function computeResults(
       };
       moduleRows[mod.code] = moduleRow;
       ranked.push(moduleRow);
-      segments.push(segment.join(","));
-      segment = [];
+      segments.push(segment.join(""));
     }
+    details.push("]");
     const anyMissing = framework.some((m) => statusOf(m.code) !== "verified");
     // A city that submitted no module at all took no part: listed as such, without a rank.
     const absent = framework.every((m) => statusOf(m.code) !== "verified");
@@ -207,7 +242,7 @@ export function computeResults(
     };
     ranked.push(totalRow);
     segments.push("");
-    cities.push({ cityId, ranked, details: `[${details.join(",")}]`, segments });
+    cities.push({ cityId, ranked, details: details.join(""), segments });
     if (!absent)
       totals.push({ total: card.total, modules: card.modules, rows: { total: totalRow, modules: moduleRows } });
   }
@@ -242,14 +277,84 @@ export function computeResults(
   };
 }
 
+/**
+ * The pieces of a round's texts that are the same for every city, by an item's (or indicator's) place in the
+ * framework: made once per round instead of once per city.
+ */
+function textParts(framework: DigestFramework, quoted: (code: string) => string) {
+  const items = framework.flatMap((m) => m.indicators.flatMap((i) => i.items));
+  const indicators = framework.flatMap((m) => m.indicators);
+  const codes = items.map((x) => x.code);
+  const byCode = (a: number, b: number) => (codes[a]! < codes[b]! ? -1 : codes[a]! > codes[b]! ? 1 : 0);
+  // Each text piece with a flag false, then true.
+  const twoWays = <T>(list: T[], text: (x: T, flag: boolean) => string) =>
+    list.flatMap((x) => [text(x, false), text(x, true)]);
+  const valueMiddles = twoWays(items, (x, na) => `,"itemCode":${quoted(x.code)},"notApplicable":${na},"submitted":`);
+  const itemRowMiddles = twoWays(items, (x, ns) => `${quoted(x.code)},"level":"item","notSubmitted":${ns},"points":`);
+  const indicatorRowMiddles = twoWays(
+    indicators,
+    (x, ns) => `${quoted(x.code)},"level":"indicator","notSubmitted":${ns},"points":`,
+  );
+  const itemDetailHeads = items.map((x) => `["item",${quoted(x.code)},`);
+  const indicatorDetailHeads = indicators.map((x) => `["indicator",${quoted(x.code)},`);
+  const itemKeys = items.map((x) => `${quoted(x.code)}:`);
+  return {
+    /** the items' places in code-unit order of their codes, as a city text keys them; none when codes repeat */
+    order: new Set(codes).size === codes.length ? codes.map((_, place) => place).sort(byCode) : null,
+    itemKey: (place: number) => itemKeys[place]!,
+    valueMiddle: (place: number, notApplicable: boolean) => valueMiddles[2 * place + (notApplicable ? 1 : 0)]!,
+    itemRowMiddle: (place: number, notSubmitted: boolean) => itemRowMiddles[2 * place + (notSubmitted ? 1 : 0)]!,
+    indicatorRowMiddle: (place: number, notSubmitted: boolean) =>
+      indicatorRowMiddles[2 * place + (notSubmitted ? 1 : 0)]!,
+    itemDetailHead: (place: number) => itemDetailHeads[place]!,
+    indicatorDetailHead: (place: number) => indicatorDetailHeads[place]!,
+  };
+}
+
+/**
+ * A city input's text made from the texts of its items' parts already written for its values (by place), or
+ * null when it has items those do not cover (an item of a module not verified, or one the framework does not
+ * name) or the framework repeats a code: its text is then written the long way.
+ */
+function cityTextFrom(
+  city: CityInput,
+  texts: ReturnType<typeof textParts>,
+  own: {
+    entered: (ItemInput | undefined)[];
+    submittedTexts: string[];
+    evidenceTexts: (string | undefined)[];
+    inForceValueTexts: (string | undefined)[];
+  },
+): string | null {
+  if (!texts.order) return null;
+  const parts: string[] = ['{"cityId":', canonValue(city.cityId), ',"items":{'];
+  let count = 0;
+  for (const place of texts.order) {
+    const input = own.entered[place];
+    if (input === undefined) continue;
+    if (count++) parts.push(",");
+    parts.push(texts.itemKey(place));
+    pushItemInputText(parts, input, own.submittedTexts[place], own.evidenceTexts[place], own.inForceValueTexts[place]);
+  }
+  if (count !== definedKeyCount(city.items)) return null;
+  parts.push('},"modules":{', entriesText(city.modules, canonValue), "}}");
+  return parts.join("");
+}
+
 /** The RFC 8785 text of a city's rows: each ranked row after the rows before it. */
 function cityRowsText(city: CityResults): string {
+  return cityRowsPieces(city).join("");
+}
+
+/** `cityRowsText` in pieces, for hashing without first copying them into one string. */
+function cityRowsPieces(city: CityResults): string[] {
   const parts: string[] = [];
   city.ranked.forEach((row, i) => {
-    if (city.segments[i]) parts.push(city.segments[i]!);
+    if (i) parts.push(",");
+    if (city.segments[i]) parts.push(city.segments[i]!, ",");
     parts.push(rowText(row));
   });
-  return parts.join(",");
+  return parts;
 }
 
 /**
@@ -278,14 +383,14 @@ function writeDigestTexts(
   const roundId = canon(texts.roundId);
   sinks.round(`{"framework":${framework},"results":[`);
   cities.forEach((city, i) => {
-    const rowTexts = cityRowsText(city);
-    sinks.round(i ? `,${rowTexts}` : rowTexts);
-    // In pieces: the framework's text is the same for every city, and thousands of copies of it add up.
-    const end = `,"results":[${rowTexts}],"roundId":${roundId}}`;
-    sinks.city(
-      city.cityId,
-      texts.cityTexts ? [`{"city":${texts.cityTexts.get(city.cityId) ?? "null"},"framework":`, framework, end] : [end],
-    );
+    const rows = cityRowsPieces(city);
+    if (i) sinks.round(",");
+    for (const piece of rows) sinks.round(piece);
+    // In pieces: the framework's text is the same for every city, and thousands of copies of it add up; so do
+    // copies of a city's texts with a few characters added.
+    const end = [',"results":[', ...rows, `],"roundId":${roundId}}`];
+    const cityText = texts.cityTexts?.get(city.cityId) ?? "null";
+    sinks.city(city.cityId, texts.cityTexts ? ['{"city":', cityText, ',"framework":', framework, ...end] : end);
   });
   sinks.round(`],"roundId":${roundId},"values":`);
   for (const chunk of joinedArray(texts.valueTexts)) sinks.round(chunk);
@@ -311,13 +416,8 @@ function canonValue(value: unknown): string {
       if (value === null) return "null";
       if (Array.isArray(value)) {
         // A list of strings (evidence, a multiple choice) is its JSON text; anything else goes the long way.
-        let text = "[";
-        for (let i = 0; i < value.length; i++) {
-          const element: unknown = value[i];
-          if (typeof element !== "string") return canon(value);
-          text += i ? `,${JSON.stringify(element)}` : JSON.stringify(element);
-        }
-        return `${text}]`;
+        for (let i = 0; i < value.length; i++) if (typeof value[i] !== "string") return canon(value);
+        return JSON.stringify(value);
       }
   }
   return canon(value);
@@ -328,12 +428,22 @@ function rowText(r: ResultRow): string {
   return `{"cityId":${r.cityId},"code":${JSON.stringify(r.code)},"level":"${r.level}","notSubmitted":${r.notSubmitted},"points":${r.points},"rank":${r.rank ?? null}}`;
 }
 
-/** `rowText` of an indicator or item row, which has no rank, without making the row; its code already quoted. */
-function unrankedRowText(cityId: number, code: string, level: string, notSubmitted: boolean, points: number): string {
-  return `{"cityId":${cityId},"code":${code},"level":"${level}","notSubmitted":${notSubmitted},"points":${points},"rank":null}`;
+/** Whether a value is a list of strings in code-unit order, as `Array.prototype.sort` leaves one. */
+function isSortedStrings(value: unknown): value is string[] {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const element: unknown = value[i];
+    if (typeof element !== "string" || (i > 0 && (value[i - 1] as string) > element)) return false;
+  }
+  return true;
 }
 
-const NO_VALUES: [string, string] = ["null", "null"];
+/** How many own keys of a record have a value (`Object.keys` less the undefined ones), allocating nothing. */
+function definedKeyCount(record: Record<string, unknown>): number {
+  let count = 0;
+  for (const key in record) if (Object.hasOwn(record, key) && record[key] !== undefined) count++;
+  return count;
+}
 
 /** A number as JSON writes it: a rule a bundle made up can score NaN, which JSON has no word for. */
 function jsonNumber(value: number): string {
@@ -357,41 +467,70 @@ function hasOnly(value: unknown, keys: string[], all = false): boolean {
   return !all || count === keys.length;
 }
 
-/** A value in force's RFC 8785 text: keys in code-unit order (notApplicable, urlJudgement, value), absent ones left out. */
-function answerText(answer: ScorableAnswer): string {
-  if (!hasOnly(answer, ["notApplicable", "urlJudgement", "value"])) return canon(answer);
-  let text = "";
-  if (answer.notApplicable !== undefined) text += `,"notApplicable":${canonValue(answer.notApplicable)}`;
-  if (answer.urlJudgement !== undefined) text += `,"urlJudgement":${canonValue(answer.urlJudgement)}`;
-  if (answer.value !== undefined) text += `,"value":${canonValue(answer.value)}`;
-  return `{${text.slice(1)}}`;
-}
-
-/** An item input's RFC 8785 text (evidence, inForce, notApplicable, submitted); an unusual shape goes the long way. */
-function itemInputText(input: ItemInput, known?: { submitted?: string; evidence?: string }): string {
-  if (!hasOnly(input, ["evidence", "inForce", "notApplicable", "submitted"], true) || !Array.isArray(input.evidence))
-    return canon(input);
-  const inForce = input.inForce === null ? "null" : answerText(input.inForce);
-  return `{"evidence":${known?.evidence ?? canonValue(input.evidence)},"inForce":${inForce},"notApplicable":${canonValue(input.notApplicable)},"submitted":${known?.submitted ?? canonValue(input.submitted)}}`;
+/**
+ * Adds a value in force's RFC 8785 text to `parts`: keys in code-unit order (notApplicable, urlJudgement, value),
+ * absent ones left out; `valueText`, when given, is its value's text already written.
+ */
+function pushAnswerText(parts: string[], answer: ScorableAnswer, valueText?: string): void {
+  if (!hasOnly(answer, ["notApplicable", "urlJudgement", "value"])) {
+    parts.push(canon(answer));
+    return;
+  }
+  let open = "{";
+  if (answer.notApplicable !== undefined) {
+    parts.push(open, '"notApplicable":', canonValue(answer.notApplicable));
+    open = ",";
+  }
+  if (answer.urlJudgement !== undefined) {
+    parts.push(open, '"urlJudgement":', canonValue(answer.urlJudgement));
+    open = ",";
+  }
+  if (answer.value !== undefined) {
+    parts.push(open, '"value":', valueText ?? canonValue(answer.value));
+    open = ",";
+  }
+  parts.push(open === "{" ? "{}" : "}");
 }
 
 /**
- * Texts of a city's item inputs already written for its values, by item code, used again in its own text: the
- * submitted value's, and the evidence list's when there was nothing to sort.
+ * Adds an item input's RFC 8785 text (evidence, inForce, notApplicable, submitted) to `parts`; an unusual shape
+ * goes the long way. The texts of its parts already written for the round's values are used when given.
  */
-type KnownTexts = { submitted: Map<string, [submitted: string, verified: string]>; evidence: Map<string, string> };
+function pushItemInputText(
+  parts: string[],
+  input: ItemInput,
+  submittedText?: string,
+  evidenceText?: string,
+  inForceValueText?: string,
+): void {
+  if (!hasOnly(input, ["evidence", "inForce", "notApplicable", "submitted"], true) || !Array.isArray(input.evidence)) {
+    parts.push(canon(input));
+    return;
+  }
+  parts.push('{"evidence":', evidenceText ?? canonValue(input.evidence), ',"inForce":');
+  if (input.inForce === null) parts.push("null");
+  else pushAnswerText(parts, input.inForce, inForceValueText);
+  parts.push(',"notApplicable":', canonValue(input.notApplicable));
+  parts.push(',"submitted":', submittedText ?? canonValue(input.submitted), "}");
+}
+
+/** The RFC 8785 text of a record's entries (no braces), keys in code-unit order, undefined values left out. */
+function entriesText<T>(record: Record<string, T>, text: (value: T) => string): string {
+  return Object.keys(record)
+    .sort()
+    .filter((key) => record[key] !== undefined)
+    .map((key) => `${JSON.stringify(key)}:${text(record[key]!)}`)
+    .join(",");
+}
 
 /** A city input's RFC 8785 text (cityId, items by code, modules by code, each sorted by code unit). */
-function cityText(city: CityInput, known?: KnownTexts): string {
-  const entries = (record: Record<string, unknown>, text: (value: never, key: string) => string) =>
-    Object.keys(record)
-      .sort()
-      .filter((key) => record[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${text(record[key] as never, key)}`)
-      .join(",");
-  const itemText = (input: ItemInput, code: string) =>
-    itemInputText(input, known && { submitted: known.submitted.get(code)?.[0], evidence: known.evidence.get(code) });
-  return `{"cityId":${canonValue(city.cityId)},"items":{${entries(city.items, itemText)}},"modules":{${entries(city.modules, canonValue)}}}`;
+function cityText(city: CityInput): string {
+  const itemText = (input: ItemInput) => {
+    const parts: string[] = [];
+    pushItemInputText(parts, input);
+    return parts.join("");
+  };
+  return `{"cityId":${canonValue(city.cityId)},"items":{${entriesText(city.items, itemText)}},"modules":{${entriesText(city.modules, canonValue)}}}`;
 }
 
 /** The text of one array made of runs of element texts (each already joined by commas; empty runs add nothing). */
@@ -436,15 +575,20 @@ export function cityCanonical(input: RoundInput, cityId: number, rows: ResultRow
   return `{"city":${city ? cityInputText(city) : "null"},"framework":${canon(input.framework)},"results":[${own.join(",")}],"roundId":${canon(input.roundId)}}`;
 }
 
-/** A city input's text; an unusual shape goes the long way. */
-function cityInputText(city: CityInput, known?: KnownTexts): string {
+/** Whether a city input has the usual shape, whose text the fast paths write; anything else goes the long way. */
+function isPlainCity(city: CityInput): boolean {
   const record = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
-  return hasOnly(city, ["cityId", "items", "modules"], true) &&
+  return (
+    hasOnly(city, ["cityId", "items", "modules"], true) &&
     typeof city.cityId === "number" &&
     record(city.items) &&
     record(city.modules)
-    ? cityText(city, known)
-    : canon(city);
+  );
+}
+
+/** A city input's text; an unusual shape goes the long way. */
+function cityInputText(city: CityInput): string {
+  return isPlainCity(city) ? cityText(city) : canon(city);
 }
 
 /** A participating city as the report names and groups it. */
