@@ -90,21 +90,17 @@ function readRoundInput(db: Db, roundId: number, onlyCityId?: number) {
     })),
   }));
   const itemsOf = new Map(shape.map((m) => [m.module.id, m.indicators.flatMap((i) => i.items)]));
+  // Each item's place among its module's items, by item id.
+  const placeOf = new Map([...itemsOf.values()].flatMap((own) => own.map((x, at) => [x.id, at] as const)));
   function* cities(): Generator<CityInput> {
     for (let i = 0; i < participants.length; i += CITIES_PER_READ) {
       const batch = participants.slice(i, i + CITIES_PER_READ);
       const range = [roundId, batch[0]!.cityId, batch.at(-1)!.cityId];
-      const answerOf = new BySubmission<{ value: unknown; notApplicableReason: string | null }>();
-      const evidenceOfItem = new BySubmission<string[]>();
-      for (const [submissionId, answers, evidence] of verifiedModules.all(...range)) {
-        for (const [itemId, value, notApplicableReason] of JSON.parse(answers) as [number, unknown, string | null][])
-          answerOf.set(submissionId, itemId, { value, notApplicableReason });
-        for (const [itemId, fileOrLink] of JSON.parse(evidence) as [number, string][]) {
-          const list = evidenceOfItem.get(submissionId, itemId);
-          if (list) list.push(fileOrLink);
-          else evidenceOfItem.set(submissionId, itemId, [fileOrLink]);
-        }
-      }
+      // Each verified module's answers and evidence as SQLite wrote them, by submission: parsed only when its
+      // city is taken, so that a batch waits as a few strings rather than a hundred thousand objects.
+      const readOf = new Map<number, [answers: string, evidence: string]>();
+      for (const [submissionId, answers, evidence] of verifiedModules.all(...range))
+        readOf.set(submissionId, [answers, evidence]);
       for (const { cityId } of batch) {
         const modules: Record<string, string> = {};
         const itemInputs: Record<string, ItemInput> = {};
@@ -112,10 +108,27 @@ function readRoundInput(db: Db, roundId: number, onlyCityId?: number) {
           const sub = subOf.get(`${cityId}:${mod.module.id}`);
           modules[mod.code] = moduleStatus(sub);
           if (sub?.status !== "verified") continue;
-          for (const item of itemsOf.get(mod.module.id)!) {
-            const answer = answerOf.get(sub.id, item.id);
+          const items = itemsOf.get(mod.module.id)!;
+          const [answers, evidence] = readOf.get(sub.id) ?? ["[]", "[]"];
+          const answerAt: ({ value: unknown; notApplicableReason: string | null } | undefined)[] = [];
+          const evidenceAt: (string[] | undefined)[] = [];
+          for (const [itemId, value, notApplicableReason] of JSON.parse(answers) as [
+            number,
+            unknown,
+            string | null,
+          ][]) {
+            const at = placeOf.get(itemId);
+            if (at !== undefined && items[at]!.id === itemId) answerAt[at] = { value, notApplicableReason };
+          }
+          for (const [itemId, fileOrLink] of JSON.parse(evidence) as [number, string][]) {
+            const at = placeOf.get(itemId);
+            if (at !== undefined && items[at]!.id === itemId) (evidenceAt[at] ??= []).push(fileOrLink);
+          }
+          for (let at = 0; at < items.length; at++) {
+            const item = items[at]!;
+            const answer = answerAt[at];
             const inForce = valueInForce(item, answer, adjustmentOf.get(sub.id, item.id)) ?? null;
-            const itemEvidence = evidenceOfItem.get(sub.id, item.id);
+            const itemEvidence = evidenceAt[at];
             if (!answer && !inForce && !itemEvidence) continue;
             itemInputs[item.code] = {
               submitted: answer?.value ?? null,
