@@ -15,7 +15,7 @@ import { addEvidence } from "./evidence";
 import { finaliseRound, listBlockers, markNotSubmitted, reopenRound } from "./finalise";
 import { decideItem } from "./item-decisions";
 import { runMigrations } from "./migrate";
-import { computeRoundResults, listStoredResults, recomputeRound } from "./results";
+import { computeRoundResults, listStoredResults, loadRoundInput, recomputeRound } from "./results";
 import { approveSubmission } from "./reviews";
 import { createRound } from "./rounds";
 import { items, modules, notifications, results, reviewAssignments, reviewStages, rounds, submissions } from "./schema";
@@ -262,6 +262,36 @@ describe("finalisation", () => {
         expect.stringMatching(/\/item\/E1\.1: stored 99999/),
       ]),
     );
+  });
+
+  it("reads each verified module's answers and evidence exactly, whatever characters they hold", async () => {
+    // Finalising reads a batch of modules as one text, a line per part (db/results.ts): line breaks, quotes and
+    // characters outside the Basic Multilingual Plane inside the data must not move what belongs to which item.
+    const staff = await verifyE("shanghai");
+    await verifyE("hangzhou");
+    db.$client.exec("drop trigger if exists answers_update_finalised");
+    const reason = '第一行\n第二行 "引号" \\ 😀\r\n';
+    const shanghaiSub = db
+      .select()
+      .from(submissions)
+      .where(and(eq(submissions.roundId, roundId), eq(submissions.cityId, staff.cityId!)))
+      .get()!;
+    db.$client
+      .prepare("update answers set not_applicable_reason = ?, value = ? where submission_id = ? and item_id = ?")
+      .run(reason, JSON.stringify(["demo_city", "行\n😀"]), shanghaiSub.id, itemId("E3.2"));
+    db.$client
+      .prepare("update evidence set url = ? where submission_id = ? and item_id = ?")
+      .run('https://x.org/城市\n😀/"q"', shanghaiSub.id, itemId("E1.1"));
+    const cities = loadRoundInput(db, roundId).cities;
+    const shanghai = cities.find((c) => c.cityId === staff.cityId)!;
+    expect(shanghai.items["E3.2"]).toMatchObject({ submitted: ["demo_city", "行\n😀"], notApplicable: true });
+    expect(shanghai.items["E1.1"]).toMatchObject({ submitted: 12, evidence: ['https://x.org/城市\n😀/"q"'] });
+    expect(shanghai.items["E1.2"]).toMatchObject({ submitted: 350, evidence: ["https://x.org/shanghai/E1.2"] });
+    const hangzhou = cities.find((c) => c.cityId === getCityByCode(db, "hangzhou")!.id)!;
+    expect(Object.fromEntries(Object.entries(hangzhou.items).map(([code, input]) => [code, input.submitted]))).toEqual(
+      E_VALUES,
+    );
+    expect(hangzhou.items["E3.3"]!.evidence).toEqual(["https://x.org/hangzhou/E3.3"]);
   });
 
   it("is reopened only by an admin with a reason", async () => {
