@@ -135,6 +135,7 @@ export function computeResults(
     const inForceValueTexts: (string | undefined)[] = [];
     const values: (string | number)[] = [];
     const valueHead = `{"cityId":${cityId},"evidence":`;
+    const nextValueHead = `},${valueHead}`; // the end of the value before, and the start of the next
     let place = -1;
     for (const mod of framework) {
       if (statusOf(mod.code) !== "verified") {
@@ -159,9 +160,8 @@ export function computeResults(
           const evidenceText = canonValue(sorted ? evidence : [...evidence].sort());
           // An input value's RFC 8785 text, keys in code-unit order (cityId, evidence, itemCode, notApplicable,
           // submitted, verified).
-          if (values.length) values.push(",");
-          values.push(valueHead, evidenceText, texts.valueMiddle(place, !!input?.notApplicable), submittedText);
-          values.push(',"verified":', verifiedText, "}");
+          values.push(values.length ? nextValueHead : valueHead, evidenceText);
+          values.push(texts.valueMiddle(place, !!input?.notApplicable), submittedText, ',"verified":', verifiedText);
           submittedTexts[place] = submittedText;
           verifiedTexts[place] = verifiedText;
           // The city's own text takes the items it has (not inherited ones), by place.
@@ -174,6 +174,7 @@ export function computeResults(
         }
       }
     }
+    if (values.length) values.push("}");
     valueTexts.push(values.join(""));
     const inputText = isPlainCity(city)
       ? cityTextFrom(city, texts, { entered, submittedTexts, evidenceTexts, inForceValueTexts })
@@ -503,11 +504,23 @@ function pushItemInputText(
     parts.push(canon(input));
     return;
   }
-  parts.push('{"evidence":', evidenceText ?? canonValue(input.evidence), ',"inForce":');
-  if (input.inForce === null) parts.push("null");
-  else pushAnswerText(parts, input.inForce, inForceValueText);
-  parts.push(',"notApplicable":', canonValue(input.notApplicable));
-  parts.push(',"submitted":', submittedText ?? canonValue(input.submitted), "}");
+  parts.push('{"evidence":', evidenceText ?? canonValue(input.evidence));
+  const { inForce, notApplicable } = input;
+  if (inForce === null) parts.push(',"inForce":null');
+  else if (hasOnly(inForce, ["notApplicable", "value"], true) && typeof inForce.notApplicable === "boolean") {
+    // The usual value in force, a value and whether it is not applicable: a few pieces rather than a dozen.
+    const head = inForce.notApplicable
+      ? ',"inForce":{"notApplicable":true,"value":'
+      : ',"inForce":{"notApplicable":false,"value":';
+    parts.push(head, inForceValueText ?? canonValue(inForce.value), "}");
+  } else {
+    parts.push(',"inForce":');
+    pushAnswerText(parts, inForce, inForceValueText);
+  }
+  if (typeof notApplicable === "boolean")
+    parts.push(notApplicable ? ',"notApplicable":true,"submitted":' : ',"notApplicable":false,"submitted":');
+  else parts.push(',"notApplicable":', canonValue(notApplicable), ',"submitted":');
+  parts.push(submittedText ?? canonValue(input.submitted), "}");
 }
 
 /** The RFC 8785 text of a record's entries (no braces), keys in code-unit order, undefined values left out. */
