@@ -21,11 +21,12 @@ import { getCityByCode, getCityById, upsertCities } from "@/db/cities";
 import type { Db } from "@/db/client";
 import { loadCityFile, loadFrameworkFile } from "@/db/data-files";
 import { addEvidence, deleteEvidence, type EvidenceInput } from "@/db/evidence";
+import { addToLibrary } from "@/db/evidence-library";
 import { finaliseRound, markNotSubmitted } from "@/db/finalise";
 import { decideItem } from "@/db/item-decisions";
 import { approveSubmission, returnSubmission } from "@/db/reviews";
 import { createRound } from "@/db/rounds";
-import { itemReviews, items, modules, reviewAssignments, rounds, submissions } from "@/db/schema";
+import { itemReviews, items, libraryFiles, modules, reviewAssignments, rounds, submissions } from "@/db/schema";
 import { submitModule } from "@/db/submissions";
 import { createTestDb, MODULE_B_VALUES } from "@/db/test-db";
 import { getActiveSessionUser, upsertUser } from "@/db/users";
@@ -166,6 +167,8 @@ type Fixture = {
    * in the returned module B, one deleted after it had been submitted and one uploaded after the return.
    */
   evidence: { submitted: number; deleted: number; draft: number; deletedAfterSubmission: number; afterReturn: number };
+  /** library files of A in the open round: the draft's file (attached to G1.3), and one attached to nothing */
+  library: { attached: number; loose: number };
   /** open round in its correction window: A's module B verified (B4.1 adjusted at stage 1), an open appeal on B4.1 */
   appeals: { roundId: number; submissionId: number; appealId: number; item: (code: string) => number };
   /** open round: A's module B returned with a query on B2.1 */
@@ -293,6 +296,17 @@ async function seed(db: Db): Promise<Fixture> {
     "answer G1.1",
   );
   const draft = must(addEvidence(db, staffA, openItem("G1.3"), await storedPdf("draft")), "file G1.3").id;
+  // City A's library in the open round: the draft's file (attached to G1.3), and a file attached to nothing.
+  const loose = await evidenceStore().put(Readable.from([pdf("loose")]), "loose.pdf", 1 << 20);
+  const looseFile = must(addToLibrary(db, staffA, openId, { originalName: "loose.pdf", ...loose }), "library file").file
+    .id;
+  const draftFile = db
+    .select()
+    .from(libraryFiles)
+    .where(
+      and(eq(libraryFiles.roundId, openId), eq(libraryFiles.cityId, cityA), eq(libraryFiles.originalName, "draft.pdf")),
+    )
+    .get()!.id;
 
   // The correction window: B verified after a stage-1 adjustment of B4.1, which city A appeals (decided by stage 1).
   const appealsId = newRound("矩阵：复核申诉");
@@ -387,6 +401,7 @@ async function seed(db: Db): Promise<Fixture> {
       item: openItem,
     },
     evidence: { submitted, deleted, draft, deletedAfterSubmission, afterReturn },
+    library: { attached: draftFile, loose: looseFile },
     appeals: { roundId: appealsId, submissionId: appealsSubmission, appealId, item: appealsItem },
     returned: { roundId: returnedId, queryId },
     finalisedRoundId: finalisedId,
@@ -552,6 +567,34 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
       refuse: STAFF_OWN_CITY,
       alsoRefuse: OUTSIDER,
       allow: ["staffA"],
+    },
+  ],
+  "POST /api/library": [
+    {
+      target: "a file for A's evidence library in the open round",
+      input: (f) => ({
+        path: "/api/library",
+        query: `roundId=${f.open.roundId}`,
+        headers: { "x-file-name": "library.pdf", "content-type": "application/pdf" },
+        body: pdf("library"),
+      }),
+      refuse: {
+        ...STAFF_ONLY,
+        otherCityStaff: {
+          exempt: "the input names only the round, in which every participating city has a library; the caller's own",
+        },
+      },
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
+  ],
+  "GET /api/library/[id]": [
+    {
+      target: "a file of A's evidence library (attached to nothing)",
+      input: (f) => ({ path: `/api/library/${f.library.loose}`, params: { id: String(f.library.loose) } }),
+      refuse: { ...NO_REVIEWER, wrongRole: ["reviewer1"] },
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA", "admin"],
     },
   ],
   "GET /api/evidence/[id]": [
@@ -866,6 +909,24 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
     {
       target: "a file of A's draft module G",
       input: (f) => ({ evidenceId: f.evidence.draft }),
+      refuse: STAFF_ONLY,
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
+  ],
+  "actions/library#attachLibraryFileAction": [
+    {
+      target: "a file of A's library, to item G1.1 of A's draft module G",
+      input: (f) => ({ fileId: f.library.attached, itemIds: [f.open.item("G1.1")] }),
+      refuse: STAFF_ONLY,
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
+  ],
+  "actions/library#removeLibraryFileAction": [
+    {
+      target: "a file of A's library attached to nothing",
+      input: (f) => ({ fileId: f.library.loose }),
       refuse: STAFF_ONLY,
       alsoRefuse: OUTSIDER,
       allow: ["staffA"],

@@ -1,4 +1,8 @@
-/** Evidence rows of a city's answers: listing, adding (files and links), removing, and who may download a file. */
+/**
+ * Evidence rows of a city's answers: listing, adding (files and links, or a file of the city's library), removing,
+ * and who may download a file. An evidence row is a file's (or link's) attachment to one item; every file is also
+ * in the city's library for the round (db/evidence-library.ts).
+ */
 import "server-only";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { isInSubmittedVersion, mayActForCity, mayDownloadEvidence } from "@/lib/auth/policy";
@@ -6,8 +10,9 @@ import type { SessionUser } from "@/lib/domain";
 import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
-import { type EditRefusal, openForEdit } from "./editing";
-import { evidence, submissions, submissionVersions, users } from "./schema";
+import { checkEditable, type EditRefusal, openForEdit } from "./editing";
+import { ensureLibraryFile, type LibraryRefusal } from "./evidence-library";
+import { evidence, libraryFiles, submissions, submissionVersions, users } from "./schema";
 
 export type EvidenceEntry = {
   id: number;
@@ -47,26 +52,116 @@ export type EvidenceInput =
   | { kind: "file"; sha256: string; size: number; mime: string; originalName: string; storageKey: string }
   | { kind: "url"; url: string };
 
+export type AddRefusal = EditRefusal | "alreadyAttached";
+
 export function addEvidence(db: Db, user: SessionUser, itemId: number, input: EvidenceInput, now = new Date()) {
   return db.transaction(
-    (tx): { ok: true; id: number } | { ok: false; reason: EditRefusal } => {
+    (tx): { ok: true; id: number } | { ok: false; reason: AddRefusal } => {
       const open = openForEdit(tx, user, itemId, now);
       if (!open.ok) return open;
-      const { id } = tx
-        .insert(evidence)
-        .values({ submissionId: open.submission.id, itemId, uploadedBy: user.id, uploadedAt: now, ...input })
-        .returning({ id: evidence.id })
+      if (input.kind === "file") {
+        if (isAttached(tx, open.submission.id, itemId, input.sha256)) return { ok: false, reason: "alreadyAttached" };
+        const at = { roundId: open.submission.roundId, cityId: open.submission.cityId };
+        ensureLibraryFile(tx, user, at, input, now);
+      }
+      return { ok: true, id: insertEvidence(tx, user, open, input, now) };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Whether this file is attached to the item in this submission already. */
+function isAttached(tx: Tx, submissionId: number, itemId: number, sha256: string): boolean {
+  return !!tx
+    .select({ id: evidence.id })
+    .from(evidence)
+    .where(
+      and(
+        eq(evidence.submissionId, submissionId),
+        eq(evidence.itemId, itemId),
+        eq(evidence.sha256, sha256),
+        isNull(evidence.deletedAt),
+      ),
+    )
+    .get();
+}
+
+function insertEvidence(
+  tx: Tx,
+  user: SessionUser,
+  open: Extract<ReturnType<typeof openForEdit>, { ok: true }>,
+  input: EvidenceInput,
+  now: Date,
+  fromLibrary = false,
+): number {
+  const { id } = tx
+    .insert(evidence)
+    .values({ submissionId: open.submission.id, itemId: open.item.id, uploadedBy: user.id, uploadedAt: now, ...input })
+    .returning({ id: evidence.id })
+    .get();
+  appendAudit(tx, {
+    actorId: user.id,
+    action: "evidence.added",
+    entityType: "evidence",
+    entityId: id,
+    roundId: open.submission.roundId,
+    cityId: open.submission.cityId,
+    after: { itemCode: open.item.code, ...input, ...(fromLibrary ? { fromLibrary } : {}) },
+  });
+  return id;
+}
+
+export type AttachRefusal = { itemId: number; reason: AddRefusal };
+
+/**
+ * Attaches a file of the city's library to items, all or none: when any item cannot take it now (a module
+ * submitted, an item locked, the file attached already), nothing is written and each refusal is listed.
+ */
+export function attachLibraryFile(
+  db: Db,
+  user: SessionUser,
+  fileId: number,
+  itemIds: number[],
+  now = new Date(),
+):
+  | { ok: true; evidence: { itemId: number; id: number }[] }
+  | { ok: false; reason: LibraryRefusal | "invalidInput" }
+  | { ok: false; reason: "itemsRefused"; refused: AttachRefusal[] } {
+  const wanted = [...new Set(itemIds)];
+  if (!wanted.length) return { ok: false, reason: "invalidInput" };
+  return db.transaction(
+    (tx) => {
+      const file = tx
+        .select()
+        .from(libraryFiles)
+        .where(and(eq(libraryFiles.id, fileId), isNull(libraryFiles.removedAt)))
         .get();
-      appendAudit(tx, {
-        actorId: user.id,
-        action: "evidence.added",
-        entityType: "evidence",
-        entityId: id,
-        roundId: open.submission.roundId,
-        cityId: open.submission.cityId,
-        after: { itemCode: open.item.code, ...input },
+      // Another city's file: the same answer as a file that does not exist.
+      if (!file || !mayActForCity(user, file.cityId)) return { ok: false as const, reason: "notFound" as const };
+      // Every item first, writing nothing (a first edit would open a draft), so that a refusal leaves no trace.
+      const refused: AttachRefusal[] = [];
+      for (const itemId of wanted) {
+        const check = checkEditable(tx, user, itemId);
+        if (!check.ok) refused.push({ itemId, reason: check.reason });
+        else if (check.round.id !== file.roundId) refused.push({ itemId, reason: "notFound" });
+        else if (check.submission && isAttached(tx, check.submission.id, itemId, file.sha256))
+          refused.push({ itemId, reason: "alreadyAttached" });
+      }
+      if (refused.length) return { ok: false as const, reason: "itemsRefused" as const, refused };
+      const input: EvidenceInput = {
+        kind: "file",
+        sha256: file.sha256,
+        size: file.size,
+        mime: file.mime,
+        originalName: file.originalName,
+        storageKey: file.storageKey,
+      };
+      const added = wanted.map((itemId) => {
+        const open = openForEdit(tx, user, itemId, now);
+        if (!open.ok) throw new Error(`item ${itemId} was editable a moment ago`); // the same transaction: cannot happen
+        return { itemId, id: insertEvidence(tx, user, open, input, now, true) };
       });
-      return { ok: true, id };
+      return { ok: true as const, evidence: added };
     },
     { behavior: "immediate" },
   );
@@ -109,20 +204,22 @@ export function deleteEvidence(db: Db, user: SessionUser, evidenceId: number, no
   );
 }
 
-/** Whether any live evidence row still points at a stored file (before removing an orphaned upload). */
+/** Whether any evidence row or library file still points at a stored file (before removing an orphaned upload). */
 export function isStorageKeyReferenced(db: Db, storageKey: string): boolean {
-  return !!db.select({ id: evidence.id }).from(evidence).where(eq(evidence.storageKey, storageKey)).get();
+  return (
+    !!db.select({ id: evidence.id }).from(evidence).where(eq(evidence.storageKey, storageKey)).get() ||
+    !!db.select({ id: libraryFiles.id }).from(libraryFiles).where(eq(libraryFiles.storageKey, storageKey)).get()
+  );
 }
 
-/** Every storage key an evidence row refers to (deleted rows too: the audit trail keeps their files). */
+/**
+ * Every storage key an evidence row or a library file refers to (deleted and removed ones too: the audit trail
+ * keeps their files).
+ */
 export function referencedStorageKeys(db: Db): Set<string> {
-  return new Set(
-    db
-      .selectDistinct({ key: evidence.storageKey })
-      .from(evidence)
-      .all()
-      .flatMap((r) => (r.key ? [r.key] : [])),
-  );
+  const attached = db.selectDistinct({ key: evidence.storageKey }).from(evidence).all();
+  const library = db.selectDistinct({ key: libraryFiles.storageKey }).from(libraryFiles).all();
+  return new Set([...attached, ...library].flatMap((r) => (r.key ? [r.key] : [])));
 }
 
 /**

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
+import { saveAnswer } from "./answers";
 import { openDatabase } from "./client";
 import { runMigrations } from "./migrate";
 import { computeRoundResults, listStoredResults } from "./results";
@@ -67,5 +68,64 @@ describe("migration 0010: indicator and item results, one array per city", () =>
     ]);
     expect(() => db.$client.prepare("DELETE FROM result_details").run()).toThrow(/round is finalised/);
     expect(() => db.$client.prepare("DELETE FROM results").run()).toThrow(/round is finalised/);
+  });
+});
+
+describe("migration 0012: the evidence library", () => {
+  it("puts each city's files into its library once, under the first upload's name, and keeps a finalised round's locked", async () => {
+    const db = openDatabase(":memory:");
+    const older = migrationsUpTo("0011_finalised_lock_moved_rows");
+    migrate(db, { migrationsFolder: older });
+    fs.rmSync(older, { recursive: true });
+    const round = await createModuleBRound(db, "before 0012");
+    // Evidence as uploads wrote it before 0012: the same bulletin on two of Hangzhou's items (first as 公报.pdf),
+    // a file deleted since, a link, and the same bulletin at Ningbo.
+    for (const user of [round.staff, round.other])
+      expect(
+        saveAnswer(db, user, { itemId: round.itemId("B1.1"), baseRevision: 0, value: 1, notApplicableReason: null }).ok,
+      ).toBe(true);
+    const subOf = (cityId: number) =>
+      db.$client
+        .prepare("select id from submissions where city_id = ? and round_id = ?")
+        .pluck()
+        .get(cityId, round.roundId);
+    const put = db.$client.prepare(
+      "insert into evidence (submission_id, item_id, kind, url, sha256, size, mime, original_name, storage_key, uploaded_by, uploaded_at, deleted_at) values (?, ?, ?, ?, ?, 10, 'application/pdf', ?, ?, ?, ?, ?)",
+    );
+    const bulletin = "b".repeat(64);
+    const rows: [number, string, string | null, string | null, string | null, number, number, number | null][] = [
+      [round.staff.cityId!, "B1.1", null, bulletin, "公报.pdf", round.staff.id, 1000, null],
+      [round.staff.cityId!, "B1.2", null, bulletin, "bulletin-copy.pdf", round.staff.id, 2000, null],
+      [round.staff.cityId!, "B1.3", null, "d".repeat(64), "deleted.pdf", round.staff.id, 3000, 4000],
+      [round.staff.cityId!, "B2.1", "https://stats.example.gov.cn/", null, null, round.staff.id, 5000, null],
+      [round.other.cityId!, "B1.1", null, bulletin, "宁波公报.pdf", round.other.id, 6000, null],
+    ];
+    for (const [cityId, code, url, sha, name, by, at, deletedAt] of rows)
+      put.run(
+        subOf(cityId),
+        round.itemId(code),
+        url ? "url" : "file",
+        url,
+        sha,
+        name,
+        sha && `bb/${sha}`,
+        by,
+        at,
+        deletedAt,
+      );
+    round.closeAndFinalise();
+
+    runMigrations(db);
+    const library = db.$client
+      .prepare("select city_id, sha256, original_name, uploaded_at from library_files order by city_id, id")
+      .all();
+    expect(library).toEqual(
+      [
+        { city_id: round.staff.cityId, sha256: bulletin, original_name: "公报.pdf", uploaded_at: 1000 },
+        { city_id: round.other.cityId, sha256: bulletin, original_name: "宁波公报.pdf", uploaded_at: 6000 },
+      ].sort((a, b) => a.city_id! - b.city_id!),
+    );
+    expect(() => db.$client.prepare("update library_files set original_name = 'x'").run()).toThrow(/finalised/);
+    expect(() => db.$client.prepare("delete from library_files").run()).toThrow(/finalised/);
   });
 });

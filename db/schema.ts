@@ -340,6 +340,37 @@ export const evidence = sqliteTable(
   ],
 );
 
+/**
+ * A city's evidence library for a round: each file once (by SHA-256), however many items it is attached to. An
+ * item's attachment is its evidence row with the same SHA-256 (db/evidence.ts); removing it from one item leaves
+ * the others. The file itself is stored once by content (lib/storage).
+ */
+export const libraryFiles = sqliteTable(
+  "library_files",
+  {
+    id: integer("id").primaryKey(),
+    roundId: integer("round_id")
+      .notNull()
+      .references(() => rounds.id, { onDelete: "cascade" }),
+    cityId: integer("city_id")
+      .notNull()
+      .references(() => cities.id),
+    sha256: text("sha256").notNull(),
+    size: integer("size").notNull(),
+    mime: text("mime").notNull(),
+    originalName: text("original_name").notNull(),
+    storageKey: text("storage_key").notNull(),
+    uploadedBy: integer("uploaded_by")
+      .notNull()
+      .references(() => users.id),
+    uploadedAt: integer("uploaded_at", { mode: "timestamp_ms" }).notNull().default(now),
+    /** taken out of the library (only when attached to no item); uploading it again brings it back */
+    removedAt: integer("removed_at", { mode: "timestamp_ms" }),
+    removedBy: integer("removed_by").references(() => users.id),
+  },
+  (t) => [uniqueIndex("library_files_uq").on(t.roundId, t.cityId, t.sha256)],
+);
+
 export const reviews = sqliteTable(
   "reviews",
   {
