@@ -5,7 +5,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { actingCityOf } from "@/lib/auth/policy";
-import type { SessionUser } from "@/lib/domain";
+import type { RoundStatus, SessionUser, SubmissionStatus } from "@/lib/domain";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import type { Db, Tx } from "./client";
 import { reopenedItemIds } from "./item-decisions";
@@ -38,17 +38,26 @@ export function checkEditable(db: Db | Tx, user: SessionUser, itemId: number) {
     .get();
   if (!row) return { ok: false as const, reason: "notFound" as const };
   const submission = getSubmission(db, row.round.id, cityId, row.moduleId);
-  const decision = decide("edit", {
-    role: user.role,
-    state: submission?.status ?? "draft",
-    roundStatus: row.round.status,
-  });
-  if (!decision.ok) return decision;
-  // In a returned module only the queried items reopen; everything else stays locked with its approval.
-  if (submission?.status === "returned" && !reopenedItemIds(db, submission.id, submission.version).has(itemId)) {
-    return { ok: false as const, reason: "itemLocked" as const };
-  }
+  const refusal = editRefusal(user, row.round.status, submission, () =>
+    reopenedItemIds(db, submission!.id, submission!.version).has(itemId),
+  );
+  if (refusal) return { ok: false as const, reason: refusal };
   return { ok: true as const, cityId, ...row, submission };
+}
+
+/**
+ * The one rule of who may edit an item now: the workflow allows editing the module in its state, and in a
+ * returned module only the queried items reopen; everything else stays locked with its approval.
+ */
+function editRefusal(
+  user: SessionUser,
+  roundStatus: RoundStatus,
+  submission: { status: SubmissionStatus } | null,
+  isReopened: () => boolean,
+): EditRefusal | null {
+  const decision = decide("edit", { role: user.role, state: submission?.status ?? "draft", roundStatus });
+  if (!decision.ok) return decision.reason;
+  return submission?.status === "returned" && !isReopened() ? "itemLocked" : null;
 }
 
 /** Like checkEditable, creating the draft submission on first edit; inside the caller's write transaction. */
@@ -80,4 +89,36 @@ export function canEditItem(
 ): { ok: true } | { ok: false; reason: EditRefusal } {
   const check = checkEditable(db, user, itemId);
   return check.ok ? { ok: true } : check;
+}
+
+/**
+ * For every item of the round, whether the city staff member may change it (its answer or evidence) now: null, or
+ * the reason not — the rule of `checkEditable`, for a whole round at once (the evidence library offers items).
+ */
+export function itemEditability(db: Db, user: SessionUser, roundId: number): Map<number, EditRefusal | null> {
+  const cityId = actingCityOf(user);
+  const round = db.select().from(rounds).where(eq(rounds.id, roundId)).get();
+  const rows = db
+    .select({ itemId: items.id, moduleId: indicators.moduleId })
+    .from(items)
+    .innerJoin(indicators, eq(indicators.id, items.indicatorId))
+    .where(eq(items.roundId, roundId))
+    .all();
+  const submissionOf = new Map<number, ReturnType<typeof getSubmission>>();
+  const reopenedOf = new Map<number, Set<number>>();
+  const result = new Map<number, EditRefusal | null>();
+  for (const { itemId, moduleId } of rows) {
+    if (cityId === null || !round) {
+      result.set(itemId, cityId === null ? "roleNotAllowed" : "notFound");
+      continue;
+    }
+    if (!submissionOf.has(moduleId)) submissionOf.set(moduleId, getSubmission(db, roundId, cityId, moduleId));
+    const submission = submissionOf.get(moduleId)!;
+    const reopened = () => {
+      if (!reopenedOf.has(moduleId)) reopenedOf.set(moduleId, reopenedItemIds(db, submission!.id, submission!.version));
+      return reopenedOf.get(moduleId)!.has(itemId);
+    };
+    result.set(itemId, editRefusal(user, round.status, submission, reopened));
+  }
+  return result;
 }

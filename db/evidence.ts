@@ -56,15 +56,16 @@ export type AddRefusal = EditRefusal | "alreadyAttached";
 
 export function addEvidence(db: Db, user: SessionUser, itemId: number, input: EvidenceInput, now = new Date()) {
   return db.transaction(
-    (tx): { ok: true; id: number } | { ok: false; reason: AddRefusal } => {
+    (tx): { ok: true; id: number; libraryFileId: number | null } | { ok: false; reason: AddRefusal } => {
       const open = openForEdit(tx, user, itemId, now);
       if (!open.ok) return open;
+      let libraryFileId: number | null = null;
       if (input.kind === "file") {
         if (isAttached(tx, open.submission.id, itemId, input.sha256)) return { ok: false, reason: "alreadyAttached" };
         const at = { roundId: open.submission.roundId, cityId: open.submission.cityId };
-        ensureLibraryFile(tx, user, at, input, now);
+        libraryFileId = ensureLibraryFile(tx, user, at, input, now).file.id;
       }
-      return { ok: true, id: insertEvidence(tx, user, open, input, now) };
+      return { ok: true, id: insertEvidence(tx, user, open, input, now), libraryFileId };
     },
     { behavior: "immediate" },
   );

@@ -1,11 +1,14 @@
 "use client";
 
+import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { type DragEvent, useRef, useState } from "react";
+import { attachLibraryFileAction } from "@/app/actions/library";
 import { addLinkEvidenceAction, deleteEvidenceAction } from "@/app/actions/questionnaire";
 import { ACCEPTED_EXTENSIONS } from "@/lib/storage/file-kinds";
 import { useErrorText } from "../use-error-text";
-import type { ClientEvidence } from "./types";
+import { useLibrary } from "./library-context";
+import type { ClientEvidence, ClientLibraryFile } from "./types";
 
 type Upload = { name: string; loaded: number; total: number };
 
@@ -59,7 +62,12 @@ export function EvidencePanel({
   const [errors, setErrors] = useState<string[]>([]);
   const [link, setLink] = useState("");
   const [dragging, setDragging] = useState(false);
+  const [choosing, setChoosing] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  const library = useLibrary();
+  // The library's files this item does not carry yet.
+  const attachedFiles = new Set(entries.map((e) => e.sha256).filter(Boolean));
+  const offered = library?.files.filter((f) => !attachedFiles.has(f.sha256)) ?? [];
 
   const update = (next: ClientEvidence[]) => {
     setEntries(next);
@@ -80,8 +88,17 @@ export function EvidencePanel({
           setUploads((u) => u.map((x) => (x.name === file.name ? { ...x, loaded } : x))),
         );
         if (status === 201) {
-          current = [...current, body as unknown as ClientEvidence];
+          const added = body as unknown as ClientEvidence & { libraryFileId: number | null };
+          current = [...current, added];
           update(current);
+          if (added.libraryFileId && added.sha256)
+            library?.add({
+              id: added.libraryFileId,
+              sha256: added.sha256,
+              originalName: added.originalName ?? file.name,
+              size: added.size ?? file.size,
+              mime: added.mime ?? "",
+            });
         } else {
           setErrors((e) => [...e, `${file.name}${colon}${String(body.message ?? errorText("uploadFailed"))}`]);
         }
@@ -114,6 +131,31 @@ export function EvidencePanel({
       },
     ]);
     setLink("");
+  }
+
+  async function attach(file: ClientLibraryFile) {
+    setErrors([]);
+    const result = await attachLibraryFileAction({ fileId: file.id, itemIds: [itemId] });
+    if (!result.ok) {
+      const refused = (result.details?.refused as { reason: string }[] | undefined)?.[0]?.reason;
+      setErrors([errorText(refused ?? result.formError) ?? ""]);
+      return;
+    }
+    update([
+      ...entries,
+      {
+        id: result.data.evidence[0]!.id,
+        kind: "file",
+        url: null,
+        originalName: file.originalName,
+        size: file.size,
+        mime: file.mime,
+        sha256: file.sha256,
+        uploadedAt: result.data.uploadedAt,
+        uploaderName: result.data.uploaderName,
+      },
+    ]);
+    if (offered.length <= 1) setChoosing(false);
   }
 
   async function remove(entry: ClientEvidence) {
@@ -252,6 +294,44 @@ export function EvidencePanel({
               {t("addLink")}
             </button>
           </form>
+        </div>
+      )}
+      {editable && library && (
+        <div className="mt-2 text-sm">
+          <button
+            type="button"
+            aria-expanded={choosing}
+            onClick={() => setChoosing((open) => !open)}
+            disabled={!offered.length}
+            className="rounded border border-slate-300 bg-white px-2 py-1 hover:bg-slate-50 disabled:text-slate-400"
+          >
+            {t("fromLibrary", { count: offered.length })}
+          </button>
+          <Link href={library.href} className="ml-3 text-brand-700 underline">
+            {t("manageLibrary")}
+          </Link>
+          {choosing && offered.length > 0 && (
+            <ul
+              className="mt-2 max-h-60 space-y-1 overflow-y-auto rounded-md border border-slate-200 p-2"
+              aria-label={t("libraryFor", { item: itemName })}
+            >
+              {offered.map((f) => (
+                <li key={f.id} className="flex flex-wrap items-center justify-between gap-2">
+                  <span className="min-w-0 break-all">
+                    {f.originalName} <span className="text-xs text-slate-500">{size(f.size)}</span>
+                  </span>
+                  <button
+                    type="button"
+                    onClick={() => void attach(f)}
+                    className="rounded border border-brand-600 px-2 py-0.5 text-brand-700 hover:bg-brand-50"
+                    aria-label={t("attachNamed", { name: f.originalName })}
+                  >
+                    {t("attach")}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
       )}
     </div>

@@ -20,8 +20,19 @@ export type ClientEvidence = {
   originalName: string | null;
   size: number | null;
   mime: string | null;
+  /** a file's content hash: which file of the city's library it is */
+  sha256?: string | null;
   uploadedAt: string;
   uploaderName: string;
+};
+
+/** A file of the city's evidence library for the round, as the questionnaire offers it for attaching. */
+export type ClientLibraryFile = {
+  id: number;
+  sha256: string;
+  originalName: string;
+  size: number;
+  mime: string;
 };
 
 /** What the questionnaire tracks per item for progress and the live score. */

@@ -10,6 +10,7 @@ import {
   mayDownloadEvidence,
   mayExportResults,
   maySeeCity,
+  maySeeOtherCitiesFiles,
   maySeeScorecard,
   maySeeSubmission,
 } from "./policy";
@@ -60,6 +61,10 @@ describe("the authorization policy", () => {
     expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-03"), deletedAt: null }, at)).toBe(false);
     expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-01"), deletedAt: at }, at)).toBe(false);
     expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-01"), deletedAt: null }, null)).toBe(false);
+  });
+
+  it("tells reviewers and admins, never city staff, which other cities submitted the same file", () => {
+    expect([admin, staffA, staffB, reviewer].map(maySeeOtherCitiesFiles)).toEqual([true, false, false, true]);
   });
 
   it("publishes scorecards, exports and bundles by role and city", () => {

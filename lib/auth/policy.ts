@@ -107,6 +107,14 @@ export function mayDownloadEvidence(actor: Actor, ev: EvidenceFacts, assignments
   return ev.submitted && maySeeSubmission(actor, ev, assignments);
 }
 
+/**
+ * Which other cities submitted the same file (by SHA-256) as the city under review: reviewers and admins, who
+ * weigh it; never city staff, who must not learn other cities' files.
+ */
+export function maySeeOtherCitiesFiles(actor: Actor): boolean {
+  return actor.role === "reviewer" || isAdmin(actor);
+}
+
 /** A finalised city scorecard: admins and reviewers see every city's, city staff only their own. */
 export function maySeeScorecard(actor: Actor, cityId: number): boolean {
   return actor.role !== "city_staff" || isStaffOf(actor, cityId);

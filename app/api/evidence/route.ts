@@ -31,6 +31,7 @@ export const POST = defineRoute({ roles: ["city_staff"] }, async (request, { use
   return NextResponse.json(
     {
       id: added.id,
+      libraryFileId: added.libraryFileId,
       itemId,
       kind: "file",
       originalName: name,

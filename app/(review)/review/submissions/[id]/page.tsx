@@ -8,8 +8,9 @@ import { ItemDecision } from "@/components/review/item-decision";
 import { ReopenForm } from "@/components/review/reopen-form";
 import { StatusBadge } from "@/components/status-badge";
 import { getDb } from "@/db/client";
+import { sameFilesElsewhere } from "@/db/evidence-library";
 import { getReviewData } from "@/db/review-screen";
-import { isAdmin } from "@/lib/auth/policy";
+import { isAdmin, maySeeOtherCitiesFiles } from "@/lib/auth/policy";
 import { requireRole } from "@/lib/auth/session";
 import { localizeItem } from "@/lib/framework/item";
 import { pick } from "@/lib/i18n/pick";
@@ -53,7 +54,7 @@ export default async function ReviewSubmissionPage({
   params: Promise<Params>;
   searchParams: Promise<{ changed?: string }>;
 }) {
-  const { user, data } = await load(params);
+  const { db, user, data } = await load(params);
   const onlyChanged = (await searchParams).changed === "1";
   const [t, tq, locale, format] = [
     await getTranslations("review"),
@@ -76,6 +77,26 @@ export default async function ReviewSubmissionPage({
         )
       : [];
   const files = data.evidenceRows;
+  // Each file once, with the items it supports (the same bulletin often backs several), and whether another city
+  // of the round submitted the very same file.
+  const byContent = new Map<string, { id: number; name: string; codes: string[] }>();
+  for (const f of files) {
+    if (f.kind !== "file" || !f.sha256) continue;
+    const code = items.find((i) => i.id === f.itemId)?.code ?? "";
+    const seen = byContent.get(f.sha256);
+    if (seen) seen.codes.push(code);
+    else byContent.set(f.sha256, { id: f.id, name: f.originalName ?? "", codes: [code] });
+  }
+  const elsewhere = maySeeOtherCitiesFiles(user)
+    ? sameFilesElsewhere(db, sub.roundId, sub.cityId, [...byContent.keys()])
+    : new Map<string, { cityId: number; nameZh: string; nameEn: string }[]>();
+  const otherCities = (sha256: string | null) =>
+    (sha256 &&
+      elsewhere
+        .get(sha256)
+        ?.map((c) => pick(locale, c.nameZh, c.nameEn))
+        .join("、")) ||
+    null;
   const queriesNow = data.itemReviewRows.filter(
     (r) => r.review.version === sub.version && r.review.stageId === stage?.id && r.review.action === "query",
   ).length;
@@ -267,6 +288,11 @@ export default async function ReviewSubmissionPage({
                               {f.originalName}
                             </a>
                             <span className="ml-2 text-xs text-slate-500">{f.sha256?.slice(0, 12)}</span>
+                            {otherCities(f.sha256) && (
+                              <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs text-amber-900">
+                                {t("sameFileElsewhere", { cities: otherCities(f.sha256)! })}
+                              </span>
+                            )}
                             {f.mime &&
                               isInlinePreviewable(f.mime) &&
                               (f.mime === "application/pdf" ? (
@@ -338,6 +364,31 @@ export default async function ReviewSubmissionPage({
           )}
           {isAdmin(user) && decide("reopen", { ...data.workflow, reason: "-" }).ok && (
             <ReopenForm submissionId={sub.id} />
+          )}
+          {byContent.size > 0 && (
+            <section
+              aria-labelledby="files-heading"
+              className="rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm"
+            >
+              <h2 id="files-heading" className="mb-2 font-semibold">
+                {t("filesOnce", { count: byContent.size })}
+              </h2>
+              <ul className="space-y-2">
+                {[...byContent].map(([sha256, f]) => (
+                  <li key={sha256}>
+                    <a href={`/api/evidence/${f.id}`} className="text-brand-700 underline break-all">
+                      {f.name}
+                    </a>
+                    <span className="block text-xs text-slate-600">{t("supports", { items: f.codes.join("、") })}</span>
+                    {otherCities(sha256) && (
+                      <span className="mt-0.5 block rounded bg-amber-50 px-1.5 py-0.5 text-xs text-amber-900">
+                        {t("sameFileElsewhere", { cities: otherCities(sha256)! })}
+                      </span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </section>
           )}
           <section
             aria-labelledby="timeline-heading"

@@ -21,7 +21,12 @@ export async function generateMetadata({ params }: { params: Promise<CityRoundPa
 
 export default async function CityDashboard({ params }: { params: Promise<CityRoundParams> }) {
   const { db, city, round } = await loadCityRound(params);
-  const [t, locale, format] = [await getTranslations("city"), await getLocale(), await getFormatter()];
+  const [t, tl, locale, format] = [
+    await getTranslations("city"),
+    await getTranslations("library"),
+    await getLocale(),
+    await getFormatter(),
+  ];
   const modules = listModuleSummaries(db, round.id, city.id);
   const others = listFinalisedRoundsForCity(db, city.id).filter((r) => r.id !== round.id);
   // Once finalised, the published module scores (a module marked not submitted scores 0, whatever its draft holds).
@@ -61,9 +66,17 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
         )}
       </div>
       <section aria-labelledby="modules-heading">
-        <h2 id="modules-heading" className="mb-3 text-lg font-semibold">
-          {t("modules")}
-        </h2>
+        <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="modules-heading" className="text-lg font-semibold">
+            {t("modules")}
+          </h2>
+          <p className="text-sm">
+            <Link href={`${base}/library`} className="text-brand-700 underline">
+              {tl("link")}
+            </Link>
+            <span className="ml-2 text-slate-500">{tl("linkHint")}</span>
+          </p>
+        </div>
         <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
           {modules.map((m) => {
             const name = pick(locale, m.nameZh, m.nameEn);

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { LibraryProvider } from "@/components/questionnaire/library-context";
 import { Questionnaire } from "@/components/questionnaire/questionnaire";
 import type {
   ClientAdjustment,
@@ -12,6 +13,7 @@ import type {
   ItemState,
 } from "@/components/questionnaire/types";
 import { StatusBadge } from "@/components/status-badge";
+import { listLibrary } from "@/db/evidence-library";
 import { listAdjustmentsInForce, reopenedItemIds } from "@/db/item-decisions";
 import { getReturnNote, listCityTimeline, listQueriesForCity } from "@/db/review-feedback";
 import { getQuestionnaire } from "@/db/submissions";
@@ -61,6 +63,13 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
     roundStatus: round.status,
   }).ok;
 
+  const library = listLibrary(db, round.id, city.id).map(({ id, sha256, originalName, size, mime }) => ({
+    id,
+    sha256,
+    originalName,
+    size,
+    mime,
+  }));
   const answersById: Record<number, ClientAnswer> = {};
   for (const a of questionnaire.answers) answersById[a.itemId] = { ...a, updatedAt: a.updatedAt.toISOString() };
   const evidenceById: Record<number, ClientEvidence[]> = {};
@@ -159,23 +168,25 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
               : t("readOnlySubmitted")}
         </p>
       )}
-      <Questionnaire
-        roundId={round.id}
-        moduleCode={mod.code}
-        moduleMaxPoints={mod.maxPoints}
-        indicators={indicators}
-        answers={answersById}
-        evidence={evidenceById}
-        initialStates={states}
-        editable={editable}
-        editableItemIds={editableItemIds}
-        queries={queries}
-        adjustments={adjustments}
-        status={status}
-        version={submission?.version ?? 0}
-        returned={returned}
-        evidenceMaxMb={Math.round(evidenceMaxBytes() / 1024 / 1024)}
-      />
+      <LibraryProvider roundId={round.id} href={`/rounds/${round.id}/cities/${city.code}/library`} initial={library}>
+        <Questionnaire
+          roundId={round.id}
+          moduleCode={mod.code}
+          moduleMaxPoints={mod.maxPoints}
+          indicators={indicators}
+          answers={answersById}
+          evidence={evidenceById}
+          initialStates={states}
+          editable={editable}
+          editableItemIds={editableItemIds}
+          queries={queries}
+          adjustments={adjustments}
+          status={status}
+          version={submission?.version ?? 0}
+          returned={returned}
+          evidenceMaxMb={Math.round(evidenceMaxBytes() / 1024 / 1024)}
+        />
+      </LibraryProvider>
       {timeline.length > 0 && (
         <section
           aria-labelledby="city-timeline-heading"
