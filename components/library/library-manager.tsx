@@ -263,9 +263,8 @@ export function LibraryManager({
                               <a
                                 href={`${moduleHref}/${a.moduleCode}#item-${a.itemCode}`}
                                 className="text-brand-700 underline"
-                                title={itemById.get(a.itemId)?.name}
                               >
-                                {a.itemCode}
+                                {a.itemCode} {itemById.get(a.itemId)?.name}
                               </a>
                             </span>
                           ))}

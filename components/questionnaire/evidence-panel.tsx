@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { type DragEvent, useRef, useState } from "react";
 import { attachLibraryFileAction } from "@/app/actions/library";
@@ -307,9 +306,6 @@ export function EvidencePanel({
           >
             {t("fromLibrary", { count: offered.length })}
           </button>
-          <Link href={library.href} className="ml-3 text-brand-700 underline">
-            {t("manageLibrary")}
-          </Link>
           {choosing && offered.length > 0 && (
             <ul
               className="mt-2 max-h-60 space-y-1 overflow-y-auto rounded-md border border-slate-200 p-2"

@@ -8,32 +8,19 @@ import type { ClientLibraryFile } from "./types";
  * is offered to the others at once.
  */
 type Library = {
-  roundId: number;
-  /** the library page, to manage the library */
-  href: string;
   files: ClientLibraryFile[];
   add: (file: ClientLibraryFile) => void;
 };
 
 const LibraryContext = createContext<Library | null>(null);
 
-export function LibraryProvider({
-  roundId,
-  href,
-  initial,
-  children,
-}: {
-  roundId: number;
-  href: string;
-  initial: ClientLibraryFile[];
-  children: ReactNode;
-}) {
+export function LibraryProvider({ initial, children }: { initial: ClientLibraryFile[]; children: ReactNode }) {
   const [files, setFiles] = useState(initial);
   const add = useCallback(
     (file: ClientLibraryFile) => setFiles((known) => (known.some((f) => f.id === file.id) ? known : [file, ...known])),
     [],
   );
-  const value = useMemo(() => ({ roundId, href, files, add }), [roundId, href, files, add]);
+  const value = useMemo(() => ({ files, add }), [files, add]);
   return <LibraryContext.Provider value={value}>{children}</LibraryContext.Provider>;
 }
 

@@ -49,9 +49,10 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
 
 export default async function QuestionnairePage({ params }: { params: Promise<Params> }) {
   const { db, user, city, round, questionnaire } = await load(params);
-  const [t, tr, locale, format] = [
+  const [t, tr, tl, locale, format] = [
     await getTranslations("questionnaire"),
     await getTranslations("review"),
+    await getTranslations("library"),
     await getLocale(),
     await getFormatter(),
   ];
@@ -138,6 +139,14 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
           {t("maxPoints", { points: formatPoints(mod.maxPoints, locale) })}
         </span>
       </div>
+      {editable && (
+        <p className="text-sm">
+          <Link href={`/rounds/${round.id}/cities/${city.code}/library`} className="text-brand-700 underline">
+            {tl("link")}
+          </Link>
+          <span className="ml-2 text-slate-500">{tl("linkHint")}</span>
+        </p>
+      )}
       {round.submissionDeadline && (
         <p className="text-sm text-slate-600">
           {t("deadline", {
@@ -168,7 +177,7 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
               : t("readOnlySubmitted")}
         </p>
       )}
-      <LibraryProvider roundId={round.id} href={`/rounds/${round.id}/cities/${city.code}/library`} initial={library}>
+      <LibraryProvider initial={library}>
         <Questionnaire
           roundId={round.id}
           moduleCode={mod.code}
