@@ -1,9 +1,20 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { StoredFile } from "@/lib/storage/local-store";
+import { LocalEvidenceStore, type StoredFile } from "@/lib/storage/local-store";
 import { type Db } from "./client";
-import { addEvidence, attachLibraryFile, deleteEvidence, listEvidence, referencedStorageKeys } from "./evidence";
-import { addToLibrary, listLibrary, removeFromLibrary, sameFilesElsewhere } from "./evidence-library";
+import {
+  addEvidence,
+  attachLibraryFile,
+  deleteEvidence,
+  isStorageKeyReferenced,
+  listEvidence,
+  referencedStorageKeys,
+} from "./evidence";
+import { addToLibrary, getLibraryFile, listLibrary, removeFromLibrary, sameFilesElsewhere } from "./evidence-library";
 import { approveSubmission } from "./reviews";
 import { auditLog, evidence, libraryFiles, submissions } from "./schema";
 import { getQuestionnaire } from "./submissions";
@@ -96,6 +107,33 @@ describe("a city's evidence library", () => {
     expect(db.select().from(evidence).all()).toHaveLength(before);
     expect(db.select().from(submissions).all()).toHaveLength(draftsBefore);
     expect(attachLibraryFile(db, staff, fileId, [])).toEqual({ ok: false, reason: "invalidInput" });
+  });
+
+  it("keeps a file uploaded to the library alone: it counts as referenced, so a settled upload is not removed", async () => {
+    const { staff, other, admin, roundId } = round;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cityeval-library-"));
+    try {
+      const store = new LocalEvidenceStore(dir);
+      const put = await store.put(Readable.from([Buffer.from("%PDF-1.4\nplan\n%%EOF\n")]), "plan.pdf", 1 << 20);
+      const added = addToLibrary(db, staff, roundId, { originalName: "规划.pdf", ...put });
+      expect(added).toMatchObject({ ok: true, added: true });
+      await store.settle(put.storageKey, () => isStorageKeyReferenced(db, put.storageKey));
+      expect(fs.existsSync(path.join(dir, put.storageKey))).toBe(true);
+      expect(referencedStorageKeys(db).has(put.storageKey)).toBe(true);
+      // Downloads: its staff and admins while it is in the library; once taken out, admins only.
+      const fileId = added.ok ? added.file.id : 0;
+      expect([staff, other, admin].map((u) => getLibraryFile(db, u, fileId)?.id ?? null)).toEqual([
+        fileId,
+        null,
+        fileId,
+      ]);
+      expect(removeFromLibrary(db, staff, fileId)).toEqual({ ok: true });
+      expect([staff, admin].map((u) => getLibraryFile(db, u, fileId)?.id ?? null)).toEqual([null, fileId]);
+      // Taken out of the library, the file is still stored (the audit trail refers to it).
+      expect(referencedStorageKeys(db).has(put.storageKey)).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("is the city's own: another city's staff, reviewers and admins neither attach nor remove its files", () => {

@@ -5,24 +5,13 @@
  * lib/auth/policy.ts; a finalised round's library is locked by the database (drizzle/0012).
  */
 import "server-only";
-import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
-import { mayActForCity, maySeeCity } from "@/lib/auth/policy";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { mayActForCity, mayDownloadLibraryFile } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import type { StoredFile } from "@/lib/storage/local-store";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
-import {
-  cities,
-  evidence,
-  indicators,
-  items,
-  libraryFiles,
-  modules,
-  roundCities,
-  rounds,
-  submissions,
-  users,
-} from "./schema";
+import { evidence, indicators, items, libraryFiles, modules, roundCities, rounds, submissions, users } from "./schema";
 
 export type LibraryFile = typeof libraryFiles.$inferSelect;
 
@@ -136,10 +125,10 @@ export function addToLibrary(
   );
 }
 
-/** A library file of a round and city, if the user may see that city's library; else null (a 404). */
+/** A library file if lib/auth/policy.ts lets this user download it; else null (the caller answers 404). */
 export function getLibraryFile(db: Db | Tx, user: SessionUser, fileId: number): LibraryFile | null {
   const file = db.select().from(libraryFiles).where(eq(libraryFiles.id, fileId)).get();
-  return file && maySeeCity(user, file.cityId) ? file : null;
+  return file && mayDownloadLibraryFile(user, { cityId: file.cityId, removed: file.removedAt !== null }) ? file : null;
 }
 
 /** The live evidence rows of the city's submissions in the round that carry this file. */
@@ -239,38 +228,31 @@ export function removeFromLibrary(
 }
 
 /**
- * For reviewers and admins: which of these files (by SHA-256) another city of the round has also submitted — in a
- * submitted version (a module submitted at least once, the file attached before its latest submission). City
+ * For reviewers and admins: which of these files (by SHA-256) another city of the round has submitted too — in
+ * the version of its module last submitted (its frozen snapshot), whatever it has changed in a draft since. City
  * staff never see this (lib/auth/policy.ts › maySeeOtherCitiesFiles).
  */
 export function sameFilesElsewhere(
-  db: Db | Tx,
+  db: Db,
   roundId: number,
   cityId: number,
   sha256s: string[],
 ): Map<string, { cityId: number; nameZh: string; nameEn: string }[]> {
   const found = new Map<string, { cityId: number; nameZh: string; nameEn: string }[]>();
   if (!sha256s.length) return found;
-  const rows = db
-    .selectDistinct({ sha256: evidence.sha256, cityId: cities.id, nameZh: cities.nameZh, nameEn: cities.nameEn })
-    .from(evidence)
-    .innerJoin(submissions, eq(submissions.id, evidence.submissionId))
-    .innerJoin(cities, eq(cities.id, submissions.cityId))
-    .where(
-      and(
-        eq(submissions.roundId, roundId),
-        ne(submissions.cityId, cityId),
-        sql`${submissions.version} > 0`,
-        eq(evidence.kind, "file"),
-        isNull(evidence.deletedAt),
-        inArray(evidence.sha256, sha256s),
-        sql`${evidence.uploadedAt} <= (SELECT max(v.created_at) FROM submission_versions v WHERE v.submission_id = ${submissions.id})`,
-      ),
+  const rows = db.$client
+    .prepare<unknown[], { sha256: string; cityId: number; nameZh: string; nameEn: string }>(
+      `SELECT DISTINCT json_extract(e.value, '$.sha256') AS sha256, c.id AS cityId, c.name_zh AS nameZh,
+          c.name_en AS nameEn
+        FROM submissions s
+        JOIN submission_versions v ON v.submission_id = s.id AND v.version = s.version
+        JOIN cities c ON c.id = s.city_id, json_each(v.snapshot, '$.evidence') e
+        WHERE s.round_id = ? AND s.city_id <> ? AND s.version > 0
+          AND json_extract(e.value, '$.sha256') IN (SELECT value FROM json_each(?))
+        ORDER BY c.id`,
     )
-    .orderBy(asc(cities.id))
-    .all();
+    .all(roundId, cityId, JSON.stringify(sha256s));
   for (const { sha256, ...city } of rows) {
-    if (!sha256) continue;
     const list = found.get(sha256) ?? [];
     list.push(city);
     found.set(sha256, list);

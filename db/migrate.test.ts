@@ -100,6 +100,9 @@ describe("migration 0012: the evidence library", () => {
       [round.staff.cityId!, "B2.1", "https://stats.example.gov.cn/", null, null, round.staff.id, 5000, null],
       [round.other.cityId!, "B1.1", null, bulletin, "宁波公报.pdf", round.other.id, 6000, null],
     ];
+    // A file row of an old release without a size (the column has always allowed it).
+    const sizeless = "e".repeat(64);
+    rows.push([round.other.cityId!, "B1.2", null, sizeless, "旧文件.pdf", round.other.id, 7000, null]);
     for (const [cityId, code, url, sha, name, by, at, deletedAt] of rows)
       put.run(
         subOf(cityId),
@@ -113,6 +116,7 @@ describe("migration 0012: the evidence library", () => {
         at,
         deletedAt,
       );
+    db.$client.prepare("update evidence set size = null where sha256 = ?").run(sizeless);
     round.closeAndFinalise();
 
     runMigrations(db);
@@ -123,6 +127,7 @@ describe("migration 0012: the evidence library", () => {
       [
         { city_id: round.staff.cityId, sha256: bulletin, original_name: "公报.pdf", uploaded_at: 1000 },
         { city_id: round.other.cityId, sha256: bulletin, original_name: "宁波公报.pdf", uploaded_at: 6000 },
+        { city_id: round.other.cityId, sha256: sizeless, original_name: "旧文件.pdf", uploaded_at: 7000 },
       ].sort((a, b) => a.city_id! - b.city_id!),
     );
     expect(() => db.$client.prepare("update library_files set original_name = 'x'").run()).toThrow(/finalised/);

@@ -20,7 +20,7 @@ CREATE TABLE `library_files` (
 CREATE UNIQUE INDEX `library_files_uq` ON `library_files` (`round_id`,`city_id`,`sha256`);--> statement-breakpoint
 -- Every file a city has attached so far goes into its library for the round, once: the first upload's name.
 INSERT INTO library_files (round_id, city_id, sha256, size, mime, original_name, storage_key, uploaded_by, uploaded_at)
-SELECT s.round_id, s.city_id, e.sha256, e.size, coalesce(e.mime, 'application/octet-stream'),
+SELECT s.round_id, s.city_id, e.sha256, coalesce(e.size, 0), coalesce(e.mime, 'application/octet-stream'),
   coalesce(e.original_name, e.sha256), e.storage_key, e.uploaded_by, e.uploaded_at
 FROM evidence e JOIN submissions s ON s.id = e.submission_id
 WHERE e.kind = 'file' AND e.deleted_at IS NULL

@@ -136,8 +136,9 @@ test("evidence downloads carry the detected type's extension, no invisible chara
     { name: "x.html", body: PNG, served: "x.png" },
     { name: "invoice\u202Efdp.exe", body: PDF, served: "invoicefdp.pdf" },
   ];
-  for (const { name, body, served } of cases) {
-    const stored = await upload(name, body);
+  for (const [i, { name, body, served }] of cases.entries()) {
+    // Each a different file (the same content twice on one item is refused as attached already).
+    const stored = await upload(name, Buffer.concat([body, Buffer.from(`\n%${i}`)]));
     expect(stored.originalName).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
     const download = await page.request.get(`/api/evidence/${stored.id}`);
     const headers = download.headers();

@@ -26,7 +26,8 @@ type LibraryFileView = {
   attachedTo: { evidenceId: number; itemId: number; itemCode: string; moduleCode: string }[];
 };
 
-type Upload = { name: string; loaded: number; total: number };
+type Upload = { key: number; name: string; loaded: number; total: number };
+let nextUpload = 0;
 
 /** Sends one file to the library as the raw request body, so that the server can stream it; reports progress. */
 function uploadToLibrary(
@@ -64,12 +65,15 @@ export function LibraryManager({
   files,
   groups,
   editable,
+  readOnlyNote,
 }: {
   roundId: number;
   moduleHref: string;
   files: LibraryFileView[];
   groups: LibraryItemGroup[];
   editable: boolean;
+  /** why the library cannot be changed now, when it cannot */
+  readOnlyNote: string;
 }) {
   const t = useTranslations("library");
   const te = useTranslations("evidence");
@@ -97,10 +101,11 @@ export function LibraryManager({
     setMessages([]);
     const notes: { tone: "ok" | "error"; text: string }[] = [];
     for (const file of list) {
-      setUploads((u) => [...u, { name: file.name, loaded: 0, total: file.size }]);
+      const key = nextUpload++;
+      setUploads((u) => [...u, { key, name: file.name, loaded: 0, total: file.size }]);
       try {
         const { status, body } = await uploadToLibrary(roundId, file, (loaded) =>
-          setUploads((u) => u.map((x) => (x.name === file.name ? { ...x, loaded } : x))),
+          setUploads((u) => u.map((x) => (x.key === key ? { ...x, loaded } : x))),
         );
         if (status === 201) notes.push({ tone: "ok", text: t("uploaded", { name: file.name }) });
         else if (status === 200)
@@ -113,7 +118,7 @@ export function LibraryManager({
       } catch {
         notes.push({ tone: "error", text: `${file.name}${colon}${errorText("uploadFailed")}` });
       } finally {
-        setUploads((u) => u.filter((x) => x.name !== file.name));
+        setUploads((u) => u.filter((x) => x.key !== key));
       }
     }
     setMessages(notes);
@@ -170,6 +175,7 @@ export function LibraryManager({
 
   return (
     <div className="space-y-4">
+      {!editable && <p className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700">{readOnlyNote}</p>}
       {editable && (
         <div
           onDragOver={(e) => {
@@ -203,7 +209,7 @@ export function LibraryManager({
         </div>
       )}
       {uploads.map((u) => (
-        <div key={u.name} className="text-sm">
+        <div key={u.key} className="text-sm">
           <span>{te("uploading", { name: u.name })}</span>
           <progress
             className="ml-2 align-middle"

@@ -68,14 +68,18 @@ export function EvidencePanel({
   const attachedFiles = new Set(entries.map((e) => e.sha256).filter(Boolean));
   const offered = library?.files.filter((f) => !attachedFiles.has(f.sha256)) ?? [];
 
-  const update = (next: ClientEvidence[]) => {
+  // The list as last changed: uploads, attachments and removals that finish in any order each change the latest.
+  const latest = useRef(initial);
+  const [attaching, setAttaching] = useState(false);
+  const update = (change: (current: ClientEvidence[]) => ClientEvidence[]) => {
+    const next = change(latest.current);
+    latest.current = next;
     setEntries(next);
     onCountChange(next.length);
   };
 
   async function upload(files: File[]) {
     setErrors([]);
-    let current = entries;
     for (const file of files) {
       if (file.size > maxMb * 1024 * 1024) {
         setErrors((e) => [...e, `${file.name}${colon}${t("tooLarge", { max: maxMb })}`]);
@@ -88,8 +92,7 @@ export function EvidencePanel({
         );
         if (status === 201) {
           const added = body as unknown as ClientEvidence & { libraryFileId: number | null };
-          current = [...current, added];
-          update(current);
+          update((current) => [...current, added]);
           if (added.libraryFileId && added.sha256)
             library?.add({
               id: added.libraryFileId,
@@ -116,8 +119,8 @@ export function EvidencePanel({
       setErrors([errorText(result.fieldErrors?.url?.[0] ?? result.formError) ?? ""]);
       return;
     }
-    update([
-      ...entries,
+    update((current) => [
+      ...current,
       {
         id: result.data.id,
         kind: "url",
@@ -134,14 +137,17 @@ export function EvidencePanel({
 
   async function attach(file: ClientLibraryFile) {
     setErrors([]);
-    const result = await attachLibraryFileAction({ fileId: file.id, itemIds: [itemId] });
+    setAttaching(true);
+    const result = await attachLibraryFileAction({ fileId: file.id, itemIds: [itemId] }).finally(() =>
+      setAttaching(false),
+    );
     if (!result.ok) {
       const refused = (result.details?.refused as { reason: string }[] | undefined)?.[0]?.reason;
       setErrors([errorText(refused ?? result.formError) ?? ""]);
       return;
     }
-    update([
-      ...entries,
+    update((current) => [
+      ...current,
       {
         id: result.data.evidence[0]!.id,
         kind: "file",
@@ -159,7 +165,7 @@ export function EvidencePanel({
 
   async function remove(entry: ClientEvidence) {
     const result = await deleteEvidenceAction({ evidenceId: entry.id });
-    if (result.ok) update(entries.filter((e) => e.id !== entry.id));
+    if (result.ok) update((current) => current.filter((e) => e.id !== entry.id));
     else setErrors([errorText(result.formError) ?? ""]);
   }
 
@@ -318,6 +324,7 @@ export function EvidencePanel({
                   </span>
                   <button
                     type="button"
+                    disabled={attaching}
                     onClick={() => void attach(f)}
                     className="rounded border border-brand-600 px-2 py-0.5 text-brand-700 hover:bg-brand-50"
                     aria-label={t("attachNamed", { name: f.originalName })}

@@ -8,6 +8,7 @@ import {
   mayDecideAtStage,
   mayDownloadBundle,
   mayDownloadEvidence,
+  mayDownloadLibraryFile,
   mayExportResults,
   maySeeCity,
   maySeeOtherCitiesFiles,
@@ -61,6 +62,23 @@ describe("the authorization policy", () => {
     expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-03"), deletedAt: null }, at)).toBe(false);
     expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-01"), deletedAt: at }, at)).toBe(false);
     expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-01"), deletedAt: null }, null)).toBe(false);
+  });
+
+  it("serves a library file to its city's staff while it is in the library, and always to admins", () => {
+    const inLibrary = { cityId: 10, removed: false };
+    const removed = { cityId: 10, removed: true };
+    expect([admin, staffA, staffB, reviewer].map((a) => mayDownloadLibraryFile(a, inLibrary))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect([admin, staffA, staffB, reviewer].map((a) => mayDownloadLibraryFile(a, removed))).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it("tells reviewers and admins, never city staff, which other cities submitted the same file", () => {

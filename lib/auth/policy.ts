@@ -108,6 +108,14 @@ export function mayDownloadEvidence(actor: Actor, ev: EvidenceFacts, assignments
 }
 
 /**
+ * A file of a city's evidence library: its staff while it is in the library, and admins (a file taken out of the
+ * library, like a deleted evidence file, is for admins only).
+ */
+export function mayDownloadLibraryFile(actor: Actor, file: { cityId: number; removed: boolean }): boolean {
+  return isAdmin(actor) || (!file.removed && isStaffOf(actor, file.cityId));
+}
+
+/**
  * Which other cities submitted the same file (by SHA-256) as the city under review: reviewers and admins, who
  * weigh it; never city staff, who must not learn other cities' files.
  */

@@ -53,6 +53,7 @@ export default async function LibraryPage({ params }: { params: Promise<CityRoun
         files={files.map((f) => ({ ...f, uploadedAt: f.uploadedAt.toISOString() }))}
         groups={groups}
         editable={acting && round.status === "open"}
+        readOnlyNote={acting ? t("readOnlyRound") : t("readOnlyRole")}
       />
     </div>
   );
