@@ -24,6 +24,7 @@ import { addEvidence, deleteEvidence, type EvidenceInput } from "@/db/evidence";
 import { addToLibrary } from "@/db/evidence-library";
 import { finaliseRound, markNotSubmitted } from "@/db/finalise";
 import { decideItem } from "@/db/item-decisions";
+import { loadWorkbookData } from "@/db/questionnaire-workbook";
 import { approveSubmission, returnSubmission } from "@/db/reviews";
 import { createRound } from "@/db/rounds";
 import { itemReviews, items, libraryFiles, modules, reviewAssignments, rounds, submissions } from "@/db/schema";
@@ -33,6 +34,7 @@ import { getActiveSessionUser, upsertUser } from "@/db/users";
 import { hashPassword } from "@/lib/auth/password";
 import { IMPORT_COLUMNS } from "@/lib/cities/import";
 import { starterFramework } from "@/lib/framework/starter";
+import { writeQuestionnaireWorkbook } from "@/lib/questionnaire/workbook";
 import { evidenceStore } from "@/lib/storage";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -169,6 +171,8 @@ type Fixture = {
   evidence: { submitted: number; deleted: number; draft: number; deletedAfterSubmission: number; afterReturn: number };
   /** library files of A in the open round: the draft's file (attached to G1.3), and one attached to nothing */
   library: { attached: number; loose: number };
+  /** A's module G of the open round as the Excel workbook it downloads */
+  workbookG: Uint8Array<ArrayBuffer>;
   /** open round in its correction window: A's module B verified (B4.1 adjusted at stage 1), an open appeal on B4.1 */
   appeals: { roundId: number; submissionId: number; appealId: number; item: (code: string) => number };
   /** open round: A's module B returned with a query on B2.1 */
@@ -402,6 +406,7 @@ async function seed(db: Db): Promise<Fixture> {
     },
     evidence: { submitted, deleted, draft, deletedAfterSubmission, afterReturn },
     library: { attached: draftFile, loose: looseFile },
+    workbookG: await workbookOf(db, staffA, openId, "G"),
     appeals: { roundId: appealsId, submissionId: appealsSubmission, appealId, item: appealsItem },
     returned: { roundId: returnedId, queryId },
     finalisedRoundId: finalisedId,
@@ -541,7 +546,64 @@ const download = (file: keyof Fixture["evidence"]) => (f: Fixture) => ({
 /** City A as stored (every field a client would send back). */
 const cityRow = (f: Fixture) => getCityById(state.db!, f.cityA)!;
 
+/** A city's module as the Excel workbook its staff download (lib/questionnaire/workbook.ts). */
+async function workbookOf(db: Db, staff: SessionUser, roundId: number, moduleCode: string) {
+  const data = loadWorkbookData(db, staff, roundId, moduleCode)!;
+  const labels = {
+    code: "code",
+    name: "name",
+    unit: "unit",
+    limits: "limits",
+    value: "value",
+    notApplicable: "na",
+    reason: "reason",
+    revision: "revision",
+    yes: "是",
+    no: "否",
+    numberLimits: () => "",
+    multiHint: "",
+  };
+  const bytes = await writeQuestionnaireWorkbook({
+    target: { roundId, cityCode: data.city.code, moduleCode },
+    title: moduleCode,
+    items: data.items,
+    answers: data.stored,
+    labels,
+    locale: "zh-CN",
+  });
+  return new Uint8Array(bytes);
+}
+
 const ROUTES: Record<string, Case<RouteCall>[]> = {
+  "GET /api/questionnaire/workbook": [
+    {
+      target: "the workbook of A's module G in the open round",
+      input: (f) => ({ path: "/api/questionnaire/workbook", query: `roundId=${f.open.roundId}&moduleCode=G` }),
+      refuse: STAFF_OWN_CITY,
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
+  ],
+  "POST /api/questionnaire/workbook": [
+    {
+      target: "A's filled-in workbook of module G, applied",
+      input: (f) => ({
+        path: "/api/questionnaire/workbook",
+        query: `roundId=${f.open.roundId}&moduleCode=G&apply=1`,
+        headers: { "content-type": "application/octet-stream", "x-file-name": "G.xlsx" },
+        body: f.workbookG,
+      }),
+      refuse: {
+        ...STAFF_ONLY,
+        otherCityStaff: {
+          exempt:
+            "the input names a module of the round; the questionnaire read and written is the caller's own city's (B's workbook check refuses A's file)",
+        },
+      },
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
+  ],
   "PUT /api/answers": [
     {
       target: "an answer to item G1.1 of the open round (A's draft)",

@@ -12,6 +12,7 @@ import type {
   ClientQuery,
   ItemState,
 } from "@/components/questionnaire/types";
+import { WorkbookImport } from "@/components/questionnaire/workbook-import";
 import { StatusBadge } from "@/components/status-badge";
 import { listLibrary } from "@/db/evidence-library";
 import { listAdjustmentsInForce, reopenedItemIds } from "@/db/item-decisions";
@@ -177,6 +178,7 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
               : t("readOnlySubmitted")}
         </p>
       )}
+      {editable && user.role === "city_staff" && <WorkbookImport roundId={round.id} moduleCode={mod.code} />}
       <LibraryProvider initial={library}>
         <Questionnaire
           roundId={round.id}

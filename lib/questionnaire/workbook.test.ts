@@ -1,0 +1,190 @@
+import ExcelJS from "exceljs";
+import { describe, expect, it } from "vitest";
+import {
+  planWorkbookImport,
+  readQuestionnaireWorkbook,
+  type StoredAnswer,
+  WorkbookFileError,
+  type WorkbookItem,
+  type WorkbookLabels,
+  writeQuestionnaireWorkbook,
+} from "./workbook";
+
+const item = (code: string, over: Partial<WorkbookItem>): WorkbookItem => ({
+  code,
+  nameZh: `指标${code}`,
+  nameEn: `Item ${code}`,
+  answerType: "number",
+  unitZh: null,
+  unitEn: null,
+  options: null,
+  minValue: null,
+  maxValue: null,
+  decimals: null,
+  ...over,
+});
+
+const ITEMS: WorkbookItem[] = [
+  item("Q1.1", { unitZh: "%", minValue: 0, maxValue: 100, decimals: 2 }),
+  item("Q1.2", { answerType: "boolean" }),
+  item("Q1.3", {
+    answerType: "single",
+    options: [
+      { value: "none", label: { zh: "无", en: "None" } },
+      { value: "built", label: { zh: "已建成，运行中", en: "Built" } },
+    ],
+  }),
+  item("Q1.4", {
+    answerType: "multi",
+    options: [
+      { value: "people", label: { zh: "人口", en: "Population" } },
+      { value: "geo", label: { zh: "空间地理", en: "Geospatial" } },
+    ],
+  }),
+  item("Q1.5", { answerType: "url" }),
+  item("Q1.6", { answerType: "text" }),
+];
+
+const LABELS: WorkbookLabels = {
+  code: "编码",
+  name: "指标项",
+  unit: "单位",
+  limits: "取值要求",
+  value: "填报值",
+  notApplicable: "不适用",
+  reason: "不适用原因",
+  revision: "版本",
+  yes: "是",
+  no: "否",
+  numberLimits: (i) => `${i.minValue ?? ""}–${i.maxValue ?? ""}`,
+  multiHint: "多个选项用“；”分隔",
+};
+const TARGET = { roundId: 7, cityCode: "suzhou", moduleCode: "Q" };
+
+const STORED = new Map<string, StoredAnswer>([
+  ["Q1.1", { value: 87.5, notApplicableReason: null, revision: 3 }],
+  ["Q1.2", { value: true, notApplicableReason: null, revision: 1 }],
+  ["Q1.3", { value: "built", notApplicableReason: null, revision: 1 }],
+  ["Q1.4", { value: ["people", "geo"], notApplicableReason: null, revision: 2 }],
+  ["Q1.6", { value: null, notApplicableReason: "本市未开展", revision: 1 }],
+]);
+
+const write = () =>
+  writeQuestionnaireWorkbook({
+    target: TARGET,
+    title: "Q",
+    items: ITEMS,
+    answers: STORED,
+    labels: LABELS,
+    locale: "zh-CN",
+  });
+
+/** The workbook as the city edits it in Excel: `edit` changes the questionnaire sheet. */
+async function edited(edit: (sheet: ExcelJS.Worksheet) => void) {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await write()) as unknown as ArrayBuffer);
+  edit(workbook.getWorksheet("questionnaire")!);
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+describe("the questionnaire workbook", () => {
+  it("reads back exactly what it was written with: every answer type, not applicable with its reason", async () => {
+    const { proposed, problems } = await readQuestionnaireWorkbook(await write(), TARGET, ITEMS, LABELS);
+    expect(problems).toEqual([]);
+    const plan = planWorkbookImport(proposed, STORED, () => null);
+    expect(plan.map((l) => l.status)).toEqual([
+      "unchanged",
+      "unchanged",
+      "unchanged",
+      "unchanged",
+      "unchanged",
+      "unchanged",
+    ]);
+    expect(proposed.find((p) => p.code === "Q1.1")).toMatchObject({ value: 87.5, baseRevision: 3, row: 2 });
+  });
+
+  it("is protected: codes and names locked, the value, not-applicable and reason cells open, lists to choose from", async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await write()) as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet("questionnaire")!;
+    expect(sheet.getRow(1).values).toEqual([
+      undefined,
+      "编码",
+      "指标项",
+      "单位",
+      "取值要求",
+      "填报值",
+      "不适用",
+      "不适用原因",
+      "版本",
+    ]);
+    expect(sheet.getCell("A2").protection?.locked).not.toBe(false);
+    expect(["E2", "F2", "G2"].map((a) => sheet.getCell(a).protection?.locked)).toEqual([false, false, false]);
+    expect(sheet.getCell("E3").dataValidation).toMatchObject({ type: "list", formulae: ['"是,否"'] });
+    expect(sheet.getCell("E4").dataValidation).toMatchObject({ type: "list" });
+    expect(sheet.getCell("E4").value).toBe("已建成，运行中");
+    expect(sheet.getCell("E5").value).toBe("人口；空间地理");
+    expect(sheet.getColumn(8).hidden).toBe(true);
+  });
+
+  it("takes labels or values, plans changed items from → to, and lists every problem with its row and column", async () => {
+    const bytes = await edited((sheet) => {
+      sheet.getCell("E2").value = 91.25; // changed
+      sheet.getCell("E3").value = "否"; // changed
+      sheet.getCell("E4").value = "无"; // a label
+      sheet.getCell("E5").value = "空间地理, people"; // labels and values, another separator
+      sheet.getCell("E6").value = "not a link"; // problem
+      sheet.getCell("F7").value = "是"; // not applicable …
+      sheet.getCell("G7").value = ""; // … without a reason: problem
+    });
+    const { proposed, problems } = await readQuestionnaireWorkbook(bytes, TARGET, ITEMS, LABELS);
+    expect(problems).toEqual([
+      { row: 6, column: "E", key: "urlInvalid" },
+      { row: 7, column: "G", key: "naReasonRequired" },
+    ]);
+    const plan = planWorkbookImport(proposed, STORED, () => null);
+    expect(plan).toEqual([
+      expect.objectContaining({ code: "Q1.1", status: "changed", to: expect.objectContaining({ value: 91.25 }) }),
+      expect.objectContaining({ code: "Q1.2", status: "changed", to: expect.objectContaining({ value: false }) }),
+      expect.objectContaining({ code: "Q1.3", status: "changed", to: expect.objectContaining({ value: "none" }) }),
+      // the framework's order, whatever order the cell gave them in
+      expect.objectContaining({ code: "Q1.4", status: "unchanged" }),
+    ]);
+  });
+
+  it("finds a change made on the platform since the download as a conflict, and a locked item as locked", async () => {
+    const bytes = await edited((sheet) => {
+      sheet.getCell("E2").value = 60;
+      sheet.getCell("E3").value = "否";
+    });
+    const { proposed } = await readQuestionnaireWorkbook(bytes, TARGET, ITEMS, LABELS);
+    const now = new Map(STORED);
+    now.set("Q1.1", { value: 70, notApplicableReason: null, revision: 4 }); // saved by a colleague meanwhile
+    const plan = planWorkbookImport(proposed, now, (code) => (code === "Q1.2" ? "itemLocked" : null));
+    expect(plan.slice(0, 2)).toEqual([
+      expect.objectContaining({ code: "Q1.1", status: "conflict", current: expect.objectContaining({ value: 70 }) }),
+      expect.objectContaining({ code: "Q1.2", status: "locked", reason: "itemLocked" }),
+    ]);
+  });
+
+  it("refuses another module's workbook, a file that is not a workbook, and reports rows that were removed or added", async () => {
+    const bytes = await write();
+    await expect(readQuestionnaireWorkbook(bytes, { ...TARGET, cityCode: "wuxi" }, ITEMS, LABELS)).rejects.toEqual(
+      new WorkbookFileError("workbookNotForThisModule"),
+    );
+    await expect(
+      readQuestionnaireWorkbook(new TextEncoder().encode("code,value\nQ1.1,5"), TARGET, ITEMS, LABELS),
+    ).rejects.toEqual(new WorkbookFileError("workbookUnreadable"));
+    const broken = await edited((sheet) => {
+      sheet.getCell("A3").value = "Q9.9";
+      sheet.getCell("A4").value = "Q1.1";
+    });
+    const { problems } = await readQuestionnaireWorkbook(broken, TARGET, ITEMS, LABELS);
+    expect(problems).toEqual([
+      { row: 4, column: "A", key: "workbookItemTwice", params: { code: "Q1.1" } },
+      { row: 3, column: "A", key: "workbookUnknownItem", params: { code: "Q9.9" } },
+      { row: 0, column: "A", key: "workbookItemMissing", params: { code: "Q1.2" } },
+      { row: 0, column: "A", key: "workbookItemMissing", params: { code: "Q1.3" } },
+    ]);
+  });
+});
