@@ -562,6 +562,9 @@ async function workbookOf(db: Db, staff: SessionUser, roundId: number, moduleCod
     no: "否",
     numberLimits: () => "",
     multiHint: "",
+    booleanLimits: "",
+    urlLimits: "",
+    textLimits: "",
   };
   const bytes = await writeQuestionnaireWorkbook({
     target: { roundId, cityCode: data.city.code, moduleCode },

@@ -25,6 +25,9 @@ const LABELS: WorkbookLabels = {
   no: "否",
   numberLimits: () => "",
   multiHint: "",
+  booleanLimits: "是 / 否",
+  urlLimits: "网址",
+  textLimits: "文字",
 };
 
 let db: Db;

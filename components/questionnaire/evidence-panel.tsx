@@ -301,13 +301,12 @@ export function EvidencePanel({
           </form>
         </div>
       )}
-      {editable && library && (
+      {editable && offered.length > 0 && (
         <div className="mt-2 text-sm">
           <button
             type="button"
             aria-expanded={choosing}
             onClick={() => setChoosing((open) => !open)}
-            disabled={!offered.length}
             className="rounded border border-slate-300 bg-white px-2 py-1 hover:bg-slate-50 disabled:text-slate-400"
           >
             {t("fromLibrary", { count: offered.length })}

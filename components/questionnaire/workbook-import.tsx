@@ -15,7 +15,7 @@ type Line = {
   current?: string;
   reason?: string;
 };
-type Problem = { row: number; column: string; message: string };
+type Problem = { row: number; column: string; item: string | null; message: string };
 type Preview = { file: File; lines: Line[]; problems: Problem[] };
 
 const STATUS_STYLE: Record<Line["status"], string> = {
@@ -143,7 +143,9 @@ export function WorkbookImport({ roundId, moduleCode }: { roundId: number; modul
               {preview.problems.map((p) => (
                 <li key={`${p.row}-${p.column}-${p.message}`}>
                   {p.row > 0
-                    ? t("problem", { row: p.row, column: p.column, message: p.message })
+                    ? p.item
+                      ? t("problemItem", { row: p.row, item: p.item, column: p.column, message: p.message })
+                      : t("problem", { row: p.row, column: p.column, message: p.message })
                     : t("problemNoRow", { message: p.message })}
                 </li>
               ))}

@@ -58,6 +58,9 @@ const LABELS: WorkbookLabels = {
   no: "否",
   numberLimits: (i) => `${i.minValue ?? ""}–${i.maxValue ?? ""}`,
   multiHint: "多个选项用“；”分隔",
+  booleanLimits: "是 / 否",
+  urlLimits: "网址",
+  textLimits: "文字",
 };
 const TARGET = { roundId: 7, cityCode: "suzhou", moduleCode: "Q" };
 
@@ -139,8 +142,8 @@ describe("the questionnaire workbook", () => {
     });
     const { proposed, problems } = await readQuestionnaireWorkbook(bytes, TARGET, ITEMS, LABELS);
     expect(problems).toEqual([
-      { row: 6, column: "E", key: "urlInvalid" },
-      { row: 7, column: "G", key: "naReasonRequired" },
+      { row: 6, column: "E", key: "urlInvalid", code: "Q1.5" },
+      { row: 7, column: "G", key: "naReasonRequired", code: "Q1.6" },
     ]);
     const plan = planWorkbookImport(proposed, STORED, () => null);
     expect(plan).toEqual([

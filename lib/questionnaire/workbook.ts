@@ -35,6 +35,10 @@ export type WorkbookLabels = {
   numberLimits: (item: WorkbookItem) => string;
   /** the hint of a multiple-choice item's value cell */
   multiHint: string;
+  /** what a yes/no, a link and a text item take */
+  booleanLimits: string;
+  urlLimits: string;
+  textLimits: string;
 };
 
 /** What a workbook is for: checked when it comes back, so that another module's or city's is refused. */
@@ -69,6 +73,24 @@ function cellValue(item: WorkbookItem, value: unknown, labels: WorkbookLabels, l
         : String(value);
     default:
       return String(value);
+  }
+}
+
+/** What an item takes, as the "what to enter" column says it. */
+function limitsText(item: WorkbookItem, options: string[], labels: WorkbookLabels): string {
+  switch (item.answerType) {
+    case "number":
+      return labels.numberLimits(item);
+    case "boolean":
+      return labels.booleanLimits;
+    case "single":
+      return options.join("；");
+    case "multi":
+      return `${options.join("；")}\n${labels.multiHint}`;
+    case "url":
+      return labels.urlLimits;
+    case "text":
+      return labels.textLimits;
   }
 }
 
@@ -107,11 +129,7 @@ export async function writeQuestionnaireWorkbook(input: {
       item.code,
       locale === "en" ? item.nameEn : item.nameZh,
       (locale === "en" ? item.unitEn : item.unitZh) ?? "",
-      item.answerType === "number"
-        ? labels.numberLimits(item)
-        : item.answerType === "multi"
-          ? `${options.join("；")}\n${labels.multiHint}`
-          : options.join("；"),
+      limitsText(item, options, labels),
       answer?.notApplicableReason ? null : cellValue(item, answer?.value, labels, locale),
       answer?.notApplicableReason ? labels.yes : null,
       answer?.notApplicableReason ?? null,
@@ -150,7 +168,14 @@ export async function writeQuestionnaireWorkbook(input: {
 }
 
 /** `key` is a message of the "errors" namespace; `row` is the sheet's row number (header = 1), `column` a letter. */
-export type WorkbookProblem = { row: number; column: string; key: string; params?: Record<string, string | number> };
+export type WorkbookProblem = {
+  row: number;
+  column: string;
+  key: string;
+  params?: Record<string, string | number>;
+  /** the item of the row, when it is one of the module's */
+  code?: string;
+};
 /** What an uploaded workbook proposes for an item: an answer as the questionnaire saves it, based on a revision. */
 export type ProposedAnswer = {
   code: string;
@@ -265,6 +290,7 @@ export async function readQuestionnaireWorkbook(
         column: LETTER.notApplicable,
         key: "workbookNotApplicableWord",
         params: { yes: labels.yes },
+        code: item.code,
       });
     const revision = Number(text(row.getCell(COLUMN.revision)) || "0");
     const parsed = answerSchemaFor(item).safeParse({
@@ -278,6 +304,7 @@ export async function readQuestionnaireWorkbook(
           row: r,
           column: issue.path[0] === "notApplicableReason" ? LETTER.reason : LETTER.value,
           key: issue.message,
+          code: item.code,
         });
       continue;
     }

@@ -6,6 +6,7 @@ import { getDb } from "@/db/client";
 import { applyWorkbookImport, loadWorkbookData } from "@/db/questionnaire-workbook";
 import { ActionError, defineRoute, readLimitedBody, refuse } from "@/lib/action";
 import { pick } from "@/lib/i18n/pick";
+import { TEXT_MAX } from "@/lib/questionnaire/answer-schema";
 import { formatAnswer } from "@/lib/questionnaire/format";
 import {
   type ImportLine,
@@ -49,6 +50,9 @@ async function labels(): Promise<WorkbookLabels> {
         decimals: item.decimals === null ? "none" : String(item.decimals),
       }),
     multiHint: t("multiHint"),
+    booleanLimits: t("booleanLimits", { yes: t("yes"), no: t("no") }),
+    urlLimits: t("urlLimits"),
+    textLimits: t("textLimits", { max: TEXT_MAX }),
   };
 }
 
@@ -106,12 +110,13 @@ export const POST = defineRoute(STAFF, async (request, { user }) => {
     await getTranslations("questionnaire"),
     await getLocale(),
   ];
-  const problems = read.problems.map(({ row, column, key, params }) => ({
+  const itemOf = new Map(data.items.map((i) => [i.code, i]));
+  const problems = read.problems.map(({ row, column, key, params, code }) => ({
     row,
     column,
+    item: code ? `${code} ${pick(locale, itemOf.get(code)!.nameZh, itemOf.get(code)!.nameEn)}` : null,
     message: errors.has(key) ? errors(key, params) : errors("unexpected"),
   }));
-  const itemOf = new Map(data.items.map((i) => [i.code, i]));
   const answerLabels = { yes: tq("yes"), no: tq("no"), empty: tq("empty"), notApplicable: tq("notApplicable") };
   const show = (code: string, answer: { value: unknown; notApplicableReason: string | null } | null) =>
     formatAnswer(itemOf.get(code)!, answer ?? { value: null, notApplicableReason: null }, locale, answerLabels);
