@@ -50,10 +50,11 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
 
 export default async function QuestionnairePage({ params }: { params: Promise<Params> }) {
   const { db, user, city, round, questionnaire } = await load(params);
-  const [t, tr, tl, locale, format] = [
+  const [t, tr, tl, tf, locale, format] = [
     await getTranslations("questionnaire"),
     await getTranslations("review"),
     await getTranslations("library"),
+    await getTranslations("submissionForm"),
     await getLocale(),
     await getFormatter(),
   ];
@@ -134,7 +135,15 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
         </h1>
         <StatusBadge status={status} />
         {submission && submission.version > 0 && (
-          <span className="text-sm text-slate-500">{t("version", { version: submission.version })}</span>
+          <>
+            <span className="text-sm text-slate-500">{t("version", { version: submission.version })}</span>
+            <Link
+              href={`/rounds/${round.id}/cities/${city.code}/modules/${mod.code}/versions/${submission.version}`}
+              className="text-sm text-brand-700 underline"
+            >
+              {tf("formLink", { version: submission.version })}
+            </Link>
+          </>
         )}
         <span className="text-sm text-slate-500">
           {t("maxPoints", { points: formatPoints(mod.maxPoints, locale) })}
