@@ -31,8 +31,9 @@ test("a staff member fills a module in Excel: a conflict is shown and nothing sa
       buffer,
     });
 
-  // Downloaded, then Q1.3 is answered on the platform by a colleague, then the workbook comes back.
-  const stale = await downloadAndEdit(page, { E2: 55, E3: "是" });
+  // Downloaded, then Q1.3 is answered on the platform by a colleague, then the workbook comes back with another
+  // answer to Q1.3: a conflict. (A row the workbook left as it was would simply keep the colleague's answer.)
+  const stale = await downloadAndEdit(page, { E2: 55, E3: "是", E4: "已建成" });
   await page.getByRole("radiogroup", { name: "平台建设状态" }).getByLabel("已对接省级").check();
   await expectSaved(page, "Q1.3");
   await upload(stale);

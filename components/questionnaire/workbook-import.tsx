@@ -16,7 +16,8 @@ type Line = {
   reason?: string;
 };
 type Problem = { row: number; column: string; item: string | null; message: string };
-type Preview = { file: File; lines: Line[]; problems: Problem[] };
+/** The file as it was previewed: saving sends these very bytes, whatever happened to the file on disk since. */
+type Preview = { name: string; bytes: ArrayBuffer; lines: Line[]; problems: Problem[] };
 
 const STATUS_STYLE: Record<Line["status"], string> = {
   unchanged: "bg-slate-100 text-slate-700",
@@ -41,11 +42,11 @@ export function WorkbookImport({ roundId, moduleCode }: { roundId: number; modul
   const [busy, setBusy] = useState(false);
   const url = `/api/questionnaire/workbook?roundId=${roundId}&moduleCode=${encodeURIComponent(moduleCode)}`;
 
-  async function send(file: File, apply: boolean) {
+  async function send(name: string, bytes: ArrayBuffer, apply: boolean) {
     const response = await fetch(apply ? `${url}&apply=1` : url, {
       method: "POST",
-      headers: { "Content-Type": "application/octet-stream", "X-File-Name": encodeURIComponent(file.name) },
-      body: file,
+      headers: { "Content-Type": "application/octet-stream", "X-File-Name": encodeURIComponent(name) },
+      body: bytes,
     });
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     return { ok: response.ok, body };
@@ -56,8 +57,9 @@ export function WorkbookImport({ roundId, moduleCode }: { roundId: number; modul
     setPreview(null);
     setBusy(true);
     try {
-      const { ok, body } = await send(file, false);
-      if (ok) setPreview({ file, lines: body.lines as Line[], problems: body.problems as Problem[] });
+      const bytes = await file.arrayBuffer();
+      const { ok, body } = await send(file.name, bytes, false);
+      if (ok) setPreview({ name: file.name, bytes, lines: body.lines as Line[], problems: body.problems as Problem[] });
       else setMessage({ tone: "error", text: String(body.message ?? errorText("uploadFailed")) });
     } catch {
       setMessage({ tone: "error", text: errorText("uploadFailed") ?? "" });
@@ -69,7 +71,7 @@ export function WorkbookImport({ roundId, moduleCode }: { roundId: number; modul
   async function apply(current: Preview) {
     setBusy(true);
     try {
-      const { ok, body } = await send(current.file, true);
+      const { ok, body } = await send(current.name, current.bytes, true);
       if (ok) {
         // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load on purpose: every field of the form starts again from the saved answers
         window.location.assign(`?imported=${(body.changed as string[]).length}#workbook-heading`);
@@ -128,7 +130,7 @@ export function WorkbookImport({ roundId, moduleCode }: { roundId: number; modul
       )}
       {preview && (
         <div className="mt-4 space-y-3 border-t border-slate-100 pt-3">
-          <h3 className="font-medium">{t("previewTitle", { file: preview.file.name })}</h3>
+          <h3 className="font-medium">{t("previewTitle", { file: preview.name })}</h3>
           <p>
             {t("counts", {
               changed,

@@ -4,6 +4,7 @@
  * its problem list; split apart, they would hand both around.
  */
 import ExcelJS from "exceljs";
+import { type CellScalar, cellScalar } from "@/lib/spreadsheet-cell";
 import { ANSWER_TYPES, type Band, EVIDENCE_KINDS, type ItemOption, RULES_FOR_TYPE, type ScoringRule } from "./schema";
 import { type FrameworkProblemKey, validateFramework } from "./validate";
 import {
@@ -17,20 +18,7 @@ import {
   WorkbookResult,
 } from "./workbook";
 
-type Scalar = string | number | boolean;
-
-/** A cell as a plain value: formulas by their cached result, rich text and links by their text. */
-function scalar(value: ExcelJS.CellValue): Scalar | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value === "string") return value.replace(/\r\n?/g, "\n").trim() || undefined;
-  if (typeof value === "number" || typeof value === "boolean") return value;
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if ("richText" in value) return scalar(value.richText.map((run) => run.text).join(""));
-  if ("formula" in value || "sharedFormula" in value) return scalar((value.result ?? null) as ExcelJS.CellValue);
-  if ("hyperlink" in value) return scalar(value.text);
-  if ("error" in value) return String(value.error); // #N/A and the like: reported as a bad value, not as blank
-  return undefined;
-}
+type Scalar = CellScalar;
 
 const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?`;
 const NUMBER_TEXT = new RegExp(`^${NUMBER}$`, "i");
@@ -122,7 +110,7 @@ function readSheet(workbook: ExcelJS.Workbook, name: string, problems: WorkbookP
   const columns = SHEET_COLUMNS[name]!;
   const index = new Map<string, number>();
   sheet.getRow(1).eachCell((cell, col) => {
-    const header = scalar(cell.value);
+    const header = cellScalar(cell.value);
     if (header !== undefined && !index.has(String(header).toLowerCase())) index.set(String(header).toLowerCase(), col);
   });
   const missing = columns.filter((column) => !index.has(column));
@@ -137,7 +125,7 @@ function readSheet(workbook: ExcelJS.Workbook, name: string, problems: WorkbookP
     if (n === 1) return;
     const cells = new Map<Column, Scalar>();
     for (const column of columns) {
-      const value = scalar(row.getCell(index.get(column)!).value);
+      const value = cellScalar(row.getCell(index.get(column)!).value);
       if (value !== undefined) cells.set(column, value);
     }
     if (cells.size) rows.push({ row: n, cells });

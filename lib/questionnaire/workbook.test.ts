@@ -120,6 +120,7 @@ describe("the questionnaire workbook", () => {
       "不适用",
       "不适用原因",
       "版本",
+      "",
     ]);
     expect(sheet.getCell("A2").protection?.locked).not.toBe(false);
     expect(["E2", "F2", "G2"].map((a) => sheet.getCell(a).protection?.locked)).toEqual([false, false, false]);
@@ -168,6 +169,93 @@ describe("the questionnaire workbook", () => {
       expect.objectContaining({ code: "Q1.1", status: "conflict", current: expect.objectContaining({ value: 70 }) }),
       expect.objectContaining({ code: "Q1.2", status: "locked", reason: "itemLocked" }),
     ]);
+  });
+
+  it("keeps a colleague's newer value for a row the city left as it was, and reads Excel's numbers as shown", async () => {
+    const bytes = await edited((sheet) => {
+      sheet.getCell("E2").value = 0.45; // "45%" typed in Excel …
+      sheet.getCell("E2").numFmt = "0%"; // … is stored so
+    });
+    const { proposed, problems } = await readQuestionnaireWorkbook(bytes, TARGET, ITEMS, LABELS);
+    expect(problems).toEqual([]);
+    expect(proposed.find((p) => p.code === "Q1.1")?.value).toBe(45);
+    // A colleague changed Q1.2 on the platform after the download; the workbook still has what was downloaded.
+    const now = new Map(STORED);
+    now.set("Q1.2", { value: false, notApplicableReason: null, revision: 2 });
+    const plan = planWorkbookImport(proposed, now, () => null);
+    expect(plan.find((l) => l.code === "Q1.2")?.status).toBe("unchanged");
+    expect(plan.find((l) => l.code === "Q1.1")?.status).toBe("changed");
+
+    const noisy = await edited((sheet) => {
+      sheet.getCell("E2").value = { formula: "0.1+0.2", result: 0.30000000000000004 };
+    });
+    const read = await readQuestionnaireWorkbook(noisy, TARGET, ITEMS, LABELS);
+    expect(read.problems).toEqual([]);
+    expect(read.proposed.find((p) => p.code === "Q1.1")?.value).toBe(0.3);
+  });
+
+  it("reads an option whose label holds a comma, and says what is wrong with dates, errors and stray reasons", async () => {
+    const items = ITEMS.map((i) =>
+      i.code === "Q1.4"
+        ? {
+            ...i,
+            options: [{ value: "people", label: { zh: "人口，法人", en: "People, firms" } }, ...i.options!.slice(1)],
+          }
+        : i,
+    );
+    const bytes = await writeQuestionnaireWorkbook({
+      target: TARGET,
+      title: "Q",
+      items,
+      answers: STORED,
+      labels: LABELS,
+      locale: "zh-CN",
+    });
+    const unchanged = await readQuestionnaireWorkbook(bytes, TARGET, items, LABELS);
+    expect(unchanged.problems).toEqual([]);
+    expect(unchanged.proposed.find((p) => p.code === "Q1.4")?.value).toEqual(["people", "geo"]);
+    const odd = await edited((sheet) => {
+      sheet.getCell("E2").value = new Date(Number.NaN); // a date no calendar has
+      sheet.getCell("E6").value = { error: "#N/A" } as ExcelJS.CellErrorValue; // read as its code, not as blank
+      sheet.getCell("G3").value = "写了原因"; // without "not applicable"
+    });
+    const read = await readQuestionnaireWorkbook(odd, TARGET, ITEMS, LABELS);
+    expect(read.problems.map((p) => [p.row, p.column, p.key])).toEqual([
+      [2, "E", "notANumber"],
+      [3, "G", "workbookReasonWithoutNotApplicable"],
+      [6, "E", "urlInvalid"],
+    ]);
+  });
+
+  it("keeps the items the city cannot change locked, and refuses a sheet of many more rows than items", async () => {
+    const locked = await writeQuestionnaireWorkbook({
+      target: TARGET,
+      title: "Q",
+      items: ITEMS,
+      answers: STORED,
+      labels: LABELS,
+      locale: "zh-CN",
+      lockedItems: new Map([["Q1.2", "该项已通过评审并锁定"]]),
+    });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(locked as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet("questionnaire")!;
+    expect(sheet.getCell("E3").protection?.locked).not.toBe(false);
+    expect(sheet.getCell("D3").value).toBe("该项已通过评审并锁定");
+    expect(sheet.getCell("E2").protection?.locked).toBe(false);
+
+    // A stray cell far down is one row, not a million.
+    const stray = await edited((s) => {
+      s.getCell("A1048576").value = "x";
+    });
+    const { problems } = await readQuestionnaireWorkbook(stray, TARGET, ITEMS, LABELS);
+    expect(problems).toEqual([{ row: 1048576, column: "A", key: "workbookUnknownItem", params: { code: "x" } }]);
+    const many = await edited((s) => {
+      for (let r = 10; r < 200; r++) s.getCell(`A${r}`).value = `X${r}`;
+    });
+    await expect(readQuestionnaireWorkbook(many, TARGET, ITEMS, LABELS)).rejects.toEqual(
+      new WorkbookFileError("workbookTooManyRows"),
+    );
   });
 
   it("refuses another module's workbook, a file that is not a workbook, and reports rows that were removed or added", async () => {

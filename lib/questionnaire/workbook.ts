@@ -7,6 +7,7 @@
  */
 import ExcelJS from "exceljs";
 import type { Item } from "@/lib/framework/item";
+import { cellScalar } from "@/lib/spreadsheet-cell";
 import { answerSchemaFor } from "./answer-schema";
 
 /** The sheet the city fills in, and the hidden one holding the drop-down lists and what the workbook is for. */
@@ -44,7 +45,17 @@ export type WorkbookLabels = {
 /** What a workbook is for: checked when it comes back, so that another module's or city's is refused. */
 export type WorkbookTarget = { roundId: number; cityCode: string; moduleCode: string };
 
-const COLUMN = { code: 1, name: 2, unit: 3, limits: 4, value: 5, notApplicable: 6, reason: 7, revision: 8 } as const;
+const COLUMN = {
+  code: 1,
+  name: 2,
+  unit: 3,
+  limits: 4,
+  value: 5,
+  notApplicable: 6,
+  reason: 7,
+  revision: 8,
+  downloaded: 9,
+} as const;
 const LETTER = { value: "E", notApplicable: "F", reason: "G" } as const;
 
 const label = (option: { label: { zh: string; en: string } }, locale: string) =>
@@ -102,6 +113,8 @@ export async function writeQuestionnaireWorkbook(input: {
   answers: Map<string, StoredAnswer>;
   labels: WorkbookLabels;
   locale: string;
+  /** items the city cannot change now, with the reason as it reads in the "what to enter" column */
+  lockedItems?: Map<string, string>;
 }): Promise<Buffer> {
   const { items, answers, labels, locale } = input;
   const workbook = new ExcelJS.Workbook();
@@ -119,6 +132,7 @@ export async function writeQuestionnaireWorkbook(input: {
     { header: labels.notApplicable, width: 12 },
     { header: labels.reason, width: 30 },
     { header: labels.revision, width: 8, hidden: true },
+    { header: "", width: 8, hidden: true },
   ];
   sheet.getRow(1).font = { bold: true };
   const yesNo = `"${labels.yes},${labels.no}"`;
@@ -134,11 +148,22 @@ export async function writeQuestionnaireWorkbook(input: {
       answer?.notApplicableReason ? labels.yes : null,
       answer?.notApplicableReason ?? null,
       answer?.revision ?? 0,
+      JSON.stringify({ value: answer?.value ?? null, notApplicableReason: answer?.notApplicableReason ?? null }),
     ]);
     row.alignment = { vertical: "top", wrapText: true };
+    const lockedBecause = input.lockedItems?.get(item.code);
+    if (lockedBecause) {
+      // An item the city cannot change now (a returned module's item not queried): locked, greyed, and said why.
+      row.getCell(COLUMN.limits).value = lockedBecause;
+      for (const column of [COLUMN.value, COLUMN.notApplicable, COLUMN.reason])
+        row.getCell(column).fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE2E8F0" } };
+      return;
+    }
     for (const column of [COLUMN.value, COLUMN.notApplicable, COLUMN.reason])
       row.getCell(column).protection = { locked: false };
     const value = row.getCell(COLUMN.value);
+    // Text stays text: Excel would make "1-2" a date.
+    if (item.answerType === "text" || item.answerType === "url") value.numFmt = "@";
     if (item.answerType === "boolean")
       value.dataValidation = { type: "list", allowBlank: true, formulae: [yesNo], showErrorMessage: true };
     if (item.answerType === "single" && options.length) {
@@ -158,7 +183,7 @@ export async function writeQuestionnaireWorkbook(input: {
     row.getCell(COLUMN.notApplicable).dataValidation = {
       type: "list",
       allowBlank: true,
-      formulae: [`"${labels.yes}"`],
+      formulae: [`"${labels.yes},${labels.no}"`],
       showErrorMessage: true,
     };
   });
@@ -183,28 +208,41 @@ export type ProposedAnswer = {
   value: unknown;
   notApplicableReason: string | null;
   baseRevision: number;
+  /** the answer as it was when the workbook was downloaded: an item the city left as it was changes nothing */
+  downloaded: { value: unknown; notApplicableReason: string | null } | null;
 };
 
+/** Rows beyond the header and the items that a workbook may hold (notes a city adds below the table, say). */
+const EXTRA_ROWS = 50;
+
 export class WorkbookFileError extends Error {
-  constructor(public readonly reason: "workbookUnreadable" | "workbookNotForThisModule") {
+  constructor(public readonly reason: "workbookUnreadable" | "workbookNotForThisModule" | "workbookTooManyRows") {
     super(reason);
   }
 }
 
-/** A cell as text ("" for empty), whatever Excel made of it (rich text, a formula's result, a hyperlink). */
+/** A cell as text ("" for empty), as lib/spreadsheet-cell.ts reads any cell. */
 function text(cell: ExcelJS.Cell): string {
-  const v = cell.value;
-  if (v === null || v === undefined) return "";
-  if (typeof v === "object") {
-    if ("richText" in v) return v.richText.map((r) => r.text).join("");
-    if ("result" in v) return v.result === undefined || v.result === null ? "" : String(v.result);
-    if ("text" in v) return String(v.text);
-    if (v instanceof Date) return v.toISOString();
-  }
-  return String(v).trim();
+  const value = cellScalar(cell.value);
+  return value === undefined ? "" : String(value);
 }
 
 const normalise = (s: string) => s.normalize("NFKC").trim().toLowerCase();
+const YES = new Set(["是", "yes", "y", "true"].map(normalise));
+const NO = new Set(["否", "no", "n", "false"].map(normalise));
+
+/** The answer the workbook was downloaded with (its hidden column), or null when it is missing or unreadable. */
+function downloadedAnswer(json: string): { value: unknown; notApplicableReason: string | null } | null {
+  try {
+    const parsed = JSON.parse(json) as { value?: unknown; notApplicableReason?: unknown };
+    return {
+      value: parsed.value ?? null,
+      notApplicableReason: typeof parsed.notApplicableReason === "string" ? parsed.notApplicableReason : null,
+    };
+  } catch {
+    return null;
+  }
+}
 
 /** A typed cell as the questionnaire's input: what the city would have typed or chosen there. */
 function rawInput(item: WorkbookItem, cell: ExcelJS.Cell, labels: WorkbookLabels): unknown {
@@ -213,8 +251,14 @@ function rawInput(item: WorkbookItem, cell: ExcelJS.Cell, labels: WorkbookLabels
   const byText = (t: string) =>
     item.options?.find((o) => [o.value, o.label.zh, o.label.en].some((x) => normalise(x) === normalise(t)))?.value;
   switch (item.answerType) {
-    case "number":
-      return typeof cell.value === "number" ? cell.value : typed;
+    case "number": {
+      const shown = cellScalar(cell.value);
+      if (typeof shown !== "number") return typed;
+      // "45%" typed in Excel is stored as 0.45 in a percent format: what the city meant is 45.
+      const value = cell.numFmt?.includes("%") ? shown * 100 : shown;
+      // As Excel shows it (15 significant digits): =0.1+0.2 is 0.3, not 0.30000000000000004.
+      return Number(value.toPrecision(15));
+    }
     case "boolean": {
       const t = normalise(typed);
       if ([labels.yes, "是", "yes", "true", "y"].map(normalise).includes(t)) return true;
@@ -223,12 +267,17 @@ function rawInput(item: WorkbookItem, cell: ExcelJS.Cell, labels: WorkbookLabels
     }
     case "single":
       return byText(typed) ?? typed;
-    case "multi":
-      return typed
-        .split(/[;；,，、\n]/)
-        .map((t) => t.trim())
-        .filter(Boolean)
-        .map((t) => byText(t) ?? t);
+    case "multi": {
+      // As written (one separator, "；" or a line break), whole labels first: a label may hold a comma.
+      const split = (pattern: RegExp) =>
+        typed
+          .split(pattern)
+          .map((t) => t.trim())
+          .filter(Boolean);
+      const written = split(/[；\n]/);
+      const parts = written.every((t) => byText(t) !== undefined) ? written : split(/[;；,，、\n]/);
+      return parts.map((t) => byText(t) ?? t);
+    }
     default:
       return typed;
   }
@@ -266,12 +315,17 @@ export async function readQuestionnaireWorkbook(
   const problems: WorkbookProblem[] = [];
   const proposed: ProposedAnswer[] = [];
   const rowOf = new Map<string, number>();
-  for (let r = 2; r <= sheet.rowCount; r++) {
-    const code = text(sheet.getRow(r).getCell(COLUMN.code));
-    if (!code) continue;
+  let rows = 0;
+  // Only the rows that hold something: a stray cell a million rows down must not make a million rows.
+  sheet.eachRow({ includeEmpty: false }, (row, r) => {
+    rows++;
+    if (r === 1 || rows > items.length + EXTRA_ROWS) return;
+    const code = text(row.getCell(COLUMN.code));
+    if (!code) return;
     if (rowOf.has(code)) problems.push({ row: r, column: "A", key: "workbookItemTwice", params: { code } });
     else rowOf.set(code, r);
-  }
+  });
+  if (rows > items.length + EXTRA_ROWS) throw new WorkbookFileError("workbookTooManyRows");
   const known = new Set(items.map((i) => i.code));
   for (const [code, row] of rowOf)
     if (!known.has(code)) problems.push({ row, column: "A", key: "workbookUnknownItem", params: { code } });
@@ -283,8 +337,11 @@ export async function readQuestionnaireWorkbook(
     }
     const row = sheet.getRow(r);
     const naText = normalise(text(row.getCell(COLUMN.notApplicable)));
-    const notApplicable = naText !== "" && [labels.yes, "是", "yes", "true", "y"].map(normalise).includes(naText);
-    if (naText !== "" && !notApplicable)
+    const notApplicable = naText !== "" && YES.has(naText);
+    const reasonText = text(row.getCell(COLUMN.reason));
+    if (!notApplicable && reasonText)
+      problems.push({ row: r, column: LETTER.reason, key: "workbookReasonWithoutNotApplicable", code: item.code });
+    if (naText !== "" && !notApplicable && !NO.has(naText))
       problems.push({
         row: r,
         column: LETTER.notApplicable,
@@ -296,7 +353,7 @@ export async function readQuestionnaireWorkbook(
     const parsed = answerSchemaFor(item).safeParse({
       value: rawInput(item, row.getCell(COLUMN.value), labels),
       notApplicable,
-      notApplicableReason: text(row.getCell(COLUMN.reason)),
+      notApplicableReason: reasonText,
     });
     if (!parsed.success) {
       for (const issue of parsed.error.issues)
@@ -314,6 +371,7 @@ export async function readQuestionnaireWorkbook(
       value: parsed.data.value,
       notApplicableReason: parsed.data.notApplicableReason,
       baseRevision: Number.isInteger(revision) && revision >= 0 ? revision : 0,
+      downloaded: downloadedAnswer(text(row.getCell(COLUMN.downloaded))),
     });
   }
   return { proposed, problems };
@@ -344,8 +402,17 @@ export function planWorkbookImport(
   return proposed.map((to): ImportLine => {
     const current = stored.get(to.code) ?? null;
     if (same(current, to)) return { code: to.code, row: to.row, status: "unchanged" };
-    if ((current?.revision ?? 0) !== to.baseRevision && current)
-      return { code: to.code, row: to.row, status: "conflict", current, to };
+    if ((current?.revision ?? 0) !== to.baseRevision) {
+      // Changed on the platform since the download: a row the city left as it was keeps the newer value.
+      if (to.downloaded && same(to.downloaded, to)) return { code: to.code, row: to.row, status: "unchanged" };
+      return {
+        code: to.code,
+        row: to.row,
+        status: "conflict",
+        current: current ?? { value: null, notApplicableReason: null, revision: 0 },
+        to,
+      };
+    }
     const refusal = refusalOf(to.code);
     if (refusal) return { code: to.code, row: to.row, status: "locked", reason: refusal, to };
     return { code: to.code, row: to.row, status: "changed", from: current, to };

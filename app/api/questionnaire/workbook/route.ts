@@ -18,7 +18,10 @@ import {
 } from "@/lib/questionnaire/workbook";
 
 const STAFF = { roles: ["city_staff"] } as const;
-const MAX_MB = 5;
+/** A module's workbook is tens of kilobytes; a small limit also bounds what a crafted zip can unfold into. */
+const MAX_MB = 1;
+/** Problems listed at most: a workbook with more is not worth reading further. */
+const MAX_PROBLEMS = 200;
 
 /** ?roundId=&moduleCode= of the caller's own city; anything else is a 404. */
 function target(request: Request) {
@@ -64,6 +67,13 @@ export const GET = defineRoute(STAFF, async (request, { user }) => {
   const [t, locale] = [await getTranslations("questionnaire.workbook"), await getLocale()];
   const city = pick(locale, data.city.nameZh, data.city.nameEn);
   const moduleName = pick(locale, data.module.nameZh, data.module.nameEn);
+  const errors = await getTranslations("errors");
+  const lockedItems = new Map(
+    data.items.flatMap((item) => {
+      const refusal = data.refusalOf(item.code);
+      return refusal ? [[item.code, errors.has(refusal) ? errors(refusal) : refusal] as const] : [];
+    }),
+  );
   const bytes = await writeQuestionnaireWorkbook({
     target: { roundId, cityCode: data.city.code, moduleCode },
     title: t("sheetTitle", { city, module: moduleName }),
@@ -71,6 +81,7 @@ export const GET = defineRoute(STAFF, async (request, { user }) => {
     answers: data.stored,
     labels: await labels(),
     locale,
+    lockedItems,
   });
   return new Response(new Uint8Array(bytes), {
     headers: {
@@ -111,7 +122,7 @@ export const POST = defineRoute(STAFF, async (request, { user }) => {
     await getLocale(),
   ];
   const itemOf = new Map(data.items.map((i) => [i.code, i]));
-  const problems = read.problems.map(({ row, column, key, params, code }) => ({
+  const problems = read.problems.slice(0, MAX_PROBLEMS).map(({ row, column, key, params, code }) => ({
     row,
     column,
     item: code ? `${code} ${pick(locale, itemOf.get(code)!.nameZh, itemOf.get(code)!.nameEn)}` : null,
