@@ -26,7 +26,7 @@ import { finaliseRound, markNotSubmitted } from "@/db/finalise";
 import { decideItem } from "@/db/item-decisions";
 import { loadWorkbookData } from "@/db/questionnaire-workbook";
 import { approveSubmission, returnSubmission } from "@/db/reviews";
-import { createRound } from "@/db/rounds";
+import { cloneRound, createRound, openRound } from "@/db/rounds";
 import { itemReviews, items, libraryFiles, modules, reviewAssignments, rounds, submissions } from "@/db/schema";
 import { submitModule } from "@/db/submissions";
 import { createTestDb, MODULE_B_VALUES } from "@/db/test-db";
@@ -171,6 +171,8 @@ type Fixture = {
   evidence: { submitted: number; deleted: number; draft: number; deletedAfterSubmission: number; afterReturn: number };
   /** library files of A in the open round: the draft's file (attached to G1.3), and one attached to nothing */
   library: { attached: number; loose: number };
+  /** the round cloned from the finalised one, open; A's A1.1 holds a value copied from last round */
+  next: { roundId: number; item: (code: string) => number };
   /** A's module G of the open round as the Excel workbook it downloads */
   workbookG: Uint8Array<ArrayBuffer>;
   /** open round in its correction window: A's module B verified (B4.1 adjusted at stage 1), an open appeal on B4.1 */
@@ -385,6 +387,19 @@ async function seed(db: Db): Promise<Fixture> {
       "not submitted",
     );
   must(finaliseRound(db, admin, finalisedId), "finalise");
+  // The next round, cloned from the finalised one and open: A holds a value copied from it, not yet confirmed.
+  const nextId = must(cloneRound(db, admin.id, finalisedId, { name: "矩阵：下一轮", year: 2020 }), "clone").id;
+  must(openRound(db, admin, nextId), "open the next round");
+  must(
+    saveAnswer(db, staffA, {
+      itemId: itemOf(nextId)("A1.1"),
+      baseRevision: 0,
+      value: true,
+      notApplicableReason: null,
+      prefilledFromRoundId: finalisedId,
+    }),
+    "copied A1.1",
+  );
   const draftId = createRound(
     db,
     { name: "矩阵：草稿", year: 2020, status: "draft", cityIds: [cityA, cityB] },
@@ -410,6 +425,7 @@ async function seed(db: Db): Promise<Fixture> {
     appeals: { roundId: appealsId, submissionId: appealsSubmission, appealId, item: appealsItem },
     returned: { roundId: returnedId, queryId },
     finalisedRoundId: finalisedId,
+    next: { roundId: nextId, item: itemOf(nextId) },
     draftRoundId: draftId,
   };
 }
@@ -992,6 +1008,24 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
     {
       target: "a file of A's library attached to nothing",
       input: (f) => ({ fileId: f.library.loose }),
+      refuse: STAFF_ONLY,
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
+  ],
+  "actions/questionnaire#prefillAction": [
+    {
+      target: "module A of the round cloned from the finalised one",
+      input: (f) => ({ roundId: f.next.roundId, moduleCode: "A" }),
+      refuse: STAFF_OWN_CITY,
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
+  ],
+  "actions/questionnaire#confirmPrefilledAction": [
+    {
+      target: "A's value of A1.1 copied from last round",
+      input: (f) => ({ itemId: f.next.item("A1.1") }),
       refuse: STAFF_ONLY,
       alsoRefuse: OUTSIDER,
       allow: ["staffA"],

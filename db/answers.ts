@@ -17,6 +17,8 @@ export type StoredAnswer = {
   revision: number;
   updatedAt: Date;
   updatedByName: string | null;
+  /** set while the value is one copied from last round that the city has not edited or confirmed (db/prefill.ts) */
+  prefilledFromRoundId?: number | null;
 };
 
 export function listAnswers(db: Db | Tx, submissionId: number, itemId?: number): StoredAnswer[] {
@@ -28,6 +30,7 @@ export function listAnswers(db: Db | Tx, submissionId: number, itemId?: number):
       revision: answers.revision,
       updatedAt: answers.updatedAt,
       updatedByName: users.name,
+      prefilledFromRoundId: answers.prefilledFromRoundId,
     })
     .from(answers)
     .leftJoin(users, eq(users.id, answers.updatedBy))
@@ -114,7 +117,14 @@ export type SaveAnswerResult =
 export function saveAnswer(
   db: Db,
   user: SessionUser,
-  input: { itemId: number; baseRevision: number; value: unknown; notApplicableReason: string | null },
+  input: {
+    itemId: number;
+    baseRevision: number;
+    value: unknown;
+    notApplicableReason: string | null;
+    /** a value copied from the round this one was cloned from (db/prefill.ts); any other change clears the mark */
+    prefilledFromRoundId?: number;
+  },
   now = new Date(),
 ): SaveAnswerResult {
   const queries = hotQueries(db);
@@ -168,6 +178,9 @@ export function saveAnswer(
         revision,
         updatedBy: user.id,
         updatedAt: now,
+        // Copied from last round: marked. Any other save that changes the answer clears the mark (the trigger
+        // answers_prefill_cleared, drizzle/0013), with no further statement on the autosave path.
+        ...(input.prefilledFromRoundId ? { prefilledFromRoundId: input.prefilledFromRoundId } : {}),
       };
       tx.insert(answers)
         .values({ submissionId: ctx.submissionId, itemId: input.itemId, ...values })
@@ -182,7 +195,12 @@ export function saveAnswer(
         roundId: ctx.roundId,
         cityId,
         before: existing,
-        after: { value: input.value, notApplicableReason: input.notApplicableReason, revision },
+        after: {
+          value: input.value,
+          notApplicableReason: input.notApplicableReason,
+          revision,
+          ...(input.prefilledFromRoundId ? { prefilledFromRoundId: input.prefilledFromRoundId } : {}),
+        },
       });
       return { ok: true, revision, updatedAt: now };
     },

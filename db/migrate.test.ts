@@ -23,16 +23,40 @@ function migrationsUpTo(tag: string): string {
   return dir;
 }
 
+/**
+ * Today's data layer writes every column of a table (drizzle inserts them all), including columns later
+ * migrations add. To write data as an older release would have, those columns are added for the writing and
+ * dropped again, so that the database is left as that release left it.
+ */
+async function asAnOlderRelease<T>(db: ReturnType<typeof openDatabase>, write: () => Promise<T> | T): Promise<T> {
+  const later = [["answers", "prefilled_from_round_id", "integer"]] as const;
+  const missing = later.filter(
+    ([table, column]) =>
+      !(db.$client.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]).includes(
+        column,
+      ),
+  );
+  for (const [table, column, type] of missing) db.$client.exec(`ALTER TABLE ${table} ADD ${column} ${type}`);
+  try {
+    return await write();
+  } finally {
+    for (const [table, column] of missing) db.$client.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+  }
+}
+
 describe("migration 0010: indicator and item results, one array per city", () => {
   it("moves a finalised round's indicator and item rows as they were, in the engine's order, and keeps them locked", async () => {
     const db = openDatabase(":memory:");
     const older = migrationsUpTo("0009_city_synthetic");
     migrate(db, { migrationsFolder: older });
     fs.rmSync(older, { recursive: true });
-    const round = await createModuleBRound(db, "before 0010");
-    const id = round.submitB();
-    expect(approveSubmission(db, round.initial, id, 1).ok).toBe(true);
-    expect(approveSubmission(db, round.final, id, 1).ok).toBe(true);
+    const round = await asAnOlderRelease(db, async () => {
+      const r = await createModuleBRound(db, "before 0010");
+      const id = r.submitB();
+      expect(approveSubmission(db, r.initial, id, 1).ok).toBe(true);
+      expect(approveSubmission(db, r.final, id, 1).ok).toBe(true);
+      return r;
+    });
     // The rows as finalising wrote them before 0010: a row per item with its values, in the engine's order.
     const { rows } = computeRoundResults(db, round.roundId);
     const insert = db.$client.prepare(
@@ -80,10 +104,13 @@ describe("migration 0012: the evidence library", () => {
     const round = await createModuleBRound(db, "before 0012");
     // Evidence as uploads wrote it before 0012: the same bulletin on two of Hangzhou's items (first as 公报.pdf),
     // a file deleted since, a link, and the same bulletin at Ningbo.
-    for (const user of [round.staff, round.other])
-      expect(
-        saveAnswer(db, user, { itemId: round.itemId("B1.1"), baseRevision: 0, value: 1, notApplicableReason: null }).ok,
-      ).toBe(true);
+    await asAnOlderRelease(db, () => {
+      for (const user of [round.staff, round.other])
+        expect(
+          saveAnswer(db, user, { itemId: round.itemId("B1.1"), baseRevision: 0, value: 1, notApplicableReason: null })
+            .ok,
+        ).toBe(true);
+    });
     const subOf = (cityId: number) =>
       db.$client
         .prepare("select id from submissions where city_id = ? and round_id = ?")
@@ -117,7 +144,7 @@ describe("migration 0012: the evidence library", () => {
         deletedAt,
       );
     db.$client.prepare("update evidence set size = null where sha256 = ?").run(sizeless);
-    round.closeAndFinalise();
+    await asAnOlderRelease(db, () => round.closeAndFinalise());
 
     runMigrations(db);
     const library = db.$client

@@ -283,6 +283,11 @@ export const answers = sqliteTable(
     revision: integer("revision").notNull().default(1),
     updatedBy: integer("updated_by").references(() => users.id),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+    /**
+     * copied from the city's verified value of the round this one was cloned from (db/prefill.ts): shown as
+     * "来自上一轮，请核实" until the city edits or confirms it, and submitting waits for that
+     */
+    prefilledFromRoundId: integer("prefilled_from_round_id").references((): AnySQLiteColumn => rounds.id),
   },
   (t) => [
     uniqueIndex("answers_submission_item_uq").on(t.submissionId, t.itemId),

@@ -4,6 +4,7 @@ import { getFormatter } from "next-intl/server";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { addEvidence, deleteEvidence } from "@/db/evidence";
+import { confirmPrefilled, prefillFromPreviousRound } from "@/db/prefill";
 import { submitModule } from "@/db/submissions";
 import { ActionError, defineAction, refuse } from "@/lib/action";
 
@@ -45,5 +46,30 @@ export const submitModuleAction = defineAction(
       });
     }
     refuse(result.reason);
+  },
+);
+
+/** Copies last round's verified values into the module's empty items (or these items only). */
+export const prefillAction = defineAction(
+  z.object({
+    roundId: z.number().int().positive(),
+    moduleCode: z.string().min(1).max(20),
+    itemIds: z.array(z.number().int().positive()).max(500).optional(),
+  }),
+  STAFF,
+  ({ roundId, moduleCode, itemIds }, { user }) => {
+    const result = prefillFromPreviousRound(getDb(), user, roundId, moduleCode, itemIds);
+    if (!result.ok) refuse(result.reason);
+    return { copied: result.copied, skipped: result.skipped };
+  },
+);
+
+/** Confirms a value copied from last round as it is. */
+export const confirmPrefilledAction = defineAction(
+  z.object({ itemId: z.number().int().positive() }),
+  STAFF,
+  ({ itemId }, { user }) => {
+    const result = confirmPrefilled(getDb(), user, itemId);
+    if (!result.ok) refuse(result.reason as Parameters<typeof refuse>[0]);
   },
 );

@@ -93,6 +93,8 @@ export function ItemField({
   });
   const { register, control, formState, trigger, getValues, reset } = form;
   const autosave = useAutosave(item.id, answer?.revision ?? 0);
+  // Copied from last round until the city edits it (autosave then leaves "idle" for good) or confirms it.
+  const prefilled = !!answer?.prefilledFromRoundId && autosave.status === "idle";
   const notApplicable = useWatch({ control, name: "notApplicable" });
   const uid = useId();
   const ids = {
@@ -176,6 +178,9 @@ export function ItemField({
             </span>
           )}
         </h4>
+        {prefilled && (
+          <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs text-amber-900">{t("prefilledBadge")}</span>
+        )}
         <div className="ml-auto flex items-center gap-3 text-sm">
           {item.scoringRule.kind !== "none" && (
             <span className="text-slate-600 tabular-nums" data-testid={`points-${item.code}`}>

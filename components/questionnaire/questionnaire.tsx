@@ -11,7 +11,12 @@ import { useErrorText } from "../use-error-text";
 import { ItemField } from "./item-field";
 import type { ClientAdjustment, ClientAnswer, ClientEvidence, ClientIndicator, ClientQuery, ItemState } from "./types";
 
-type Missing = { itemCode: string; what: "answer" | "evidence" };
+type Missing = { itemCode: string; what: "answer" | "evidence" | "confirmation" };
+const MISSING_MESSAGE = {
+  answer: "missingAnswer",
+  evidence: "missingEvidence",
+  confirmation: "missingConfirmation",
+} as const;
 
 export function Questionnaire({
   roundId,
@@ -193,7 +198,7 @@ export function Questionnaire({
                   {submitError.missing.map((m) => (
                     <li key={`${m.itemCode}-${m.what}`}>
                       <a href={`#item-${m.itemCode}`} className="underline">
-                        {t(m.what === "answer" ? "missingAnswer" : "missingEvidence", {
+                        {t(MISSING_MESSAGE[m.what], {
                           code: m.itemCode,
                           name: items.find((i) => i.code === m.itemCode)?.name ?? "",
                         })}

@@ -11,6 +11,8 @@ export type ClientAnswer = {
   revision: number;
   updatedAt: string;
   updatedByName: string | null;
+  /** a value copied from last round, not yet edited or confirmed */
+  prefilledFromRoundId?: number | null;
 };
 
 export type ClientEvidence = {

@@ -9,6 +9,7 @@ import { ReopenForm } from "@/components/review/reopen-form";
 import { StatusBadge } from "@/components/status-badge";
 import { getDb } from "@/db/client";
 import { sameFilesElsewhere } from "@/db/evidence-library";
+import { previousRoundValues } from "@/db/prefill";
 import { getReviewData } from "@/db/review-screen";
 import { isAdmin, maySeeOtherCitiesFiles } from "@/lib/auth/policy";
 import { requireRole } from "@/lib/auth/session";
@@ -90,6 +91,8 @@ export default async function ReviewSubmissionPage({
   const elsewhere = maySeeOtherCitiesFiles(user)
     ? sameFilesElsewhere(db, sub.roundId, sub.cityId, [...byContent.keys()])
     : new Map<string, { cityId: number; nameZh: string; nameEn: string }[]>();
+  // The city's verified values of the round this one was cloned from: the year-over-year change of each value.
+  const lastRound = previousRoundValues(db, sub.roundId, sub.cityId);
   const otherCities = (sha256: string | null) =>
     (sha256 &&
       elsewhere
@@ -102,6 +105,11 @@ export default async function ReviewSubmissionPage({
   ).length;
   let total = 0;
 
+  /** The change of a number since last round, as a percentage ("" when either is not a number, or last was 0). */
+  const yearOverYear = (before: unknown, now: unknown) =>
+    typeof before === "number" && typeof now === "number" && before !== 0
+      ? `（${t("change", { change: format.number((now - before) / Math.abs(before), { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }) })}）`
+      : "";
   const cards = items.map((item) => {
     const answer = data.answerRows.find((a) => a.itemId === item.id);
     const reviewsOfItem = data.itemReviewRows.filter((r) => r.review.itemId === item.id);
@@ -213,6 +221,20 @@ export default async function ReviewSubmissionPage({
                       {formatAnswer(item, answer ?? { value: null, notApplicableReason: null }, locale, labels)}
                     </dd>
                   </div>
+                  {lastRound?.values.has(item.code) && (
+                    <div className="flex gap-2 text-slate-600" data-testid={`previous-${item.code}`}>
+                      <dt>{t("previousRound")}</dt>
+                      <dd>
+                        {formatAnswer(
+                          item,
+                          { value: lastRound.values.get(item.code), notApplicableReason: null },
+                          locale,
+                          labels,
+                        )}
+                        {yearOverYear(lastRound.values.get(item.code), answer?.value)}
+                      </dd>
+                    </div>
+                  )}
                   {adjustments.map((a) => (
                     <div key={a.review.id} className="flex gap-2 text-amber-800">
                       <dt>

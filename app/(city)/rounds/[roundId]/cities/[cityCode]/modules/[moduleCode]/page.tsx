@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { LibraryProvider } from "@/components/questionnaire/library-context";
+import { PrefillPanel } from "@/components/questionnaire/prefill-panel";
 import { Questionnaire } from "@/components/questionnaire/questionnaire";
 import type {
   ClientAdjustment,
@@ -16,14 +17,16 @@ import { WorkbookImport } from "@/components/questionnaire/workbook-import";
 import { StatusBadge } from "@/components/status-badge";
 import { listLibrary } from "@/db/evidence-library";
 import { listAdjustmentsInForce, reopenedItemIds } from "@/db/item-decisions";
+import { previousRoundValues } from "@/db/prefill";
 import { getReturnNote, listCityTimeline, listQueriesForCity } from "@/db/review-feedback";
+import { getRound } from "@/db/rounds";
 import { getQuestionnaire } from "@/db/submissions";
 import { evidenceMaxBytes } from "@/lib/config/limits";
 import { localizeItem } from "@/lib/framework/item";
-import { pick } from "@/lib/i18n/pick";
+import { pick, roundName } from "@/lib/i18n/pick";
 import { formatPoints } from "@/lib/i18n/points";
 import { isAnswered } from "@/lib/questionnaire/answer-schema";
-import { formatScoredValue } from "@/lib/questionnaire/format";
+import { formatAnswer, formatScoredValue } from "@/lib/questionnaire/format";
 import { valueInForce } from "@/lib/review/value-in-force";
 import { scoreItem } from "@/lib/scoring/engine";
 import { moduleStatus } from "@/lib/workflow/module-status";
@@ -73,6 +76,26 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
     size,
     mime,
   }));
+  const labels = { yes: t("yes"), no: t("no"), empty: t("empty"), notApplicable: t("notApplicable") };
+  const items = questionnaire.indicators.flatMap((i) => i.items);
+  // Starting from last round: its values for the empty items, and the copied values still to check.
+  const last = previousRoundValues(db, round.id, city.id);
+  const previous = last && {
+    sourceName: roundName(locale, getRound(db, last.sourceRoundId)!),
+    available: items.flatMap((item) => {
+      const value = last.values.get(item.code);
+      const answer = questionnaire.answers.find((a) => a.itemId === item.id);
+      if (value === undefined || isAnswered(answer)) return [];
+      const display = formatAnswer(item, { value, notApplicableReason: null }, locale, labels);
+      return [{ itemId: item.id, code: item.code, name: pick(locale, item.nameZh, item.nameEn), value: display }];
+    }),
+    toConfirm: questionnaire.answers.flatMap((a) => {
+      const item = items.find((i) => i.id === a.itemId);
+      if (!a.prefilledFromRoundId || !item) return [];
+      const display = formatAnswer(item, a, locale, labels);
+      return [{ itemId: item.id, code: item.code, name: pick(locale, item.nameZh, item.nameEn), value: display }];
+    }),
+  };
   const answersById: Record<number, ClientAnswer> = {};
   for (const a of questionnaire.answers) answersById[a.itemId] = { ...a, updatedAt: a.updatedAt.toISOString() };
   const evidenceById: Record<number, ClientEvidence[]> = {};
@@ -88,7 +111,6 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
   const inForce = new Map(
     (submission ? listAdjustmentsInForce(db, { submissionIds: [submission.id] }) : []).map((a) => [a.itemId, a]),
   );
-  const labels = { yes: t("yes"), no: t("no"), empty: t("empty"), notApplicable: t("notApplicable") };
   const adjustments: Record<number, ClientAdjustment> = {};
   const timeline = submission ? listCityTimeline(db, submission.id) : [];
 
@@ -186,6 +208,15 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
               ? t("readOnlyRound")
               : t("readOnlySubmitted")}
         </p>
+      )}
+      {editable && previous && (
+        <PrefillPanel
+          roundId={round.id}
+          moduleCode={mod.code}
+          source={previous.sourceName}
+          available={previous.available}
+          toConfirm={previous.toConfirm}
+        />
       )}
       {editable && user.role === "city_staff" && <WorkbookImport roundId={round.id} moduleCode={mod.code} />}
       <LibraryProvider initial={library}>
