@@ -1,6 +1,6 @@
 /** The city's answers: reading them, and saving one with optimistic concurrency (the autosave path). */
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { actingCityOf } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import { decide } from "@/lib/workflow/transitions";
@@ -169,7 +169,21 @@ export function saveAnswer(
         existing &&
         JSON.stringify(existing.value) === JSON.stringify(input.value) &&
         existing.notApplicableReason === input.notApplicableReason;
-      if (unchanged) return { ok: true, revision: existing.revision, updatedAt: ctx.answerUpdatedAt! };
+      if (unchanged) {
+        // The same value entered again over one copied from last round: the city has checked it.
+        if (!input.prefilledFromRoundId)
+          tx.update(answers)
+            .set({ prefilledFromRoundId: null })
+            .where(
+              and(
+                eq(answers.submissionId, ctx.submissionId),
+                eq(answers.itemId, input.itemId),
+                isNotNull(answers.prefilledFromRoundId),
+              ),
+            )
+            .run();
+        return { ok: true, revision: existing.revision, updatedAt: ctx.answerUpdatedAt! };
+      }
 
       const revision = currentRevision + 1;
       const values = {

@@ -50,7 +50,7 @@ describe("cities", () => {
     expect(listCities(db)).toHaveLength(real);
     expect(listCities(db, { includeSynthetic: true })).toHaveLength(real + 3);
     expect(listCities(db).some((c) => c.synthetic)).toBe(false);
-  });
+  }, 30_000); // a verified round of 111 cities: 2 s alone, several times that while the machine builds
 
   it("sets the participating cities of a draft round only", () => {
     const db = createTestDb();

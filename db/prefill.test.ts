@@ -86,9 +86,31 @@ describe("starting from last round", () => {
       notApplicableReason: null,
     });
     expect(storedNext("B1.3")).toMatchObject({ value: 71, prefilledFromRoundId: null });
+    // Confirming a value edited meanwhile: nothing left to confirm, and no error for the clerk.
+    expect(confirmPrefilled(db, staff, nextItem("B1.3"))).toEqual({ ok: true });
+    // The same value entered again over a copied one counts as checking it.
+    const b21 = storedNext("B2.1")!;
+    expect(b21.prefilledFromRoundId).toBe(round.roundId);
+    saveAnswer(db, staff, {
+      itemId: nextItem("B2.1"),
+      baseRevision: b21.revision,
+      value: b21.value,
+      notApplicableReason: null,
+    });
+    expect(storedNext("B2.1")).toMatchObject({ value: b21.value, revision: b21.revision, prefilledFromRoundId: null });
     // Another city's staff cannot confirm Hangzhou's value; Ningbo had nothing verified last round.
     expect(confirmPrefilled(db, other, nextItem("B2.1")).ok).toBe(false);
     expect(prefillFromPreviousRound(db, other, next, "B")).toMatchObject({ ok: true, copied: [] });
+  });
+
+  it("does not copy a value asked for another way last round (another unit)", () => {
+    const { staff, admin, roundId } = round;
+    const clone = cloneRound(db, admin.id, roundId, { name: "2021", year: 2021 });
+    if (!clone.ok) throw new Error(clone.reason);
+    db.$client.prepare("update items set unit_zh = '亿元' where round_id = ? and code = 'B1.1'").run(clone.id);
+    expect(openRound(db, admin, clone.id).ok).toBe(true);
+    const result = prefillFromPreviousRound(db, staff, clone.id, "B");
+    expect(result).toMatchObject({ ok: true, skipped: [{ code: "B1.1", reason: "itemChanged" }] });
   });
 
   it("copies one item when asked, and refuses where there is no finalised round before, or items of another module", () => {

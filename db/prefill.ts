@@ -8,7 +8,8 @@ import "server-only";
 import { and, eq, isNotNull } from "drizzle-orm";
 import { actingCityOf } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
-import { answerSchemaFor, isAnswered } from "@/lib/questionnaire/answer-schema";
+import type { Item } from "@/lib/framework/item";
+import { answerSchemaFor, type ItemConstraints, isAnswered } from "@/lib/questionnaire/answer-schema";
 import { saveAnswer } from "./answers";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
@@ -28,25 +29,45 @@ export function previousRoundValues(
   db: Db,
   roundId: number,
   cityId: number,
-): { sourceRoundId: number; values: Map<string, unknown> } | null {
+): { sourceRoundId: number; values: Map<string, PreviousValue> } | null {
   const round = getRound(db, roundId);
   const source = round?.clonedFromRoundId ? getRound(db, round.clonedFromRoundId) : null;
   if (!source || source.status !== "finalised" || !isCityInRound(db, source.id, cityId)) return null;
-  const typeOf = new Map(
-    loadFrameworkShape(db, source.id).flatMap((m) =>
-      m.indicators.flatMap((i) => i.items.map((x) => [x.code, x.answerType])),
-    ),
+  const itemOf = new Map(
+    loadFrameworkShape(db, source.id).flatMap((m) => m.indicators.flatMap((i) => i.items.map((x) => [x.code, x]))),
   );
-  const values = new Map<string, unknown>();
+  const values = new Map<string, PreviousValue>();
   for (const row of listStoredResults(db, source.id, cityId)) {
-    if (row.level !== "item" || row.notSubmitted) continue;
-    const value = typeOf.get(row.code) === "url" ? row.submittedValue : row.verifiedValue;
-    if (value !== null && value !== undefined) values.set(row.code, value);
+    const item = itemOf.get(row.code);
+    if (row.level !== "item" || row.notSubmitted || !item) continue;
+    const value = item.answerType === "url" ? row.submittedValue : row.verifiedValue;
+    if (value !== null && value !== undefined) values.set(row.code, { value, item });
   }
   return { sourceRoundId: source.id, values };
 }
 
-export type PrefillSkip = { code: string; reason: "answered" | "noPreviousValue" | "previousValueInvalid" | string };
+/** A value of last round with the item as it asked for it then (its type, unit and options). */
+export type PreviousValue = {
+  value: unknown;
+  item: Pick<Item, "answerType" | "unitZh" | "unitEn" | "options">;
+};
+
+/** Whether last round asked for the item the same way: the same type and unit (a value in 万元 is no value in 亿元). */
+export function askedTheSameWay(now: Pick<Item, "answerType" | "unitZh">, then: PreviousValue["item"]): boolean {
+  return now.answerType === then.answerType && (now.unitZh ?? "") === (then.unitZh ?? "");
+}
+
+/**
+ * Why last round's value cannot be copied into the item now, or null: it was asked another way, or the item no
+ * longer accepts it. (The one check, for what the questionnaire offers and for what is copied.)
+ */
+export function copyRefusal(item: ItemConstraints & Pick<Item, "unitZh">, previous: PreviousValue): string | null {
+  if (!askedTheSameWay(item, previous.item)) return "itemChanged";
+  const parsed = answerSchemaFor(item).safeParse({ value: previous.value });
+  return parsed.success && parsed.data.value !== null ? null : "previousValueInvalid";
+}
+
+export type PrefillSkip = { code: string; reason: string };
 
 /**
  * Copies last round's values into the module's empty items (or only into these items), each as an ordinary save
@@ -89,24 +110,25 @@ export function prefillFromPreviousRound(
           skipped.push({ code: item.code, reason: "answered" });
           continue;
         }
-        const value = previous.values.get(item.code);
-        if (value === undefined) {
+        const last = previous.values.get(item.code);
+        if (last === undefined) {
           skipped.push({ code: item.code, reason: "noPreviousValue" });
           continue;
         }
-        // The framework may have changed since: only a value this item accepts now is copied.
-        const parsed = answerSchemaFor(item).safeParse({ value });
-        if (!parsed.success || parsed.data.value === null) {
-          skipped.push({ code: item.code, reason: "previousValueInvalid" });
+        // The framework may have changed since: only a value this item asks for the same way and accepts is copied.
+        const refused = copyRefusal(item, last);
+        if (refused) {
+          skipped.push({ code: item.code, reason: refused });
           continue;
         }
+        const parsed = answerSchemaFor(item).parse({ value: last.value });
         const saved = saveAnswer(
           db,
           user,
           {
             itemId: item.id,
             baseRevision: answer?.revision ?? 0,
-            value: parsed.data.value,
+            value: parsed.value,
             notApplicableReason: null,
             prefilledFromRoundId: previous.sourceRoundId,
           },
@@ -148,7 +170,8 @@ export function confirmPrefilled(
         isNotNull(answers.prefilledFromRoundId),
       );
       const row = db.select().from(answers).where(where).get();
-      if (!row) return { ok: false, reason: "notFound" };
+      // Edited (or confirmed) meanwhile: nothing left to confirm.
+      if (!row) return { ok: true };
       db.update(answers).set({ prefilledFromRoundId: null }).where(where).run();
       appendAudit(db, {
         actorId: user.id,

@@ -24,7 +24,22 @@ describe("the submission form of a version", () => {
     expect(form.snapshot.answers.find((a) => a.itemCode === "B1.1")?.value).toBe(MODULE_B_VALUES["B1.1"]);
     expect(form.snapshot.evidence).toHaveLength(Object.keys(MODULE_B_VALUES).length);
     expect(form.submittedByName).toBe(staff.name);
-    expect(form.hash).toBe(createHash("sha256").update(canonicalize(form.snapshot)!).digest("hex"));
+    // The version's whole record: whose module, which version, by whom and when, and what it holds.
+    expect(form.hash).toBe(
+      createHash("sha256")
+        .update(
+          canonicalize({
+            roundId,
+            cityId: staff.cityId,
+            moduleCode: "B",
+            version: 1,
+            submittedBy: staff.id,
+            submittedAt: form.submittedAt.toISOString(),
+            snapshot: form.snapshot,
+          })!,
+        )
+        .digest("hex"),
+    );
     expect(form.hash).toMatch(/^[0-9a-f]{64}$/);
     // Another city's form and a version that does not exist are not there.
     expect(getSubmissionForm(db, roundId, other.cityId!, "B", 1)).toBeNull();

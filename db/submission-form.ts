@@ -4,7 +4,7 @@
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import { snapshotHash } from "@/lib/questionnaire/snapshot-hash";
+import { versionFingerprint } from "@/lib/questionnaire/snapshot-hash";
 import type { Db } from "./client";
 import { loadFrameworkShape } from "./framework";
 import { modules, submissions, submissionVersions, users } from "./schema";
@@ -39,6 +39,14 @@ export function getSubmissionForm(db: Db, roundId: number, cityId: number, modul
     snapshot: row.version.snapshot,
     submittedAt: row.version.createdAt,
     submittedByName: row.submittedByName,
-    hash: snapshotHash(row.version.snapshot),
+    hash: versionFingerprint({
+      roundId,
+      cityId,
+      moduleCode: mod.code,
+      version: row.version.version,
+      submittedBy: row.version.submittedBy,
+      submittedAt: row.version.createdAt,
+      snapshot: row.version.snapshot,
+    }),
   };
 }

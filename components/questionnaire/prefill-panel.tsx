@@ -1,5 +1,6 @@
 "use client";
 
+import { useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { confirmPrefilledAction, prefillAction } from "@/app/actions/questionnaire";
@@ -29,6 +30,9 @@ export function PrefillPanel({
   toConfirm: Entry[];
 }) {
   const t = useTranslations("questionnaire.prefill");
+  const colon = useTranslations("common")("colon");
+  // After a copy the page loads again (?copied=N): it says how many were copied.
+  const copiedNow = useSearchParams().get("copied");
   const errorText = useErrorText();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
@@ -40,7 +44,9 @@ export function PrefillPanel({
     startTransition(async () => {
       const result = await prefillAction({ roundId, moduleCode, itemIds });
       if (!result.ok) setError(errorText(result.formError) ?? "");
-      else window.location.reload(); // every field starts again from the copied values
+      // A full load on purpose: every field of the form starts again from the copied values.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- see above
+      else window.location.assign(`?copied=${result.data.copied.length}#prefill-heading`);
     });
   }
 
@@ -53,7 +59,7 @@ export function PrefillPanel({
     });
   }
 
-  if (!available.length && !open.length) return null;
+  if (!available.length && !open.length && !copiedNow) return null;
   return (
     <section
       aria-labelledby="prefill-heading"
@@ -63,6 +69,11 @@ export function PrefillPanel({
         {t("heading")}
       </h2>
       <p className="mt-1">{t("intro", { source })}</p>
+      {copiedNow && /^\d+$/.test(copiedNow) && (
+        <p role="status" className="mt-2 text-emerald-800">
+          {Number(copiedNow) > 0 ? t("copied", { count: Number(copiedNow) }) : t("nothing")}
+        </p>
+      )}
       {error && (
         <p role="alert" className="mt-2 text-red-700">
           {error}
@@ -109,7 +120,9 @@ export function PrefillPanel({
             {open.map((e) => (
               <li key={e.itemId} className="flex flex-wrap items-center justify-between gap-2">
                 <a href={`#item-${e.code}`} className="underline">
-                  {e.code} {e.name}：{e.value}
+                  {e.code} {e.name}
+                  {colon}
+                  {e.value}
                 </a>
                 <button
                   type="button"

@@ -9,7 +9,7 @@ import { ReopenForm } from "@/components/review/reopen-form";
 import { StatusBadge } from "@/components/status-badge";
 import { getDb } from "@/db/client";
 import { sameFilesElsewhere } from "@/db/evidence-library";
-import { previousRoundValues } from "@/db/prefill";
+import { askedTheSameWay, previousRoundValues } from "@/db/prefill";
 import { getReviewData } from "@/db/review-screen";
 import { isAdmin, maySeeOtherCitiesFiles } from "@/lib/auth/policy";
 import { requireRole } from "@/lib/auth/session";
@@ -17,6 +17,7 @@ import { localizeItem } from "@/lib/framework/item";
 import { pick } from "@/lib/i18n/pick";
 import { formatPoints } from "@/lib/i18n/points";
 import { formatAnswer, formatScoredValue } from "@/lib/questionnaire/format";
+import { groupedHash, versionFingerprint } from "@/lib/questionnaire/snapshot-hash";
 import { isAdjustable } from "@/lib/review/decision-schema";
 import { adjustmentInForce, diffVersions, isChanged, valueInForce } from "@/lib/review/value-in-force";
 import { scoreItem } from "@/lib/scoring/engine";
@@ -57,9 +58,10 @@ export default async function ReviewSubmissionPage({
 }) {
   const { db, user, data } = await load(params);
   const onlyChanged = (await searchParams).changed === "1";
-  const [t, tq, locale, format] = [
+  const [t, tq, tf, locale, format] = [
     await getTranslations("review"),
     await getTranslations("questionnaire"),
+    await getTranslations("submissionForm"),
     await getLocale(),
     await getFormatter(),
   ];
@@ -108,7 +110,13 @@ export default async function ReviewSubmissionPage({
   /** The change of a number since last round, as a percentage ("" when either is not a number, or last was 0). */
   const yearOverYear = (before: unknown, now: unknown) =>
     typeof before === "number" && typeof now === "number" && before !== 0
-      ? `（${t("change", { change: format.number((now - before) / Math.abs(before), { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }) })}）`
+      ? t("change", {
+          change: format.number((now - before) / Math.abs(before), {
+            style: "percent",
+            maximumFractionDigits: 1,
+            signDisplay: "exceptZero",
+          }),
+        })
       : "";
   const cards = items.map((item) => {
     const answer = data.answerRows.find((a) => a.itemId === item.id);
@@ -154,6 +162,27 @@ export default async function ReviewSubmissionPage({
         </h1>
         <StatusBadge status={sub.status} />
         <span className="text-sm text-slate-600">{tq("version", { version: sub.version })}</span>
+        {current && (
+          <span
+            className="font-mono text-xs text-slate-500"
+            title={tf("fingerprint")}
+            data-testid="version-fingerprint"
+          >
+            {tf("fingerprint")}{" "}
+            {groupedHash(
+              versionFingerprint({
+                roundId: sub.roundId,
+                cityId: sub.cityId,
+                moduleCode: data.module.code,
+                version: current.version,
+                submittedBy: current.submittedBy,
+                submittedAt: current.createdAt,
+                snapshot: current.snapshot,
+              }),
+            ).slice(0, 17)}
+            …
+          </span>
+        )}
         {stage && sub.status !== "verified" && (
           <span className="text-sm text-slate-600">
             {t("stage", { position: stage.position, name: pick(locale, stage.nameZh, stage.nameEn) })}
@@ -225,13 +254,15 @@ export default async function ReviewSubmissionPage({
                     <div className="flex gap-2 text-slate-600" data-testid={`previous-${item.code}`}>
                       <dt>{t("previousRound")}</dt>
                       <dd>
+                        {/* as last round asked for it: its own unit and options */}
                         {formatAnswer(
-                          item,
-                          { value: lastRound.values.get(item.code), notApplicableReason: null },
+                          lastRound.values.get(item.code)!.item,
+                          { value: lastRound.values.get(item.code)!.value, notApplicableReason: null },
                           locale,
                           labels,
                         )}
-                        {yearOverYear(lastRound.values.get(item.code), answer?.value)}
+                        {askedTheSameWay(item, lastRound.values.get(item.code)!.item) &&
+                          yearOverYear(lastRound.values.get(item.code)!.value, answer?.value)}
                       </dd>
                     </div>
                   )}

@@ -17,7 +17,7 @@ import { WorkbookImport } from "@/components/questionnaire/workbook-import";
 import { StatusBadge } from "@/components/status-badge";
 import { listLibrary } from "@/db/evidence-library";
 import { listAdjustmentsInForce, reopenedItemIds } from "@/db/item-decisions";
-import { previousRoundValues } from "@/db/prefill";
+import { copyRefusal, previousRoundValues } from "@/db/prefill";
 import { getReturnNote, listCityTimeline, listQueriesForCity } from "@/db/review-feedback";
 import { getRound } from "@/db/rounds";
 import { getQuestionnaire } from "@/db/submissions";
@@ -78,24 +78,6 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
   }));
   const labels = { yes: t("yes"), no: t("no"), empty: t("empty"), notApplicable: t("notApplicable") };
   const items = questionnaire.indicators.flatMap((i) => i.items);
-  // Starting from last round: its values for the empty items, and the copied values still to check.
-  const last = previousRoundValues(db, round.id, city.id);
-  const previous = last && {
-    sourceName: roundName(locale, getRound(db, last.sourceRoundId)!),
-    available: items.flatMap((item) => {
-      const value = last.values.get(item.code);
-      const answer = questionnaire.answers.find((a) => a.itemId === item.id);
-      if (value === undefined || isAnswered(answer)) return [];
-      const display = formatAnswer(item, { value, notApplicableReason: null }, locale, labels);
-      return [{ itemId: item.id, code: item.code, name: pick(locale, item.nameZh, item.nameEn), value: display }];
-    }),
-    toConfirm: questionnaire.answers.flatMap((a) => {
-      const item = items.find((i) => i.id === a.itemId);
-      if (!a.prefilledFromRoundId || !item) return [];
-      const display = formatAnswer(item, a, locale, labels);
-      return [{ itemId: item.id, code: item.code, name: pick(locale, item.nameZh, item.nameEn), value: display }];
-    }),
-  };
   const answersById: Record<number, ClientAnswer> = {};
   for (const a of questionnaire.answers) answersById[a.itemId] = { ...a, updatedAt: a.updatedAt.toISOString() };
   const evidenceById: Record<number, ClientEvidence[]> = {};
@@ -107,6 +89,26 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
   const queries: Record<number, ClientQuery[]> = {};
   for (const q of queryRows) (queries[q.itemId] ??= []).push(q);
   const editableItemIds = returned && submission ? [...reopenedItemIds(db, submission.id, submission.version)] : null;
+  // Starting from last round: its values for the empty items, and the copied values still to check.
+  const last = previousRoundValues(db, round.id, city.id);
+  const previous = last && {
+    sourceName: roundName(locale, getRound(db, last.sourceRoundId)!),
+    // What copying would copy: empty items the city can change now, whose value last round it still accepts.
+    available: items.flatMap((item) => {
+      const previousValue = last.values.get(item.code);
+      const answer = questionnaire.answers.find((a) => a.itemId === item.id);
+      if (!previousValue || isAnswered(answer) || (editableItemIds && !editableItemIds.includes(item.id))) return [];
+      if (copyRefusal(item, previousValue)) return [];
+      const display = formatAnswer(item, { value: previousValue.value, notApplicableReason: null }, locale, labels);
+      return [{ itemId: item.id, code: item.code, name: pick(locale, item.nameZh, item.nameEn), value: display }];
+    }),
+    toConfirm: questionnaire.answers.flatMap((a) => {
+      const item = items.find((i) => i.id === a.itemId);
+      if (!a.prefilledFromRoundId || !item) return [];
+      const display = formatAnswer(item, a, locale, labels);
+      return [{ itemId: item.id, code: item.code, name: pick(locale, item.nameZh, item.nameEn), value: display }];
+    }),
+  };
   const returnNote = returned && submission ? getReturnNote(db, submission.id) : null;
   const inForce = new Map(
     (submission ? listAdjustmentsInForce(db, { submissionIds: [submission.id] }) : []).map((a) => [a.itemId, a]),

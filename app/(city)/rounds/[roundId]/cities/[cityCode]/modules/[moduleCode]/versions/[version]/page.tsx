@@ -156,7 +156,7 @@ export default async function SubmissionFormPage({ params }: { params: Promise<P
             </div>
           ))}
         </div>
-        <p className="text-xs text-slate-500">{t("howToMatch", { hash: form.hash.slice(0, 16) })}</p>
+        <p className="text-xs text-slate-500">{t("howToMatch", { hash: groupedHash(form.hash).slice(0, 17) })}</p>
       </section>
     </article>
   );
