@@ -302,6 +302,7 @@ describe("listModuleSummaries", () => {
       required: 9,
       requiredAnswered: 2,
       missingEvidence: 8,
+      toCheck: 0,
       provisionalPoints: 300,
     });
   });

@@ -7,7 +7,7 @@ import { confirmPrefilled, prefillFromPreviousRound, previousRoundValues } from 
 import { approveSubmission } from "./reviews";
 import { cloneRound, openRound } from "./rounds";
 import { answers, auditLog, items } from "./schema";
-import { getQuestionnaire, submitModule } from "./submissions";
+import { getQuestionnaire, listModuleSummaries, submitModule } from "./submissions";
 import { createModuleBRound, createTestDb, MODULE_B_VALUES } from "./test-db";
 
 let db: Db;
@@ -66,6 +66,10 @@ describe("starting from last round", () => {
     expect(storedNext("B1.2")).toMatchObject({ value: 80, prefilledFromRoundId: round.roundId });
     expect(storedNext("B1.3")).toMatchObject({ value: MODULE_B_VALUES["B1.3"], prefilledFromRoundId: round.roundId });
     expect(db.select().from(auditLog).where(eq(auditLog.action, "questionnaire.prefilled")).all()).toHaveLength(1);
+    // The city's overview counts what is still to check.
+    expect(listModuleSummaries(db, next, staff.cityId!).find((m) => m.code === "B")?.toCheck).toBe(
+      result.copied.length,
+    );
 
     // Not submittable while copied values are unchecked; evidence was not copied either.
     const refused = submitModule(db, staff, next, "B");

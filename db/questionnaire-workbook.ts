@@ -32,7 +32,12 @@ export function loadWorkbookData(db: Db, user: SessionUser, roundId: number, mod
   const stored = new Map<string, StoredAnswer>(
     questionnaire.answers.map((a) => [
       codeOf.get(a.itemId) ?? "",
-      { value: a.value, notApplicableReason: a.notApplicableReason, revision: a.revision },
+      {
+        value: a.value,
+        notApplicableReason: a.notApplicableReason,
+        revision: a.revision,
+        prefilled: !!a.prefilledFromRoundId,
+      },
     ]),
   );
   const editability = itemEditability(db, user, roundId);

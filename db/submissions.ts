@@ -66,6 +66,8 @@ export type ModuleSummary = {
   required: number;
   requiredAnswered: number;
   missingEvidence: number;
+  /** values copied from last round that the city has not edited or confirmed yet (db/prefill.ts) */
+  toCheck: number;
   provisionalPoints: number;
   submissionId: number | null;
   /** items whose value in force is a reviewer's adjustment */
@@ -117,6 +119,7 @@ export function listModuleSummaries(db: Db, roundId: number, cityId: number): Mo
       required: moduleItems.filter((i) => i.required).length,
       requiredAnswered: moduleItems.filter((i) => i.required && answeredIds.has(i.id)).length,
       missingEvidence: missing.filter((x) => x.what === "evidence").length,
+      toCheck: missing.filter((x) => x.what === "confirmation").length,
       provisionalPoints: card.modules[m.code] ?? 0,
       submissionId: sub?.id ?? null,
       adjustedItems: moduleItems.filter((i) => adjustmentOf.has(i.id)).length,

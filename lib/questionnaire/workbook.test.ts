@@ -129,6 +129,22 @@ describe("the questionnaire workbook", () => {
     expect(sheet.getCell("E4").value).toBe("已建成，运行中");
     expect(sheet.getCell("E5").value).toBe("人口；空间地理");
     expect(sheet.getColumn(8).hidden).toBe(true);
+
+    // A value copied from last round and not yet checked says so where the city reads what to enter.
+    const prefilled = new Map(STORED).set("Q1.1", { ...STORED.get("Q1.1")!, prefilled: true });
+    const marked = new ExcelJS.Workbook();
+    await marked.xlsx.load(
+      (await writeQuestionnaireWorkbook({
+        target: TARGET,
+        title: "Q",
+        items: ITEMS,
+        answers: prefilled,
+        labels: { ...LABELS, prefilledNote: "（来自上一轮）" },
+        locale: "zh-CN",
+      })) as unknown as ArrayBuffer,
+    );
+    expect(String(marked.getWorksheet("questionnaire")!.getCell("D2").value)).toMatch(/来自上一轮/);
+    expect(String(marked.getWorksheet("questionnaire")!.getCell("D3").value)).not.toMatch(/来自上一轮/);
   });
 
   it("takes labels or values, plans changed items from → to, and lists every problem with its row and column", async () => {

@@ -18,7 +18,13 @@ export type WorkbookItem = Pick<
   Item,
   "code" | "nameZh" | "nameEn" | "answerType" | "unitZh" | "unitEn" | "options" | "minValue" | "maxValue" | "decimals"
 >;
-export type StoredAnswer = { value: unknown; notApplicableReason: string | null; revision: number };
+export type StoredAnswer = {
+  value: unknown;
+  notApplicableReason: string | null;
+  revision: number;
+  /** copied from last round and not yet checked (db/prefill.ts): said in the workbook, checked on the platform */
+  prefilled?: boolean;
+};
 
 /** The column headers and words of the workbook, in the reader's language (messages: questionnaire.workbook). */
 export type WorkbookLabels = {
@@ -40,6 +46,8 @@ export type WorkbookLabels = {
   booleanLimits: string;
   urlLimits: string;
   textLimits: string;
+  /** added to the "what to enter" of a value copied from last round and not yet checked */
+  prefilledNote?: string;
 };
 
 /** What a workbook is for: checked when it comes back, so that another module's or city's is refused. */
@@ -143,7 +151,9 @@ export async function writeQuestionnaireWorkbook(input: {
       item.code,
       locale === "en" ? item.nameEn : item.nameZh,
       (locale === "en" ? item.unitEn : item.unitZh) ?? "",
-      limitsText(item, options, labels),
+      answer?.prefilled && labels.prefilledNote
+        ? `${limitsText(item, options, labels)}\n${labels.prefilledNote}`
+        : limitsText(item, options, labels),
       answer?.notApplicableReason ? null : cellValue(item, answer?.value, labels, locale),
       answer?.notApplicableReason ? labels.yes : null,
       answer?.notApplicableReason ?? null,

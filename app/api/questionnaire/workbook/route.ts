@@ -56,6 +56,7 @@ async function labels(): Promise<WorkbookLabels> {
     booleanLimits: t("booleanLimits", { yes: t("yes"), no: t("no") }),
     urlLimits: t("urlLimits"),
     textLimits: t("textLimits", { max: TEXT_MAX }),
+    prefilledNote: t("prefilledNote"),
   };
 }
 

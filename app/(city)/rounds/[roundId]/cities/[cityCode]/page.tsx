@@ -136,6 +136,12 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
                       {m.missingEvidence}
                     </dd>
                   </div>
+                  {m.toCheck > 0 && (
+                    <div className="col-span-2 rounded bg-amber-50 px-2 py-1 text-amber-900">
+                      <dt className="inline">{t("toCheck")}</dt>
+                      <dd className="ml-1 inline font-medium tabular-nums">{m.toCheck}</dd>
+                    </div>
+                  )}
                   <div className="col-span-2">
                     <dt className="text-slate-500">
                       {round.status === "finalised" ? t("finalScore") : t("provisionalScore")}
