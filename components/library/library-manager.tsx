@@ -6,6 +6,7 @@ import { type DragEvent, useRef, useState, useTransition } from "react";
 import { attachLibraryFileAction, removeLibraryFileAction } from "@/app/actions/library";
 import { ACCEPTED_EXTENSIONS } from "@/lib/storage/file-kinds";
 import { ConfirmDialog } from "../ui/confirm-dialog";
+import { uploadFile } from "../upload-file";
 import { useErrorText } from "../use-error-text";
 
 export type LibraryItemGroup = {
@@ -28,32 +29,6 @@ type LibraryFileView = {
 
 type Upload = { key: number; name: string; loaded: number; total: number };
 let nextUpload = 0;
-
-/** Sends one file to the library as the raw request body, so that the server can stream it; reports progress. */
-function uploadToLibrary(
-  roundId: number,
-  file: File,
-  onProgress: (loaded: number) => void,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/api/library?roundId=${roundId}`);
-    xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
-    xhr.setRequestHeader("Content-Type", "application/octet-stream");
-    xhr.upload.onprogress = (e) => onProgress(e.loaded);
-    xhr.onload = () => {
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(xhr.responseText) as Record<string, unknown>;
-      } catch {
-        body = {};
-      }
-      resolve({ status: xhr.status, body });
-    };
-    xhr.onerror = () => reject(new Error("network"));
-    xhr.send(file);
-  });
-}
 
 /**
  * The city's evidence library: upload files once, see which items each supports, attach one to several items at
@@ -104,7 +79,7 @@ export function LibraryManager({
       const key = nextUpload++;
       setUploads((u) => [...u, { key, name: file.name, loaded: 0, total: file.size }]);
       try {
-        const { status, body } = await uploadToLibrary(roundId, file, (loaded) =>
+        const { status, body } = await uploadFile(`/api/library?roundId=${roundId}`, file, (loaded) =>
           setUploads((u) => u.map((x) => (x.key === key ? { ...x, loaded } : x))),
         );
         if (status === 201) notes.push({ tone: "ok", text: t("uploaded", { name: file.name }) });

@@ -5,37 +5,12 @@ import { type DragEvent, useRef, useState } from "react";
 import { attachLibraryFileAction } from "@/app/actions/library";
 import { addLinkEvidenceAction, deleteEvidenceAction } from "@/app/actions/questionnaire";
 import { ACCEPTED_EXTENSIONS } from "@/lib/storage/file-kinds";
+import { uploadFile } from "../upload-file";
 import { useErrorText } from "../use-error-text";
 import { useLibrary } from "./library-context";
 import type { ClientEvidence, ClientLibraryFile } from "./types";
 
 type Upload = { name: string; loaded: number; total: number };
-
-/** Sends one file as the raw request body so that the server can stream it; reports progress. */
-function uploadFile(
-  itemId: number,
-  file: File,
-  onProgress: (loaded: number) => void,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/api/evidence?itemId=${itemId}`);
-    xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
-    xhr.setRequestHeader("Content-Type", "application/octet-stream");
-    xhr.upload.onprogress = (e) => onProgress(e.loaded);
-    xhr.onload = () => {
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(xhr.responseText) as Record<string, unknown>;
-      } catch {
-        body = {};
-      }
-      resolve({ status: xhr.status, body });
-    };
-    xhr.onerror = () => reject(new Error("network"));
-    xhr.send(file);
-  });
-}
 
 export function EvidencePanel({
   itemId,
@@ -87,7 +62,7 @@ export function EvidencePanel({
       }
       setUploads((u) => [...u, { name: file.name, loaded: 0, total: file.size }]);
       try {
-        const { status, body } = await uploadFile(itemId, file, (loaded) =>
+        const { status, body } = await uploadFile(`/api/evidence?itemId=${itemId}`, file, (loaded) =>
           setUploads((u) => u.map((x) => (x.name === file.name ? { ...x, loaded } : x))),
         );
         if (status === 201) {

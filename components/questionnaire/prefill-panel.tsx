@@ -4,6 +4,7 @@ import { useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { confirmPrefilledAction, prefillAction } from "@/app/actions/questionnaire";
+import { reloadWith } from "../reload-with";
 import { useErrorText } from "../use-error-text";
 
 type Entry = { itemId: number; code: string; name: string; value: string };
@@ -44,9 +45,7 @@ export function PrefillPanel({
     startTransition(async () => {
       const result = await prefillAction({ roundId, moduleCode, itemIds });
       if (!result.ok) setError(errorText(result.formError) ?? "");
-      // A full load on purpose: every field of the form starts again from the copied values.
-      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- see above
-      else window.location.assign(`?copied=${result.data.copied.length}#prefill-heading`);
+      else reloadWith("copied", result.data.copied.length, "prefill-heading");
     });
   }
 

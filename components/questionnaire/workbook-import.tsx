@@ -3,6 +3,7 @@
 import { useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { reloadWith } from "../reload-with";
 import { useErrorText } from "../use-error-text";
 
 type Line = {
@@ -73,8 +74,7 @@ export function WorkbookImport({ roundId, moduleCode }: { roundId: number; modul
     try {
       const { ok, body } = await send(current.name, current.bytes, true);
       if (ok) {
-        // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load on purpose: every field of the form starts again from the saved answers
-        window.location.assign(`?imported=${(body.changed as string[]).length}#workbook-heading`);
+        reloadWith("imported", (body.changed as string[]).length, "workbook-heading");
         return;
       } else {
         setMessage({ tone: "error", text: String(body.message ?? errorText("unexpected")) });
