@@ -20,6 +20,7 @@ import { listStages } from "@/db/assignments";
 import { getCityByCode, getCityById, upsertCities } from "@/db/cities";
 import type { Db } from "@/db/client";
 import { loadCityFile, loadFrameworkFile } from "@/db/data-files";
+import { assignItems } from "@/db/departments";
 import { addEvidence, deleteEvidence, type EvidenceInput } from "@/db/evidence";
 import { addToLibrary } from "@/db/evidence-library";
 import { finaliseRound, markNotSubmitted } from "@/db/finalise";
@@ -143,6 +144,7 @@ const CALLERS = {
   staffA: "staff of city A (Hangzhou)",
   staffB: "staff of city B (Ningbo), in the same rounds",
   outsiderStaff: "staff of a city outside the rounds (Shanghai)",
+  deptA: "department user of city A, assigned items G1.1 and G1.3 of the open round",
   reviewer1: "reviewer of modules B and G at stage 1",
   reviewer2: "reviewer of modules B and G at stage 2 only",
   unassignedReviewer: "reviewer without assignments",
@@ -205,6 +207,17 @@ async function seed(db: Db): Promise<Fixture> {
     staffA: await user("staff-a@matrix.test", "city_staff", cityA),
     staffB: await user("staff-b@matrix.test", "city_staff", cityB),
     outsiderStaff: await user("staff-c@matrix.test", "city_staff", cityC),
+    deptA: getActiveSessionUser(
+      db,
+      await upsertUser(db, {
+        email: "dept-a@matrix.test",
+        name: "dept-a",
+        role: "department_staff",
+        cityId: cityA,
+        department: "统计局",
+        passwordHash,
+      }),
+    )!,
     reviewer1: await user("reviewer-1@matrix.test", "reviewer"),
     reviewer2: await user("reviewer-2@matrix.test", "reviewer"),
     unassignedReviewer: await user("reviewer-0@matrix.test", "reviewer"),
@@ -302,6 +315,11 @@ async function seed(db: Db): Promise<Fixture> {
     "answer G1.1",
   );
   const draft = must(addEvidence(db, staffA, openItem("G1.3"), await storedPdf("draft")), "file G1.3").id;
+  // A's department user fills G1.1 and G1.3 of the open round.
+  must(
+    assignItems(db, staffA, { roundId: openId, itemIds: [openItem("G1.1"), openItem("G1.3")], userId: users.deptA.id }),
+    "assign G1.1 and G1.3",
+  );
   // City A's library in the open round: the draft's file (attached to G1.3), and a file attached to nothing.
   const loose = await evidenceStore().put(Readable.from([pdf("loose")]), "loose.pdf", 1 << 20);
   const looseFile = must(addToLibrary(db, staffA, openId, { originalName: "loose.pdf", ...loose }), "library file").file
@@ -446,6 +464,8 @@ type Classes = {
   unassignedReviewer: true | Exempt;
   /** the reviewer of the same modules at stage 2, while the target is at stage 1 */
   otherStageReviewer: true | Exempt;
+  /** a department user of city A: fills only the items its lead assigned (G1.1, G1.3 of the open round) */
+  department: true | Exempt;
   wrongRole: readonly SignedIn[] | Exempt;
 };
 const CLASS_CALLER = {
@@ -453,6 +473,7 @@ const CLASS_CALLER = {
   otherCityStaff: "staffB",
   unassignedReviewer: "unassignedReviewer",
   otherStageReviewer: "reviewer2",
+  department: "deptA",
 } as const satisfies Record<string, Caller>;
 
 type RouteCall = {
@@ -487,6 +508,7 @@ type Case<I> = {
 
 const ADMIN_ONLY: Classes = {
   anonymous: true,
+  department: true,
   otherCityStaff: true,
   unassignedReviewer: true,
   otherStageReviewer: true,
@@ -494,6 +516,7 @@ const ADMIN_ONLY: Classes = {
 };
 const REVIEWER_ONLY: Classes = {
   anonymous: true,
+  department: true,
   otherCityStaff: true,
   unassignedReviewer: true,
   otherStageReviewer: true,
@@ -501,6 +524,7 @@ const REVIEWER_ONLY: Classes = {
 };
 const STAFF_ONLY: Classes = {
   anonymous: true,
+  department: true,
   otherCityStaff: true,
   unassignedReviewer: true,
   otherStageReviewer: true,
@@ -517,6 +541,7 @@ const STAFF_OWN_CITY: Classes = {
 const OUTSIDER = { outsiderStaff: "staff of a city that does not take part in the round" } as const;
 const PUBLIC = (why: string): Classes => ({
   anonymous: { exempt: why },
+  department: { exempt: why },
   otherCityStaff: { exempt: why },
   unassignedReviewer: { exempt: why },
   otherStageReviewer: { exempt: why },
@@ -524,6 +549,7 @@ const PUBLIC = (why: string): Classes => ({
 });
 const SELF_SERVICE = (why: string): Classes => ({
   anonymous: true,
+  department: { exempt: why },
   otherCityStaff: { exempt: why },
   unassignedReviewer: { exempt: why },
   otherStageReviewer: { exempt: why },
@@ -549,6 +575,7 @@ const PER_FILE: Exempt = {
 /** Evidence no reviewer may download (the assigned one is refused through `alsoRefuse`). */
 const NO_REVIEWER: Classes = {
   anonymous: true,
+  department: true,
   otherCityStaff: true,
   unassignedReviewer: true,
   otherStageReviewer: true,
@@ -631,6 +658,22 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ itemId: f.open.item("G1.1"), baseRevision: 1, value: 6 }),
       }),
+      refuse: {
+        ...STAFF_OWN_CITY,
+        department: {
+          exempt: "G1.1 is assigned to A's department user, who fills it (lib/auth/policy.ts mayFillItem)",
+        },
+      },
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA", "deptA"],
+    },
+    {
+      target: "an answer to item G1.2 of the open round (A's draft, not assigned to the department user)",
+      input: (f) => ({
+        path: "/api/answers",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ itemId: f.open.item("G1.2"), baseRevision: 0, value: 6 }),
+      }),
       refuse: STAFF_OWN_CITY,
       alsoRefuse: OUTSIDER,
       allow: ["staffA"],
@@ -642,6 +685,23 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
       input: (f) => ({
         path: "/api/evidence",
         query: `itemId=${f.open.item("G1.3")}`,
+        headers: { "x-file-name": "upload.pdf", "content-type": "application/pdf" },
+        body: pdf("upload"),
+      }),
+      refuse: {
+        ...STAFF_OWN_CITY,
+        department: {
+          exempt: "G1.3 is assigned to A's department user, who fills it (lib/auth/policy.ts mayFillItem)",
+        },
+      },
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA", "deptA"],
+    },
+    {
+      target: "a file for item G1.2 of the open round (A's draft, not assigned to the department user)",
+      input: (f) => ({
+        path: "/api/evidence",
+        query: `itemId=${f.open.item("G1.2")}`,
         headers: { "x-file-name": "upload.pdf", "content-type": "application/pdf" },
         body: pdf("upload"),
       }),
@@ -684,6 +744,7 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
       input: download("submitted"),
       refuse: {
         anonymous: true,
+        department: true,
         otherCityStaff: true,
         unassignedReviewer: true,
         otherStageReviewer: {
@@ -697,9 +758,14 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
     {
       target: "a file of A's module G, a draft never submitted",
       input: download("draft"),
-      refuse: NO_REVIEWER,
+      refuse: {
+        ...NO_REVIEWER,
+        department: {
+          exempt: "G1.3 is assigned to A's department user, who downloads its files (mayDownloadEvidence)",
+        },
+      },
       alsoRefuse: { reviewer1: "assigned to module G, but a draft never submitted is the city's alone" },
-      allow: ["staffA", "admin"],
+      allow: ["staffA", "deptA", "admin"],
     },
     {
       target: "a file deleted from A's module B before it was submitted",
@@ -775,6 +841,7 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
       }),
       refuse: {
         anonymous: true,
+        department: true,
         otherCityStaff: true,
         unassignedReviewer: {
           exempt: "every reviewer may export a finalised round's results (lib/auth/policy.ts mayExportResults)",
@@ -797,6 +864,7 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
       }),
       refuse: {
         anonymous: true,
+        department: true,
         otherCityStaff: true,
         unassignedReviewer: true,
         otherStageReviewer: true,
@@ -809,6 +877,7 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
       input: (f) => ({ path: `/api/rounds/${f.finalisedRoundId}/bundle`, params: { id: String(f.finalisedRoundId) } }),
       refuse: {
         anonymous: true,
+        department: true,
         otherCityStaff: {
           exempt:
             "city staff without ?city= get their own city's part, never the round's (lib/auth/policy.ts mayDownloadBundle)",
@@ -981,6 +1050,18 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
     {
       target: "a link for item G1.1 of the open round (A's draft)",
       input: (f) => ({ itemId: f.open.item("G1.1"), url: "https://stats.hangzhou.example.gov.cn/G1.1" }),
+      refuse: {
+        ...STAFF_OWN_CITY,
+        department: {
+          exempt: "G1.1 is assigned to A's department user, who fills it (lib/auth/policy.ts mayFillItem)",
+        },
+      },
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA", "deptA"],
+    },
+    {
+      target: "a link for item G1.2 of the open round (A's draft, not assigned to the department user)",
+      input: (f) => ({ itemId: f.open.item("G1.2"), url: "https://stats.hangzhou.example.gov.cn/G1.2" }),
       refuse: STAFF_OWN_CITY,
       alsoRefuse: OUTSIDER,
       allow: ["staffA"],
@@ -990,18 +1071,45 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
     {
       target: "a file of A's draft module G",
       input: (f) => ({ evidenceId: f.evidence.draft }),
+      refuse: {
+        ...STAFF_ONLY,
+        department: {
+          exempt:
+            "G1.3 (the file's item) is assigned to A's department user, who fills it (lib/auth/policy.ts mayFillItem)",
+        },
+      },
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA", "deptA"],
+    },
+    {
+      target: "a file of A's item B1.1, not assigned to the department user (module B submitted, so no one may)",
+      input: (f) => ({ evidenceId: f.evidence.submitted }),
       refuse: STAFF_ONLY,
       alsoRefuse: OUTSIDER,
-      allow: ["staffA"],
     },
   ],
   "actions/library#attachLibraryFileAction": [
     {
       target: "a file of A's library, to item G1.1 of A's draft module G",
       input: (f) => ({ fileId: f.library.attached, itemIds: [f.open.item("G1.1")] }),
+      refuse: {
+        ...STAFF_ONLY,
+        department: {
+          exempt: "G1.1 is assigned to A's department user, who fills it (lib/auth/policy.ts mayFillItem)",
+        },
+      },
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA", "deptA"],
+    },
+    {
+      target: "a file of A's library, to item G1.2 of A's draft module G (not assigned to the department user)",
+      input: (f) => ({ fileId: f.library.attached, itemIds: [f.open.item("G1.2")] }),
       refuse: STAFF_ONLY,
       alsoRefuse: OUTSIDER,
       allow: ["staffA"],
+      // The department user's refusal lists the item refused and why (notYourItem).
+      refusedIf: (result) =>
+        (result as { details?: { refused?: { reason: string }[] } }).details?.refused?.[0]?.reason === "notYourItem",
     },
   ],
   "actions/library#removeLibraryFileAction": [
@@ -1009,6 +1117,55 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
       target: "a file of A's library attached to nothing",
       input: (f) => ({ fileId: f.library.loose }),
       refuse: STAFF_ONLY,
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
+  ],
+  "actions/departments#inviteDepartmentUserAction": [
+    {
+      target: "a new department user (of the caller's own city: the input names none)",
+      input: () => ({
+        email: "new-dept@matrix.test",
+        name: "新同事",
+        department: "发改委",
+        password: "temporary-pw-1",
+      }),
+      refuse: {
+        ...STAFF_ONLY,
+        otherCityStaff: {
+          exempt: "the input names no city: the account is created for the caller's own city, from the session",
+        },
+      },
+      allow: ["staffA"],
+    },
+  ],
+  "actions/departments#setDepartmentUserActiveAction": [
+    {
+      target: "A's department user, deactivated",
+      input: (f) => ({ userId: f.users.deptA.id, active: false }),
+      refuse: STAFF_ONLY,
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
+  ],
+  "actions/departments#assignItemsAction": [
+    {
+      target: "item G1.2 of the open round, assigned to A's department user",
+      input: (f) => ({ roundId: f.open.roundId, itemIds: [f.open.item("G1.2")], userId: f.users.deptA.id }),
+      refuse: STAFF_ONLY,
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
+    {
+      target: "items G1.1 and G1.3 of the open round, taken back from A's department user",
+      input: (f) => ({ roundId: f.open.roundId, itemIds: [f.open.item("G1.1"), f.open.item("G1.3")], userId: null }),
+      refuse: {
+        ...STAFF_ONLY,
+        otherCityStaff: {
+          exempt:
+            "items belong to the round, not to a city; B's lead taking them back changes B's own (empty) assignments only",
+        },
+      },
       alsoRefuse: OUTSIDER,
       allow: ["staffA"],
     },
@@ -1301,6 +1458,7 @@ const REFUSAL_KEYS = [
   "roleNotAllowed",
   "notFound",
   "notAssigned",
+  "notYourItem",
   "sameReviewerTwice",
   "passwordChangeRequired",
 ];

@@ -3,12 +3,11 @@ import "server-only";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { actingCityOf } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
-import { decide } from "@/lib/workflow/transitions";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
-import { type EditRefusal, openForEdit } from "./editing";
+import { type EditRefusal, editRefusal, openForEdit } from "./editing";
 import { reopenedItemIds } from "./item-decisions";
-import { answers, indicators, items, roundCities, rounds, submissions, users } from "./schema";
+import { answers, indicators, itemAssignees, items, roundCities, rounds, submissions, users } from "./schema";
 
 export type StoredAnswer = {
   itemId: number;
@@ -81,6 +80,7 @@ function prepareHotQueries(db: Db) {
         answerRevision: answers.revision,
         answerUpdatedAt: answers.updatedAt,
         answerUpdatedBy: users.name,
+        assigneeId: itemAssignees.userId,
       })
       .from(items)
       .innerJoin(indicators, eq(indicators.id, items.indicatorId))
@@ -95,6 +95,7 @@ function prepareHotQueries(db: Db) {
       )
       .leftJoin(answers, and(eq(answers.submissionId, submissions.id), eq(answers.itemId, items.id)))
       .leftJoin(users, eq(users.id, answers.updatedBy))
+      .leftJoin(itemAssignees, and(eq(itemAssignees.cityId, p("cityId")), eq(itemAssignees.itemId, items.id)))
       .where(eq(items.id, p("itemId")))
       .prepare(),
     touchSubmission: db
@@ -143,14 +144,14 @@ export function saveAnswer(
         ctx = queries.saveContext.get({ itemId: input.itemId, cityId });
         if (!ctx) return { ok: false, reason: "notFound" };
       }
-      const decision = decide("edit", { role: user.role, state: ctx.submissionStatus, roundStatus: ctx.roundStatus });
-      if (!decision.ok) return decision;
-      if (
-        ctx.submissionStatus === "returned" &&
-        !reopenedItemIds(tx, ctx.submissionId, ctx.submissionVersion).has(input.itemId)
-      ) {
-        return { ok: false, reason: "itemLocked" };
-      }
+      const { submissionId, submissionVersion } = ctx;
+      const refusal = editRefusal(
+        { user, cityId, assigneeId: ctx.assigneeId },
+        ctx.roundStatus,
+        { status: ctx.submissionStatus },
+        () => reopenedItemIds(tx, submissionId, submissionVersion).has(input.itemId),
+      );
+      if (refusal) return { ok: false, reason: refusal };
 
       const existing =
         ctx.answerRevision === null

@@ -4,10 +4,11 @@
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import { actingCityOf } from "@/lib/auth/policy";
+import { actingCityOf, mayFillItem } from "@/lib/auth/policy";
 import type { RoundStatus, SessionUser, SubmissionStatus } from "@/lib/domain";
 import { decide, type WorkflowRefusal } from "@/lib/workflow/transitions";
 import type { Db, Tx } from "./client";
+import { assigneeOf, assigneesOf } from "./departments";
 import { reopenedItemIds } from "./item-decisions";
 import { indicators, items, roundCities, rounds, submissions } from "./schema";
 
@@ -22,7 +23,7 @@ export function getSubmission(db: Db | Tx, roundId: number, cityId: number, modu
   );
 }
 
-export type EditRefusal = WorkflowRefusal | "notFound" | "itemLocked";
+export type EditRefusal = WorkflowRefusal | "notFound" | "itemLocked" | "notYourItem";
 
 /** The item, its round and the city's submission (null before the first edit), if the user may edit it now. */
 export function checkEditable(db: Db | Tx, user: SessionUser, itemId: number) {
@@ -38,23 +39,30 @@ export function checkEditable(db: Db | Tx, user: SessionUser, itemId: number) {
     .get();
   if (!row) return { ok: false as const, reason: "notFound" as const };
   const submission = getSubmission(db, row.round.id, cityId, row.moduleId);
-  const refusal = editRefusal(user, row.round.status, submission, () =>
-    reopenedItemIds(db, submission!.id, submission!.version).has(itemId),
+  const refusal = editRefusal(
+    { user, cityId, assigneeId: assigneeOf(db, cityId, itemId) },
+    row.round.status,
+    submission,
+    () => reopenedItemIds(db, submission!.id, submission!.version).has(itemId),
   );
   if (refusal) return { ok: false as const, reason: refusal };
   return { ok: true as const, cityId, ...row, submission };
 }
 
 /**
- * The one rule of who may edit an item now: the workflow allows editing the module in its state, and in a
- * returned module only the queried items reopen; everything else stays locked with its approval.
+ * The one rule of who may edit an item now (checkEditable, itemEditability and the autosave path of
+ * db/answers.ts ask it): the item is the user's to fill (a department user's only if assigned to them), the
+ * workflow allows editing the module in its state, and in a returned module only the queried items reopen;
+ * everything else stays locked with its approval.
  */
-function editRefusal(
-  user: SessionUser,
+export function editRefusal(
+  who: { user: SessionUser; cityId: number; assigneeId: number | null },
   roundStatus: RoundStatus,
   submission: { status: SubmissionStatus } | null,
   isReopened: () => boolean,
 ): EditRefusal | null {
+  const { user } = who;
+  if (!mayFillItem(user, who.cityId, who.assigneeId)) return "notYourItem";
   const decision = decide("edit", { role: user.role, state: submission?.status ?? "draft", roundStatus });
   if (!decision.ok) return decision.reason;
   return submission?.status === "returned" && !isReopened() ? "itemLocked" : null;
@@ -104,6 +112,7 @@ export function itemEditability(db: Db, user: SessionUser, roundId: number): Map
     .innerJoin(indicators, eq(indicators.id, items.indicatorId))
     .where(eq(items.roundId, roundId))
     .all();
+  const assignees = cityId === null ? new Map<number, number>() : assigneesOf(db, roundId, cityId);
   const submissionOf = new Map<number, ReturnType<typeof getSubmission>>();
   const reopenedOf = new Map<number, Set<number>>();
   const result = new Map<number, EditRefusal | null>();
@@ -118,7 +127,10 @@ export function itemEditability(db: Db, user: SessionUser, roundId: number): Map
       if (!reopenedOf.has(moduleId)) reopenedOf.set(moduleId, reopenedItemIds(db, submission!.id, submission!.version));
       return reopenedOf.get(moduleId)!.has(itemId);
     };
-    result.set(itemId, editRefusal(user, round.status, submission, reopened));
+    result.set(
+      itemId,
+      editRefusal({ user, cityId, assigneeId: assignees.get(itemId) ?? null }, round.status, submission, reopened),
+    );
   }
   return result;
 }

@@ -5,11 +5,12 @@
  */
 import "server-only";
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { isInSubmittedVersion, mayActForCity, mayDownloadEvidence } from "@/lib/auth/policy";
+import { isInSubmittedVersion, mayDownloadEvidence, mayOpenQuestionnaire } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
+import { assigneeOf } from "./departments";
 import { checkEditable, type EditRefusal, openForEdit } from "./editing";
 import { ensureLibraryFile, type LibraryRefusal } from "./evidence-library";
 import { evidence, libraryFiles, submissions, submissionVersions, users } from "./schema";
@@ -137,8 +138,9 @@ export function attachLibraryFile(
         .from(libraryFiles)
         .where(and(eq(libraryFiles.id, fileId), isNull(libraryFiles.removedAt)))
         .get();
-      // Another city's file: the same answer as a file that does not exist.
-      if (!file || !mayActForCity(user, file.cityId)) return { ok: false as const, reason: "notFound" as const };
+      // Another city's file: the same answer as a file that does not exist. Which items a department user may
+      // attach it to, checkEditable decides below.
+      if (!file || !mayOpenQuestionnaire(user, file.cityId)) return { ok: false as const, reason: "notFound" as const };
       // Every item first, writing nothing (a first edit would open a draft), so that a refusal leaves no trace.
       const refused: AttachRefusal[] = [];
       for (const itemId of wanted) {
@@ -177,8 +179,9 @@ export function deleteEvidence(db: Db, user: SessionUser, evidenceId: number, no
         .innerJoin(submissions, eq(submissions.id, evidence.submissionId))
         .where(and(eq(evidence.id, evidenceId), isNull(evidence.deletedAt)))
         .get();
-      // Another city's file: refused before anything is opened for editing (which would create a draft).
-      if (!found || !mayActForCity(user, found.cityId)) return { ok: false, reason: "notFound" };
+      // Another city's file: refused before anything is opened for editing (which would create a draft); whether a
+      // department user may change this item, openForEdit decides.
+      if (!found || !mayOpenQuestionnaire(user, found.cityId)) return { ok: false, reason: "notFound" };
       const row = found.evidence;
       const open = openForEdit(tx, user, row.itemId, now);
       if (!open.ok) return open;
@@ -223,10 +226,6 @@ export function referencedStorageKeys(db: Db): Set<string> {
   return new Set([...attached, ...library].flatMap((r) => (r.key ? [r.key] : [])));
 }
 
-/**
- * An evidence file the user may download: city staff of the submission's city, admins, and reviewers
- * assigned to the module. Anyone else gets null (and a 404), whether or not the id exists.
- */
 /** An evidence file if lib/auth/policy.ts lets this user download it, else null (the caller answers 404). */
 export function getEvidenceForDownload(db: Db, user: SessionUser, evidenceId: number) {
   const row = db
@@ -245,6 +244,13 @@ export function getEvidenceForDownload(db: Db, user: SessionUser, evidenceId: nu
     .get();
   const deleted = row.evidence.deletedAt !== null;
   const submitted = isInSubmittedVersion(row.evidence, lastSubmitted?.at ?? null);
-  const facts = { cityId: row.cityId, moduleId: row.moduleId, version: row.version, deleted, submitted };
+  const facts = {
+    cityId: row.cityId,
+    moduleId: row.moduleId,
+    version: row.version,
+    assigneeId: assigneeOf(db, row.cityId, row.evidence.itemId),
+    deleted,
+    submitted,
+  };
   return mayDownloadEvidence(user, facts, reviewerAssignments(db, user)) ? row.evidence : null;
 }

@@ -29,18 +29,33 @@ function migrationsUpTo(tag: string): string {
  * dropped again, so that the database is left as that release left it.
  */
 async function asAnOlderRelease<T>(db: ReturnType<typeof openDatabase>, write: () => Promise<T> | T): Promise<T> {
-  const later = [["answers", "prefilled_from_round_id", "integer"]] as const;
+  const later = [
+    ["answers", "prefilled_from_round_id", "integer"],
+    ["users", "department", "text"],
+  ] as const;
   const missing = later.filter(
     ([table, column]) =>
       !(db.$client.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]).includes(
         column,
       ),
   );
+  // Tables later migrations create, which today's queries join (empty, as they would be).
+  const laterTables = [
+    [
+      "item_assignees",
+      "CREATE TABLE item_assignees (round_id integer, city_id integer, item_id integer, user_id integer, assigned_by integer, assigned_at integer)",
+    ],
+  ] as const;
+  const absent = laterTables.filter(
+    ([table]) => !db.$client.prepare("SELECT 1 FROM sqlite_schema WHERE name = ?").get(table),
+  );
   for (const [table, column, type] of missing) db.$client.exec(`ALTER TABLE ${table} ADD ${column} ${type}`);
+  for (const [, create] of absent) db.$client.exec(create);
   try {
     return await write();
   } finally {
     for (const [table, column] of missing) db.$client.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+    for (const [table] of absent) db.$client.exec(`DROP TABLE ${table}`);
   }
 }
 
@@ -101,7 +116,7 @@ describe("migration 0012: the evidence library", () => {
     const older = migrationsUpTo("0011_finalised_lock_moved_rows");
     migrate(db, { migrationsFolder: older });
     fs.rmSync(older, { recursive: true });
-    const round = await createModuleBRound(db, "before 0012");
+    const round = await asAnOlderRelease(db, () => createModuleBRound(db, "before 0012"));
     // Evidence as uploads wrote it before 0012: the same bulletin on two of Hangzhou's items (first as 公报.pdf),
     // a file deleted since, a link, and the same bulletin at Ningbo.
     await asAnOlderRelease(db, () => {
@@ -159,5 +174,43 @@ describe("migration 0012: the evidence library", () => {
     );
     expect(() => db.$client.prepare("update library_files set original_name = 'x'").run()).toThrow(/finalised/);
     expect(() => db.$client.prepare("delete from library_files").run()).toThrow(/finalised/);
+  });
+});
+
+describe("migration 0014: departments inside a city", () => {
+  it("rebuilds users without losing an account, a session or a reference, and holds the new role to its city and department", async () => {
+    const db = openDatabase(":memory:");
+    const older = migrationsUpTo("0013_answers_prefilled");
+    migrate(db, { migrationsFolder: older });
+    fs.rmSync(older, { recursive: true });
+    const round = await asAnOlderRelease(db, () => createModuleBRound(db, "before 0014"));
+    await asAnOlderRelease(db, () =>
+      expect(
+        saveAnswer(db, round.staff, {
+          itemId: round.itemId("B1.1"),
+          baseRevision: 0,
+          value: 1,
+          notApplicableReason: null,
+        }).ok,
+      ).toBe(true),
+    );
+    db.$client
+      .prepare("insert into sessions (id, user_id, created_at, last_seen_at, expires_at) values ('s1', ?, 1, 1, 9e12)")
+      .run(round.staff.id);
+    const before = db.$client.prepare("select id, email, role, city_id from users order by id").all();
+
+    runMigrations(db);
+    expect(db.$client.prepare("select id, email, role, city_id from users order by id").all()).toEqual(before);
+    expect(db.$client.prepare("select count(*) from sessions").pluck().get()).toBe(1);
+    expect(db.$client.pragma("foreign_keys", { simple: true })).toBe(1);
+    expect(db.$client.pragma("foreign_key_check")).toEqual([]);
+    const add = db.$client.prepare(
+      "insert into users (email, name, password_hash, role, city_id, department) values (?, 'x', '!', ?, ?, ?)",
+    );
+    expect(() => add.run("d1@x.org", "department_staff", round.staff.cityId, "统计局")).not.toThrow();
+    expect(() => add.run("d2@x.org", "department_staff", null, "统计局")).toThrow(/CHECK/);
+    expect(() => add.run("d3@x.org", "department_staff", round.staff.cityId, null)).toThrow(/CHECK/);
+    expect(() => add.run("d4@x.org", "city_staff", round.staff.cityId, "统计局")).toThrow(/CHECK/);
+    expect(() => add.run("d5@x.org", "reviewer", null, null)).not.toThrow();
   });
 });

@@ -31,12 +31,12 @@ export function markAllRead(db: Db, userId: number, now = new Date()): void {
     .run();
 }
 
-/** The active staff members of a city, to be notified. */
-export function activeStaffOf(tx: Tx, cityId: number) {
+/** The active leads of a city (not its department users), to be told about its submissions and results. */
+export function activeStaffOf(tx: Db | Tx, cityId: number) {
   return tx
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.cityId, cityId), eq(users.active, true)))
+    .where(and(eq(users.cityId, cityId), eq(users.role, "city_staff"), eq(users.active, true)))
     .all();
 }
 

@@ -94,9 +94,13 @@ export function prefillFromPreviousRound(
       const moduleItems = questionnaire.indicators.flatMap((i) => i.items);
       if (onlyItemIds?.some((id) => !moduleItems.some((i) => i.id === id)))
         return { ok: false as const, reason: "notFound" as const };
-      const items = onlyItemIds ? moduleItems.filter((i) => onlyItemIds.includes(i.id)) : moduleItems;
-      const answerOf = new Map(questionnaire.answers.map((a) => [a.itemId, a]));
       const editability = itemEditability(db, user, roundId);
+      // A department user copies into their own items only; another department's item is not theirs to hear about.
+      const items = (onlyItemIds ? moduleItems.filter((i) => onlyItemIds.includes(i.id)) : moduleItems).filter(
+        (i) => editability.get(i.id) !== "notYourItem",
+      );
+      if (!items.length) return { ok: false as const, reason: "notFound" as const };
+      const answerOf = new Map(questionnaire.answers.map((a) => [a.itemId, a]));
       const copied: string[] = [];
       const skipped: PrefillSkip[] = [];
       for (const item of items) {

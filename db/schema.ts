@@ -63,6 +63,8 @@ export const users = sqliteTable(
     passwordHash: text("password_hash").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
     cityId: integer("city_id").references(() => cities.id),
+    /** a department user's department (发改委, 统计局 …); null for every other role */
+    department: text("department"),
     locale: text("locale", { enum: LOCALES }).notNull().default("zh-CN"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
@@ -74,8 +76,12 @@ export const users = sqliteTable(
   (t) => [
     index("users_city_idx").on(t.cityId),
     index("users_role_idx").on(t.role),
-    // City staff always belong to exactly one city; other roles to none.
-    check("users_city_matches_role", sql`(${t.role} = 'city_staff') = (${t.cityId} is not null)`),
+    // A city's lead and its departments belong to exactly one city; other roles to none.
+    check(
+      "users_city_matches_role",
+      sql`(${t.role} in ('city_staff', 'department_staff')) = (${t.cityId} is not null)`,
+    ),
+    check("users_department_matches_role", sql`(${t.role} = 'department_staff') = (${t.department} is not null)`),
   ],
 );
 
@@ -233,6 +239,33 @@ export const reviewAssignments = sqliteTable(
     index("review_assignments_round_reviewer_idx").on(t.roundId, t.reviewerId),
     index("review_assignments_module_stage_idx").on(t.moduleId, t.stageId),
   ],
+);
+
+/**
+ * Which department user fills an item of a city's questionnaire (an item of a round belongs to one round, so this
+ * is per round). An item without a row is the city lead's own. Review and results never read it.
+ */
+export const itemAssignees = sqliteTable(
+  "item_assignees",
+  {
+    roundId: integer("round_id")
+      .notNull()
+      .references(() => rounds.id, { onDelete: "cascade" }),
+    cityId: integer("city_id")
+      .notNull()
+      .references(() => cities.id),
+    itemId: integer("item_id")
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    assignedBy: integer("assigned_by")
+      .notNull()
+      .references(() => users.id),
+    assignedAt: integer("assigned_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.cityId, t.itemId] }), index("item_assignees_user_idx").on(t.userId, t.roundId)],
 );
 
 export const submissions = sqliteTable(

@@ -41,10 +41,15 @@ export function updateUserLocale(db: Db, id: number, locale: Locale): void {
  * The password in clear, or already hashed: Argon2 costs tens of milliseconds (seconds on a loaded machine)
  * on purpose, so a seed or a test that gives many accounts one password hashes it once.
  */
-export type NewUser = { email: string; name: string; role: Role; cityId?: number | null; locale?: Locale } & (
-  | { password: string; passwordHash?: never }
-  | { passwordHash: string; password?: never }
-);
+export type NewUser = {
+  email: string;
+  name: string;
+  role: Role;
+  cityId?: number | null;
+  /** a department user's department (role department_staff only) */
+  department?: string | null;
+  locale?: Locale;
+} & ({ password: string; passwordHash?: never } | { passwordHash: string; password?: never });
 
 /** Creates the user, or updates name/role/city/password of an existing one with that email (used by seeds). */
 export async function upsertUser(db: Db, input: NewUser, actorId: number | null = null): Promise<number> {
@@ -52,7 +57,14 @@ export async function upsertUser(db: Db, input: NewUser, actorId: number | null 
   const email = normaliseEmail(input.email);
   return db.transaction(
     (tx) => {
-      const values = { email, name: input.name, passwordHash, role: input.role, cityId: input.cityId ?? null };
+      const values = {
+        email,
+        name: input.name,
+        passwordHash,
+        role: input.role,
+        cityId: input.cityId ?? null,
+        department: input.department ?? null,
+      };
       const existing = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
       if (existing) {
         // Keeps the user's language; resets everything a demo needs to work again.
@@ -75,7 +87,7 @@ export async function upsertUser(db: Db, input: NewUser, actorId: number | null 
         action: "user.created",
         entityType: "user",
         entityId: id,
-        after: { email, role: input.role, cityId: input.cityId ?? null },
+        after: { email, role: input.role, cityId: input.cityId ?? null, department: input.department ?? null },
       });
       return id;
     },

@@ -299,6 +299,7 @@ const REFUSAL_STATUS: Partial<Record<ErrorKey, number>> = {
   forbidden: 403,
   roleNotAllowed: 403,
   notAssigned: 403,
+  notYourItem: 403,
   sameReviewerTwice: 403,
   wrongPassword: 400,
   frameworkChanged: 412,

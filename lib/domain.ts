@@ -4,7 +4,11 @@
  * here, never from db/, whose modules are server-only (the drizzle schema must not reach a browser chunk).
  */
 
-export const ROLES = ["admin", "reviewer", "city_staff"] as const;
+/**
+ * city_staff is the city's lead (城市管理员): fills anything, invites departments, alone submits.
+ * department_staff (部门填报人) belong to one city and fill only the items its lead assigned them.
+ */
+export const ROLES = ["admin", "reviewer", "city_staff", "department_staff"] as const;
 export type Role = (typeof ROLES)[number];
 export const REGIONS = ["east", "south", "central", "north", "northeast", "northwest", "southwest"] as const;
 export type Region = (typeof REGIONS)[number];

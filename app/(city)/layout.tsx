@@ -5,7 +5,7 @@ import { requireRole } from "@/lib/auth/session";
 
 // Re-checks the role for the whole group; each page checks again for the ids in its URL.
 export default async function Layout({ children }: { children: React.ReactNode }) {
-  const user = await requireRole("city_staff", "admin");
+  const user = await requireRole("city_staff", "department_staff", "admin");
   return (
     <AppShell user={user} unread={countUnread(getDb(), user.id)}>
       {children}

@@ -8,14 +8,17 @@ import { confirmPrefilled, prefillFromPreviousRound } from "@/db/prefill";
 import { submitModule } from "@/db/submissions";
 import { ActionError, defineAction, refuse } from "@/lib/action";
 
-const STAFF = { roles: ["city_staff"] } as const;
+/** The city's lead and its department users fill in (a department user only their items: db/editing.ts). */
+const FILLERS = { roles: ["city_staff", "department_staff"] } as const;
+/** Only the city's lead submits (lib/workflow/transitions.ts). */
+const LEAD = { roles: ["city_staff"] } as const;
 
 export const addLinkEvidenceAction = defineAction(
   z.object({
     itemId: z.number().int().positive(),
     url: z.url({ protocol: /^https?$/, error: "urlInvalid" }).max(2000, { error: "tooLong" }),
   }),
-  STAFF,
+  FILLERS,
   ({ itemId, url }, { user }) => {
     const result = addEvidence(getDb(), user, itemId, { kind: "url", url });
     if (!result.ok) refuse(result.reason);
@@ -25,7 +28,7 @@ export const addLinkEvidenceAction = defineAction(
 
 export const deleteEvidenceAction = defineAction(
   z.object({ evidenceId: z.number().int().positive() }),
-  STAFF,
+  FILLERS,
   ({ evidenceId }, { user }) => {
     const result = deleteEvidence(getDb(), user, evidenceId);
     if (!result.ok) refuse(result.reason);
@@ -34,7 +37,7 @@ export const deleteEvidenceAction = defineAction(
 
 export const submitModuleAction = defineAction(
   z.object({ roundId: z.number().int().positive(), moduleCode: z.string().min(1).max(20) }),
-  STAFF,
+  LEAD,
   async ({ roundId, moduleCode }, { user }) => {
     const result = submitModule(getDb(), user, roundId, moduleCode);
     if (result.ok) return { version: result.version };
@@ -56,7 +59,7 @@ export const prefillAction = defineAction(
     moduleCode: z.string().min(1).max(20),
     itemIds: z.array(z.number().int().positive()).max(500).optional(),
   }),
-  STAFF,
+  FILLERS,
   ({ roundId, moduleCode, itemIds }, { user }) => {
     const result = prefillFromPreviousRound(getDb(), user, roundId, moduleCode, itemIds);
     if (!result.ok) refuse(result.reason);
@@ -67,7 +70,7 @@ export const prefillAction = defineAction(
 /** Confirms a value copied from last round as it is. */
 export const confirmPrefilledAction = defineAction(
   z.object({ itemId: z.number().int().positive() }),
-  STAFF,
+  FILLERS,
   ({ itemId }, { user }) => {
     const result = confirmPrefilled(getDb(), user, itemId);
     if (!result.ok) refuse(result.reason as Parameters<typeof refuse>[0]);

@@ -44,7 +44,7 @@ export const setUserActiveAction = defineAction(
 
 export const changePasswordAction = defineAction(
   changePasswordSchema,
-  { roles: ["admin", "reviewer", "city_staff"], temporaryPassword: true },
+  { roles: ["admin", "reviewer", "city_staff", "department_staff"], temporaryPassword: true },
   async ({ current, next }, { user }) => {
     const result = await changeOwnPassword(getDb(), user.id, current, next);
     if (!result.ok) refuse(result.reason);

@@ -27,6 +27,7 @@ export function Questionnaire({
   evidence,
   initialStates,
   editable,
+  maySubmit,
   editableItemIds,
   queries,
   adjustments,
@@ -43,6 +44,8 @@ export function Questionnaire({
   evidence: Record<number, ClientEvidence[]>;
   initialStates: Record<string, ItemState>;
   editable: boolean;
+  /** only the city's lead submits; a department user fills in and sees who submits */
+  maySubmit: boolean;
   /** in a returned module, only the queried items; otherwise all */
   editableItemIds: number[] | null;
   queries: Record<number, ClientQuery[]>;
@@ -180,14 +183,18 @@ export function Questionnaire({
               >
                 {unsaved ? t("unsavedChanges") : t("allSaved")}
               </p>
-              <button
-                type="button"
-                onClick={submit}
-                disabled={submitting || unsaved}
-                className="mt-3 w-full rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:bg-slate-400"
-              >
-                {submitting ? t("submitting") : t("submit")}
-              </button>
+              {maySubmit ? (
+                <button
+                  type="button"
+                  onClick={submit}
+                  disabled={submitting || unsaved}
+                  className="mt-3 w-full rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:bg-slate-400"
+                >
+                  {submitting ? t("submitting") : t("submit")}
+                </button>
+              ) : (
+                <p className="mt-3 text-sm text-slate-600">{t("leadSubmits")}</p>
+              )}
             </>
           )}
           {submitError && (

@@ -15,9 +15,14 @@ export function isAdmin(actor: Actor): boolean {
   return actor.role === "admin";
 }
 
-/** Staff of this very city (and only they) act for it. */
+/** The lead (城市管理员) of this very city, and only they, act for the whole city. */
 function isStaffOf(actor: Actor, cityId: number): boolean {
   return actor.role === "city_staff" && actor.cityId !== null && actor.cityId === cityId;
+}
+
+/** A department user (部门填报人) of this very city. */
+function isDepartmentOf(actor: Actor, cityId: number): boolean {
+  return actor.role === "department_staff" && actor.cityId !== null && actor.cityId === cityId;
 }
 
 function assignedToModule(actor: Actor, moduleId: number, assignments: readonly Assignment[]): boolean {
@@ -29,14 +34,36 @@ export function maySeeCity(actor: Actor, cityId: number): boolean {
   return isAdmin(actor) || isStaffOf(actor, cityId);
 }
 
-/** Answering, uploading evidence, replying to queries and appealing: only the city's own staff. */
+/**
+ * A city's questionnaires (its dashboard and module pages): its lead and admins see every item, a department
+ * user of the city only the items assigned to them (mayFillItem); results, appeals, the library and submission
+ * forms stay the lead's (maySeeCity).
+ */
+export function mayOpenQuestionnaire(actor: Actor, cityId: number): boolean {
+  return maySeeCity(actor, cityId) || isDepartmentOf(actor, cityId);
+}
+
+/**
+ * Answering an item and its evidence: the city's lead any item; a department user of the city only the items the
+ * lead assigned to them (`assigneeId`, null when the item is the lead's own). The workflow decides whether now.
+ */
+export function mayFillItem(actor: Actor, cityId: number, assigneeId: number | null): boolean {
+  return isStaffOf(actor, cityId) || (isDepartmentOf(actor, cityId) && assigneeId === actor.id);
+}
+
+/** Inviting department users and assigning them items: the city's lead; admins see the page, never change it. */
+export function mayManageDepartments(actor: Actor, cityId: number): boolean {
+  return isStaffOf(actor, cityId);
+}
+
+/** Submitting, replying to queries, appealing and the evidence library: only the city's lead. */
 export function mayActForCity(actor: Actor, cityId: number): boolean {
   return isStaffOf(actor, cityId);
 }
 
 /** The city a user fills in for (their own), or null for admins and reviewers, who never do. */
 export function actingCityOf(actor: Actor): number | null {
-  return actor.role === "city_staff" ? actor.cityId : null;
+  return actor.role === "city_staff" || actor.role === "department_staff" ? actor.cityId : null;
 }
 
 export type SubmissionFacts = { cityId: number; moduleId: number /** times submitted; 0 = never */; version: number };
@@ -91,19 +118,22 @@ export function isInSubmittedVersion(
 }
 
 export type EvidenceFacts = SubmissionFacts & {
+  /** the department user the file's item is assigned to, or null for the lead's own items */
+  assigneeId: number | null;
   deleted: boolean;
   /** the file was part of a version the city submitted (uploaded before the latest submission and still there) */
   submitted: boolean;
 };
 
 /**
- * An evidence file: the city's staff while it is not deleted; reviewers of its module only once it was part of
+ * An evidence file: the city's lead, and the department user its item is assigned to, while it is not deleted;
+ * reviewers of its module only once it was part of
  * a submitted version and not deleted since; deleted files only admins (the audit trail keeps them).
  */
 export function mayDownloadEvidence(actor: Actor, ev: EvidenceFacts, assignments: readonly Assignment[]): boolean {
   if (isAdmin(actor)) return true;
   if (ev.deleted) return false;
-  if (isStaffOf(actor, ev.cityId)) return true;
+  if (mayFillItem(actor, ev.cityId, ev.assigneeId)) return true;
   return ev.submitted && maySeeSubmission(actor, ev, assignments);
 }
 
@@ -123,9 +153,9 @@ export function maySeeOtherCitiesFiles(actor: Actor): boolean {
   return actor.role === "reviewer" || isAdmin(actor);
 }
 
-/** A finalised city scorecard: admins and reviewers see every city's, city staff only their own. */
+/** A finalised city scorecard: admins and reviewers see every city's, a city's lead only their own. */
 export function maySeeScorecard(actor: Actor, cityId: number): boolean {
-  return actor.role !== "city_staff" || isStaffOf(actor, cityId);
+  return isAdmin(actor) || actor.role === "reviewer" || isStaffOf(actor, cityId);
 }
 
 /**

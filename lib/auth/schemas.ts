@@ -25,3 +25,12 @@ export const createUserSchema = z
   })
   .refine((v) => (v.role === "city_staff") === !!v.cityId, { path: ["cityId"], error: "cityForStaffOnly" });
 export type CreateUserInput = z.input<typeof createUserSchema>;
+
+/** A city's lead invites a department user of the city (db/departments.ts). */
+export const inviteDepartmentUserSchema = z.object({
+  email: z.email({ error: "emailInvalid" }).trim().max(200, { error: "emailInvalid" }),
+  name: z.string().trim().min(1, { error: "required" }).max(100, { error: "tooLong" }),
+  department: z.string().trim().min(1, { error: "departmentRequired" }).max(100, { error: "tooLong" }),
+  password,
+});
+export type InviteDepartmentUserInput = z.input<typeof inviteDepartmentUserSchema>;

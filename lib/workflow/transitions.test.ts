@@ -3,15 +3,16 @@ import { ROLES, type Role, SUBMISSION_STATUSES, type SubmissionStatus } from "@/
 import { decide, WORKFLOW_ACTIONS, type WorkflowAction, type WorkflowContext } from "./transitions";
 
 /** Written out by hand: who may do what from which state, and where it leads (with a permissive context). */
-const ALLOWED: Record<WorkflowAction, [Role, SubmissionStatus[], SubmissionStatus | "same"]> = {
-  edit: ["city_staff", ["draft", "returned"], "same"],
-  submit: ["city_staff", ["draft", "returned"], "submitted"],
-  review_item: ["reviewer", ["submitted", "in_review"], "in_review"],
-  approve: ["reviewer", ["submitted", "in_review"], "in_review"],
-  return: ["reviewer", ["submitted", "in_review"], "returned"],
-  reply: ["city_staff", ["returned"], "same"],
-  reopen: ["admin", ["verified"], "submitted"],
-  mark_not_submitted: ["admin", ["draft", "submitted", "in_review", "returned"], "not_submitted"],
+const ALLOWED: Record<WorkflowAction, [Role[], SubmissionStatus[], SubmissionStatus | "same"]> = {
+  // A department user edits too (only their items: db/editing.ts); submitting and replying stay the lead's.
+  edit: [["city_staff", "department_staff"], ["draft", "returned"], "same"],
+  submit: [["city_staff"], ["draft", "returned"], "submitted"],
+  review_item: [["reviewer"], ["submitted", "in_review"], "in_review"],
+  approve: [["reviewer"], ["submitted", "in_review"], "in_review"],
+  return: [["reviewer"], ["submitted", "in_review"], "returned"],
+  reply: [["city_staff"], ["returned"], "same"],
+  reopen: [["admin"], ["verified"], "submitted"],
+  mark_not_submitted: [["admin"], ["draft", "submitted", "in_review", "returned"], "not_submitted"],
 };
 
 const permissive = (role: Role, state: SubmissionStatus): WorkflowContext => ({
@@ -25,15 +26,14 @@ const permissive = (role: Role, state: SubmissionStatus): WorkflowContext => ({
 
 describe("every cell of the transition table (role × state × action)", () => {
   for (const action of WORKFLOW_ACTIONS) {
-    const [allowedRole, fromStates, to] = ALLOWED[action];
+    const [allowedRoles, fromStates, to] = ALLOWED[action];
     for (const role of ROLES) {
       for (const state of SUBMISSION_STATUSES) {
-        const expected =
-          role !== allowedRole
-            ? { ok: false, reason: "roleNotAllowed" }
-            : !fromStates.includes(state)
-              ? { ok: false, reason: "wrongState" }
-              : { ok: true, to: to === "same" ? state : to };
+        const expected = !allowedRoles.includes(role)
+          ? { ok: false, reason: "roleNotAllowed" }
+          : !fromStates.includes(state)
+            ? { ok: false, reason: "wrongState" }
+            : { ok: true, to: to === "same" ? state : to };
         it(`${action} by ${role} from ${state} → ${expected.ok ? `ok ${expected.to}` : expected.reason}`, () => {
           expect(decide(action, permissive(role, state))).toEqual(expected);
         });
@@ -45,9 +45,9 @@ describe("every cell of the transition table (role × state × action)", () => {
 describe("rules beyond role and state", () => {
   it("refuses everything while the round is a draft or finalised", () => {
     for (const action of WORKFLOW_ACTIONS) {
-      const [role, [state]] = ALLOWED[action];
+      const [[role], [state]] = ALLOWED[action];
       for (const roundStatus of ["draft", "finalised"] as const) {
-        expect(decide(action, { ...permissive(role, state!), roundStatus })).toEqual({
+        expect(decide(action, { ...permissive(role!, state!), roundStatus })).toEqual({
           ok: false,
           reason: "roundNotOpen",
         });

@@ -6,8 +6,8 @@
 import type { Role, RoundStatus, SubmissionStatus } from "@/lib/domain";
 
 export type WorkflowAction =
-  | "edit" // city staff change an answer or evidence
-  | "submit" // city staff submit the module (again)
+  | "edit" // the city's lead or a department user changes an answer or evidence
+  | "submit" // the city's lead (alone) submits the module (again)
   | "review_item" // a reviewer accepts, adjusts or queries an item
   | "approve" // a reviewer approves the stage
   | "return" // a reviewer returns the module for revision
@@ -29,7 +29,8 @@ export const WORKFLOW_ACTIONS: WorkflowAction[] = [
 type Rule = { roles: Role[]; from: SubmissionStatus[] };
 
 const TABLE: Record<WorkflowAction, Rule> = {
-  edit: { roles: ["city_staff"], from: ["draft", "returned"] },
+  // A department user edits only the items assigned to them (db/editing.ts asks lib/auth/policy.ts › mayFillItem).
+  edit: { roles: ["city_staff", "department_staff"], from: ["draft", "returned"] },
   submit: { roles: ["city_staff"], from: ["draft", "returned"] },
   review_item: { roles: ["reviewer"], from: ["submitted", "in_review"] },
   approve: { roles: ["reviewer"], from: ["submitted", "in_review"] },

@@ -12,7 +12,7 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function NotificationsPage() {
-  const user = await requireRole("admin", "reviewer", "city_staff");
+  const user = await requireRole("admin", "reviewer", "city_staff", "department_staff");
   const [t, locale, format] = [await getTranslations("notifications"), await getLocale(), await getFormatter()];
   const rows = listNotifications(getDb(), user.id);
   return (

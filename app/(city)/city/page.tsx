@@ -10,7 +10,7 @@ import { pick } from "@/lib/i18n/pick";
 
 /** City staff's start page: the dashboard of their city in the newest open round, or the published results. */
 export default async function CityHome() {
-  const user = await requireRole("city_staff", "admin");
+  const user = await requireRole("city_staff", "department_staff", "admin");
   if (user.role === "admin") redirect("/admin");
   const db = getDb();
   const city = user.cityId ? getCityById(db, user.cityId) : null;

@@ -17,7 +17,7 @@ const bodySchema = z.object({
 });
 
 /** Autosave of one answer. The value is validated with the schema derived from the item, as in the form. */
-export const PUT = defineRoute({ roles: ["city_staff"] }, async (request, { user }) => {
+export const PUT = defineRoute({ roles: ["city_staff", "department_staff"] }, async (request, { user }) => {
   const body = await parseJsonBody(request, bodySchema);
   const db = getDb();
   const item = user.cityId === null ? null : getItemForCity(db, body.itemId, user.cityId);

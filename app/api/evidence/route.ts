@@ -10,7 +10,7 @@ import { refuseOversized, storeUpload, uploadName } from "@/lib/storage/upload";
  * Upload of one evidence file for an item, as the raw request body (name in X-File-Name, URI-encoded), streamed
  * to disk while hashed; it goes into the city's library too. A refused file leaves no row and no file.
  */
-export const POST = defineRoute({ roles: ["city_staff"] }, async (request, { user }) => {
+export const POST = defineRoute({ roles: ["city_staff", "department_staff"] }, async (request, { user }) => {
   const itemId = Number(request.nextUrl.searchParams.get("itemId"));
   const name = uploadName(request);
   if (!Number.isInteger(itemId) || itemId <= 0) throw new ActionError("invalidInput", 400);

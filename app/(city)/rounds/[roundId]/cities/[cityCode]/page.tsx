@@ -4,6 +4,7 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { FinishedRounds } from "@/components/finished-rounds";
 import { StatusBadge } from "@/components/status-badge";
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { listDepartmentUsers, myAssignedItems } from "@/db/departments";
 import { getModuleResults } from "@/db/report";
 import { getReturnNote } from "@/db/review-feedback";
 import { listFinalisedRoundsForCity } from "@/db/round-overview";
@@ -11,16 +12,17 @@ import { listModuleSummaries } from "@/db/submissions";
 import { pick, roundName } from "@/lib/i18n/pick";
 import { formatPoints } from "@/lib/i18n/points";
 import { isCorrectionWindowOpen, showsPreliminaryResults } from "@/lib/review/appeals";
-import { type CityRoundParams, loadCityRound } from "./load";
+import { type CityRoundParams, loadQuestionnaireRound } from "./load";
 
 export async function generateMetadata({ params }: { params: Promise<CityRoundParams> }): Promise<Metadata> {
-  const { city } = await loadCityRound(params);
+  const { city } = await loadQuestionnaireRound(params);
   const locale = await getLocale();
   return { title: (await getTranslations("city"))("title", { city: pick(locale, city.nameZh, city.nameEn) }) };
 }
 
 export default async function CityDashboard({ params }: { params: Promise<CityRoundParams> }) {
-  const { db, city, round } = await loadCityRound(params);
+  const { db, user, city, round } = await loadQuestionnaireRound(params);
+  if (user.role === "department_staff") return <DepartmentHome params={params} />;
   const [t, tl, locale, format] = [
     await getTranslations("city"),
     await getTranslations("library"),
@@ -70,12 +72,20 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
           <h2 id="modules-heading" className="text-lg font-semibold">
             {t("modules")}
           </h2>
-          <p className="text-sm">
-            <Link href={`${base}/library`} className="text-brand-700 underline">
-              {tl("link")}
-            </Link>
-            <span className="ml-2 text-slate-500">{tl("linkHint")}</span>
-          </p>
+          <div className="space-y-1 text-sm">
+            <p>
+              <Link href={`${base}/library`} className="text-brand-700 underline">
+                {tl("link")}
+              </Link>
+              <span className="ml-2 text-slate-500">{tl("linkHint")}</span>
+            </p>
+            <p>
+              <Link href={`${base}/departments`} className="text-brand-700 underline">
+                {t("departmentsLink")}
+              </Link>
+              <span className="ml-2 text-slate-500">{t("departmentsHint")}</span>
+            </p>
+          </div>
         </div>
         <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
           {modules.map((m) => {
@@ -160,6 +170,73 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
         </ul>
       </section>
       {others.length > 0 && <FinishedRounds rounds={others} cityCode={city.code} />}
+    </div>
+  );
+}
+
+/** A department user's start page: only the items the city's lead assigned to them, module by module. */
+async function DepartmentHome({ params }: { params: Promise<CityRoundParams> }) {
+  const { db, user, city, round } = await loadQuestionnaireRound(params);
+  const [t, locale, format] = [await getTranslations("city"), await getLocale(), await getFormatter()];
+  const mine = myAssignedItems(db, round.id, user);
+  const department = listDepartmentUsers(db, city.id).find((u) => u.id === user.id)?.department ?? "";
+  const base = `/rounds/${round.id}/cities/${city.code}`;
+  const count = mine.reduce((n, m) => n + m.items.length, 0);
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-bold">{t("title", { city: pick(locale, city.nameZh, city.nameEn) })}</h1>
+        <p className="mt-1 text-slate-600">{t("round", { round: roundName(locale, round) })}</p>
+        {round.status === "open" && round.submissionDeadline && (
+          <p className="mt-1 text-sm text-slate-600">
+            {t("deadline", {
+              deadline: format.dateTime(round.submissionDeadline, { dateStyle: "long", timeStyle: "short" }),
+            })}
+          </p>
+        )}
+      </div>
+      <section aria-labelledby="my-items-heading" className="space-y-4">
+        <h2 id="my-items-heading" className="text-lg font-semibold">
+          {t("myItems")}
+        </h2>
+        {count === 0 ? (
+          <p className="rounded-lg border border-slate-200 bg-white p-4 text-slate-600">{t("noItemsAssigned")}</p>
+        ) : (
+          <p className="text-sm text-slate-600">{t("myItemsIntro", { department, count })}</p>
+        )}
+        {mine.map((m) => {
+          const name = pick(locale, m.nameZh, m.nameEn);
+          return (
+            <div key={m.code} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-label={name}>
+              <div className="flex flex-wrap items-start justify-between gap-2">
+                <h3 className="font-semibold">
+                  <span className="mr-2 text-slate-400">{m.code}</span>
+                  {name}
+                </h3>
+                <StatusBadge status={m.status} />
+              </div>
+              <ul className="mt-3 space-y-1 text-sm">
+                {m.items.map((i) => (
+                  <li key={i.id} className="flex flex-wrap items-center gap-2">
+                    <span className="text-slate-400">{i.code}</span>
+                    <span>{pick(locale, i.nameZh, i.nameEn)}</span>
+                    <span className={i.answered ? "text-emerald-700" : "text-amber-700"}>
+                      {i.answered ? t("itemAnswered") : t("itemEmpty")}
+                    </span>
+                    {i.missingEvidence && <span className="text-amber-700">· {t("itemNoEvidence")}</span>}
+                    {i.toCheck && <span className="text-amber-700">· {t("itemToCheck")}</span>}
+                  </li>
+                ))}
+              </ul>
+              <p className="mt-3">
+                <Link href={`${base}/modules/${m.code}`} className="text-sm font-medium text-brand-700 underline">
+                  {t("fillModule")}
+                </Link>
+              </p>
+            </div>
+          );
+        })}
+      </section>
     </div>
   );
 }

@@ -15,6 +15,7 @@ import type {
 } from "@/components/questionnaire/types";
 import { WorkbookImport } from "@/components/questionnaire/workbook-import";
 import { StatusBadge } from "@/components/status-badge";
+import { assignedItemIds } from "@/db/departments";
 import { listLibrary } from "@/db/evidence-library";
 import { listAdjustmentsInForce, reopenedItemIds } from "@/db/item-decisions";
 import { copyRefusal, previousRoundValues } from "@/db/prefill";
@@ -31,16 +32,29 @@ import { valueInForce } from "@/lib/review/value-in-force";
 import { scoreItem } from "@/lib/scoring/engine";
 import { moduleStatus } from "@/lib/workflow/module-status";
 import { decide } from "@/lib/workflow/transitions";
-import { type CityRoundParams, loadCityRound } from "../../load";
+import { type CityRoundParams, loadQuestionnaireRound } from "../../load";
 
 type Params = CityRoundParams & { moduleCode: string };
 
 async function load(params: Promise<Params>) {
-  const base = await loadCityRound(params);
+  const base = await loadQuestionnaireRound(params);
   const { moduleCode } = await params;
-  const questionnaire = getQuestionnaire(base.db, base.round.id, base.city.id, moduleCode);
-  if (!questionnaire) notFound();
-  return { ...base, questionnaire };
+  const full = getQuestionnaire(base.db, base.round.id, base.city.id, moduleCode);
+  if (!full) notFound();
+  if (base.user.role !== "department_staff") return { ...base, questionnaire: full, department: false };
+  // A department user sees only the items the city's lead assigned to them; a module without one is not theirs.
+  const mine = assignedItemIds(base.db, base.user.id, base.round.id);
+  const indicators = full.indicators
+    .map((i) => ({ ...i, items: i.items.filter((item) => mine.has(item.id)) }))
+    .filter((i) => i.items.length > 0);
+  if (!indicators.length) notFound();
+  const questionnaire = {
+    ...full,
+    indicators,
+    answers: full.answers.filter((a) => mine.has(a.itemId)),
+    evidence: full.evidence.filter((e) => mine.has(e.itemId)),
+  };
+  return { ...base, questionnaire, department: true };
 }
 
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
@@ -52,7 +66,7 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
 }
 
 export default async function QuestionnairePage({ params }: { params: Promise<Params> }) {
-  const { db, user, city, round, questionnaire } = await load(params);
+  const { db, user, city, round, questionnaire, department } = await load(params);
   const [t, tr, tl, tf, locale, format] = [
     await getTranslations("questionnaire"),
     await getTranslations("review"),
@@ -85,10 +99,14 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
     (evidenceById[e.itemId] ??= []).push({ ...e, uploadedAt: e.uploadedAt.toISOString() });
 
   const returned = submission?.status === "returned";
-  const queryRows = submission ? listQueriesForCity(db, submission.id) : [];
+  const shown = new Set(items.map((i) => i.id));
+  const queryRows = (submission ? listQueriesForCity(db, submission.id) : []).filter((q) => shown.has(q.itemId));
   const queries: Record<number, ClientQuery[]> = {};
   for (const q of queryRows) (queries[q.itemId] ??= []).push(q);
-  const editableItemIds = returned && submission ? [...reopenedItemIds(db, submission.id, submission.version)] : null;
+  const editableItemIds =
+    returned && submission
+      ? [...reopenedItemIds(db, submission.id, submission.version)].filter((id) => shown.has(id))
+      : null;
   // Starting from last round: its values for the empty items, and the copied values still to check.
   const last = previousRoundValues(db, round.id, city.id);
   const previous = last && {
@@ -161,19 +179,26 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
         {submission && submission.version > 0 && (
           <>
             <span className="text-sm text-slate-500">{t("version", { version: submission.version })}</span>
-            <Link
-              href={`/rounds/${round.id}/cities/${city.code}/modules/${mod.code}/versions/${submission.version}`}
-              className="text-sm text-brand-700 underline"
-            >
-              {tf("formLink", { version: submission.version })}
-            </Link>
+            {!department && (
+              <Link
+                href={`/rounds/${round.id}/cities/${city.code}/modules/${mod.code}/versions/${submission.version}`}
+                className="text-sm text-brand-700 underline"
+              >
+                {tf("formLink", { version: submission.version })}
+              </Link>
+            )}
           </>
         )}
         <span className="text-sm text-slate-500">
           {t("maxPoints", { points: formatPoints(mod.maxPoints, locale) })}
         </span>
       </div>
-      {editable && (
+      {department && (
+        <p role="note" className="rounded-md border border-sky-200 bg-sky-50 px-4 py-3 text-sm text-sky-900">
+          {t("departmentNote", { count: items.length })}
+        </p>
+      )}
+      {editable && !department && (
         <p className="text-sm">
           <Link href={`/rounds/${round.id}/cities/${city.code}/library`} className="text-brand-700 underline">
             {tl("link")}
@@ -231,6 +256,7 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
           evidence={evidenceById}
           initialStates={states}
           editable={editable}
+          maySubmit={editable && user.role === "city_staff"}
           editableItemIds={editableItemIds}
           queries={queries}
           adjustments={adjustments}
