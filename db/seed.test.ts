@@ -1,7 +1,7 @@
 import { count } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { listRoundsOverview } from "./round-overview";
-import { cities, items, reviewAssignments, reviewStages, rounds, users } from "./schema";
+import { cities, itemAssignees, items, reviewAssignments, reviewStages, rounds, users } from "./schema";
 import { OPEN_ROUND_NAME, seedBase, seedDemoAccounts } from "./seed";
 import { listModuleSummaries } from "./submissions";
 import { createTestDb } from "./test-db";
@@ -16,11 +16,12 @@ describe("the seed", () => {
       stages: db.select({ n: count() }).from(reviewStages).get()!.n,
       users: db.select({ n: count() }).from(users).get()!.n,
       assignments: db.select({ n: count() }).from(reviewAssignments).get()!.n,
+      departmentItems: db.select({ n: count() }).from(itemAssignees).get()!.n,
     });
     const { roundId } = seedBase(db);
     await seedDemoAccounts(db, roundId);
     const first = counts();
-    expect(first).toEqual({ cities: 108, rounds: 1, items: 58, stages: 2, users: 9, assignments: 10 });
+    expect(first).toEqual({ cities: 108, rounds: 1, items: 58, stages: 2, users: 10, assignments: 10, departmentItems: 3 });
 
     const again = seedBase(db);
     await seedDemoAccounts(db, again.roundId);

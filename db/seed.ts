@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, like } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import { listCities, upsertCities } from "./cities";
 import type { Db } from "./client";
@@ -7,7 +7,7 @@ import { loadCityFile, loadFrameworkFile } from "./data-files";
 import { DEMO_ROUND_NAME, seedDemoRound } from "./demo-round";
 import { runMigrations } from "./migrate";
 import { createRound, getRoundByName } from "./rounds";
-import { cities, modules, reviewAssignments, reviewStages, users } from "./schema";
+import { cities, itemAssignees, items, modules, reviewAssignments, reviewStages, users } from "./schema";
 import { signLegacyFinalisations } from "./signatures";
 import { upsertUser } from "./users";
 
@@ -51,7 +51,7 @@ export function isDemoInstance(db: Db): boolean {
 
 export type DemoLogin = { email: string; role: string; who: string };
 
-/** Demo accounts: one admin, three reviewers with assignments, staff for five cities. */
+/** Demo accounts: one admin, three reviewers with assignments, the leads of five cities and one department. */
 export async function seedDemoAccounts(db: Db, roundId: number): Promise<DemoLogin[]> {
   const logins: DemoLogin[] = [];
   // Every demo account has the documented password: one hash (with its own salt) instead of nine.
@@ -59,11 +59,12 @@ export async function seedDemoAccounts(db: Db, roundId: number): Promise<DemoLog
   const add = async (
     email: string,
     name: string,
-    role: "admin" | "reviewer" | "city_staff",
+    role: "admin" | "reviewer" | "city_staff" | "department_staff",
     who: string,
     cityId: number | null = null,
+    department: string | null = null,
   ) => {
-    const id = await upsertUser(db, { email, name, passwordHash, role, cityId });
+    const id = await upsertUser(db, { email, name, passwordHash, role, cityId, department });
     logins.push({ email, role, who });
     return id;
   };
@@ -72,8 +73,29 @@ export async function seedDemoAccounts(db: Db, roundId: number): Promise<DemoLog
   const cityRows = db.select().from(cities).where(inArray(cities.code, staffCities)).all();
   for (const code of staffCities) {
     const city = cityRows.find((c) => c.code === code)!;
-    await add(`${code}@cityeval.demo`, `${city.nameZh}填报员`, "city_staff", `${city.nameZh} ${city.nameEn}`, city.id);
+    await add(`${code}@cityeval.demo`, `${city.nameZh}城市管理员`, "city_staff", `${city.nameZh} ${city.nameEn}`, city.id);
   }
+  // A department of Hangzhou (统计局) that fills indicator B1 of the open round for the city's lead.
+  const hangzhou = cityRows.find((c) => c.code === "hangzhou")!;
+  const lead = db.select({ id: users.id }).from(users).where(eq(users.email, "hangzhou@cityeval.demo")).get()!;
+  const statistics = await add(
+    "hangzhou-stats@cityeval.demo",
+    "杭州市统计局 王晓明",
+    "department_staff",
+    `${hangzhou.nameZh} 统计局 (B1)`,
+    hangzhou.id,
+    "统计局",
+  );
+  const b1 = db
+    .select({ id: items.id })
+    .from(items)
+    .where(and(eq(items.roundId, roundId), like(items.code, "B1.%")))
+    .all();
+  if (b1.length)
+    db.insert(itemAssignees)
+      .values(b1.map((i) => ({ roundId, cityId: hangzhou.id, itemId: i.id, userId: statistics, assignedBy: lead.id })))
+      .onConflictDoNothing()
+      .run();
   const mods = db
     .select()
     .from(modules)
