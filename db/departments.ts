@@ -5,7 +5,7 @@
  * read an assignment.
  */
 import "server-only";
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { mayManageDepartments } from "@/lib/auth/policy";
 import type { ModuleStatus, SessionUser } from "@/lib/domain";
 import { isAnswered } from "@/lib/questionnaire/answer-schema";
@@ -350,4 +350,17 @@ export function myAssignedItems(db: Db, roundId: number, user: { id: number; cit
       },
     ];
   });
+}
+
+/** The newest open round in which the department user has items to fill, or null. */
+export function openRoundWithAssignments(db: Db, userId: number): number | null {
+  return (
+    db
+      .select({ id: rounds.id })
+      .from(itemAssignees)
+      .innerJoin(rounds, eq(rounds.id, itemAssignees.roundId))
+      .where(and(eq(itemAssignees.userId, userId), eq(rounds.status, "open")))
+      .orderBy(desc(rounds.year), desc(rounds.id))
+      .get()?.id ?? null
+  );
 }

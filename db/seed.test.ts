@@ -21,7 +21,15 @@ describe("the seed", () => {
     const { roundId } = seedBase(db);
     await seedDemoAccounts(db, roundId);
     const first = counts();
-    expect(first).toEqual({ cities: 108, rounds: 1, items: 58, stages: 2, users: 10, assignments: 10, departmentItems: 3 });
+    expect(first).toEqual({
+      cities: 108,
+      rounds: 1,
+      items: 58,
+      stages: 2,
+      users: 10,
+      assignments: 10,
+      departmentItems: 3,
+    });
 
     const again = seedBase(db);
     await seedDemoAccounts(db, again.roundId);

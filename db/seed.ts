@@ -73,7 +73,13 @@ export async function seedDemoAccounts(db: Db, roundId: number): Promise<DemoLog
   const cityRows = db.select().from(cities).where(inArray(cities.code, staffCities)).all();
   for (const code of staffCities) {
     const city = cityRows.find((c) => c.code === code)!;
-    await add(`${code}@cityeval.demo`, `${city.nameZh}城市管理员`, "city_staff", `${city.nameZh} ${city.nameEn}`, city.id);
+    await add(
+      `${code}@cityeval.demo`,
+      `${city.nameZh}城市管理员`,
+      "city_staff",
+      `${city.nameZh} ${city.nameEn}`,
+      city.id,
+    );
   }
   // A department of Hangzhou (统计局) that fills indicator B1 of the open round for the city's lead.
   const hangzhou = cityRows.find((c) => c.code === "hangzhou")!;

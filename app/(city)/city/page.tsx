@@ -3,20 +3,24 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { FinishedRounds } from "@/components/finished-rounds";
 import { getCityById } from "@/db/cities";
 import { getDb } from "@/db/client";
+import { openRoundWithAssignments } from "@/db/departments";
 import { listFinalisedRoundsForCity } from "@/db/round-overview";
 import { getOpenRoundForCity } from "@/db/rounds";
 import { requireRole } from "@/lib/auth/session";
 import { pick } from "@/lib/i18n/pick";
 
-/** City staff's start page: the dashboard of their city in the newest open round, or the published results. */
+/** A city's lead's and department users' start page: the dashboard of their city in the newest open round, or the published results. */
 export default async function CityHome() {
   const user = await requireRole("city_staff", "department_staff", "admin");
   if (user.role === "admin") redirect("/admin");
   const db = getDb();
   const city = user.cityId ? getCityById(db, user.cityId) : null;
   if (!city) notFound();
-  const round = getOpenRoundForCity(db, city.id);
-  if (round) redirect(`/rounds/${round.id}/cities/${city.code}`);
+  // A department user starts in the round where the city's lead gave them items.
+  const roundId =
+    (user.role === "department_staff" ? openRoundWithAssignments(db, user.id) : null) ??
+    getOpenRoundForCity(db, city.id)?.id;
+  if (roundId) redirect(`/rounds/${roundId}/cities/${city.code}`);
   const t = await getTranslations("city");
   const finished = listFinalisedRoundsForCity(db, city.id);
   return (

@@ -53,7 +53,7 @@ export default async function DepartmentsPage({ params }: { params: Promise<City
     <div className="space-y-6">
       <nav className="text-sm">
         <Link href={base} className="text-brand-700 hover:underline">
-          ← {pick(locale, city.nameZh, city.nameEn)} · {tc("title", { city: pick(locale, city.nameZh, city.nameEn) })}
+          ← {tc("title", { city: pick(locale, city.nameZh, city.nameEn) })}
         </Link>
       </nav>
       <div>
