@@ -1102,6 +1102,13 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
       allow: ["staffA", "deptA"],
     },
     {
+      target: "a file of A's library the lead uploaded and attached to nothing, to G1.1 (the department user's item)",
+      input: (f) => ({ fileId: f.library.loose, itemIds: [f.open.item("G1.1")] }),
+      refuse: STAFF_ONLY,
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
+    {
       target: "a file of A's library, to item G1.2 of A's draft module G (not assigned to the department user)",
       input: (f) => ({ fileId: f.library.attached, itemIds: [f.open.item("G1.2")] }),
       refuse: STAFF_ONLY,

@@ -7,7 +7,7 @@
  */
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
-import { actingCityOf, mayDecideAppeal } from "@/lib/auth/policy";
+import { actingCityOf, mayActForCity, mayDecideAppeal } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import { appealRefusal, isCorrectionWindowOpen } from "@/lib/review/appeals";
 import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
@@ -15,6 +15,7 @@ import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { listAdjustmentsInForce } from "./item-decisions";
+import { activeStaffOf } from "./notifications";
 import {
   appeals,
   cities,
@@ -101,7 +102,8 @@ export function fileAppeal(
   return db.transaction(
     (tx): { ok: true; id: number } | { ok: false; reason: AppealRefusal } => {
       const cityId = actingCityOf(user);
-      if (cityId === null) return { ok: false, reason: "roleNotAllowed" };
+      // Appealing is the city's lead's, never a department user's.
+      if (cityId === null || !mayActForCity(user, cityId)) return { ok: false, reason: "roleNotAllowed" };
       const found = itemWithModule(tx, input.itemId);
       if (!found) return { ok: false, reason: "notFound" };
       const { item, moduleId } = found;
@@ -251,12 +253,7 @@ export function decideAppeal(
         },
       });
       const city = tx.select().from(cities).where(eq(cities.id, sub.cityId)).get()!;
-      const staff = tx
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.cityId, sub.cityId), eq(users.active, true)))
-        .all()
-        .map((u) => u.id);
+      const staff = activeStaffOf(tx, sub.cityId).map((u) => u.id);
       notify(
         tx,
         staff,

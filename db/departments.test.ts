@@ -200,3 +200,30 @@ describe("departments inside a city", () => {
     ]);
   });
 });
+
+describe("a department user and the city's evidence library", () => {
+  it("offers only the files they uploaded or that are on their items, and refuses attaching another's", async () => {
+    const { db, round, dept } = await setUp();
+    const { addToLibrary, libraryFor } = await import("./evidence-library");
+    const put = (label: string) => ({
+      originalName: `${label}.pdf`,
+      sha256: label.padEnd(64, "0"),
+      size: 10,
+      mime: "application/pdf",
+      storageKey: `k/${label}`,
+    });
+    const leads = addToLibrary(db, round.staff, round.roundId, put("a1"));
+    const onTheirItem = addToLibrary(db, round.staff, round.roundId, put("b2"));
+    if (!leads.ok || !onTheirItem.ok) throw new Error("seeding the library");
+    const { attachLibraryFile } = await import("./evidence");
+    expect(attachLibraryFile(db, round.staff, onTheirItem.file.id, [round.itemId("B1.2")]).ok).toBe(true);
+    const offered = libraryFor(db, dept, round.roundId, round.staff.cityId!).map((f) => f.originalName);
+    expect(offered).toEqual(["b2.pdf"]);
+    expect(attachLibraryFile(db, dept, leads.file.id, [round.itemId("B1.1")])).toEqual({
+      ok: false,
+      reason: "notFound",
+    });
+    expect(attachLibraryFile(db, dept, onTheirItem.file.id, [round.itemId("B1.1")]).ok).toBe(true);
+    expect(libraryFor(db, round.staff, round.roundId, round.staff.cityId!)).toHaveLength(2);
+  });
+});

@@ -6,11 +6,12 @@
  */
 import "server-only";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { mayActForCity, mayDownloadLibraryFile } from "@/lib/auth/policy";
+import { mayActForCity, mayDownloadLibraryFile, mayUseLibraryFile } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import type { StoredFile } from "@/lib/storage/local-store";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
+import { assignedItemIds } from "./departments";
 import { evidence, indicators, items, libraryFiles, modules, roundCities, rounds, submissions, users } from "./schema";
 
 export type LibraryFile = typeof libraryFiles.$inferSelect;
@@ -23,6 +24,7 @@ export type LibraryEntry = {
   mime: string;
   originalName: string;
   uploadedAt: Date;
+  uploadedBy: number;
   uploaderName: string;
   attachedTo: { evidenceId: number; itemId: number; itemCode: string; moduleCode: string }[];
 };
@@ -182,11 +184,31 @@ export function listLibrary(db: Db | Tx, roundId: number, cityId: number): Libra
     mime: file.mime,
     originalName: file.originalName,
     uploadedAt: file.uploadedAt,
+    uploadedBy: file.uploadedBy,
     uploaderName,
     attachedTo: attached
       .filter((a) => a.sha256 === file.sha256)
       .map(({ evidenceId, itemId, itemCode, moduleCode }) => ({ evidenceId, itemId, itemCode, moduleCode })),
   }));
+}
+
+/** The files of the city's library this user may choose from (lib/auth/policy.ts mayUseLibraryFile). */
+export function libraryFor(db: Db | Tx, user: SessionUser, roundId: number, cityId: number): LibraryEntry[] {
+  const mine = user.role === "department_staff" ? assignedItemIds(db, user.id, roundId) : new Set<number>();
+  return listLibrary(db, roundId, cityId).filter((f) =>
+    mayUseLibraryFile(user, {
+      cityId,
+      uploadedBy: f.uploadedBy,
+      onOwnItem: f.attachedTo.some((a) => mine.has(a.itemId)),
+    }),
+  );
+}
+
+/** Whether the user may choose this library file (the same rule as libraryFor, for one file). */
+export function mayChooseLibraryFile(db: Db | Tx, user: SessionUser, file: LibraryFile): boolean {
+  const mine = user.role === "department_staff" ? assignedItemIds(db, user.id, file.roundId) : new Set<number>();
+  const onOwnItem = attachmentsOf(db, file.roundId, file.cityId, [file.sha256]).some((a) => mine.has(a.itemId));
+  return mayUseLibraryFile(user, { cityId: file.cityId, uploadedBy: file.uploadedBy, onOwnItem });
 }
 
 export type RemoveRefusal = LibraryRefusal | "stillAttached";

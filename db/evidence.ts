@@ -12,7 +12,7 @@ import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
 import { assigneeOf } from "./departments";
 import { checkEditable, type EditRefusal, openForEdit } from "./editing";
-import { ensureLibraryFile, type LibraryRefusal } from "./evidence-library";
+import { ensureLibraryFile, type LibraryRefusal, mayChooseLibraryFile } from "./evidence-library";
 import { evidence, libraryFiles, submissions, submissionVersions, users } from "./schema";
 
 export type EvidenceEntry = {
@@ -138,9 +138,9 @@ export function attachLibraryFile(
         .from(libraryFiles)
         .where(and(eq(libraryFiles.id, fileId), isNull(libraryFiles.removedAt)))
         .get();
-      // Another city's file: the same answer as a file that does not exist. Which items a department user may
-      // attach it to, checkEditable decides below.
-      if (!file || !mayOpenQuestionnaire(user, file.cityId)) return { ok: false as const, reason: "notFound" as const };
+      // Another city's file, or another department's: the same answer as a file that does not exist. Which items
+      // a department user may attach it to, checkEditable decides below.
+      if (!file || !mayChooseLibraryFile(tx, user, file)) return { ok: false as const, reason: "notFound" as const };
       // Every item first, writing nothing (a first edit would open a draft), so that a refusal leaves no trace.
       const refused: AttachRefusal[] = [];
       for (const itemId of wanted) {

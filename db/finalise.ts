@@ -193,7 +193,7 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
   );
 }
 
-/** Tells every active staff member of each participating city that the results are out: the city's total and rank. */
+/** Tells every active lead of each participating city that the results are out: the city's total and rank. */
 function notifyResultsPublished(tx: Tx, round: typeof rounds.$inferSelect, rows: ResultRow[], now: Date) {
   const totals = rows.filter((r) => r.level === "total");
   const ranked = totals.filter((r) => r.rank != null).length;
@@ -203,7 +203,8 @@ function notifyResultsPublished(tx: Tx, round: typeof rounds.$inferSelect, rows:
     .from(users)
     .innerJoin(roundCities, and(eq(roundCities.roundId, round.id), eq(roundCities.cityId, users.cityId)))
     .innerJoin(cities, eq(cities.id, roundCities.cityId))
-    .where(eq(users.active, true))
+    // The cities' leads: department users fill items, results are the lead's (lib/auth/policy.ts maySeeScorecard).
+    .where(and(eq(users.active, true), eq(users.role, "city_staff")))
     .all();
   const byCity = new Map(totals.map((r) => [r.cityId, r]));
   const values = staff.flatMap((u) => {

@@ -32,6 +32,7 @@ async function asAnOlderRelease<T>(db: ReturnType<typeof openDatabase>, write: (
   const later = [
     ["answers", "prefilled_from_round_id", "integer"],
     ["users", "department", "text"],
+    ["rounds", "reminder_days_before", "integer"],
   ] as const;
   const missing = later.filter(
     ([table, column]) =>
@@ -73,7 +74,7 @@ describe("migration 0010: indicator and item results, one array per city", () =>
       return r;
     });
     // The rows as finalising wrote them before 0010: a row per item with its values, in the engine's order.
-    const { rows } = computeRoundResults(db, round.roundId);
+    const { rows } = await asAnOlderRelease(db, () => computeRoundResults(db, round.roundId));
     const insert = db.$client.prepare(
       "INSERT INTO results (round_id, city_id, level, code, points, rank, submitted_value, verified_value, review_status, not_submitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
@@ -91,7 +92,7 @@ describe("migration 0010: indicator and item results, one array per city", () =>
         r.reviewStatus,
         r.notSubmitted ? 1 : 0,
       );
-    setRoundStatus(db, round.roundId, "finalised");
+    await asAnOlderRelease(db, () => setRoundStatus(db, round.roundId, "finalised"));
     expect(rows.filter((r) => r.level === "item" && r.verifiedValue !== null).length).toBeGreaterThan(5);
 
     runMigrations(db);
@@ -197,10 +198,20 @@ describe("migration 0014: departments inside a city", () => {
     db.$client
       .prepare("insert into sessions (id, user_id, created_at, last_seen_at, expires_at) values ('s1', ?, 1, 1, 9e12)")
       .run(round.staff.id);
-    const before = db.$client.prepare("select id, email, role, city_id from users order by id").all();
+    const before = db.$client
+      .prepare(
+        "select id, email, name, password_hash, role, city_id, locale, active, must_change_password, synthetic, last_sign_in_at, created_at from users order by id",
+      )
+      .all();
 
     runMigrations(db);
-    expect(db.$client.prepare("select id, email, role, city_id from users order by id").all()).toEqual(before);
+    expect(
+      db.$client
+        .prepare(
+          "select id, email, name, password_hash, role, city_id, locale, active, must_change_password, synthetic, last_sign_in_at, created_at from users order by id",
+        )
+        .all(),
+    ).toEqual(before);
     expect(db.$client.prepare("select count(*) from sessions").pluck().get()).toBe(1);
     expect(db.$client.pragma("foreign_keys", { simple: true })).toBe(1);
     expect(db.$client.pragma("foreign_key_check")).toEqual([]);

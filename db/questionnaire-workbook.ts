@@ -4,7 +4,7 @@
  * them or none, audited as one import.
  */
 import "server-only";
-import { actingCityOf } from "@/lib/auth/policy";
+import { actingCityOf, mayActForCity } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import {
   type ImportLine,
@@ -23,7 +23,8 @@ import { getQuestionnaire } from "./submissions";
 /** The module's items in framework order, the city's stored answers and whether each item can change now. */
 export function loadWorkbookData(db: Db, user: SessionUser, roundId: number, moduleCode: string) {
   const cityId = actingCityOf(user);
-  if (cityId === null) return null;
+  // The whole module's workbook is the city's lead's (a department user sees only their items).
+  if (cityId === null || !mayActForCity(user, cityId)) return null;
   const city = getCityById(db, cityId);
   const questionnaire = isCityInRound(db, roundId, cityId) ? getQuestionnaire(db, roundId, cityId, moduleCode) : null;
   if (!city || !questionnaire) return null;

@@ -102,6 +102,8 @@ export const rounds = sqliteTable(
     preliminaryResults: integer("preliminary_results", { mode: "boolean" }).notNull().default(false),
     /** end of the correction window (复核申诉) in which cities may appeal item decisions; none without it */
     appealDeadline: integer("appeal_deadline", { mode: "timestamp_ms" }),
+    /** automatic reminders (催报) this many days before the submission deadline, to cities not yet submitted */
+    reminderDaysBefore: integer("reminder_days_before"),
     clonedFromRoundId: integer("cloned_from_round_id").references((): AnySQLiteColumn => rounds.id),
     openedAt: integer("opened_at", { mode: "timestamp_ms" }),
     finalisedAt: integer("finalised_at", { mode: "timestamp_ms" }),
@@ -527,6 +529,39 @@ export const notifications = sqliteTable(
     readAt: integer("read_at", { mode: "timestamp_ms" }),
   },
   (t) => [index("notifications_user_unread_idx").on(t.userId, t.readAt)],
+);
+
+/**
+ * A reminder (催报) sent to a city about its modules not yet submitted before a deadline: by an admin, or
+ * automatically `reminderDaysBefore` days ahead. One per round, city and deadline (the unique index), so a city is
+ * never reminded twice of the same deadline; a new deadline may be reminded of again.
+ */
+export const reminders = sqliteTable(
+  "reminders",
+  {
+    id: integer("id").primaryKey(),
+    roundId: integer("round_id")
+      .notNull()
+      .references(() => rounds.id, { onDelete: "cascade" }),
+    cityId: integer("city_id")
+      .notNull()
+      .references(() => cities.id),
+    deadline: integer("deadline", { mode: "timestamp_ms" }).notNull(),
+    kind: text("kind", { enum: ["manual", "automatic"] }).notNull(),
+    /** the admin who sent it; null for an automatic one */
+    sentBy: integer("sent_by").references(() => users.id),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }).notNull(),
+    /** the modules not yet submitted when it was sent, by code */
+    moduleCodes: json<string[]>("module_codes").notNull(),
+    /** the e-mail addresses it went to (the city's active leads) */
+    recipients: json<string[]>("recipients").notNull(),
+    /** the admin's own words, added to the message */
+    note: text("note"),
+    /** not_configured (no SMTP), pending (sending), sent, or failed */
+    emailStatus: text("email_status", { enum: ["not_configured", "pending", "sent", "failed"] }).notNull(),
+    emailError: text("email_error"),
+  },
+  (t) => [uniqueIndex("reminders_round_city_deadline_uq").on(t.roundId, t.cityId, t.deadline)],
 );
 
 export const results = sqliteTable(

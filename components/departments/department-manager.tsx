@@ -157,6 +157,8 @@ export function AssignmentEditor({
   const router = useRouter();
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<Message>();
+  /** a whole indicator about to move away from several people: asked first */
+  const [confirming, setConfirming] = useState<{ indicator: AssignableIndicator; value: string }>();
   const nameOf = (id: number | null) => (id === null ? t("keepMine") : (people.find((p) => p.id === id)?.label ?? ""));
   const assign = (itemIds: number[], value: string) => {
     const userId = value === "" ? null : Number(value);
@@ -164,12 +166,10 @@ export function AssignmentEditor({
     start(async () => {
       const result = await assignItemsAction({ roundId, itemIds, userId });
       if (!result.ok) return setMessage({ ok: false, text: errorText(result.formError) ?? "" });
+      const count = result.data.changed;
       setMessage({
         ok: true,
-        text:
-          userId === null
-            ? t("savedMine", { count: itemIds.length })
-            : t("saved", { count: itemIds.length, name: nameOf(userId) }),
+        text: userId === null ? t("savedMine", { count }) : t("saved", { count, name: nameOf(userId) }),
       });
       router.refresh();
     });
@@ -217,7 +217,13 @@ export function AssignmentEditor({
                       className={select}
                       disabled={!editable || pending}
                       value={common}
-                      onChange={(e) => e.target.value !== "mixed" && assign(ids, e.target.value)}
+                      onChange={(e) => {
+                        const value = e.target.value;
+                        if (value === "mixed") return;
+                        // Several people lose items at once: say so first; a single owner's move is plain to see.
+                        if (common === "mixed") setConfirming({ indicator: ind, value });
+                        else assign(ids, value);
+                      }}
                     >
                       {common === "mixed" && <option value="mixed">{t("mixed")}</option>}
                       {options}
@@ -248,6 +254,32 @@ export function AssignmentEditor({
           </div>
         </details>
       ))}
+      <ConfirmDialog
+        open={!!confirming}
+        title={t("confirmIndicatorTitle")}
+        confirmLabel={t("confirmIndicatorButton")}
+        pending={pending}
+        onConfirm={() => {
+          if (confirming)
+            assign(
+              confirming.indicator.items.map((i) => i.id),
+              confirming.value,
+            );
+          setConfirming(undefined);
+        }}
+        onCancel={() => setConfirming(undefined)}
+      >
+        {confirming && (
+          <p>
+            {t("confirmIndicator", {
+              code: confirming.indicator.code,
+              name: confirming.indicator.name,
+              count: confirming.indicator.items.length,
+              to: nameOf(confirming.value === "" ? null : Number(confirming.value)),
+            })}
+          </p>
+        )}
+      </ConfirmDialog>
     </section>
   );
 }

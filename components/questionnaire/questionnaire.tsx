@@ -44,7 +44,7 @@ export function Questionnaire({
   evidence: Record<number, ClientEvidence[]>;
   initialStates: Record<string, ItemState>;
   editable: boolean;
-  /** only the city's lead submits; a department user fills in and sees who submits */
+  /** only the city's lead submits and replies to queries; a department user fills in and sees who submits */
   maySubmit: boolean;
   /** in a returned module, only the queried items; otherwise all */
   editableItemIds: number[] | null;
@@ -157,7 +157,7 @@ export function Questionnaire({
                   evidenceMaxMb={evidenceMaxMb}
                   queries={queries[item.id] ?? []}
                   currentVersion={version}
-                  canReply={editable && returned}
+                  canReply={editable && returned && maySubmit}
                   adjustment={adjustments[item.id]}
                   onChange={onChange}
                   onSaved={onSaved}

@@ -17,6 +17,7 @@ import {
   maySeeOtherCitiesFiles,
   maySeeScorecard,
   maySeeSubmission,
+  mayUseLibraryFile,
 } from "./policy";
 
 const admin: Actor = { id: 1, role: "admin", cityId: null };
@@ -49,6 +50,13 @@ describe("the authorization policy", () => {
     // deptB holds id 6; an item of city 10 "assigned" to that id is still not theirs: another city.
     expect(mayFillItem(deptB, 10, deptB.id)).toBe(false);
     expect(everyone.map((a) => mayManageDepartments(a, 10))).toEqual([false, true, false, false, false, false]);
+    // The library: the lead's file on no item of deptA's is not deptA's to choose; their own upload, or a file
+    // already on one of their items, is.
+    const leadsFile = { cityId: 10, uploadedBy: staffA.id, onOwnItem: false };
+    expect(everyone.map((a) => mayUseLibraryFile(a, leadsFile))).toEqual([false, true, false, false, false, false]);
+    expect(mayUseLibraryFile(deptA, { ...leadsFile, onOwnItem: true })).toBe(true);
+    expect(mayUseLibraryFile(deptA, { ...leadsFile, uploadedBy: deptA.id })).toBe(true);
+    expect(mayUseLibraryFile(deptB, { ...leadsFile, uploadedBy: deptB.id })).toBe(false);
   });
 
   it("shows reviewers submitted versions of their modules only, and lets them decide only at their stage", () => {

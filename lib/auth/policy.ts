@@ -146,6 +146,20 @@ export function mayDownloadLibraryFile(actor: Actor, file: { cityId: number; rem
 }
 
 /**
+ * Choosing a file of a city's library for an item: the city's lead any; a department user only a file they
+ * uploaded or one already attached to an item assigned to them (other departments' files are not theirs to see).
+ */
+export function mayUseLibraryFile(
+  actor: Actor,
+  file: { cityId: number; uploadedBy: number; onOwnItem: boolean },
+): boolean {
+  return (
+    isStaffOf(actor, file.cityId) ||
+    (isDepartmentOf(actor, file.cityId) && (file.uploadedBy === actor.id || file.onOwnItem))
+  );
+}
+
+/**
  * Which other cities submitted the same file (by SHA-256) as the city under review: reviewers and admins, who
  * weigh it; never city staff, who must not learn other cities' files.
  */
@@ -164,6 +178,11 @@ export function maySeeScorecard(actor: Actor, cityId: number): boolean {
  */
 export function mayDownloadBundle(actor: Actor, scope: { kind: "round" } | { kind: "city"; cityId: number }): boolean {
   return isAdmin(actor) || (scope.kind === "city" && isStaffOf(actor, scope.cityId));
+}
+
+/** Reminding cities of a deadline (催报), with a preview of who gets it: admins, who run the round. */
+export function maySendReminders(actor: Actor): boolean {
+  return isAdmin(actor);
 }
 
 /** The ranking of every city as files (CSV, Excel): admins and reviewers, not city staff. */

@@ -27,7 +27,7 @@ export default async function CityHome() {
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("home", { city: pick(await getLocale(), city.nameZh, city.nameEn) })}</h1>
       <p className="rounded-lg border border-slate-200 bg-white p-4 text-slate-600">{t("noOpenRound")}</p>
-      {finished.length > 0 && <FinishedRounds rounds={finished} cityCode={city.code} />}
+      {finished.length > 0 && user.role === "city_staff" && <FinishedRounds rounds={finished} cityCode={city.code} />}
     </div>
   );
 }

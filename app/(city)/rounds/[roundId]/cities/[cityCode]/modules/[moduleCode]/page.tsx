@@ -16,7 +16,7 @@ import type {
 import { WorkbookImport } from "@/components/questionnaire/workbook-import";
 import { StatusBadge } from "@/components/status-badge";
 import { assignedItemIds } from "@/db/departments";
-import { listLibrary } from "@/db/evidence-library";
+import { libraryFor } from "@/db/evidence-library";
 import { listAdjustmentsInForce, reopenedItemIds } from "@/db/item-decisions";
 import { copyRefusal, previousRoundValues } from "@/db/prefill";
 import { getReturnNote, listCityTimeline, listQueriesForCity } from "@/db/review-feedback";
@@ -83,7 +83,7 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
     roundStatus: round.status,
   }).ok;
 
-  const library = listLibrary(db, round.id, city.id).map(({ id, sha256, originalName, size, mime }) => ({
+  const library = libraryFor(db, user, round.id, city.id).map(({ id, sha256, originalName, size, mime }) => ({
     id,
     sha256,
     originalName,
@@ -215,7 +215,9 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
       )}
       {returned && editable && (
         <div role="status" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-          <p>{t("returnedBanner", { count: editableItemIds?.length ?? 0 })}</p>
+          <p>
+            {t(department ? "returnedBannerDepartment" : "returnedBanner", { count: editableItemIds?.length ?? 0 })}
+          </p>
           {returnNote && (
             <p className="mt-1">
               {t("returnNote", {
