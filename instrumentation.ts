@@ -15,6 +15,25 @@ export async function register() {
   const { logger } = await import("@/lib/server/logger");
   const swept = await evidenceStore().sweepTemp(0);
   if (swept.files) logger.info(swept, "evidence: removed temporary files of interrupted uploads");
+  await scheduleReminders(logger);
+}
+
+/**
+ * Automatic reminders (催报): every REMINDER_CHECK_MINUTES (10 by default; 0 turns the check off) this server
+ * sends those due (db/reminders.ts sendDueReminders, which never reminds a city of a deadline twice), the first
+ * time a minute after starting.
+ */
+async function scheduleReminders(logger: typeof import("@/lib/server/logger").logger) {
+  const minutes = Number(process.env.REMINDER_CHECK_MINUTES ?? 10);
+  if (!Number.isFinite(minutes) || minutes <= 0) return;
+  const [{ getDb }, { sendDueReminders }] = await Promise.all([import("@/db/client"), import("@/db/reminders")]);
+  const run = () =>
+    sendDueReminders(getDb()).then(
+      (runs) => runs.length && logger.info({ runs }, "reminders: automatic reminders sent"),
+      (err: unknown) => logger.error({ err }, "reminders: the automatic check failed"),
+    );
+  setTimeout(run, 60_000).unref();
+  setInterval(run, minutes * 60_000).unref();
 }
 
 /**

@@ -297,6 +297,11 @@ async function seed(db: Db): Promise<Fixture> {
   // The open round: module B submitted with a file, and a file deleted before submitting; module G a draft.
   const openName = "矩阵：开放轮次";
   const openId = newRound(openName);
+  // A deadline far ahead, so that reminders (催报) may be sent in it.
+  db.update(rounds)
+    .set({ submissionDeadline: new Date("2100-12-31T15:59:59Z") })
+    .where(eq(rounds.id, openId))
+    .run();
   const openItem = itemOf(openId);
   const { stage1, reviewer1OnFirst } = assign(openId, ["B", "G"]);
   const submitted = must(
@@ -1126,6 +1131,23 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
       refuse: STAFF_ONLY,
       alsoRefuse: OUTSIDER,
       allow: ["staffA"],
+    },
+  ],
+  "actions/reminders#previewRemindersAction": [
+    {
+      target: "who a reminder of the open round's deadline would reach",
+      input: (f) => ({ roundId: f.open.roundId }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
+  ],
+  "actions/reminders#sendRemindersAction": [
+    {
+      target: "a reminder to city A of the open round's deadline",
+      input: (f) => ({ roundId: f.open.roundId, cityIds: [f.cityA], note: "请尽快提交" }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+      allowedWrites: true,
     },
   ],
   "actions/departments#inviteDepartmentUserAction": [

@@ -5,7 +5,7 @@
  * written (unique per round, city and deadline) before any message leaves, and audited.
  */
 import "server-only";
-import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import { type Actor, maySendReminders } from "@/lib/auth/policy";
 import type { Locale, ModuleStatus } from "@/lib/domain";
 import { pick, roundName } from "@/lib/i18n/pick";
@@ -294,8 +294,8 @@ export async function sendDueReminders(db: Db, now = new Date()): Promise<{ roun
   return runs;
 }
 
-/** The reminders sent in a round, newest first, for the admin's round page. */
-export function listReminders(db: Db, roundId: number) {
+/** The latest reminders sent in a round, newest first, for the admin's round page (the audit log keeps all). */
+export function listReminders(db: Db, roundId: number, limit = 200) {
   return db
     .select({
       id: reminders.id,
@@ -312,7 +312,7 @@ export function listReminders(db: Db, roundId: number) {
     .from(reminders)
     .innerJoin(cities, eq(cities.id, reminders.cityId))
     .where(eq(reminders.roundId, roundId))
-    .orderBy(reminders.sentAt, reminders.id)
-    .all()
-    .reverse();
+    .orderBy(desc(reminders.sentAt), desc(reminders.id))
+    .limit(limit)
+    .all();
 }

@@ -77,6 +77,7 @@ describe("rounds", () => {
         reviewDeadline: null,
         preliminaryResults: false,
         appealDeadline: null,
+        reminderDaysBefore: null,
       }),
     ).toEqual({ ok: true });
     const logged = db.select().from(auditLog).where(eq(auditLog.action, "round.settings_changed")).get()!;

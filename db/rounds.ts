@@ -187,6 +187,7 @@ export type RoundSettings = {
   reviewDeadline: Date | null;
   preliminaryResults: boolean;
   appealDeadline: Date | null;
+  reminderDaysBefore: number | null;
 };
 
 /** Edits a round's name, year, cut-off and deadlines; every change (extensions included) is logged. */
@@ -214,6 +215,7 @@ export function updateRoundSettings(
         reviewDeadline: r.reviewDeadline?.toISOString() ?? null,
         preliminaryResults: r.preliminaryResults,
         appealDeadline: r.appealDeadline?.toISOString() ?? null,
+        reminderDaysBefore: r.reminderDaysBefore,
       });
       appendAudit(tx, {
         actorId: actor?.id ?? null,

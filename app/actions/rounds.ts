@@ -36,6 +36,7 @@ export const updateRoundSettingsAction = defineAction(roundSettingsSchema, ADMIN
     reviewDeadline: endOfDayCst(input.reviewDeadline),
     preliminaryResults: input.preliminaryResults,
     appealDeadline: endOfDayCst(input.appealDeadline),
+    reminderDaysBefore: input.reminderDaysBefore ?? null,
   });
   if (!result.ok) refuse(result.reason);
   revalidatePath(`/admin/rounds/${input.roundId}`);

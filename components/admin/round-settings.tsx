@@ -209,6 +209,13 @@ export function RoundSettingsForm({ defaults, canOpen }: { defaults: RoundSettin
         {...register("appealDeadline")}
       />
       <p className="self-end pb-2 text-xs text-slate-500">{t("appealHelp")}</p>
+      <TextField
+        label={t("reminderDaysBefore")}
+        inputMode="numeric"
+        error={errorText(formState.errors.reminderDaysBefore?.message)}
+        {...register("reminderDaysBefore")}
+      />
+      <p className="self-end pb-2 text-xs text-slate-500 sm:col-span-2">{t("reminderHelp")}</p>
       <div className="flex items-end gap-2">
         <Button type="submit" disabled={formState.isSubmitting}>
           {t("save")}

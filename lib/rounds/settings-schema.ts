@@ -41,6 +41,16 @@ export const roundSettingsSchema = z
     preliminaryResults: z.boolean().default(false),
     /** the last day of the correction window (复核申诉); only with preliminary results */
     appealDeadline: optionalDate,
+    /** automatic reminders (催报) this many days before the submission deadline; empty for none */
+    reminderDaysBefore: z.preprocess(
+      (v) => (v === "" || v === null ? undefined : v),
+      z.coerce
+        .number({ error: "reminderDaysInvalid" })
+        .int({ error: "reminderDaysInvalid" })
+        .min(1, { error: "reminderDaysInvalid" })
+        .max(60, { error: "reminderDaysInvalid" })
+        .optional(),
+    ),
   })
   .refine((s) => !s.appealDeadline || s.preliminaryResults, {
     path: ["appealDeadline"],

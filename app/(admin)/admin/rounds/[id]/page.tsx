@@ -4,6 +4,7 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { AssignmentCell } from "@/components/admin/assignment-cell";
 import { ParticipationForm } from "@/components/admin/city-admin";
 import { FrameworkFile } from "@/components/admin/framework-file";
+import { ReminderPanel } from "@/components/admin/reminder-panel";
 import { FinalisePanel, ReopenRoundForm } from "@/components/admin/round-control";
 import { RoundSettingsForm } from "@/components/admin/round-settings";
 import { AssignAppeal } from "@/components/appeals/assign-appeal";
@@ -15,6 +16,7 @@ import { listActiveReviewers, listRoundAssignments, listStages } from "@/db/assi
 import { listCities } from "@/db/cities";
 import { getDb } from "@/db/client";
 import { listBlockers } from "@/db/finalise";
+import { listReminders } from "@/db/reminders";
 import { getRoundMatrix } from "@/db/round-overview";
 import { listModules } from "@/db/rounds";
 import { latestFinalisation } from "@/db/signatures";
@@ -23,6 +25,7 @@ import { CITY_TIERS, MODULE_STATUSES, REGIONS } from "@/lib/domain";
 import { pick, roundName } from "@/lib/i18n/pick";
 import { pageOf } from "@/lib/pagination";
 import { toCstDate } from "@/lib/rounds/settings-schema";
+import { mailConfigured } from "@/lib/server/mailer";
 import { fingerprint } from "@/lib/signing/signature";
 import { isWithCity } from "@/lib/workflow/module-status";
 import { roundAllows } from "@/lib/workflow/round-lifecycle";
@@ -110,6 +113,7 @@ export default async function RoundPage({
             reviewDeadline: toCstDate(round.reviewDeadline),
             preliminaryResults: round.preliminaryResults,
             appealDeadline: toCstDate(round.appealDeadline),
+            reminderDaysBefore: round.reminderDaysBefore ?? "",
           }}
         />
       )}
@@ -184,6 +188,7 @@ export default async function RoundPage({
         />
       )}
       {roundAllows("reopen", round.status) && <ReopenRoundForm roundId={round.id} />}
+      {round.status === "open" && <RemindersSection round={round} />}
       {appeals.length > 0 && (
         <section
           aria-labelledby="appeals-heading"
@@ -349,5 +354,60 @@ export default async function RoundPage({
         </div>
       </section>
     </div>
+  );
+}
+
+/** 催报: who is reminded of the submission deadline, by hand (after a preview) or automatically, and the record. */
+async function RemindersSection({ round }: { round: Awaited<ReturnType<typeof adminRound>> }) {
+  const [t, locale, format] = [await getTranslations("reminders"), await getLocale(), await getFormatter()];
+  const email = mailConfigured();
+  const history = listReminders(getDb(), round.id);
+  const deadline = round.submissionDeadline;
+  return (
+    <section
+      aria-labelledby="reminders-heading"
+      className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm"
+    >
+      <h2 id="reminders-heading" className="text-lg font-semibold">
+        {t("heading")}
+      </h2>
+      <p className="text-slate-600">{t("intro", { email: email ? t("emailOn") : t("emailOff") })}</p>
+      <p className="text-slate-600">
+        {round.reminderDaysBefore ? t("automatic", { days: round.reminderDaysBefore }) : t("automaticOff")}
+      </p>
+      {!deadline ? (
+        <p role="status" className="text-amber-800">
+          {t("noDeadline")}
+        </p>
+      ) : isPastDeadline(deadline) ? (
+        <p role="status" className="text-slate-700">
+          {t("deadlinePassed")}
+        </p>
+      ) : (
+        <ReminderPanel roundId={round.id} email={email} />
+      )}
+      <h3 className="pt-2 font-semibold">{t("history")}</h3>
+      {history.length === 0 ? (
+        <p className="text-slate-600">{t("historyEmpty")}</p>
+      ) : (
+        <ul className="max-h-72 divide-y divide-slate-100 overflow-auto" aria-label={t("history")}>
+          {history.map((r) => (
+            <li key={r.id} className="py-1.5">
+              {t("historyRow", {
+                at: format.dateTime(r.sentAt, { dateStyle: "medium", timeStyle: "short" }),
+                city: pick(locale, r.cityNameZh, r.cityNameEn),
+                kind: t(`kind.${r.kind}`),
+                modules: r.moduleCodes.join(" "),
+                recipients: r.recipients.join(", "),
+              })}{" "}
+              <span className={r.emailStatus === "failed" ? "text-red-700" : "text-slate-500"}>
+                · {t(`emailStatus.${r.emailStatus}`)}
+                {r.emailError ? `（${r.emailError}）` : ""}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
