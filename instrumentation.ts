@@ -20,18 +20,25 @@ export async function register() {
 
 /**
  * Automatic reminders (催报): every REMINDER_CHECK_MINUTES (10 by default; 0 turns the check off) this server
- * sends those due (db/reminders.ts sendDueReminders, which never reminds a city of a deadline twice), the first
- * time a minute after starting.
+ * sends those due (db/reminders.ts sendDueReminders, which never reminds a city of a deadline twice) and retries
+ * the e-mails that failed, the first time a minute after starting.
  */
 async function scheduleReminders(logger: typeof import("@/lib/server/logger").logger) {
   const minutes = Number(process.env.REMINDER_CHECK_MINUTES ?? 10);
   if (!Number.isFinite(minutes) || minutes <= 0) return;
-  const [{ getDb }, { sendDueReminders }] = await Promise.all([import("@/db/client"), import("@/db/reminders")]);
+  const [{ getDb }, { deliverReminderEmails, sendDueReminders }] = await Promise.all([
+    import("@/db/client"),
+    import("@/db/reminders"),
+  ]);
+  // The reminders due, then every e-mail still to send or to retry (an SMTP server that was down).
   const run = () =>
-    sendDueReminders(getDb()).then(
-      (runs) => runs.length && logger.info({ runs }, "reminders: automatic reminders sent"),
-      (err: unknown) => logger.error({ err }, "reminders: the automatic check failed"),
-    );
+    sendDueReminders(getDb())
+      .then(async (runs) => {
+        if (runs.length) logger.info({ runs }, "reminders: automatic reminders sent");
+        const mail = await deliverReminderEmails(getDb());
+        if (mail.sent || mail.failed) logger.info(mail, "reminders: e-mails delivered");
+      })
+      .catch((err: unknown) => logger.error({ err }, "reminders: the automatic check failed"));
   setTimeout(run, 60_000).unref();
   setInterval(run, minutes * 60_000).unref();
 }

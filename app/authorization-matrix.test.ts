@@ -15,6 +15,7 @@ import { and, eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { saveAnswer } from "@/db/answers";
+import { createApiToken } from "@/db/api-tokens";
 import { fileAppeal } from "@/db/appeals";
 import { listStages } from "@/db/assignments";
 import { getCityByCode, getCityById, upsertCities } from "@/db/cities";
@@ -107,6 +108,11 @@ vi.mock("next-intl/server", () => {
   };
 });
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
+// Work a handler leaves for after its response (reminder e-mails) runs at once: no request outlives the call here.
+vi.mock("next/server", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/server")>()),
+  after: (task: () => unknown) => void Promise.resolve().then(task),
+}));
 vi.mock("next/navigation", () => ({
   redirect: (url: string) => {
     throw new navigation.NavigationSignal("redirect", url);
@@ -155,6 +161,8 @@ type SignedIn = Exclude<Caller, "anonymous">;
 
 type Fixture = {
   users: Record<SignedIn, SessionUser>;
+  /** each user's personal access token (scope write), sent as the bearer of /api/v1 calls */
+  tokens: Record<SignedIn, string>;
   cityA: number;
   /** open round: A's module B submitted (stage 1, one item accepted), A's module G a draft never submitted */
   open: {
@@ -224,6 +232,13 @@ async function seed(db: Db): Promise<Fixture> {
     admin: await user("admin@matrix.test", "admin"),
   };
   const { staffA, reviewer1, reviewer2, admin } = users;
+  const tokens = Object.fromEntries(
+    Object.entries(users).map(([caller, u]) => {
+      const created = createApiToken(db, u, { name: "matrix", scope: "write", expiresInDays: 30 });
+      if (!created.ok) throw new Error(`token of ${caller}`);
+      return [caller, created.token];
+    }),
+  ) as Record<SignedIn, string>;
 
   const framework = loadFrameworkFile(2019);
   const newRound = (name: string) =>
@@ -432,6 +447,7 @@ async function seed(db: Db): Promise<Fixture> {
 
   return {
     users,
+    tokens,
     cityA,
     open: {
       roundId: openId,
@@ -625,7 +641,164 @@ async function workbookOf(db: Db, staff: SessionUser, roundId: number, moduleCod
   return new Uint8Array(bytes);
 }
 
+const v1 = (path: string, params: Record<string, string>, extra: Partial<RouteCall> = {}): RouteCall => ({
+  path: `/api/v1${path}`,
+  params,
+  ...extra,
+});
+const OWN_CITY_READ = "the input names only the round; what is read is the caller's own city's (from the token)";
+const EVERY_PARTICIPANT =
+  "every participant of the round reads its framework (lib/auth/policy.ts maySeeRound): the same for every city";
+
 const ROUTES: Record<string, Case<RouteCall>[]> = {
+  "GET /api/v1/openapi.json": [
+    {
+      target: "the API's OpenAPI document",
+      input: () => v1("/openapi.json", {}),
+      refuse: PUBLIC("API documentation is public, like the docs page that reads it; it holds no data"),
+    },
+  ],
+  "GET /api/v1/me": [
+    {
+      target: "the token's own user",
+      input: () => v1("/me", {}),
+      refuse: SELF_SERVICE("no id in the input: it answers who the caller's own token acts as"),
+      allow: ["staffA", "deptA", "admin"],
+    },
+  ],
+  "GET /api/v1/rounds": [
+    {
+      target: "the rounds the caller takes part in",
+      input: () => v1("/rounds", {}),
+      refuse: SELF_SERVICE("no id in the input: it lists only the rounds the caller takes part in"),
+      allow: ["staffA", "reviewer1", "admin"],
+    },
+  ],
+  "GET /api/v1/rounds/[roundId]/framework": [
+    {
+      target: "the open round's framework",
+      input: (f) => v1(`/rounds/${f.open.roundId}/framework`, { roundId: String(f.open.roundId) }),
+      refuse: {
+        anonymous: true,
+        otherCityStaff: { exempt: EVERY_PARTICIPANT },
+        unassignedReviewer: true,
+        otherStageReviewer: { exempt: EVERY_PARTICIPANT },
+        department: { exempt: EVERY_PARTICIPANT },
+        wrongRole: { exempt: EVERY_PARTICIPANT },
+      },
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA", "deptA", "reviewer1", "admin"],
+    },
+    {
+      target: "the draft round's framework (not yet open to cities)",
+      input: (f) => v1(`/rounds/${f.draftRoundId}/framework`, { roundId: String(f.draftRoundId) }),
+      refuse: { ...ADMIN_ONLY, otherCityStaff: true },
+      allow: ["admin"],
+    },
+  ],
+  "GET /api/v1/rounds/[roundId]/answers": [
+    {
+      target: "the caller's city's answers in the open round",
+      input: (f) => v1(`/rounds/${f.open.roundId}/answers`, { roundId: String(f.open.roundId) }),
+      refuse: {
+        ...STAFF_ONLY,
+        otherCityStaff: { exempt: OWN_CITY_READ },
+        department: { exempt: `${OWN_CITY_READ}; a department user's items only` },
+      },
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA", "deptA"],
+    },
+  ],
+  "GET /api/v1/rounds/[roundId]/status": [
+    {
+      target: "the caller's city's module statuses in the open round",
+      input: (f) => v1(`/rounds/${f.open.roundId}/status`, { roundId: String(f.open.roundId) }),
+      refuse: {
+        ...STAFF_ONLY,
+        otherCityStaff: { exempt: OWN_CITY_READ },
+        department: { exempt: `${OWN_CITY_READ}; a department user's modules only` },
+      },
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA", "deptA"],
+    },
+  ],
+  "PUT /api/v1/rounds/[roundId]/answers/[itemCode]": [
+    {
+      target: "an answer to G1.1 of the open round (A's draft, the department user's item)",
+      input: (f) =>
+        v1(
+          `/rounds/${f.open.roundId}/answers/G1.1`,
+          { roundId: String(f.open.roundId), itemCode: "G1.1" },
+          { headers: { "content-type": "application/json" }, body: JSON.stringify({ baseRevision: 1, value: 6 }) },
+        ),
+      refuse: {
+        ...STAFF_OWN_CITY,
+        department: { exempt: "G1.1 is assigned to A's department user, who fills it (mayFillItem)" },
+      },
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA", "deptA"],
+    },
+    {
+      target: "an answer to G1.2 of the open round (not the department user's item)",
+      input: (f) =>
+        v1(
+          `/rounds/${f.open.roundId}/answers/G1.2`,
+          { roundId: String(f.open.roundId), itemCode: "G1.2" },
+          { headers: { "content-type": "application/json" }, body: JSON.stringify({ baseRevision: 0, value: 6 }) },
+        ),
+      refuse: STAFF_OWN_CITY,
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
+  ],
+  "POST /api/v1/rounds/[roundId]/evidence/[itemCode]": [
+    {
+      target: "a link for G1.1 of the open round (the department user's item)",
+      input: (f) =>
+        v1(
+          `/rounds/${f.open.roundId}/evidence/G1.1`,
+          { roundId: String(f.open.roundId), itemCode: "G1.1" },
+          {
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ url: "https://stats.hangzhou.example.gov.cn/api" }),
+          },
+        ),
+      refuse: {
+        ...STAFF_OWN_CITY,
+        department: { exempt: "G1.1 is assigned to A's department user, who fills it (mayFillItem)" },
+      },
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA", "deptA"],
+    },
+    {
+      target: "a file for G1.2 of the open round (not the department user's item)",
+      input: (f) =>
+        v1(
+          `/rounds/${f.open.roundId}/evidence/G1.2`,
+          { roundId: String(f.open.roundId), itemCode: "G1.2" },
+          { headers: { "x-file-name": "api.pdf", "content-type": "application/pdf" }, body: pdf("api") },
+        ),
+      refuse: STAFF_OWN_CITY,
+      alsoRefuse: OUTSIDER,
+      allow: ["staffA"],
+    },
+  ],
+  "GET /api/v1/rounds/[roundId]/statuses": [
+    {
+      target: "every city's statuses in the open round",
+      input: (f) => v1(`/rounds/${f.open.roundId}/statuses`, { roundId: String(f.open.roundId) }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
+  ],
+  "GET /api/v1/rounds/[roundId]/results": [
+    {
+      target: "the finalised round's results",
+      input: (f) => v1(`/rounds/${f.finalisedRoundId}/results`, { roundId: String(f.finalisedRoundId) }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
+  ],
   "GET /api/questionnaire/workbook": [
     {
       target: "the workbook of A's module G in the open round",
@@ -1533,8 +1706,10 @@ function fingerprint(): Record<string, string> {
     .pluck()
     .all() as string[]) {
     const hash = createHash("sha256");
+    // When a token was last used is bookkeeping of the call itself (refused or not), not data it changed.
+    const columns = table === "api_tokens" ? "id, user_id, token_hash, scope, expires_at, revoked_at" : "*";
     for (const row of sqlite
-      .prepare(`select * from "${table.replaceAll('"', '""')}" order by rowid`)
+      .prepare(`select ${columns} from "${table.replaceAll('"', '""')}" order by rowid`)
       .raw()
       .iterate())
       hash.update(`${JSON.stringify(row)}\n`);
@@ -1573,9 +1748,14 @@ async function invoke(key: string, c: Case<unknown>, caller: Caller): Promise<Ou
     if (key in ROUTES) {
       const [method] = key.split(" ");
       const call = c.input(fixture) as RouteCall;
+      // /api/v1 authenticates by bearer token, not by the session: each caller sends their own.
+      const bearer =
+        call.path.startsWith("/api/v1/") && caller !== "anonymous"
+          ? { authorization: `Bearer ${fixture.tokens[caller]}` }
+          : undefined;
       const request = new NextRequest(`http://cityeval.test${call.path}${call.query ? `?${call.query}` : ""}`, {
         method,
-        headers: call.headers,
+        headers: { ...call.headers, ...bearer },
         body: call.body,
       });
       const handler = routes.get(key);

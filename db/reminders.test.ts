@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { reminderPreview, sendDueReminders, sendReminders } from "./reminders";
+import { deliverReminderEmails, reminderPreview, sendDueReminders, sendReminders } from "./reminders";
 import { auditLog, notifications, reminders, rounds } from "./schema";
 import { createModuleBRound, createTestDb } from "./test-db";
 import { updateUserLocale, upsertUser } from "./users";
@@ -83,21 +83,27 @@ describe("reminders (催报)", () => {
     expect(result).toMatchObject({ ok: true, skipped: [] });
     if (!result.ok) return;
     expect(result.sent).toHaveLength(2);
+    // Written and in the app at once; the e-mails go after (the admin's request does not wait for SMTP).
+    expect(smtp.received).toHaveLength(0);
+    expect(await deliverReminderEmails(db, now)).toEqual({ sent: 2, failed: 0 });
+    // A second run finds nothing left to send.
+    expect(await deliverReminderEmails(db, now)).toEqual({ sent: 0, failed: 0 });
 
     // Two messages arrived, one per city, each to its lead, in their language, naming the modules and the page.
     expect(smtp.received).toHaveLength(2);
     const zh = smtp.received.find((m) => m.to && JSON.stringify(m.to).includes(round.staff.email))!;
     expect(zh.subject).toBe("【催报】reminders：杭州 尚有 5 个模块未提交");
-    expect(zh.text).toContain("提交截止日期为 2026-12-11");
-    expect(zh.text).toContain("  · B 智慧基础（未开始）\n  · G 智慧治理（未开始）");
+    expect(zh.text).toContain("提交截止时间为 2026-12-11 08:00（北京时间）");
+    expect(zh.text).toContain("  · B 智慧基础\n  · G 智慧治理");
     expect(zh.text).toContain("组织方附言：请本周内提交");
     expect(zh.text).toContain(`https://cityeval.example.gov.cn/rounds/${round.roundId}/cities/hangzhou`);
     const en = smtp.received.find((m) => JSON.stringify(m.to).includes(round.other.email))!;
     expect(en.subject).toBe("[Reminder] reminders: Ningbo has 5 modules not submitted");
 
     // In the app, audited, and recorded as e-mailed.
-    const told = db.select().from(notifications).where(eq(notifications.kind, "reminder")).all();
+    const told = db.select().from(notifications).where(eq(notifications.kind, "reminderWithNote")).all();
     expect(told.map((n) => n.userId).sort()).toEqual([round.staff.id, round.other.id].sort());
+    expect(told[0]!.params).toMatchObject({ note: "请本周内提交", count: 5 });
     expect(db.select().from(auditLog).where(eq(auditLog.action, "reminder.sent")).all()).toHaveLength(2);
     expect(
       db
@@ -124,6 +130,7 @@ describe("reminders (催报)", () => {
       now,
     );
     expect(extended).toMatchObject({ ok: true, sent: [{ cityId: round.other.cityId }] });
+    await deliverReminderEmails(db, now);
     expect(smtp.received).toHaveLength(3);
   });
 
@@ -186,8 +193,21 @@ describe("reminders (催报)", () => {
     db.$client.prepare("update users set active = 0 where id = ?").run(round.other.id);
     const result = await sendReminders(db, round.admin, { roundId: round.roundId }, now);
     expect(result).toMatchObject({ ok: true, sent: [{ cityId: round.staff.cityId }], skipped: [round.other.cityId] });
+    expect(await deliverReminderEmails(db, now)).toEqual({ sent: 0, failed: 1 });
     const [row] = db.select().from(reminders).all();
-    expect(row).toMatchObject({ emailStatus: "failed" });
+    expect(row).toMatchObject({ emailStatus: "failed", emailAttempts: 1 });
     expect(row!.emailError).toMatch(/550|mailbox unavailable/);
+    // Not again before its retry time; then again, with the server back, once.
+    expect(await deliverReminderEmails(db, now)).toEqual({ sent: 0, failed: 0 });
+    await smtp.close();
+    smtp = await startSmtp();
+    vi.stubEnv("SMTP_URL", smtp.url);
+    expect(await deliverReminderEmails(db, new Date(now.getTime() + 2 * 60_000))).toEqual({ sent: 1, failed: 0 });
+    expect(db.select().from(reminders).all()[0]).toMatchObject({
+      emailStatus: "sent",
+      emailAttempts: 2,
+      emailError: null,
+    });
+    expect(smtp.received).toHaveLength(1);
   });
 });

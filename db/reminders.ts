@@ -5,7 +5,7 @@
  * written (unique per round, city and deadline) before any message leaves, and audited.
  */
 import "server-only";
-import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, lt, or } from "drizzle-orm";
 import { type Actor, maySendReminders } from "@/lib/auth/policy";
 import type { Locale, ModuleStatus } from "@/lib/domain";
 import { pick, roundName } from "@/lib/i18n/pick";
@@ -127,7 +127,7 @@ function recordReminders(
   db: Db,
   input: { roundId: number; cityIds?: number[]; note: string | null; actorId: number | null },
   now: Date,
-): { ok: true; sent: SentReminder[]; skipped: ReminderCandidate[] } | { ok: false; reason: ReminderRefusal } {
+): { ok: true; sent: SentReminder[]; skipped: number[] } | { ok: false; reason: ReminderRefusal } {
   return db.transaction(
     (tx) => {
       const result = reminderPreview(tx, input.roundId, input.cityIds, now);
@@ -155,6 +155,7 @@ function recordReminders(
             recipients: candidate.recipients.map((r) => r.email),
             note: input.note,
             emailStatus,
+            emailNextAttemptAt: now,
           })
           .onConflictDoNothing()
           .returning({ id: reminders.id })
@@ -166,8 +167,9 @@ function recordReminders(
         notify(
           tx,
           candidate.recipients.map((r) => r.id),
-          "reminder",
+          input.note ? "reminderWithNote" : "reminder",
           {
+            ...(input.note ? { note: input.note } : {}),
             roundZh: roundName("zh-CN", round),
             roundEn: roundName("en", round),
             modules: candidate.pending.map((m) => m.code).join(" "),
@@ -202,55 +204,141 @@ function recordReminders(
           note: input.note,
         });
       }
-      return { ok: true as const, sent, skipped };
+      // Chosen cities with nothing to remind of (everything submitted, or not in the round) are not reminded either.
+      const listed = new Set(candidates.map((c) => c.cityId));
+      const notLagging = (input.cityIds ?? []).filter((id) => !listed.has(id));
+      return { ok: true as const, sent, skipped: [...skipped.map((c) => c.cityId), ...notLagging] };
     },
     { behavior: "immediate" },
   );
 }
 
-/** E-mails each written reminder to its city's leads (each in their language) and records how that went. */
-async function deliver(db: Db, sent: SentReminder[]): Promise<void> {
-  if (!mailConfigured()) return;
+/** How many times an e-mail is tried, and how long to wait before each retry (minutes: 1, 5, 15, 60). */
+const EMAIL_ATTEMPTS = 5;
+const RETRY_MINUTES = [1, 5, 15, 60];
+/** A delivery run that claimed a reminder and then died: its claim lapses after this long. */
+const CLAIM_MINUTES = 10;
+
+/**
+ * Sends the reminder e-mails that are due: new ones, failed ones whose retry time has come (until their attempts run
+ * out) and ones a crashed run left claimed. Each is claimed by a conditional update first, so two runs never send
+ * the same one. Runs in the background after an admin sends (the request does not wait) and with every automatic
+ * check, so an SMTP server that was down is tried again. Returns how many were sent and how many failed.
+ */
+export async function deliverReminderEmails(db: Db, now = new Date()): Promise<{ sent: number; failed: number }> {
+  const tally = { sent: 0, failed: 0 };
+  if (!mailConfigured()) return tally;
+  const due = db
+    .select()
+    .from(reminders)
+    .where(
+      or(
+        and(inArray(reminders.emailStatus, ["pending", "failed"]), lt(reminders.emailAttempts, EMAIL_ATTEMPTS)),
+        and(
+          eq(reminders.emailStatus, "sending"),
+          lt(reminders.emailNextAttemptAt, new Date(now.getTime() - CLAIM_MINUTES * 60_000)),
+        ),
+      ),
+    )
+    .all()
+    .filter((r) => r.emailStatus === "sending" || !r.emailNextAttemptAt || r.emailNextAttemptAt <= now);
   const origin = publicOrigin();
-  for (const reminder of sent) {
-    const { candidate } = reminder;
-    const path = `/rounds/${reminder.roundId}/cities/${candidate.cityCode}`;
-    let error: string | null = null;
-    for (const recipient of candidate.recipients) {
-      const locale = recipient.locale;
-      const mail = reminderEmail({
-        locale,
-        recipientName: recipient.name,
-        city: pick(locale, candidate.cityNameZh, candidate.cityNameEn),
-        round: locale === "en" ? reminder.roundEn : reminder.roundZh,
-        deadline: toCstDate(reminder.deadline),
-        modules: candidate.pending.map((m) => ({
-          code: m.code,
-          name: pick(locale, m.nameZh, m.nameEn),
-          status: m.status,
-        })),
-        note: reminder.note,
-        link: origin ? `${origin}${path}` : path,
-      });
-      try {
-        await sendMail({ to: [recipient.email], subject: mail.subject, text: mail.text });
-      } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
-        logger.warn({ reminderId: reminder.id, to: recipient.email, err: e }, "reminder: e-mail refused");
-      }
-    }
-    db.update(reminders)
-      .set({ emailStatus: error ? "failed" : "sent", emailError: error?.slice(0, 500) ?? null })
-      .where(eq(reminders.id, reminder.id))
+  for (const row of due) {
+    const claimed = db
+      .update(reminders)
+      .set({
+        emailStatus: "sending",
+        emailAttempts: row.emailAttempts + 1,
+        emailNextAttemptAt: now,
+      })
+      .where(
+        and(
+          eq(reminders.id, row.id),
+          eq(reminders.emailStatus, row.emailStatus),
+          eq(reminders.emailAttempts, row.emailAttempts),
+        ),
+      )
       .run();
+    if (claimed.changes !== 1) continue;
+    const error = await sendReminderEmail(db, row, origin);
+    const attempt = row.emailAttempts + 1;
+    const retryIn = RETRY_MINUTES[Math.min(attempt - 1, RETRY_MINUTES.length - 1)]! * 60_000;
+    try {
+      db.update(reminders)
+        .set(
+          error
+            ? {
+                emailStatus: "failed",
+                emailError: error.slice(0, 500),
+                emailNextAttemptAt: new Date(now.getTime() + retryIn),
+              }
+            : { emailStatus: "sent", emailError: null, emailNextAttemptAt: null },
+        )
+        .where(eq(reminders.id, row.id))
+        .run();
+    } catch (e) {
+      // The e-mail went (or failed) all the same; the claim lapses and a later run records it again.
+      logger.warn({ reminderId: row.id, err: e }, "reminder: could not record the e-mail's outcome");
+    }
+    if (error) tally.failed++;
+    else tally.sent++;
   }
+  return tally;
+}
+
+/** One reminder's e-mails, one per lead in their language; the first error, or null when every one was accepted. */
+async function sendReminderEmail(db: Db, row: typeof reminders.$inferSelect, origin: string | null) {
+  const round = db.select().from(rounds).where(eq(rounds.id, row.roundId)).get();
+  const city = db.select().from(cities).where(eq(cities.id, row.cityId)).get();
+  if (!round || !city) return "the round or city no longer exists";
+  const moduleRows = db.select().from(modules).where(eq(modules.roundId, row.roundId)).all();
+  const people = db
+    .select({ email: users.email, name: users.name, locale: users.locale })
+    .from(users)
+    .where(inArray(users.email, row.recipients))
+    .all();
+  const path = `/rounds/${row.roundId}/cities/${city.code}`;
+  const errors: string[] = [];
+  for (const email of row.recipients) {
+    const person = people.find((p) => p.email === email);
+    const locale: Locale = person?.locale ?? "zh-CN";
+    const mail = reminderEmail({
+      locale,
+      recipientName: person?.name ?? email,
+      city: pick(locale, city.nameZh, city.nameEn),
+      round: roundName(locale, round),
+      deadline: cstDateTime(row.deadline),
+      modules: row.moduleCodes.map((code) => {
+        const m = moduleRows.find((x) => x.code === code);
+        return { code, name: m ? pick(locale, m.nameZh, m.nameEn) : code };
+      }),
+      note: row.note,
+      link: origin ? `${origin}${path}` : path,
+    });
+    try {
+      await sendMail({ to: [email], subject: mail.subject, text: mail.text });
+    } catch (e) {
+      errors.push(`${email}: ${e instanceof Error ? e.message : String(e)}`);
+      logger.warn({ reminderId: row.id, to: email, err: e }, "reminder: e-mail refused");
+    }
+  }
+  return errors.length ? errors.join("; ") : null;
+}
+
+/** A deadline as Beijing time, "2026-12-11 23:59". */
+function cstDateTime(date: Date): string {
+  return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
 }
 
 export type SendResult =
   | { ok: true; sent: { cityId: number; id: number }[]; skipped: number[] }
   | { ok: false; reason: ReminderRefusal };
 
-/** An admin reminds every lagging city of the round (or the chosen ones) of the submission deadline. */
+/**
+ * An admin reminds every lagging city of the round (or the chosen ones) of the submission deadline: written and
+ * notified in the app at once; the e-mails follow from deliverReminderEmails, which the caller starts without
+ * waiting for it.
+ */
 export async function sendReminders(
   db: Db,
   admin: Actor,
@@ -264,11 +352,10 @@ export async function sendReminders(
     now,
   );
   if (!recorded.ok) return recorded;
-  await deliver(db, recorded.sent);
   return {
     ok: true,
     sent: recorded.sent.map((s) => ({ cityId: s.candidate.cityId, id: s.id })),
-    skipped: recorded.skipped.map((c) => c.cityId),
+    skipped: recorded.skipped,
   };
 }
 
@@ -288,7 +375,6 @@ export async function sendDueReminders(db: Db, now = new Date()): Promise<{ roun
   for (const round of due) {
     const recorded = recordReminders(db, { roundId: round.id, note: null, actorId: null }, now);
     if (!recorded.ok) continue;
-    await deliver(db, recorded.sent);
     if (recorded.sent.length) runs.push({ roundId: round.id, sent: recorded.sent.length });
   }
   return runs;
@@ -308,6 +394,7 @@ export function listReminders(db: Db, roundId: number, limit = 200) {
       recipients: reminders.recipients,
       emailStatus: reminders.emailStatus,
       emailError: reminders.emailError,
+      emailAttempts: reminders.emailAttempts,
     })
     .from(reminders)
     .innerJoin(cities, eq(cities.id, reminders.cityId))

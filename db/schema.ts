@@ -557,11 +557,85 @@ export const reminders = sqliteTable(
     recipients: json<string[]>("recipients").notNull(),
     /** the admin's own words, added to the message */
     note: text("note"),
-    /** not_configured (no SMTP), pending (sending), sent, or failed */
-    emailStatus: text("email_status", { enum: ["not_configured", "pending", "sent", "failed"] }).notNull(),
+    /**
+     * not_configured (no SMTP), pending (to send), sending (claimed by a delivery run), sent, or failed (retried
+     * with backoff until its attempts run out)
+     */
+    emailStatus: text("email_status", { enum: ["not_configured", "pending", "sending", "sent", "failed"] }).notNull(),
     emailError: text("email_error"),
+    emailAttempts: integer("email_attempts").notNull().default(0),
+    emailNextAttemptAt: integer("email_next_attempt_at", { mode: "timestamp_ms" }),
   },
   (t) => [uniqueIndex("reminders_round_city_deadline_uq").on(t.roundId, t.cityId, t.deadline)],
+);
+
+/**
+ * Personal access tokens for /api/v1: the token is shown once and stored only as its SHA-256. It acts as its user
+ * (their role and city) within its scope, until it expires or is revoked.
+ */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    /** the token's first characters, to recognise it in lists */
+    prefix: text("prefix").notNull(),
+    scope: text("scope", { enum: ["read", "write"] }).notNull(),
+    createdBy: integer("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    revokedBy: integer("revoked_by").references(() => users.id),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId)],
+);
+
+/** An admin-configured receiver of events (submitted, returned, verified, finalised), signed with its secret. */
+export const webhooks = sqliteTable("webhooks", {
+  id: integer("id").primaryKey(),
+  url: text("url").notNull(),
+  /** the HMAC-SHA256 key of X-CityEval-Signature; shown once when created */
+  secret: text("secret").notNull(),
+  events: json<string[]>("events").notNull(),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  createdBy: integer("created_by")
+    .notNull()
+    .references(() => users.id),
+  createdAt: createdAt(),
+});
+
+/** One event for one webhook: delivered, or retried with backoff until it is or the attempts run out. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey(),
+    webhookId: integer("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    event: text("event").notNull(),
+    /** the exact body sent (and signed) */
+    body: text("body").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_webhook_idx").on(t.webhookId),
+  ],
 );
 
 export const results = sqliteTable(

@@ -1,9 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { after } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { reminderPreview, sendReminders } from "@/db/reminders";
+import { deliverReminderEmails, reminderPreview, sendReminders } from "@/db/reminders";
 import { defineAction, refuse } from "@/lib/action";
 import { mailConfigured } from "@/lib/server/mailer";
 
@@ -37,9 +38,12 @@ export const sendRemindersAction = defineAction(
   }),
   ADMIN,
   async (input, { user }) => {
-    const result = await sendReminders(getDb(), user, input);
+    const db = getDb();
+    const result = await sendReminders(db, user, input);
     if (!result.ok) refuse(result.reason);
+    // The e-mails go after the response: an SMTP server that is slow or down never holds the admin's page.
+    after(() => deliverReminderEmails(db).then(() => undefined));
     revalidatePath(`/admin/rounds/${input.roundId}`);
-    return { sent: result.sent.length, skipped: result.skipped.length };
+    return { sent: result.sent.length, skipped: result.skipped.length, email: mailConfigured() };
   },
 );

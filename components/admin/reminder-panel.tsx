@@ -45,9 +45,14 @@ export function ReminderPanel({ roundId, email }: { roundId: number; email: bool
       const result = await sendRemindersAction({ roundId, cityIds: [...chosen], note: note || undefined });
       setConfirming(false);
       if (!result.ok) return setMessage({ ok: false, text: errorText(result.formError) ?? "" });
+      const { sent, skipped, email } = result.data;
       setMessage({
-        ok: true,
-        text: result.data.sent ? t("sent", { count: result.data.sent }) : t("sentNone"),
+        ok: sent > 0,
+        text: [
+          sent ? t("sent", { count: sent }) : t("sentNone"),
+          sent && email ? t("emailInBackground") : "",
+          skipped ? t("skippedCount", { count: skipped }) : "",
+        ].join(""),
       });
       setPreview(undefined);
       setNote("");
@@ -60,7 +65,6 @@ export function ReminderPanel({ roundId, email }: { roundId: number; email: bool
       else next.delete(cityId);
       return next;
     });
-  const emailText = email ? t("emailOn") : t("emailOff");
   const chosenNames = eligible.filter((c) => chosen.has(c.cityId)).map((c) => pick(locale, c.cityNameZh, c.cityNameEn));
 
   return (
@@ -162,7 +166,7 @@ export function ReminderPanel({ roundId, email }: { roundId: number; email: bool
         onConfirm={send}
         onCancel={() => setConfirming(false)}
       >
-        <p>{t("confirmBody", { count: chosenNames.length, email: emailText })}</p>
+        <p>{t(email ? "confirmBodyEmail" : "confirmBodyApp", { count: chosenNames.length })}</p>
         <ul className="mt-2 max-h-48 list-inside list-disc overflow-auto text-sm">
           {chosenNames.map((n) => (
             <li key={n}>{n}</li>

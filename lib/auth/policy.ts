@@ -180,6 +180,20 @@ export function mayDownloadBundle(actor: Actor, scope: { kind: "round" } | { kin
   return isAdmin(actor) || (scope.kind === "city" && isStaffOf(actor, scope.cityId));
 }
 
+/**
+ * A round through the API (its framework, the user's own city's answers and status): admins any; a city's lead and
+ * department users a round their city takes part in, once open; reviewers a round they are assigned in.
+ */
+export function maySeeRound(
+  actor: Actor,
+  round: { status: "draft" | "open" | "finalised"; cityInRound: boolean; assigned: boolean },
+): boolean {
+  if (isAdmin(actor)) return true;
+  if (round.status === "draft") return false;
+  if (actor.role === "reviewer") return round.assigned;
+  return (actor.role === "city_staff" || actor.role === "department_staff") && round.cityInRound;
+}
+
 /** Reminding cities of a deadline (催报), with a preview of who gets it: admins, who run the round. */
 export function maySendReminders(actor: Actor): boolean {
   return isAdmin(actor);

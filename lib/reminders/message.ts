@@ -13,9 +13,9 @@ export type ReminderMessageInput = {
   recipientName: string;
   city: string;
   round: string;
-  /** CST calendar day of the deadline, YYYY-MM-DD */
+  /** the deadline in Beijing time, YYYY-MM-DD HH:mm */
   deadline: string;
-  modules: { code: string; name: string; status: string }[];
+  modules: { code: string; name: string }[];
   note: string | null;
   /** the city's dashboard, absolute when the public origin is known, else a path */
   link: string;
@@ -27,7 +27,7 @@ export function reminderEmail(input: ReminderMessageInput): { subject: string; t
     t("greeting", { name: input.recipientName }),
     "",
     t("body", { city: input.city, round: input.round, deadline: input.deadline, count: input.modules.length }),
-    ...input.modules.map((m) => t("module", { code: m.code, name: m.name, status: m.status })),
+    ...input.modules.map((m) => t("module", { code: m.code, name: m.name })),
     "",
     ...(input.note ? [t("note", { note: input.note }), ""] : []),
     t("link", { link: input.link }),

@@ -371,7 +371,7 @@ async function RemindersSection({ round }: { round: Awaited<ReturnType<typeof ad
       <h2 id="reminders-heading" className="text-lg font-semibold">
         {t("heading")}
       </h2>
-      <p className="text-slate-600">{t("intro", { email: email ? t("emailOn") : t("emailOff") })}</p>
+      <p className="text-slate-600">{t(email ? "introEmail" : "introApp")}</p>
       <p className="text-slate-600">
         {round.reminderDaysBefore ? t("automatic", { days: round.reminderDaysBefore }) : t("automaticOff")}
       </p>
@@ -401,7 +401,7 @@ async function RemindersSection({ round }: { round: Awaited<ReturnType<typeof ad
                 recipients: r.recipients.join(", "),
               })}{" "}
               <span className={r.emailStatus === "failed" ? "text-red-700" : "text-slate-500"}>
-                · {t(`emailStatus.${r.emailStatus}`)}
+                · {t(`emailStatus.${r.emailStatus}`, { attempts: r.emailAttempts })}
                 {r.emailError ? `（${r.emailError}）` : ""}
               </span>
             </li>
