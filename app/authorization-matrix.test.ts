@@ -163,6 +163,7 @@ type Fixture = {
   users: Record<SignedIn, SessionUser>;
   /** each user's personal access token (scope write), sent as the bearer of /api/v1 calls */
   tokens: Record<SignedIn, string>;
+  tokenIds: Record<SignedIn, number>;
   cityA: number;
   /** open round: A's module B submitted (stage 1, one item accepted), A's module G a draft never submitted */
   open: {
@@ -232,13 +233,13 @@ async function seed(db: Db): Promise<Fixture> {
     admin: await user("admin@matrix.test", "admin"),
   };
   const { staffA, reviewer1, reviewer2, admin } = users;
-  const tokens = Object.fromEntries(
-    Object.entries(users).map(([caller, u]) => {
-      const created = createApiToken(db, u, { name: "matrix", scope: "write", expiresInDays: 30 });
-      if (!created.ok) throw new Error(`token of ${caller}`);
-      return [caller, created.token];
-    }),
-  ) as Record<SignedIn, string>;
+  const created = Object.entries(users).map(([caller, u]) => {
+    const made = createApiToken(db, u, { name: "matrix", scope: "write", expiresInDays: 30 });
+    if (!made.ok) throw new Error(`token of ${caller}`);
+    return [caller, made] as const;
+  });
+  const tokens = Object.fromEntries(created.map(([c, m]) => [c, m.token])) as Record<SignedIn, string>;
+  const tokenIds = Object.fromEntries(created.map(([c, m]) => [c, m.id])) as Record<SignedIn, number>;
 
   const framework = loadFrameworkFile(2019);
   const newRound = (name: string) =>
@@ -448,6 +449,7 @@ async function seed(db: Db): Promise<Fixture> {
   return {
     users,
     tokens,
+    tokenIds,
     cityA,
     open: {
       roundId: openId,
@@ -1304,6 +1306,28 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
       refuse: STAFF_ONLY,
       alsoRefuse: OUTSIDER,
       allow: ["staffA"],
+    },
+  ],
+  "actions/tokens#createTokenAction": [
+    {
+      target: "a token for the caller themselves",
+      input: () => ({ name: "数据平台", scope: "read", expiresInDays: 30 }),
+      refuse: SELF_SERVICE("no user in the input: the token is the caller's own"),
+      allow: ["staffA", "deptA", "reviewer1", "admin"],
+    },
+    {
+      target: "a token for city A's lead, made by someone else",
+      input: (f) => ({ name: "数据平台", scope: "write", expiresInDays: 30, userId: f.users.staffA.id }),
+      refuse: { ...ADMIN_ONLY, wrongRole: ["reviewer1"] },
+      allow: ["staffA", "admin"],
+    },
+  ],
+  "actions/tokens#revokeTokenAction": [
+    {
+      target: "city A's lead's token",
+      input: (f) => ({ tokenId: f.tokenIds.staffA }),
+      refuse: { ...ADMIN_ONLY, wrongRole: ["reviewer1"] },
+      allow: ["staffA", "admin"],
     },
   ],
   "actions/reminders#previewRemindersAction": [

@@ -73,6 +73,9 @@ export async function AppShell({
             <Link href="/account/password" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
               {t("nav.password")}
             </Link>
+            <Link href="/account/tokens" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
+              {t("nav.tokens")}
+            </Link>
             <LanguageSwitch />
             <form action={signOutAction}>
               <button type="submit" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">

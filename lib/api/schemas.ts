@@ -136,6 +136,7 @@ export const staleRevision = errorBody
       revision: z.number().int(),
       updatedAt: z.iso.datetime(),
     }),
+    name: z.string().meta({ description: "Who saved the current revision" }),
   })
   .meta({ id: "StaleRevision", description: "Someone changed the answer since baseRevision: the current one" });
 

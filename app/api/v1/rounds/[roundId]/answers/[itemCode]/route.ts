@@ -40,9 +40,10 @@ export const PUT = defineApiRoute<{ roundId: string; itemCode: string }, { roles
         updatedAt: result.updatedAt.toISOString(),
       });
     if (result.reason === "staleRevision") {
-      const { value, notApplicableReason, revision, updatedAt } = result.current;
+      const { value, notApplicableReason, revision, updatedAt, updatedByName } = result.current;
       throw new ActionError("staleRevision", 409, {
         current: { value, notApplicableReason, revision, updatedAt: updatedAt.toISOString() },
+        name: updatedByName ?? "",
       });
     }
     refuse(result.reason);
