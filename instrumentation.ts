@@ -16,6 +16,30 @@ export async function register() {
   const swept = await evidenceStore().sweepTemp(0);
   if (swept.files) logger.info(swept, "evidence: removed temporary files of interrupted uploads");
   await scheduleReminders(logger);
+  await scheduleWebhooks(logger);
+}
+
+/**
+ * Webhook deliveries (db/webhooks.ts): every WEBHOOK_DISPATCH_SECONDS (15 by default; 0 turns them off) this server
+ * posts the queued events that are due, retries included. One run at a time: a slow receiver never stacks runs.
+ */
+async function scheduleWebhooks(logger: typeof import("@/lib/server/logger").logger) {
+  const seconds = Number(process.env.WEBHOOK_DISPATCH_SECONDS ?? 15);
+  if (!Number.isFinite(seconds) || seconds <= 0) return;
+  const [{ getDb }, { dispatchWebhooks }] = await Promise.all([import("@/db/client"), import("@/db/webhooks")]);
+  let running = false;
+  setInterval(() => {
+    if (running) return;
+    running = true;
+    dispatchWebhooks(getDb())
+      .then(
+        (tally) => tally.delivered + tally.retrying + tally.failed > 0 && logger.info(tally, "webhooks: dispatched"),
+      )
+      .catch((err: unknown) => logger.error({ err }, "webhooks: dispatch failed"))
+      .finally(() => {
+        running = false;
+      });
+  }, seconds * 1000).unref();
 }
 
 /**

@@ -29,10 +29,20 @@ import { decideItem } from "@/db/item-decisions";
 import { loadWorkbookData } from "@/db/questionnaire-workbook";
 import { approveSubmission, returnSubmission } from "@/db/reviews";
 import { cloneRound, createRound, openRound } from "@/db/rounds";
-import { itemReviews, items, libraryFiles, modules, reviewAssignments, rounds, submissions } from "@/db/schema";
+import {
+  itemReviews,
+  items,
+  libraryFiles,
+  modules,
+  reviewAssignments,
+  rounds,
+  submissions,
+  webhookDeliveries,
+} from "@/db/schema";
 import { submitModule } from "@/db/submissions";
 import { createTestDb, MODULE_B_VALUES } from "@/db/test-db";
 import { getActiveSessionUser, upsertUser } from "@/db/users";
+import { createWebhook } from "@/db/webhooks";
 import { hashPassword } from "@/lib/auth/password";
 import { IMPORT_COLUMNS } from "@/lib/cities/import";
 import { starterFramework } from "@/lib/framework/starter";
@@ -164,6 +174,8 @@ type Fixture = {
   /** each user's personal access token (scope write), sent as the bearer of /api/v1 calls */
   tokens: Record<SignedIn, string>;
   tokenIds: Record<SignedIn, number>;
+  /** a webhook, and a delivery of it that failed */
+  webhook: { id: number; failedDelivery: number };
   cityA: number;
   /** open round: A's module B submitted (stage 1, one item accepted), A's module G a draft never submitted */
   open: {
@@ -446,10 +458,25 @@ async function seed(db: Db): Promise<Fixture> {
     admin.id,
   );
 
+  const hook = must(createWebhook(db, admin, { url: "http://127.0.0.1:9/matrix", events: ["submitted"] }), "webhook");
+  const failedDelivery = db
+    .insert(webhookDeliveries)
+    .values({
+      webhookId: hook.id,
+      event: "submitted",
+      body: "{}",
+      status: "failed",
+      attempts: 6,
+      nextAttemptAt: new Date(),
+    })
+    .returning()
+    .get().id;
+
   return {
     users,
     tokens,
     tokenIds,
+    webhook: { id: hook.id, failedDelivery },
     cityA,
     open: {
       roundId: openId,
@@ -1306,6 +1333,30 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
       refuse: STAFF_ONLY,
       alsoRefuse: OUTSIDER,
       allow: ["staffA"],
+    },
+  ],
+  "actions/webhooks#createWebhookAction": [
+    {
+      target: "a new webhook for submissions",
+      input: () => ({ url: "https://tools.example.gov.cn/hook", events: ["submitted", "verified"] }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
+  ],
+  "actions/webhooks#setWebhookActiveAction": [
+    {
+      target: "the webhook, deactivated",
+      input: (f) => ({ webhookId: f.webhook.id, active: false }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
+  ],
+  "actions/webhooks#retryDeliveryAction": [
+    {
+      target: "a failed delivery, queued again",
+      input: (f) => ({ deliveryId: f.webhook.failedDelivery }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
     },
   ],
   "actions/tokens#createTokenAction": [

@@ -47,6 +47,9 @@ export async function AppShell({
                 <Link href="/admin/audit" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
                   {t("nav.audit")}
                 </Link>
+                <Link href="/admin/webhooks" className="rounded px-2 py-1 text-slate-700 hover:bg-slate-100">
+                  {t("nav.webhooks")}
+                </Link>
               </>
             )}
             {user.role === "reviewer" && (

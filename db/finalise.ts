@@ -18,6 +18,7 @@ import { loadFrameworkShape } from "./framework";
 import { computeRoundResults, replaceResults } from "./results";
 import { cities, notifications, roundCities, rounds, submissions, users } from "./schema";
 import { signFinalisation } from "./signatures";
+import { enqueueWebhookEvent } from "./webhooks";
 
 export type Blocker = {
   cityId: number;
@@ -174,6 +175,7 @@ export function finaliseRound(db: Db, user: SessionUser, roundId: number, now = 
         .set({ status: "finalised", finalisedAt: now, finalisedBy: user.id, digest })
         .where(eq(rounds.id, roundId))
         .run();
+      enqueueWebhookEvent(tx, "finalised", { roundId, digest, cities: cityCount }, now);
       const signed = signFinalisation(
         tx,
         round,

@@ -46,6 +46,10 @@ async function asAnOlderRelease<T>(db: ReturnType<typeof openDatabase>, write: (
       "item_assignees",
       "CREATE TABLE item_assignees (round_id integer, city_id integer, item_id integer, user_id integer, assigned_by integer, assigned_at integer)",
     ],
+    [
+      "webhooks",
+      "CREATE TABLE webhooks (id integer primary key, url text, secret text, events text, active integer, created_by integer, created_at integer)",
+    ],
   ] as const;
   const absent = laterTables.filter(
     ([table]) => !db.$client.prepare("SELECT 1 FROM sqlite_schema WHERE name = ?").get(table),

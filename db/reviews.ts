@@ -14,6 +14,7 @@ import { carryDecisions, decidedItemIds, itemsNeedingDecision, listAdjustmentsIn
 import { activeStaffOf, notify, notifyStageReviewers } from "./notifications";
 import { movedOn, names, type Refused, reviewContext } from "./review-context";
 import { itemReviews, reviews, submissions, submissionVersions } from "./schema";
+import { enqueueWebhookEvent } from "./webhooks";
 
 export function queriesAt(tx: Db | Tx, submissionId: number, version: number, stageId: number) {
   return tx
@@ -104,6 +105,18 @@ export function approveSubmission(
       });
       const { city, mod, params } = names(tx, sub);
       if (verified) {
+        enqueueWebhookEvent(
+          tx,
+          "verified",
+          {
+            roundId: sub.roundId,
+            cityCode: city.code,
+            moduleCode: mod.code,
+            version: sub.version,
+            submissionId: sub.id,
+          },
+          now,
+        );
         const adjusted = listAdjustmentsInForce(tx, { submissionIds: [sub.id] }).map((a) => a.itemCode);
         const href = `/rounds/${sub.roundId}/cities/${city.code}/modules/${mod.code}`;
         if (adjusted.length)
@@ -181,6 +194,19 @@ export function returnSubmission(
       });
       const { city, mod, params } = names(tx, sub);
       const note = comment?.trim();
+      enqueueWebhookEvent(
+        tx,
+        "returned",
+        {
+          roundId: sub.roundId,
+          cityCode: city.code,
+          moduleCode: mod.code,
+          version: sub.version,
+          submissionId: sub.id,
+          queries: queries.length,
+        },
+        now,
+      );
       const href = `/rounds/${sub.roundId}/cities/${city.code}/modules/${mod.code}`;
       if (note)
         notify(

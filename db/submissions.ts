@@ -31,6 +31,7 @@ import {
   submissions,
   submissionVersions,
 } from "./schema";
+import { enqueueWebhookEvent } from "./webhooks";
 
 export type { MissingEntry };
 
@@ -247,6 +248,12 @@ export function submitModule(
         };
         notifyStageReviewers(tx, submission.id, mod.id, firstStage.id, params, now);
       }
+      enqueueWebhookEvent(
+        tx,
+        "submitted",
+        { roundId, cityCode: city.code, moduleCode: mod.code, version, submissionId: submission.id },
+        now,
+      );
       return { ok: true, version };
     },
     { behavior: "immediate" },
