@@ -5,7 +5,7 @@ import { newNonce, pageContentSecurityPolicy } from "@/lib/security-headers";
 // It gives the page its Content-Security-Policy with a fresh nonce, and sends anonymous visitors to sign-in:
 // a fast cookie check only, as every page, route handler and server action verifies the session itself.
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
-const PUBLIC_PAGES = ["/signin", "/verify"];
+const PUBLIC_PAGES = ["/signin", "/verify", "/api-docs"];
 
 export function proxy(request: NextRequest) {
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));

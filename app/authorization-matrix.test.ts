@@ -687,6 +687,13 @@ const ROUTES: Record<string, Case<RouteCall>[]> = {
       refuse: PUBLIC("API documentation is public, like the docs page that reads it; it holds no data"),
     },
   ],
+  "GET /api/v1/docs": [
+    {
+      target: "the address of the API reference",
+      input: () => v1("/docs", {}),
+      refuse: PUBLIC("it only leads to the public API reference page (/api-docs), which holds no data"),
+    },
+  ],
   "GET /api/v1/me": [
     {
       target: "the token's own user",

@@ -1,6 +1,6 @@
 /**
  * The OpenAPI 3.1 document of /api/v1, generated from the zod schemas the handlers validate with (zod-openapi):
- * served at /api/v1/openapi.json and read by the docs page /api/v1/docs.
+ * served at /api/v1/openapi.json and read by the reference page /api-docs (/api/v1/docs leads there).
  */
 
 import { z } from "zod";
@@ -34,7 +34,7 @@ export function openApiDocument() {
       version: "1.0.0",
       description:
         "For city data systems and the organiser's tools. Authenticate with a personal access token " +
-        "(`Authorization: Bearer ce_…`, created on the account page); a token acts with its user's role and city. " +
+        "(Authorization: Bearer ce_…, created on the account page 访问令牌); a token acts with its user's role and city. " +
         "Writes go through the same validation, revision checks and audit as the questionnaire.",
     },
     servers: [{ url: "/api/v1" }],

@@ -26,7 +26,7 @@ export default async function TokensPage() {
         <h1 className="text-2xl font-bold">{t("title")}</h1>
         <p className="mt-2 max-w-3xl text-sm text-slate-600">{t("intro")}</p>
         <p className="mt-1 text-sm">
-          <a href="/api/v1/docs" className="text-brand-700 underline">
+          <a href="/api-docs" className="text-brand-700 underline">
             {t("docsLink")}
           </a>
         </p>
@@ -43,7 +43,7 @@ export default async function TokensPage() {
             <table className="w-full text-sm">
               <thead className="bg-slate-50 text-left text-slate-600">
                 <tr>
-                  <th className="px-3 py-2">{t("name")}</th>
+                  <th className="px-3 py-2">{t("purpose")}</th>
                   {isAdmin(user) && <th className="px-3 py-2">{t("owner")}</th>}
                   <th className="px-3 py-2">{t("scope")}</th>
                   <th className="px-3 py-2">{t("expires")}</th>
