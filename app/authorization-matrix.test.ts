@@ -1374,8 +1374,8 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
       allow: ["staffA", "deptA", "reviewer1", "admin"],
     },
     {
-      target: "a token for city A's lead, made by someone else",
-      input: (f) => ({ name: "数据平台", scope: "write", expiresInDays: 30, userId: f.users.staffA.id }),
+      target: "a reading token for city A's lead, made by someone else",
+      input: (f) => ({ name: "数据平台", scope: "read", expiresInDays: 30, userId: f.users.staffA.id }),
       refuse: { ...ADMIN_ONLY, wrongRole: ["reviewer1"] },
       allow: ["staffA", "admin"],
     },

@@ -26,6 +26,8 @@ export function createApiToken(
 ): { ok: true; id: number; token: string; expiresAt: Date } | { ok: false; reason: TokenRefusal } {
   const userId = input.userId ?? actor.id;
   if (userId !== actor.id && !isAdmin(actor)) return { ok: false, reason: "roleNotAllowed" };
+  // An admin may give someone a token to read with, never one to write as them: every write is the user's own.
+  if (userId !== actor.id && input.scope === "write") return { ok: false, reason: "roleNotAllowed" };
   const owner = db
     .select({ id: users.id })
     .from(users)
@@ -141,6 +143,8 @@ export function authenticateToken(
         isNull(apiTokens.revokedAt),
         gt(apiTokens.expiresAt, now),
         eq(users.active, true),
+        // A password an admin reset (a compromised account?) holds the tokens too, until the user sets a new one.
+        eq(users.mustChangePassword, false),
       ),
     )
     .get();

@@ -9,7 +9,7 @@ import { type Actor, isAdmin, maySeeRound } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import { moduleStatusLookup } from "@/lib/workflow/module-status";
 import type { Db } from "./client";
-import { assignedItemIds } from "./departments";
+import { assignedItemIds, myAssignedItems } from "./departments";
 import { loadFrameworkShape } from "./framework";
 import {
   answers,
@@ -149,14 +149,20 @@ export function apiAnswers(db: Db, user: SessionUser, roundId: number, moduleCod
 export function apiCityStatus(db: Db, user: SessionUser, roundId: number) {
   const cityId = user.cityId!;
   const city = db.select().from(cities).where(eq(cities.id, cityId)).get()!;
-  let summaries = listModuleSummaries(db, roundId, cityId);
+  const summaries = listModuleSummaries(db, roundId, cityId);
   if (user.role === "department_staff") {
-    const mine = assignedItemIds(db, user.id, roundId);
-    const shape = loadFrameworkShape(db, roundId);
-    const withMine = new Set(
-      shape.filter((m) => m.indicators.some((i) => i.items.some((x) => mine.has(x.id)))).map((m) => m.code),
-    );
-    summaries = summaries.filter((s) => withMine.has(s.code));
+    // Their items only: the counts of other departments' items are not theirs to see.
+    return {
+      cityCode: city.code,
+      modules: myAssignedItems(db, roundId, user).map((m) => ({
+        moduleCode: m.code,
+        status: m.status,
+        version: summaries.find((s) => s.code === m.code)?.version ?? 0,
+        answered: m.items.filter((i) => i.answered).length,
+        total: m.items.length,
+        missingEvidence: m.items.filter((i) => i.missingEvidence).length,
+      })),
+    };
   }
   return {
     cityCode: city.code,

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, count, desc, eq, gt, gte, like, lte } from "drizzle-orm";
 import { type AuditFields, auditRowHash, GENESIS_HASH } from "@/lib/audit/hash";
+import { requestContext } from "@/lib/server/request-context";
 import type { Db } from "./client";
 import { auditLog, cities, rounds, users } from "./schema";
 
@@ -28,6 +29,12 @@ function lastHash(tx: AuditWriter | Db): string {
  * opened with `behavior: "immediate"` so that two writers cannot chain onto the same previous row.
  * (better-sqlite3 has one connection, so passing the database inside a transaction writes within it.)
  */
+/** A change made through /api/v1 names the access token it came with, next to what it changed. */
+function viaApi(after: AuditEntry["after"] | null): AuditEntry["after"] | null {
+  const tokenId = requestContext()?.apiTokenId;
+  return tokenId === undefined ? after : { ...(after ?? {}), viaApiToken: tokenId };
+}
+
 export function appendAudit(tx: AuditWriter | Db, entry: AuditEntry): { id: number; hash: string } {
   const prevHash = lastHash(tx);
   const fields: AuditFields = {
@@ -39,7 +46,7 @@ export function appendAudit(tx: AuditWriter | Db, entry: AuditEntry): { id: numb
     roundId: entry.roundId ?? null,
     cityId: entry.cityId ?? null,
     before: entry.before ?? null,
-    after: entry.after ?? null,
+    after: viaApi(entry.after ?? null),
   };
   const hash = auditRowHash(prevHash, fields);
   const { id } = tx

@@ -146,12 +146,12 @@ export function listUsers(db: Db, now = new Date()): UserListEntry[] {
     }));
 }
 
-/** Every account a person uses, by e-mail (the audit log's filter). */
-export function listUserOptions(db: Db): { id: number; email: string }[] {
+/** Every account a person uses, by e-mail (the audit log's filter); only active ones when asked. */
+export function listUserOptions(db: Db, { activeOnly = false } = {}): { id: number; email: string }[] {
   return db
     .select({ id: users.id, email: users.email })
     .from(users)
-    .where(eq(users.synthetic, false))
+    .where(and(eq(users.synthetic, false), activeOnly ? eq(users.active, true) : undefined))
     .orderBy(users.email)
     .all();
 }

@@ -19,8 +19,9 @@ import { webhookDeliveries, webhooks } from "./schema";
 /** Attempts before a delivery counts as failed, and the wait before each retry (1 min, 5 min, 30 min, 2 h, 12 h). */
 const MAX_ATTEMPTS = 6;
 const BACKOFF_MINUTES = [1, 5, 30, 120, 720];
-/** How long a receiver may take to answer. */
+/** How long a receiver may take to answer, and a run at most (the next run takes up the rest). */
 const TIMEOUT_MS = 10_000;
+const RUN_MS = 60_000;
 
 export type WebhookRefusal = "roleNotAllowed" | "notFound";
 
@@ -85,12 +86,24 @@ export function retryDelivery(
   now = new Date(),
 ): { ok: true } | { ok: false; reason: WebhookRefusal } {
   if (!isAdmin(admin)) return { ok: false, reason: "roleNotAllowed" };
-  const changed = db
-    .update(webhookDeliveries)
-    .set({ status: "pending", attempts: 0, nextAttemptAt: now })
-    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, "failed")))
-    .run().changes;
-  return changed ? { ok: true } : { ok: false, reason: "notFound" };
+  return db.transaction(
+    (tx) => {
+      const changed = tx
+        .update(webhookDeliveries)
+        .set({ status: "pending", attempts: 0, nextAttemptAt: now })
+        .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, "failed")))
+        .run().changes;
+      if (!changed) return { ok: false as const, reason: "notFound" as const };
+      appendAudit(tx, {
+        actorId: admin.id,
+        action: "webhook.delivery_retried",
+        entityType: "webhook_delivery",
+        entityId: deliveryId,
+      });
+      return { ok: true as const };
+    },
+    { behavior: "immediate" },
+  );
 }
 
 export function listWebhooks(db: Db) {
@@ -174,53 +187,75 @@ export async function dispatchWebhooks(
     .orderBy(webhookDeliveries.id)
     .limit(200)
     .all();
-  for (const { delivery, url, secret } of due) {
-    const attempt = delivery.attempts + 1;
-    const wait = BACKOFF_MINUTES[Math.min(attempt - 1, BACKOFF_MINUTES.length - 1)]! * 60_000;
-    const claimed = db
-      .update(webhookDeliveries)
-      .set({ attempts: attempt, nextAttemptAt: new Date(now.getTime() + wait) })
-      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.attempts, delivery.attempts)))
-      .run().changes;
-    if (!claimed) continue;
-    let statusCode: number | null = null;
-    let error: string | null = null;
-    try {
-      const timestamp = Math.floor(now.getTime() / 1000);
-      const response = await post(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "CityEval-Webhook/1",
-          "x-cityeval-event": delivery.event,
-          "x-cityeval-delivery": String(delivery.id),
-          "x-cityeval-timestamp": String(timestamp),
-          "x-cityeval-signature": signWebhook(secret, timestamp, delivery.body),
-        },
-        body: delivery.body,
-        redirect: "manual",
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      statusCode = response.status;
-      await response.body?.cancel();
-      if (!response.ok) error = `HTTP ${response.status}`;
-    } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
-    }
-    const outcome = !error ? "delivered" : attempt >= MAX_ATTEMPTS ? "failed" : "pending";
-    db.update(webhookDeliveries)
-      .set({
-        status: outcome,
-        lastStatusCode: statusCode,
-        lastError: error?.slice(0, 500) ?? null,
-        deliveredAt: outcome === "delivered" ? now : null,
-      })
-      .where(eq(webhookDeliveries.id, delivery.id))
-      .run();
-    if (outcome === "delivered") tally.delivered++;
-    else if (outcome === "failed") tally.failed++;
-    else tally.retrying++;
-    if (error) logger.warn({ deliveryId: delivery.id, url, error, attempt }, "webhook: delivery failed");
-  }
+  // Each receiver's deliveries in order, receivers side by side: a dead one holds up only its own.
+  const byWebhook = new Map<number, typeof due>();
+  for (const row of due) byWebhook.set(row.delivery.webhookId, [...(byWebhook.get(row.delivery.webhookId) ?? []), row]);
+  const started = Date.now();
+  await Promise.all(
+    [...byWebhook.values()].map(async (rows) => {
+      for (const row of rows) {
+        // A run ends after a minute; the next one takes up the rest.
+        if (Date.now() - started > RUN_MS) return;
+        const outcome = await deliver(db, row, now, post);
+        if (outcome) tally[outcome]++;
+      }
+    }),
+  );
   return tally;
+}
+
+/** Claims and posts one delivery; what became of it, or null when another run had claimed it. */
+async function deliver(
+  db: Db,
+  { delivery, url, secret }: { delivery: typeof webhookDeliveries.$inferSelect; url: string; secret: string },
+  now: Date,
+  post: typeof fetch,
+): Promise<"delivered" | "retrying" | "failed" | null> {
+  const attempt = delivery.attempts + 1;
+  const wait = BACKOFF_MINUTES[Math.min(attempt - 1, BACKOFF_MINUTES.length - 1)]! * 60_000;
+  const claimed = db
+    .update(webhookDeliveries)
+    .set({ attempts: attempt, nextAttemptAt: new Date(now.getTime() + wait) })
+    .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.attempts, delivery.attempts)))
+    .run().changes;
+  if (!claimed) return null;
+  let statusCode: number | null = null;
+  let error: string | null = null;
+  try {
+    // The moment it is posted, not when the run began: a receiver checks how old a message is.
+    const timestamp = Math.floor(Date.now() / 1000);
+    const response = await post(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "CityEval-Webhook/1",
+        "x-cityeval-event": delivery.event,
+        "x-cityeval-delivery": String(delivery.id),
+        "x-cityeval-timestamp": String(timestamp),
+        "x-cityeval-signature": signWebhook(secret, timestamp, delivery.body),
+      },
+      body: delivery.body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    statusCode = response.status;
+    await response.body?.cancel();
+    if (!response.ok) error = `HTTP ${response.status}`;
+  } catch (e) {
+    // fetch says only "fetch failed": the cause names it (ECONNREFUSED, ENOTFOUND, a timeout …).
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    error = cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e));
+  }
+  const outcome = !error ? "delivered" : attempt >= MAX_ATTEMPTS ? "failed" : "pending";
+  db.update(webhookDeliveries)
+    .set({
+      status: outcome,
+      lastStatusCode: statusCode,
+      lastError: error?.slice(0, 500) ?? null,
+      deliveredAt: outcome === "delivered" ? now : null,
+    })
+    .where(eq(webhookDeliveries.id, delivery.id))
+    .run();
+  if (error) logger.warn({ deliveryId: delivery.id, url, error, attempt }, "webhook: delivery failed");
+  return outcome === "pending" ? "retrying" : outcome;
 }

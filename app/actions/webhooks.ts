@@ -12,7 +12,11 @@ const id = z.number().int().positive();
 
 export const createWebhookAction = defineAction(
   z.object({
-    url: z.url({ protocol: /^https?$/, error: "urlInvalid" }).max(2000, { error: "tooLong" }),
+    url: z
+      .url({ protocol: /^https?$/, error: "urlInvalid" })
+      .max(2000, { error: "tooLong" })
+      // A user name or password in the URL cannot be sent (fetch refuses it): say so now rather than at delivery.
+      .refine((u) => !new URL(u).username && !new URL(u).password, { error: "urlInvalid" }),
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, { error: "chooseEvents" }),
   }),
   ADMIN,

@@ -11,7 +11,7 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
 });
-const refusals = (...codes: ("400" | "401" | "403" | "404" | "409" | "413" | "415" | "429")[]) => {
+const refusals = (...codes: ("400" | "401" | "403" | "404" | "409" | "413" | "415" | "429" | "503")[]) => {
   const text: Record<string, string> = {
     "400": "Bad input (fieldErrors says which field)",
     "401": "No token, or an unknown, revoked or expired one",
@@ -21,10 +21,11 @@ const refusals = (...codes: ("400" | "401" | "403" | "404" | "409" | "413" | "41
     "413": "Too large",
     "415": "File type not allowed",
     "429": "Rate limit reached; Retry-After says when to try again",
+    "503": "The database is busy for a moment; Retry-After says when to try again",
   };
   return Object.fromEntries(codes.map((c) => [c, json(s.errorBody, text[c]!)]));
 };
-const common = refusals("401", "403", "429");
+const common = refusals("401", "403", "429", "503");
 
 export function openApiDocument() {
   return createDocument({
@@ -75,8 +76,11 @@ export function openApiDocument() {
           responses: {
             "200": json(s.answerWritten, "Saved: the new revision"),
             ...common,
-            ...refusals("400", "404"),
-            "409": json(s.staleRevision, "Changed since baseRevision, or not changeable now"),
+            ...refusals("400", "404", "413"),
+            "409": json(
+              z.union([s.staleRevision, s.errorBody]),
+              "Changed since baseRevision (StaleRevision, with the current answer), or not changeable now",
+            ),
           },
         },
       },
@@ -89,12 +93,17 @@ export function openApiDocument() {
               "X-File-Name": z
                 .string()
                 .optional()
-                .meta({ description: "The file's name, URI-encoded (for a file upload)" }),
+                .meta({ description: "The file's name, URI-encoded: required for a file upload, absent for a link" }),
             }),
           },
           requestBody: {
             content: {
-              "application/octet-stream": { schema: z.string().meta({ format: "binary" }) },
+              "application/octet-stream": {
+                schema: z.string().meta({
+                  format: "binary",
+                  description: "The file's bytes, with the file's own Content-Type (PDF, image, spreadsheet …)",
+                }),
+              },
               "application/json": { schema: s.linkEvidence },
             },
           },

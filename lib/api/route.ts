@@ -75,6 +75,11 @@ export function defineApiRoute<P extends Record<string, string>, A extends Acces
       const token = bearerToken(request.headers.get("authorization"));
       const auth = token ? authenticateToken(getDb(), token) : null;
       if (!auth) throw new ActionError("tokenInvalid", 401);
+      const current = requestContext();
+      if (current) {
+        current.userId = auth.user.id;
+        current.apiTokenId = auth.tokenId;
+      }
       locale = localeOf(request, auth.user);
       const limit = rateLimit();
       let remaining: number;

@@ -7,7 +7,7 @@ import { MODULE_STATUSES, ROLES, ROUND_STATUSES } from "@/lib/domain";
 import { ANSWER_TYPES } from "@/lib/framework/schema";
 
 export const errorBody = z
-  .object({
+  .looseObject({
     code: z
       .string()
       .meta({ description: "Stable error code (a key of the app's translated messages)", example: "notFound" }),
@@ -17,13 +17,15 @@ export const errorBody = z
       .optional()
       .meta({ description: "Per field, the translated problems with the input" }),
   })
-  .meta({ id: "Error", description: "Every refusal has this body, with a 4xx (or 5xx) status" });
+  .meta({
+    id: "Error",
+    description: "Every refusal has this body, with a 4xx (or 5xx) status; some add details (max, seconds, reference …)",
+  });
 
 export const roundIdParam = z.coerce.number().int().positive().meta({ description: "A round's id", example: 1 });
 export const itemCodeParam = z
   .string()
   .min(1)
-  .max(40)
   .meta({ description: "An item's code in the round's framework", example: "B1.1" });
 
 export const roundParams = z.object({ roundId: roundIdParam });

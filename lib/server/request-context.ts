@@ -12,6 +12,8 @@ export type RequestContext = {
   userId?: number;
   /** The key of an expected refusal (a server action answers 200 with it), for the log line. */
   refusal?: string;
+  /** the personal access token an /api/v1 request came with: audit rows written for it say so */
+  apiTokenId?: number;
 };
 
 const STORE = Symbol.for("cityeval.requestContext");

@@ -275,6 +275,41 @@ describe("/api/v1 city data", () => {
   });
 });
 
+describe("/api/v1 accountability", () => {
+  it("marks audit rows written through a token with it, and holds tokens while a reset password awaits its change", async () => {
+    const { requestContextStore } = await import("@/lib/server/request-context");
+    const db = state.db!;
+    const open = await createModuleBRound(db, "api accountability");
+    const made = createApiToken(db, open.staff, { name: "audit", scope: "write", expiresInDays: 1 });
+    if (!made.ok) throw new Error("audit");
+    const saved = await requestContextStore().run({ requestId: "TEST" }, () =>
+      call(
+        answer,
+        { roundId: String(open.roundId), itemCode: "B2.2" },
+        {
+          token: made.token,
+          method: "PUT",
+          body: JSON.stringify({ baseRevision: 0, value: 80 }),
+          headers: { "content-type": "application/json" },
+        },
+      ),
+    );
+    expect(saved.status).toBe(200);
+    const row = db.select().from(auditLog).where(eq(auditLog.action, "answer.saved")).all().at(-1)!;
+    expect(row.after).toMatchObject({ viaApiToken: made.id });
+    // An admin hands out reading tokens only: writes are the user's own.
+    expect(
+      createApiToken(db, round.admin, { userId: open.staff.id, name: "x", scope: "write", expiresInDays: 1 }),
+    ).toEqual({ ok: false, reason: "roleNotAllowed" });
+    expect(
+      createApiToken(db, round.admin, { userId: open.staff.id, name: "x", scope: "read", expiresInDays: 1 }).ok,
+    ).toBe(true);
+    db.$client.prepare("update users set must_change_password = 1 where id = ?").run(open.staff.id);
+    expect((await call(me, {}, { token: made.token })).status).toBe(401);
+    db.$client.prepare("update users set must_change_password = 0 where id = ?").run(open.staff.id);
+  });
+});
+
 describe("the OpenAPI document", () => {
   it("is OpenAPI 3.1 and describes exactly the route handlers under app/api/v1", () => {
     const doc = openApiDocument();

@@ -31,7 +31,7 @@ export default async function TokensPage() {
           </a>
         </p>
       </div>
-      <CreateTokenForm users={isAdmin(user) ? listUserOptions(db) : null} ownId={user.id} />
+      <CreateTokenForm users={isAdmin(user) ? listUserOptions(db, { activeOnly: true }) : null} ownId={user.id} />
       <section aria-labelledby="tokens-heading" className="space-y-2">
         <h2 id="tokens-heading" className="text-lg font-semibold">
           {t("list")}

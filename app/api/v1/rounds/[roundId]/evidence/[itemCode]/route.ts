@@ -31,7 +31,7 @@ export const POST = defineApiRoute<{ roundId: string; itemCode: string }, { role
         { status: 201 },
       );
 
-    if (request.headers.get("content-type")?.startsWith("application/json")) {
+    if (request.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
       const { url } = await parseJsonBody(request, linkEvidence);
       const added = addEvidence(db, user, item.id, { kind: "url", url });
       if (!added.ok) refuse(added.reason);
