@@ -61,6 +61,7 @@ export function loadFrameworkShape(db: Db | Tx, roundId: number, moduleIds?: num
 
 /** Writes a framework file's modules, indicators and items as rows of the round (points in hundredths). */
 export function insertFramework(tx: Tx, roundId: number, framework: FrameworkFile): void {
+  tx.update(rounds).set({ validationRules: framework.rules }).where(eq(rounds.id, roundId)).run();
   framework.modules.forEach((mod, mi) => {
     const { id: moduleId } = tx
       .insert(modules)
@@ -90,7 +91,7 @@ export function exportFramework(db: Db, roundId: number): FrameworkFile {
     ...m.module,
     indicators: m.indicators.map((i) => ({ ...i.indicator, items: i.items })),
   }));
-  return frameworkToFile(round.year, round.name, tree);
+  return { ...frameworkToFile(round.year, round.name, tree), rules: round.validationRules };
 }
 
 /**

@@ -33,6 +33,7 @@ async function asAnOlderRelease<T>(db: ReturnType<typeof openDatabase>, write: (
     ["answers", "prefilled_from_round_id", "integer"],
     ["users", "department", "text"],
     ["rounds", "reminder_days_before", "integer"],
+    ["rounds", "validation_rules", "text NOT NULL DEFAULT '[]'"],
   ] as const;
   const missing = later.filter(
     ([table, column]) =>

@@ -29,6 +29,7 @@ import {
 } from "@/lib/domain";
 import type { AnswerType, EvidenceKind, ItemOption, ScoringRule } from "@/lib/framework/schema";
 import type { StoredDetail } from "@/lib/scoring/result-details";
+import type { ValidationRule } from "@/lib/validation/rules";
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(now);
@@ -104,6 +105,8 @@ export const rounds = sqliteTable(
     appealDeadline: integer("appeal_deadline", { mode: "timestamp_ms" }),
     /** automatic reminders (催报) this many days before the submission deadline, to cities not yet submitted */
     reminderDaysBefore: integer("reminder_days_before"),
+    /** the framework's validation rules across items (lib/validation/rules.ts), as its file states them */
+    validationRules: json<ValidationRule[]>("validation_rules").notNull().default(sql`'[]'`),
     clonedFromRoundId: integer("cloned_from_round_id").references((): AnySQLiteColumn => rounds.id),
     openedAt: integer("opened_at", { mode: "timestamp_ms" }),
     finalisedAt: integer("finalised_at", { mode: "timestamp_ms" }),

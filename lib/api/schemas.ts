@@ -19,7 +19,8 @@ export const errorBody = z
   })
   .meta({
     id: "Error",
-    description: "Every refusal has this body, with a 4xx (or 5xx) status; some add details (max, seconds, reference …)",
+    description:
+      "Every refusal has this body, with a 4xx (or 5xx) status; some add details (max, seconds, reference …)",
   });
 
 export const roundIdParam = z.coerce.number().int().positive().meta({ description: "A round's id", example: 1 });

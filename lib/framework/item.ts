@@ -126,6 +126,7 @@ export function frameworkToFile(year: number, name: string, tree: FrameworkTree)
         items: i.items.map(itemToFile),
       })),
     })),
+    rules: [],
   };
 }
 

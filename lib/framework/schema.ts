@@ -72,11 +72,20 @@ export const moduleSchema = z.object({
   indicators: z.array(indicatorSchema).min(1),
 });
 
+/** A validation rule across items (lib/validation/rules.ts): `warn` is shown, `block` holds up submitting. */
+export const validationRuleSchema = z.object({
+  code: z.string().trim().min(1).max(20),
+  expr: z.string().trim().min(1).max(500),
+  level: z.enum(["warn", "block"]),
+  message: localized,
+});
+
 export const frameworkFileSchema = z.object({
   year: z.number().int(),
   name: localized,
   total: points,
   modules: z.array(moduleSchema).min(1),
+  rules: z.array(validationRuleSchema).default([]),
 });
 
 export type FrameworkFile = z.output<typeof frameworkFileSchema>;

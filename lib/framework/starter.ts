@@ -9,6 +9,7 @@ export function starterFramework(year: number): FrameworkFile {
     year,
     name: { zh: `${year} 评估指标体系`, en: `${year} indicator framework` },
     total: 100,
+    rules: [],
     modules: [
       {
         code: "A",

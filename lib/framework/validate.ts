@@ -6,6 +6,7 @@
  */
 import type { z } from "zod";
 import { toHundredths, toPoints } from "@/lib/scoring/hundredths";
+import { compileRules } from "@/lib/validation/rules";
 import { type FrameworkFile, type FrameworkItem, frameworkFileSchema, RULES_FOR_TYPE } from "./schema";
 
 export type FrameworkProblem = {
@@ -35,7 +36,8 @@ export type FrameworkProblemKey =
   | "optionValueInvalid"
   | "minAboveMax"
   | "unitNotAllowed"
-  | "unscoredWithPoints";
+  | "unscoredWithPoints"
+  | "ruleInvalid";
 
 export type FrameworkResult = { ok: true; framework: FrameworkFile } | { ok: false; problems: FrameworkProblem[] };
 
@@ -124,6 +126,12 @@ function ruleProblems(fw: FrameworkFile): FrameworkProblem[] {
       }
     }
   }
+  // Validation rules: parsed and type-checked against the items (their problem is named in "rules.problems").
+  const items = fw.modules.flatMap((m) =>
+    m.indicators.flatMap((i) => i.items.map((item) => ({ code: item.code, type: item.type, module: m.code }))),
+  );
+  for (const { code, problem } of compileRules(fw.rules, items).problems)
+    problems.push({ at: code, key: "ruleInvalid", params: { problem: problem.key, ...problem.values } });
   return problems;
 }
 

@@ -59,6 +59,7 @@ describe("message catalogues", () => {
       unexpectedRuleParams: true,
       conflictingValue: true,
       noItems: true,
+      ruleInvalid: true,
     };
     expect(Object.keys(zh.frameworkProblems).sort()).toEqual(Object.keys(problemKeys).sort());
   });

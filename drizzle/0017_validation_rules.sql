@@ -1,0 +1,1 @@
+ALTER TABLE `rounds` ADD `validation_rules` text DEFAULT '[]' NOT NULL;
