@@ -7,6 +7,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { frameworkToFile, type ItemRow, indicatorFromFile, itemFromFile, moduleFromFile } from "@/lib/framework/item";
 import { frameworkRevision } from "@/lib/framework/revision";
 import type { FrameworkFile } from "@/lib/framework/schema";
+import { type CompiledRule, compileRules } from "@/lib/validation/rules";
 import { decideRound, type RoundActor, type RoundRefusal, roleOf } from "@/lib/workflow/round-lifecycle";
 import { appendAudit } from "./audit";
 import type { Db, Tx } from "./client";
@@ -57,6 +58,20 @@ export function loadFrameworkShape(db: Db | Tx, roundId: number, moduleIds?: num
     ind.items.push(row.item);
   }
   return shape;
+}
+
+/**
+ * The round's validation rules, compiled against its items (lib/validation/rules.ts); optionally one module's.
+ * A rule that no longer compiles (it was checked when the framework was saved) is left out rather than trusted.
+ */
+export function roundRules(db: Db | Tx, roundId: number, moduleCode?: string): CompiledRule[] {
+  const round = db.select({ rules: rounds.validationRules }).from(rounds).where(eq(rounds.id, roundId)).get();
+  if (!round?.rules.length) return [];
+  const ruleItems = loadFrameworkShape(db, roundId).flatMap((m) =>
+    m.indicators.flatMap((i) => i.items.map((x) => ({ code: x.code, type: x.answerType, module: m.code }))),
+  );
+  const { rules } = compileRules(round.rules, ruleItems);
+  return moduleCode ? rules.filter((r) => r.module === moduleCode) : rules;
 }
 
 /** Writes a framework file's modules, indicators and items as rows of the round (points in hundredths). */

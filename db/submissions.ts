@@ -17,7 +17,7 @@ import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { type EditRefusal, getSubmission } from "./editing";
 import { listEvidence } from "./evidence";
-import { loadFrameworkShape } from "./framework";
+import { loadFrameworkShape, roundRules } from "./framework";
 import { carryDecisions, changedSinceLastVersion, listAdjustmentsInForce } from "./item-decisions";
 import { notifyStageReviewers } from "./notifications";
 import {
@@ -180,7 +180,7 @@ export function submitModule(
       const moduleItems = shape?.indicators.flatMap((i) => i.items) ?? [];
       const answerRows = submission ? listAnswers(tx, submission.id) : [];
       const evidenceRows = submission ? listEvidence(tx, submission.id) : [];
-      const missing = findMissing(moduleItems, answerRows, evidenceRows);
+      const missing = findMissing(moduleItems, answerRows, evidenceRows, roundRules(tx, roundId, moduleCode));
       if (!submission || missing.length) return { ok: false, reason: "incomplete", missing };
 
       const codeOf = new Map(moduleItems.map((i) => [i.id, i.code]));

@@ -24,7 +24,7 @@ if (result.ok) {
   const { modules } = result.framework;
   const indicators = modules.flatMap((m) => m.indicators);
   console.log(
-    `${file}: valid — ${modules.length} modules, ${indicators.length} indicators, ${indicators.flatMap((i) => i.items).length} items`,
+    `${file}: valid — ${modules.length} modules, ${indicators.length} indicators, ${indicators.flatMap((i) => i.items).length} items, ${result.framework.rules.length} validation rules`,
   );
 } else {
   for (const p of result.problems) console.error(`${p.at}: ${t(p.key, p.params)}`);

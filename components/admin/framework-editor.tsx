@@ -527,7 +527,95 @@ export function FrameworkEditor({
             )}
           </section>
         </div>
+        <RulesSection editable={editable} problems={problems} />
       </div>
     </FormProvider>
+  );
+}
+
+/**
+ * The framework's validation rules (lib/validation/rules.ts): each a condition over item codes, `warn` or
+ * `block`, with the message cities read; checked live with the rest of the framework.
+ */
+function RulesSection({ editable, problems }: { editable: boolean; problems: FrameworkProblem[] }) {
+  const t = useTranslations("frameworkEditor");
+  const tp = useTranslations("frameworkProblems");
+  const { control, register } = useFormContext<Draft>();
+  const rules = useFieldArray({ control, name: "rules" });
+  const values = useWatch({ control, name: "rules" }) ?? [];
+  const input = "block w-full rounded-md border border-slate-300 px-2 py-1 text-sm";
+  return (
+    <section
+      aria-labelledby="rules-heading"
+      className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+    >
+      <h2 id="rules-heading" className="font-semibold">
+        {t("rules")}
+      </h2>
+      <p className="text-sm text-slate-600">{t("rulesHelp")}</p>
+      {rules.fields.length === 0 && <p className="text-sm text-slate-500">{t("noRules")}</p>}
+      <fieldset disabled={!editable} className="space-y-3">
+        {rules.fields.map((field, n) => {
+          const own = problems.filter((p) => p.at === values[n]?.code && p.key === "ruleInvalid");
+          return (
+            <div
+              key={field.id}
+              className="grid gap-2 rounded-md border border-slate-200 p-3 sm:grid-cols-[6rem_1fr_8rem]"
+            >
+              <label className="text-sm">
+                {t("ruleCode")}
+                <input className={input} {...register(`rules.${n}.code`)} />
+              </label>
+              <label className="text-sm">
+                {t("ruleExpr")}
+                <input className={`${input} font-mono`} {...register(`rules.${n}.expr`)} />
+              </label>
+              <label className="text-sm">
+                {t("ruleLevel")}
+                <select className={input} {...register(`rules.${n}.level`)}>
+                  <option value="warn">{t("ruleWarn")}</option>
+                  <option value="block">{t("ruleBlock")}</option>
+                </select>
+              </label>
+              <label className="text-sm sm:col-span-3">
+                {t("ruleMessageZh")}
+                <input className={input} {...register(`rules.${n}.messageZh`)} />
+              </label>
+              <label className="text-sm sm:col-span-3">
+                {t("ruleMessageEn")}
+                <input className={input} {...register(`rules.${n}.messageEn`)} />
+              </label>
+              {own.length > 0 && (
+                <ul className="text-sm text-red-700 sm:col-span-3">
+                  {own.map((p, k) => (
+                    <li key={k}>{tp(p.key, p.params as Record<string, string | number>)}</li>
+                  ))}
+                </ul>
+              )}
+              {editable && (
+                <button
+                  type="button"
+                  className="justify-self-start text-xs text-red-700 hover:underline"
+                  onClick={() => rules.remove(n)}
+                >
+                  {t("removeRule")}
+                </button>
+              )}
+            </div>
+          );
+        })}
+      </fieldset>
+      {editable && (
+        <button
+          type="button"
+          className="text-sm text-brand-700 hover:underline"
+          onClick={() =>
+            rules.append({ code: `R${rules.fields.length + 1}`, expr: "", level: "warn", messageZh: "", messageEn: "" })
+          }
+        >
+          {t("addRule")}
+        </button>
+      )}
+    </section>
   );
 }

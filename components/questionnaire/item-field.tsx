@@ -14,7 +14,15 @@ import { useErrorText } from "../use-error-text";
 import { AnswerInput, answerInputClass as inputClass } from "./answer-input";
 import { EvidencePanel } from "./evidence-panel";
 import { QueryThread } from "./query-thread";
-import type { ClientAdjustment, ClientAnswer, ClientEvidence, ClientItem, ClientQuery, ItemState } from "./types";
+import type {
+  ClientAdjustment,
+  ClientAnswer,
+  ClientEvidence,
+  ClientItem,
+  ClientQuery,
+  ItemState,
+  RuleMessage,
+} from "./types";
 import { type SaveStatus, useAutosave } from "./use-autosave";
 
 type Schema = ReturnType<typeof answerSchemaFor>;
@@ -63,9 +71,12 @@ export function ItemField({
   currentVersion,
   canReply,
   adjustment,
+  ruleMessages,
   onChange,
   onSaved,
 }: {
+  /** validation rules the item's current values (and those of the items it is checked with) break */
+  ruleMessages: RuleMessage[];
   item: ClientItem;
   /** a reviewer's adjustment in force: it is what is scored */
   adjustment: ClientAdjustment | undefined;
@@ -122,7 +133,12 @@ export function ItemField({
       { value, notApplicableReason: notApplicableReason || null },
       unchanged && adjustment ? { adjustedValue: adjustment.value } : undefined,
     );
-    return { answered: value !== null || notApplicable, notApplicable, points: scoreItem(item, scored) };
+    return {
+      value: notApplicable ? null : value,
+      answered: value !== null || notApplicable,
+      notApplicable,
+      points: scoreItem(item, scored),
+    };
   }, [watched, schema, item, adjustment, answer]);
   useEffect(() => {
     if (live) onChange(item.code, live);
@@ -215,6 +231,15 @@ export function ItemField({
         {limits.length > 0 && ` · ${limits.join(" · ")}`}
       </p>
 
+      {ruleMessages.map((r) => (
+        <p
+          key={r.code}
+          data-testid={`rule-${r.code}`}
+          className={`mt-2 rounded-md border px-3 py-2 text-sm ${r.level === "block" ? "border-red-300 bg-red-50 text-red-800" : "border-amber-300 bg-amber-50 text-amber-900"}`}
+        >
+          {t(r.level === "block" ? "ruleBlock" : "ruleWarn", { message: r.message, code: r.code })}
+        </p>
+      ))}
       {adjustment && (
         <div
           role="note"

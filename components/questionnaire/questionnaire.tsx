@@ -5,18 +5,30 @@ import { useLocale, useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useState, useTransition } from "react";
 import { submitModuleAction } from "@/app/actions/questionnaire";
 import type { ModuleStatus } from "@/lib/domain";
+import { pick } from "@/lib/i18n/pick";
 import { formatPoints } from "@/lib/i18n/points";
+import type { MissingEntry as Missing } from "@/lib/questionnaire/missing";
+import { brokenRules, type CompiledRule } from "@/lib/validation/rules";
 import { ProgressBar } from "../ui/progress-bar";
 import { useErrorText } from "../use-error-text";
 import { ItemField } from "./item-field";
-import type { ClientAdjustment, ClientAnswer, ClientEvidence, ClientIndicator, ClientQuery, ItemState } from "./types";
+import type {
+  ClientAdjustment,
+  ClientAnswer,
+  ClientEvidence,
+  ClientIndicator,
+  ClientQuery,
+  ItemState,
+  RuleMessage,
+} from "./types";
 
-type Missing = { itemCode: string; what: "answer" | "evidence" | "confirmation" };
 const MISSING_MESSAGE = {
   answer: "missingAnswer",
   evidence: "missingEvidence",
   confirmation: "missingConfirmation",
 } as const;
+
+const NO_RULES: RuleMessage[] = [];
 
 export function Questionnaire({
   roundId,
@@ -29,6 +41,7 @@ export function Questionnaire({
   editable,
   maySubmit,
   editableItemIds,
+  rules,
   queries,
   adjustments,
   status,
@@ -46,6 +59,8 @@ export function Questionnaire({
   editable: boolean;
   /** only the city's lead submits and replies to queries; a department user fills in and sees who submits */
   maySubmit: boolean;
+  /** the module's validation rules, checked live against what the form holds (lib/validation/rules.ts) */
+  rules: CompiledRule[];
   /** in a returned module, only the queried items; otherwise all */
   editableItemIds: number[] | null;
   queries: Record<number, ClientQuery[]>;
@@ -87,6 +102,19 @@ export function Questionnaire({
   }, [unsaved]);
 
   const items = useMemo(() => indicators.flatMap((i) => i.items), [indicators]);
+  // The rules broken by what the form holds now, shown next to each item they concern.
+  const ruleMessages = useMemo(() => {
+    const values = Object.fromEntries(Object.entries(states).map(([code, s]) => [code, s.value]));
+    const byItem: Record<string, RuleMessage[]> = {};
+    for (const rule of brokenRules(rules, values))
+      for (const code of rule.items)
+        (byItem[code] ??= []).push({
+          code: rule.code,
+          level: rule.level,
+          message: pick(locale, rule.message.zh, rule.message.en),
+        });
+    return byItem;
+  }, [rules, states, locale]);
   const total = items.reduce((sum, item) => sum + (states[item.code]?.points ?? 0), 0);
 
   function submit() {
@@ -158,6 +186,7 @@ export function Questionnaire({
                   queries={queries[item.id] ?? []}
                   currentVersion={version}
                   canReply={editable && returned && maySubmit}
+                  ruleMessages={ruleMessages[item.code] ?? NO_RULES}
                   adjustment={adjustments[item.id]}
                   onChange={onChange}
                   onSaved={onSaved}
@@ -203,12 +232,17 @@ export function Questionnaire({
               {submitError.missing.length > 0 && (
                 <ul className="mt-2 list-inside list-disc space-y-0.5">
                   {submitError.missing.map((m) => (
-                    <li key={`${m.itemCode}-${m.what}`}>
+                    <li key={`${m.itemCode}-${m.what}-${m.what === "rule" ? m.rule.code : ""}`}>
                       <a href={`#item-${m.itemCode}`} className="underline">
-                        {t(MISSING_MESSAGE[m.what], {
-                          code: m.itemCode,
-                          name: items.find((i) => i.code === m.itemCode)?.name ?? "",
-                        })}
+                        {m.what === "rule"
+                          ? t("missingRule", {
+                              code: m.rule.code,
+                              message: pick(locale, m.rule.message.zh, m.rule.message.en),
+                            })
+                          : t(MISSING_MESSAGE[m.what], {
+                              code: m.itemCode,
+                              name: items.find((i) => i.code === m.itemCode)?.name ?? "",
+                            })}
                       </a>
                     </li>
                   ))}

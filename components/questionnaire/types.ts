@@ -39,6 +39,8 @@ export type ClientLibraryFile = {
 
 /** What the questionnaire tracks per item for progress and the live score. */
 export type ItemState = {
+  /** the value as validation rules see it: null when unanswered or not applicable */
+  value: unknown;
   answered: boolean;
   notApplicable: boolean;
   points: number;
@@ -65,3 +67,6 @@ export type ClientAdjustment = {
   decidedAt: string;
   carriedFromVersion: number | null;
 };
+
+/** A validation rule that the item's current values break, as the item shows it. */
+export type RuleMessage = { code: string; level: "warn" | "block"; message: string };

@@ -18,7 +18,8 @@ type Line = {
 };
 type Problem = { row: number; column: string; item: string | null; message: string };
 /** The file as it was previewed: saving sends these very bytes, whatever happened to the file on disk since. */
-type Preview = { name: string; bytes: ArrayBuffer; lines: Line[]; problems: Problem[] };
+type RuleLine = { code: string; level: "warn" | "block"; message: string };
+type Preview = { name: string; bytes: ArrayBuffer; lines: Line[]; problems: Problem[]; rules: RuleLine[] };
 
 const STATUS_STYLE: Record<Line["status"], string> = {
   unchanged: "bg-slate-100 text-slate-700",
@@ -60,7 +61,14 @@ export function WorkbookImport({ roundId, moduleCode }: { roundId: number; modul
     try {
       const bytes = await file.arrayBuffer();
       const { ok, body } = await send(file.name, bytes, false);
-      if (ok) setPreview({ name: file.name, bytes, lines: body.lines as Line[], problems: body.problems as Problem[] });
+      if (ok)
+        setPreview({
+          name: file.name,
+          bytes,
+          lines: body.lines as Line[],
+          problems: body.problems as Problem[],
+          rules: (body.rules as RuleLine[] | undefined) ?? [],
+        });
       else setMessage({ tone: "error", text: String(body.message ?? errorText("uploadFailed")) });
     } catch {
       setMessage({ tone: "error", text: errorText("uploadFailed") ?? "" });
@@ -149,6 +157,15 @@ export function WorkbookImport({ roundId, moduleCode }: { roundId: number; modul
                       ? t("problemItem", { row: p.row, item: p.item, column: p.column, message: p.message })
                       : t("problem", { row: p.row, column: p.column, message: p.message })
                     : t("problemNoRow", { message: p.message })}
+                </li>
+              ))}
+            </ul>
+          )}
+          {preview.rules.length > 0 && (
+            <ul aria-label={t("rulesLabel")} className="space-y-1">
+              {preview.rules.map((r) => (
+                <li key={r.code} className={r.level === "block" ? "text-red-700" : "text-amber-800"}>
+                  {t(r.level === "block" ? "ruleBlock" : "ruleWarn", { code: r.code, message: r.message })}
                 </li>
               ))}
             </ul>

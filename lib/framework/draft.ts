@@ -63,7 +63,17 @@ export type DraftModule = {
   points: string;
   indicators: DraftIndicator[];
 };
-export type Draft = { year: string; nameZh: string; nameEn: string; total: string; modules: DraftModule[] };
+/** A validation rule as the editor holds it (lib/validation/rules.ts). */
+export type DraftRule = { code: string; expr: string; level: "warn" | "block"; messageZh: string; messageEn: string };
+
+export type Draft = {
+  year: string;
+  nameZh: string;
+  nameEn: string;
+  total: string;
+  modules: DraftModule[];
+  rules: DraftRule[];
+};
 
 const text = (n: number | undefined) => (n === undefined ? "" : String(n));
 
@@ -121,6 +131,13 @@ export function fileToDraft(fw: FrameworkFile): Draft {
         proposed: i.proposed,
         items: i.items.map(itemToDraft),
       })),
+    })),
+    rules: fw.rules.map((r) => ({
+      code: r.code,
+      expr: r.expr,
+      level: r.level,
+      messageZh: r.message.zh,
+      messageEn: r.message.en,
     })),
   };
 }
@@ -199,6 +216,12 @@ export function draftToFile(draft: Draft): unknown {
         proposed: i.proposed,
         items: i.items.map(draftItemToFile),
       })),
+    })),
+    rules: (draft.rules ?? []).map((r) => ({
+      code: r.code.trim(),
+      expr: r.expr,
+      level: r.level,
+      message: { zh: r.messageZh, en: r.messageEn },
     })),
   });
 }

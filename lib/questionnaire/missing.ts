@@ -1,12 +1,19 @@
 /** What a submission still lacks before it can be submitted. */
+import { brokenRules, type CompiledRule, ruleValuesOf } from "@/lib/validation/rules";
 import { isAnswered } from "./answer-schema";
 
-/** an answer, evidence, or the city's confirmation of a value copied from last round (db/prefill.ts) */
-export type MissingEntry = { itemCode: string; what: "answer" | "evidence" | "confirmation" };
+/**
+ * an answer, evidence, the city's confirmation of a value copied from last round (db/prefill.ts), or a `block`
+ * validation rule that does not hold (named with its items, the first of which the entry points at)
+ */
+export type MissingEntry =
+  | { itemCode: string; what: "answer" | "evidence" | "confirmation" }
+  | { itemCode: string; what: "rule"; rule: { code: string; message: { zh: string; en: string }; items: string[] } };
 
 /**
- * What a submission still lacks: every required answer, evidence for every answered item that needs it, and the
- * city's confirmation of every value copied from last round that it has not edited.
+ * What a submission still lacks: every required answer, evidence for every answered item that needs it, the
+ * city's confirmation of every value copied from last round that it has not edited, and every `block` rule of
+ * the module that its answers break.
  */
 export function findMissing(
   moduleItems: { id: number; code: string; required: boolean; evidenceRequired: boolean }[],
@@ -17,6 +24,7 @@ export function findMissing(
     prefilledFromRoundId?: number | null;
   }[],
   evidenceRows: { itemId: number }[],
+  rules: readonly CompiledRule[] = [],
 ): MissingEntry[] {
   const byItem = new Map(answerRows.map((a) => [a.itemId, a]));
   const missing: MissingEntry[] = [];
@@ -29,5 +37,18 @@ export function findMissing(
       missing.push({ itemCode: item.code, what: "evidence" });
     }
   }
+  const codeOf = new Map(moduleItems.map((i) => [i.id, i.code]));
+  const values = ruleValuesOf(
+    answerRows.flatMap((a) => (codeOf.has(a.itemId) ? [{ ...a, code: codeOf.get(a.itemId)! }] : [])),
+  );
+  for (const rule of brokenRules(
+    rules.filter((r) => r.level === "block"),
+    values,
+  ))
+    missing.push({
+      itemCode: rule.items[0]!,
+      what: "rule",
+      rule: { code: rule.code, message: rule.message, items: rule.items },
+    });
   return missing;
 }

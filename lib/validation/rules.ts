@@ -206,6 +206,13 @@ export function ruleHolds(rule: CompiledRule, values: RuleValues): boolean | nul
   return result === NOT_APPLICABLE ? null : (result as boolean);
 }
 
+/** The values rules see from stored answers: an answer's value, or null when not applicable. */
+export function ruleValuesOf(
+  answers: { code: string; value: unknown; notApplicableReason: string | null }[],
+): RuleValues {
+  return Object.fromEntries(answers.map((a) => [a.code, a.notApplicableReason ? null : a.value]));
+}
+
 /** The broken rules among these, for these values. */
 export function brokenRules(rules: readonly CompiledRule[], values: RuleValues): CompiledRule[] {
   return rules.filter((r) => ruleHolds(r, values) === false);

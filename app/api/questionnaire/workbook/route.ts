@@ -3,6 +3,7 @@ import contentDisposition from "content-disposition";
 import { NextResponse } from "next/server";
 import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
+import { roundRules } from "@/db/framework";
 import { applyWorkbookImport, loadWorkbookData } from "@/db/questionnaire-workbook";
 import { ActionError, defineRoute, readLimitedBody, refuse } from "@/lib/action";
 import { pick } from "@/lib/i18n/pick";
@@ -16,6 +17,7 @@ import {
   type WorkbookLabels,
   writeQuestionnaireWorkbook,
 } from "@/lib/questionnaire/workbook";
+import { brokenRules, ruleValuesOf } from "@/lib/validation/rules";
 
 const STAFF = { roles: ["city_staff"] } as const;
 /** A module's workbook is tens of kilobytes; a small limit also bounds what a crafted zip can unfold into. */
@@ -145,11 +147,21 @@ export const POST = defineRoute(STAFF, async (request, { user }) => {
       : {}),
   });
   const apply = new URL(request.url).searchParams.get("apply") === "1";
-  if (!apply)
+  if (!apply) {
+    // The module's validation rules on the answers as they would be after the import (shown; submitting checks them).
+    const values = ruleValuesOf([...data.stored].map(([code, a]) => ({ code, ...a })));
+    for (const p of read.proposed) values[p.code] = p.notApplicableReason ? null : p.value;
+    const rules = brokenRules(roundRules(db, roundId, moduleCode), values).map((r) => ({
+      code: r.code,
+      level: r.level,
+      message: pick(locale, r.message.zh, r.message.en),
+    }));
     return NextResponse.json({
       lines: planWorkbookImport(read.proposed, data.stored, data.refusalOf).map(view),
       problems,
+      rules,
     });
+  }
   if (problems.length) throw new ActionError("importHasProblems", 422, { problems, count: problems.length });
   let name = "";
   try {

@@ -17,6 +17,7 @@ import { WorkbookImport } from "@/components/questionnaire/workbook-import";
 import { StatusBadge } from "@/components/status-badge";
 import { assignedItemIds } from "@/db/departments";
 import { libraryFor } from "@/db/evidence-library";
+import { roundRules } from "@/db/framework";
 import { listAdjustmentsInForce, reopenedItemIds } from "@/db/item-decisions";
 import { copyRefusal, previousRoundValues } from "@/db/prefill";
 import { getReturnNote, listCityTimeline, listQueriesForCity } from "@/db/review-feedback";
@@ -153,6 +154,7 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
         };
       }
       states[item.code] = {
+        value: answer?.notApplicableReason ? null : (answer?.value ?? null),
         answered: isAnswered(answer),
         notApplicable: !!answer?.notApplicableReason,
         points: scoreItem(item, valueInForce(item, answer, adjustment)),
@@ -260,6 +262,7 @@ export default async function QuestionnairePage({ params }: { params: Promise<Pa
           editable={editable}
           maySubmit={editable && user.role === "city_staff"}
           editableItemIds={editableItemIds}
+          rules={roundRules(db, round.id, mod.code)}
           queries={queries}
           adjustments={adjustments}
           status={status}
