@@ -1481,6 +1481,21 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
       allow: ["staffA"],
     },
   ],
+  "actions/review#dismissFlagAction": [
+    {
+      target: "a plausibility flag on B1.1 of A's submitted module B (there is none: two cities are no peer group)",
+      input: (f) => ({ submissionId: f.open.submissionId, itemCode: "B1.1", kind: "peer", reason: "属实" }),
+      refuse: {
+        ...REVIEWER_ONLY,
+        otherStageReviewer: {
+          exempt:
+            "reviewers of every stage of the module weigh its flags (lib/auth/policy.ts maySeeFlags); here there is no flag to dismiss",
+        },
+        wrongRole: ["staffA"],
+      },
+      // Who may dismiss a flag that exists is db/plausibility.test.ts's (it needs a peer group of five cities).
+    },
+  ],
   "actions/review#decideItemAction": [
     {
       target: "item B1.1 of A's module B at stage 1",

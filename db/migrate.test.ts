@@ -34,6 +34,7 @@ async function asAnOlderRelease<T>(db: ReturnType<typeof openDatabase>, write: (
     ["users", "department", "text"],
     ["rounds", "reminder_days_before", "integer"],
     ["rounds", "validation_rules", "text NOT NULL DEFAULT '[]'"],
+    ["rounds", "plausibility", "text"],
   ] as const;
   const missing = later.filter(
     ([table, column]) =>

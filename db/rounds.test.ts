@@ -78,6 +78,7 @@ describe("rounds", () => {
         preliminaryResults: false,
         appealDeadline: null,
         reminderDaysBefore: null,
+        plausibility: null,
       }),
     ).toEqual({ ok: true });
     const logged = db.select().from(auditLog).where(eq(auditLog.action, "round.settings_changed")).get()!;

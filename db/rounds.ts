@@ -6,6 +6,7 @@ import "server-only";
 import { and, count, desc, eq } from "drizzle-orm";
 import type { RoundStatus } from "@/lib/domain";
 import { type FrameworkFile } from "@/lib/framework/schema";
+import type { PlausibilitySettings } from "@/lib/review/plausibility";
 import { decideRound, type RoundActor, type RoundRefusal, roleOf } from "@/lib/workflow/round-lifecycle";
 import { appendAudit } from "./audit";
 import { listCities } from "./cities";
@@ -188,6 +189,7 @@ export type RoundSettings = {
   preliminaryResults: boolean;
   appealDeadline: Date | null;
   reminderDaysBefore: number | null;
+  plausibility: PlausibilitySettings | null;
 };
 
 /** Edits a round's name, year, cut-off and deadlines; every change (extensions included) is logged. */
@@ -216,6 +218,7 @@ export function updateRoundSettings(
         preliminaryResults: r.preliminaryResults,
         appealDeadline: r.appealDeadline?.toISOString() ?? null,
         reminderDaysBefore: r.reminderDaysBefore,
+        plausibility: r.plausibility,
       });
       appendAudit(tx, {
         actorId: actor?.id ?? null,

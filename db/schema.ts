@@ -28,6 +28,7 @@ import {
   type VersionSnapshot,
 } from "@/lib/domain";
 import type { AnswerType, EvidenceKind, ItemOption, ScoringRule } from "@/lib/framework/schema";
+import type { PlausibilitySettings } from "@/lib/review/plausibility";
 import type { StoredDetail } from "@/lib/scoring/result-details";
 import type { ValidationRule } from "@/lib/validation/rules";
 
@@ -107,6 +108,8 @@ export const rounds = sqliteTable(
     reminderDaysBefore: integer("reminder_days_before"),
     /** the framework's validation rules across items (lib/validation/rules.ts), as its file states them */
     validationRules: json<ValidationRule[]>("validation_rules").notNull().default(sql`'[]'`),
+    /** thresholds of the plausibility flags (lib/review/plausibility.ts); null: the defaults */
+    plausibility: json<PlausibilitySettings>("plausibility"),
     clonedFromRoundId: integer("cloned_from_round_id").references((): AnySQLiteColumn => rounds.id),
     openedAt: integer("opened_at", { mode: "timestamp_ms" }),
     finalisedAt: integer("finalised_at", { mode: "timestamp_ms" }),
@@ -639,6 +642,26 @@ export const webhookDeliveries = sqliteTable(
     index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
     index("webhook_deliveries_webhook_idx").on(t.webhookId),
   ],
+);
+
+/** A plausibility flag a reviewer dismissed, with the reason (the flag is then shown as dismissed, not counted). */
+export const plausibilityDismissals = sqliteTable(
+  "plausibility_dismissals",
+  {
+    id: integer("id").primaryKey(),
+    submissionId: integer("submission_id")
+      .notNull()
+      .references(() => submissions.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    itemCode: text("item_code").notNull(),
+    kind: text("kind", { enum: ["peer", "previous"] }).notNull(),
+    reason: text("reason").notNull(),
+    dismissedBy: integer("dismissed_by")
+      .notNull()
+      .references(() => users.id),
+    dismissedAt: integer("dismissed_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("plausibility_dismissals_uq").on(t.submissionId, t.version, t.itemCode, t.kind)],
 );
 
 export const results = sqliteTable(

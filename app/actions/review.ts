@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { getItem } from "@/db/framework";
 import { decideItem, withdrawItemDecision } from "@/db/item-decisions";
+import { dismissFlag } from "@/db/plausibility";
 import { replyToQuery } from "@/db/review-feedback";
 import { approveSubmission, bulkApprove, reopenSubmission, returnSubmission } from "@/db/reviews";
 import { ActionError, defineAction, parseWithKeys, refusalStatus, refuse, toErrorKey } from "@/lib/action";
@@ -117,5 +118,21 @@ export const reopenAction = defineAction(
     const result = reopenSubmission(getDb(), user, submissionId, reason);
     if (!result.ok) refuse(result.reason);
     revalidatePath(`/review/submissions/${submissionId}`);
+  },
+);
+
+/** Dismisses a plausibility flag of a submitted version, with the reason (a reviewer of its module or an admin). */
+export const dismissFlagAction = defineAction(
+  z.object({
+    submissionId: z.number().int().positive(),
+    itemCode: z.string().min(1).max(40),
+    kind: z.enum(["peer", "previous"]),
+    reason: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX, { error: "tooLong" }),
+  }),
+  { roles: ["reviewer", "admin"] },
+  (input, { user }) => {
+    const result = dismissFlag(getDb(), user, input);
+    if (!result.ok) refuse(result.reason);
+    revalidatePath(`/review/submissions/${input.submissionId}`);
   },
 );

@@ -37,6 +37,12 @@ export const updateRoundSettingsAction = defineAction(roundSettingsSchema, ADMIN
     preliminaryResults: input.preliminaryResults,
     appealDeadline: endOfDayCst(input.appealDeadline),
     reminderDaysBefore: input.reminderDaysBefore ?? null,
+    plausibility: {
+      zThreshold: input.zThreshold,
+      minPeers: input.minPeers,
+      yoyRise: input.yoyRisePct / 100,
+      yoyFall: input.yoyFallPct / 100,
+    },
   });
   if (!result.ok) refuse(result.reason);
   revalidatePath(`/admin/rounds/${input.roundId}`);

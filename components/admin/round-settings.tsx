@@ -216,6 +216,34 @@ export function RoundSettingsForm({ defaults, canOpen }: { defaults: RoundSettin
         {...register("reminderDaysBefore")}
       />
       <p className="self-end pb-2 text-xs text-slate-500 sm:col-span-2">{t("reminderHelp")}</p>
+      <fieldset className="grid gap-3 rounded-md border border-slate-200 p-3 sm:col-span-3 sm:grid-cols-4">
+        <legend className="px-1 text-sm font-medium text-slate-700">{t("plausibility")}</legend>
+        <TextField
+          label={t("zThreshold")}
+          inputMode="decimal"
+          error={errorText(formState.errors.zThreshold?.message)}
+          {...register("zThreshold")}
+        />
+        <TextField
+          label={t("minPeers")}
+          inputMode="numeric"
+          error={errorText(formState.errors.minPeers?.message)}
+          {...register("minPeers")}
+        />
+        <TextField
+          label={t("yoyRisePct")}
+          inputMode="decimal"
+          error={errorText(formState.errors.yoyRisePct?.message)}
+          {...register("yoyRisePct")}
+        />
+        <TextField
+          label={t("yoyFallPct")}
+          inputMode="decimal"
+          error={errorText(formState.errors.yoyFallPct?.message)}
+          {...register("yoyFallPct")}
+        />
+        <p className="text-xs text-slate-500 sm:col-span-4">{t("plausibilityHelp")}</p>
+      </fieldset>
       <div className="flex items-end gap-2">
         <Button type="submit" disabled={formState.isSubmitting}>
           {t("save")}

@@ -13,7 +13,14 @@ import { StatusBadge } from "../status-badge";
  * The reviewer's queue with selection of clean submissions for bulk approval. The outcome of a bulk approval
  * stays on screen, also when it emptied the queue.
  */
-export function QueueTable({ rows }: { rows: QueueEntry[] }) {
+export function QueueTable({
+  rows,
+  flags,
+}: {
+  rows: QueueEntry[];
+  /** per submission, its plausibility flags nobody dismissed */
+  flags: Record<number, number>;
+}) {
   const t = useTranslations("review");
   const tr = useTranslations("regions");
   const locale = useLocale();
@@ -68,6 +75,7 @@ export function QueueTable({ rows }: { rows: QueueEntry[] }) {
                   t("statusColumn"),
                   t("submittedAt"),
                   t("waiting"),
+                  t("flagsColumn"),
                 ].map((h) => (
                   <th key={h} scope="col" className="px-3 py-2 font-medium">
                     {h}
@@ -114,6 +122,15 @@ export function QueueTable({ rows }: { rows: QueueEntry[] }) {
                         : ""}
                     </td>
                     <td className="px-3 py-2 tabular-nums">{q.daysWaiting}</td>
+                    <td className="px-3 py-2 tabular-nums" data-testid={`flags-${q.submissionId}`}>
+                      {flags[q.submissionId] ? (
+                        <span className="rounded-full bg-amber-100 px-2 py-0.5 text-amber-900">
+                          {t("flagsCount", { count: flags[q.submissionId]! })}
+                        </span>
+                      ) : (
+                        "—"
+                      )}
+                    </td>
                   </tr>
                 );
               })}

@@ -194,6 +194,14 @@ export function maySeeRound(
   return (actor.role === "city_staff" || actor.role === "department_staff") && round.cityInRound;
 }
 
+/**
+ * Plausibility flags of a submitted version (and dismissing one): its module's reviewers and admins, never the
+ * city, which hears of a flag only as the query a reviewer sends.
+ */
+export function maySeeFlags(actor: Actor, sub: SubmissionFacts, assignments: readonly Assignment[]): boolean {
+  return isAdmin(actor) || (sub.version > 0 && assignedToModule(actor, sub.moduleId, assignments));
+}
+
 /** Reminding cities of a deadline (催报), with a preview of who gets it: admins, who run the round. */
 export function maySendReminders(actor: Actor): boolean {
   return isAdmin(actor);

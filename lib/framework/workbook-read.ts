@@ -11,6 +11,7 @@ import {
   Column,
   FRAMEWORK_SHEET,
   ITEMS_SHEET,
+  RULES_SHEET,
   SHEET_COLUMNS,
   UnreadableWorkbookError,
   WorkbookProblem,
@@ -391,6 +392,23 @@ export async function workbookToFramework(bytes: Uint8Array | ArrayBuffer): Prom
     items.push({ indicator: indicatorCode, item });
     itemRows.set(itemCode, [...(itemRows.get(itemCode) ?? []), row]);
   }
+  // The rules sheet is optional (a workbook from before rules, or a framework without any).
+  const ruleRows = new Map<string, number>();
+  const rules: Record<string, unknown>[] = [];
+  const hasRules = workbook.worksheets.some((ws) => ws.name.trim().toLowerCase() === RULES_SHEET.toLowerCase());
+  for (const { row, cells } of (hasRules ? readSheet(workbook, RULES_SHEET, problems) : undefined) ?? []) {
+    const read = new RowReader(RULES_SHEET, row, cells, problems, String(cells.get("code") ?? RULES_SHEET));
+    const code = read.text("code", true);
+    const rule = {
+      code,
+      expr: read.text("expr", true),
+      level: read.text("level", true),
+      message: read.localized("message_zh", "message_en", true),
+    };
+    if (code === undefined) continue;
+    ruleRows.set(code, row);
+    rules.push(rule);
+  }
   for (const mod of modules.values()) mod.requireAll(["module_name_zh", "module_name_en", "module_points"], problems);
   for (const ind of indicators.values())
     ind.requireAll(["indicator_name_zh", "indicator_name_en", "indicator_points"], problems);
@@ -420,6 +438,7 @@ export async function workbookToFramework(bytes: Uint8Array | ArrayBuffer): Prom
           }),
         ),
     })),
+    rules,
   });
   if (result.ok) return result;
 
@@ -438,6 +457,9 @@ export async function workbookToFramework(bytes: Uint8Array | ArrayBuffer): Prom
     ok: false,
     problems: sortProblems(
       result.problems.map((problem) => {
+        // A rule's problem points at its row of the rules sheet.
+        const ruleRow = problem.key === "ruleInvalid" ? ruleRows.get(problem.at) : undefined;
+        if (ruleRow !== undefined) return { ...problem, sheet: RULES_SHEET, row: ruleRow, column: "expr" };
         const { level, row } = place(problem.at, problem.key);
         const field = problem.key === "invalidShape" ? String(problem.params?.field ?? "") : FIELD_OF_KEY[problem.key];
         const column = columnOf(level, field);

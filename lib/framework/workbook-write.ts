@@ -8,7 +8,15 @@ import {
   type ItemOption,
   type ScoringRule,
 } from "./schema";
-import { FRAMEWORK_COLUMNS, FRAMEWORK_SHEET, ITEM_COLUMNS, ITEMS_SHEET, ItemColumn } from "./workbook";
+import {
+  FRAMEWORK_COLUMNS,
+  FRAMEWORK_SHEET,
+  ITEM_COLUMNS,
+  ITEMS_SHEET,
+  type ItemColumn,
+  RULE_COLUMNS,
+  RULES_SHEET,
+} from "./workbook";
 
 const yesNo = (value: boolean) => (value ? "yes" : "no");
 
@@ -97,6 +105,15 @@ export function frameworkToWorkbook(fw: FrameworkFile): ExcelJS.Workbook {
       for (const item of ind.items) items.addRow(itemRow(mod, ind, item));
     }
   }
+  const rules = addSheet(workbook, RULES_SHEET, RULE_COLUMNS);
+  for (const rule of fw.rules)
+    rules.addRow({
+      code: rule.code,
+      expr: rule.expr,
+      level: rule.level,
+      message_zh: rule.message.zh,
+      message_en: rule.message.en,
+    });
   return workbook;
 }
 

@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import type { FrameworkFile } from "./schema";
 import { validateFramework } from "./validate";
-import { FRAMEWORK_SHEET, ITEMS_SHEET, UnreadableWorkbookError, type WorkbookProblem } from "./workbook";
+import { FRAMEWORK_SHEET, ITEMS_SHEET, RULES_SHEET, UnreadableWorkbookError, type WorkbookProblem } from "./workbook";
 import { workbookToFramework } from "./workbook-read";
 import { frameworkToWorkbook } from "./workbook-write";
 
@@ -106,6 +106,25 @@ describe("workbookToFramework", () => {
   it("reads the 2019 workbook back into the same, valid framework", async () => {
     const result = await read(workbook2019().workbook);
     expect(result).toStrictEqual({ ok: true, framework: framework2019 });
+    expect(framework2019.rules.length).toBeGreaterThan(0);
+  });
+
+  it("type-checks the validation rules of its Rules sheet, pointing at the row and column of a wrong one", async () => {
+    const { workbook, cell } = workbook2019();
+    const rules = workbook.getWorksheet(RULES_SHEET)!;
+    cell(3, "expr", rules).value = "G1.3 >= X9.9";
+    expect(await problemsOf(workbook)).toEqual([
+      expect.objectContaining({
+        sheet: RULES_SHEET,
+        row: 3,
+        column: "expr",
+        key: "ruleInvalid",
+        params: { problem: "unknownItem", code: "X9.9" },
+      }),
+    ]);
+    // A workbook without the sheet has no rules.
+    workbook.removeWorksheet(rules.id);
+    expect(await read(workbook)).toMatchObject({ ok: true, framework: { rules: [] } });
   });
 
   it("skips blank rows, keeps Excel's row numbers and takes module and indicator columns from their first row", async () => {

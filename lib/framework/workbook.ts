@@ -19,6 +19,8 @@ import { type FrameworkProblemKey } from "./validate";
 
 export const FRAMEWORK_SHEET = "Framework";
 export const ITEMS_SHEET = "Items";
+/** validation rules (lib/validation/rules.ts), one per row; a workbook without the sheet has none */
+export const RULES_SHEET = "Rules";
 export const XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /** Column header → display width in characters. */
@@ -52,13 +54,16 @@ export const ITEM_COLUMNS = {
   help_zh: 30,
   help_en: 40,
 } as const;
+export const RULE_COLUMNS = { code: 8, expr: 40, level: 8, message_zh: 50, message_en: 60 } as const;
 export type FrameworkColumn = keyof typeof FRAMEWORK_COLUMNS;
+export type RuleColumn = keyof typeof RULE_COLUMNS;
 export type ItemColumn = keyof typeof ITEM_COLUMNS;
-export type Column = FrameworkColumn | ItemColumn;
+export type Column = FrameworkColumn | ItemColumn | RuleColumn;
 
 export const SHEET_COLUMNS: Record<string, readonly Column[]> = {
   [FRAMEWORK_SHEET]: Object.keys(FRAMEWORK_COLUMNS) as FrameworkColumn[],
   [ITEMS_SHEET]: Object.keys(ITEM_COLUMNS) as ItemColumn[],
+  [RULES_SHEET]: Object.keys(RULE_COLUMNS) as RuleColumn[],
 };
 
 export type WorkbookProblemKey =

@@ -41,6 +41,28 @@ export const roundSettingsSchema = z
     preliminaryResults: z.boolean().default(false),
     /** the last day of the correction window (复核申诉); only with preliminary results */
     appealDeadline: optionalDate,
+    /** plausibility flags (lib/review/plausibility.ts): robust z, peers needed, rise and fall in % on last round */
+    zThreshold: z.coerce
+      .number({ error: "notANumber" })
+      .min(1, { error: "outOfRange" })
+      .max(20, { error: "outOfRange" })
+      .default(3.5),
+    minPeers: z.coerce
+      .number({ error: "notANumber" })
+      .int({ error: "notANumber" })
+      .min(2, { error: "outOfRange" })
+      .max(1000, { error: "outOfRange" })
+      .default(5),
+    yoyRisePct: z.coerce
+      .number({ error: "notANumber" })
+      .min(1, { error: "outOfRange" })
+      .max(10000, { error: "outOfRange" })
+      .default(100),
+    yoyFallPct: z.coerce
+      .number({ error: "notANumber" })
+      .min(1, { error: "outOfRange" })
+      .max(100, { error: "outOfRange" })
+      .default(50),
     /** automatic reminders (催报) this many days before the submission deadline; empty for none */
     reminderDaysBefore: z.preprocess(
       (v) => (v === "" || v === null ? undefined : v),

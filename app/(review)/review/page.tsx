@@ -3,6 +3,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { QueueTable } from "@/components/review/queue-table";
 import { Pagination, pageHref } from "@/components/ui/pagination";
 import { getDb } from "@/db/client";
+import { openFlagCounts } from "@/db/plausibility";
 import { listAssignments, listReviewQueue } from "@/db/review-queue";
 import { requireRole } from "@/lib/auth/session";
 import { REGIONS } from "@/lib/domain";
@@ -56,6 +57,7 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
   const moduleCodes = [...new Set(assignments.map((a) => a.moduleCode))];
   const page = pageOf(search.page, rows.length, PER_PAGE);
   const filters = { module: search.module, region: search.region, status: search.status, sort: search.sort };
+  const shown = rows.slice(page.offset, page.offset + page.size);
   const select = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 
   return (
@@ -118,7 +120,15 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
           {t("apply")}
         </button>
       </form>
-      <QueueTable rows={rows.slice(page.offset, page.offset + page.size)} />
+      <QueueTable
+        rows={shown}
+        flags={Object.fromEntries(
+          openFlagCounts(
+            db,
+            shown.map((q) => q.submissionId),
+          ),
+        )}
+      />
       <Pagination page={page} label={t("queuePages")} href={(n) => pageHref("/review", filters, n)} />
       <section aria-labelledby="assignments-heading">
         <h2 id="assignments-heading" className="mb-2 text-lg font-semibold">

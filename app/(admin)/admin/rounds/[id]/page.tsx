@@ -24,6 +24,7 @@ import { ownPublicKey } from "@/lib/config/signing-key";
 import { CITY_TIERS, MODULE_STATUSES, REGIONS } from "@/lib/domain";
 import { pick, roundName } from "@/lib/i18n/pick";
 import { pageOf } from "@/lib/pagination";
+import { DEFAULT_PLAUSIBILITY } from "@/lib/review/plausibility";
 import { toCstDate } from "@/lib/rounds/settings-schema";
 import { mailConfigured } from "@/lib/server/mailer";
 import { fingerprint } from "@/lib/signing/signature";
@@ -114,6 +115,7 @@ export default async function RoundPage({
             preliminaryResults: round.preliminaryResults,
             appealDeadline: toCstDate(round.appealDeadline),
             reminderDaysBefore: round.reminderDaysBefore ?? "",
+            ...plausibilityDefaults(round.plausibility),
           }}
         />
       )}
@@ -355,6 +357,12 @@ export default async function RoundPage({
       </section>
     </div>
   );
+}
+
+/** The plausibility thresholds as the settings form shows them (percentages for the changes on last round). */
+function plausibilityDefaults(stored: Partial<typeof DEFAULT_PLAUSIBILITY> | null) {
+  const p = { ...DEFAULT_PLAUSIBILITY, ...(stored ?? {}) };
+  return { zThreshold: p.zThreshold, minPeers: p.minPeers, yoyRisePct: p.yoyRise * 100, yoyFallPct: p.yoyFall * 100 };
 }
 
 /** 催报: who is reminded of the submission deadline, by hand (after a preview) or automatically, and the record. */

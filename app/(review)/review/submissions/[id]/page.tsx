@@ -5,13 +5,16 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { cache } from "react";
 import { DecisionBar } from "@/components/review/decision-bar";
 import { ItemDecision } from "@/components/review/item-decision";
+import { PlausibilityFlag } from "@/components/review/plausibility-flag";
 import { ReopenForm } from "@/components/review/reopen-form";
 import { StatusBadge } from "@/components/status-badge";
+import { reviewerAssignments } from "@/db/assignments";
 import { getDb } from "@/db/client";
 import { sameFilesElsewhere } from "@/db/evidence-library";
+import { submissionFlags } from "@/db/plausibility";
 import { askedTheSameWay, previousRoundValues } from "@/db/prefill";
 import { getReviewData } from "@/db/review-screen";
-import { isAdmin, maySeeOtherCitiesFiles } from "@/lib/auth/policy";
+import { isAdmin, maySeeFlags, maySeeOtherCitiesFiles } from "@/lib/auth/policy";
 import { requireRole } from "@/lib/auth/session";
 import { localizeItem } from "@/lib/framework/item";
 import { pick } from "@/lib/i18n/pick";
@@ -102,6 +105,35 @@ export default async function ReviewSubmissionPage({
         ?.map((c) => pick(locale, c.nameZh, c.nameEn))
         .join("、")) ||
     null;
+  // Plausibility flags of the version under review, worded with their numbers, each with a drafted query.
+  const tflags = await getTranslations("review.flags");
+  const seesFlags = maySeeFlags(user, sub, reviewerAssignments(db, user));
+  const plausibility = seesFlags ? submissionFlags(db, sub.id) : { flags: [], dismissed: [], peerGroup: null };
+  const num = (x: number) => format.number(x, { maximumFractionDigits: 2 });
+  const flagText = (flag: (typeof plausibility.flags)[number]) => {
+    if (flag.kind === "previous")
+      return tflags(flag.change >= 0 ? "previousRise" : "previousFall", {
+        pct: num(Math.abs(flag.change) * 100),
+        previous: num(flag.previous),
+      });
+    return flag.value >= flag.median
+      ? tflags("peerHigh", {
+          times: flag.ratio === null ? "∞" : num(flag.ratio),
+          median: num(flag.median),
+          peers: flag.peers,
+          min: num(flag.min),
+          max: num(flag.max),
+          z: num(flag.z),
+        })
+      : tflags("peerLow", {
+          pct: num((1 - flag.value / (flag.median || 1)) * 100),
+          median: num(flag.median),
+          peers: flag.peers,
+          min: num(flag.min),
+          max: num(flag.max),
+          z: num(flag.z),
+        });
+  };
   const queriesNow = data.itemReviewRows.filter(
     (r) => r.review.version === sub.version && r.review.stageId === stage?.id && r.review.action === "query",
   ).length;
@@ -394,6 +426,42 @@ export default async function ReviewSubmissionPage({
                 {mine?.review.comment && (
                   <p className="mt-2 text-sm text-slate-700">{t("yourComment", { comment: mine.review.comment })}</p>
                 )}
+                {plausibility.flags
+                  .filter((f) => f.itemCode === item.code)
+                  .map((flag) => {
+                    const dismissal = plausibility.dismissed.find(
+                      (d) => d.itemCode === item.code && d.kind === flag.kind,
+                    );
+                    const unit = pick(locale, item.unitZh ?? "", item.unitEn ?? "");
+                    const explanation = flagText(flag);
+                    return (
+                      <PlausibilityFlag
+                        key={flag.kind}
+                        submissionId={sub.id}
+                        version={sub.version}
+                        itemId={item.id}
+                        itemCode={item.code}
+                        kind={flag.kind}
+                        explanation={explanation}
+                        draft={tflags("draft", {
+                          item: `${item.code} ${pick(locale, item.nameZh, item.nameEn)}`,
+                          value: `${num(flag.value)}${unit}`,
+                          explanation,
+                        })}
+                        canQuery={canAct}
+                        canDismiss={seesFlags}
+                        dismissed={
+                          dismissal
+                            ? tflags("dismissedBy", {
+                                name: dismissal.by,
+                                reason: dismissal.reason,
+                                at: format.dateTime(dismissal.at, { dateStyle: "medium" }),
+                              })
+                            : null
+                        }
+                      />
+                    );
+                  })}
                 {canAct && (
                   <ItemDecision
                     submissionId={sub.id}

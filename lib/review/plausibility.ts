@@ -1,0 +1,122 @@
+/**
+ * Plausibility flags for reviewers (合理性提示): each numeric value of a submitted version is compared with
+ *  - its peers: the values of the same item submitted by cities of the same tier and region in this round, by a
+ *    robust score (the modified z-score on the median and the median absolute deviation, Iglewicz & Hoaglin),
+ *    with the peers' range;
+ *  - the same city's verified value in the round this one was cloned from (the change in %).
+ * Each flag carries the numbers that explain it; the review screen words it and drafts the query to send.
+ */
+
+export type PlausibilitySettings = {
+  /** |modified z| at or above which a value stands out among its peers */
+  zThreshold: number;
+  /** peers needed (other cities of the same tier and region with a value) before comparing */
+  minPeers: number;
+  /** a rise on last round's value at or above this fraction (1 = +100 %) */
+  yoyRise: number;
+  /** a fall at or above this fraction (0.5 = −50 %) */
+  yoyFall: number;
+};
+
+export const DEFAULT_PLAUSIBILITY: PlausibilitySettings = { zThreshold: 3.5, minPeers: 5, yoyRise: 1, yoyFall: 0.5 };
+
+export type PeerFlag = {
+  kind: "peer";
+  itemCode: string;
+  value: number;
+  median: number;
+  /** value ÷ median (null when the median is 0) */
+  ratio: number | null;
+  z: number;
+  peers: number;
+  min: number;
+  max: number;
+};
+export type PreviousFlag = { kind: "previous"; itemCode: string; value: number; previous: number; change: number };
+export type PlausibilityFlag = PeerFlag | PreviousFlag;
+
+/** The median of sorted numbers. */
+function medianOf(sorted: number[]): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The modified z-score of `x` among `values`: 0.6745 (x − median) / MAD. When more than half the values are equal
+ * (MAD = 0) the mean absolute deviation stands in (× 1.2533, as IBM SPSS and Iglewicz & Hoaglin suggest); when
+ * all are equal, any other value is infinitely far.
+ */
+export function modifiedZ(x: number, values: readonly number[]): { z: number; median: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = medianOf(sorted);
+  const deviations = sorted.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
+  const mad = medianOf(deviations);
+  if (mad > 0) return { z: (0.6745 * (x - median)) / mad, median };
+  const meanAd = deviations.reduce((s, d) => s + d, 0) / deviations.length;
+  if (meanAd > 0) return { z: (x - median) / (1.2533 * meanAd), median };
+  return { z: x === median ? 0 : x > median ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY, median };
+}
+
+/** The flag of one value among its peers (the other cities' values), or null when it does not stand out. */
+export function peerFlag(
+  itemCode: string,
+  value: number,
+  peers: readonly number[],
+  settings: PlausibilitySettings,
+): PeerFlag | null {
+  if (peers.length < settings.minPeers) return null;
+  const { z, median } = modifiedZ(value, peers);
+  if (!(Math.abs(z) >= settings.zThreshold)) return null;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const p of peers) {
+    if (p < min) min = p;
+    if (p > max) max = p;
+  }
+  return {
+    kind: "peer",
+    itemCode,
+    value,
+    median,
+    ratio: median === 0 ? null : value / median,
+    z,
+    peers: peers.length,
+    min,
+    max,
+  };
+}
+
+/** The flag of a value against the city's verified value last round, or null when the change is ordinary. */
+export function previousFlag(
+  itemCode: string,
+  value: number,
+  previous: number,
+  settings: PlausibilitySettings,
+): PreviousFlag | null {
+  if (previous === 0) return null; // a change from nothing has no percentage
+  const change = (value - previous) / Math.abs(previous);
+  if (change >= settings.yoyRise || change <= -settings.yoyFall)
+    return { kind: "previous", itemCode, value, previous, change };
+  return null;
+}
+
+/**
+ * The flags of a city's numeric values: `peersOf(code)` gives the other cities' values of that item (same tier and
+ * region), `previousOf(code)` last round's verified value when asked the same way.
+ */
+export function flagValues(
+  values: ReadonlyMap<string, number>,
+  peersOf: (code: string) => readonly number[],
+  previousOf: (code: string) => number | undefined,
+  settings: PlausibilitySettings,
+): PlausibilityFlag[] {
+  const flags: PlausibilityFlag[] = [];
+  for (const [code, value] of values) {
+    const peer = peerFlag(code, value, peersOf(code), settings);
+    if (peer) flags.push(peer);
+    const previous = previousOf(code);
+    const change = previous === undefined ? null : previousFlag(code, value, previous, settings);
+    if (change) flags.push(change);
+  }
+  return flags;
+}
