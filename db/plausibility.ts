@@ -9,14 +9,15 @@ import { maySeeFlags } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import {
   DEFAULT_PLAUSIBILITY,
-  flagValues,
   type PlausibilityFlag,
   type PlausibilitySettings,
+  peerFlagsOfGroup,
+  previousFlag,
 } from "@/lib/review/plausibility";
 import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
-import { askedTheSameWay, previousRoundValues } from "./prefill";
+import { askedTheSameWay, previousRoundValuesOfCities } from "./prefill";
 import { answers, cities, items, plausibilityDismissals, roundCities, rounds, submissions, users } from "./schema";
 
 /** A version is with the reviewers (its values are what was submitted) in these states. */
@@ -27,28 +28,36 @@ export function plausibilitySettings(db: Db, roundId: number): PlausibilitySetti
   return { ...DEFAULT_PLAUSIBILITY, ...(row?.p ?? {}) };
 }
 
-type RoundValues = {
-  /** tier and region of each participating city */
+type RoundFlags = {
+  /** the flags of each submission's current version, when it is with the reviewers */
+  bySubmission: Map<number, PlausibilityFlag[]>;
+  /** tier/region of each participating city */
   groupOf: Map<number, string>;
-  /** per item code, each submitted city's value */
-  byItem: Map<string, Map<number, number>>;
 };
 
-// The index of a round's submitted values, rebuilt when its submissions change (any submission, return or
-// verification updates a submission row): a queue page and a review screen then cost a map lookup.
-const indexCache = new WeakMap<Db, Map<number, { key: string; values: RoundValues }>>();
+// A round's flags, computed at once for every submitted version and kept until its submissions change (any
+// submission, return or verification updates a submission row): a queue page or a review screen is then a lookup.
+const flagCache = new WeakMap<Db, Map<number, { key: string; flags: RoundFlags }>>();
 
-function roundValues(db: Db, roundId: number): RoundValues {
+function roundFlags(db: Db, roundId: number): RoundFlags {
   const state = db
     .select({ n: count(), at: max(submissions.updatedAt) })
     .from(submissions)
     .where(eq(submissions.roundId, roundId))
     .get();
-  const key = `${state?.n ?? 0}:${state?.at?.getTime() ?? 0}`;
-  let perDb = indexCache.get(db);
-  if (!perDb) indexCache.set(db, (perDb = new Map()));
+  const round = db.select({ p: rounds.plausibility }).from(rounds).where(eq(rounds.id, roundId)).get();
+  const key = `${state?.n ?? 0}:${state?.at?.getTime() ?? 0}:${JSON.stringify(round?.p ?? null)}`;
+  let perDb = flagCache.get(db);
+  if (!perDb) flagCache.set(db, (perDb = new Map()));
   const cached = perDb.get(roundId);
-  if (cached?.key === key) return cached.values;
+  if (cached?.key === key) return cached.flags;
+  const flags = computeRoundFlags(db, roundId);
+  perDb.set(roundId, { key, flags });
+  return flags;
+}
+
+function computeRoundFlags(db: Db, roundId: number): RoundFlags {
+  const settings = plausibilitySettings(db, roundId);
   const groupOf = new Map(
     db
       .select({ id: cities.id, tier: cities.tier, region: cities.region })
@@ -59,7 +68,13 @@ function roundValues(db: Db, roundId: number): RoundValues {
       .map((c) => [c.id, `${c.tier}/${c.region}`]),
   );
   const rows = db
-    .select({ cityId: submissions.cityId, code: items.code, value: answers.value })
+    .select({
+      submissionId: submissions.id,
+      cityId: submissions.cityId,
+      code: items.code,
+      unitZh: items.unitZh,
+      value: answers.value,
+    })
     .from(answers)
     .innerJoin(submissions, eq(submissions.id, answers.submissionId))
     .innerJoin(items, eq(items.id, answers.itemId))
@@ -71,29 +86,54 @@ function roundValues(db: Db, roundId: number): RoundValues {
         isNull(answers.notApplicableReason),
       ),
     )
-    .all();
-  const byItem = new Map<string, Map<number, number>>();
+    .all()
+    .filter((r) => typeof r.value === "number" && Number.isFinite(r.value));
+  const bySubmission = new Map<number, PlausibilityFlag[]>();
+  const add = (submissionId: number, flag: PlausibilityFlag) =>
+    bySubmission.set(submissionId, [...(bySubmission.get(submissionId) ?? []), flag]);
+  // Peers: per item and tier/region, every member against the others.
+  const groups = new Map<string, { id: number; value: number }[]>();
   for (const r of rows) {
-    if (typeof r.value !== "number" || !Number.isFinite(r.value)) continue;
-    let m = byItem.get(r.code);
-    if (!m) byItem.set(r.code, (m = new Map()));
-    m.set(r.cityId, r.value);
+    const k = `${r.code}\u0000${groupOf.get(r.cityId)}`;
+    let members = groups.get(k);
+    if (!members) groups.set(k, (members = []));
+    members.push({ id: r.submissionId, value: r.value as number });
   }
-  const values = { groupOf, byItem };
-  perDb.set(roundId, { key, values });
-  return values;
-}
-
-/** The peers' values of an item for a city: the other submitted cities of its tier and region. */
-function peersIn(index: RoundValues, code: string, cityId: number): number[] {
-  const group = index.groupOf.get(cityId);
-  const out: number[] = [];
-  for (const [other, value] of index.byItem.get(code) ?? [])
-    if (other !== cityId && index.groupOf.get(other) === group) out.push(value);
-  return out;
+  for (const [k, members] of groups)
+    for (const [submissionId, flag] of peerFlagsOfGroup(k.split("\u0000")[0]!, members, settings))
+      add(submissionId, flag);
+  // Last round: each city's verified value, when asked the same way.
+  const last = previousRoundValuesOfCities(db, roundId);
+  for (const r of rows) {
+    const previous = last?.byCity.get(r.cityId)?.get(r.code);
+    if (!previous || typeof previous.value !== "number") continue;
+    if (!askedTheSameWay({ answerType: "number", unitZh: r.unitZh }, previous.item)) continue;
+    const flag = previousFlag(r.code, r.value as number, previous.value, settings);
+    if (flag) add(r.submissionId, flag);
+  }
+  return { bySubmission, groupOf };
 }
 
 export type Dismissal = { itemCode: string; kind: "peer" | "previous"; reason: string; by: string; at: Date };
+
+function dismissalsOf(db: Db, subs: { id: number; version: number }[]): Map<number, Dismissal[]> {
+  const out = new Map<number, Dismissal[]>();
+  if (!subs.length) return out;
+  const versionOf = new Map(subs.map((s) => [s.id, s.version]));
+  const rows = db
+    .select({ d: plausibilityDismissals, by: users.name })
+    .from(plausibilityDismissals)
+    .innerJoin(users, eq(users.id, plausibilityDismissals.dismissedBy))
+    .where(inArray(plausibilityDismissals.submissionId, [...versionOf.keys()]))
+    .all();
+  for (const { d, by } of rows) {
+    if (versionOf.get(d.submissionId) !== d.version) continue;
+    const list = out.get(d.submissionId) ?? [];
+    list.push({ itemCode: d.itemCode, kind: d.kind, reason: d.reason, by, at: d.dismissedAt });
+    out.set(d.submissionId, list);
+  }
+  return out;
+}
 
 /**
  * The flags of a submission's current version (none while the city revises a returned module), with the
@@ -106,48 +146,38 @@ export function submissionFlags(
   const sub = db.select().from(submissions).where(eq(submissions.id, submissionId)).get();
   if (!sub || !(SUBMITTED as readonly string[]).includes(sub.status))
     return { flags: [], dismissed: [], peerGroup: null };
-  const index = roundValues(db, sub.roundId);
-  const moduleItems = db
-    .select({ code: items.code, answerType: items.answerType, unitZh: items.unitZh })
-    .from(items)
-    .innerJoin(answers, and(eq(answers.itemId, items.id), eq(answers.submissionId, sub.id)))
-    .all();
-  const own = new Map<string, number>();
-  for (const item of moduleItems) {
-    const value = index.byItem.get(item.code)?.get(sub.cityId);
-    if (value !== undefined) own.set(item.code, value);
-  }
-  const last = previousRoundValues(db, sub.roundId, sub.cityId);
-  const itemOf = new Map(moduleItems.map((i) => [i.code, i]));
-  const flags = flagValues(
-    own,
-    (code) => peersIn(index, code, sub.cityId),
-    (code) => {
-      const previous = last?.values.get(code);
-      const item = itemOf.get(code);
-      return previous && item && askedTheSameWay(item, previous.item) && typeof previous.value === "number"
-        ? previous.value
-        : undefined;
-    },
-    plausibilitySettings(db, sub.roundId),
-  );
-  const dismissed = db
-    .select({ d: plausibilityDismissals, by: users.name })
-    .from(plausibilityDismissals)
-    .innerJoin(users, eq(users.id, plausibilityDismissals.dismissedBy))
-    .where(and(eq(plausibilityDismissals.submissionId, sub.id), eq(plausibilityDismissals.version, sub.version)))
-    .all()
-    .map(({ d, by }) => ({ itemCode: d.itemCode, kind: d.kind, reason: d.reason, by, at: d.dismissedAt }));
-  return { flags, dismissed, peerGroup: index.groupOf.get(sub.cityId) ?? null };
+  const round = roundFlags(db, sub.roundId);
+  return {
+    flags: round.bySubmission.get(sub.id) ?? [],
+    dismissed: dismissalsOf(db, [sub]).get(sub.id) ?? [],
+    peerGroup: round.groupOf.get(sub.cityId) ?? null,
+  };
 }
 
 /** How many flags each submission has that nobody dismissed (the queue's count). */
 export function openFlagCounts(db: Db, submissionIds: number[]): Map<number, number> {
   const out = new Map<number, number>();
-  for (const id of submissionIds) {
-    const { flags, dismissed } = submissionFlags(db, id);
-    const gone = new Set(dismissed.map((d) => `${d.kind}:${d.itemCode}`));
-    out.set(id, flags.filter((f) => !gone.has(`${f.kind}:${f.itemCode}`)).length);
+  const subs = submissionIds.length
+    ? db
+        .select({
+          id: submissions.id,
+          roundId: submissions.roundId,
+          version: submissions.version,
+          status: submissions.status,
+        })
+        .from(submissions)
+        .where(inArray(submissions.id, submissionIds))
+        .all()
+    : [];
+  const dismissed = dismissalsOf(db, subs);
+  const ofRound = new Map<number, RoundFlags>();
+  for (const sub of subs) {
+    if (!ofRound.has(sub.roundId)) ofRound.set(sub.roundId, roundFlags(db, sub.roundId));
+    const flags = (SUBMITTED as readonly string[]).includes(sub.status)
+      ? (ofRound.get(sub.roundId)!.bySubmission.get(sub.id) ?? [])
+      : [];
+    const gone = new Set((dismissed.get(sub.id) ?? []).map((d) => `${d.kind}:${d.itemCode}`));
+    out.set(sub.id, flags.filter((f) => !gone.has(`${f.kind}:${f.itemCode}`)).length);
   }
   return out;
 }

@@ -30,20 +30,37 @@ export function previousRoundValues(
   roundId: number,
   cityId: number,
 ): { sourceRoundId: number; values: Map<string, PreviousValue> } | null {
+  const all = previousRoundValuesOfCities(db, roundId, cityId);
+  return all && { sourceRoundId: all.sourceRoundId, values: all.byCity.get(cityId) ?? new Map() };
+}
+
+/**
+ * The same for every city of the round at once (or one): read in one pass, as plausibility flags need them for
+ * a whole national round. Null when the round was not cloned from a finalised one.
+ */
+export function previousRoundValuesOfCities(
+  db: Db,
+  roundId: number,
+  onlyCityId?: number,
+): { sourceRoundId: number; byCity: Map<number, Map<string, PreviousValue>> } | null {
   const round = getRound(db, roundId);
   const source = round?.clonedFromRoundId ? getRound(db, round.clonedFromRoundId) : null;
-  if (!source || source.status !== "finalised" || !isCityInRound(db, source.id, cityId)) return null;
+  if (!source || source.status !== "finalised") return null;
+  if (onlyCityId !== undefined && !isCityInRound(db, source.id, onlyCityId)) return null;
   const itemOf = new Map(
     loadFrameworkShape(db, source.id).flatMap((m) => m.indicators.flatMap((i) => i.items.map((x) => [x.code, x]))),
   );
-  const values = new Map<string, PreviousValue>();
-  for (const row of listStoredResults(db, source.id, cityId)) {
+  const byCity = new Map<number, Map<string, PreviousValue>>();
+  for (const row of listStoredResults(db, source.id, onlyCityId)) {
     const item = itemOf.get(row.code);
     if (row.level !== "item" || row.notSubmitted || !item) continue;
     const value = item.answerType === "url" ? row.submittedValue : row.verifiedValue;
-    if (value !== null && value !== undefined) values.set(row.code, { value, item });
+    if (value === null || value === undefined) continue;
+    let values = byCity.get(row.cityId);
+    if (!values) byCity.set(row.cityId, (values = new Map()));
+    values.set(row.code, { value, item });
   }
-  return { sourceRoundId: source.id, values };
+  return { sourceRoundId: source.id, byCity };
 }
 
 /** A value of last round with the item as it asked for it then (its type, unit and options). */

@@ -12,6 +12,7 @@ import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";
 import { carryDecisions, decidedItemIds, itemsNeedingDecision, listAdjustmentsInForce } from "./item-decisions";
 import { activeStaffOf, notify, notifyStageReviewers } from "./notifications";
+import { openFlagCounts } from "./plausibility";
 import { movedOn, names, type Refused, reviewContext } from "./review-context";
 import { itemReviews, reviews, submissions, submissionVersions } from "./schema";
 import { enqueueWebhookEvent } from "./webhooks";
@@ -250,7 +251,8 @@ export function bulkApprove(db: Db, user: SessionUser, submissionIds: number[], 
           ),
         )
         .get();
-    if (!sub || flagged) {
+    // A plausibility flag nobody has weighed yet also needs a look before approving.
+    if (!sub || flagged || (openFlagCounts(db, [sub.id]).get(sub.id) ?? 0) > 0) {
       results.push({ submissionId, ok: false, reason: sub ? "notClean" : "notFound" });
       continue;
     }

@@ -92,8 +92,8 @@ export function QueueTable({
                       <input
                         type="checkbox"
                         aria-label={t("selectRow", { name: label })}
-                        disabled={!q.clean}
-                        title={q.clean ? undefined : t("notClean")}
+                        disabled={!q.clean || !!flags[q.submissionId]}
+                        title={q.clean && !flags[q.submissionId] ? undefined : t("notClean")}
                         checked={selected.includes(q.submissionId)}
                         onChange={(e) =>
                           setSelected((s) =>

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PLAUSIBILITY, flagValues, modifiedZ, peerFlag, previousFlag } from "./plausibility";
+import { DEFAULT_PLAUSIBILITY, flagValues, modifiedZ, peerFlag, peerFlagsOfGroup, previousFlag } from "./plausibility";
 
 const settings = DEFAULT_PLAUSIBILITY;
 
@@ -63,5 +63,37 @@ describe("plausibility flags", () => {
       settings,
     );
     expect(flags.map((f) => `${f.kind}:${f.itemCode}`)).toEqual(["peer:B1.1", "previous:B1.2"]);
+  });
+});
+
+describe("peer flags of a whole group", () => {
+  it("gives each member exactly the flag of its value against the others", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 2, maxLength: 40 }),
+        fc.double({ min: 1, max: 6, noNaN: true }),
+        (raw, zThreshold) => {
+          const s = { ...DEFAULT_PLAUSIBILITY, zThreshold, minPeers: 1 };
+          const members = raw.map((value, id) => ({ id, value }));
+          const group = peerFlagsOfGroup("X", members, s);
+          return members.every((m) => {
+            const alone = peerFlag(
+              "X",
+              m.value,
+              members.filter((o) => o.id !== m.id).map((o) => o.value),
+              s,
+            );
+            const batch = group.get(m.id) ?? null;
+            if (alone === null || batch === null) return alone === batch;
+            return (
+              alone.median === batch.median &&
+              alone.min === batch.min &&
+              alone.max === batch.max &&
+              (alone.z === batch.z || Math.abs(alone.z - batch.z) < 1e-9)
+            );
+          });
+        },
+      ),
+    );
   });
 });

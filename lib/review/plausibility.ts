@@ -120,3 +120,92 @@ export function flagValues(
   }
   return flags;
 }
+
+/** The k-th smallest of `a[0..n)` (k from 0), rearranging `a`: Hoare's selection, linear on average. */
+function select(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+function medianOfFirst(a: Float64Array, n: number): number {
+  const upper = select(a, n, n >> 1);
+  if (n % 2) return upper;
+  let lower = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n >> 1; i++) if (a[i]! > lower) lower = a[i]!; // after selection, the lower half precedes k
+  return (lower + upper) / 2;
+}
+
+/**
+ * The peer flags of a whole peer group at once: for each member, its value against all the others — the same
+ * flags as `peerFlag(code, value, othersValues, settings)`, without sorting the group again for every member
+ * (a national round has groups of hundreds of cities).
+ */
+export function peerFlagsOfGroup(
+  itemCode: string,
+  members: readonly { id: number; value: number }[],
+  settings: PlausibilitySettings,
+): Map<number, PeerFlag> {
+  const out = new Map<number, PeerFlag>();
+  const n = members.length - 1; // peers of each member
+  if (n < settings.minPeers || n < 1) return out;
+  const sorted = [...members].sort((a, b) => a.value - b.value);
+  const values = Float64Array.from(sorted, (m) => m.value);
+  const scratch = new Float64Array(n);
+  // The median of the others: the sorted values with one left out.
+  const othersAt = (skip: number, k: number) => values[k < skip ? k : k + 1]!;
+  for (let s = 0; s <= n; s++) {
+    const x = values[s]!;
+    const median = n % 2 ? othersAt(s, n >> 1) : (othersAt(s, (n >> 1) - 1) + othersAt(s, n >> 1)) / 2;
+    let sum = 0;
+    for (let k = 0; k < n; k++) {
+      const d = Math.abs(othersAt(s, k) - median);
+      scratch[k] = d;
+      sum += d;
+    }
+    const mad = medianOfFirst(scratch, n);
+    const meanAd = sum / n;
+    const z =
+      mad > 0
+        ? (0.6745 * (x - median)) / mad
+        : meanAd > 0
+          ? (x - median) / (1.2533 * meanAd)
+          : x === median
+            ? 0
+            : x > median
+              ? Number.POSITIVE_INFINITY
+              : Number.NEGATIVE_INFINITY;
+    if (!(Math.abs(z) >= settings.zThreshold)) continue;
+    out.set(sorted[s]!.id, {
+      kind: "peer",
+      itemCode,
+      value: x,
+      median,
+      ratio: median === 0 ? null : x / median,
+      z,
+      peers: n,
+      min: othersAt(s, 0),
+      max: othersAt(s, n - 1),
+    });
+  }
+  return out;
+}
