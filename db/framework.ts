@@ -159,7 +159,12 @@ export function replaceFramework(
         entityType: "round",
         entityId: roundId,
         roundId,
-        after: { modules: framework.modules.length, items: itemCount, total: framework.total },
+        after: {
+          modules: framework.modules.length,
+          items: itemCount,
+          total: framework.total,
+          rules: framework.rules.map((r) => r.code),
+        },
       });
       return { ok: true as const, revision: frameworkRevision(framework) };
     },

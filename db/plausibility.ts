@@ -4,7 +4,8 @@
  * verified values, and the flags reviewers dismissed with a reason.
  */
 import "server-only";
-import { and, count, eq, inArray, isNull, max } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { and, count, eq, inArray, isNull, max, sql, sum } from "drizzle-orm";
 import { maySeeFlags } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import {
@@ -35,18 +36,33 @@ type RoundFlags = {
   groupOf: Map<number, string>;
 };
 
-// A round's flags, computed at once for every submitted version and kept until its submissions change (any
-// submission, return or verification updates a submission row): a queue page or a review screen is then a lookup.
+// A round's flags, computed at once for every submitted version and kept while the versions with the reviewers,
+// the thresholds and the cities' tiers and regions stay as they were (a city's autosave touches only its draft):
+// a queue page or a review screen is then a lookup.
 const flagCache = new WeakMap<Db, Map<number, { key: string; flags: RoundFlags }>>();
 
 function roundFlags(db: Db, roundId: number): RoundFlags {
   const state = db
-    .select({ n: count(), at: max(submissions.updatedAt) })
+    .select({ n: count(), at: max(submissions.updatedAt), versions: sum(submissions.version) })
     .from(submissions)
-    .where(eq(submissions.roundId, roundId))
+    .where(and(eq(submissions.roundId, roundId), inArray(submissions.status, [...SUBMITTED])))
     .get();
   const round = db.select({ p: rounds.plausibility }).from(rounds).where(eq(rounds.id, roundId)).get();
-  const key = `${state?.n ?? 0}:${state?.at?.getTime() ?? 0}:${JSON.stringify(round?.p ?? null)}`;
+  const groups = db
+    .select({ g: sql<string>`group_concat(${cities.id} || ':' || ${cities.tier} || ${cities.region}, ',')` })
+    .from(roundCities)
+    .innerJoin(cities, eq(cities.id, roundCities.cityId))
+    .where(eq(roundCities.roundId, roundId))
+    .get();
+  const key = [
+    state?.n ?? 0,
+    state?.at?.getTime() ?? 0,
+    state?.versions ?? 0,
+    JSON.stringify(round?.p ?? null),
+    createHash("sha256")
+      .update(groups?.g ?? "")
+      .digest("hex"),
+  ].join(":");
   let perDb = flagCache.get(db);
   if (!perDb) flagCache.set(db, (perDb = new Map()));
   const cached = perDb.get(roundId);
@@ -189,15 +205,17 @@ export function dismissFlag(
   input: { submissionId: number; itemCode: string; kind: "peer" | "previous"; reason: string },
   now = new Date(),
 ): { ok: true } | { ok: false; reason: "notFound" | "alreadyDecided" } {
+  const target = db.select().from(submissions).where(eq(submissions.id, input.submissionId)).get();
+  if (!target || !maySeeFlags(user, target, reviewerAssignments(db, user))) return { ok: false, reason: "notFound" };
+  // The flags first, outside the write lock (computing a national round's takes a second).
+  const flagged = submissionFlags(db, target.id).flags.some(
+    (f) => f.itemCode === input.itemCode && f.kind === input.kind,
+  );
   return db.transaction(
     (tx) => {
       const sub = tx.select().from(submissions).where(eq(submissions.id, input.submissionId)).get();
-      if (!sub || !maySeeFlags(user, sub, reviewerAssignments(tx, user)))
+      if (!sub || !maySeeFlags(user, sub, reviewerAssignments(tx, user)) || !flagged)
         return { ok: false as const, reason: "notFound" as const };
-      const flagged = submissionFlags(db, sub.id).flags.some(
-        (f) => f.itemCode === input.itemCode && f.kind === input.kind,
-      );
-      if (!flagged) return { ok: false as const, reason: "notFound" as const };
       const inserted = tx
         .insert(plausibilityDismissals)
         .values({

@@ -55,10 +55,13 @@ test("a reviewer sees a flag on an outlying value, sends the drafted query, and 
   // The review screen says what stands out, with the numbers, and drafts the query.
   await huaian.getByRole("link", { name: "淮安" }).click();
   const flag = reviewerPage.getByTestId("flag-peer-Q1.1");
-  await expect(flag).toContainText("比同类城市中位数（61.5）低 91.87%（同类 6 个城市，范围 58–65");
+  await expect(flag).toContainText("比同类城市中位数（61.5）低 91.87%（同类 6 个城市，范围 58–65）");
   await flag.getByRole("button", { name: zh("review.flags.draftQuery") }).click();
   const query = flag.getByLabel(zh("review.flags.queryLabel"));
-  await expect(query).toHaveValue(/^请核实Q1\.1 光纤覆盖率：本次填报 5%，比同类城市中位数/);
+  // The draft names the city's own figure, never the other cities' median or range.
+  await expect(query).toHaveValue(
+    "请核实Q1.1 光纤覆盖率：本次填报 5%，明显低于同类城市的一般水平。请说明数据来源和统计口径，如有误请更正。",
+  );
   await query.fill("请核实Q1.1：5% 远低于同类城市（中位数 61.5%），是否把“户”误填为“万户”？");
   await flag.getByRole("button", { name: zh("review.flags.sendQuery") }).click();
   await expect(reviewerPage.getByTestId("decision-Q1.1")).toHaveText(zh("review.decided.query"));

@@ -334,6 +334,16 @@ function sortProblems(problems: WorkbookProblem[]): WorkbookProblem[] {
   );
 }
 
+/** The Rules sheet's column of a shape problem of a rule (its level, message …), else its expression. */
+function columnOfRule(problem: { params?: Record<string, unknown> }): string {
+  const field = String(problem.params?.field ?? "");
+  if (field.endsWith("level")) return "level";
+  if (field.includes("message.zh")) return "message_zh";
+  if (field.includes("message.en")) return "message_en";
+  if (field.endsWith("code")) return "code";
+  return "expr";
+}
+
 /**
  * Reads a workbook written by `frameworkToWorkbook` (and edited in Excel) back into a validated framework,
  * or lists every problem by code, sheet, row and column. Throws UnreadableWorkbookError when the bytes are
@@ -458,8 +468,17 @@ export async function workbookToFramework(bytes: Uint8Array | ArrayBuffer): Prom
     problems: sortProblems(
       result.problems.map((problem) => {
         // A rule's problem points at its row of the rules sheet.
-        const ruleRow = problem.key === "ruleInvalid" ? ruleRows.get(problem.at) : undefined;
-        if (ruleRow !== undefined) return { ...problem, sheet: RULES_SHEET, row: ruleRow, column: "expr" };
+        const ruleRow =
+          !modules.has(problem.at) && !indicators.has(problem.at) && !itemRows.has(problem.at)
+            ? ruleRows.get(problem.at)
+            : undefined;
+        if (ruleRow !== undefined)
+          return {
+            ...problem,
+            sheet: RULES_SHEET,
+            row: ruleRow,
+            column: problem.key === "ruleInvalid" ? "expr" : columnOfRule(problem),
+          };
         const { level, row } = place(problem.at, problem.key);
         const field = problem.key === "invalidShape" ? String(problem.params?.field ?? "") : FIELD_OF_KEY[problem.key];
         const column = columnOf(level, field);

@@ -39,6 +39,14 @@ describe("plausibility flags", () => {
     );
   });
 
+  it("does not flag an ordinary value where most peers report the same (percentages crowding at 100)", () => {
+    const peers = [100, 100, 100, 100, 100, 100, 98, 95];
+    expect(peerFlag("P2.1", 96, peers, settings)).toBeNull();
+    expect(peerFlag("P2.1", 100, peers, settings)).toBeNull();
+    // A value far from them still stands out.
+    expect(peerFlag("P2.1", 40, peers, settings)).toMatchObject({ median: 100 });
+  });
+
   it("flags a rise or fall on last round's verified value past the thresholds", () => {
     expect(previousFlag("B4.1", 48, 10, settings)).toEqual({
       kind: "previous",

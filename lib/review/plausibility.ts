@@ -20,6 +20,16 @@ export type PlausibilitySettings = {
 
 export const DEFAULT_PLAUSIBILITY: PlausibilitySettings = { zThreshold: 3.5, minPeers: 5, yoyRise: 1, yoyFall: 0.5 };
 
+/**
+ * A value also has to differ from the peers' median by this share of it: where most peers report the same value
+ * (percentages crowding at 100), the deviations are tiny and a robust score alone would flag 96 among 100s.
+ */
+export const MIN_RELATIVE_GAP = 0.1;
+
+function farEnough(x: number, median: number): boolean {
+  return median === 0 ? x !== 0 : Math.abs(x - median) >= MIN_RELATIVE_GAP * Math.abs(median);
+}
+
 export type PeerFlag = {
   kind: "peer";
   itemCode: string;
@@ -66,7 +76,7 @@ export function peerFlag(
 ): PeerFlag | null {
   if (peers.length < settings.minPeers) return null;
   const { z, median } = modifiedZ(value, peers);
-  if (!(Math.abs(z) >= settings.zThreshold)) return null;
+  if (!(Math.abs(z) >= settings.zThreshold) || !farEnough(value, median)) return null;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (const p of peers) {
@@ -194,7 +204,7 @@ export function peerFlagsOfGroup(
             : x > median
               ? Number.POSITIVE_INFINITY
               : Number.NEGATIVE_INFINITY;
-    if (!(Math.abs(z) >= settings.zThreshold)) continue;
+    if (!(Math.abs(z) >= settings.zThreshold) || !farEnough(x, median)) continue;
     out.set(sorted[s]!.id, {
       kind: "peer",
       itemCode,

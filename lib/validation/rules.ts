@@ -38,10 +38,10 @@ export type CompiledRule = ValidationRule & { tree: Node; items: string[]; modul
 /** What is wrong with a rule, as a message key of "rules.problems" with its values. */
 export type RuleProblem = { key: string; values?: Record<string, string | number> };
 
-// Item codes (B1.2, Q1.10 …) are not identifiers to jsep: each becomes one before parsing.
+// Item codes (B1.2, Q1.10 …) are not identifiers to jsep: each becomes one of the same length (B1_2) before
+// parsing, so that the position of a syntax error is the position in what the author wrote.
 const CODE = /(?<![\w.])([A-Z][A-Z0-9]*\d*(?:\.\d+)+)(?![\w.])/g;
-const PREFIX = "__item_";
-const toIdentifier = (code: string) => `${PREFIX}${code.replaceAll(".", "_")}`;
+const toIdentifier = (code: string) => code.replaceAll(".", "_");
 
 type Typed = { node: Node; type: "number" | "boolean" };
 
@@ -73,10 +73,7 @@ export function compileRule(
         if (name === "true" || name === "false")
           return { node: { kind: "bool", value: name === "true" }, type: "boolean" };
         const item = byIdentifier.get(name);
-        if (!item) {
-          const code = name.startsWith(PREFIX) ? name.slice(PREFIX.length).replaceAll("_", ".") : name;
-          return { key: "unknownItem", values: { code } };
-        }
+        if (!item) return { key: "unknownItem", values: { code: name.replaceAll("_", ".") } };
         if (item.type !== "number" && item.type !== "boolean") return { key: "itemType", values: { code: item.code } };
         used.add(item);
         return { node: { kind: "item", code: item.code, type: item.type }, type: item.type };

@@ -362,7 +362,8 @@ export default async function RoundPage({
 /** The plausibility thresholds as the settings form shows them (percentages for the changes on last round). */
 function plausibilityDefaults(stored: Partial<typeof DEFAULT_PLAUSIBILITY> | null) {
   const p = { ...DEFAULT_PLAUSIBILITY, ...(stored ?? {}) };
-  return { zThreshold: p.zThreshold, minPeers: p.minPeers, yoyRisePct: p.yoyRise * 100, yoyFallPct: p.yoyFall * 100 };
+  const pct = (x: number) => Math.round(x * 100_000) / 1000; // 0.57 → 57, not 56.99999999999999
+  return { zThreshold: p.zThreshold, minPeers: p.minPeers, yoyRisePct: pct(p.yoyRise), yoyFallPct: pct(p.yoyFall) };
 }
 
 /** 催报: who is reminded of the submission deadline, by hand (after a preview) or automatically, and the record. */

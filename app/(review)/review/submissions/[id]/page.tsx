@@ -116,24 +116,17 @@ export default async function ReviewSubmissionPage({
         pct: num(Math.abs(flag.change) * 100),
         previous: num(flag.previous),
       });
+    const peers = { median: num(flag.median), peers: flag.peers, min: num(flag.min), max: num(flag.max) };
+    if (flag.ratio === null) return tflags("peerZeroMedian", { ...peers, value: num(flag.value) });
     return flag.value >= flag.median
-      ? tflags("peerHigh", {
-          times: flag.ratio === null ? "∞" : num(flag.ratio),
-          median: num(flag.median),
-          peers: flag.peers,
-          min: num(flag.min),
-          max: num(flag.max),
-          z: num(flag.z),
-        })
-      : tflags("peerLow", {
-          pct: num((1 - flag.value / (flag.median || 1)) * 100),
-          median: num(flag.median),
-          peers: flag.peers,
-          min: num(flag.min),
-          max: num(flag.max),
-          z: num(flag.z),
-        });
+      ? tflags("peerHigh", { ...peers, times: num(flag.ratio) })
+      : tflags("peerLow", { ...peers, pct: num((1 - flag.ratio) * 100) });
   };
+  // The query the city reads names its own figures only: the peers' median and range are other cities' data.
+  const draftOf = (flag: (typeof plausibility.flags)[number], item: string, value: string) =>
+    flag.kind === "peer"
+      ? tflags("draftPeer", { item, value, direction: flag.value >= flag.median ? "high" : "low" })
+      : tflags("draft", { item, value, explanation: flagText(flag) });
   const queriesNow = data.itemReviewRows.filter(
     (r) => r.review.version === sub.version && r.review.stageId === stage?.id && r.review.action === "query",
   ).length;
@@ -443,11 +436,11 @@ export default async function ReviewSubmissionPage({
                         itemCode={item.code}
                         kind={flag.kind}
                         explanation={explanation}
-                        draft={tflags("draft", {
-                          item: `${item.code} ${pick(locale, item.nameZh, item.nameEn)}`,
-                          value: `${num(flag.value)}${unit}`,
-                          explanation,
-                        })}
+                        draft={draftOf(
+                          flag,
+                          `${item.code} ${pick(locale, item.nameZh, item.nameEn)}`,
+                          `${num(flag.value)}${unit}`,
+                        )}
                         canQuery={canAct}
                         canDismiss={seesFlags}
                         dismissed={
