@@ -7,6 +7,7 @@ import "server-only";
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { CityTier, Region } from "@/lib/domain";
 import { detailRowsOf } from "@/lib/scoring/result-details";
+import { type RobustnessReport, robustness } from "@/lib/scoring/robustness";
 import {
   groupMeans,
   mean,
@@ -334,4 +335,64 @@ export function getModuleResults(db: Db, roundId: number, cityId: number): Map<s
     .where(and(eq(results.roundId, roundId), eq(results.cityId, cityId), eq(results.level, "module")))
     .all();
   return new Map(rows.map((r) => [r.code, r.points]));
+}
+
+/**
+ * How robust a finalised round's ranking is to the method (lib/scoring/robustness.ts): computed once per
+ * finalisation (the round no longer changes) and kept for a few rounds.
+ */
+const robustnessCache = new WeakMap<Db, Map<string, RobustnessReport>>();
+
+export function getRoundRobustness(db: Db, roundId: number): RobustnessReport | null {
+  const round = db.select().from(rounds).where(eq(rounds.id, roundId)).get();
+  if (!round || round.status !== "finalised") return null;
+  const key = `${round.id}:${round.digest}:${round.finalisedAt?.getTime()}`;
+  let cache = robustnessCache.get(db);
+  if (!cache) robustnessCache.set(db, (cache = new Map()));
+  const known = cache.get(key);
+  if (known) return known;
+  const shape = loadFrameworkShape(db, roundId);
+  const moduleCodes = shape.map((m) => m.code);
+  const indicatorCodes = shape.flatMap((m) => m.indicators.map((i) => i.code));
+  const byCity = new Map<number, { rank: number | null; modules: number[]; indicators: number[] }>();
+  const cityOf = (id: number) => {
+    let city = byCity.get(id);
+    if (!city)
+      byCity.set(
+        id,
+        (city = { rank: null, modules: moduleCodes.map(() => 0), indicators: indicatorCodes.map(() => 0) }),
+      );
+    return city;
+  };
+  for (const r of db
+    .select({
+      cityId: results.cityId,
+      level: results.level,
+      code: results.code,
+      points: results.points,
+      rank: results.rank,
+    })
+    .from(results)
+    .where(eq(results.roundId, roundId))
+    .all()) {
+    const city = cityOf(r.cityId);
+    if (r.level === "total") city.rank = r.rank;
+    else city.modules[moduleCodes.indexOf(r.code)] = r.points;
+  }
+  for (const d of db
+    .select({ cityId: resultDetails.cityId, details: resultDetails.details })
+    .from(resultDetails)
+    .where(eq(resultDetails.roundId, roundId))
+    .all()) {
+    const city = cityOf(d.cityId);
+    for (const [level, code, points] of d.details)
+      if (level === "indicator") city.indicators[indicatorCodes.indexOf(code)] = points;
+  }
+  const report = robustness({
+    cities: [...byCity].map(([id, c]) => ({ id, ...c })),
+    indicatorCodes,
+  });
+  if (cache.size >= 4) cache.delete(cache.keys().next().value!);
+  cache.set(key, report);
+  return report;
 }

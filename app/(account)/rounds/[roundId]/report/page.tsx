@@ -6,7 +6,7 @@ import { cache } from "react";
 import { BarChart } from "@/components/charts/bar-chart";
 import { Pagination, pageHref } from "@/components/ui/pagination";
 import { getDb } from "@/db/client";
-import { getRoundReport } from "@/db/report";
+import { getRoundReport, getRoundRobustness } from "@/db/report";
 import { listFinalisations } from "@/db/signatures";
 import { mayDownloadBundle, mayExportResults, maySeeScorecard } from "@/lib/auth/policy";
 import { requireRole } from "@/lib/auth/session";
@@ -71,6 +71,16 @@ export default async function ReportPage({
   // Band bounds are whole tens of points, but the last one is the round's maximum, which may not be.
   const bound = (hundredths: number) => formatPoints(hundredths, locale, hundredths % 100 === 0 ? 0 : 2);
   const exportable = mayExportResults(user);
+  // How much each rank depends on the module weights and on single indicators (lib/scoring/robustness.ts).
+  const robust = getRoundRobustness(getDb(), round.id);
+  const robustOf = new Map(robust?.cities.map((c) => [c.id, c]) ?? []);
+  const intervalOf = (cityId: number) => {
+    const c = robustOf.get(cityId);
+    return !c ? "—" : c.low === c.high ? String(c.low) : `${c.low}–${c.high}`;
+  };
+  const cityName = new Map(report.ranking.map((r) => [r.cityId, pick(locale, r.nameZh, r.nameEn)]));
+  const leastStable = [...(robust?.cities ?? [])].sort((a, b) => b.width - a.width || a.rank - b.rank).slice(0, 10);
+  const rho = (x: number) => format.number(x, { maximumFractionDigits: 3, minimumFractionDigits: 3 });
   return (
     <article className="space-y-8 print:space-y-6">
       <header className="space-y-1">
@@ -289,6 +299,9 @@ export default async function ReportPage({
                   {t("rank")}
                 </th>
                 <th scope="col" className="px-3 py-2">
+                  {t("rankInterval")}
+                </th>
+                <th scope="col" className="px-3 py-2">
                   {t("city")}
                 </th>
                 <th scope="col" className="px-3 py-2">
@@ -311,6 +324,9 @@ export default async function ReportPage({
               {report.ranking.slice(ranking.offset, ranking.offset + ranking.size).map((r) => (
                 <tr key={r.cityId} className={r.cityId === user.cityId ? "bg-blue-50" : undefined}>
                   <td className="px-3 py-1.5 tabular-nums">{r.rank ?? t("absent")}</td>
+                  <td className="px-3 py-1.5 tabular-nums text-slate-600" data-testid={`interval-${r.cityCode}`}>
+                    {intervalOf(r.cityId)}
+                  </td>
                   <td className="px-3 py-1.5">
                     {maySeeScorecard(user, r.cityId) ? (
                       <Link href={`/rounds/${round.id}/report/cities/${r.cityCode}`} className="hover:underline">
@@ -344,6 +360,65 @@ export default async function ReportPage({
           />
         </div>
       </section>
+      {robust && (
+        <section aria-labelledby="robustness-heading" className="space-y-3">
+          <h2 id="robustness-heading" className="text-lg font-semibold">
+            {t("robustness")}
+          </h2>
+          <p className="max-w-4xl text-sm text-slate-700">
+            {t("robustnessSummary", {
+              draws: robust.draws,
+              spread: robust.spread * 100,
+              mean: rho(robust.rho.mean),
+              min: rho(robust.rho.min),
+            })}
+          </p>
+          <div className="grid gap-4 lg:grid-cols-2">
+            <div>
+              <h3 className="mb-1 text-sm font-semibold">{t("leastStable")}</h3>
+              <table className="min-w-full text-sm" aria-label={t("leastStable")}>
+                <thead className="text-left text-slate-600">
+                  <tr>
+                    <th className="py-1 pr-3">{t("city")}</th>
+                    <th className="py-1 pr-3">{t("rank")}</th>
+                    <th className="py-1">{t("rankInterval")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {leastStable.map((c) => (
+                    <tr key={c.id} className="border-t border-slate-100">
+                      <td className="py-1 pr-3">{cityName.get(c.id)}</td>
+                      <td className="py-1 pr-3 tabular-nums">{c.rank}</td>
+                      <td className="py-1 tabular-nums">{intervalOf(c.id)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <div>
+              <h3 className="mb-1 text-sm font-semibold">{t("withoutIndicator")}</h3>
+              <table className="min-w-full text-sm" aria-label={t("withoutIndicator")}>
+                <thead className="text-left text-slate-600">
+                  <tr>
+                    <th className="py-1 pr-3">{t("indicatorRemoved")}</th>
+                    <th className="py-1 pr-3">{t("spearman")}</th>
+                    <th className="py-1">{t("maxShift")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {robust.withoutIndicator.map((w) => (
+                    <tr key={w.code} className="border-t border-slate-100">
+                      <td className="py-1 pr-3">{w.code}</td>
+                      <td className="py-1 pr-3 tabular-nums">{rho(w.rho)}</td>
+                      <td className="py-1 tabular-nums">{w.maxShift}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        </section>
+      )}
     </article>
   );
 }
