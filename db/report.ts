@@ -6,6 +6,7 @@
 import "server-only";
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { CityTier, Region } from "@/lib/domain";
+import { frameworkImpact, type SourceCity } from "@/lib/scoring/impact";
 import { detailRowsOf } from "@/lib/scoring/result-details";
 import { type RobustnessReport, robustness } from "@/lib/scoring/robustness";
 import {
@@ -18,7 +19,7 @@ import {
   tiersByGaps,
 } from "@/lib/scoring/statistics";
 import type { Db } from "./client";
-import { loadFrameworkShape } from "./framework";
+import { exportFramework, loadFrameworkShape } from "./framework";
 import { listStoredResults } from "./results";
 import {
   answers,
@@ -395,4 +396,47 @@ export function getRoundRobustness(db: Db, roundId: number): RobustnessReport | 
   if (cache.size >= 4) cache.delete(cache.keys().next().value!);
   cache.set(key, report);
   return report;
+}
+
+/**
+ * For a draft round cloned from a finalised one: its (saved) framework applied to that round's verified values
+ * (lib/scoring/impact.ts), with the cities' names; null for any other round.
+ */
+export function getFrameworkImpact(db: Db, roundId: number) {
+  const round = db.select().from(rounds).where(eq(rounds.id, roundId)).get();
+  const source = round?.clonedFromRoundId
+    ? db.select().from(rounds).where(eq(rounds.id, round.clonedFromRoundId)).get()
+    : null;
+  if (!round || round.status !== "draft" || !source || source.status !== "finalised") return null;
+  const sourceItems = new Map(
+    loadFrameworkShape(db, source.id).flatMap((m) =>
+      m.indicators.flatMap((i) =>
+        i.items.map((x) => [x.code, { answerType: x.answerType, unitZh: x.unitZh }] as const),
+      ),
+    ),
+  );
+  const byCity = new Map<number, SourceCity>();
+  const cityOf = (id: number) => {
+    let city = byCity.get(id);
+    if (!city) byCity.set(id, (city = { id, oldTotal: 0, oldRank: null, values: new Map() }));
+    return city;
+  };
+  for (const row of listStoredResults(db, source.id)) {
+    const city = cityOf(row.cityId);
+    if (row.level === "total") {
+      city.oldTotal = row.points;
+      city.oldRank = row.rank ?? null;
+    } else if (row.level === "item" && !row.notSubmitted)
+      city.values.set(row.code, { submitted: row.submittedValue, verified: row.verifiedValue });
+  }
+  const impact = frameworkImpact(exportFramework(db, roundId), sourceItems, [...byCity.values()]);
+  const names = new Map(
+    db
+      .select({ id: cities.id, nameZh: cities.nameZh, nameEn: cities.nameEn })
+      .from(cities)
+      .where(inArray(cities.id, [...byCity.keys()]))
+      .all()
+      .map((c) => [c.id, c]),
+  );
+  return { source, impact, names };
 }
