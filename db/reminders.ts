@@ -109,15 +109,8 @@ export function reminderPreview(
   return { ok: true, preview: { deadline, candidates } };
 }
 
-export type SentReminder = {
-  id: number;
-  candidate: ReminderCandidate;
-  roundZh: string;
-  roundEn: string;
-  roundId: number;
-  deadline: Date;
-  note: string | null;
-};
+/** A reminder written: its row and its city (the e-mails are deliverReminderEmails', from the row). */
+export type SentReminder = { id: number; cityId: number };
 
 /**
  * Writes the reminders (one per lagging city not yet reminded of this deadline and with someone to tell), their
@@ -194,15 +187,7 @@ function recordReminders(
             note: input.note,
           },
         });
-        sent.push({
-          id: row.id,
-          candidate,
-          roundZh: roundName("zh-CN", round),
-          roundEn: roundName("en", round),
-          roundId: input.roundId,
-          deadline,
-          note: input.note,
-        });
+        sent.push({ id: row.id, cityId: candidate.cityId });
       }
       // Chosen cities with nothing to remind of (everything submitted, or not in the round) are not reminded either.
       const listed = new Set(candidates.map((c) => c.cityId));
@@ -354,7 +339,7 @@ export async function sendReminders(
   if (!recorded.ok) return recorded;
   return {
     ok: true,
-    sent: recorded.sent.map((s) => ({ cityId: s.candidate.cityId, id: s.id })),
+    sent: recorded.sent,
     skipped: recorded.skipped,
   };
 }

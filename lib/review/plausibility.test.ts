@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PLAUSIBILITY, flagValues, modifiedZ, peerFlag, peerFlagsOfGroup, previousFlag } from "./plausibility";
+import { DEFAULT_PLAUSIBILITY, modifiedZ, peerFlag, peerFlagsOfGroup, previousFlag } from "./plausibility";
 
 const settings = DEFAULT_PLAUSIBILITY;
 
@@ -58,19 +58,6 @@ describe("plausibility flags", () => {
     expect(previousFlag("B4.1", 4, 10, settings)).toMatchObject({ change: -0.6 });
     expect(previousFlag("B4.1", 15, 10, settings)).toBeNull();
     expect(previousFlag("B4.1", 5, 0, settings)).toBeNull();
-  });
-
-  it("flags a city's values against both", () => {
-    const flags = flagValues(
-      new Map([
-        ["B1.1", 63],
-        ["B1.2", 50],
-      ]),
-      (code) => (code === "B1.1" ? [12, 14, 15, 15, 16, 17, 18] : [48, 50, 52, 49, 51]),
-      (code) => (code === "B1.2" ? 20 : undefined),
-      settings,
-    );
-    expect(flags.map((f) => `${f.kind}:${f.itemCode}`)).toEqual(["peer:B1.1", "previous:B1.2"]);
   });
 });
 

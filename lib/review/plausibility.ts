@@ -110,27 +110,6 @@ export function previousFlag(
   return null;
 }
 
-/**
- * The flags of a city's numeric values: `peersOf(code)` gives the other cities' values of that item (same tier and
- * region), `previousOf(code)` last round's verified value when asked the same way.
- */
-export function flagValues(
-  values: ReadonlyMap<string, number>,
-  peersOf: (code: string) => readonly number[],
-  previousOf: (code: string) => number | undefined,
-  settings: PlausibilitySettings,
-): PlausibilityFlag[] {
-  const flags: PlausibilityFlag[] = [];
-  for (const [code, value] of values) {
-    const peer = peerFlag(code, value, peersOf(code), settings);
-    if (peer) flags.push(peer);
-    const previous = previousOf(code);
-    const change = previous === undefined ? null : previousFlag(code, value, previous, settings);
-    if (change) flags.push(change);
-  }
-  return flags;
-}
-
 /** The k-th smallest of `a[0..n)` (k from 0), rearranging `a`: Hoare's selection, linear on average. */
 function select(a: Float64Array, n: number, k: number): number {
   let lo = 0;
