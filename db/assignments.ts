@@ -3,6 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Actor, Assignment } from "@/lib/auth/policy";
 import { decideRound, type RoundActor, type RoundRefusal, roleOf } from "@/lib/workflow/round-lifecycle";
 import { appendAudit } from "./audit";
+import { isCalibratingModule } from "./calibration";
 import type { Db, Tx } from "./client";
 import { modules, reviewAssignments, reviewStages, rounds, users } from "./schema";
 
@@ -51,7 +52,7 @@ export function listStages(db: Db, roundId: number) {
     .all();
 }
 
-type AssignmentResult = { ok: true } | { ok: false; reason: "notFound" | RoundRefusal };
+type AssignmentResult = { ok: true } | { ok: false; reason: "notFound" | "calibratingModule" | RoundRefusal };
 
 /** The round's lifecycle decides whether its reviewers may change now (not once finalised), and who may. */
 function assignmentRefusal(tx: Tx, actor: RoundActor, roundId: number): AssignmentResult | null {
@@ -87,6 +88,8 @@ export function addAssignment(
         .where(and(eq(users.id, input.reviewerId), eq(users.role, "reviewer"), eq(users.active, true)))
         .get();
       if (!mod || !stage || !reviewer) return { ok: false, reason: "notFound" };
+      // A second reviewer who saw the first review would no longer be blind (db/calibration.ts).
+      if (isCalibratingModule(tx, reviewer.id, mod.id)) return { ok: false, reason: "calibratingModule" };
       const inserted = tx
         .insert(reviewAssignments)
         .values(input)

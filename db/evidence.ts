@@ -4,7 +4,7 @@
  * in the city's library for the round (db/evidence-library.ts).
  */
 import "server-only";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, gte, isNull } from "drizzle-orm";
 import { isInSubmittedVersion, mayDownloadEvidence, mayOpenQuestionnaire } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import { reviewerAssignments } from "./assignments";
@@ -13,7 +13,7 @@ import type { Db, Tx } from "./client";
 import { assigneeOf } from "./departments";
 import { checkEditable, type EditRefusal, openForEdit } from "./editing";
 import { ensureLibraryFile, type LibraryRefusal, mayChooseLibraryFile } from "./evidence-library";
-import { evidence, libraryFiles, submissions, submissionVersions, users } from "./schema";
+import { calibrations, evidence, libraryFiles, submissions, submissionVersions, users } from "./schema";
 
 export type EvidenceEntry = {
   id: number;
@@ -244,6 +244,25 @@ export function getEvidenceForDownload(db: Db, user: SessionUser, evidenceId: nu
     .get();
   const deleted = row.evidence.deletedAt !== null;
   const submitted = isInSubmittedVersion(row.evidence, lastSubmitted?.at ?? null);
+  // Blind second reviewers of a calibrated version submitted after the file was uploaded, which therefore held it.
+  const secondReviewerIds = db
+    .select({ reviewerId: calibrations.reviewerId })
+    .from(calibrations)
+    .innerJoin(
+      submissionVersions,
+      and(
+        eq(submissionVersions.submissionId, calibrations.submissionId),
+        eq(submissionVersions.version, calibrations.version),
+      ),
+    )
+    .where(
+      and(
+        eq(calibrations.submissionId, row.evidence.submissionId),
+        gte(submissionVersions.createdAt, row.evidence.uploadedAt),
+      ),
+    )
+    .all()
+    .map((r) => r.reviewerId);
   const facts = {
     cityId: row.cityId,
     moduleId: row.moduleId,
@@ -251,6 +270,7 @@ export function getEvidenceForDownload(db: Db, user: SessionUser, evidenceId: nu
     assigneeId: assigneeOf(db, row.cityId, row.evidence.itemId),
     deleted,
     submitted,
+    secondReviewerIds,
   };
   return mayDownloadEvidence(user, facts, reviewerAssignments(db, user)) ? row.evidence : null;
 }

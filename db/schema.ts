@@ -664,6 +664,62 @@ export const plausibilityDismissals = sqliteTable(
   (t) => [uniqueIndex("plausibility_dismissals_uq").on(t.submissionId, t.version, t.itemCode, t.kind)],
 );
 
+/**
+ * A blind second review of one submitted version at one stage, for measuring how far reviewers agree (审核一致性校准).
+ * It never changes the submission's workflow or scores: nothing but the calibration pages and the agreement reads it.
+ */
+export const calibrations = sqliteTable(
+  "calibrations",
+  {
+    id: integer("id").primaryKey(),
+    roundId: integer("round_id")
+      .notNull()
+      .references(() => rounds.id, { onDelete: "cascade" }),
+    submissionId: integer("submission_id")
+      .notNull()
+      .references(() => submissions.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    stageId: integer("stage_id")
+      .notNull()
+      .references(() => reviewStages.id, { onDelete: "cascade" }),
+    /** the second reviewer, who is assigned to the module at no stage and so never sees the first review */
+    reviewerId: integer("reviewer_id")
+      .notNull()
+      .references(() => users.id),
+    drawnBy: integer("drawn_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    completedAt: integer("completed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("calibrations_submission_version_stage_uq").on(t.submissionId, t.version, t.stageId),
+    index("calibrations_round_idx").on(t.roundId),
+    index("calibrations_reviewer_idx").on(t.reviewerId),
+  ],
+);
+
+/** The second reviewer's decision on one item of a calibration: the same three as a review's (item_reviews). */
+export const calibrationItems = sqliteTable(
+  "calibration_items",
+  {
+    calibrationId: integer("calibration_id")
+      .notNull()
+      .references(() => calibrations.id, { onDelete: "cascade" }),
+    itemId: integer("item_id")
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    action: text("action", { enum: ["accept", "adjust", "query"] }).notNull(),
+    adjustedValue: json<unknown>("adjusted_value"),
+    comment: text("comment"),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.calibrationId, t.itemId] }),
+    check("calibration_items_reason", sql`${t.action} = 'accept' or length(trim(coalesce(${t.comment}, ''))) > 0`),
+  ],
+);
+
 export const results = sqliteTable(
   "results",
   {

@@ -301,6 +301,7 @@ const REFUSAL_STATUS: Partial<Record<ErrorKey, number>> = {
   notAssigned: 403,
   notYourItem: 403,
   sameReviewerTwice: 403,
+  chooseReviewers: 400,
   wrongPassword: 400,
   frameworkChanged: 412,
   fileTooLarge: 413,

@@ -3,14 +3,14 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { getItem } from "@/db/framework";
 import { decideItem, withdrawItemDecision } from "@/db/item-decisions";
 import { dismissFlag } from "@/db/plausibility";
 import { replyToQuery } from "@/db/review-feedback";
 import { approveSubmission, bulkApprove, reopenSubmission, returnSubmission } from "@/db/reviews";
-import { ActionError, defineAction, parseWithKeys, refusalStatus, refuse, toErrorKey } from "@/lib/action";
+import { ActionError, defineAction, refusalStatus, refuse } from "@/lib/action";
 import { REASON_MAX } from "@/lib/questionnaire/answer-schema";
-import { adjustValueSchemaFor, isAdjustable, itemDecisionSchema } from "@/lib/review/decision-schema";
+import { itemDecisionSchema } from "@/lib/review/decision-schema";
+import { adjustedValueOf } from "./adjusted-value";
 
 const REVIEWER = { roles: ["reviewer"] } as const;
 const ids = { submissionId: z.number().int().positive(), version: z.number().int().positive() };
@@ -19,19 +19,8 @@ export const decideItemAction = defineAction(
   z.object({ ...ids, itemId: z.number().int().positive(), decision: itemDecisionSchema }),
   REVIEWER,
   ({ submissionId, version, itemId, decision }, { user }) => {
-    const db = getDb();
-    let adjustedValue: unknown = null;
-    if (decision.action === "adjust") {
-      const item = getItem(db, itemId);
-      if (!item || !isAdjustable(item)) refuse("notFound");
-      const parsed = parseWithKeys(adjustValueSchemaFor(item), decision.value);
-      if (!parsed.success)
-        throw new ActionError(toErrorKey(parsed.error.issues[0]?.message), 400, {
-          fieldErrors: { value: [toErrorKey(parsed.error.issues[0]?.message)] },
-        });
-      adjustedValue = parsed.data;
-    }
-    const result = decideItem(db, user, {
+    const adjustedValue = adjustedValueOf(itemId, decision);
+    const result = decideItem(getDb(), user, {
       submissionId,
       itemId,
       version,

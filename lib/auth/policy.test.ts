@@ -11,8 +11,11 @@ import {
   mayDownloadLibraryFile,
   mayExportResults,
   mayFillItem,
+  mayCalibrate,
+  mayManageCalibration,
   mayManageDepartments,
   mayOpenQuestionnaire,
+  maySeeCalibration,
   maySeeCity,
   maySeeOtherCitiesFiles,
   maySeeScorecard,
@@ -72,7 +75,7 @@ describe("the authorization policy", () => {
   });
 
   it("serves evidence of submitted versions to reviewers, deleted files to admins only", () => {
-    const ev = { ...submitted, assigneeId: null, deleted: false, submitted: true };
+    const ev = { ...submitted, assigneeId: null, deleted: false, submitted: true, secondReviewerIds: [] };
     expect([admin, staffA, staffB, reviewer, deptA].map((a) => mayDownloadEvidence(a, ev, assigned))).toEqual([
       true,
       true,
@@ -91,6 +94,12 @@ describe("the authorization policy", () => {
       false,
       false,
     ]);
+    // The blind second reviewer of a calibrated version holding the file, not assigned to the module; while not deleted.
+    const other: Actor = { id: 9, role: "reviewer", cityId: null };
+    expect(mayDownloadEvidence(other, ev, [])).toBe(false);
+    expect(mayDownloadEvidence(other, { ...ev, secondReviewerIds: [9] }, [])).toBe(true);
+    expect(mayDownloadEvidence(other, { ...ev, secondReviewerIds: [9], deleted: true }, [])).toBe(false);
+    expect(mayDownloadEvidence({ ...staffB, id: 9 }, { ...ev, secondReviewerIds: [9] }, [])).toBe(false);
     const at = new Date("2026-01-02");
     expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-01"), deletedAt: null }, at)).toBe(true);
     expect(isInSubmittedVersion({ uploadedAt: new Date("2026-01-03"), deletedAt: null }, at)).toBe(false);
@@ -140,5 +149,27 @@ describe("the authorization policy", () => {
     expect(
       [admin, staffA, staffB, reviewer, deptA].map((a) => mayDownloadBundle(a, { kind: "city", cityId: 10 })),
     ).toEqual([true, true, false, false, false]);
+  });
+
+  it("gives a calibration to its second reviewer alone; admins draw and read them", () => {
+    const calibration = { reviewerId: reviewer.id };
+    const second: Actor = { id: 9, role: "reviewer", cityId: null };
+    expect([admin, staffA, reviewer, second, deptA].map(mayManageCalibration)).toEqual([true, false, false, false, false]);
+    expect([admin, staffA, reviewer, second, deptA].map((a) => mayCalibrate(a, calibration))).toEqual([
+      false,
+      false,
+      true,
+      false,
+      false,
+    ]);
+    expect([admin, staffA, reviewer, second, deptA].map((a) => maySeeCalibration(a, calibration))).toEqual([
+      true,
+      false,
+      true,
+      false,
+      false,
+    ]);
+    // an id that happens to equal a reviewer's is not enough: the role must be reviewer
+    expect(mayCalibrate({ ...staffA, id: reviewer.id }, calibration)).toBe(false);
   });
 });

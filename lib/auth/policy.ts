@@ -123,17 +123,20 @@ export type EvidenceFacts = SubmissionFacts & {
   deleted: boolean;
   /** the file was part of a version the city submitted (uploaded before the latest submission and still there) */
   submitted: boolean;
+  /** the blind second reviewers of a calibrated version the file was part of (lib/review/calibration.ts) */
+  secondReviewerIds: readonly number[];
 };
 
 /**
  * An evidence file: the city's lead, and the department user its item is assigned to, while it is not deleted;
- * reviewers of its module only once it was part of
- * a submitted version and not deleted since; deleted files only admins (the audit trail keeps them).
+ * reviewers of its module only once it was part of a submitted version and not deleted since, and the blind second
+ * reviewer of a calibrated version it was part of; deleted files only admins (the audit trail keeps them).
  */
 export function mayDownloadEvidence(actor: Actor, ev: EvidenceFacts, assignments: readonly Assignment[]): boolean {
   if (isAdmin(actor)) return true;
   if (ev.deleted) return false;
   if (mayFillItem(actor, ev.cityId, ev.assigneeId)) return true;
+  if (actor.role === "reviewer" && ev.secondReviewerIds.includes(actor.id)) return true;
   return ev.submitted && maySeeSubmission(actor, ev, assignments);
 }
 
@@ -200,6 +203,24 @@ export function maySeeRound(
  */
 export function maySeeFlags(actor: Actor, sub: SubmissionFacts, assignments: readonly Assignment[]): boolean {
   return isAdmin(actor) || (sub.version > 0 && assignedToModule(actor, sub.moduleId, assignments));
+}
+
+/** Drawing a calibration sample and reading how far reviewers agree (审核一致性校准): admins, who run the round. */
+export function mayManageCalibration(actor: Actor): boolean {
+  return isAdmin(actor);
+}
+
+/**
+ * A blind second review (calibration) of a submitted version: the reviewer it was given to decides its items and sees
+ * the version only, never the first review; admins read both side by side. Nobody else sees it, the first reviewers
+ * included, so that neither review leans on the other.
+ */
+export function mayCalibrate(actor: Actor, calibration: { reviewerId: number }): boolean {
+  return actor.role === "reviewer" && calibration.reviewerId === actor.id;
+}
+
+export function maySeeCalibration(actor: Actor, calibration: { reviewerId: number }): boolean {
+  return isAdmin(actor) || mayCalibrate(actor, calibration);
 }
 
 /** Reminding cities of a deadline (催报), with a preview of who gets it: admins, who run the round. */

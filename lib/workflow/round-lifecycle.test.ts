@@ -54,6 +54,16 @@ const EXPECTED: Record<RoundAction, Record<RoundStatus, RoundDecision>> = {
     open: { ok: true, to: "open" },
     finalised: { ok: false, reason: "roundNotOpen" },
   },
+  draw_calibration: {
+    draft: { ok: false, reason: "roundNotOpen" },
+    open: { ok: true, to: "open" },
+    finalised: { ok: false, reason: "roundNotOpen" },
+  },
+  calibrate: {
+    draft: { ok: false, reason: "roundNotOpen" },
+    open: { ok: true, to: "open" },
+    finalised: { ok: false, reason: "roundNotOpen" },
+  },
 };
 const WHO: Record<RoundAction, Role> = {
   open: "admin",
@@ -66,6 +76,8 @@ const WHO: Record<RoundAction, Role> = {
   file_appeal: "city_staff",
   assign_appeal: "admin",
   decide_appeal: "reviewer",
+  draw_calibration: "admin",
+  calibrate: "reviewer",
 };
 const ready = { cityCount: 3, reason: "更正数据" };
 

@@ -17,7 +17,9 @@ export type RoundAction =
   | "assign_reviewers" // an admin adds or removes a reviewer of a module at a stage
   | "file_appeal" // city staff appeal a decision on an item of a verified module
   | "assign_appeal" // an admin hands a city's appeal to a reviewer
-  | "decide_appeal"; // a reviewer decides a city's appeal against a verified item
+  | "decide_appeal" // a reviewer decides a city's appeal against a verified item
+  | "draw_calibration" // an admin has a sample of submitted versions reviewed blind a second time
+  | "calibrate"; // the second reviewer decides the items of a calibration
 
 type Rule = { roles: Role[]; from: RoundStatus[]; to?: RoundStatus };
 
@@ -32,6 +34,8 @@ const TABLE: Record<RoundAction, Rule> = {
   file_appeal: { roles: ["city_staff"], from: ["open"] },
   assign_appeal: { roles: ["admin"], from: ["open"] },
   decide_appeal: { roles: ["reviewer"], from: ["open"] },
+  draw_calibration: { roles: ["admin"], from: ["open"] },
+  calibrate: { roles: ["reviewer"], from: ["open"] },
 };
 
 /** Every action, in the table's order (its tests walk every cell). */

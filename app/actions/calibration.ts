@@ -1,0 +1,76 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import {
+  type CalibrationDecision,
+  completeCalibration,
+  decideCalibrationItem,
+  drawCalibration,
+  withdrawCalibrationItem,
+} from "@/db/calibration";
+import { getDb } from "@/db/client";
+import { ActionError, defineAction, refusalStatus, refuse } from "@/lib/action";
+import { itemDecisionSchema } from "@/lib/review/decision-schema";
+import { adjustedValueOf } from "./adjusted-value";
+
+const id = z.number().int().positive();
+const REVIEWER = { roles: ["reviewer"] } as const;
+
+/** Has a share of a stage's reviewed versions reviewed blind a second time (审核一致性校准). */
+export const drawCalibrationAction = defineAction(
+  z.object({
+    roundId: id,
+    stageId: id,
+    sharePct: z.number({ error: "notANumber" }).min(1, { error: "sharePct" }).max(100, { error: "sharePct" }),
+    reviewerIds: z.array(id).min(1, { error: "chooseReviewers" }).max(500),
+  }),
+  { roles: ["admin"] },
+  ({ roundId, stageId, sharePct, reviewerIds }, { user }) => {
+    const result = drawCalibration(getDb(), user, { roundId, stageId, share: sharePct / 100, reviewerIds });
+    if (!result.ok) refuse(result.reason);
+    revalidatePath(`/admin/rounds/${roundId}`);
+    return { drawn: result.drawn, unpaired: result.unpaired, candidates: result.candidates };
+  },
+);
+
+export const decideCalibrationItemAction = defineAction(
+  z.object({ calibrationId: id, itemId: id, decision: itemDecisionSchema }),
+  REVIEWER,
+  ({ calibrationId, itemId, decision }, { user }) => {
+    const result = decideCalibrationItem(getDb(), user, {
+      calibrationId,
+      itemId,
+      ...decision,
+      adjustedValue: adjustedValueOf(itemId, decision),
+      comment: decision.comment ?? null,
+    } as { calibrationId: number; itemId: number } & CalibrationDecision);
+    if (!result.ok) refuse(result.reason);
+    revalidatePath(`/review/calibration/${calibrationId}`);
+  },
+);
+
+export const withdrawCalibrationItemAction = defineAction(
+  z.object({ calibrationId: id, itemId: id }),
+  REVIEWER,
+  (input, { user }) => {
+    const result = withdrawCalibrationItem(getDb(), user, input);
+    if (!result.ok) refuse(result.reason);
+    revalidatePath(`/review/calibration/${input.calibrationId}`);
+  },
+);
+
+export const completeCalibrationAction = defineAction(
+  z.object({ calibrationId: id }),
+  REVIEWER,
+  ({ calibrationId }, { user }) => {
+    const result = completeCalibration(getDb(), user, calibrationId);
+    if (!result.ok)
+      throw new ActionError(
+        result.reason,
+        refusalStatus(result.reason),
+        result.itemCodes ? { itemCodes: result.itemCodes } : undefined,
+      );
+    revalidatePath("/review", "layout");
+  },
+);
