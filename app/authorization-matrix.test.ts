@@ -18,6 +18,7 @@ import { saveAnswer } from "@/db/answers";
 import { createApiToken } from "@/db/api-tokens";
 import { fileAppeal } from "@/db/appeals";
 import { listStages } from "@/db/assignments";
+import { decideCalibrationItem, drawCalibration } from "@/db/calibration";
 import { getCityByCode, getCityById, upsertCities } from "@/db/cities";
 import type { Db } from "@/db/client";
 import { loadCityFile, loadFrameworkFile } from "@/db/data-files";
@@ -30,6 +31,7 @@ import { loadWorkbookData } from "@/db/questionnaire-workbook";
 import { approveSubmission, returnSubmission } from "@/db/reviews";
 import { cloneRound, createRound, openRound } from "@/db/rounds";
 import {
+  calibrations,
   itemReviews,
   items,
   libraryFiles,
@@ -200,6 +202,8 @@ type Fixture = {
   workbookG: Uint8Array<ArrayBuffer>;
   /** open round in its correction window: A's module B verified (B4.1 adjusted at stage 1), an open appeal on B4.1 */
   appeals: { roundId: number; submissionId: number; appealId: number; item: (code: string) => number };
+  /** a blind second review of A's module B in the appeals round, given to unassignedReviewer, every item decided */
+  calibrationId: number;
   /** open round: A's module B returned with a query on B2.1 */
   returned: { roundId: number; queryId: number };
   finalisedRoundId: number;
@@ -388,6 +392,28 @@ async function seed(db: Db): Promise<Fixture> {
     .where(eq(rounds.id, appealsId))
     .run();
   const appealId = must(fileAppeal(db, staffA, { itemId: appealsItem("B4.1"), reason: "请复核" }), "appeal B4.1").id;
+  // A blind second review of that version at stage 1, given to the reviewer who reviews no module (the one who can),
+  // with every item decided and not yet completed.
+  const [appealsStage1] = listStages(db, appealsId);
+  must(
+    drawCalibration(db, admin, {
+      roundId: appealsId,
+      stageId: appealsStage1!.id,
+      share: 1,
+      reviewerIds: [users.unassignedReviewer.id],
+    }),
+    "draw calibration",
+  );
+  const calibrationId = db.select().from(calibrations).get()!.id;
+  for (const code of Object.keys(MODULE_B_VALUES))
+    must(
+      decideCalibrationItem(db, users.unassignedReviewer, {
+        calibrationId,
+        itemId: appealsItem(code),
+        action: "accept",
+      }),
+      `calibrate ${code}`,
+    );
 
   // A module returned with a query on B2.1, whose file the city then replaces.
   const returnedId = newRound("矩阵：退回修改");
@@ -491,6 +517,7 @@ async function seed(db: Db): Promise<Fixture> {
     library: { attached: draftFile, loose: looseFile },
     workbookG: await workbookOf(db, staffA, openId, "G"),
     appeals: { roundId: appealsId, submissionId: appealsSubmission, appealId, item: appealsItem },
+    calibrationId,
     returned: { roundId: returnedId, queryId },
     finalisedRoundId: finalisedId,
     next: { roundId: nextId, item: itemOf(nextId) },
@@ -587,6 +614,11 @@ const STAFF_OWN_CITY: Classes = {
     exempt:
       "the input is a framework item shared by every participating city; the city written to is the caller's own, from the session",
   },
+};
+/** A calibration (blind second review): its second reviewer is, by design, a reviewer assigned to the module at no stage. */
+const CALIBRATOR_ONLY: Classes = {
+  ...REVIEWER_ONLY,
+  unassignedReviewer: { exempt: "the calibration's second reviewer reviews the module at no stage: here it is theirs" },
 };
 const OUTSIDER = { outsiderStaff: "staff of a city that does not take part in the round" } as const;
 const PUBLIC = (why: string): Classes => ({
@@ -1479,6 +1511,50 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
       refuse: STAFF_OWN_CITY,
       alsoRefuse: OUTSIDER,
       allow: ["staffA"],
+    },
+  ],
+  "actions/calibration#drawCalibrationAction": [
+    {
+      target: "a sample of the open round's stage 1 for a blind second review",
+      input: (f) => ({
+        roundId: f.open.roundId,
+        stageId: f.open.stage1,
+        sharePct: 100,
+        reviewerIds: [f.users.unassignedReviewer.id],
+      }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
+  ],
+  "actions/calibration#decideCalibrationItemAction": [
+    {
+      target: "item B4.1 of the calibration of A's module B, adjusted to a valid value",
+      input: (f) => ({
+        calibrationId: f.calibrationId,
+        itemId: f.appeals.item("B4.1"),
+        decision: { action: "adjust", value: 45, comment: "校准核减" },
+      }),
+      refuse: CALIBRATOR_ONLY,
+      alsoRefuse: { reviewer1: "the first reviewer of the version: the calibration is not theirs (it is blind)" },
+      allow: ["unassignedReviewer"],
+    },
+  ],
+  "actions/calibration#withdrawCalibrationItemAction": [
+    {
+      target: "the calibration's decision on item B1.1",
+      input: (f) => ({ calibrationId: f.calibrationId, itemId: f.appeals.item("B1.1") }),
+      refuse: CALIBRATOR_ONLY,
+      alsoRefuse: { reviewer1: "the first reviewer of the version: the calibration is not theirs (it is blind)" },
+      allow: ["unassignedReviewer"],
+    },
+  ],
+  "actions/calibration#completeCalibrationAction": [
+    {
+      target: "the calibration of A's module B, every item decided",
+      input: (f) => ({ calibrationId: f.calibrationId }),
+      refuse: CALIBRATOR_ONLY,
+      alsoRefuse: { reviewer1: "the first reviewer of the version: the calibration is not theirs (it is blind)" },
+      allow: ["unassignedReviewer"],
     },
   ],
   "actions/review#dismissFlagAction": [

@@ -265,11 +265,7 @@ export function completeCalibration(
     (tx): { ok: true } | Refused => {
       const open = openCalibration(tx, user, calibrationId);
       if ("ok" in open) return open;
-      const decided = tx
-        .select()
-        .from(calibrationItems)
-        .where(eq(calibrationItems.calibrationId, calibrationId))
-        .all();
+      const decided = tx.select().from(calibrationItems).where(eq(calibrationItems.calibrationId, calibrationId)).all();
       const missing = open.items.filter((i) => !decided.some((d) => d.itemId === i.id)).map((i) => i.code);
       if (missing.length) return { ok: false, reason: "decideAllFirst", itemCodes: missing };
       tx.update(calibrations).set({ completedAt: now }).where(eq(calibrations.id, calibrationId)).run();

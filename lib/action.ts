@@ -109,6 +109,17 @@ export function parseWithKeys<S extends z.ZodType>(schema: S, input: unknown) {
   return schema.safeParse(input, { error: () => "invalidField" });
 }
 
+/**
+ * Parses one field of an action's input whose schema is known only once the data it names is loaded (an adjusted
+ * value, by its item), or refuses with a 400 that names the field.
+ */
+export function parseField<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
+  const parsed = parseWithKeys(schema, value);
+  if (parsed.success) return parsed.data;
+  const key = toErrorKey(parsed.error.issues[0]?.message);
+  throw new ActionError(key, 400, { fieldErrors: { [field]: [key] } });
+}
+
 function fieldErrorsOf(error: z.ZodError) {
   const { formErrors, fieldErrors } = z.flattenError(error);
   const keys = Object.fromEntries(

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getAppealItem } from "@/db/appeal-lists";
 import { assignAppeal, decideAppeal, fileAppeal } from "@/db/appeals";
 import { getDb } from "@/db/client";
-import { ActionError, defineAction, parseWithKeys, refuse, toErrorKey } from "@/lib/action";
+import { defineAction, parseField, refuse } from "@/lib/action";
 import { decideAppealSchema, fileAppealSchema } from "@/lib/review/appeals";
 import { adjustValueSchemaFor, isAdjustable } from "@/lib/review/decision-schema";
 
@@ -27,12 +27,7 @@ export const decideAppealAction = defineAction(decideAppealSchema, { roles: ["re
     // The amended value is checked like an adjustment of the item: of its type and within its limits.
     const item = getAppealItem(db, input.appealId);
     if (!item || !isAdjustable(item)) refuse("notFound");
-    const parsed = parseWithKeys(adjustValueSchemaFor(item), input.value);
-    if (!parsed.success)
-      throw new ActionError(toErrorKey(parsed.error.issues[0]?.message), 400, {
-        fieldErrors: { value: [toErrorKey(parsed.error.issues[0]?.message)] },
-      });
-    amendedValue = parsed.data;
+    amendedValue = parseField(adjustValueSchemaFor(item), input.value, "value");
   }
   const result = decideAppeal(db, user, {
     appealId: input.appealId,

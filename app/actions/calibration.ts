@@ -10,21 +10,17 @@ import {
   withdrawCalibrationItem,
 } from "@/db/calibration";
 import { getDb } from "@/db/client";
-import { ActionError, defineAction, refusalStatus, refuse } from "@/lib/action";
-import { itemDecisionSchema } from "@/lib/review/decision-schema";
-import { adjustedValueOf } from "./adjusted-value";
+import { getItem } from "@/db/framework";
+import { ActionError, defineAction, parseField, refusalStatus, refuse } from "@/lib/action";
+import { drawCalibrationSchema } from "@/lib/review/calibration-schema";
+import { adjustValueSchemaFor, isAdjustable, itemDecisionSchema } from "@/lib/review/decision-schema";
 
 const id = z.number().int().positive();
 const REVIEWER = { roles: ["reviewer"] } as const;
 
 /** Has a share of a stage's reviewed versions reviewed blind a second time (审核一致性校准). */
 export const drawCalibrationAction = defineAction(
-  z.object({
-    roundId: id,
-    stageId: id,
-    sharePct: z.number({ error: "notANumber" }).min(1, { error: "sharePct" }).max(100, { error: "sharePct" }),
-    reviewerIds: z.array(id).min(1, { error: "chooseReviewers" }).max(500),
-  }),
+  drawCalibrationSchema,
   { roles: ["admin"] },
   ({ roundId, stageId, sharePct, reviewerIds }, { user }) => {
     const result = drawCalibration(getDb(), user, { roundId, stageId, share: sharePct / 100, reviewerIds });
@@ -38,11 +34,18 @@ export const decideCalibrationItemAction = defineAction(
   z.object({ calibrationId: id, itemId: id, decision: itemDecisionSchema }),
   REVIEWER,
   ({ calibrationId, itemId, decision }, { user }) => {
+    // The value is checked against the item as a review's adjustment is (app/actions/review.ts), so both read alike.
+    let adjustedValue: unknown = null;
+    if (decision.action === "adjust") {
+      const item = getItem(getDb(), itemId);
+      if (!item || !isAdjustable(item)) refuse("notFound");
+      adjustedValue = parseField(adjustValueSchemaFor(item), decision.value, "value");
+    }
     const result = decideCalibrationItem(getDb(), user, {
       calibrationId,
       itemId,
       ...decision,
-      adjustedValue: adjustedValueOf(itemId, decision),
+      adjustedValue,
       comment: decision.comment ?? null,
     } as { calibrationId: number; itemId: number } & CalibrationDecision);
     if (!result.ok) refuse(result.reason);

@@ -3,14 +3,14 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
+import { getItem } from "@/db/framework";
 import { decideItem, withdrawItemDecision } from "@/db/item-decisions";
 import { dismissFlag } from "@/db/plausibility";
 import { replyToQuery } from "@/db/review-feedback";
 import { approveSubmission, bulkApprove, reopenSubmission, returnSubmission } from "@/db/reviews";
-import { ActionError, defineAction, refusalStatus, refuse } from "@/lib/action";
+import { ActionError, defineAction, parseField, refusalStatus, refuse } from "@/lib/action";
 import { REASON_MAX } from "@/lib/questionnaire/answer-schema";
-import { itemDecisionSchema } from "@/lib/review/decision-schema";
-import { adjustedValueOf } from "./adjusted-value";
+import { adjustValueSchemaFor, isAdjustable, itemDecisionSchema } from "@/lib/review/decision-schema";
 
 const REVIEWER = { roles: ["reviewer"] } as const;
 const ids = { submissionId: z.number().int().positive(), version: z.number().int().positive() };
@@ -19,7 +19,12 @@ export const decideItemAction = defineAction(
   z.object({ ...ids, itemId: z.number().int().positive(), decision: itemDecisionSchema }),
   REVIEWER,
   ({ submissionId, version, itemId, decision }, { user }) => {
-    const adjustedValue = adjustedValueOf(itemId, decision);
+    let adjustedValue: unknown = null;
+    if (decision.action === "adjust") {
+      const item = getItem(getDb(), itemId);
+      if (!item || !isAdjustable(item)) refuse("notFound");
+      adjustedValue = parseField(adjustValueSchemaFor(item), decision.value, "value");
+    }
     const result = decideItem(getDb(), user, {
       submissionId,
       itemId,

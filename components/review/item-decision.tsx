@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
+import { decideCalibrationItemAction, withdrawCalibrationItemAction } from "@/app/actions/calibration";
 import { decideItemAction, withdrawItemDecisionAction } from "@/app/actions/review";
 import type { LocalizedItem } from "@/lib/framework/item";
 import type { ItemOption } from "@/lib/framework/schema";
@@ -17,15 +18,20 @@ export type DecisionItem = Pick<LocalizedItem, "id" | "code" | "name" | "answerT
 
 const field = "block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 
-/** Accept, adjust (a new value and a mandatory reason) or query (a comment the city must answer) one item. */
+/**
+ * Accept, adjust (a new value and a mandatory reason) or query (a comment the city must answer) one item: of the
+ * version under review, or, given `calibrationId`, of a blind calibration review (which the city never sees).
+ */
 export function ItemDecision({
   submissionId,
   version,
+  calibrationId,
   item,
   withdrawable,
 }: {
   submissionId: number;
   version: number;
+  calibrationId?: number;
   item: DecisionItem;
   withdrawable: boolean;
 }) {
@@ -44,7 +50,9 @@ export function ItemDecision({
 
   async function send(decision: ItemDecisionInput) {
     setFormError(undefined);
-    const result = await decideItemAction({ submissionId, version, itemId: item.id, decision });
+    const result = calibrationId
+      ? await decideCalibrationItemAction({ calibrationId, itemId: item.id, decision })
+      : await decideItemAction({ submissionId, version, itemId: item.id, decision });
     if (!result.ok) {
       const valueError = (result.details?.fieldErrors as Record<string, string[]> | undefined)?.value?.[0];
       if (valueError) form.setError("value" as never, { message: valueError });
@@ -58,7 +66,9 @@ export function ItemDecision({
 
   async function withdraw() {
     setFormError(undefined);
-    const result = await withdrawItemDecisionAction({ submissionId, version, itemId: item.id });
+    const result = calibrationId
+      ? await withdrawCalibrationItemAction({ calibrationId, itemId: item.id })
+      : await withdrawItemDecisionAction({ submissionId, version, itemId: item.id });
     if (result.ok) router.refresh();
     else setFormError(result.formError);
   }
@@ -194,7 +204,7 @@ export function ItemDecision({
           )}
           <div>
             <label htmlFor={`${uid}-comment`} className="mb-1 block text-sm font-medium">
-              {mode === "adjust" ? t("adjustReason") : t("queryComment")}
+              {mode === "adjust" ? t("adjustReason") : t(calibrationId ? "queryCommentCalibration" : "queryComment")}
             </label>
             <textarea
               id={`${uid}-comment`}

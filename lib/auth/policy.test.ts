@@ -4,6 +4,7 @@ import {
   actingCityOf,
   isInSubmittedVersion,
   mayActForCity,
+  mayCalibrate,
   mayDecideAppeal,
   mayDecideAtStage,
   mayDownloadBundle,
@@ -11,7 +12,6 @@ import {
   mayDownloadLibraryFile,
   mayExportResults,
   mayFillItem,
-  mayCalibrate,
   mayManageCalibration,
   mayManageDepartments,
   mayOpenQuestionnaire,
@@ -154,7 +154,13 @@ describe("the authorization policy", () => {
   it("gives a calibration to its second reviewer alone; admins draw and read them", () => {
     const calibration = { reviewerId: reviewer.id };
     const second: Actor = { id: 9, role: "reviewer", cityId: null };
-    expect([admin, staffA, reviewer, second, deptA].map(mayManageCalibration)).toEqual([true, false, false, false, false]);
+    expect([admin, staffA, reviewer, second, deptA].map(mayManageCalibration)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect([admin, staffA, reviewer, second, deptA].map((a) => mayCalibrate(a, calibration))).toEqual([
       false,
       false,

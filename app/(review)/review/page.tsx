@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { QueueTable } from "@/components/review/queue-table";
+import { Badge } from "@/components/ui/badge";
 import { Pagination, pageHref } from "@/components/ui/pagination";
+import { listMyCalibrations } from "@/db/calibration";
 import { getDb } from "@/db/client";
 import { openFlagCounts } from "@/db/plausibility";
 import { listAssignments, listReviewQueue } from "@/db/review-queue";
@@ -40,6 +43,8 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
     await getLocale(),
   ];
   const all = listReviewQueue(db, user.id);
+  const calibrations = listMyCalibrations(db, user.id);
+  const tcal = await getTranslations("calibration");
   const assignments = listAssignments(db, user.id);
   const sort = search.sort && search.sort in SORTS ? (search.sort as keyof typeof SORTS) : "waiting";
   const rows = all
@@ -130,6 +135,39 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
         )}
       />
       <Pagination page={page} label={t("queuePages")} href={(n) => pageHref("/review", filters, n)} />
+      {calibrations.length > 0 && (
+        <section
+          id="calibration"
+          aria-labelledby="calibration-heading"
+          className="space-y-2 rounded-xl border border-violet-200 bg-violet-50/40 p-4 text-sm"
+        >
+          <h2 id="calibration-heading" className="text-lg font-semibold">
+            {tcal("queueHeading")}
+          </h2>
+          <p className="text-slate-700">{tcal("queueIntro")}</p>
+          <ul className="divide-y divide-violet-100">
+            {calibrations.map((c) => (
+              <li key={c.id} className="flex flex-wrap items-center gap-3 py-1.5">
+                <span className="font-medium">
+                  {pick(locale, c.cityNameZh, c.cityNameEn)} · {c.moduleCode}{" "}
+                  {pick(locale, c.moduleNameZh, c.moduleNameEn)}
+                </span>
+                <span className="text-slate-600">
+                  {tcal("versionStage", {
+                    version: c.version,
+                    position: c.stagePosition,
+                    name: pick(locale, c.stageNameZh, c.stageNameEn),
+                  })}
+                </span>
+                <Badge tone={c.completedAt ? "green" : "amber"}>{tcal(c.completedAt ? "done" : "pending")}</Badge>
+                <Link href={`/review/calibration/${c.id}`} className="ml-auto text-brand-700 underline">
+                  {tcal(c.completedAt || c.roundStatus !== "open" ? "queueView" : "queueOpen")}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section aria-labelledby="assignments-heading">
         <h2 id="assignments-heading" className="mb-2 text-lg font-semibold">
           {t("assignments")}

@@ -32,6 +32,7 @@ import { isWithCity } from "@/lib/workflow/module-status";
 import { roundAllows } from "@/lib/workflow/round-lifecycle";
 import { isPastDeadline } from "@/lib/workflow/transitions";
 import { adminRound } from "./admin-round";
+import { CalibrationSection } from "./calibration-section";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: (await adminRound(params)).name };
@@ -224,6 +225,7 @@ export default async function RoundPage({
           </ul>
         </section>
       )}
+      <CalibrationSection round={round} />
       <section aria-labelledby="matrix-heading" className="space-y-3">
         <h2 id="matrix-heading" className="text-lg font-semibold">
           {tc("matrix")}

@@ -1,0 +1,121 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import { Controller, useForm } from "react-hook-form";
+import { drawCalibrationAction } from "@/app/actions/calibration";
+import { type DrawCalibrationInput, drawCalibrationSchema } from "@/lib/review/calibration-schema";
+import { Button } from "../ui/button";
+import { useErrorText } from "../use-error-text";
+
+/**
+ * The admin draws a calibration sample: a stage, a share of its reviewed versions, and the reviewers who may do the
+ * blind second reviews (each version goes only to one who does not review its module).
+ */
+export function DrawCalibration({
+  roundId,
+  stages,
+  reviewers,
+}: {
+  roundId: number;
+  stages: { id: number; label: string }[];
+  reviewers: { id: number; name: string }[];
+}) {
+  const t = useTranslations("calibration");
+  const errorText = useErrorText();
+  const router = useRouter();
+  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+  const { register, control, handleSubmit, setError, formState } = useForm<DrawCalibrationInput>({
+    resolver: zodResolver(drawCalibrationSchema),
+    defaultValues: { roundId, stageId: stages[0]?.id, sharePct: 10, reviewerIds: reviewers.map((r) => r.id) },
+  });
+  const onSubmit = handleSubmit(async (values) => {
+    setMessage(undefined);
+    const result = await drawCalibrationAction(values);
+    if (!result.ok) {
+      for (const [field, messages] of Object.entries(result.fieldErrors ?? {}))
+        if (messages[0]) setError(field as keyof DrawCalibrationInput, { message: messages[0] });
+      if (result.formError) setMessage({ ok: false, text: errorText(result.formError) ?? "" });
+      return;
+    }
+    const { drawn, candidates, unpaired } = result.data;
+    setMessage({
+      ok: true,
+      text: t("drawn", { drawn, candidates }) + (unpaired ? t("unpaired", { count: unpaired }) : ""),
+    });
+    router.refresh();
+  });
+  const field = "block rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
+  const errors = formState.errors;
+
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label={t("draw")} className="space-y-3">
+      <div className="flex flex-wrap items-start gap-4">
+        <div>
+          <label htmlFor="calibration-stage" className="mb-1 block font-medium text-slate-700">
+            {t("stage")}
+          </label>
+          <select id="calibration-stage" className={field} {...register("stageId")}>
+            {stages.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+          {errors.stageId?.message && <p className="mt-1 text-red-700">{errorText(errors.stageId.message)}</p>}
+        </div>
+        <div>
+          <label htmlFor="calibration-share" className="mb-1 block font-medium text-slate-700">
+            {t("share")}
+          </label>
+          <input
+            id="calibration-share"
+            inputMode="numeric"
+            className={`${field} w-24`}
+            aria-invalid={errors.sharePct ? true : undefined}
+            {...register("sharePct")}
+          />
+          {errors.sharePct?.message && <p className="mt-1 text-red-700">{errorText(errors.sharePct.message)}</p>}
+        </div>
+      </div>
+      <fieldset>
+        <legend className="mb-1 font-medium text-slate-700">{t("reviewers")}</legend>
+        <p className="mb-1 text-xs text-slate-600">{t("reviewersHint")}</p>
+        <Controller
+          control={control}
+          name="reviewerIds"
+          render={({ field: f }) => {
+            const chosen = (f.value ?? []).map(Number);
+            return (
+              <div className="flex flex-wrap gap-x-4 gap-y-1">
+                {reviewers.map((r) => (
+                  <label key={r.id} className="flex items-center gap-1.5">
+                    <input
+                      type="checkbox"
+                      checked={chosen.includes(r.id)}
+                      onChange={(e) =>
+                        f.onChange(e.target.checked ? [...chosen, r.id] : chosen.filter((x) => x !== r.id))
+                      }
+                    />
+                    {r.name}
+                  </label>
+                ))}
+              </div>
+            );
+          }}
+        />
+        {errors.reviewerIds?.message && <p className="mt-1 text-red-700">{errorText(errors.reviewerIds.message)}</p>}
+      </fieldset>
+      <Button type="submit" disabled={formState.isSubmitting}>
+        {formState.isSubmitting ? t("drawing") : t("draw")}
+      </Button>
+      {message && (
+        <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-emerald-700" : "text-red-700"}>
+          {message.text}
+        </p>
+      )}
+    </form>
+  );
+}
