@@ -12,17 +12,19 @@ export function CompleteCalibration({
   calibrationId,
   decided,
   total,
+  missing,
 }: {
   calibrationId: number;
   decided: number;
   total: number;
+  /** the codes of the items not decided yet */
+  missing: string[];
 }) {
   const t = useTranslations("calibration");
   const errorText = useErrorText();
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string>();
-  const [missing, setMissing] = useState<string[]>([]);
   const [pending, start] = useTransition();
 
   const complete = () =>
@@ -31,10 +33,7 @@ export function CompleteCalibration({
       const result = await completeCalibrationAction({ calibrationId });
       setConfirming(false);
       if (result.ok) router.refresh();
-      else {
-        setError(result.formError);
-        setMissing((result.details?.itemCodes as string[] | undefined) ?? []);
-      }
+      else setError(result.formError);
     });
 
   return (
@@ -42,6 +41,11 @@ export function CompleteCalibration({
       <p className="font-medium" data-testid="calibration-progress">
         {t("decidedCount", { decided, total })}
       </p>
+      {missing.length > 0 && (
+        <p className="mt-1 text-slate-600" data-testid="calibration-missing">
+          {t("missing", { items: missing.join("、") })}
+        </p>
+      )}
       <button
         type="button"
         disabled={pending}
@@ -53,7 +57,6 @@ export function CompleteCalibration({
       {error && (
         <p role="alert" className="mt-2 text-red-700">
           {errorText(error)}
-          {missing.length > 0 && <span className="block">{t("missing", { items: missing.join("、") })}</span>}
         </p>
       )}
       <ConfirmDialog

@@ -29,7 +29,7 @@ export function DrawCalibration({
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const { register, control, handleSubmit, setError, formState } = useForm<DrawCalibrationInput>({
     resolver: zodResolver(drawCalibrationSchema),
-    defaultValues: { roundId, stageId: stages[0]?.id, sharePct: 10, reviewerIds: reviewers.map((r) => r.id) },
+    defaultValues: { roundId, stageId: stages[0]?.id, sharePct: 10, reviewerIds: [] },
   });
   const onSubmit = handleSubmit(async (values) => {
     setMessage(undefined);

@@ -200,9 +200,12 @@ export default async function CalibrationPage({ params }: { params: Promise<Para
         <aside className="space-y-4 lg:sticky lg:top-4 lg:self-start">
           {editable ? (
             <CompleteCalibration
+              // a new count of decisions starts it afresh: a refusal shown before is no longer true
+              key={data.decisions.length}
               calibrationId={calibration.id}
               decided={data.decisions.length}
               total={data.items.length}
+              missing={data.items.filter((i) => !data.decisions.some((d) => d.itemId === i.id)).map((i) => i.code)}
             />
           ) : (
             <p className="rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm">
