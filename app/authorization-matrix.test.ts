@@ -202,8 +202,8 @@ type Fixture = {
   workbookG: Uint8Array<ArrayBuffer>;
   /** open round in its correction window: A's module B verified (B4.1 adjusted at stage 1), an open appeal on B4.1 */
   appeals: { roundId: number; submissionId: number; appealId: number; item: (code: string) => number };
-  /** a blind second review of A's module B in the appeals round, given to unassignedReviewer, every item decided */
-  calibrationId: number;
+  /** a blind second review of A's module B in a round of its own, given to unassignedReviewer, every item decided */
+  calibration: { id: number; item: (code: string) => number };
   /** open round: A's module B returned with a query on B2.1 */
   returned: { roundId: number; queryId: number };
   finalisedRoundId: number;
@@ -392,13 +392,16 @@ async function seed(db: Db): Promise<Fixture> {
     .where(eq(rounds.id, appealsId))
     .run();
   const appealId = must(fileAppeal(db, staffA, { itemId: appealsItem("B4.1"), reason: "请复核" }), "appeal B4.1").id;
-  // A blind second review of that version at stage 1, given to the reviewer who reviews no module (the one who can),
-  // with every item decided and not yet completed.
-  const [appealsStage1] = listStages(db, appealsId);
+  // A round of its own where A's module B (links only, no files) is at stage 1 and drawn for a blind second review,
+  // given to the reviewer who reviews no module (the one who can): every item decided, not yet completed.
+  const calibrationRound = newRound("矩阵：校准");
+  const calibrationItem = itemOf(calibrationRound);
+  const { stage1: calibrationStage } = assign(calibrationRound, ["B"]);
+  submitB(calibrationRound);
   must(
     drawCalibration(db, admin, {
-      roundId: appealsId,
-      stageId: appealsStage1!.id,
+      roundId: calibrationRound,
+      stageId: calibrationStage,
       share: 1,
       reviewerIds: [users.unassignedReviewer.id],
     }),
@@ -409,7 +412,7 @@ async function seed(db: Db): Promise<Fixture> {
     must(
       decideCalibrationItem(db, users.unassignedReviewer, {
         calibrationId,
-        itemId: appealsItem(code),
+        itemId: calibrationItem(code),
         action: "accept",
       }),
       `calibrate ${code}`,
@@ -517,7 +520,7 @@ async function seed(db: Db): Promise<Fixture> {
     library: { attached: draftFile, loose: looseFile },
     workbookG: await workbookOf(db, staffA, openId, "G"),
     appeals: { roundId: appealsId, submissionId: appealsSubmission, appealId, item: appealsItem },
-    calibrationId,
+    calibration: { id: calibrationId, item: calibrationItem },
     returned: { roundId: returnedId, queryId },
     finalisedRoundId: finalisedId,
     next: { roundId: nextId, item: itemOf(nextId) },
@@ -1526,12 +1529,20 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
       allow: ["admin"],
     },
   ],
+  "actions/calibration#cancelCalibrationAction": [
+    {
+      target: "the open calibration of A's module B, withdrawn with a reason",
+      input: (f) => ({ calibrationId: f.calibration.id, reason: "误抽" }),
+      refuse: ADMIN_ONLY,
+      allow: ["admin"],
+    },
+  ],
   "actions/calibration#decideCalibrationItemAction": [
     {
       target: "item B4.1 of the calibration of A's module B, adjusted to a valid value",
       input: (f) => ({
-        calibrationId: f.calibrationId,
-        itemId: f.appeals.item("B4.1"),
+        calibrationId: f.calibration.id,
+        itemId: f.calibration.item("B4.1"),
         decision: { action: "adjust", value: 45, comment: "校准核减" },
       }),
       refuse: CALIBRATOR_ONLY,
@@ -1542,7 +1553,7 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
   "actions/calibration#withdrawCalibrationItemAction": [
     {
       target: "the calibration's decision on item B1.1",
-      input: (f) => ({ calibrationId: f.calibrationId, itemId: f.appeals.item("B1.1") }),
+      input: (f) => ({ calibrationId: f.calibration.id, itemId: f.calibration.item("B1.1") }),
       refuse: CALIBRATOR_ONLY,
       alsoRefuse: { reviewer1: "the first reviewer of the version: the calibration is not theirs (it is blind)" },
       allow: ["unassignedReviewer"],
@@ -1551,7 +1562,7 @@ const ACTIONS: Record<string, Case<unknown>[]> = {
   "actions/calibration#completeCalibrationAction": [
     {
       target: "the calibration of A's module B, every item decided",
-      input: (f) => ({ calibrationId: f.calibrationId }),
+      input: (f) => ({ calibrationId: f.calibration.id }),
       refuse: CALIBRATOR_ONLY,
       alsoRefuse: { reviewer1: "the first reviewer of the version: the calibration is not theirs (it is blind)" },
       allow: ["unassignedReviewer"],

@@ -13,6 +13,7 @@ import { appealRefusal, isCorrectionWindowOpen } from "@/lib/review/appeals";
 import { decideRound, type RoundRefusal } from "@/lib/workflow/round-lifecycle";
 import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
+import { isCalibratingModule } from "./calibration";
 import type { Db, Tx } from "./client";
 import { listAdjustmentsInForce } from "./item-decisions";
 import { activeStaffOf } from "./notifications";
@@ -274,9 +275,9 @@ export function assignAppeal(
   user: SessionUser,
   appealId: number,
   reviewerId: number,
-): { ok: true } | { ok: false; reason: "notFound" | "alreadyDecided" | RoundRefusal } {
+): { ok: true } | { ok: false; reason: "notFound" | "alreadyDecided" | "calibratingModule" | RoundRefusal } {
   return db.transaction(
-    (tx): { ok: true } | { ok: false; reason: "notFound" | "alreadyDecided" | RoundRefusal } => {
+    (tx): { ok: true } | { ok: false; reason: "notFound" | "alreadyDecided" | "calibratingModule" | RoundRefusal } => {
       if (user.role !== "admin") return { ok: false, reason: "roleNotAllowed" };
       const appeal = tx.select().from(appeals).where(eq(appeals.id, appealId)).get();
       const reviewer = tx
@@ -290,8 +291,10 @@ export function assignAppeal(
       const decision = decideRound("assign_appeal", { status: round.status, role: user.role });
       if (!decision.ok) return decision;
       if (appeal.status !== "open") return { ok: false, reason: "alreadyDecided" };
-      tx.update(appeals).set({ assignedTo: reviewer.id }).where(eq(appeals.id, appealId)).run();
       const sub = tx.select().from(submissions).where(eq(submissions.id, appeal.submissionId)).get()!;
+      // The appeal shows the decisions under review: a reviewer calibrating the module blind must not see them.
+      if (isCalibratingModule(tx, reviewer.id, sub.moduleId)) return { ok: false, reason: "calibratingModule" };
+      tx.update(appeals).set({ assignedTo: reviewer.id }).where(eq(appeals.id, appealId)).run();
       appendAudit(tx, {
         actorId: user.id,
         action: "appeal.assigned",

@@ -1,7 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
+import { assignAppeal, fileAppeal } from "./appeals";
 import { addAssignment } from "./assignments";
 import {
+  cancelCalibration,
   completeCalibration,
   decideCalibrationItem,
   drawCalibration,
@@ -14,8 +16,19 @@ import type { Db } from "./client";
 import { addEvidence, getEvidenceForDownload } from "./evidence";
 import { decideItem } from "./item-decisions";
 import { getReviewData } from "./review-screen";
-import { approveSubmission } from "./reviews";
-import { auditLog, calibrations, itemReviews, modules, notifications, reviewStages, submissions } from "./schema";
+import { approveSubmission, returnSubmission } from "./reviews";
+import {
+  auditLog,
+  calibrationItems,
+  calibrations,
+  itemReviews,
+  modules,
+  notifications,
+  reviewAssignments,
+  reviewStages,
+  rounds,
+  submissions,
+} from "./schema";
 import { createModuleBRound, createTestDb, createTestUser, MODULE_B_VALUES, setRoundStatus } from "./test-db";
 
 let db: Db;
@@ -207,6 +220,119 @@ describe("reviewer calibration", () => {
     // Its results are still readable.
     expect(roundCalibration(db, roundId).calibrations).toHaveLength(1);
     expect(submissionId).toBeGreaterThan(0);
+  });
+});
+
+describe("who reviews blind, what is compared, and withdrawing", () => {
+  it("never gives a version to anyone who may have seen its first review, and draws approved or pending versions only", async () => {
+    const { roundId, admin, initial, itemId, submitB } = round;
+    const [stage1] = stages();
+    const submissionId = submitB();
+    // The first reviewer decides an item, then is taken off the module: they still saw it, so they are not blind.
+    expect(
+      decideItem(db, initial, { submissionId, itemId: itemId("B1.1"), version: 1, action: "query", comment: "请核实" })
+        .ok,
+    ).toBe(true);
+    db.delete(reviewAssignments).where(eq(reviewAssignments.reviewerId, initial.id)).run();
+    const draw = (reviewerIds: number[]) =>
+      drawCalibration(db, admin, { roundId, stageId: stage1!.id, share: 1, reviewerIds });
+    expect(draw([initial.id])).toMatchObject({ ok: false, reason: "noSecondReviewer" });
+    // Returned by the stage: a returned version records only its queries and adjustments, so it is not drawn.
+    db.insert(reviewAssignments)
+      .values({ roundId, moduleId: moduleIdOf("B"), stageId: stage1!.id, reviewerId: initial.id })
+      .run();
+    expect(returnSubmission(db, initial, submissionId, 1, "请修改").ok).toBe(true);
+    expect(draw([(await outsider()).id])).toMatchObject({ ok: false, reason: "noCalibrationCandidates" });
+  });
+
+  it("compares a version only once its first review approved the stage", async () => {
+    const { roundId, admin, initial, submitB } = round;
+    const second = await outsider();
+    const [stage1] = stages();
+    const submissionId = submitB();
+    expect(drawCalibration(db, admin, { roundId, stageId: stage1!.id, share: 1, reviewerIds: [second.id] }).ok).toBe(
+      true,
+    );
+    const [calibration] = db.select().from(calibrations).all();
+    for (const code of Object.keys(MODULE_B_VALUES))
+      decideCalibrationItem(db, second, {
+        calibrationId: calibration!.id,
+        itemId: round.itemId(code),
+        action: "accept",
+      });
+    expect(completeCalibration(db, second, calibration!.id)).toEqual({ ok: true });
+    // Completed, but the first review has not approved: nothing to compare yet.
+    let result = roundCalibration(db, roundId);
+    expect(result.calibrations[0]!.firstApproved).toBe(false);
+    expect(result.pairs).toEqual([]);
+    expect(approveSubmission(db, initial, submissionId, 1).ok).toBe(true);
+    result = roundCalibration(db, roundId);
+    expect(result.pairs).toEqual([
+      expect.objectContaining({ stagePosition: 1, calibrations: 1, compared: 12, identical: 1, kappa: null }),
+    ]);
+  });
+
+  it("lets an admin withdraw an open calibration with a reason, and never a completed one", async () => {
+    const { roundId, admin, initial, submitB } = round;
+    const second = await outsider();
+    const [stage1] = stages();
+    submitB();
+    drawCalibration(db, admin, { roundId, stageId: stage1!.id, share: 1, reviewerIds: [second.id] });
+    const [calibration] = db.select().from(calibrations).all();
+    decideCalibrationItem(db, second, {
+      calibrationId: calibration!.id,
+      itemId: round.itemId("B1.1"),
+      action: "accept",
+    });
+    expect(cancelCalibration(db, initial, calibration!.id, "误抽")).toEqual({ ok: false, reason: "roleNotAllowed" });
+    expect(cancelCalibration(db, second, calibration!.id, "误抽")).toEqual({ ok: false, reason: "roleNotAllowed" });
+    expect(cancelCalibration(db, admin, calibration!.id, "专家已调离")).toEqual({ ok: true });
+    expect(db.select().from(calibrations).all()).toEqual([]);
+    expect(db.select().from(calibrationItems).all()).toEqual([]);
+    const audit = db.select().from(auditLog).where(eq(auditLog.action, "calibration.cancelled")).get()!;
+    expect(audit.before).toMatchObject({ reviewerId: second.id, decided: 1 });
+    expect(audit.after).toEqual({ reason: "专家已调离" });
+    expect(listMyCalibrations(db, second.id)).toEqual([]);
+    // The module may now be drawn again, and a completed calibration cannot be withdrawn.
+    drawCalibration(db, admin, { roundId, stageId: stage1!.id, share: 1, reviewerIds: [second.id] });
+    const [again] = db.select().from(calibrations).all();
+    for (const code of Object.keys(MODULE_B_VALUES))
+      decideCalibrationItem(db, second, { calibrationId: again!.id, itemId: round.itemId(code), action: "accept" });
+    completeCalibration(db, second, again!.id);
+    expect(cancelCalibration(db, admin, again!.id, "x")).toEqual({ ok: false, reason: "calibrationCompleted" });
+    expect(cancelCalibration(db, admin, again!.id + 100, "x")).toEqual({ ok: false, reason: "notFound" });
+  });
+
+  it("does not hand a calibrating reviewer an appeal on the module (it shows the first review)", async () => {
+    const { roundId, admin, initial, final, staff, itemId, submitB } = round;
+    const second = await outsider();
+    const [stage1] = stages();
+    const submissionId = submitB();
+    drawCalibration(db, admin, { roundId, stageId: stage1!.id, share: 1, reviewerIds: [second.id] });
+    expect(
+      decideItem(db, initial, {
+        submissionId,
+        itemId: itemId("B4.1"),
+        version: 1,
+        action: "adjust",
+        adjustedValue: 45,
+        comment: "核减",
+      }).ok,
+    ).toBe(true);
+    expect(approveSubmission(db, initial, submissionId, 1).ok).toBe(true);
+    expect(approveSubmission(db, final, submissionId, 1).ok).toBe(true);
+    db.update(rounds)
+      .set({ preliminaryResults: true, appealDeadline: new Date(Date.now() + 86_400_000) })
+      .where(eq(rounds.id, roundId))
+      .run();
+    const appeal = fileAppeal(db, staff, { itemId: itemId("B4.1"), reason: "请复核" });
+    if (!appeal.ok) throw new Error(appeal.reason);
+    expect(assignAppeal(db, admin, appeal.id, second.id)).toEqual({ ok: false, reason: "calibratingModule" });
+    const [calibration] = db.select().from(calibrations).all();
+    for (const code of Object.keys(MODULE_B_VALUES))
+      decideCalibrationItem(db, second, { calibrationId: calibration!.id, itemId: itemId(code), action: "accept" });
+    expect(completeCalibration(db, second, calibration!.id)).toEqual({ ok: true });
+    expect(assignAppeal(db, admin, appeal.id, second.id)).toEqual({ ok: true });
   });
 });
 

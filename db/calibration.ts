@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { randomInt } from "node:crypto";
-import { and, asc, eq, inArray, isNull, ne } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, ne } from "drizzle-orm";
 import { isInSubmittedVersion, mayCalibrate, mayManageCalibration, maySeeCalibration } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import { type Comparison, calibrationAgreement, drawSample, pairSecondReviewers } from "@/lib/review/calibration";
@@ -15,6 +15,7 @@ import type { Db, Tx } from "./client";
 import { loadFrameworkShape } from "./framework";
 import { notify } from "./notifications";
 import {
+  appeals,
   calibrationItems,
   calibrations,
   cities,
@@ -73,20 +74,25 @@ export function drawCalibration(
         .all();
       if (active.length !== pool.length) return { ok: false as const, reason: "notFound" as const };
 
-      const decidedHere = tx
-        .select({ submissionId: reviews.submissionId, version: reviews.version })
-        .from(reviews)
-        .where(eq(reviews.stageId, stage.id))
-        .all();
+      // A submission is calibrated once per stage: a later version of it would compare the same judgement again.
       const calibrated = new Set(
         tx
-          .select({ submissionId: calibrations.submissionId, version: calibrations.version })
+          .select({ submissionId: calibrations.submissionId })
           .from(calibrations)
           .where(eq(calibrations.stageId, stage.id))
           .all()
-          .map((c) => `${c.submissionId}:${c.version}`),
+          .map((c) => c.submissionId),
       );
-      const decided = new Set(decidedHere.map((r) => `${r.submissionId}:${r.version}`));
+      // Versions the stage approved: only an approval records a decision on every item (returning records only the
+      // queried and adjusted ones), so only they can be compared item by item.
+      const approvedHere = new Set(
+        tx
+          .select({ submissionId: reviews.submissionId, version: reviews.version })
+          .from(reviews)
+          .where(and(eq(reviews.stageId, stage.id), eq(reviews.decision, "approved")))
+          .all()
+          .map((r) => `${r.submissionId}:${r.version}`),
+      );
       const candidates = tx
         .select({
           id: submissions.id,
@@ -101,31 +107,17 @@ export function drawCalibration(
         .all()
         .filter(
           (s) =>
-            !calibrated.has(`${s.id}:${s.version}`) &&
-            (decided.has(`${s.id}:${s.version}`) ||
+            !calibrated.has(s.id) &&
+            (approvedHere.has(`${s.id}:${s.version}`) ||
               (s.stageId === stage.id && (s.status === "submitted" || s.status === "in_review"))),
         );
       if (!candidates.length) return { ok: false as const, reason: "noCalibrationCandidates" as const };
 
-      const assigned = new Map<number, Set<number>>();
-      for (const a of tx
-        .select({ moduleId: reviewAssignments.moduleId, reviewerId: reviewAssignments.reviewerId })
-        .from(reviewAssignments)
-        .where(eq(reviewAssignments.roundId, round.id))
-        .all())
-        assigned.set(a.moduleId, (assigned.get(a.moduleId) ?? new Set()).add(a.reviewerId));
-      const load = new Map<number, number>();
-      for (const c of tx
-        .select({ reviewerId: calibrations.reviewerId })
-        .from(calibrations)
-        .where(and(eq(calibrations.roundId, round.id), isNull(calibrations.completedAt)))
-        .all())
-        load.set(c.reviewerId, (load.get(c.reviewerId) ?? 0) + 1);
       const { paired, unpaired } = pairSecondReviewers(
         drawSample(candidates, input.share, seed),
         pool,
-        (moduleId) => assigned.get(moduleId) ?? new Set(),
-        load,
+        (s) => mayHaveSeenReview(tx, s),
+        pendingLoad(tx, round.id),
       );
       if (!paired.length) return { ok: false as const, reason: "noSecondReviewer" as const };
 
@@ -171,6 +163,40 @@ export function drawCalibration(
     },
     { behavior: "immediate" },
   );
+}
+
+/**
+ * Who may have seen a submission's first review, and so cannot review it blind: its module's reviewers at any stage,
+ * anyone who decided on any version of it, and anyone an appeal on it was handed to.
+ */
+function mayHaveSeenReview(tx: Tx, sub: { id: number; moduleId: number }): Set<number> {
+  const ids = [
+    ...tx
+      .select({ id: reviewAssignments.reviewerId })
+      .from(reviewAssignments)
+      .where(eq(reviewAssignments.moduleId, sub.moduleId))
+      .all(),
+    ...tx.select({ id: reviews.reviewerId }).from(reviews).where(eq(reviews.submissionId, sub.id)).all(),
+    ...tx.select({ id: itemReviews.reviewerId }).from(itemReviews).where(eq(itemReviews.submissionId, sub.id)).all(),
+    ...tx
+      .select({ id: appeals.assignedTo })
+      .from(appeals)
+      .where(and(eq(appeals.submissionId, sub.id), isNotNull(appeals.assignedTo)))
+      .all(),
+  ];
+  return new Set(ids.map((r) => r.id!));
+}
+
+/** Open calibrations per reviewer in the round: new ones go to the least loaded first. */
+function pendingLoad(tx: Tx, roundId: number): Map<number, number> {
+  const load = new Map<number, number>();
+  for (const c of tx
+    .select({ reviewerId: calibrations.reviewerId })
+    .from(calibrations)
+    .where(and(eq(calibrations.roundId, roundId), isNull(calibrations.completedAt)))
+    .all())
+    load.set(c.reviewerId, (load.get(c.reviewerId) ?? 0) + 1);
+  return load;
 }
 
 /** The calibration and its submission, round and module items, if this reviewer may decide it now. */
@@ -358,7 +384,7 @@ function firstDecisions(db: Db, calibration: typeof calibrations.$inferSelect) {
     .all();
 }
 
-/** A reviewer's calibrations, open ones first (the queue page lists them). */
+/** A reviewer's calibrations in rounds still open, open ones first (the queue page lists them). */
 export function listMyCalibrations(db: Db, reviewerId: number) {
   return db
     .select({
@@ -374,7 +400,6 @@ export function listMyCalibrations(db: Db, reviewerId: number) {
       stagePosition: reviewStages.position,
       stageNameZh: reviewStages.nameZh,
       stageNameEn: reviewStages.nameEn,
-      roundStatus: rounds.status,
     })
     .from(calibrations)
     .innerJoin(submissions, eq(submissions.id, calibrations.submissionId))
@@ -382,7 +407,7 @@ export function listMyCalibrations(db: Db, reviewerId: number) {
     .innerJoin(modules, eq(modules.id, submissions.moduleId))
     .innerJoin(reviewStages, eq(reviewStages.id, calibrations.stageId))
     .innerJoin(rounds, eq(rounds.id, calibrations.roundId))
-    .where(eq(calibrations.reviewerId, reviewerId))
+    .where(and(eq(calibrations.reviewerId, reviewerId), eq(rounds.status, "open")))
     .orderBy(asc(calibrations.completedAt), asc(calibrations.id))
     .all();
 }
@@ -418,7 +443,8 @@ export function roundCalibration(db: Db, roundId: number) {
   );
   const names = new Map<number, string>();
   const comparisons: Comparison[] = [];
-  const firstDecided = new Map<number, number>();
+  /** per calibration: whether the stage approved the version (then every item has a first decision) */
+  const firstApproved = new Map<number, boolean>();
   const completedIds = rows.filter((r) => r.calibration.completedAt).map((r) => r.calibration.id);
   const seconds = completedIds.length
     ? db.select().from(calibrationItems).where(inArray(calibrationItems.calibrationId, completedIds)).all()
@@ -426,9 +452,21 @@ export function roundCalibration(db: Db, roundId: number) {
   for (const row of rows) {
     const c = row.calibration;
     names.set(c.reviewerId, row.secondName);
+    const approved = !!db
+      .select({ id: reviews.id })
+      .from(reviews)
+      .where(
+        and(
+          eq(reviews.submissionId, c.submissionId),
+          eq(reviews.version, c.version),
+          eq(reviews.stageId, c.stageId),
+          eq(reviews.decision, "approved"),
+        ),
+      )
+      .get();
+    firstApproved.set(c.id, approved);
+    if (!c.completedAt || !approved) continue;
     const first = firstDecisions(db, c);
-    firstDecided.set(c.id, first.length);
-    if (!c.completedAt) continue;
     for (const f of first) names.set(f.reviewerId, f.reviewerName);
     const snapshot = db
       .select({ snapshot: submissionVersions.snapshot })
@@ -440,6 +478,8 @@ export function roundCalibration(db: Db, roundId: number) {
       const item = itemsById.get(s.itemId);
       if (!f || !item) continue;
       comparisons.push({
+        calibrationId: c.id,
+        stagePosition: row.stagePosition,
         firstReviewerId: f.reviewerId,
         secondReviewerId: c.reviewerId,
         item: { ...item, code: item.code },
@@ -453,7 +493,7 @@ export function roundCalibration(db: Db, roundId: number) {
   const nameOf = (id: number) => names.get(id) ?? String(id);
   const itemOf = (code: string) => [...itemsById.values()].find((i) => i.code === code)!;
   return {
-    calibrations: rows.map((r) => ({ ...r, firstDecided: firstDecided.get(r.calibration.id) ?? 0 })),
+    calibrations: rows.map((r) => ({ ...r, firstApproved: firstApproved.get(r.calibration.id) ?? false })),
     pairs: agreement.pairs.map((p) => ({
       ...p,
       firstName: nameOf(p.firstReviewerId),
@@ -462,6 +502,51 @@ export function roundCalibration(db: Db, roundId: number) {
     items: agreement.items.map((i) => ({ ...i, item: itemOf(i.itemCode) })),
     compared: comparisons.length,
   };
+}
+
+/**
+ * An admin withdraws an open calibration (its reviewer left, or it was drawn by mistake): it and its decisions go, and
+ * the audit keeps what was withdrawn. A completed one stays: it is part of the agreement.
+ */
+export function cancelCalibration(
+  db: Db,
+  user: SessionUser,
+  calibrationId: number,
+  reason: string,
+): { ok: true } | Refused {
+  return db.transaction(
+    (tx): { ok: true } | Refused => {
+      if (!mayManageCalibration(user)) return { ok: false, reason: "roleNotAllowed" };
+      const loaded = loadOpen(tx, calibrationId);
+      if (!loaded) return { ok: false, reason: "notFound" };
+      const decision = decideRound("draw_calibration", { status: loaded.roundStatus, role: user.role });
+      if (!decision.ok) return decision;
+      if (loaded.calibration.completedAt) return { ok: false, reason: "calibrationCompleted" };
+      const decided = tx
+        .select()
+        .from(calibrationItems)
+        .where(eq(calibrationItems.calibrationId, calibrationId))
+        .all().length;
+      tx.delete(calibrations).where(eq(calibrations.id, calibrationId)).run();
+      appendAudit(tx, {
+        actorId: user.id,
+        action: "calibration.cancelled",
+        entityType: "calibration",
+        entityId: calibrationId,
+        roundId: loaded.calibration.roundId,
+        cityId: loaded.sub.cityId,
+        before: {
+          submissionId: loaded.sub.id,
+          version: loaded.calibration.version,
+          reviewerId: loaded.calibration.reviewerId,
+          decided,
+        },
+        after: { reason },
+      });
+      return { ok: true };
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /** An uncompleted calibration of this reviewer on the module: assigning them to review it would unblind them. */

@@ -11,7 +11,7 @@ import {
   testDb,
   visit,
 } from "./fixtures";
-import { zh } from "./messages";
+import { zh, zhPattern } from "./messages";
 import { item } from "./pages/questionnaire";
 
 const asSession = (u: TestUser) => ({ ...u, cityId: null, locale: "zh-CN" as const });
@@ -49,7 +49,14 @@ test("an admin has submissions reviewed blind a second time and reads how far th
   await form.getByLabel(zh("calibration.share")).fill("100");
   await form.getByRole("checkbox", { name: second.name }).check();
   await form.getByRole("button", { name: zh("calibration.draw") }).click();
+  // Drawing notifies the reviewers at once: it is confirmed first, saying what will be drawn for whom.
+  const confirm = adminPage.getByRole("dialog", { name: zh("calibration.confirmDrawTitle") });
+  await expect(confirm).toContainText(
+    zh("calibration.confirmDrawBody", { stage: "第 1 阶段 · 初审", share: 100, count: 1 }),
+  );
+  await confirm.getByRole("button", { name: zh("calibration.confirmDraw") }).click();
   await expect(form.getByRole("status")).toHaveText(zh("calibration.drawn", { drawn: 2, candidates: 2 }));
+  await expect(form.getByRole("checkbox", { name: second.name })).not.toBeChecked(); // the form starts over
   await expect(section.getByTestId("calibration-progress")).toHaveText(
     zh("calibration.progress", { done: 0, total: 2 }),
   );
@@ -110,7 +117,7 @@ test("an admin has submissions reviewed blind a second time and reads how far th
     .getByRole("dialog")
     .getByRole("button", { name: zh("calibration.confirmComplete") })
     .click();
-  await expect(page.getByRole("status")).toContainText("判断不能再修改");
+  await expect(page.getByRole("status")).toHaveText(zhPattern("calibration.completedAt"));
   await expect(item(page, "Q1.1").getByRole("button", { name: zh("review.adjust") })).toHaveCount(0);
   // The second reviewer never reaches the review screen of the module, the first reviewer never the calibration.
   expect((await visit(page, `/review/submissions/${submissions[0]}`))?.status()).toBe(404);

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import {
   type CalibrationDecision,
+  cancelCalibration,
   completeCalibration,
   decideCalibrationItem,
   drawCalibration,
@@ -12,6 +13,7 @@ import {
 import { getDb } from "@/db/client";
 import { getItem } from "@/db/framework";
 import { ActionError, defineAction, parseField, refusalStatus, refuse } from "@/lib/action";
+import { REASON_MAX } from "@/lib/questionnaire/answer-schema";
 import { drawCalibrationSchema } from "@/lib/review/calibration-schema";
 import { adjustValueSchemaFor, isAdjustable, itemDecisionSchema } from "@/lib/review/decision-schema";
 
@@ -27,6 +29,20 @@ export const drawCalibrationAction = defineAction(
     if (!result.ok) refuse(result.reason);
     revalidatePath(`/admin/rounds/${roundId}`);
     return { drawn: result.drawn, unpaired: result.unpaired, candidates: result.candidates };
+  },
+);
+
+/** Withdraws an open calibration, with the reason (the audit keeps what was withdrawn). */
+export const cancelCalibrationAction = defineAction(
+  z.object({
+    calibrationId: id,
+    reason: z.string().trim().min(1, { error: "reasonRequired" }).max(REASON_MAX, { error: "tooLong" }),
+  }),
+  { roles: ["admin"] },
+  ({ calibrationId, reason }, { user }) => {
+    const result = cancelCalibration(getDb(), user, calibrationId, reason);
+    if (!result.ok) refuse(result.reason);
+    revalidatePath("/admin", "layout");
   },
 );
 

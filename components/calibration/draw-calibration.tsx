@@ -3,11 +3,12 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { useState, useTransition } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { drawCalibrationAction } from "@/app/actions/calibration";
 import { type DrawCalibrationInput, drawCalibrationSchema } from "@/lib/review/calibration-schema";
 import { Button } from "../ui/button";
+import { ConfirmDialog } from "../ui/confirm-dialog";
 import { useErrorText } from "../use-error-text";
 
 /**
@@ -27,26 +28,37 @@ export function DrawCalibration({
   const errorText = useErrorText();
   const router = useRouter();
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
-  const { register, control, handleSubmit, setError, formState } = useForm<DrawCalibrationInput>({
+  // The checked request, shown for confirmation before anything is drawn (drawing notifies reviewers at once).
+  const [confirming, setConfirming] = useState<DrawCalibrationInput>();
+  const [pending, start] = useTransition();
+  const defaults = { roundId, stageId: stages[0]?.id, sharePct: 10, reviewerIds: [] };
+  const { register, control, handleSubmit, setError, reset, formState } = useForm<DrawCalibrationInput>({
     resolver: zodResolver(drawCalibrationSchema),
-    defaultValues: { roundId, stageId: stages[0]?.id, sharePct: 10, reviewerIds: [] },
+    defaultValues: defaults,
   });
-  const onSubmit = handleSubmit(async (values) => {
+  const onSubmit = handleSubmit((values) => {
     setMessage(undefined);
-    const result = await drawCalibrationAction(values);
-    if (!result.ok) {
-      for (const [field, messages] of Object.entries(result.fieldErrors ?? {}))
-        if (messages[0]) setError(field as keyof DrawCalibrationInput, { message: messages[0] });
-      if (result.formError) setMessage({ ok: false, text: errorText(result.formError) ?? "" });
-      return;
-    }
-    const { drawn, candidates, unpaired } = result.data;
-    setMessage({
-      ok: true,
-      text: t("drawn", { drawn, candidates }) + (unpaired ? t("unpaired", { count: unpaired }) : ""),
-    });
-    router.refresh();
+    setConfirming(values);
   });
+  const draw = (values: DrawCalibrationInput) =>
+    start(async () => {
+      const result = await drawCalibrationAction(values);
+      setConfirming(undefined);
+      if (!result.ok) {
+        for (const [field, messages] of Object.entries(result.fieldErrors ?? {}))
+          if (messages[0]) setError(field as keyof DrawCalibrationInput, { message: messages[0] });
+        if (result.formError) setMessage({ ok: false, text: errorText(result.formError) ?? "" });
+        return;
+      }
+      const { drawn, candidates, unpaired } = result.data;
+      setMessage({
+        ok: true,
+        text: t("drawn", { drawn, candidates }) + (unpaired ? t("unpaired", { count: unpaired }) : ""),
+      });
+      // Drawn: the form starts over, so that a second click does not silently draw again.
+      reset({ ...defaults, stageId: values.stageId });
+      router.refresh();
+    });
   const field = "block rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
   const errors = formState.errors;
 
@@ -108,9 +120,26 @@ export function DrawCalibration({
         />
         {errors.reviewerIds?.message && <p className="mt-1 text-red-700">{errorText(errors.reviewerIds.message)}</p>}
       </fieldset>
-      <Button type="submit" disabled={formState.isSubmitting}>
-        {formState.isSubmitting ? t("drawing") : t("draw")}
+      <Button type="submit" disabled={pending}>
+        {pending ? t("drawing") : t("draw")}
       </Button>
+      <ConfirmDialog
+        open={!!confirming}
+        title={t("confirmDrawTitle")}
+        confirmLabel={t("confirmDraw")}
+        onConfirm={() => confirming && draw(confirming)}
+        onCancel={() => setConfirming(undefined)}
+        pending={pending}
+      >
+        <p>
+          {confirming &&
+            t("confirmDrawBody", {
+              stage: stages.find((s) => s.id === Number(confirming.stageId))?.label ?? "",
+              share: Number(confirming.sharePct),
+              count: confirming.reviewerIds.length,
+            })}
+        </p>
+      </ConfirmDialog>
       {message && (
         <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-emerald-700" : "text-red-700"}>
           {message.text}

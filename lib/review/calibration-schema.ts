@@ -6,7 +6,7 @@ const id = z.coerce.number({ error: "chooseOne" }).int({ error: "chooseOne" }).p
 export const drawCalibrationSchema = z.object({
   roundId: z.number().int().positive(),
   stageId: id,
-  sharePct: z.coerce.number({ error: "notANumber" }).min(1, { error: "sharePct" }).max(100, { error: "sharePct" }),
+  sharePct: z.coerce.number({ error: "sharePct" }).min(1, { error: "sharePct" }).max(100, { error: "sharePct" }),
   reviewerIds: z.array(id).min(1, { error: "chooseReviewers" }).max(500, { error: "outOfRange" }),
 });
 export type DrawCalibrationInput = z.input<typeof drawCalibrationSchema>;

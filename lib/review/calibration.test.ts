@@ -17,6 +17,8 @@ const adjust = (v: unknown): Decision => ({ action: "adjust", adjustedValue: v }
 
 function compare(first: Decision, second: Decision, over: Partial<Comparison> = {}): Comparison {
   return {
+    calibrationId: 1,
+    stagePosition: 1,
     firstReviewerId: 1,
     secondReviewerId: 2,
     item: share as Comparison["item"],
@@ -59,13 +61,13 @@ describe("pairing second reviewers", () => {
     [2, new Set([11])],
     [3, new Set([10, 11, 12])], // module 3 by everyone in the pool
   ]);
-  const of = (moduleId: number) => assigned.get(moduleId) ?? new Set<number>();
+  const of = (entry: { moduleId: number }) => assigned.get(entry.moduleId) ?? new Set<number>();
 
-  it("never pairs a reviewer of the module, and spreads the load", () => {
+  it("never pairs a reviewer who may have seen the first review, and spreads the load", () => {
     const sample = [1, 1, 1, 1, 2, 2].map((moduleId, key) => ({ key, moduleId }));
     const { paired, unpaired } = pairSecondReviewers(sample, [10, 11, 12], of);
     expect(unpaired).toEqual([]);
-    for (const p of paired) expect(of(p.moduleId).has(p.reviewerId)).toBe(false);
+    for (const p of paired) expect(of(p).has(p.reviewerId)).toBe(false);
     const load = (id: number) => paired.filter((p) => p.reviewerId === id).length;
     expect([load(10), load(11), load(12)]).toEqual([2, 2, 2]);
   });
@@ -112,26 +114,55 @@ describe("agreement", () => {
     expect(cohensKappa([])).toBeNull();
   });
 
-  it("two adjustments are the same decision only with the same value", () => {
-    expect(sameDecision(adjust(60), adjust(60))).toBe(true);
-    expect(sameDecision(adjust(60), adjust(70))).toBe(false);
-    expect(sameDecision(adjust(["a", "b"]), adjust(["a", "b"]))).toBe(true);
-    expect(sameDecision(accept, { action: "accept", adjustedValue: "ignored" })).toBe(true);
-    expect(sameDecision(accept, query)).toBe(false);
+  it("two adjustments are the same decision only with the same value; one that keeps the city's is an acceptance", () => {
+    const answer = { value: 80, notApplicableReason: null };
+    const same = (a: Decision, b: Decision, item = share, given: Comparison["answer"] = answer) =>
+      sameDecision(item as Comparison["item"], given, a, b);
+    expect(same(adjust(60), adjust(60))).toBe(true);
+    expect(same(adjust(60), adjust(70))).toBe(false);
+    expect(same(adjust(["a", "b"]), adjust(["a", "b"]))).toBe(true);
+    expect(same(accept, { action: "accept", adjustedValue: "ignored" })).toBe(true);
+    expect(same(accept, query)).toBe(false);
+    // "Adjusting" 80 to 80 changes nothing: it is an acceptance.
+    expect(same(accept, adjust(80))).toBe(true);
+    // A link judged working scores as an accepted link.
+    const link = { code: "Q1.5", answerType: "url", scoringRule: { kind: "url" }, maxPoints: 100 };
+    expect(same(accept, adjust("ok"), link as never, { value: "https://x.cn", notApplicableReason: null })).toBe(true);
+    expect(same(accept, adjust("partial"), link as never, { value: "https://x.cn", notApplicableReason: null })).toBe(
+      false,
+    );
+    // Not applicable, then given a value by the reviewer: an adjustment even if it equals the stored value.
+    expect(same(accept, adjust(80), share, { value: 80, notApplicableReason: "无此项" })).toBe(false);
   });
 
-  it("per pair: identical share, kappa, the gap of adjustments in points, and the items disagreed on", () => {
+  it("per pair and stage: identical share, kappa, the gap of adjustments in points, and the items disagreed on", () => {
     const other = { ...share, code: "B1.3" };
     const { pairs, items } = calibrationAgreement([
       compare(accept, accept),
       compare(accept, adjust(60)), // 80 → 60 of 10 points: 800 vs 600 hundredths
       compare(adjust(70), adjust(60), { item: other as Comparison["item"] }), // 700 vs 600
       compare(query, query),
-      compare(accept, accept, { firstReviewerId: 3 }),
+      compare(accept, accept, { firstReviewerId: 3, calibrationId: 2 }),
+      // the same two reviewers at stage 2 are a pair of their own
+      compare(accept, query, { stagePosition: 2, calibrationId: 3 }),
     ]);
-    expect(pairs).toHaveLength(2);
-    const [main, small] = pairs;
-    expect(main).toMatchObject({ firstReviewerId: 1, secondReviewerId: 2, compared: 4, identical: 0.5 });
+    expect(pairs).toHaveLength(3);
+    const [main, small, later] = pairs;
+    expect(main).toMatchObject({
+      stagePosition: 1,
+      firstReviewerId: 1,
+      secondReviewerId: 2,
+      calibrations: 1,
+      compared: 4,
+      identical: 0.5,
+    });
+    expect(later).toMatchObject({
+      stagePosition: 2,
+      firstReviewerId: 1,
+      secondReviewerId: 2,
+      compared: 1,
+      identical: 0,
+    });
     expect(main!.adjustedByEither).toBe(2);
     expect(main!.adjustmentGap).toBe((200 + 100) / 2);
     // observed 0.75 (three of four actions equal); chance: accept 2/4·1/4 + adjust 1/4·2/4 + query 1/4·1/4 = 5/16
@@ -141,17 +172,17 @@ describe("agreement", () => {
       { itemCode: "B1.2", compared: 3, disagreed: 1 },
     ]);
     expect(small).toMatchObject({ compared: 1, identical: 1, kappa: null, adjustmentGap: null, topItems: [] });
-    // overall, B1.3 (1 of 1) and B1.2 (1 of 4) each once: the higher share first
+    // overall, B1.2 twice (of 5), then B1.3 (1 of 1)
     expect(items).toEqual([
+      { itemCode: "B1.2", compared: 5, disagreed: 2 },
       { itemCode: "B1.3", compared: 1, disagreed: 1 },
-      { itemCode: "B1.2", compared: 4, disagreed: 1 },
     ]);
   });
 
   it("a query leaves the city's value in place: against an acceptance it is no gap in points", () => {
-    const [pair] = calibrationAgreement([compare(query, accept), compare(accept, adjust(80))]).pairs;
+    const [pair] = calibrationAgreement([compare(query, accept), compare(accept, adjust(70))]).pairs;
     expect(pair!.identical).toBe(0);
-    // adjusting to the city's own value scores the same
-    expect(pair!.adjustmentGap).toBe(0);
+    expect(pair!.adjustedByEither).toBe(1);
+    expect(pair!.adjustmentGap).toBe(100); // 80 → 70 of 10 points
   });
 });

@@ -28,21 +28,22 @@ export function drawSample<T>(candidates: readonly T[], share: number, seed: num
 }
 
 /**
- * A second reviewer for each sampled version: one of the pool who is assigned to its module at no stage (so they
- * never saw, and will never see, the first review), the one with the fewest calibrations so far (then the pool's
- * order). A version for which the whole pool reviews the module gets none.
+ * A second reviewer for each sampled version: one of the pool who never saw its first review and never will (the
+ * caller names, per version, who may have: its module's reviewers at any stage, anyone who decided on it, anyone
+ * handling an appeal on it), the one with the fewest calibrations so far (then the pool's order). A version that
+ * the whole pool may have seen reviewed gets none.
  */
-export function pairSecondReviewers<T extends { moduleId: number }>(
+export function pairSecondReviewers<T>(
   sample: readonly T[],
   pool: readonly number[],
-  assignedToModule: (moduleId: number) => ReadonlySet<number>,
+  notBlind: (entry: T) => ReadonlySet<number>,
   load: ReadonlyMap<number, number> = new Map(),
 ): { paired: (T & { reviewerId: number })[]; unpaired: T[] } {
   const count = new Map(pool.map((id) => [id, load.get(id) ?? 0]));
   const paired: (T & { reviewerId: number })[] = [];
   const unpaired: T[] = [];
   for (const entry of sample) {
-    const taken = assignedToModule(entry.moduleId);
+    const taken = notBlind(entry);
     const reviewerId = pool
       .filter((id) => !taken.has(id))
       .reduce<number | null>((best, id) => (best === null || count.get(id)! < count.get(best)! ? id : best), null);
@@ -58,8 +59,10 @@ export function pairSecondReviewers<T extends { moduleId: number }>(
 export const DECISIONS = ["accept", "adjust", "query"] as const;
 export type Decision = { action: (typeof DECISIONS)[number]; adjustedValue: unknown };
 
-/** One item decided by both: the first (counting) review and the blind second one. */
+/** One item decided by both: the first (counting) review and the blind second one, of a calibration at a stage. */
 export type Comparison = {
+  calibrationId: number;
+  stagePosition: number;
   firstReviewerId: number;
   secondReviewerId: number;
   item: ScorableItem & Pick<Item, "answerType">;
@@ -68,10 +71,28 @@ export type Comparison = {
   second: Decision;
 };
 
-/** The same decision: the same action and, for an adjustment, the same value put in place of the city's. */
-export function sameDecision(a: Decision, b: Decision): boolean {
-  return a.action === b.action && (a.action !== "adjust" || isDeepStrictEqual(a.adjustedValue, b.adjustedValue));
+type Answer = Comparison["answer"];
+
+/**
+ * A decision as it acts: an "adjustment" that keeps the city's own value, or judges its link working (as an
+ * accepted link counts), is an acceptance.
+ */
+export function effectiveDecision(item: Pick<Item, "answerType">, answer: Answer, d: Decision): Decision {
+  if (d.action !== "adjust") return { action: d.action, adjustedValue: null };
+  const keeps =
+    item.answerType === "url"
+      ? d.adjustedValue === "ok"
+      : !answer?.notApplicableReason && isDeepStrictEqual(d.adjustedValue, answer?.value);
+  return keeps ? { action: "accept", adjustedValue: null } : d;
 }
+
+/** The same decision: the same action as it acts and, for an adjustment, the same value put in place. */
+export function sameDecision(item: Pick<Item, "answerType">, answer: Answer, a: Decision, b: Decision): boolean {
+  const [x, y] = [effectiveDecision(item, answer, a), effectiveDecision(item, answer, b)];
+  return x.action === y.action && (x.action !== "adjust" || isDeepStrictEqual(x.adjustedValue, y.adjustedValue));
+}
+
+const same = (c: Comparison) => sameDecision(c.item, c.answer, c.first, c.second);
 
 /** The points an item would score under a decision (a query leaves the city's value in place). */
 function pointsUnder(c: Comparison, d: Decision): number {
@@ -96,8 +117,12 @@ export function cohensKappa<C extends string>(pairs: readonly (readonly [C, C])[
 export type ItemDisagreement = { itemCode: string; compared: number; disagreed: number };
 
 export type PairAgreement = {
+  /** the stage both reviewed at: agreement at 初审 and at 复审 are different questions */
+  stagePosition: number;
   firstReviewerId: number;
   secondReviewerId: number;
+  /** calibrated versions behind the figures */
+  calibrations: number;
   /** items both decided */
   compared: number;
   /** share of them decided the same way (sameDecision) */
@@ -117,7 +142,7 @@ function byDisagreement(comparisons: readonly Comparison[], limit: number): Item
   for (const c of comparisons) {
     const entry = byItem.get(c.item.code) ?? { itemCode: c.item.code, compared: 0, disagreed: 0 };
     entry.compared += 1;
-    if (!sameDecision(c.first, c.second)) entry.disagreed += 1;
+    if (!same(c)) entry.disagreed += 1;
     byItem.set(c.item.code, entry);
   }
   return [...byItem.values()]
@@ -131,21 +156,27 @@ function byDisagreement(comparisons: readonly Comparison[], limit: number): Item
     .slice(0, limit);
 }
 
-/** Agreement of every pair of reviewers (first, second), and the items the reviews disagreed on most overall. */
+/**
+ * Agreement of every pair of reviewers (first, second) at each stage, and the items the reviews disagreed on most
+ * overall. Decisions are compared as they act (effectiveDecision).
+ */
 export function calibrationAgreement(comparisons: readonly Comparison[], topItemsOverall = 10) {
   const byPair = new Map<string, Comparison[]>();
   for (const c of comparisons) {
-    const key = `${c.firstReviewerId}:${c.secondReviewerId}`;
+    const key = `${c.stagePosition}:${c.firstReviewerId}:${c.secondReviewerId}`;
     byPair.set(key, [...(byPair.get(key) ?? []), c]);
   }
+  const action = (c: Comparison, d: Decision) => effectiveDecision(c.item, c.answer, d).action;
   const pairs: PairAgreement[] = [...byPair.values()].map((list) => {
-    const adjusted = list.filter((c) => c.first.action === "adjust" || c.second.action === "adjust");
+    const adjusted = list.filter((c) => action(c, c.first) === "adjust" || action(c, c.second) === "adjust");
     return {
+      stagePosition: list[0]!.stagePosition,
       firstReviewerId: list[0]!.firstReviewerId,
       secondReviewerId: list[0]!.secondReviewerId,
+      calibrations: new Set(list.map((c) => c.calibrationId)).size,
       compared: list.length,
-      identical: list.filter((c) => sameDecision(c.first, c.second)).length / list.length,
-      kappa: cohensKappa(list.map((c) => [c.first.action, c.second.action] as const)),
+      identical: list.filter(same).length / list.length,
+      kappa: cohensKappa(list.map((c) => [action(c, c.first), action(c, c.second)] as const)),
       adjustmentGap: adjusted.length
         ? adjusted.reduce((sum, c) => sum + Math.abs(pointsUnder(c, c.first) - pointsUnder(c, c.second)), 0) /
           adjusted.length
@@ -154,6 +185,8 @@ export function calibrationAgreement(comparisons: readonly Comparison[], topItem
       topItems: byDisagreement(list, 5),
     };
   });
-  pairs.sort((a, b) => b.compared - a.compared || a.firstReviewerId - b.firstReviewerId);
+  pairs.sort(
+    (a, b) => a.stagePosition - b.stagePosition || b.compared - a.compared || a.firstReviewerId - b.firstReviewerId,
+  );
   return { pairs, items: byDisagreement(comparisons, topItemsOverall) };
 }

@@ -80,6 +80,39 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
           <strong className="tabular-nums">{counts.in_review}</strong>
         </li>
       </ul>
+      {calibrations.length > 0 && (
+        <section
+          id="calibration"
+          aria-labelledby="calibration-heading"
+          className="space-y-2 rounded-xl border border-violet-200 bg-violet-50/40 p-4 text-sm"
+        >
+          <h2 id="calibration-heading" className="text-lg font-semibold">
+            {tcal("queueHeading")}
+          </h2>
+          <p className="text-slate-700">{tcal("queueIntro")}</p>
+          <ul className="divide-y divide-violet-100">
+            {calibrations.map((c) => (
+              <li key={c.id} className="flex flex-wrap items-center gap-3 py-1.5">
+                <span className="font-medium">
+                  {pick(locale, c.cityNameZh, c.cityNameEn)} · {c.moduleCode}{" "}
+                  {pick(locale, c.moduleNameZh, c.moduleNameEn)}
+                </span>
+                <span className="text-slate-600">
+                  {tcal("versionStage", {
+                    version: c.version,
+                    position: c.stagePosition,
+                    name: pick(locale, c.stageNameZh, c.stageNameEn),
+                  })}
+                </span>
+                <Badge tone={c.completedAt ? "green" : "amber"}>{tcal(c.completedAt ? "done" : "pending")}</Badge>
+                <Link href={`/review/calibration/${c.id}`} className="ml-auto text-brand-700 underline">
+                  {tcal(c.completedAt ? "queueView" : "queueOpen")}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <form className="flex flex-wrap items-end gap-3 text-sm" role="search">
         <label className="flex flex-col gap-1">
           {t("module")}
@@ -135,39 +168,6 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
         )}
       />
       <Pagination page={page} label={t("queuePages")} href={(n) => pageHref("/review", filters, n)} />
-      {calibrations.length > 0 && (
-        <section
-          id="calibration"
-          aria-labelledby="calibration-heading"
-          className="space-y-2 rounded-xl border border-violet-200 bg-violet-50/40 p-4 text-sm"
-        >
-          <h2 id="calibration-heading" className="text-lg font-semibold">
-            {tcal("queueHeading")}
-          </h2>
-          <p className="text-slate-700">{tcal("queueIntro")}</p>
-          <ul className="divide-y divide-violet-100">
-            {calibrations.map((c) => (
-              <li key={c.id} className="flex flex-wrap items-center gap-3 py-1.5">
-                <span className="font-medium">
-                  {pick(locale, c.cityNameZh, c.cityNameEn)} · {c.moduleCode}{" "}
-                  {pick(locale, c.moduleNameZh, c.moduleNameEn)}
-                </span>
-                <span className="text-slate-600">
-                  {tcal("versionStage", {
-                    version: c.version,
-                    position: c.stagePosition,
-                    name: pick(locale, c.stageNameZh, c.stageNameEn),
-                  })}
-                </span>
-                <Badge tone={c.completedAt ? "green" : "amber"}>{tcal(c.completedAt ? "done" : "pending")}</Badge>
-                <Link href={`/review/calibration/${c.id}`} className="ml-auto text-brand-700 underline">
-                  {tcal(c.completedAt || c.roundStatus !== "open" ? "queueView" : "queueOpen")}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
       <section aria-labelledby="assignments-heading">
         <h2 id="assignments-heading" className="mb-2 text-lg font-semibold">
           {t("assignments")}

@@ -2,9 +2,10 @@ import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { DrawCalibration } from "@/components/calibration/draw-calibration";
 import { Badge } from "@/components/ui/badge";
-import { listActiveReviewers, listStages } from "@/db/assignments";
+import { listActiveReviewers, listRoundAssignments, listStages } from "@/db/assignments";
 import { roundCalibration } from "@/db/calibration";
 import { getDb } from "@/db/client";
+import { listModules } from "@/db/rounds";
 import { pick } from "@/lib/i18n/pick";
 import { formatPercent, formatPoints } from "@/lib/i18n/points";
 import { roundAllows } from "@/lib/workflow/round-lifecycle";
@@ -31,7 +32,18 @@ export async function CalibrationSection({ round }: { round: Awaited<ReturnType<
     id: s.id,
     label: ta("stage", { position: s.position, name: pick(locale, s.nameZh, s.nameEn) }),
   }));
-  const reviewers = listActiveReviewers(db);
+  // Each reviewer with the modules they review in this round: those versions never go to them.
+  const assignments = listRoundAssignments(db, round.id);
+  const codeOf = new Map(listModules(db, round.id).map((m) => [m.id, m.code]));
+  const reviewers = listActiveReviewers(db).map((r) => {
+    const codes = [
+      ...new Set(assignments.filter((a) => a.reviewerId === r.id).map((a) => codeOf.get(a.moduleId) ?? "")),
+    ];
+    return {
+      id: r.id,
+      name: codes.length ? `${r.name}${t("reviewerModules", { modules: codes.join("、") })}` : r.name,
+    };
+  });
   const done = data.calibrations.filter((c) => c.calibration.completedAt).length;
   const cell = "px-3 py-1.5";
   return (
@@ -78,9 +90,11 @@ export async function CalibrationSection({ round }: { round: Awaited<ReturnType<
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {data.pairs.map((p) => (
-                    <tr key={`${p.firstReviewerId}:${p.secondReviewerId}`}>
+                    <tr key={`${p.stagePosition}:${p.firstReviewerId}:${p.secondReviewerId}`}>
+                      <td className={`${cell} tabular-nums`}>{p.stagePosition}</td>
                       <td className={cell}>{p.firstName}</td>
                       <td className={cell}>{p.secondName}</td>
+                      <td className={`${cell} tabular-nums`}>{p.calibrations}</td>
                       <td className={`${cell} tabular-nums`}>{p.compared}</td>
                       <td className={`${cell} tabular-nums`}>{formatPercent(p.identical, locale)}</td>
                       <td
@@ -150,7 +164,7 @@ export async function CalibrationSection({ round }: { round: Awaited<ReturnType<
                         {t(c.calibration.completedAt ? "done" : "pending")}
                       </Badge>{" "}
                       <span className="text-xs text-slate-500">
-                        {c.firstDecided ? t("firstDecided", { count: c.firstDecided }) : t("firstPending")}
+                        {t(c.firstApproved ? "firstApproved" : "firstNotApproved")}
                       </span>
                     </td>
                     <td className={cell}>

@@ -3,12 +3,13 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { cache } from "react";
+import { CancelCalibration } from "@/components/calibration/cancel-calibration";
 import { CompleteCalibration } from "@/components/calibration/complete-calibration";
 import { ItemDecision } from "@/components/review/item-decision";
 import { Badge } from "@/components/ui/badge";
 import { getCalibrationScreen } from "@/db/calibration";
 import { getDb } from "@/db/client";
-import { mayCalibrate } from "@/lib/auth/policy";
+import { mayCalibrate, mayManageCalibration } from "@/lib/auth/policy";
 import { requireRole } from "@/lib/auth/session";
 import { localizeItem } from "@/lib/framework/item";
 import { pick } from "@/lib/i18n/pick";
@@ -133,8 +134,8 @@ export default async function CalibrationPage({ params }: { params: Promise<Para
                     {name}
                   </h2>
                   {!deciding && mine && first && (
-                    <Badge tone={sameDecision(first, mine) ? "green" : "red"}>
-                      {t(sameDecision(first, mine) ? "same" : "different")}
+                    <Badge tone={sameDecision(item, answer, first, mine) ? "green" : "red"}>
+                      {t(sameDecision(item, answer, first, mine) ? "same" : "different")}
                     </Badge>
                   )}
                 </header>
@@ -200,8 +201,8 @@ export default async function CalibrationPage({ params }: { params: Promise<Para
         <aside className="space-y-4 lg:sticky lg:top-4 lg:self-start">
           {editable ? (
             <CompleteCalibration
-              // a new count of decisions starts it afresh: a refusal shown before is no longer true
-              key={data.decisions.length}
+              // any new decision starts it afresh: a refusal shown before may no longer be true
+              key={data.decisions.map((d) => `${d.itemId}@${d.decidedAt.getTime()}`).join()}
               calibrationId={calibration.id}
               decided={data.decisions.length}
               total={data.items.length}
@@ -212,6 +213,11 @@ export default async function CalibrationPage({ params }: { params: Promise<Para
               {t("decidedCount", { decided: data.decisions.length, total: data.items.length })}
             </p>
           )}
+          {mayManageCalibration(user) &&
+            !calibration.completedAt &&
+            roundAllows("draw_calibration", data.roundStatus) && (
+              <CancelCalibration calibrationId={calibration.id} roundId={calibration.roundId} />
+            )}
         </aside>
       </div>
     </div>
