@@ -131,14 +131,22 @@ test("an admin has submissions reviewed blind a second time and reads how far th
   await expect(section.getByTestId("calibration-progress")).toHaveText(
     zh("calibration.progress", { done: 1, total: 2 }),
   );
-  const pair = section
-    .getByRole("table", { name: zh("calibration.pairsHeading") })
-    .getByRole("row")
-    .nth(1);
-  await expect(pair).toContainText(reviewer.name);
-  await expect(pair).toContainText(second.name);
-  await expect(pair).toContainText("66.67%");
-  await expect(pair).toContainText("Q1.1（1/1）");
+  const pairs = section.getByRole("table", { name: zh("calibration.pairsHeading") });
+  const columns = ["StageShort", "First", "Second", "Calibrations", "Compared", "Identical", "Kappa", "Gap", "Top"];
+  await expect(pairs.getByRole("columnheader")).toHaveText(columns.map((c) => zh(`calibration.col${c}`)));
+  // stage 1, the two reviewers, one version, six items, 4 of 6 identical, kappa on the kind of decision (5 of 6 the
+  // same kind: (5/6 − 21/36) / (1 − 21/36) = 0.60), Q1.1 adjusted to 70 and to 60 % of 2 points: 0.20 apart
+  await expect(pairs.getByRole("row").nth(1).getByRole("cell")).toHaveText([
+    "1",
+    reviewer.name,
+    second.name,
+    "1",
+    "6",
+    "66.67%",
+    "0.60",
+    zh("calibration.gapOf", { points: "0.20", count: 1 }),
+    "Q1.1（1/1）、Q1.2（1/1）",
+  ]);
   await expect(section.getByRole("list", { name: zh("calibration.itemsHeading") })).toContainText("Q1.2");
   // And compares the two reviews item by item.
   await section

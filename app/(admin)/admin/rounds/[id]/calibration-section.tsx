@@ -80,9 +80,19 @@ export async function CalibrationSection({ round }: { round: Awaited<ReturnType<
                 <thead className="bg-slate-50 text-left text-slate-600">
                   <tr>
                     {(
-                      ["colFirst", "colSecond", "colCompared", "colIdentical", "colKappa", "colGap", "colTop"] as const
+                      [
+                        "colStageShort",
+                        "colFirst",
+                        "colSecond",
+                        "colCalibrations",
+                        "colCompared",
+                        "colIdentical",
+                        "colKappa",
+                        "colGap",
+                        "colTop",
+                      ] as const
                     ).map((key) => (
-                      <th key={key} scope="col" className={`${cell} font-medium`}>
+                      <th key={key} scope="col" className={`${cell} whitespace-nowrap font-medium`}>
                         {t(key)}
                       </th>
                     ))}
@@ -141,7 +151,7 @@ export async function CalibrationSection({ round }: { round: Awaited<ReturnType<
               <thead className="sticky top-0 bg-slate-50 text-left text-slate-600">
                 <tr>
                   {(["colCity", "colVersion", "colStage", "colSecond", "colStatus"] as const).map((key) => (
-                    <th key={key} scope="col" className={`${cell} font-medium`}>
+                    <th key={key} scope="col" className={`${cell} whitespace-nowrap font-medium`}>
                       {t(key)}
                     </th>
                   ))}
