@@ -5,7 +5,17 @@ import type { Db } from "./client";
 import { loadFrameworkFile } from "./data-files";
 import { dismissFlag, openFlagCounts, submissionFlags } from "./plausibility";
 import { createRound } from "./rounds";
-import { answers, auditLog, items, modules, reviewAssignments, reviewStages, rounds, submissions } from "./schema";
+import {
+  answers,
+  auditLog,
+  items,
+  modules,
+  reviewAssignments,
+  reviewStages,
+  rounds,
+  submissions,
+  submissionVersions,
+} from "./schema";
 import { seedBase } from "./seed";
 import { createTestDb, createTestUser } from "./test-db";
 
@@ -121,5 +131,39 @@ describe("plausibility flags of submitted versions", () => {
     ]);
     expect(openFlagCounts(db, [subOf.wenzhou!]).get(subOf.wenzhou!)).toBe(0);
     expect(db.select().from(auditLog).where(eq(auditLog.action, "plausibility.dismissed")).all()).toHaveLength(1);
+  });
+
+  it("keeps a dismissal for the next version while the city leaves the item as it was", async () => {
+    const values = Object.fromEntries(EAST.map((c, i) => [c, i === 9 ? 63 : 15 + (i % 3)]));
+    const { db, roundId, moduleId, subOf } = await roundWith(values);
+    const reviewer = await reviewerOf(db, roundId, moduleId, "r1@x.org");
+    const wenzhou = subOf.wenzhou!;
+    const snapshot = (value: number) => ({
+      answers: [{ itemCode: "B1.1", value, notApplicableReason: null }],
+      evidence: [],
+    });
+    db.insert(submissionVersions)
+      .values({ submissionId: wenzhou, version: 1, snapshot: snapshot(63) })
+      .run();
+    expect(
+      dismissFlag(db, reviewer, { submissionId: wenzhou, itemCode: "B1.1", kind: "peer", reason: "数据属实" }),
+    ).toEqual({ ok: true });
+    // Version 2 (returned for another item, resubmitted) with B1.1 unchanged: still dismissed, from version 1.
+    db.update(submissions).set({ version: 2 }).where(eq(submissions.id, wenzhou)).run();
+    db.insert(submissionVersions)
+      .values({ submissionId: wenzhou, version: 2, snapshot: snapshot(63) })
+      .run();
+    expect(submissionFlags(db, wenzhou).dismissed).toEqual([
+      expect.objectContaining({ itemCode: "B1.1", kind: "peer", reason: "数据属实", fromVersion: 1 }),
+    ]);
+    expect(openFlagCounts(db, [wenzhou]).get(wenzhou)).toBe(0);
+    // Version 3 changes B1.1 (64, still an outlier): the reason given for 63 no longer holds.
+    db.update(submissions).set({ version: 3 }).where(eq(submissions.id, wenzhou)).run();
+    db.update(answers).set({ value: 64 }).where(eq(answers.submissionId, wenzhou)).run();
+    db.insert(submissionVersions)
+      .values({ submissionId: wenzhou, version: 3, snapshot: snapshot(64) })
+      .run();
+    expect(submissionFlags(db, wenzhou).dismissed).toEqual([]);
+    expect(openFlagCounts(db, [wenzhou]).get(wenzhou)).toBe(1);
   });
 });

@@ -5,7 +5,8 @@
  */
 import "server-only";
 import { createHash } from "node:crypto";
-import { and, count, eq, inArray, isNull, max, sql, sum } from "drizzle-orm";
+import { isDeepStrictEqual } from "node:util";
+import { and, count, desc, eq, inArray, isNull, max, sql, sum } from "drizzle-orm";
 import { maySeeFlags } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/domain";
 import {
@@ -19,7 +20,17 @@ import { reviewerAssignments } from "./assignments";
 import { appendAudit } from "./audit";
 import type { Db } from "./client";
 import { askedTheSameWay, previousRoundValuesOfCities } from "./prefill";
-import { answers, cities, items, plausibilityDismissals, roundCities, rounds, submissions, users } from "./schema";
+import {
+  answers,
+  cities,
+  items,
+  plausibilityDismissals,
+  roundCities,
+  rounds,
+  submissions,
+  submissionVersions,
+  users,
+} from "./schema";
 
 /** A version is with the reviewers (its values are what was submitted) in these states. */
 const SUBMITTED = ["submitted", "in_review", "verified"] as const;
@@ -130,8 +141,20 @@ function computeRoundFlags(db: Db, roundId: number): RoundFlags {
   return { bySubmission, groupOf };
 }
 
-export type Dismissal = { itemCode: string; kind: "peer" | "previous"; reason: string; by: string; at: Date };
+export type Dismissal = {
+  itemCode: string;
+  kind: "peer" | "previous";
+  reason: string;
+  by: string;
+  at: Date;
+  /** set when made on an earlier version whose answer to the item the city left unchanged: that version */
+  fromVersion: number | null;
+};
 
+/**
+ * The dismissals in force on each submission's current version: those made on it, and those made on an earlier
+ * version whose answer to the item the city did not change (the same value flagged for the same reason).
+ */
 function dismissalsOf(db: Db, subs: { id: number; version: number }[]): Map<number, Dismissal[]> {
   const out = new Map<number, Dismissal[]>();
   if (!subs.length) return out;
@@ -141,11 +164,41 @@ function dismissalsOf(db: Db, subs: { id: number; version: number }[]): Map<numb
     .from(plausibilityDismissals)
     .innerJoin(users, eq(users.id, plausibilityDismissals.dismissedBy))
     .where(inArray(plausibilityDismissals.submissionId, [...versionOf.keys()]))
+    .orderBy(desc(plausibilityDismissals.version))
     .all();
+  const earlier = rows.filter(({ d }) => d.version < versionOf.get(d.submissionId)!);
+  const snapshots = earlier.length
+    ? db
+        .select()
+        .from(submissionVersions)
+        .where(inArray(submissionVersions.submissionId, [...new Set(earlier.map(({ d }) => d.submissionId))]))
+        .all()
+    : [];
+  const answerIn = (submissionId: number, version: number, itemCode: string) =>
+    snapshots
+      .find((v) => v.submissionId === submissionId && v.version === version)
+      ?.snapshot.answers.find((a) => a.itemCode === itemCode);
   for (const { d, by } of rows) {
-    if (versionOf.get(d.submissionId) !== d.version) continue;
+    const current = versionOf.get(d.submissionId)!;
+    if (d.version > current) continue;
+    if (d.version < current) {
+      const [then, now] = [
+        answerIn(d.submissionId, d.version, d.itemCode),
+        answerIn(d.submissionId, current, d.itemCode),
+      ];
+      if (!then || !now || !isDeepStrictEqual(then, now)) continue;
+    }
     const list = out.get(d.submissionId) ?? [];
-    list.push({ itemCode: d.itemCode, kind: d.kind, reason: d.reason, by, at: d.dismissedAt });
+    // the newest dismissal of a flag only (rows come newest version first)
+    if (list.some((x) => x.itemCode === d.itemCode && x.kind === d.kind)) continue;
+    list.push({
+      itemCode: d.itemCode,
+      kind: d.kind,
+      reason: d.reason,
+      by,
+      at: d.dismissedAt,
+      fromVersion: d.version === current ? null : d.version,
+    });
     out.set(d.submissionId, list);
   }
   return out;

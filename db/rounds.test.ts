@@ -24,6 +24,9 @@ describe("rounds", () => {
   it("clones framework, stages and cities into an independent draft", () => {
     const db = createTestDb();
     const { roundId } = seedBase(db);
+    // The source's plausibility thresholds and automatic reminders carry over; its deadlines do not.
+    const thresholds = { zThreshold: 4, minPeers: 6, yoyRise: 2, yoyFall: 0.4 };
+    db.update(rounds).set({ plausibility: thresholds, reminderDaysBefore: 5 }).where(eq(rounds.id, roundId)).run();
     const clone = cloneRound(db, null, roundId, { name: "第十届(2020)", year: 2020 });
     expect(clone.ok).toBe(true);
     if (!clone.ok) return;
@@ -31,6 +34,9 @@ describe("rounds", () => {
       status: "draft",
       year: 2020,
       clonedFromRoundId: roundId,
+      plausibility: thresholds,
+      reminderDaysBefore: 5,
+      submissionDeadline: null,
     });
     expect(db.select().from(roundCities).where(eq(roundCities.roundId, clone.id)).all()).toHaveLength(108);
     expect(

@@ -155,7 +155,15 @@ export function cloneRound(
     exportFramework(db, sourceId),
     actorId,
   );
-  db.update(rounds).set({ clonedFromRoundId: sourceId }).where(eq(rounds.id, id)).run();
+  // The organiser's settings that are not dates carry over; deadlines are the new round's own.
+  db.update(rounds)
+    .set({
+      clonedFromRoundId: sourceId,
+      plausibility: source.plausibility,
+      reminderDaysBefore: source.reminderDaysBefore,
+    })
+    .where(eq(rounds.id, id))
+    .run();
   return { ok: true, id };
 }
 

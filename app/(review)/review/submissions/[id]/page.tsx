@@ -449,7 +449,10 @@ export default async function ReviewSubmissionPage({
                                 name: dismissal.by,
                                 reason: dismissal.reason,
                                 at: format.dateTime(dismissal.at, { dateStyle: "medium" }),
-                              })
+                              }) +
+                              (dismissal.fromVersion === null
+                                ? ""
+                                : t("carriedFrom", { version: dismissal.fromVersion }))
                             : null
                         }
                       />
