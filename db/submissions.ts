@@ -69,6 +69,8 @@ export type ModuleSummary = {
   missingEvidence: number;
   /** values copied from last round that the city has not edited or confirmed yet (db/prefill.ts) */
   toCheck: number;
+  /** `block` validation rules the answers break: submitting is refused until they hold */
+  rulesBroken: number;
   provisionalPoints: number;
   submissionId: number | null;
   /** items whose value in force is a reviewer's adjustment */
@@ -100,12 +102,18 @@ export function listModuleSummaries(db: Db, roundId: number, cityId: number): Mo
     answersByCode[item.code] = valueInForce(item, answerOf.get(item.id), adjustmentOf.get(item.id));
   }
   const card = scoreFramework(shape, answersByCode);
+  const rules = roundRules(db, roundId);
   return shape.map((m) => {
     const moduleItems = m.indicators.flatMap((i) => i.items);
     const sub = subs.find((s) => s.moduleId === m.module.id);
     const ids = new Set(moduleItems.map((i) => i.id));
     const moduleAnswers = answerRows.filter((a) => ids.has(a.itemId));
-    const missing = findMissing(moduleItems, moduleAnswers, evidenceRows);
+    const missing = findMissing(
+      moduleItems,
+      moduleAnswers,
+      evidenceRows,
+      rules.filter((r) => r.module === m.code),
+    );
     const answeredIds = new Set(moduleAnswers.filter((a) => isAnswered(a)).map((a) => a.itemId));
     return {
       moduleId: m.module.id,
@@ -121,6 +129,7 @@ export function listModuleSummaries(db: Db, roundId: number, cityId: number): Mo
       requiredAnswered: moduleItems.filter((i) => i.required && answeredIds.has(i.id)).length,
       missingEvidence: missing.filter((x) => x.what === "evidence").length,
       toCheck: missing.filter((x) => x.what === "confirmation").length,
+      rulesBroken: missing.filter((x) => x.what === "rule").length,
       provisionalPoints: card.modules[m.code] ?? 0,
       submissionId: sub?.id ?? null,
       adjustedItems: moduleItems.filter((i) => adjustmentOf.has(i.id)).length,

@@ -4,7 +4,7 @@ import { saveAnswer } from "./answers";
 import { addEvidence } from "./evidence";
 import { exportFramework, roundRules } from "./framework";
 import { rounds } from "./schema";
-import { getQuestionnaire, submitModule } from "./submissions";
+import { getQuestionnaire, listModuleSummaries, submitModule } from "./submissions";
 import { createModuleBRound, createTestDb, MODULE_B_VALUES } from "./test-db";
 
 describe("validation rules of a round", () => {
@@ -33,6 +33,9 @@ describe("validation rules of a round", () => {
       expect(save(code, code === "B2.1" ? false : value).ok).toBe(true);
       addEvidence(db, round.staff, round.itemId(code), { kind: "url", url: `https://x.example/${code}` });
     }
+    // The city's dashboard counts the broken block rule (not the warn one) before anyone presses submit.
+    const summary = () => listModuleSummaries(db, round.roundId, round.staff.cityId!).find((m) => m.code === "B")!;
+    expect(summary().rulesBroken).toBe(1);
     const refused = submitModule(db, round.staff, round.roundId, "B");
     expect(refused).toEqual({
       ok: false,
@@ -46,6 +49,7 @@ describe("validation rules of a round", () => {
       ],
     });
     expect(save("B1.3", 90, 1).ok).toBe(true);
+    expect(summary().rulesBroken).toBe(0);
     expect(submitModule(db, round.staff, round.roundId, "B").ok).toBe(true);
     expect(getQuestionnaire(db, round.roundId, round.staff.cityId!, "B")!.submission!.status).toBe("submitted");
   });

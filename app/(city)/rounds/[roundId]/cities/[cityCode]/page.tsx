@@ -146,6 +146,15 @@ export default async function CityDashboard({ params }: { params: Promise<CityRo
                       {m.missingEvidence}
                     </dd>
                   </div>
+                  {m.rulesBroken > 0 && (
+                    <div
+                      className="col-span-2 rounded bg-red-50 px-2 py-1 text-red-900"
+                      data-testid={`rules-broken-${m.code}`}
+                    >
+                      <dt className="inline">{t("rulesBroken")}</dt>
+                      <dd className="ml-1 inline font-medium tabular-nums">{m.rulesBroken}</dd>
+                    </div>
+                  )}
                   {m.toCheck > 0 && (
                     <div className="col-span-2 rounded bg-amber-50 px-2 py-1 text-amber-900">
                       <dt className="inline">{t("toCheck")}</dt>
