@@ -255,3 +255,20 @@ test("a session that ends while a clerk fills in loses nothing: the value stays,
   await reload(page);
   await expect(field).toHaveValue("43");
 });
+
+test("an address under /api/v1 that is not the API's answers the API's JSON 404; its endpoints answer as before", async ({
+  request,
+}) => {
+  for (const [method, url] of [
+    ["GET", "/api/v1/nothing"],
+    ["POST", "/api/v1/rounds/1/nothing"],
+    ["DELETE", "/api/v1/me/x"],
+  ] as const) {
+    const response = await request.fetch(url, { method });
+    expect(response.status(), url).toBe(404);
+    expect(response.headers()["content-type"]).toContain("application/json");
+    expect(await response.json()).toEqual({ code: "notFound", message: zh("errors.notFound") });
+  }
+  expect(await (await request.get("/api/v1/me")).json()).toMatchObject({ code: "tokenInvalid" });
+  expect((await request.get("/api/v1/openapi.json")).status()).toBe(200);
+});

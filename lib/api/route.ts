@@ -63,7 +63,7 @@ export function apiError(error: ActionError, locale: Locale, headers?: Record<st
   return NextResponse.json(body, { status: error.status, headers });
 }
 
-export function defineApiRoute<P extends Record<string, string>, A extends Access>(
+export function defineApiRoute<P extends Record<string, string | string[]>, A extends Access>(
   access: A,
   run: (request: NextRequest, ctx: Ctx<A> & { params: P }) => Promise<Response>,
 ): (request: NextRequest, context: { params: Promise<P> }) => Promise<Response> {

@@ -30,9 +30,10 @@ const { PUT: answer } = await import("./rounds/[roundId]/answers/[itemCode]/rout
 const { POST: evidence } = await import("./rounds/[roundId]/evidence/[itemCode]/route");
 const { GET: status } = await import("./rounds/[roundId]/status/route");
 const { GET: results } = await import("./rounds/[roundId]/results/route");
+const { GET: unknownGet, POST: unknownPost } = await import("./[...path]/route");
 
 type Handler<P> = (request: NextRequest, context: { params: Promise<P> }) => Promise<Response>;
-async function call<P extends Record<string, string>>(
+async function call<P extends Record<string, string | string[]>>(
   handler: Handler<P>,
   params: P,
   init: { token?: string; method?: string; body?: BodyInit; headers?: Record<string, string> } = {},
@@ -310,6 +311,26 @@ describe("/api/v1 accountability", () => {
   });
 });
 
+describe("an address that is not the API's", () => {
+  it("answers 404 with the API's error body in the caller's language, token or not", async () => {
+    expect(await call(unknownGet, { path: ["roundz"] })).toMatchObject({
+      status: 404,
+      body: { code: "notFound", message: "未找到该内容，或您无权访问。" },
+    });
+    expect(
+      await call(
+        unknownPost,
+        { path: ["rounds", "1", "nothing"] },
+        { method: "POST", headers: { "accept-language": "en" } },
+      ),
+    ).toMatchObject({
+      status: 404,
+      body: { code: "notFound", message: "Not found, or you may not see it." },
+    });
+    expect((await call(unknownGet, { path: ["me", "x"] }, { token: lead })).status).toBe(404);
+  });
+});
+
 describe("the OpenAPI document", () => {
   it("is OpenAPI 3.1 and describes exactly the route handlers under app/api/v1", () => {
     const doc = openApiDocument();
@@ -325,7 +346,8 @@ describe("the OpenAPI document", () => {
         const route = `/${path.dirname(f)}`.replace(/\[(\w+)\]/g, "{$1}");
         return [...source.matchAll(/export const (GET|PUT|POST|DELETE|PATCH)\b/g)].map((m) => `${m[1]} ${route}`);
       })
-      .filter((r) => !r.endsWith("/openapi.json") && !r.endsWith("/docs"))
+      // the reference itself, and the catch-all 404 of addresses that are not the API's
+      .filter((r) => !r.endsWith("/openapi.json") && !r.endsWith("/docs") && !r.includes("[..."))
       .sort();
     expect(documented).toEqual(handlers);
     // Components are generated from the zod schemas, errors included.
