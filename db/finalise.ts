@@ -263,6 +263,8 @@ export function reopenRound(
         after: { status: "open", reason: reason.trim() },
       });
       tx.update(rounds).set({ status: "open" }).where(eq(rounds.id, roundId)).run();
+      // A receiver that took the finalised results must learn they are no longer final.
+      enqueueWebhookEvent(tx, "round_reopened", { roundId, previousDigest: round.digest, reason: reason.trim() }, now);
       return { ok: true as const };
     },
     { behavior: "immediate" },

@@ -305,8 +305,22 @@ export function reopenSubmission(
         before: { status: sub.status, version: sub.version },
         after: { status: decision.to, version, reason: reason.trim() },
       });
-      const { params } = names(tx, sub);
+      const { city, mod, params } = names(tx, sub);
       notifyStageReviewers(tx, sub.id, sub.moduleId, stages[0]!.id, { ...params, version }, now);
+      // A receiver that took the verified values must learn they are under review again.
+      enqueueWebhookEvent(
+        tx,
+        "reopened",
+        {
+          roundId: sub.roundId,
+          cityCode: city.code,
+          moduleCode: mod.code,
+          version,
+          submissionId: sub.id,
+          reason: reason.trim(),
+        },
+        now,
+      );
       return { ok: true, version };
     },
     { behavior: "immediate" },

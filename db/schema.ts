@@ -603,7 +603,7 @@ export const apiTokens = sqliteTable(
   (t) => [index("api_tokens_user_idx").on(t.userId)],
 );
 
-/** An admin-configured receiver of events (submitted, returned, verified, finalised), signed with its secret. */
+/** An admin-configured receiver of events (lib/webhooks/events.ts), signed with its secret. */
 export const webhooks = sqliteTable("webhooks", {
   id: integer("id").primaryKey(),
   url: text("url").notNull(),

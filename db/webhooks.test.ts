@@ -1,10 +1,12 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { verifyWebhook } from "@/lib/webhooks/signature";
+import { reopenRound } from "./finalise";
 import { decideItem } from "./item-decisions";
-import { approveSubmission, returnSubmission } from "./reviews";
-import { webhookDeliveries } from "./schema";
+import { approveSubmission, reopenSubmission, returnSubmission } from "./reviews";
+import { rounds, webhookDeliveries } from "./schema";
 import { createModuleBRound, createTestDb } from "./test-db";
 import { createWebhook, dispatchWebhooks, listDeliveries, retryDelivery, setWebhookActive } from "./webhooks";
 
@@ -89,6 +91,35 @@ describe("webhooks", () => {
     await dispatchWebhooks(db);
     expect(JSON.parse(hook.received[1]!.body)).toMatchObject({ event: "returned", data: { queries: 1 } });
     expect(hook.received).toHaveLength(2);
+  });
+
+  it("tells receivers when verified values or final results are no longer final: a module or the round reopened", async () => {
+    const db = createTestDb();
+    const round = await createModuleBRound(db, "webhooks");
+    const hook = await receiver();
+    closing.push(hook.close);
+    createWebhook(db, round.admin, { url: hook.url, events: ["verified", "reopened", "finalised", "round_reopened"] });
+    const submissionId = round.submitB();
+    expect(approveSubmission(db, round.initial, submissionId, 1).ok).toBe(true);
+    expect(approveSubmission(db, round.final, submissionId, 1).ok).toBe(true);
+    expect(reopenSubmission(db, round.admin, submissionId, "统计局更正了数据").ok).toBe(true);
+    expect(approveSubmission(db, round.initial, submissionId, 2).ok).toBe(true);
+    expect(approveSubmission(db, round.final, submissionId, 2).ok).toBe(true);
+    round.closeAndFinalise();
+    const digest = db.select().from(rounds).where(eq(rounds.id, round.roundId)).get()!.digest;
+    expect(reopenRound(db, round.admin, round.roundId, "更正杭州数据").ok).toBe(true);
+    await dispatchWebhooks(db);
+    const bodies = hook.received.map((r) => JSON.parse(r.body) as { event: string; data: Record<string, unknown> });
+    expect(bodies.map((b) => b.event)).toEqual(["verified", "reopened", "verified", "finalised", "round_reopened"]);
+    expect(bodies[1]!.data).toEqual({
+      roundId: round.roundId,
+      cityCode: "hangzhou",
+      moduleCode: "B",
+      version: 2,
+      submissionId,
+      reason: "统计局更正了数据",
+    });
+    expect(bodies[4]!.data).toEqual({ roundId: round.roundId, previousDigest: digest, reason: "更正杭州数据" });
   });
 
   it("queues nothing for a change that was refused, nor for a deactivated webhook", async () => {

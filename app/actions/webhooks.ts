@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { createWebhook, retryDelivery, setWebhookActive } from "@/db/webhooks";
 import { defineAction, refuse } from "@/lib/action";
-import { WEBHOOK_EVENTS } from "@/lib/webhooks/signature";
+import { WEBHOOK_EVENTS } from "@/lib/webhooks/events";
 
 const ADMIN = { roles: ["admin"] } as const;
 const id = z.number().int().positive();

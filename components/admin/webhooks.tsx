@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { createWebhookAction, retryDeliveryAction, setWebhookActiveAction } from "@/app/actions/webhooks";
-import { WEBHOOK_EVENTS, type WebhookEvent } from "@/lib/webhooks/signature";
+import { WEBHOOK_EVENTS, type WebhookEvent } from "@/lib/webhooks/events";
 import { Button } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { TextField } from "../ui/text-field";

@@ -5,9 +5,6 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-export const WEBHOOK_EVENTS = ["submitted", "returned", "verified", "finalised"] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
-
 export function signWebhook(secret: string, timestamp: number, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`, "utf8").digest("hex")}`;
 }
