@@ -5,6 +5,7 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { cache } from "react";
 import { CancelCalibration } from "@/components/calibration/cancel-calibration";
 import { CompleteCalibration } from "@/components/calibration/complete-calibration";
+import { ReviewItemCard } from "@/components/review/item-card";
 import { ItemDecision } from "@/components/review/item-decision";
 import { Badge } from "@/components/ui/badge";
 import { getCalibrationScreen } from "@/db/calibration";
@@ -114,6 +115,8 @@ export default async function CalibrationPage({ params }: { params: Promise<Para
             const answer = snapshot.answers.find((a) => a.itemCode === item.code);
             const mine = data.decisions.find((d) => d.itemId === item.id);
             const first = data.firstReview.find((f) => f.itemId === item.id);
+            // For the admin's comparison: whether the two reviews decided the item the same way.
+            const agree = !deciding && mine && first ? sameDecision(item, answer, first, mine) : null;
             // The version's evidence as its snapshot recorded it; a file still kept is linked.
             const files = snapshot.evidence
               .filter((e) => e.itemCode === item.code)
@@ -122,23 +125,14 @@ export default async function CalibrationPage({ params }: { params: Promise<Para
                 id: data.files.find((f) => f.itemId === item.id && f.kind === "file" && f.sha256 === e.sha256)?.id,
               }));
             return (
-              <section
+              <ReviewItemCard
                 key={item.id}
-                id={`item-${item.code}`}
-                aria-label={`${item.code} ${name}`}
-                className="rounded-lg border border-slate-200 bg-white p-4"
+                code={item.code}
+                name={name}
+                badges={
+                  agree !== null && <Badge tone={agree ? "green" : "red"}>{t(agree ? "same" : "different")}</Badge>
+                }
               >
-                <header className="flex flex-wrap items-start gap-2">
-                  <h2 className="font-medium">
-                    <span className="mr-2 text-slate-400">{item.code}</span>
-                    {name}
-                  </h2>
-                  {!deciding && mine && first && (
-                    <Badge tone={sameDecision(item, answer, first, mine) ? "green" : "red"}>
-                      {t(sameDecision(item, answer, first, mine) ? "same" : "different")}
-                    </Badge>
-                  )}
-                </header>
                 <dl className="mt-2 grid gap-1 text-sm">
                   <div className="flex gap-2">
                     <dt className="text-slate-500">{tr("cityAnswer")}</dt>
@@ -194,7 +188,7 @@ export default async function CalibrationPage({ params }: { params: Promise<Para
                     withdrawable={!!mine}
                   />
                 )}
-              </section>
+              </ReviewItemCard>
             );
           })}
         </div>

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { cache } from "react";
 import { DecisionBar } from "@/components/review/decision-bar";
+import { ReviewItemCard } from "@/components/review/item-card";
 import { ItemDecision } from "@/components/review/item-decision";
 import { PlausibilityFlag } from "@/components/review/plausibility-flag";
 import { ReopenForm } from "@/components/review/reopen-form";
@@ -231,43 +232,40 @@ export default async function ReviewSubmissionPage({
             const name = pick(locale, item.nameZh, item.nameEn);
             const itemFiles = files.filter((f) => f.itemId === item.id);
             return (
-              <section
+              <ReviewItemCard
                 key={item.id}
-                id={`item-${item.code}`}
-                aria-label={`${item.code} ${name}`}
-                className="rounded-lg border border-slate-200 bg-white p-4"
-              >
-                <header className="flex flex-wrap items-start gap-2">
-                  <h2 className="font-medium">
-                    <span className="mr-2 text-slate-400">{item.code}</span>
-                    {name}
-                  </h2>
-                  {changed && (
-                    <span className="rounded-full bg-blue-100 px-2 py-0.5 text-xs text-blue-800">{t("changed")}</span>
-                  )}
-                  {canAct && needsDecision.includes(item.code) && (
-                    <span className="rounded-full bg-red-100 px-2 py-0.5 text-xs text-red-800">
-                      {t("needsDecision")}
-                    </span>
-                  )}
-                  {mine && (
+                code={item.code}
+                name={name}
+                badges={
+                  <>
+                    {changed && (
+                      <span className="rounded-full bg-blue-100 px-2 py-0.5 text-xs text-blue-800">{t("changed")}</span>
+                    )}
+                    {canAct && needsDecision.includes(item.code) && (
+                      <span className="rounded-full bg-red-100 px-2 py-0.5 text-xs text-red-800">
+                        {t("needsDecision")}
+                      </span>
+                    )}
+                    {mine && (
+                      <span
+                        className="rounded-full bg-slate-100 px-2 py-0.5 text-xs"
+                        data-testid={`decision-${item.code}`}
+                      >
+                        {t(`decided.${mine.review.action}`)}
+                      </span>
+                    )}
                     <span
-                      className="rounded-full bg-slate-100 px-2 py-0.5 text-xs"
-                      data-testid={`decision-${item.code}`}
+                      className="ml-auto text-sm tabular-nums text-slate-600"
+                      data-testid={`review-points-${item.code}`}
                     >
-                      {t(`decided.${mine.review.action}`)}
+                      {tq("provisionalPoints", {
+                        points: formatPoints(points, locale),
+                        max: formatPoints(item.maxPoints, locale),
+                      })}
                     </span>
-                  )}
-                  <span
-                    className="ml-auto text-sm tabular-nums text-slate-600"
-                    data-testid={`review-points-${item.code}`}
-                  >
-                    {tq("provisionalPoints", {
-                      points: formatPoints(points, locale),
-                      max: formatPoints(item.maxPoints, locale),
-                    })}
-                  </span>
-                </header>
+                  </>
+                }
+              >
                 <dl className="mt-2 grid gap-1 text-sm">
                   <div className="flex gap-2">
                     <dt className="text-slate-500">{t("cityAnswer")}</dt>
@@ -466,7 +464,7 @@ export default async function ReviewSubmissionPage({
                     withdrawable={!!mine}
                   />
                 )}
-              </section>
+              </ReviewItemCard>
             );
           })}
         </div>
